@@ -1,0 +1,76 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both are safe to re-run.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+export FLASK_APP := wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+# Debian packages the app needs (CJK fonts for tickets and certificates, HarfBuzz subsetting for
+# fast PDF font embedding) and those the tests need (chromium for browser tests, poppler for pdffonts).
+DEBS_RUN := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0
+DEBS_TEST := chromium poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install install-dev system-deps system-deps-test db demo bench-registration translations clean
+
+define ensure_debs
+	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+endef
+
+system-deps:
+	$(call ensure_debs,$(DEBS_RUN))
+
+system-deps-test: system-deps
+	$(call ensure_debs,$(DEBS_TEST))
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.stamp-run: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.stamp-run
+
+translations: $(VENV)/.stamp-run
+	$(VENV)/bin/pybabel compile -d translations >/dev/null
+
+install: system-deps $(VENV)/.stamp-run translations
+
+install-dev: system-deps-test $(VENV)/.stamp-dev translations
+
+db: install
+	APP_ENV=development $(FLASK) db upgrade
+
+demo: db
+	APP_ENV=development $(FLASK) demo
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)  (demo accounts: see README.md)"
+	APP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT) --with-threads
+
+test: install-dev
+	@echo "== test suite on SQLite"
+	TEST_DATABASE=sqlite $(PY) -m pytest -q -p no:cacheprovider
+	@echo "== test suite on PostgreSQL"
+	TEST_DATABASE=postgresql $(PY) -m pytest -q -p no:cacheprovider
+
+bench-registration: install-dev
+	$(PY) bench/registration.py
+
+extract-messages: $(VENV)/.stamp-run
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations -N
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3*

@@ -1,0 +1,111 @@
+"""Minhang talent events & training cohorts."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from flask import Flask, g, request
+
+from app.config import CONFIGS, INSTANCE, ROOT
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_path=str(INSTANCE), instance_relative_config=False,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_object(CONFIGS[config or os.environ.get("APP_ENV", "production")])
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in production (or use APP_ENV=development)")
+    _configure_logging(app)
+    _configure_database(app)
+    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    limiter.init_app(app)
+    _import_models()
+
+    from app import cli, jinja
+    from app.accounts.views import bp as accounts_bp
+    from app.admin.views import bp as admin_bp
+    from app.api.views import bp as api_bp
+    from app.calendars.views import bp as calendars_bp
+    from app.console.views import bp as console_bp
+    from app.events.views import bp as events_bp
+    from app.main.views import bp as main_bp
+    from app.registrations.views import bp as registrations_bp
+    from app.tickets.views import bp as tickets_bp
+
+    for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
+               console_bp, admin_bp, api_bp):
+        app.register_blueprint(bp)
+    csrf.exempt(api_bp)
+    jinja.init_app(app)
+    cli.init_app(app)
+    from app.main.errors import init_app as init_errors
+
+    init_errors(app)
+    return app
+
+
+def _import_models() -> None:
+    # Every model module, so Alembic and create_all see the whole schema.
+    from app.accounts import models as _a  # noqa: F401
+    from app.audit import models as _au  # noqa: F401
+    from app.events import models as _e  # noqa: F401
+    from app.notifications import models as _n  # noqa: F401
+    from app.registrations import models as _r  # noqa: F401
+    from app.tickets import models as _t  # noqa: F401
+
+
+def _select_locale() -> str:
+    wanted = request.args.get("lang") or request.cookies.get("lang")
+    if wanted in ("zh_CN", "en"):
+        return wanted
+    from flask_login import current_user
+
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in ("zh_CN", "en"):
+        return current_user.locale
+    return "zh_CN"
+
+
+def _configure_logging(app: Flask) -> None:
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not any(getattr(h, "_minhang", False) for h in root.handlers):
+        handler._minhang = True
+        root.addHandler(handler)
+    root.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+    app.logger.handlers.clear()
+    app.logger.propagate = True
+
+
+def _configure_database(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if uri.startswith("sqlite"):
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        # Writers queue for the lock instead of failing at once.
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+
+        @event.listens_for(Engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            if type(dbapi_connection).__module__.startswith("sqlite3"):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+                cursor.close()
+    else:
+        options.setdefault("pool_size", int(os.environ.get("DB_POOL_SIZE", "10")))
+        options.setdefault("max_overflow", int(os.environ.get("DB_MAX_OVERFLOW", "20")))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

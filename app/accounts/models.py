@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.privacy import mask_email, mask_id_number, mask_phone
+from app.timeutil import UTCDateTime, utcnow
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    TRAINER = "trainer"
+    JUDGE = "judge"
+    PARTICIPANT = "participant"
+
+
+ROLE_LABELS = {
+    Role.ADMIN.value: _l("Administrator"),
+    Role.ORGANISER.value: _l("Organiser"),
+    Role.TRAINER.value: _l("Trainer"),
+    Role.JUDGE.value: _l("Judge"),
+    Role.PARTICIPANT.value: _l("Participant"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+user_departments = sa.Table(
+    "user_departments",
+    db.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("department_id", sa.ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Department(db.Model):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Department {self.code}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    mobile: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    employer: Mapped[str | None] = mapped_column(sa.String(120))
+    id_number: Mapped[str | None] = mapped_column(sa.String(18))
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
+    departments: Mapped[list[Department]] = relationship(secondary=user_departments, order_by=Department.id)
+
+    # -- roles ---------------------------------------------------------------
+    @property
+    def roles(self) -> set[str]:
+        return {row.role for row in self.role_rows} | {Role.PARTICIPANT.value}
+
+    def has_role(self, *roles: Role | str) -> bool:
+        wanted = {r.value if isinstance(r, Role) else r for r in roles}
+        return bool(self.roles & wanted)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(Role.ADMIN)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_role(Role.ADMIN, Role.ORGANISER)
+
+    def set_roles(self, roles) -> None:
+        wanted = {r.value if isinstance(r, Role) else r for r in roles} - {Role.PARTICIPANT.value}
+        self.role_rows = [row for row in self.role_rows if row.role in wanted]
+        have = {row.role for row in self.role_rows}
+        for role in sorted(wanted - have):
+            self.role_rows.append(UserRole(role=role))
+
+    @property
+    def department_ids(self) -> set[int]:
+        return {d.id for d in self.departments}
+
+    # -- credentials ---------------------------------------------------------
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    # -- masked views --------------------------------------------------------
+    @property
+    def mobile_masked(self) -> str:
+        return mask_phone(self.mobile)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def email_masked(self) -> str:
+        return mask_email(self.email)
+
+    @property
+    def login_hint(self) -> str:
+        return self.mobile_masked or self.email_masked
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.name}>"
+
+
+class ApiToken(db.Model):
+    """Bearer tokens for the JSON API; only a hash of the secret is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

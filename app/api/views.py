@@ -1,0 +1,255 @@
+"""JSON API v1 for scanners, kiosks and integrations.
+
+Authentication is by Bearer token only: the API is exempt from CSRF, so it must
+never act on a browser's session cookie.
+"""
+from __future__ import annotations
+
+import json
+from functools import wraps
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext as _
+
+from app.accounts import services as accounts
+from app.accounts.models import Department
+from app.errors import InvalidInput, PermissionDenied, ServiceError
+from app.events import services as ev
+from app.events.models import Event, EventStatus
+from app.extensions import db, limiter
+from app.registrations import services as reg
+from app.registrations.models import Registration
+from app.tickets.services import ticket_url
+from app.timeutil import iso, parse_iso
+from app.transaction import commit
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+OPENAPI = Path(__file__).with_name("openapi.json")
+
+
+def _error(status: int, code: str, message: str, **extra):
+    return jsonify(code=code, message=message, **extra), status
+
+
+def _bearer_user():
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    return accounts.user_for_api_token(header[7:].strip())
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        user = _bearer_user()
+        if user is None:
+            return _error(401, "unauthenticated", _("A valid Bearer token is required."))
+        g.api_user = user
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput(_("The request body must be a JSON object."), code="malformed")
+    return body
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(exc: ServiceError):
+    db.session.rollback()
+    return jsonify(exc.as_dict()), exc.http_status
+
+
+# -- auth ---------------------------------------------------------------------
+@bp.route("/auth/token", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def auth_token():
+    body = _json_body()
+    login, password = body.get("login"), body.get("password")
+    if not isinstance(login, str) or not isinstance(password, str):
+        raise InvalidInput(fields={"login": _("Give login and password as strings.")})
+    user = accounts.authenticate(login, password)
+    token = accounts.issue_api_token(user)
+    commit()
+    return jsonify(token=token, token_type="Bearer", user={"id": user.id, "name": user.name,
+                                                           "roles": sorted(user.roles)})
+
+
+# -- events -------------------------------------------------------------------
+def event_json(event: Event, detail: bool = False) -> dict:
+    data = {
+        "id": event.id, "title": event.title, "kind": event.kind, "status": event.status,
+        "series": {"id": event.series.id, "slug": event.series.slug, "name": event.series.name}
+        if event.series else None,
+        "department": event.department.name, "venue": event.venue, "address": event.address,
+        "starts_at": iso(event.starts_at), "ends_at": iso(event.ends_at), "capacity": event.capacity,
+        "requires_approval": event.requires_approval,
+        "registration_opens_at": iso(event.registration_opens_at),
+        "registration_closes_at": iso(event.registration_closes_at),
+        "registration_open": event.registration_open(),
+    }
+    if detail:
+        data["description"] = event.description
+        data["seats_left"] = reg.seats_left(event)
+        data["sessions"] = [{"id": s.id, "title": s.title, "starts_at": iso(s.starts_at),
+                             "ends_at": iso(s.ends_at), "room": s.room, "speaker": s.speaker,
+                             "capacity": s.capacity} for s in event.sessions]
+        data["questions"] = [{"id": q.id, "label": q.label, "kind": q.kind, "required": q.required,
+                              "help_text": q.help_text, "choices": q.choices or []} for q in event.questions]
+    return data
+
+
+def _page_args() -> tuple[int, int]:
+    try:
+        page = max(1, int(request.args.get("page", 1)))
+        per_page = min(current_app.config["API_PAGE_SIZE_MAX"], max(1, int(request.args.get("per_page", 50))))
+    except ValueError:
+        raise InvalidInput(fields={"page": _("page and per_page are whole numbers.")}) from None
+    return page, per_page
+
+
+def _paged(query, serialise):
+    page, per_page = _page_args()
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    return jsonify(items=[serialise(x) for x in result.items], page=page, per_page=per_page,
+                   total=result.total, pages=result.pages)
+
+
+@bp.route("/events", methods=["GET"])
+def events_list():
+    f = ev.EventFilter(status=EventStatus.PUBLISHED.value, kind=request.args.get("kind") or None,
+                       upcoming=request.args.get("upcoming", "1") != "0")
+    series = request.args.get("series")
+    if series:
+        f.series_id = int(series) if series.isdigit() else ev.get_series(series).id
+    query = ev.filtered_events(f).order_by(Event.starts_at, Event.id)
+    return _paged(query, event_json)
+
+
+@bp.route("/events/<int:event_id>", methods=["GET"])
+def event_detail(event_id: int):
+    user = _bearer_user()
+    event = ev.get_public_event(event_id, user)
+    return jsonify(event_json(event, detail=True))
+
+
+@bp.route("/events", methods=["POST"])
+@token_required
+def event_create():
+    body = _json_body()
+    user = g.api_user
+    if not user.is_staff:
+        raise PermissionDenied()
+    data, errors = {}, {}
+    for key in ("title", "venue", "address", "description"):
+        if key in body and body[key] is not None and not isinstance(body[key], str):
+            errors[key] = _("Must be a string.")
+        elif key in body:
+            data[key] = body[key] or ""
+    data["kind"] = body.get("kind")
+    for key in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        if body.get(key) in (None, ""):
+            continue
+        try:
+            data[key] = parse_iso(str(body[key]))
+        except ValueError:
+            errors[key] = _("Use an ISO 8601 time such as 2026-05-18T09:00:00+08:00.")
+    capacity = body.get("capacity")
+    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int)):
+        errors["capacity"] = _("Capacity is a whole number or null.")
+    data["capacity"] = capacity
+    if not isinstance(body.get("requires_approval", False), bool):
+        errors["requires_approval"] = _("Must be true or false.")
+    data["requires_approval"] = bool(body.get("requires_approval", False))
+    data["department_id"] = _department_id(body.get("department"), errors)
+    if body.get("series") is not None:
+        series = body["series"]
+        data["series_id"] = series if isinstance(series, int) else ev.get_series(str(series)).id
+    data["status"] = body.get("status") or EventStatus.DRAFT.value
+    if errors:
+        raise InvalidInput(fields=errors)
+    event = ev.create_event(user, **data)
+    commit()
+    return jsonify(event_json(event, detail=True)), 201
+
+
+def _department_id(value, errors) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value:
+        dept = db.session.scalar(sa.select(Department.id).where(
+            sa.or_(Department.name == value, Department.code == value)))
+        if dept:
+            return dept
+    errors["department"] = _("Give the owner department by id, code or name.")
+    return None
+
+
+# -- registrations ------------------------------------------------------------
+def registration_json(registration: Registration, *, position: int | None = None, full: bool = False) -> dict:
+    data = {"id": registration.id, "event_id": registration.event_id, "status": registration.status,
+            "waitlist_position": position, "created_at": iso(registration.created_at)}
+    if full:
+        user = registration.user
+        data["attendee"] = {"id": user.id, "name": user.name, "mobile_masked": user.mobile_masked,
+                            "employer": user.employer}
+        data["answers"] = {str(k): v for k, v in registration.answer_map().items()}
+    return data
+
+
+@bp.route("/events/<int:event_id>/registrations", methods=["POST"])
+@token_required
+def register(event_id: int):
+    body = request.get_json(silent=True)
+    if body is None and not request.data:
+        body = {}
+    if not isinstance(body, dict):
+        raise InvalidInput(_("The request body must be a JSON object."), code="malformed")
+    event = ev.get_public_event(event_id, g.api_user)
+    registration = reg.register(g.api_user, event, body.get("answers") or {}, body.get("sessions"))
+    position = reg.waitlist_position(registration)
+    commit()
+    data = registration_json(registration, position=position)
+    data["ticket_url"] = ticket_url(registration)
+    return jsonify(data), 201
+
+
+@bp.route("/events/<int:event_id>/registrations", methods=["GET"])
+@token_required
+def registrations_list(event_id: int):
+    event = ev.get_event(event_id)
+    status = request.args.get("status") or None
+    query = reg.event_registrations(g.api_user, event, status=status)
+    return _paged(query, lambda r: registration_json(r, full=True))
+
+
+@bp.route("/me/registrations", methods=["GET"])
+@token_required
+def my_registrations():
+    items = []
+    for r in reg.user_registrations(g.api_user):
+        data = registration_json(r, position=reg.waitlist_position(r))
+        data["ticket_url"] = ticket_url(r)
+        items.append(data)
+    return jsonify(items=items)
+
+
+@bp.route("/registrations/<int:registration_id>/cancel", methods=["POST"])
+@token_required
+def cancel(registration_id: int):
+    registration = reg.get_registration(registration_id)
+    reg.require_owner_or_manager(g.api_user, registration)
+    reg.cancel(g.api_user, registration)
+    commit()
+    return jsonify(registration_json(registration))
+
+
+@bp.route("/openapi.json")
+def openapi():
+    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    spec["servers"] = [{"url": request.host_url.rstrip("/") + "/api/v1"}]
+    return jsonify(spec)

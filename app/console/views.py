@@ -1,0 +1,362 @@
+"""Organiser console: events, agenda, questions, registrations, exports, series."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.models import Role
+from app.errors import InvalidInput, ServiceError
+from app.events import services as ev
+from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, SessionForm
+from app.events.models import EventKind, EventSession, EventStatus, Question, Series
+from app.extensions import db
+from app.registrations import export, services as reg
+from app.registrations.models import Registration, RegStatus
+from app.timeutil import local_to_utc, to_local
+from app.transaction import commit
+from app.uploads import save_image
+from app.web import apply_errors, int_arg, roles_required
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
+PAGE = 50
+
+
+def _series_all():
+    return db.session.scalars(sa.select(Series).order_by(Series.id)).all()
+
+
+def _utc(value):
+    return local_to_utc(value) if value else None
+
+
+def _event_data(form: EventForm) -> dict:
+    return {
+        "title": form.title.data, "series_id": form.series_id.data or None, "kind": form.kind.data,
+        "department_id": form.department_id.data, "venue": form.venue.data, "address": form.address.data or "",
+        "starts_at": _utc(form.starts_at.data), "ends_at": _utc(form.ends_at.data),
+        "description": form.description.data or "", "capacity": form.capacity.data,
+        "requires_approval": form.requires_approval.data,
+        "registration_opens_at": _utc(form.registration_opens_at.data),
+        "registration_closes_at": _utc(form.registration_closes_at.data),
+    }
+
+
+def _local_naive(value):
+    local = to_local(value)
+    return local.replace(tzinfo=None) if local else None
+
+
+@bp.route("/")
+@staff_only
+def index():
+    return redirect(url_for("console.events"))
+
+
+@bp.route("/events")
+@staff_only
+def events():
+    f = ev.EventFilter(series_id=int_arg("series"), kind=request.args.get("kind") or None,
+                       department_id=int_arg("department"), status=request.args.get("status") or None,
+                       q=request.args.get("q") or None)
+    rows = ev.console_events(current_user, f)
+    counts = {}
+    if rows:
+        result = db.session.execute(
+            sa.select(Registration.event_id, Registration.status, sa.func.count())
+            .where(Registration.event_id.in_([e.id for e in rows]))
+            .group_by(Registration.event_id, Registration.status))
+        for event_id, status, n in result:
+            counts.setdefault(event_id, {})[status] = n
+    return render_template("console/events.html", events=rows, counts=counts, filter=f,
+                           series=_series_all(), departments=ev.managed_departments(current_user))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@staff_only
+def event_new():
+    form = EventForm()
+    form.set_choices(_series_all(), ev.managed_departments(current_user))
+    if form.validate_on_submit():
+        try:
+            event = ev.create_event(current_user, **_event_data(form))
+            if form.cover.data:
+                ev.set_cover_image(current_user, event, save_image(form.cover.data))
+        except InvalidInput as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            commit()
+            flash(_("The event is saved as a draft. Add its agenda and questions, then publish it."), "success")
+            return redirect(url_for("console.event", event_id=event.id))
+    return render_template("console/event_form.html", form=form, event=None)
+
+
+@bp.route("/events/<int:event_id>")
+@staff_only
+def event(event_id: int):
+    event = ev.get_event(event_id)
+    ev.require_manage(current_user, event)
+    return render_template("console/event.html", event=event, counts=reg.status_counts(event.id),
+                           session_counts=reg.session_confirmed_counts(event), cancel_form=CancelForm(),
+                           choices_text=ev.choices_text)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@staff_only
+def event_edit(event_id: int):
+    event = ev.get_event(event_id)
+    ev.require_manage(current_user, event)
+    form = EventForm(obj=event)
+    form.set_choices(_series_all(), ev.managed_departments(current_user))
+    if request.method == "GET":
+        form.series_id.data = event.series_id or 0
+        for key in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+            getattr(form, key).data = _local_naive(getattr(event, key))
+    if form.validate_on_submit():
+        try:
+            data = _event_data(form)
+            capacity = data.pop("capacity")
+            ev.update_event(current_user, event, **data)
+            if capacity != event.capacity:
+                promoted = reg.set_capacity(current_user, event, capacity)
+                if promoted:
+                    flash(_("%(n)s people moved up from the waiting list.", n=len(promoted)), "info")
+            if form.cover.data:
+                ev.set_cover_image(current_user, event, save_image(form.cover.data))
+        except InvalidInput as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("console.event", event_id=event.id))
+    return render_template("console/event_form.html", form=form, event=event)
+
+
+@bp.route("/events/<int:event_id>/publish", methods=["POST"])
+@staff_only
+def event_publish(event_id: int):
+    event = ev.get_event(event_id)
+    ev.publish_event(current_user, event)
+    commit()
+    flash(_("The event is published."), "success")
+    return redirect(url_for("console.event", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["POST"])
+@staff_only
+def event_cancel(event_id: int):
+    event = ev.get_event(event_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ev.cancel_event(current_user, event, form.reason.data or "")
+    commit()
+    flash(_("The event is cancelled and registrants are notified."), "info")
+    return redirect(url_for("console.event", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/duplicate", methods=["POST"])
+@staff_only
+def event_duplicate(event_id: int):
+    event = ev.get_event(event_id)
+    copy = ev.duplicate_event(current_user, event)
+    commit()
+    flash(_("A draft copy was created; adjust its dates before publishing."), "success")
+    return redirect(url_for("console.event_edit", event_id=copy.id))
+
+
+# -- agenda -------------------------------------------------------------------
+@bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])
+@bp.route("/events/<int:event_id>/sessions/<int:session_id>", methods=["GET", "POST"])
+@staff_only
+def session_form(event_id: int, session_id: int | None = None):
+    event = ev.get_event(event_id)
+    ev.require_manage(current_user, event)
+    session = db.session.get(EventSession, session_id) if session_id else None
+    if session_id and (session is None or session.event_id != event.id):
+        abort(404)
+    form = SessionForm(obj=session)
+    if request.method == "GET" and session:
+        form.starts_at.data, form.ends_at.data = _local_naive(session.starts_at), _local_naive(session.ends_at)
+    if form.validate_on_submit():
+        try:
+            ev.save_session(current_user, event, title=form.title.data, starts_at=_utc(form.starts_at.data),
+                            ends_at=_utc(form.ends_at.data), room=form.room.data, speaker=form.speaker.data,
+                            capacity=form.capacity.data, session=session)
+        except InvalidInput as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            commit()
+            flash(_("Agenda saved."), "success")
+            return redirect(url_for("console.event", event_id=event.id) + "#agenda")
+    return render_template("console/session_form.html", form=form, event=event, session=session)
+
+
+@bp.route("/events/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
+@staff_only
+def session_delete(event_id: int, session_id: int):
+    session = db.session.get(EventSession, session_id)
+    if session is None or session.event_id != event_id:
+        abort(404)
+    try:
+        ev.delete_session(current_user, session)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        commit()
+        flash(_("Session deleted."), "info")
+    return redirect(url_for("console.event", event_id=event_id) + "#agenda")
+
+
+# -- questions ----------------------------------------------------------------
+@bp.route("/events/<int:event_id>/questions/new", methods=["GET", "POST"])
+@bp.route("/events/<int:event_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@staff_only
+def question_form(event_id: int, question_id: int | None = None):
+    event = ev.get_event(event_id)
+    ev.require_manage(current_user, event)
+    question = db.session.get(Question, question_id) if question_id else None
+    if question_id and (question is None or question.event_id != event.id):
+        abort(404)
+    form = QuestionForm(obj=question)
+    if request.method == "GET" and question:
+        form.choices.data = ev.choices_text(question)
+    if form.validate_on_submit():
+        try:
+            ev.save_question(current_user, event, label=form.label.data, kind=form.kind.data,
+                             required=form.required.data, help_text=form.help_text.data or "",
+                             choices=ev.parse_choices(form.choices.data), position=form.position.data,
+                             question=question)
+        except InvalidInput as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            commit()
+            flash(_("Question saved."), "success")
+            return redirect(url_for("console.event", event_id=event.id) + "#questions")
+    return render_template("console/question_form.html", form=form, event=event, question=question)
+
+
+@bp.route("/events/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
+@staff_only
+def question_delete(event_id: int, question_id: int):
+    question = db.session.get(Question, question_id)
+    if question is None or question.event_id != event_id:
+        abort(404)
+    ev.delete_question(current_user, question)
+    commit()
+    flash(_("Question deleted."), "info")
+    return redirect(url_for("console.event", event_id=event_id) + "#questions")
+
+
+# -- registrations ------------------------------------------------------------
+@bp.route("/events/<int:event_id>/registrations")
+@staff_only
+def registrations(event_id: int):
+    event = ev.get_event(event_id)
+    status = request.args.get("status") if request.args.get("status") in {s.value for s in RegStatus} else None
+    query = reg.event_registrations(current_user, event, status=status, q=request.args.get("q"))
+    page = db.paginate(query, page=int_arg("page") or 1, per_page=PAGE, error_out=False)
+    waiting = db.session.scalars(sa.select(Registration.id).where(
+        Registration.event_id == event.id, Registration.status == RegStatus.WAITLISTED.value)
+        .order_by(Registration.queued_at, Registration.id)).all()
+    return render_template("console/registrations.html", event=event, page=page, status=status,
+                           counts=reg.status_counts(event.id),
+                           positions={rid: i + 1 for i, rid in enumerate(waiting)})
+
+
+@bp.route("/events/<int:event_id>/registrations/bulk", methods=["POST"])
+@staff_only
+def registrations_bulk(event_id: int):
+    event = ev.get_event(event_id)
+    ev.require_manage(current_user, event)
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    chosen = db.session.scalars(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.id.in_(ids))).all()
+    action = request.form.get("action")
+    if not chosen:
+        flash(_("Select at least one registration."), "error")
+    elif action == "approve":
+        result = reg.approve(current_user, list(chosen))
+        commit()
+        flash(_("Approved: %(c)s confirmed, %(w)s to the waiting list, %(s)s skipped.",
+                c=result["confirmed"], w=result["waitlisted"], s=result["skipped"]), "success")
+    elif action == "reject":
+        n = reg.reject(current_user, list(chosen), request.form.get("reason", ""))
+        commit()
+        flash(_("%(n)s registrations rejected.", n=n), "info")
+    elif action == "cancel":
+        n = 0
+        for registration in chosen:
+            if registration.is_active:
+                reg.cancel(current_user, registration, reason=request.form.get("reason", "") or "by organiser")
+                n += 1
+        commit()
+        flash(_("%(n)s registrations cancelled.", n=n), "info")
+    else:
+        abort(400)
+    return redirect(request.form.get("back") or url_for("console.registrations", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/registrations.<fmt>")
+@staff_only
+def registrations_export(event_id: int, fmt: str):
+    if fmt not in ("xlsx", "csv"):
+        abort(404)
+    event = ev.get_event(event_id)
+    full = request.args.get("full") == "1"
+    header, rows = export.export_rows(current_user, event, full=full)
+    commit()  # the audit row of who exported what
+    name = f"registrations-{event.id}{'-full' if full else ''}.{fmt}"
+    if fmt == "xlsx":
+        body = export.to_xlsx(event.title, header, rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, mimetype = export.to_csv(header, rows), "text/csv; charset=utf-8"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- series -------------------------------------------------------------------
+@bp.route("/series")
+@staff_only
+def series_list():
+    return render_template("console/series.html", series=_series_all())
+
+
+@bp.route("/series/new", methods=["GET", "POST"])
+@bp.route("/series/<int:series_id>", methods=["GET", "POST"])
+@staff_only
+def series_form(series_id: int | None = None):
+    series = db.session.get(Series, series_id) if series_id else None
+    if series_id and series is None:
+        abort(404)
+    form = SeriesForm(obj=series)
+    departments = ev.managed_departments(current_user)
+    form.department_id.choices = [(0, "—")] + [(d.id, d.name) for d in departments]
+    if form.validate_on_submit():
+        department = next((d for d in departments if d.id == form.department_id.data), None)
+        try:
+            ev.save_series(current_user, name=form.name.data, slug=form.slug.data.strip(),
+                           description=form.description.data or "", department=department, series=series)
+        except InvalidInput as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            commit()
+            flash(_("Series saved."), "success")
+            return redirect(url_for("console.series_list"))
+    return render_template("console/series_form.html", form=form, series=series)
+
+
+@bp.app_context_processor
+def _console_globals():
+    return {"EVENT_KINDS": list(EventKind), "EVENT_STATUSES": list(EventStatus)}

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Department, User
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+
+class EventKind(str, enum.Enum):
+    FORUM = "forum"
+    JOB_FAIR = "job_fair"
+    POLICY_BRIEFING = "policy_briefing"
+    LECTURE = "lecture"
+    CAMPUS_RECRUITING = "campus_recruiting"
+    SYMPOSIUM = "symposium"
+    SALON = "salon"
+    TRAINING = "training"
+    COMPETITION = "competition"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self])
+
+
+KIND_LABELS = {
+    EventKind.FORUM: _l("Forum"),
+    EventKind.JOB_FAIR: _l("Job fair"),
+    EventKind.POLICY_BRIEFING: _l("Policy briefing"),
+    EventKind.LECTURE: _l("Lecture"),
+    EventKind.CAMPUS_RECRUITING: _l("Campus recruiting"),
+    EventKind.SYMPOSIUM: _l("Symposium"),
+    EventKind.SALON: _l("Salon"),
+    EventKind.TRAINING: _l("Training"),
+    EventKind.COMPETITION: _l("Competition"),
+    EventKind.OTHER: _l("Other"),
+}
+
+
+class EventStatus(str, enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    EventStatus.DRAFT: _l("Draft"),
+    EventStatus.PUBLISHED: _l("Published"),
+    EventStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class QuestionKind(str, enum.Enum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    NUMBER = "number"
+    DATE = "date"
+
+    @property
+    def label(self) -> str:
+        return str(QUESTION_KIND_LABELS[self])
+
+    @property
+    def has_choices(self) -> bool:
+        return self in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+
+
+QUESTION_KIND_LABELS = {
+    QuestionKind.TEXT: _l("Short text"),
+    QuestionKind.LONG_TEXT: _l("Long text"),
+    QuestionKind.SINGLE: _l("Single choice"),
+    QuestionKind.MULTIPLE: _l("Multiple choice"),
+    QuestionKind.NUMBER: _l("Number"),
+    QuestionKind.DATE: _l("Date"),
+}
+
+
+class Series(db.Model):
+    """A brand series such as 人才闵行周 2026, grouping many events."""
+
+    __tablename__ = "series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    department: Mapped[Department | None] = relationship()
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    series_id: Mapped[int | None] = mapped_column(sa.ForeignKey("series.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), default=EventKind.FORUM.value)
+    department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
+    venue: Mapped[str] = mapped_column(sa.String(200))
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    cover_image: Mapped[str | None] = mapped_column(sa.String(120))
+    status: Mapped[str] = mapped_column(sa.String(20), default=EventStatus.DRAFT.value, index=True)
+    capacity: Mapped[int | None]
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(sa.String(300))
+
+    series: Mapped[Series | None] = relationship(backref="events")
+    department: Mapped[Department] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    sessions: Mapped[list[EventSession]] = relationship(
+        back_populates="event", order_by="(EventSession.starts_at, EventSession.id)",
+        cascade="all, delete-orphan")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="event", order_by="(Question.position, Question.id)", cascade="all, delete-orphan")
+
+    @property
+    def kind_enum(self) -> EventKind:
+        return EventKind(self.kind)
+
+    @property
+    def status_enum(self) -> EventStatus:
+        return EventStatus(self.status)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED.value
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED.value
+
+    @property
+    def calendar_uid(self) -> str:
+        return f"event-{self.id}@rencai.minhang.gov.cn"
+
+    def registration_open(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        if not self.is_published:
+            return False
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        closes = self.registration_closes_at or self.ends_at
+        return now < closes
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title}>"
+
+
+class EventSession(db.Model):
+    """One session of an event's agenda, with its own time, room and optional capacity."""
+
+    __tablename__ = "event_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    room: Mapped[str] = mapped_column(sa.String(120), default="")
+    speaker: Mapped[str] = mapped_column(sa.String(200), default="")
+    capacity: Mapped[int | None]
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+
+    @property
+    def calendar_uid(self) -> str:
+        return f"session-{self.id}@rencai.minhang.gov.cn"
+
+
+class Question(db.Model):
+    """A custom registration question; choices are [{"label": str, "limit": int | None}]."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(sa.String(200))
+    help_text: Mapped[str] = mapped_column(sa.String(300), default="")
+    kind: Mapped[str] = mapped_column(sa.String(20), default=QuestionKind.TEXT.value)
+    required: Mapped[bool] = mapped_column(default=False)
+    choices: Mapped[list] = mapped_column(sa.JSON, default=list)
+
+    event: Mapped[Event] = relationship(back_populates="questions")
+
+    @property
+    def kind_enum(self) -> QuestionKind:
+        return QuestionKind(self.kind)
+
+    @property
+    def choice_labels(self) -> list[str]:
+        return [c["label"] for c in self.choices or []]
+
+    @property
+    def limited_choices(self) -> dict[str, int]:
+        return {c["label"]: int(c["limit"]) for c in self.choices or [] if c.get("limit")}

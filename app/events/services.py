@@ -1,0 +1,369 @@
+"""Events: brand series, events, agenda sessions, registration questions."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import Department, Role, User
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.events.models import (Event, EventKind, EventSession, EventStatus, Question, QuestionKind,
+                               Series)
+from app.extensions import db
+from app.timeutil import LOCAL_TZ, utcnow
+
+
+# -- permissions --------------------------------------------------------------
+def can_manage(user: User | None, event: Event) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    return user.has_role(Role.ORGANISER) and event.department_id in user.department_ids
+
+
+def require_manage(user: User, event: Event) -> None:
+    if not can_manage(user, event):
+        raise PermissionDenied()
+
+
+def managed_departments(user: User) -> list[Department]:
+    if user.is_admin:
+        return list(db.session.scalars(sa.select(Department).order_by(Department.id)))
+    if user.has_role(Role.ORGANISER):
+        return list(user.departments)
+    return []
+
+
+def get_event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound(_l("No such event."))
+    return event
+
+
+def get_public_event(event_id: int, viewer: User | None = None) -> Event:
+    event = get_event(event_id)
+    if event.status == EventStatus.DRAFT.value and not can_manage(viewer, event):
+        raise NotFound(_l("No such event."))
+    return event
+
+
+# -- series -------------------------------------------------------------------
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,58}$")
+
+
+def save_series(actor: User, *, name: str, slug: str, description: str = "",
+                department: Department | None = None, series: Series | None = None) -> Series:
+    if not actor.is_staff:
+        raise PermissionDenied()
+    errors = {}
+    if not name.strip():
+        errors["name"] = _l("Please enter a name.")
+    if not SLUG_RE.match(slug or ""):
+        errors["slug"] = _l("Use lower-case letters, digits and hyphens.")
+    else:
+        other = db.session.scalar(sa.select(Series.id).where(Series.slug == slug))
+        if other and (series is None or other != series.id):
+            errors["slug"] = _l("This short name is already used.")
+    if errors:
+        raise InvalidInput(fields=errors)
+    if series is None:
+        series = Series()
+        db.session.add(series)
+    series.name, series.slug, series.description = name.strip(), slug, description or ""
+    series.department = department
+    db.session.flush()
+    return series
+
+
+def get_series(slug: str) -> Series:
+    series = db.session.scalar(sa.select(Series).where(Series.slug == slug))
+    if series is None:
+        raise NotFound(_l("No such series."))
+    return series
+
+
+# -- events -------------------------------------------------------------------
+EVENT_FIELDS = ("title", "series_id", "kind", "department_id", "venue", "address", "starts_at",
+                "ends_at", "description", "capacity", "requires_approval", "registration_opens_at",
+                "registration_closes_at")
+
+
+def _validate_event(data: dict) -> dict:
+    errors = {}
+    if not (data.get("title") or "").strip():
+        errors["title"] = _l("Please enter a title.")
+    if data.get("kind") not in {k.value for k in EventKind}:
+        errors["kind"] = _l("Choose a kind of event.")
+    if not (data.get("venue") or "").strip():
+        errors["venue"] = _l("Please enter the venue.")
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    if not isinstance(starts, datetime):
+        errors["starts_at"] = _l("Please enter the start time.")
+    if not isinstance(ends, datetime):
+        errors["ends_at"] = _l("Please enter the end time.")
+    elif isinstance(starts, datetime) and ends <= starts:
+        errors["ends_at"] = _l("The event must end after it starts.")
+    capacity = data.get("capacity")
+    if capacity is not None and (not isinstance(capacity, int) or capacity < 1 or capacity > 100000):
+        errors["capacity"] = _l("Capacity is a whole number from 1 to 100000, or empty for no limit.")
+    opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
+    if opens and closes and closes <= opens:
+        errors["registration_closes_at"] = _l("Registration must close after it opens.")
+    if data.get("series_id") and db.session.get(Series, data["series_id"]) is None:
+        errors["series_id"] = _l("No such series.")
+    return errors
+
+
+def _check_department(actor: User, department_id) -> None:
+    if department_id is None or db.session.get(Department, department_id) is None:
+        raise InvalidInput(fields={"department_id": _l("Choose the owner department.")})
+    if not actor.is_admin and department_id not in actor.department_ids:
+        raise InvalidInput(fields={"department_id": _l("You can only create events for your own departments.")})
+
+
+def create_event(actor: User, **data) -> Event:
+    if not actor.is_staff:
+        raise PermissionDenied()
+    status = data.pop("status", EventStatus.DRAFT.value) or EventStatus.DRAFT.value
+    errors = _validate_event(data)
+    if status not in {s.value for s in EventStatus}:
+        errors["status"] = _l("Unknown status.")
+    if errors:
+        raise InvalidInput(fields=errors)
+    _check_department(actor, data.get("department_id"))
+    event = Event(created_by=actor, status=EventStatus.DRAFT.value,
+                  **{k: data.get(k) for k in EVENT_FIELDS if k in data})
+    event.title, event.venue = event.title.strip(), event.venue.strip()
+    db.session.add(event)
+    db.session.flush()
+    if status == EventStatus.PUBLISHED.value:
+        publish_event(actor, event)
+    elif status == EventStatus.CANCELLED.value:
+        raise InvalidInput(fields={"status": _l("A new event cannot start cancelled.")})
+    return event
+
+
+def update_event(actor: User, event: Event, **data) -> Event:
+    require_manage(actor, event)
+    if event.is_cancelled:
+        raise Conflict(_l("A cancelled event cannot be edited."), code="event_cancelled")
+    merged = {k: getattr(event, k) for k in EVENT_FIELDS} | data
+    errors = _validate_event(merged)
+    if errors:
+        raise InvalidInput(fields=errors)
+    if merged["department_id"] != event.department_id:
+        _check_department(actor, merged["department_id"])
+    for key in EVENT_FIELDS:
+        if key in data:
+            setattr(event, key, data[key])
+    db.session.flush()
+    return event
+
+
+def publish_event(actor: User, event: Event) -> Event:
+    require_manage(actor, event)
+    if event.is_cancelled:
+        raise Conflict(_l("A cancelled event cannot be published again."), code="event_cancelled")
+    if not event.is_published:
+        event.status = EventStatus.PUBLISHED.value
+        event.published_at = utcnow()
+    from app.tickets.services import ensure_event_key
+
+    ensure_event_key(event)
+    return event
+
+
+def cancel_event(actor: User, event: Event, reason: str = "") -> Event:
+    """Cancel and tell everybody still registered; registrations stay as they were for the record."""
+    require_manage(actor, event)
+    if event.is_cancelled:
+        return event
+    was_published = event.is_published
+    event.status = EventStatus.CANCELLED.value
+    event.cancelled_at = utcnow()
+    event.cancel_reason = (reason or "").strip()[:300] or None
+    if was_published:
+        from app.registrations.services import notify_event_cancelled
+
+        notify_event_cancelled(event)
+    return event
+
+
+def duplicate_event(actor: User, event: Event, *, shift_days: int = 0) -> Event:
+    """A draft copy with the same agenda and questions, no registrations."""
+    require_manage(actor, event)
+    shift = timedelta(days=shift_days)
+    copy = Event(created_by=actor, status=EventStatus.DRAFT.value,
+                 **{k: getattr(event, k) for k in EVENT_FIELDS})
+    copy.title = str(_l("%(title)s (copy)", title=event.title))[:200]
+    copy.cover_image = event.cover_image
+    for key in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
+        if getattr(copy, key):
+            setattr(copy, key, getattr(copy, key) + shift)
+    copy.sessions = [EventSession(title=s.title, starts_at=s.starts_at + shift, ends_at=s.ends_at + shift,
+                                  room=s.room, speaker=s.speaker, capacity=s.capacity)
+                     for s in event.sessions]
+    copy.questions = [Question(position=q.position, label=q.label, help_text=q.help_text, kind=q.kind,
+                               required=q.required, choices=[dict(c) for c in q.choices or []])
+                      for q in event.questions]
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+def set_cover_image(actor: User, event: Event, filename: str | None) -> None:
+    require_manage(actor, event)
+    event.cover_image = filename
+
+
+# -- agenda sessions ----------------------------------------------------------
+def save_session(actor: User, event: Event, *, title: str, starts_at: datetime, ends_at: datetime,
+                 room: str = "", speaker: str = "", capacity: int | None = None,
+                 session: EventSession | None = None) -> EventSession:
+    require_manage(actor, event)
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = _l("Please enter a title.")
+    if not starts_at:
+        errors["starts_at"] = _l("Please enter the start time.")
+    if not ends_at or (starts_at and ends_at <= starts_at):
+        errors["ends_at"] = _l("The session must end after it starts.")
+    if capacity is not None and capacity < 1:
+        errors["capacity"] = _l("Capacity is a whole number from 1 to 100000, or empty for no limit.")
+    if errors:
+        raise InvalidInput(fields=errors)
+    if session is None:
+        session = EventSession(event=event)
+        db.session.add(session)
+    elif session.event_id != event.id:
+        raise NotFound()
+    session.title, session.starts_at, session.ends_at = title.strip(), starts_at, ends_at
+    session.room, session.speaker, session.capacity = room or "", speaker or "", capacity
+    db.session.flush()
+    return session
+
+
+def delete_session(actor: User, session: EventSession) -> None:
+    require_manage(actor, session.event)
+    from app.registrations.models import SessionBooking
+
+    booked = db.session.scalar(sa.select(sa.func.count()).select_from(SessionBooking)
+                               .where(SessionBooking.session_id == session.id))
+    if booked:
+        raise Conflict(_l("People have booked this session; it cannot be deleted."), code="session_booked")
+    db.session.delete(session)
+
+
+# -- questions ----------------------------------------------------------------
+def parse_choices(text: str) -> list[dict]:
+    """One choice per line; `label | limit` sets a per-choice limit."""
+    choices = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        label, _, limit = line.partition("|")
+        limit = limit.strip()
+        if limit and not limit.isdigit():
+            raise InvalidInput(fields={"choices": _l("A limit after | must be a whole number.")})
+        choices.append({"label": label.strip(), "limit": int(limit) if limit else None})
+    return choices
+
+
+def choices_text(question: Question) -> str:
+    return "\n".join(c["label"] + (f" | {c['limit']}" if c.get("limit") else "") for c in question.choices or [])
+
+
+def save_question(actor: User, event: Event, *, label: str, kind: str, required: bool = False,
+                  help_text: str = "", choices: list[dict] | None = None, position: int | None = None,
+                  question: Question | None = None) -> Question:
+    require_manage(actor, event)
+    errors = {}
+    if not (label or "").strip():
+        errors["label"] = _l("Please enter the question.")
+    if kind not in {k.value for k in QuestionKind}:
+        errors["kind"] = _l("Choose a kind of answer.")
+    elif QuestionKind(kind).has_choices:
+        labels = [c["label"] for c in choices or []]
+        if len(labels) < 2:
+            errors["choices"] = _l("Give at least two choices, one per line.")
+        elif len(set(labels)) != len(labels):
+            errors["choices"] = _l("Each choice must be different.")
+    if errors:
+        raise InvalidInput(fields=errors)
+    if question is None:
+        question = Question(event=event)
+        question.position = len(event.questions)
+        db.session.add(question)
+    question.label, question.kind, question.required = label.strip(), kind, bool(required)
+    question.help_text = help_text or ""
+    question.choices = choices if QuestionKind(kind).has_choices else []
+    if position is not None:
+        question.position = position
+    db.session.flush()
+    return question
+
+
+def delete_question(actor: User, question: Question) -> None:
+    require_manage(actor, question.event)
+    db.session.delete(question)
+
+
+# -- listings -----------------------------------------------------------------
+@dataclass
+class EventFilter:
+    series_id: int | None = None
+    kind: str | None = None
+    department_id: int | None = None
+    status: str | None = None
+    on_date: date | None = None
+    date_from: date | None = None
+    q: str | None = None
+    upcoming: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime(day.year, day.month, day.day, tzinfo=LOCAL_TZ)
+    return start, start + timedelta(days=1)
+
+
+def filtered_events(f: EventFilter):
+    query = sa.select(Event)
+    if f.series_id:
+        query = query.where(Event.series_id == f.series_id)
+    if f.kind:
+        query = query.where(Event.kind == f.kind)
+    if f.department_id:
+        query = query.where(Event.department_id == f.department_id)
+    if f.status:
+        query = query.where(Event.status == f.status)
+    if f.on_date:
+        start, end = _local_day_bounds(f.on_date)
+        query = query.where(Event.starts_at < end, Event.ends_at >= start)
+    elif f.date_from:
+        start, _ = _local_day_bounds(f.date_from)
+        query = query.where(Event.ends_at >= start)
+    if f.upcoming:
+        query = query.where(Event.ends_at >= utcnow())
+    if f.q:
+        like = f"%{f.q.strip()}%"
+        query = query.where(sa.or_(Event.title.ilike(like), Event.venue.ilike(like)))
+    return query
+
+
+def public_events(f: EventFilter) -> list[Event]:
+    f.status = EventStatus.PUBLISHED.value
+    query = filtered_events(f).order_by(Event.starts_at, Event.id)
+    return list(db.session.scalars(query))
+
+
+def console_events(actor: User, f: EventFilter) -> list[Event]:
+    query = filtered_events(f)
+    if not actor.is_admin:
+        query = query.where(Event.department_id.in_(actor.department_ids or {-1}))
+    return list(db.session.scalars(query.order_by(Event.starts_at.desc(), Event.id.desc())))

@@ -1,0 +1,48 @@
+"""Template helpers: local times, masking, enum labels."""
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+
+from app import privacy, timeutil
+from app.accounts.models import role_label
+from app.events.models import EventKind, EventStatus, QuestionKind
+from app.notifications.models import outbox_label
+from app.registrations.models import RegStatus
+
+WEEKDAYS_ZH = "一二三四五六日"
+
+
+def _local(value, pattern="%Y-%m-%d %H:%M"):
+    return timeutil.fmt(value, pattern)
+
+
+def _when(starts, ends) -> str:
+    """2026-05-18（周一）09:00–17:00, spanning days when it must."""
+    s, e = timeutil.to_local(starts), timeutil.to_local(ends)
+    if s is None:
+        return ""
+    zh = str(get_locale()).startswith("zh")
+    day = f"{s:%Y-%m-%d}（周{WEEKDAYS_ZH[s.weekday()]}）" if zh else f"{s:%a %Y-%m-%d}"
+    if e is None:
+        return f"{day} {s:%H:%M}"
+    if e.date() == s.date():
+        return f"{day} {s:%H:%M}–{e:%H:%M}"
+    return f"{day} {s:%H:%M} – {e:%Y-%m-%d %H:%M}"
+
+
+def _url_with(**changes) -> str:
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items()})
+    args = {k: v for k, v in args.items() if v not in (None, "")}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        local=_local, mask_phone=privacy.mask_phone, mask_id=privacy.mask_id_number,
+        mask_email=privacy.mask_email, mask_name=privacy.mask_name)
+    app.jinja_env.globals.update(
+        when=_when, url_with=_url_with, EventKind=EventKind, EventStatus=EventStatus,
+        QuestionKind=QuestionKind, RegStatus=RegStatus, get_locale=get_locale,
+        role_label=role_label, outbox_label=outbox_label)

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template, request,
+                   send_from_directory)
+
+from app.events.models import EventKind, Series
+from app.events.services import EventFilter, public_events
+from app.extensions import db
+from app.web import int_arg, safe_next
+
+bp = Blueprint("main", __name__)
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+def home():
+    kind = request.args.get("kind")
+    f = EventFilter(series_id=int_arg("series"), kind=kind if kind in {k.value for k in EventKind} else None,
+                    on_date=_date_arg("date"), q=request.args.get("q") or None,
+                    upcoming=request.args.get("past") != "1")
+    events = public_events(f)
+    series = db.session.scalars(sa.select(Series).order_by(Series.id)).all()
+    return render_template("main/home.html", events=events, series=series, filter=f,
+                           show_past=request.args.get("past") == "1")
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        current_app.logger.error("health check failed: %s", exc)
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/uploads/<path:name>")
+def upload(name: str):
+    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str):
+    response = make_response(redirect(safe_next("/")))
+    if code in ("zh_CN", "en"):
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+
+class OutboxMessage(db.Model):
+    """Every notification is written here first; delivery happens after the commit."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    to_address: Mapped[str | None] = mapped_column(sa.String(254))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    # queued -> sent | failed; "unsent" when SMTP is not configured or no address is known.
+    status: Mapped[str] = mapped_column(sa.String(12), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(sa.String(500))
+
+    user: Mapped[User | None] = relationship()
+
+
+OUTBOX_LABELS = {
+    "queued": _l("Queued"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+    "unsent": _l("Not mailed (no address or no SMTP)"),
+}
+
+
+def outbox_label(status: str) -> str:
+    return str(OUTBOX_LABELS.get(status, status))

@@ -1,0 +1,95 @@
+"""The mail outbox: notifications are rows first, mail second.
+
+`notify()` only adds a row inside the caller's transaction. Delivery runs after the
+request's commit (see `deliver_after_commit`), so a rolled-back action never mails
+anybody and a mail server that is down never breaks an action.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import threading
+from email.message import EmailMessage
+
+import sqlalchemy as sa
+from flask import current_app, g, render_template
+
+from app.accounts.models import User
+from app.extensions import db
+from app.notifications.models import OutboxMessage
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def notify(user: User, kind: str, subject: str, template: str, **context) -> OutboxMessage:
+    body = render_template(f"mail/{template}.txt", user=user, **context)
+    message = OutboxMessage(user_id=user.id, to_address=user.email, kind=kind,
+                            subject=str(subject)[:200], body=body,
+                            status="queued" if user.email else "unsent")
+    db.session.add(message)
+    g.setdefault("outbox_pending", []).append(message)
+    return message
+
+
+def deliver_after_commit() -> None:
+    """Called once the request committed: hand this request's messages to SMTP."""
+    pending = [m.id for m in g.pop("outbox_pending", []) if m.id is not None and m.status == "queued"]
+    if not pending or not current_app.config.get("MAIL_SERVER"):
+        return
+    app = current_app._get_current_object()
+    if app.config.get("MAIL_SEND_ASYNC"):
+        threading.Thread(target=_deliver_in_context, args=(app, pending), daemon=True).start()
+    else:
+        deliver(pending)
+
+
+def _deliver_in_context(app, ids):
+    with app.app_context():
+        deliver(ids)
+
+
+def deliver(ids: list[int] | None = None, limit: int = 200) -> dict[str, int]:
+    """Send queued messages by SMTP; used after commits and by `flask outbox send`."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        return {"sent": 0, "failed": 0}
+    query = sa.select(OutboxMessage).where(OutboxMessage.status.in_(("queued", "failed")),
+                                           OutboxMessage.attempts < 5)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    messages = db.session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
+    counts = {"sent": 0, "failed": 0}
+    if not messages:
+        return counts
+    try:
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10)
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("SMTP unavailable: %s", exc)
+        for m in messages:
+            m.attempts += 1
+            m.status, m.error = "failed", str(exc)[:500]
+        db.session.commit()
+        return {"sent": 0, "failed": len(messages)}
+    with smtp:
+        for m in messages:
+            mail = EmailMessage()
+            mail["From"] = config["MAIL_SENDER"]
+            mail["To"] = m.to_address
+            mail["Subject"] = m.subject
+            mail.set_content(m.body)
+            m.attempts += 1
+            try:
+                smtp.send_message(mail)
+            except smtplib.SMTPException as exc:
+                m.status, m.error = "failed", str(exc)[:500]
+                counts["failed"] += 1
+            else:
+                m.status, m.sent_at, m.error = "sent", utcnow(), None
+                counts["sent"] += 1
+    db.session.commit()
+    return counts

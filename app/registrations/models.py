@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import User
+from app.events.models import Event, EventSession, Question
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+
+class RegStatus(str, enum.Enum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return str(REG_STATUS_LABELS[self])
+
+
+REG_STATUS_LABELS = {
+    RegStatus.PENDING: _l("Pending approval"),
+    RegStatus.CONFIRMED: _l("Confirmed"),
+    RegStatus.WAITLISTED: _l("Waiting list"),
+    RegStatus.CANCELLED: _l("Cancelled"),
+    RegStatus.REJECTED: _l("Rejected"),
+}
+
+ACTIVE_STATUSES = (RegStatus.PENDING.value, RegStatus.CONFIRMED.value, RegStatus.WAITLISTED.value)
+
+# The one table of allowed moves; Registration.transition() enforces it.
+TRANSITIONS: dict[str | None, set[str]] = {
+    None: {RegStatus.PENDING, RegStatus.CONFIRMED, RegStatus.WAITLISTED},
+    RegStatus.PENDING: {RegStatus.CONFIRMED, RegStatus.WAITLISTED, RegStatus.REJECTED, RegStatus.CANCELLED},
+    RegStatus.WAITLISTED: {RegStatus.CONFIRMED, RegStatus.CANCELLED, RegStatus.REJECTED},
+    RegStatus.CONFIRMED: {RegStatus.CANCELLED},
+    RegStatus.CANCELLED: {RegStatus.PENDING, RegStatus.CONFIRMED, RegStatus.WAITLISTED},
+    RegStatus.REJECTED: {RegStatus.PENDING, RegStatus.CONFIRMED, RegStatus.WAITLISTED},
+}
+TRANSITIONS = {(k.value if k else None): {s.value for s in v} for k, v in TRANSITIONS.items()}
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "user_id"),
+        sa.Index("ix_registrations_event_status_queue", "event_id", "status", "queued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the person joined the current queue: FIFO order of the waiting list.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ticket_secret: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    ticket_generation: Mapped[int] = mapped_column(default=1)
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship()
+    answers: Mapped[list[RegistrationAnswer]] = relationship(cascade="all, delete-orphan",
+                                                             back_populates="registration")
+    bookings: Mapped[list[SessionBooking]] = relationship(cascade="all, delete-orphan",
+                                                          back_populates="registration")
+    history: Mapped[list[RegistrationHistory]] = relationship(
+        order_by="RegistrationHistory.id", back_populates="registration")
+
+    @property
+    def status_enum(self) -> RegStatus:
+        return RegStatus(self.status)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+    def transition(self, new: RegStatus | str, *, actor=None, note: str = "") -> None:
+        new = new.value if isinstance(new, RegStatus) else new
+        old = self.status
+        if new not in TRANSITIONS.get(old, set()):
+            raise IllegalTransition(f"{old} -> {new}")
+        now = utcnow()
+        self.status = new
+        self.status_changed_at = now
+        if new in (RegStatus.WAITLISTED.value, RegStatus.PENDING.value) or old is None:
+            self.queued_at = now
+        entry = RegistrationHistory(from_status=old, to_status=new, at=now,
+                                    actor_id=getattr(actor, "id", None), note=note[:300])
+        self.history.append(entry)
+
+    def answer_map(self) -> dict[int, object]:
+        return {a.question_id: a.value for a in self.answers}
+
+
+class RegistrationAnswer(db.Model):
+    __tablename__ = "registration_answers"
+
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"),
+                                             primary_key=True, index=True)
+    value: Mapped[object] = mapped_column(sa.JSON)
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+
+
+class SessionBooking(db.Model):
+    """A registrant's seat in one agenda session (sessions with a capacity keep their own queue)."""
+
+    __tablename__ = "session_bookings"
+    __table_args__ = (
+        sa.UniqueConstraint("registration_id", "session_id"),
+        sa.Index("ix_session_bookings_session_status", "session_id", "status", "queued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_sessions.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(sa.String(20))
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="bookings")
+    session: Mapped[EventSession] = relationship()
+
+
+class RegistrationHistory(db.Model):
+    """Append-only: every status change with who made it."""
+
+    __tablename__ = "registration_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id", ondelete="CASCADE"),
+                                                 index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    from_status: Mapped[str | None] = mapped_column(sa.String(20))
+    to_status: Mapped[str] = mapped_column(sa.String(20))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    registration: Mapped[Registration] = relationship(back_populates="history")

@@ -1,0 +1,464 @@
+"""Registration: the seat-allocating actions.
+
+Every action that can change who holds a seat takes the event's row lock first
+(`lock_event`), so capacity, waiting-list order and per-choice limits are decided
+one registration at a time on PostgreSQL and on SQLite alike.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import User
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
+from app.events.models import Event, EventSession, Question, QuestionKind
+from app.events.services import require_manage
+from app.extensions import db
+from app.notifications.services import notify
+from app.registrations.models import (ACTIVE_STATUSES, Registration, RegistrationAnswer, RegStatus,
+                                      SessionBooking)
+from app.timeutil import utcnow
+
+CONFIRMED, WAITLISTED, PENDING = RegStatus.CONFIRMED.value, RegStatus.WAITLISTED.value, RegStatus.PENDING.value
+CANCELLED, REJECTED = RegStatus.CANCELLED.value, RegStatus.REJECTED.value
+BOOKING_REQUESTED = "requested"  # registration not confirmed yet: holds no seat
+MAX_TEXT, MAX_LONG_TEXT = 200, 4000
+
+
+class RegistrationClosed(ServiceError):
+    code = "registration_closed"
+    http_status = 403
+    default_message = _l("Registration for this event is not open.")
+
+
+class AlreadyRegistered(Conflict):
+    code = "already_registered"
+    default_message = _l("You are already registered for this event.")
+
+
+# -- locking ------------------------------------------------------------------
+def lock_event(event_id: int) -> None:
+    """Serialise seat decisions of one event until the transaction ends.
+
+    PostgreSQL: a row lock. SQLite: a no-op write, which takes the database's write
+    lock at once (the driver opens its transaction at the first write), so the
+    counts read afterwards cannot change under us.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(Event.id).where(Event.id == event_id).with_for_update())
+    else:
+        db.session.execute(sa.text("UPDATE events SET id = id WHERE id = :id"), {"id": event_id})
+
+
+def _count(model, *where) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
+
+
+def confirmed_count(event_id: int) -> int:
+    return _count(Registration, Registration.event_id == event_id, Registration.status == CONFIRMED)
+
+
+def seats_left(event: Event) -> int | None:
+    if event.capacity is None:
+        return None
+    return max(0, event.capacity - confirmed_count(event.id))
+
+
+def status_counts(event_id: int) -> dict[str, int]:
+    rows = db.session.execute(sa.select(Registration.status, sa.func.count())
+                              .where(Registration.event_id == event_id).group_by(Registration.status))
+    counts = {s.value: 0 for s in RegStatus}
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def session_confirmed_counts(event: Event) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(SessionBooking.session_id, sa.func.count())
+        .join(EventSession, EventSession.id == SessionBooking.session_id)
+        .where(EventSession.event_id == event.id, SessionBooking.status == CONFIRMED)
+        .group_by(SessionBooking.session_id))
+    return dict(rows.all())
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != WAITLISTED:
+        return None
+    ahead = _count(Registration, Registration.event_id == registration.event_id,
+                   Registration.status == WAITLISTED,
+                   sa.or_(Registration.queued_at < registration.queued_at,
+                          sa.and_(Registration.queued_at == registration.queued_at,
+                                  Registration.id < registration.id)))
+    return ahead + 1
+
+
+# -- answers ------------------------------------------------------------------
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def clean_answer(question: Question, raw):
+    """The stored form of one answer, or InvalidInput's message for it."""
+    kind = question.kind_enum
+    if _empty(raw):
+        if question.required:
+            raise ValueError(_l("This question must be answered."))
+        return None
+    if kind in (QuestionKind.TEXT, QuestionKind.LONG_TEXT):
+        if not isinstance(raw, str):
+            raise ValueError(_l("Please answer with text."))
+        limit = MAX_TEXT if kind == QuestionKind.TEXT else MAX_LONG_TEXT
+        if len(raw.strip()) > limit:
+            raise ValueError(_l("At most %(n)s characters.", n=limit))
+        return raw.strip()
+    if kind == QuestionKind.SINGLE:
+        if not isinstance(raw, str) or raw not in question.choice_labels:
+            raise ValueError(_l("Choose one of the listed options."))
+        return raw
+    if kind == QuestionKind.MULTIPLE:
+        values = [raw] if isinstance(raw, str) else raw
+        if not isinstance(values, list) or any(v not in question.choice_labels for v in values):
+            raise ValueError(_l("Choose among the listed options."))
+        return [label for label in question.choice_labels if label in values]
+    if kind == QuestionKind.NUMBER:
+        if isinstance(raw, bool):
+            raise ValueError(_l("Please enter a number."))
+        try:
+            number = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise ValueError(_l("Please enter a number.")) from None
+        if not number.is_finite() or abs(number) > Decimal("1e12"):
+            raise ValueError(_l("Please enter a number."))
+        return int(number) if number == number.to_integral_value() else float(number)
+    if kind == QuestionKind.DATE:
+        try:
+            return date.fromisoformat(str(raw).strip()).isoformat()
+        except ValueError:
+            raise ValueError(_l("Please enter a date like 2026-05-18.")) from None
+    raise ValueError(_l("Unknown question."))
+
+
+def clean_answers(event: Event, answers: dict | None) -> dict[int, object]:
+    """Validate all answers at once, so a form shows every problem together."""
+    answers = answers or {}
+    if not isinstance(answers, dict):
+        raise InvalidInput(fields={"answers": _l("Answers must be an object keyed by question id.")})
+    by_id = {str(q.id): q for q in event.questions}
+    errors, cleaned = {}, {}
+    for key in answers:
+        if str(key) not in by_id:
+            errors[f"answers.{key}"] = _l("No such question in this event.")
+    for key, question in by_id.items():
+        try:
+            value = clean_answer(question, answers.get(key, answers.get(question.id)))
+        except ValueError as exc:
+            errors[f"answers.{key}"] = exc.args[0]
+        else:
+            if value is not None:
+                cleaned[question.id] = value
+    if errors:
+        raise InvalidInput(fields=errors)
+    return cleaned
+
+
+def _check_choice_limits(event: Event, cleaned: dict[int, object], exclude_registration: int | None) -> None:
+    """Per-choice limits (e.g. 'lunch: 80'); called under the event lock."""
+    limited = {q.id: q.limited_choices for q in event.questions if q.limited_choices}
+    wanted = {qid: (v if isinstance(v, list) else [v]) for qid, v in cleaned.items() if qid in limited}
+    if not any(set(v) & set(limited[qid]) for qid, v in wanted.items()):
+        return
+    rows = db.session.execute(
+        sa.select(RegistrationAnswer.question_id, RegistrationAnswer.value)
+        .join(Registration, Registration.id == RegistrationAnswer.registration_id)
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES),
+               RegistrationAnswer.question_id.in_(list(wanted)),
+               Registration.id != (exclude_registration or -1)))
+    taken: dict[tuple[int, str], int] = {}
+    for qid, value in rows:
+        for label in value if isinstance(value, list) else [value]:
+            taken[(qid, label)] = taken.get((qid, label), 0) + 1
+    errors = {}
+    for qid, labels in wanted.items():
+        for label in labels:
+            limit = limited[qid].get(label)
+            if limit is not None and taken.get((qid, label), 0) >= limit:
+                errors[f"answers.{qid}"] = _l("“%(choice)s” is fully taken; please choose another option.",
+                                              choice=label)
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
+def _clean_sessions(event: Event, session_ids) -> list[EventSession]:
+    if not session_ids:
+        return []
+    by_id = {s.id: s for s in event.sessions}
+    try:
+        wanted = {int(s) for s in session_ids}
+    except (TypeError, ValueError):
+        raise InvalidInput(fields={"sessions": _l("Unknown session.")}) from None
+    if not wanted <= set(by_id):
+        raise InvalidInput(fields={"sessions": _l("Unknown session.")})
+    return [by_id[i] for i in sorted(wanted)]
+
+
+# -- registering --------------------------------------------------------------
+def register(user: User, event: Event, answers: dict | None = None, session_ids=None) -> Registration:
+    if not event.registration_open():
+        raise RegistrationClosed()
+    cleaned = clean_answers(event, answers)
+    sessions = _clean_sessions(event, session_ids)
+    if event.sessions and not sessions:
+        sessions = list(event.sessions)  # no pick means the whole agenda
+
+    lock_event(event.id)
+    registration = db.session.scalar(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id))
+    if registration is not None and registration.is_active:
+        raise AlreadyRegistered(registration_id=registration.id)
+    _check_choice_limits(event, cleaned, registration.id if registration else None)
+
+    if event.requires_approval:
+        status = PENDING
+    elif event.capacity is None or confirmed_count(event.id) < event.capacity:
+        status = CONFIRMED
+    else:
+        status = WAITLISTED
+
+    if registration is None:
+        registration = Registration(event=event, user=user, status=None,
+                                    ticket_secret=secrets.token_urlsafe(24))
+        db.session.add(registration)
+    else:  # a comeback after cancelling or being rejected: new answers, new ticket
+        registration.answers.clear()
+        registration.bookings.clear()
+        registration.ticket_generation += 1
+        registration.ticket_secret = secrets.token_urlsafe(24)
+        db.session.flush()
+    registration.transition(status, actor=user, note="registered")
+    registration.answers = [RegistrationAnswer(question_id=qid, value=v) for qid, v in cleaned.items()]
+    registration.bookings = [SessionBooking(session_id=s.id, status=BOOKING_REQUESTED) for s in sessions]
+    db.session.flush()
+    if status == CONFIRMED:
+        _allocate_sessions(registration)
+    _notify_status(registration)
+    return registration
+
+
+def _allocate_sessions(registration: Registration) -> None:
+    """Give a newly confirmed registrant their session seats, queueing where a session is full."""
+    counts = session_confirmed_counts(registration.event)
+    now = utcnow()
+    for booking in registration.bookings:
+        if booking.status != BOOKING_REQUESTED:
+            continue
+        capacity = booking.session.capacity
+        if capacity is None or counts.get(booking.session_id, 0) < capacity:
+            booking.status = CONFIRMED
+            counts[booking.session_id] = counts.get(booking.session_id, 0) + 1
+        else:
+            booking.status = WAITLISTED
+        booking.queued_at = now
+    db.session.flush()
+
+
+def _release_sessions(registration: Registration) -> None:
+    freed = {b.session_id for b in registration.bookings if b.status == CONFIRMED}
+    for booking in registration.bookings:
+        booking.status = CANCELLED
+    db.session.flush()
+    for session_id in freed:
+        _promote_session(db.session.get(EventSession, session_id))
+
+
+def _promote_session(session: EventSession) -> None:
+    if session.capacity is None:
+        return
+    free = session.capacity - _count(SessionBooking, SessionBooking.session_id == session.id,
+                                     SessionBooking.status == CONFIRMED)
+    if free <= 0:
+        return
+    queue = db.session.scalars(
+        sa.select(SessionBooking).where(SessionBooking.session_id == session.id,
+                                        SessionBooking.status == WAITLISTED)
+        .order_by(SessionBooking.queued_at, SessionBooking.id).limit(free))
+    for booking in queue:
+        booking.status = CONFIRMED
+        notify(booking.registration.user, "session_promoted",
+               _l("A seat in “%(session)s” is now yours", session=session.title), "session_promoted",
+               registration=booking.registration, session=session)
+
+
+def promote_waitlist(event: Event) -> list[Registration]:
+    """Fill free seats from the waiting list, first come first served (caller holds the lock)."""
+    if event.capacity is None:
+        free = None
+    else:
+        free = event.capacity - confirmed_count(event.id)
+        if free <= 0:
+            return []
+    query = (sa.select(Registration)
+             .where(Registration.event_id == event.id, Registration.status == WAITLISTED)
+             .order_by(Registration.queued_at, Registration.id))
+    if free is not None:
+        query = query.limit(free)
+    promoted = list(db.session.scalars(query))
+    for registration in promoted:
+        registration.transition(CONFIRMED, note="promoted from waiting list")
+        _allocate_sessions(registration)
+        notify(registration.user, "promoted", _l("A seat is now yours: %(event)s", event=event.title),
+               "promoted", registration=registration, event=event)
+    return promoted
+
+
+def cancel(actor: User, registration: Registration, *, reason: str = "") -> Registration:
+    event = registration.event
+    if registration.user_id != actor.id:
+        require_manage(actor, event)
+    if not registration.is_active:
+        raise Conflict(_l("This registration is already cancelled."), code="not_active")
+    lock_event(event.id)
+    db.session.refresh(registration)
+    if not registration.is_active:
+        raise Conflict(_l("This registration is already cancelled."), code="not_active")
+    was_confirmed = registration.status == CONFIRMED
+    registration.transition(CANCELLED, actor=actor, note=reason or "cancelled")
+    _release_sessions(registration)
+    if was_confirmed and not event.is_cancelled:
+        promote_waitlist(event)
+    return registration
+
+
+def set_capacity(actor: User, event: Event, capacity: int | None) -> list[Registration]:
+    """Change capacity; a larger one lets the waiting list in at once."""
+    from app.events.services import update_event
+
+    lock_event(event.id)
+    update_event(actor, event, capacity=capacity)
+    return promote_waitlist(event) if event.is_published else []
+
+
+# -- approval -----------------------------------------------------------------
+def approve(actor: User, registrations: list[Registration]) -> dict[str, int]:
+    """Approve pending registrations oldest first; past capacity they join the waiting list."""
+    result = {"confirmed": 0, "waitlisted": 0, "skipped": 0}
+    for event_id, group in _by_event(registrations).items():
+        event = db.session.get(Event, event_id)
+        require_manage(actor, event)
+        lock_event(event_id)
+        left = None if event.capacity is None else event.capacity - confirmed_count(event_id)
+        for registration in sorted(group, key=lambda r: (r.queued_at, r.id)):
+            db.session.refresh(registration)
+            if registration.status != PENDING:
+                result["skipped"] += 1
+                continue
+            if left is None or left > 0:
+                registration.transition(CONFIRMED, actor=actor, note="approved")
+                _allocate_sessions(registration)
+                result["confirmed"] += 1
+                left = None if left is None else left - 1
+            else:
+                registration.transition(WAITLISTED, actor=actor, note="approved; event full")
+                result["waitlisted"] += 1
+            _notify_status(registration, approved=True)
+    return result
+
+
+def reject(actor: User, registrations: list[Registration], reason: str = "") -> int:
+    count = 0
+    for registration in registrations:
+        require_manage(actor, registration.event)
+        if registration.status not in (PENDING, WAITLISTED):
+            continue
+        registration.transition(REJECTED, actor=actor, note=reason or "rejected")
+        for booking in registration.bookings:
+            booking.status = CANCELLED
+        notify(registration.user, "rejected", _l("Registration not approved: %(event)s",
+                                                 event=registration.event.title),
+               "rejected", registration=registration, event=registration.event, reason=reason)
+        count += 1
+    return count
+
+
+def _by_event(registrations):
+    groups: dict[int, list[Registration]] = {}
+    for r in registrations:
+        groups.setdefault(r.event_id, []).append(r)
+    return groups
+
+
+# -- notifications ------------------------------------------------------------
+def _notify_status(registration: Registration, approved: bool = False) -> None:
+    event = registration.event
+    status = registration.status
+    if status == CONFIRMED:
+        kind, subject = ("approved", _l("Registration approved: %(event)s", event=event.title)) if approved \
+            else ("confirmed", _l("Registration confirmed: %(event)s", event=event.title))
+    elif status == WAITLISTED:
+        kind, subject = "waitlisted", _l("You are on the waiting list: %(event)s", event=event.title)
+    elif status == PENDING:
+        kind, subject = "pending", _l("Registration received, awaiting approval: %(event)s", event=event.title)
+    else:
+        return
+    notify(registration.user, kind, subject, kind, registration=registration, event=event,
+           position=waitlist_position(registration) if status == WAITLISTED else None)
+
+
+def notify_event_cancelled(event: Event) -> int:
+    registrations = db.session.scalars(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)))
+    count = 0
+    for registration in registrations:
+        notify(registration.user, "event_cancelled", _l("Event cancelled: %(event)s", event=event.title),
+               "event_cancelled", registration=registration, event=event)
+        count += 1
+    return count
+
+
+# -- lookups ------------------------------------------------------------------
+def get_registration(registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound(_l("No such registration."))
+    return registration
+
+
+def registration_by_secret(secret: str) -> Registration:
+    registration = None
+    if secret and len(secret) <= 64:
+        registration = db.session.scalar(sa.select(Registration).where(Registration.ticket_secret == secret))
+    if registration is None:
+        raise NotFound(_l("This ticket link is not valid. It may have been reset."))
+    return registration
+
+
+def user_registrations(user: User) -> list[Registration]:
+    return list(db.session.scalars(
+        sa.select(Registration).join(Event).where(Registration.user_id == user.id)
+        .order_by(Event.starts_at.desc())))
+
+
+def event_registrations(actor: User, event: Event, *, status: str | None = None, q: str | None = None):
+    require_manage(actor, event)
+    query = (sa.select(Registration).join(User, User.id == Registration.user_id)
+             .where(Registration.event_id == event.id))
+    if status:
+        query = query.where(Registration.status == status)
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.where(sa.or_(User.name.ilike(like), User.mobile.like(like), User.employer.ilike(like)))
+    return query.order_by(Registration.queued_at, Registration.id)
+
+
+def require_owner_or_manager(actor: User, registration: Registration) -> None:
+    if registration.user_id != actor.id and not _manages(actor, registration.event):
+        raise PermissionDenied()
+
+
+def _manages(actor, event) -> bool:
+    from app.events.services import can_manage
+
+    return can_manage(actor, event)

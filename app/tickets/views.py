@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.errors import ServiceError
+from app.extensions import limiter
+from app.registrations import services as reg
+from app.registrations.models import RegStatus
+from app.tickets import services
+from app.transaction import commit
+
+bp = Blueprint("tickets", __name__)
+
+
+def _no_store(response: Response) -> Response:
+    # A private link: keep it out of shared caches and referrers.
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/t/<secret>")
+def show(secret: str):
+    registration = reg.registration_by_secret(secret)
+    token = services.ticket_token(registration) if services.has_ticket(registration) else None
+    commit()
+    html = render_template("tickets/show.html", registration=registration, event=registration.event,
+                           token=token, qr_svg=services.qr_svg(token) if token else None,
+                           position=reg.waitlist_position(registration),
+                           owner=current_user.is_authenticated and current_user.id == registration.user_id)
+    return _no_store(Response(html))
+
+
+@bp.route("/t/<secret>/ticket.png")
+def image(secret: str):
+    registration = reg.registration_by_secret(secret)
+    if not services.has_ticket(registration):
+        abort(404)
+    png = services.ticket_png(registration)
+    commit()
+    response = Response(png, mimetype="image/png")
+    filename = f"ticket-{registration.event_id}-{registration.id}.png"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return _no_store(response)
+
+
+@bp.route("/t/<secret>/resend", methods=["POST"])
+@limiter.limit("3 per hour")
+def resend(secret: str):
+    registration = reg.registration_by_secret(secret)
+    try:
+        services.resend(registration)
+    except ServiceError as exc:
+        flash(str(exc.message), "error")
+    else:
+        commit()
+        if registration.user.email:
+            flash(_("The ticket link has been sent to %(email)s.", email=registration.user.email_masked), "success")
+        else:
+            flash(_("Your account has no email address; the message is kept in your notifications."), "info")
+    return redirect(url_for("tickets.show", secret=registration.ticket_secret))
+
+
+@bp.route("/me/registrations/<int:registration_id>/ticket/reset", methods=["POST"])
+@login_required
+def reset(registration_id: int):
+    registration = reg.get_registration(registration_id)
+    if registration.user_id != current_user.id:
+        abort(403)
+    if registration.status != RegStatus.CONFIRMED.value:
+        abort(409)
+    services.reset(registration)
+    commit()
+    flash(_("Your ticket has a new link and a new code; the old ones no longer work."), "success")
+    return redirect(url_for("tickets.show", secret=registration.ticket_secret))
