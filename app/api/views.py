@@ -5,15 +5,14 @@ never act on a browser's session cookie.
 """
 from __future__ import annotations
 
-import json
 from functools import wraps
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from app.accounts import services as accounts
+from app.api.openapi import build as openapi_document
 from app.accounts.models import Department
 from app.errors import InvalidInput, PermissionDenied, ServiceError
 from app.events import services as ev
@@ -26,7 +25,6 @@ from app.timeutil import iso, parse_iso
 from app.transaction import commit
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-OPENAPI = Path(__file__).with_name("openapi.json")
 
 
 def _error(status: int, code: str, message: str, **extra):
@@ -250,6 +248,6 @@ def cancel(registration_id: int):
 
 @bp.route("/openapi.json")
 def openapi():
-    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    spec = openapi_document()
     spec["servers"] = [{"url": request.host_url.rstrip("/") + "/api/v1"}]
     return jsonify(spec)

@@ -296,8 +296,8 @@ def save_question(actor: User, event: Event, *, label: str, kind: str, required:
     if errors:
         raise InvalidInput(fields=errors)
     if question is None:
-        question = Question(event=event)
-        question.position = len(event.questions)
+        next_position = len(event.questions)
+        question = Question(event=event, position=next_position)
         db.session.add(question)
     question.label, question.kind, question.required = label.strip(), kind, bool(required)
     question.help_text = help_text or ""

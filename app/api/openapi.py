@@ -1,0 +1,180 @@
+"""The OpenAPI 3.1 description of API v1, served at /api/v1/openapi.json.
+
+Written as Python so schema pieces are defined once and reused; `python -m app.api.openapi`
+prints the document for tools that want a file.
+"""
+from __future__ import annotations
+
+import json
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema, description="OK"):
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _err(description):
+    return _json(ERROR, description)
+
+
+def _paged(item_ref):
+    return {"type": "object", "required": ["items", "page", "per_page", "total", "pages"], "properties": {
+        "items": {"type": "array", "items": {"$ref": item_ref}},
+        "page": {"type": "integer"}, "per_page": {"type": "integer"},
+        "total": {"type": "integer"}, "pages": {"type": "integer"}}}
+
+
+PAGE_PARAMS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+]
+EVENT_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+BEARER = [{"bearer": []}]
+TIME = {"type": "string", "format": "date-time"}
+NTIME = {"type": ["string", "null"], "format": "date-time"}
+
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string", "description": "Stable machine-readable code, e.g. already_registered"},
+        "message": {"type": "string", "description": "Translated message for people"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "Per-field messages; answers are keyed answers.<question id>"}}},
+    "Session": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"}, "starts_at": TIME, "ends_at": TIME,
+        "room": {"type": "string"}, "speaker": {"type": "string"},
+        "capacity": {"type": ["integer", "null"]}}},
+    "Question": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "label": {"type": "string"},
+        "kind": {"type": "string", "enum": ["text", "long_text", "single", "multiple", "number", "date"]},
+        "required": {"type": "boolean"}, "help_text": {"type": "string"},
+        "choices": {"type": "array", "items": {"type": "object", "properties": {
+            "label": {"type": "string"}, "limit": {"type": ["integer", "null"]}}}}}},
+    "Event": {"type": "object", "required": ["id", "title", "kind", "status", "starts_at", "ends_at"], "properties": {
+        "id": {"type": "integer"}, "title": {"type": "string"}, "kind": {"type": "string"},
+        "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
+        "series": {"type": ["object", "null"], "properties": {
+            "id": {"type": "integer"}, "slug": {"type": "string"}, "name": {"type": "string"}}},
+        "department": {"type": "string"}, "venue": {"type": "string"}, "address": {"type": "string"},
+        "starts_at": TIME, "ends_at": TIME, "capacity": {"type": ["integer", "null"]},
+        "requires_approval": {"type": "boolean"}, "registration_opens_at": NTIME,
+        "registration_closes_at": NTIME, "registration_open": {"type": "boolean"}}},
+    "EventDetail": {"allOf": [{"$ref": "#/components/schemas/Event"}, {"type": "object", "properties": {
+        "description": {"type": "string"}, "seats_left": {"type": ["integer", "null"]},
+        "sessions": {"type": "array", "items": {"$ref": "#/components/schemas/Session"}},
+        "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}}}}]},
+    "EventCreate": {"type": "object",
+                    "required": ["title", "kind", "department", "venue", "starts_at", "ends_at"], "properties": {
+        "title": {"type": "string", "maxLength": 200},
+        "kind": {"type": "string", "enum": ["forum", "job_fair", "policy_briefing", "lecture", "campus_recruiting",
+                                            "symposium", "salon", "training", "competition", "other"]},
+        "department": {"oneOf": [{"type": "integer"}, {"type": "string"}],
+                       "description": "Department id, code or name (e.g. 区人才中心)"},
+        "series": {"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "Series id or slug"},
+        "venue": {"type": "string"}, "address": {"type": "string"}, "description": {"type": "string"},
+        "starts_at": {"type": "string", "format": "date-time",
+                      "description": "ISO 8601; without an offset the time is Asia/Shanghai"},
+        "ends_at": {"type": "string", "format": "date-time"},
+        "capacity": {"type": ["integer", "null"], "minimum": 1},
+        "requires_approval": {"type": "boolean", "default": False},
+        "registration_opens_at": {"type": "string", "format": "date-time"},
+        "registration_closes_at": {"type": "string", "format": "date-time"},
+        "status": {"type": "string", "enum": ["draft", "published"], "default": "draft"}}},
+    "RegistrationCreate": {"type": "object", "properties": {
+        "answers": {"type": "object", "description": "Keyed by question id; multiple choice takes a list",
+                    "additionalProperties": True},
+        "sessions": {"type": "array", "items": {"type": "integer"},
+                     "description": "Agenda sessions to attend; default all"}}},
+    "Registration": {"type": "object", "required": ["id", "status"], "properties": {
+        "id": {"type": "integer"}, "event_id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["confirmed", "waitlisted", "pending", "cancelled", "rejected"]},
+        "waitlist_position": {"type": ["integer", "null"]}, "created_at": TIME,
+        "ticket_url": {"type": "string", "format": "uri",
+                       "description": "Private link to the ticket page; opens without login"}}},
+    "RegistrationFull": {"allOf": [{"$ref": "#/components/schemas/Registration"}, {"type": "object", "properties": {
+        "attendee": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"},
+            "mobile_masked": {"type": "string", "example": "138****5678"}, "employer": {"type": ["string", "null"]}}},
+        "answers": {"type": "object", "additionalProperties": True}}}]},
+}
+
+
+def build() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Minhang Talent Events API", "version": "1.0.0",
+                 "description": "Events, registration and tickets for scanners, kiosks and integrations. "
+                                "Times are ISO 8601 with offset (shown in Asia/Shanghai). Errors carry a stable "
+                                "`code` and a translated `message`; send `Accept-Language`-independent "
+                                "`?lang=en` for English messages."},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "Token from POST /auth/token"}},
+            "schemas": SCHEMAS,
+        },
+        "paths": {
+            "/auth/token": {"post": {
+                "summary": "Exchange login (mobile or email) and password for a Bearer token (valid 30 days)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["login", "password"],
+                    "properties": {"login": {"type": "string"}, "password": {"type": "string"}}}}}},
+                "responses": {
+                    "200": _json({"type": "object", "required": ["token"], "properties": {
+                        "token": {"type": "string"}, "token_type": {"type": "string"},
+                        "user": {"type": "object"}}}),
+                    "401": _err("Wrong login or password (code bad_credentials)"),
+                    "422": _err("Malformed body"), "429": _err("Too many attempts")}}},
+            "/events": {
+                "get": {"summary": "Published events (no token needed)", "parameters": PAGE_PARAMS + [
+                    {"name": "series", "in": "query", "schema": {"type": "string"}, "description": "Series id or slug"},
+                    {"name": "kind", "in": "query", "schema": {"type": "string"}},
+                    {"name": "upcoming", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]},
+                     "description": "1 (default): only events not yet over"}],
+                        "responses": {"200": _json(_paged("#/components/schemas/Event"))}},
+                "post": {"summary": "Create an event (organiser of the department, or admin)", "security": BEARER,
+                         "requestBody": {"required": True, "content": {"application/json": {
+                             "schema": {"$ref": "#/components/schemas/EventCreate"}}}},
+                         "responses": {"201": _json({"$ref": "#/components/schemas/EventDetail"}, "Created"),
+                                       "401": _err("No or bad token"), "403": _err("Not an organiser"),
+                                       "422": _err("Invalid fields")}}},
+            "/events/{id}": {"get": {
+                "summary": "One event with agenda sessions and registration questions", "parameters": [EVENT_ID],
+                "responses": {"200": _json({"$ref": "#/components/schemas/EventDetail"}),
+                              "404": _err("No such event (drafts are visible to their organisers only)")}}},
+            "/events/{id}/registrations": {
+                "post": {"summary": "Register the token's user", "security": BEARER, "parameters": [EVENT_ID],
+                         "requestBody": {"content": {"application/json": {
+                             "schema": {"$ref": "#/components/schemas/RegistrationCreate"}}}},
+                         "responses": {
+                             "201": _json({"$ref": "#/components/schemas/Registration"}, "Registered: confirmed, "
+                                          "waitlisted (with position) or pending approval"),
+                             "401": _err("No or bad token"),
+                             "403": _err("Registration closed (code registration_closed)"),
+                             "404": _err("No such event"),
+                             "409": _err("Already registered (code already_registered)"),
+                             "422": _err("Invalid answers; fields keyed answers.<question id>")}},
+                "get": {"summary": "Registrations of an event (its organisers), paginated", "security": BEARER,
+                        "parameters": [EVENT_ID] + PAGE_PARAMS + [
+                            {"name": "status", "in": "query", "schema": {"type": "string"}}],
+                        "responses": {"200": _json(_paged("#/components/schemas/RegistrationFull")),
+                                      "401": _err("No or bad token"), "403": _err("Not an organiser of this event"),
+                                      "404": _err("No such event")}}},
+            "/me/registrations": {"get": {
+                "summary": "The token user's registrations", "security": BEARER,
+                "responses": {"200": _json({"type": "object", "properties": {"items": {
+                    "type": "array", "items": {"$ref": "#/components/schemas/Registration"}}}}),
+                    "401": _err("No or bad token")}}},
+            "/registrations/{id}/cancel": {"post": {
+                "summary": "Cancel a registration (its owner or the event's organisers); "
+                           "the first person waiting moves up", "security": BEARER,
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": _json({"$ref": "#/components/schemas/Registration"}),
+                              "401": _err("No or bad token"), "403": _err("Not yours"),
+                              "409": _err("Already cancelled (code not_active)")}}},
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
+        },
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(build(), ensure_ascii=False, indent=2))

@@ -1,0 +1,222 @@
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.errors import InvalidInput
+from app.events import services as ev
+from app.notifications.models import OutboxMessage
+from app.registrations import services as reg
+from app.registrations.models import Registration, RegistrationHistory
+from app.timeutil import utcnow
+
+
+def _kinds(db_session, user):
+    return [m.kind for m in db_session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id))]
+
+
+def test_confirmed_until_full_then_fifo_waiting_list(db_session, create_event, create_user):
+    event = create_event(capacity=2)
+    people = [create_user() for _ in range(5)]
+    statuses = []
+    for person in people:
+        statuses.append(reg.register(person, event).status)
+        db_session.commit()
+    assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted"]
+    regs = [db_session.scalar(sa.select(Registration).where(Registration.user_id == p.id)) for p in people]
+    assert [reg.waitlist_position(r) for r in regs] == [None, None, 1, 2, 3]
+    assert _kinds(db_session, people[0]) == ["confirmed"]
+    assert _kinds(db_session, people[2]) == ["waitlisted"]
+
+
+def test_cancelling_promotes_first_waiting_and_notifies(db_session, create_event, create_user):
+    event = create_event(capacity=1)
+    first, second, third = create_user(), create_user(), create_user()
+    r1 = reg.register(first, event)
+    r2 = reg.register(second, event)
+    r3 = reg.register(third, event)
+    db_session.commit()
+    reg.cancel(first, r1)
+    db_session.commit()
+    assert (r1.status, r2.status, r3.status) == ("cancelled", "confirmed", "waitlisted")
+    assert reg.waitlist_position(r3) == 1
+    assert _kinds(db_session, second) == ["waitlisted", "promoted"]
+    history = db_session.scalars(sa.select(RegistrationHistory.to_status)
+                                 .where(RegistrationHistory.registration_id == r2.id)
+                                 .order_by(RegistrationHistory.id)).all()
+    assert history == ["waitlisted", "confirmed"]
+
+
+def test_cancelling_a_waiting_registration_promotes_nobody(db_session, create_event, create_user):
+    event = create_event(capacity=1)
+    a, b, c = create_user(), create_user(), create_user()
+    ra, rb, rc = reg.register(a, event), reg.register(b, event), reg.register(c, event)
+    reg.cancel(b, rb)
+    db_session.commit()
+    assert (ra.status, rb.status, rc.status) == ("confirmed", "cancelled", "waitlisted")
+    assert reg.waitlist_position(rc) == 1
+
+
+def test_registering_twice_is_refused_but_coming_back_after_cancel_works(db_session, create_event, create_user):
+    event = create_event(capacity=10)
+    user = create_user()
+    first = reg.register(user, event)
+    db_session.commit()
+    with pytest.raises(reg.AlreadyRegistered):
+        reg.register(user, event)
+    db_session.rollback()
+    generation = first.ticket_generation
+    reg.cancel(user, first)
+    again = reg.register(user, event)
+    db_session.commit()
+    assert again.id == first.id and again.status == "confirmed"
+    assert again.ticket_generation == generation + 1
+
+
+def test_closed_windows_refuse(db_session, create_event, create_user):
+    user = create_user()
+    not_yet = create_event(registration_opens_at=utcnow() + timedelta(days=1))
+    closed = create_event(registration_closes_at=utcnow() - timedelta(minutes=1))
+    draft = create_event(status="draft")
+    for event in (not_yet, closed, draft):
+        with pytest.raises(reg.RegistrationClosed):
+            reg.register(user, event)
+
+
+def test_raising_capacity_lets_the_waiting_list_in(db_session, create_event, create_user):
+    event = create_event(capacity=1)
+    admin = create_user("admin")
+    regs = [reg.register(create_user(), event) for _ in range(4)]
+    db_session.commit()
+    promoted = reg.set_capacity(admin, event, 3)
+    db_session.commit()
+    assert [r.id for r in promoted] == [regs[1].id, regs[2].id]
+    assert [r.status for r in regs] == ["confirmed", "confirmed", "confirmed", "waitlisted"]
+
+
+# -- approval -------------------------------------------------------------------
+def test_approval_respects_capacity_and_order(db_session, create_event, create_user):
+    event = create_event(capacity=2, requires_approval=True)
+    organiser = create_user("organiser")
+    regs = [reg.register(create_user(), event) for _ in range(4)]
+    db_session.commit()
+    assert {r.status for r in regs} == {"pending"}
+    result = reg.approve(organiser, list(reversed(regs[:3])))
+    db_session.commit()
+    assert result == {"confirmed": 2, "waitlisted": 1, "skipped": 0}
+    assert [r.status for r in regs] == ["confirmed", "confirmed", "waitlisted", "pending"]
+    assert reg.reject(organiser, [regs[3]], "名额已满") == 1
+    db_session.commit()
+    assert regs[3].status == "rejected"
+    assert _kinds(db_session, regs[0].user) == ["pending", "approved"]
+    assert _kinds(db_session, regs[3].user) == ["pending", "rejected"]
+    assert "名额已满" in db_session.scalar(sa.select(OutboxMessage.body).where(
+        OutboxMessage.user_id == regs[3].user_id, OutboxMessage.kind == "rejected"))
+
+
+def test_organiser_of_other_department_cannot_approve(db_session, create_event, create_user):
+    event = create_event(requires_approval=True)
+    outsider = create_user("organiser", department="skills")
+    r = reg.register(create_user(), event)
+    db_session.commit()
+    with pytest.raises(ev.PermissionDenied):
+        reg.approve(outsider, [r])
+
+
+# -- questions ------------------------------------------------------------------
+@pytest.fixture
+def questioned_event(db_session, create_event, create_user):
+    event = create_event(capacity=50)
+    admin = create_user("admin")
+    q = {}
+    q["org"] = ev.save_question(admin, event, label="单位性质", kind="single", required=True,
+                                choices=ev.parse_choices("企业\n高校\n科研院所"))
+    q["topics"] = ev.save_question(admin, event, label="关注议题", kind="multiple",
+                                   choices=ev.parse_choices("落户\n住房\n创业"))
+    q["lunch"] = ev.save_question(admin, event, label="午餐", kind="single",
+                                  choices=ev.parse_choices("需要 | 2\n不需要"))
+    q["years"] = ev.save_question(admin, event, label="工作年限", kind="number")
+    q["date"] = ev.save_question(admin, event, label="到岗日期", kind="date")
+    q["intro"] = ev.save_question(admin, event, label="个人简介", kind="long_text")
+    db_session.commit()
+    return event, q
+
+
+def test_answers_are_validated_all_at_once(db_session, questioned_event, create_user):
+    event, q = questioned_event
+    with pytest.raises(InvalidInput) as info:
+        reg.register(create_user(), event, {str(q["topics"].id): ["落户", "外星"],
+                                            str(q["years"].id): "十年", str(q["date"].id): "2026-13-40",
+                                            "99999": "x"})
+    fields = info.value.fields
+    assert set(fields) == {f"answers.{q['org'].id}", f"answers.{q['topics'].id}", f"answers.{q['years'].id}",
+                           f"answers.{q['date'].id}", "answers.99999"}
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
+
+
+def test_answers_are_stored_cleaned(db_session, questioned_event, create_user):
+    event, q = questioned_event
+    r = reg.register(create_user(), event, {str(q["org"].id): "高校", str(q["topics"].id): ["创业", "落户"],
+                                            str(q["years"].id): "3", str(q["date"].id): "2026-07-01",
+                                            str(q["intro"].id): "  你好  "})
+    db_session.commit()
+    assert r.answer_map() == {q["org"].id: "高校", q["topics"].id: ["落户", "创业"], q["years"].id: 3,
+                              q["date"].id: "2026-07-01", q["intro"].id: "你好"}
+
+
+def test_per_choice_limit(db_session, questioned_event, create_user):
+    event, q = questioned_event
+    answers = {str(q["org"].id): "企业", str(q["lunch"].id): "需要"}
+    first = reg.register(create_user(), event, answers)
+    reg.register(create_user(), event, answers)
+    db_session.commit()
+    with pytest.raises(InvalidInput) as info:
+        reg.register(create_user(), event, answers)
+    assert "需要" in str(info.value.fields[f"answers.{q['lunch'].id}"])
+    db_session.rollback()
+    reg.register(create_user(), event, {str(q["org"].id): "企业", str(q["lunch"].id): "不需要"})
+    reg.cancel(first.user, first)  # a freed lunch can be taken again
+    reg.register(create_user(), event, answers)
+    db_session.commit()
+
+
+# -- agenda sessions ------------------------------------------------------------
+def test_session_capacity_has_its_own_waiting_list(db_session, create_event, create_user):
+    event = create_event(capacity=10)
+    admin = create_user("admin")
+    start = event.starts_at
+    small = ev.save_session(admin, event, title="分论坛：集成电路", starts_at=start,
+                            ends_at=start + timedelta(hours=1), room="A101", capacity=1)
+    big = ev.save_session(admin, event, title="主论坛", starts_at=start + timedelta(hours=1),
+                          ends_at=start + timedelta(hours=2), room="大礼堂")
+    db_session.commit()
+    a = reg.register(create_user(), event, session_ids=[small.id, big.id])
+    b = reg.register(create_user(), event, session_ids=[small.id])
+    c = reg.register(create_user(), event)  # no pick: the whole agenda
+    db_session.commit()
+    status = lambda r: {bk.session_id: bk.status for bk in r.bookings}  # noqa: E731
+    assert status(a) == {small.id: "confirmed", big.id: "confirmed"}
+    assert status(b) == {small.id: "waitlisted"}
+    assert status(c) == {small.id: "waitlisted", big.id: "confirmed"}
+    reg.cancel(a.user, a)
+    db_session.commit()
+    assert status(b) == {small.id: "confirmed"}
+    assert status(c)[small.id] == "waitlisted"
+    assert "session_promoted" in _kinds(db_session, b.user)
+    with pytest.raises(InvalidInput):
+        reg.register(create_user(), event, session_ids=[123456])
+
+
+def test_cancelled_event_notifies_everyone_active(db_session, create_event, create_user):
+    event = create_event(capacity=1)
+    admin = create_user("admin")
+    r1, r2 = reg.register(create_user(), event), reg.register(create_user(), event)
+    db_session.commit()
+    ev.cancel_event(admin, event, "场地检修")
+    db_session.commit()
+    assert event.status == "cancelled"
+    for r in (r1, r2):
+        assert "event_cancelled" in _kinds(db_session, r.user)
+    body = db_session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.kind == "event_cancelled"))
+    assert "场地检修" in body
