@@ -6,7 +6,8 @@ import os
 import sys
 from pathlib import Path
 
-from flask import Flask, g, request
+from babel import Locale
+from flask import Flask, request
 
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -64,15 +65,19 @@ def _import_models() -> None:
     from app.tickets import models as _t  # noqa: F401
 
 
-def _select_locale() -> str:
+# Babel expands zh_CN to its CLDR name zh_Hans_CN, which is also the catalog's folder name.
+LOCALES = {"zh_CN": Locale.parse("zh_CN"), "en": Locale("en")}
+
+
+def _select_locale() -> Locale:
     wanted = request.args.get("lang") or request.cookies.get("lang")
-    if wanted in ("zh_CN", "en"):
-        return wanted
+    if wanted in LOCALES:
+        return LOCALES[wanted]
     from flask_login import current_user
 
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in ("zh_CN", "en"):
-        return current_user.locale
-    return "zh_CN"
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
+        return LOCALES[current_user.locale]
+    return LOCALES["zh_CN"]
 
 
 def _configure_logging(app: Flask) -> None:

@@ -84,8 +84,9 @@ class TestingConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
+    RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    LOGIN_RATE_LIMIT = "100000 per minute"  # the rate-limit test sets a real one
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
 

@@ -50,6 +50,19 @@ def app(database_url, tmp_path_factory):
                              UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")))
     with application.app_context():
         upgrade()
+
+    @application.before_request
+    def _isolate_requests():
+        # Tests keep a request context open for factories, and Flask reuses its app context
+        # (and `g`) for client requests; drop per-request state so one request's login or
+        # queued mail never leaks into the next.
+        from flask import g
+
+        g.pop("_login_user", None)
+        g.pop("outbox_pending", None)
+        g.pop("_flask_babel", None)
+
+    application.before_request_funcs[None].insert(0, application.before_request_funcs[None].pop())
     yield application
 
 

@@ -31,8 +31,8 @@ def _vevent(uid: str, summary: str, starts, ends, *, location: str, description:
     item.add("dtstamp", utcnow())
     item.add("last-modified", stamp)
     item.add("summary", summary)
-    item.add("dtstart", to_local(starts))
-    item.add("dtend", to_local(ends))
+    item.add("dtstart", to_local(starts).replace(microsecond=0))
+    item.add("dtend", to_local(ends).replace(microsecond=0))
     if location:
         item.add("location", location)
     if description:

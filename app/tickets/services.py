@@ -91,8 +91,8 @@ def reset(registration: Registration) -> None:
 
 
 # -- rendering ----------------------------------------------------------------
-def _qr(data: str) -> qrcode.QRCode:
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+def _qr(data: str, box_size: int = 10) -> qrcode.QRCode:
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, box_size=box_size)
     qr.add_data(data)
     qr.make(fit=True)
     return qr
@@ -118,7 +118,7 @@ def ticket_png(registration: Registration) -> bytes:
     """A ticket image to save on the phone: QR code with the event and name beneath."""
     from PIL import Image, ImageDraw, ImageFont
 
-    qr = _qr(ticket_token(registration)).make_image(box_size=10).get_image().convert("RGB")
+    qr = _qr(ticket_token(registration)).make_image().get_image().convert("RGB")
     width = max(qr.width, 720)
     canvas = Image.new("RGB", (width, qr.height + 200), "white")
     canvas.paste(qr, ((width - qr.width) // 2, 0))

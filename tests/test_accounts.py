@@ -1,0 +1,148 @@
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from app.accounts import services
+from app.accounts.models import User
+from app.audit.models import AuditEntry
+from app.errors import InvalidInput
+from tests.conftest import PASSWORD, login
+
+VALID_ID = "11010519491231002X"
+
+
+def test_valid_id_number_checks_the_check_character():
+    assert services.valid_id_number(VALID_ID)
+    assert services.valid_id_number(VALID_ID.lower())
+    assert not services.valid_id_number("110105194912310021")
+    assert not services.valid_id_number("12345")
+
+
+def test_sign_up_by_mobile_and_log_in_with_either_login(client, db_session):
+    response = client.post("/signup", data={"name": "李喆", "mobile": "138 0013 8001", "email": "Li.Zhe@Example.com",
+                                            "employer": "上海交通大学", "password": "s3cret-pass", "id_number": VALID_ID})
+    assert response.status_code == 302
+    user = db_session.scalar(sa.select(User).where(User.mobile == "13800138001"))
+    assert user.email == "li.zhe@example.com"
+    assert user.password_hash != "s3cret-pass" and user.check_password("s3cret-pass")
+    client.post("/logout")
+    for login_name in ("13800138001", "LI.ZHE@example.com", "+86 138-0013-8001"):
+        response = client.post("/login", data={"login": login_name, "password": "s3cret-pass"})
+        assert response.status_code == 302, login_name
+        client.post("/logout")
+    response = client.post("/login", data={"login": "13800138001", "password": "wrong-password"})
+    assert response.status_code == 200
+    assert "Wrong mobile number, email or password." in response.get_data(as_text=True) or \
+        "手机号、邮箱或密码错误" in response.get_data(as_text=True)
+
+
+def test_sign_up_rejects_bad_input_and_changes_nothing(client, db_session, create_user):
+    create_user(mobile="13900000001")
+    before = db_session.scalar(sa.select(sa.func.count()).select_from(User))
+    response = client.post("/signup", data={"name": "王堃", "mobile": "13900000001", "email": "not-an-email",
+                                            "password": "short", "id_number": "110105194912310021"})
+    assert response.status_code == 200
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(User)) == before
+    with pytest.raises(InvalidInput) as info:
+        services.sign_up(name="王堃", password="long-enough", mobile="12345")
+    assert set(info.value.fields) == {"mobile"}
+
+
+def test_profile_shows_id_number_masked_only(client, create_user):
+    user = create_user(id_number=VALID_ID)
+    login(client, user)
+    html = client.get("/me/profile").get_data(as_text=True)
+    assert VALID_ID not in html
+    assert "110***********002X" in html
+
+
+def test_admin_user_list_masks_phone_numbers(client, create_user):
+    admin = create_user("admin")
+    create_user(name="赵赟", mobile="13912345678")
+    login(client, admin)
+    html = client.get("/admin/users").get_data(as_text=True)
+    assert "赵赟" in html and "13912345678" not in html and "139****5678" in html
+
+
+def test_only_admins_manage_accounts(client, create_user):
+    login(client, create_user("organiser"))
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/admin/outbox").status_code == 403
+
+
+def test_admin_grants_roles_and_it_is_audited(client, db_session, create_user, departments):
+    admin = create_user("admin")
+    person = create_user()
+    login(client, admin)
+    response = client.post(f"/admin/users/{person.id}", data={
+        "roles": ["organiser", "trainer"], "departments": [departments["skills"].id], "active": "y"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert person.roles == {"organiser", "trainer", "participant"}
+    assert person.department_ids == {departments["skills"].id}
+    entry = db_session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "user.roles"))
+    assert entry.actor_id == admin.id and entry.subject_id == person.id
+    # an organiser without a department is refused
+    response = client.post(f"/admin/users/{person.id}", data={"roles": ["organiser"], "active": "y"})
+    assert response.status_code == 200
+    db_session.expire_all()
+    assert person.department_ids == {departments["skills"].id}
+
+
+def test_cli_creates_accounts_of_any_role(app, db_session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "--role", "organiser", "--login", "org@example.com",
+                                 "--password", "Organiser#1", "--name", "组织者", "--department", "高服中心"])
+    assert result.exit_code == 0, result.output
+    user = db_session.scalar(sa.select(User).where(User.email == "org@example.com"))
+    assert user.roles == {"organiser", "participant"} and [d.name for d in user.departments] == ["高服中心"]
+    again = runner.invoke(args=["users", "create", "--role", "admin", "--login", "org@example.com",
+                                "--password", "whatever-123"])
+    assert again.exit_code != 0 and "exists" in again.output
+
+
+def test_csrf_is_enforced_on_forms(app, client, create_user):
+    user = create_user()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post("/login", data={"login": user.mobile, "password": PASSWORD})
+        assert response.status_code == 400
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        response = client.post("/login", data={"login": user.mobile, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_login_is_rate_limited(app, client, create_user):
+    from app.extensions import limiter
+
+    user = create_user()
+    limiter.reset()
+    app.config["LOGIN_RATE_LIMIT"] = "10 per minute"
+    try:
+        codes = [client.post("/login", data={"login": user.mobile, "password": "wrong-one"}).status_code
+                 for _ in range(12)]
+        blocked = client.post("/login", data={"login": user.mobile, "password": PASSWORD})
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"
+        limiter.reset()
+    assert codes[:10] == [200] * 10 and codes[10:] == [429, 429]
+    assert blocked.status_code == 429 and "请稍后" in blocked.get_data(as_text=True) or \
+        "Too many attempts" in blocked.get_data(as_text=True)
+
+
+def test_production_cookies_are_secure():
+    from app.config import Config
+
+    assert Config.SESSION_COOKIE_SECURE and Config.SESSION_COOKIE_HTTPONLY
+    assert Config.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    from app import create_app
+
+    with pytest.raises(RuntimeError):
+        create_app("production", SECRET_KEY=None)

@@ -1,0 +1,109 @@
+"""`flask demo`: the demo data set is believable, obeys the seat rules and loads only once."""
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from app.timeutil import utcnow
+
+PARTICIPANTS = 60
+
+
+def _counts(db):
+    from app.accounts.models import User
+    from app.events.models import Event, EventSession, Question, Series
+    from app.notifications.models import OutboxMessage
+    from app.registrations.models import Registration, RegistrationHistory, SessionBooking
+
+    return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (User, Series, Event, EventSession, Question, Registration, RegistrationHistory,
+                          SessionBooking, OutboxMessage)}
+
+
+def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
+    from app.accounts.models import User
+    from app.accounts.services import authenticate
+    from app.demo.loader import STAFF, load_demo
+    from app.events.models import Event, EventSession, Series
+    from app.extensions import db
+    from app.registrations.models import Registration, SessionBooking
+
+    lines = []
+    summary = load_demo(participants=PARTICIPANTS, seed=2026, echo=lines.append)
+    assert "registrations" in summary and lines
+    first = _counts(db)
+    assert first["User"] == PARTICIPANTS + len(STAFF) + 1  # + the demo participant
+    assert first["Event"] >= 18 and first["Registration"] > PARTICIPANTS
+
+    again = load_demo(participants=PARTICIPANTS, seed=2026, echo=lambda *a, **k: None)
+    assert _counts(db) == first
+    assert again == summary
+
+    slugs = set(db.session.scalars(sa.select(Series.slug)))
+    assert {"talent-week-2026", "haiju-yingcai", "campus-2026"} <= slugs
+
+    now = utcnow()
+    events = list(db.session.scalars(sa.select(Event)))
+    assert any(e.ends_at < now and e.is_published for e in events)
+    assert any(e.starts_at > now and e.is_published for e in events)
+
+    def status_counts(event):
+        rows = db.session.execute(sa.select(Registration.status, sa.func.count())
+                                  .where(Registration.event_id == event.id).group_by(Registration.status))
+        return dict(rows.all())
+
+    full_with_queue = approval_pending = 0
+    for event in events:
+        counts = status_counts(event)
+        if event.capacity is not None:
+            assert counts.get("confirmed", 0) <= event.capacity, event.title
+            if counts.get("confirmed", 0) == event.capacity and counts.get("waitlisted", 0) > 0:
+                full_with_queue += 1
+        else:
+            assert not counts.get("waitlisted"), event.title
+        if event.requires_approval and counts.get("pending", 0) > 0:
+            approval_pending += 1
+        if not event.is_published and not event.is_cancelled:
+            assert not counts, "a draft has no registrations"
+    assert full_with_queue >= 1
+    assert approval_pending >= 1
+
+    # the multi-day week: an agenda with one session that has its own, respected, capacity
+    sessions = list(db.session.scalars(sa.select(EventSession)))
+    assert len({s.event_id for s in sessions}) >= 1 and len(sessions) >= 3
+    limited = [s for s in sessions if s.capacity is not None]
+    assert limited
+    for session in limited:
+        seated = db.session.scalar(sa.select(sa.func.count()).select_from(SessionBooking).where(
+            SessionBooking.session_id == session.id, SessionBooking.status == "confirmed"))
+        assert seated <= session.capacity
+
+    # a per-choice limit like "午餐 | 80" exists
+    from app.events.models import Question
+    assert any(q.limited_choices for q in db.session.scalars(sa.select(Question)))
+
+    # people look real: Chinese names, unique 13x/15x/18x mobiles, some e-mail addresses
+    participants = list(db.session.scalars(sa.select(User).where(User.email.is_(None) | ~User.email.like(
+        "%@minhang.example"))))
+    mobiles = [u.mobile for u in participants]
+    assert len(mobiles) == len(set(mobiles))
+    assert all(re.fullmatch(r"1[358]\d{9}", m) for m in mobiles)
+    assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", u.name) for u in participants)
+    assert any(u.email for u in participants)
+
+    # staff and the demo participant sign in with the documented passwords
+    for login, password, role, _, departments in STAFF:
+        user = authenticate(login, password)
+        assert user.has_role(role)
+        assert {d.code for d in user.departments} == set(departments)
+    demo = authenticate("13800138000", "Demo#2026")
+    mine = {r.status for r in db.session.scalars(sa.select(Registration).where(Registration.user_id == demo.id))}
+    assert {"confirmed", "waitlisted"} <= mine
+
+    # registrations of past events were taken before those events started
+    for event in events:
+        if event.ends_at < now and event.is_published:
+            latest = db.session.scalar(sa.select(sa.func.max(Registration.created_at))
+                                       .where(Registration.event_id == event.id))
+            assert latest is None or latest.replace(tzinfo=None) < event.starts_at.replace(tzinfo=None)

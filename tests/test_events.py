@@ -1,0 +1,146 @@
+import io
+from datetime import timedelta
+
+import sqlalchemy as sa
+from PIL import Image
+
+from app.events.models import Event, Series
+from app.registrations import services as reg
+from app.timeutil import to_local, utcnow
+from tests.conftest import login
+
+
+def _form(department_id, **kw):
+    data = {"title": "海聚英才·全球创新创业峰会", "kind": "forum", "series_id": "0",
+            "department_id": str(department_id), "venue": "闵行区会议中心", "address": "沪闵路6258号",
+            "starts_at": "2026-12-18T09:00", "ends_at": "2026-12-18T17:30", "description": "峰会议程",
+            "capacity": "200"}
+    data.update(kw)
+    return data
+
+
+def test_organiser_creates_publishes_duplicates_and_cancels(app, client, db_session, create_user, departments):
+    organiser = create_user("organiser")
+    login(client, organiser)
+    response = client.post("/console/events/new", data=_form(departments["talent_center"].id))
+    assert response.status_code == 302
+    event = db_session.scalar(sa.select(Event))
+    assert event.status == "draft" and event.capacity == 200
+    # typed as Shanghai time, stored as UTC
+    assert event.starts_at.hour == 1 and to_local(event.starts_at).hour == 9
+    visitor = app.test_client()
+    assert visitor.get(f"/events/{event.id}").status_code == 404  # drafts are not public
+    assert client.get(f"/events/{event.id}").status_code == 200  # ...but their organisers see them
+
+    assert client.post(f"/console/events/{event.id}/publish").status_code == 302
+    db_session.expire_all()
+    assert event.status == "published" and visitor.get(f"/events/{event.id}").status_code == 200
+
+    response = client.post(f"/console/events/{event.id}/duplicate")
+    copy = db_session.scalar(sa.select(Event).where(Event.id != event.id))
+    assert copy.status == "draft" and copy.title.startswith(event.title)
+
+    assert client.post(f"/console/events/{event.id}/cancel", data={"reason": "天气原因"}).status_code == 302
+    db_session.expire_all()
+    assert event.status == "cancelled" and event.cancel_reason == "天气原因"
+
+
+def test_organiser_manages_only_own_departments(client, db_session, create_user, create_event, departments):
+    organiser = create_user("organiser", department="talent_center")
+    foreign = create_event(department=departments["skills"])
+    login(client, organiser)
+    assert client.get(f"/console/events/{foreign.id}").status_code == 403
+    assert client.post(f"/console/events/{foreign.id}/cancel", data={}).status_code == 403
+    assert client.get(f"/console/events/{foreign.id}/registrations.xlsx").status_code == 403
+    response = client.post("/console/events/new", data=_form(departments["skills"].id))
+    assert response.status_code == 200
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Event)) == 1
+    listing = client.get("/console/events").get_data(as_text=True)
+    assert foreign.title not in listing
+
+
+def test_participants_cannot_open_the_console(client, create_user):
+    login(client, create_user())
+    assert client.get("/console/events").status_code == 403
+
+
+def test_invalid_event_form_changes_nothing(client, db_session, create_user, departments):
+    login(client, create_user("admin"))
+    response = client.post("/console/events/new", data=_form(
+        departments["talent_center"].id, ends_at="2026-12-18T08:00", capacity="0"))
+    assert response.status_code == 200
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Event)) == 0
+
+
+def test_cover_upload_is_checked(client, db_session, create_user, departments):
+    login(client, create_user("admin"))
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 180), "red").save(buffer, "PNG")
+    ok = _form(departments["talent_center"].id)
+    ok["cover"] = (io.BytesIO(buffer.getvalue()), "cover.png")
+    assert client.post("/console/events/new", data=ok, content_type="multipart/form-data").status_code == 302
+    event = db_session.scalar(sa.select(Event))
+    assert event.cover_image.endswith(".png")
+    assert client.get(f"/uploads/{event.cover_image}").status_code == 200
+
+    bad = _form(departments["talent_center"].id, title="伪装的图片")
+    bad["cover"] = (io.BytesIO(b"<?php echo 1; ?>"), "cover.jpg")
+    response = client.post("/console/events/new", data=bad, content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Event)) == 1
+
+    huge = _form(departments["talent_center"].id, title="太大")
+    huge["cover"] = (io.BytesIO(b"\0" * (9 * 1024 * 1024)), "big.png")
+    response = client.post("/console/events/new", data=huge, content_type="multipart/form-data")
+    assert response.status_code == 413
+
+
+def test_public_filters_by_series_kind_and_date(client, db_session, create_event):
+    week = Series(slug="talent-week-2026", name="2026人才闵行周")
+    db_session.add(week)
+    db_session.commit()
+    day = utcnow() + timedelta(days=10)
+    forum = create_event(title="开幕论坛", kind="forum", series=week, starts_at=day)
+    fair = create_event(title="专场招聘会", kind="job_fair", starts_at=day + timedelta(days=2))
+    create_event(title="已结束的宣讲", starts_at=utcnow() - timedelta(days=3))
+
+    def titles(query):
+        html = client.get("/" + query).get_data(as_text=True)
+        return {t for t in ("开幕论坛", "专场招聘会", "已结束的宣讲") if t in html}
+
+    assert titles("") == {"开幕论坛", "专场招聘会"}
+    assert titles(f"?series={week.id}") == {"开幕论坛"}
+    assert titles("?kind=job_fair") == {"专场招聘会"}
+    assert titles(f"?date={to_local(fair.starts_at).date().isoformat()}") == {"专场招聘会"}
+    assert titles("?past=1") == {"开幕论坛", "专场招聘会", "已结束的宣讲"}
+    series_page = client.get("/series/talent-week-2026").get_data(as_text=True)
+    assert "开幕论坛" in series_page and "专场招聘会" not in series_page
+    assert forum.series_id == week.id
+
+
+def test_event_page_shows_seats_and_agenda(client, db_session, create_event, create_user):
+    from app.events import services as ev
+
+    event = create_event(capacity=1)
+    admin = create_user("admin")
+    ev.save_session(admin, event, title="政策解读专场", starts_at=event.starts_at,
+                    ends_at=event.starts_at + timedelta(hours=1), room="201会议室", capacity=30)
+    reg.register(create_user(), event)
+    db_session.commit()
+    html = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "政策解读专场" in html and "201会议室" in html
+
+
+def test_console_registrations_bulk_approve_and_export(client, db_session, create_event, create_user):
+    event = create_event(capacity=1, requires_approval=True)
+    organiser = create_user("organiser")
+    regs = [reg.register(create_user(), event) for _ in range(3)]
+    db_session.commit()
+    login(client, organiser)
+    page = client.get(f"/console/events/{event.id}/registrations").get_data(as_text=True)
+    assert regs[0].user.name in page and regs[0].user.mobile not in page
+    response = client.post(f"/console/events/{event.id}/registrations/bulk",
+                           data={"ids": [str(r.id) for r in regs[:2]], "action": "approve"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    assert [r.status for r in regs] == ["confirmed", "waitlisted", "pending"]
