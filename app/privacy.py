@@ -2,22 +2,23 @@
 from __future__ import annotations
 
 
-def mask_phone(value: str | None) -> str:
-    if not value:
-        return ""
-    digits = value.strip()
-    if len(digits) <= 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
-
-
-def mask_id_number(value: str | None) -> str:
+def _keep_ends(value: str | None, head: int = 3, tail: int = 4) -> str:
     if not value:
         return ""
     text = value.strip()
-    if len(text) <= 7:
+    if len(text) <= head + tail:
         return "*" * len(text)
-    return f"{text[:3]}{'*' * (len(text) - 7)}{text[-4:]}"
+    return f"{text[:head]}{'*' * (len(text) - head - tail)}{text[-tail:]}"
+
+
+def mask_phone(value: str | None) -> str:
+    """13812345678 -> 138****5678"""
+    return _keep_ends(value)
+
+
+def mask_id_number(value: str | None) -> str:
+    """310101199001011234 -> 310***********1234"""
+    return _keep_ends(value)
 
 
 def mask_email(value: str | None) -> str:

@@ -102,6 +102,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--out-dir", default=None,
                    help="where --profile/--phases results go (default: a temporary directory)")
     p.add_argument("--top", type=int, default=30, help="functions shown per profile table [%(default)s]")
+    p.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
+                   help="before measuring, wait up to SECONDS for other load on the machine to drop "
+                        "below 10%% (the machine may be shared) [%(default)s]")
     p.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
     args = p.parse_args(argv)
     if args.threads is None:
@@ -353,28 +356,60 @@ def background_load(seconds: float = 1.0) -> float:
     return 1.0 - (idle1 - idle0) / max(total1 - total0, 1)
 
 
-def cpu_snapshot(gunicorn_pid: int) -> dict:
-    groups = {"gunicorn": {}, "postgres": {}}
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def cpu_snapshot(gunicorn_pid: int, dbname: str) -> dict:
+    """Per-process CPU ticks: gunicorn, our PostgreSQL backends, PostgreSQL's own background
+    processes, and everything else (other people's tests and their PostgreSQL backends)."""
+    groups: dict[str, dict] = {"gunicorn": {}, "postgres": {}, "pg background": {}, "other": {}}
+    names = {}
+    me = os.getpid()
     for pid, ppid, comm in _processes():
         if pid == gunicorn_pid or ppid == gunicorn_pid:
-            groups["gunicorn"][pid] = _ticks(pid)
+            group = "gunicorn"
         elif comm.startswith("postgres") or comm.startswith("postmaster"):
-            groups["postgres"][pid] = _ticks(pid)
-    total, idle = _machine_ticks()
-    return {"groups": groups, "total": total, "idle": idle, "self": resource.getrusage(resource.RUSAGE_SELF)}
+            cmd = _cmdline(pid)
+            if f" {dbname} " in cmd:
+                group = "postgres"
+            elif " 127.0.0.1(" in cmd or "[local]" in cmd or " ::1(" in cmd:
+                group, comm = "other", "postgres backend: " + cmd.split(":", 2)[-1].strip()[:40]
+            else:
+                group = "pg background"
+        elif pid == me or ppid == me:
+            continue  # this script and its client processes: measured with getrusage
+        else:
+            group = "other"
+        groups[group][pid] = _ticks(pid)
+        names[pid] = comm
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:9]]
+    return {"groups": groups, "names": names, "stat": fields, "self": resource.getrusage(resource.RUSAGE_SELF)}
 
 
 def cpu_delta(before: dict, after: dict) -> dict:
     result = {}
-    for group in ("gunicorn", "postgres"):
+    for group in ("gunicorn", "postgres", "pg background", "other"):
         ticks = 0
         for pid, end in after["groups"][group].items():
             ticks += end - before["groups"][group].get(pid, 0)  # processes born during the run start at 0
         result[group] = ticks / CLK_TCK
+    per_process = Counter()
+    for pid, end in after["groups"]["other"].items():
+        per_process[f"{after['names'][pid]} ({pid})"] = (end - before["groups"]["other"].get(pid, 0)) / CLK_TCK
+    result["other top"] = [(k, v) for k, v in per_process.most_common(4) if v > 0]
     ru0, ru1 = before["self"], after["self"]
     result["bench main"] = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
-    result["machine busy"] = ((after["total"] - before["total"]) - (after["idle"] - before["idle"])) / CLK_TCK
-    result["machine total"] = (after["total"] - before["total"]) / CLK_TCK
+    d = [b - a for a, b in zip(before["stat"], after["stat"])]  # user nice system idle iowait irq softirq steal
+    result["machine total"] = sum(d) / CLK_TCK
+    result["machine busy"] = (sum(d) - d[3] - d[4]) / CLK_TCK
+    result["kernel irq+softirq"] = (d[5] + d[6]) / CLK_TCK
+    result["steal"] = d[7] / CLK_TCK
     return result
 
 
@@ -671,6 +706,10 @@ def main(argv=None) -> int:
         warm_path = f"/api/v1/events/{data['warm_id']}/registrations"
 
         other = background_load(1.0)
+        waited_until = time.monotonic() + args.wait_quiet
+        while other > 0.10 and time.monotonic() < waited_until:
+            log(f"  waiting for a quiet machine: other load {100 * other:.0f}%")
+            other = background_load(2.0)
         log(f"  other load on the machine before starting: {100 * other:.0f}% of {NCPU} CPUs"
             + ("  <-- WARNING: something else is using the CPU; figures will be low" if other > 0.10 else ""))
 
@@ -693,13 +732,13 @@ def main(argv=None) -> int:
         snapshots = {}
 
         def on_start():
-            snapshots["before"] = cpu_snapshot(gunicorn.pid)
+            snapshots["before"] = cpu_snapshot(gunicorn.pid, dbname)
             if sampler:
                 sampler.start()
 
         res = run_load(port, path, data["tokens"], args.clients, args.client_procs, label="measure",
                        timeout=args.timeout, on_start=on_start)
-        snapshots["after"] = cpu_snapshot(gunicorn.pid)
+        snapshots["after"] = cpu_snapshot(gunicorn.pid, dbname)
         if sampler:
             sampler.stop()
         cpu = cpu_delta(snapshots["before"], snapshots["after"])
@@ -747,12 +786,22 @@ def main(argv=None) -> int:
         busy, total = cpu["machine busy"], cpu["machine total"]
         log(f"\n  CPU during the run (core-seconds; the machine had {total:.1f} = {NCPU} cores × {elapsed:.1f} s, "
             f"{100 * busy / max(total, 1e-9):.0f}% busy)")
-        rows = [("gunicorn (master + workers)", cpu["gunicorn"]), ("postgres (all processes)", cpu["postgres"]),
-                ("load generator (client processes)", res["cpu"]), ("bench main process", cpu["bench main"])]
-        rows.append(("everything else", max(0.0, busy - sum(v for _, v in rows))))
+        rows = [("gunicorn (master + workers)", cpu["gunicorn"]), ("postgres (our backends)", cpu["postgres"]),
+                ("postgres (wal writer, checkpointer...)", cpu["pg background"]),
+                ("load generator (client processes)", res["cpu"]), ("bench main process", cpu["bench main"]),
+                ("other processes (not ours)", cpu["other"]), ("kernel irq/softirq", cpu["kernel irq+softirq"]),
+                ("steal (hypervisor)", cpu["steal"])]
         for name, value in rows:
             log(f"    {name:<36} {value:6.2f}  {100 * value / max(total, 1e-9):5.1f}% of machine  "
                 f"{1000 * value / max(n_ok, 1):6.2f} ms/registration")
+        if cpu["other"] > 0.1 * total:
+            log("    WARNING: other processes used "
+                f"{100 * cpu['other'] / total:.0f}% of the machine during the run; figures are depressed. Top: "
+                + ", ".join(f"{name} {value:.1f}" for name, value in cpu["other top"]))
+        if sampler and sampler.samples:
+            log(f"\n  pg_stat_activity, mean backends of this database per state ({sampler.samples} samples):")
+            for (state, wait), n in sorted(sampler.counts.items(), key=lambda kv: -kv[1]):
+                log(f"    {state:<22} {wait:<34} {n / sampler.samples:5.2f}")
         tail = [line for line in gunicorn.log_tail(200).splitlines()
                 if " [ERROR] " in line or "Traceback" in line or " [CRITICAL] " in line]
         if tail:

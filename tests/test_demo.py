@@ -98,7 +98,8 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
         assert user.has_role(role)
         assert {d.code for d in user.departments} == set(departments)
     demo = authenticate("13800138000", "Demo#2026")
-    mine = {r.status for r in db.session.scalars(sa.select(Registration).where(Registration.user_id == demo.id))}
+    mine = {r.status for r in db.session.scalars(
+        sa.select(Registration).where(Registration.user_id == demo.id))}
     assert {"confirmed", "waitlisted"} <= mine
 
     # registrations of past events were taken before those events started

@@ -118,7 +118,7 @@ def change_password():
             commit()
             flash(_("Your password is changed."), "success")
     else:
-        flash(_("The new password needs at least 8 characters."), "error")
+        flash(_("The password needs at least %(n)s characters.", n=services.MIN_PASSWORD), "error")
     return redirect(url_for("accounts.profile"))
 
 

@@ -16,7 +16,7 @@ from app.api.openapi import build as openapi_document
 from app.accounts.models import Department
 from app.errors import InvalidInput, PermissionDenied, ServiceError
 from app.events import services as ev
-from app.events.models import Event, EventStatus
+from app.events.models import Event, EventStatus, Series
 from app.extensions import db, limiter
 from app.registrations import services as reg
 from app.registrations.models import Registration
@@ -165,14 +165,22 @@ def event_create():
     data["requires_approval"] = bool(body.get("requires_approval", False))
     data["department_id"] = _department_id(body.get("department"), errors)
     if body.get("series") is not None:
-        series = body["series"]
-        data["series_id"] = series if isinstance(series, int) else ev.get_series(str(series)).id
+        data["series_id"] = _series_id(body["series"], errors)
     data["status"] = body.get("status") or EventStatus.DRAFT.value
     if errors:
         raise InvalidInput(fields=errors)
     event = ev.create_event(user, **data)
     commit()
     return jsonify(event_json(event, detail=True)), 201
+
+
+def _series_id(value, errors) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    found = db.session.scalar(sa.select(Series.id).where(Series.slug == str(value)))
+    if found is None:
+        errors["series"] = _("No such series.")
+    return found
 
 
 def _department_id(value, errors) -> int | None:
@@ -209,10 +217,10 @@ def register(event_id: int):
         raise InvalidInput(_("The request body must be a JSON object."), code="malformed")
     event = ev.get_public_event(event_id, g.api_user)
     registration = reg.register(g.api_user, event, body.get("answers") or {}, body.get("sessions"))
-    position = reg.waitlist_position(registration)
-    commit()
-    data = registration_json(registration, position=position)
+    # Serialised before the commit, which expires the loaded attributes.
+    data = registration_json(registration, position=reg.waitlist_position(registration))
     data["ticket_url"] = ticket_url(registration)
+    commit()
     return jsonify(data), 201
 
 

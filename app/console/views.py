@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -42,6 +42,22 @@ def _event_data(form: EventForm) -> dict:
         "registration_opens_at": _utc(form.registration_opens_at.data),
         "registration_closes_at": _utc(form.registration_closes_at.data),
     }
+
+
+def _managed_event(event_id: int):
+    event = ev.get_event(event_id)
+    ev.require_manage(current_user, event)
+    return event
+
+
+def _event_child(model, child_id: int | None, event_id: int):
+    """An agenda session or question of this event; None for a new one, 404 for a stranger's."""
+    if child_id is None:
+        return None
+    child = db.session.get(model, child_id)
+    if child is None or child.event_id != event_id:
+        abort(404)
+    return child
 
 
 def _local_naive(value):
@@ -97,8 +113,7 @@ def event_new():
 @bp.route("/events/<int:event_id>")
 @staff_only
 def event(event_id: int):
-    event = ev.get_event(event_id)
-    ev.require_manage(current_user, event)
+    event = _managed_event(event_id)
     return render_template("console/event.html", event=event, counts=reg.status_counts(event.id),
                            session_counts=reg.session_confirmed_counts(event), cancel_form=CancelForm(),
                            choices_text=ev.choices_text)
@@ -107,8 +122,7 @@ def event(event_id: int):
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @staff_only
 def event_edit(event_id: int):
-    event = ev.get_event(event_id)
-    ev.require_manage(current_user, event)
+    event = _managed_event(event_id)
     form = EventForm(obj=event)
     form.set_choices(_series_all(), ev.managed_departments(current_user))
     if request.method == "GET":
@@ -123,7 +137,8 @@ def event_edit(event_id: int):
             if capacity != event.capacity:
                 promoted = reg.set_capacity(current_user, event, capacity)
                 if promoted:
-                    flash(_("%(n)s people moved up from the waiting list.", n=len(promoted)), "info")
+                    flash(ngettext("%(num)s person moved up from the waiting list.",
+                                   "%(num)s people moved up from the waiting list.", len(promoted)), "info")
             if form.cover.data:
                 ev.set_cover_image(current_user, event, save_image(form.cover.data))
         except InvalidInput as exc:
@@ -174,11 +189,8 @@ def event_duplicate(event_id: int):
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>", methods=["GET", "POST"])
 @staff_only
 def session_form(event_id: int, session_id: int | None = None):
-    event = ev.get_event(event_id)
-    ev.require_manage(current_user, event)
-    session = db.session.get(EventSession, session_id) if session_id else None
-    if session_id and (session is None or session.event_id != event.id):
-        abort(404)
+    event = _managed_event(event_id)
+    session = _event_child(EventSession, session_id, event.id)
     form = SessionForm(obj=session)
     if request.method == "GET" and session:
         form.starts_at.data, form.ends_at.data = _local_naive(session.starts_at), _local_naive(session.ends_at)
@@ -200,9 +212,7 @@ def session_form(event_id: int, session_id: int | None = None):
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
 @staff_only
 def session_delete(event_id: int, session_id: int):
-    session = db.session.get(EventSession, session_id)
-    if session is None or session.event_id != event_id:
-        abort(404)
+    session = _event_child(EventSession, session_id, event_id)
     try:
         ev.delete_session(current_user, session)
     except ServiceError as exc:
@@ -219,11 +229,8 @@ def session_delete(event_id: int, session_id: int):
 @bp.route("/events/<int:event_id>/questions/<int:question_id>", methods=["GET", "POST"])
 @staff_only
 def question_form(event_id: int, question_id: int | None = None):
-    event = ev.get_event(event_id)
-    ev.require_manage(current_user, event)
-    question = db.session.get(Question, question_id) if question_id else None
-    if question_id and (question is None or question.event_id != event.id):
-        abort(404)
+    event = _managed_event(event_id)
+    question = _event_child(Question, question_id, event.id)
     form = QuestionForm(obj=question)
     if request.method == "GET" and question:
         form.choices.data = ev.choices_text(question)
@@ -246,9 +253,7 @@ def question_form(event_id: int, question_id: int | None = None):
 @bp.route("/events/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
 @staff_only
 def question_delete(event_id: int, question_id: int):
-    question = db.session.get(Question, question_id)
-    if question is None or question.event_id != event_id:
-        abort(404)
+    question = _event_child(Question, question_id, event_id)
     ev.delete_question(current_user, question)
     commit()
     flash(_("Question deleted."), "info")
@@ -274,8 +279,7 @@ def registrations(event_id: int):
 @bp.route("/events/<int:event_id>/registrations/bulk", methods=["POST"])
 @staff_only
 def registrations_bulk(event_id: int):
-    event = ev.get_event(event_id)
-    ev.require_manage(current_user, event)
+    event = _managed_event(event_id)
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
     chosen = db.session.scalars(sa.select(Registration).where(
         Registration.event_id == event.id, Registration.id.in_(ids))).all()
@@ -285,12 +289,12 @@ def registrations_bulk(event_id: int):
     elif action == "approve":
         result = reg.approve(current_user, list(chosen))
         commit()
-        flash(_("Approved: %(c)s confirmed, %(w)s to the waiting list, %(s)s skipped.",
+        flash(_("Approved: %(c)s confirmed, %(w)s to the waiting list, %(s)s skipped (not pending).",
                 c=result["confirmed"], w=result["waitlisted"], s=result["skipped"]), "success")
     elif action == "reject":
         n = reg.reject(current_user, list(chosen), request.form.get("reason", ""))
         commit()
-        flash(_("%(n)s registrations rejected.", n=n), "info")
+        flash(ngettext("%(num)s registration rejected.", "%(num)s registrations rejected.", n), "info")
     elif action == "cancel":
         n = 0
         for registration in chosen:
@@ -298,7 +302,7 @@ def registrations_bulk(event_id: int):
                 reg.cancel(current_user, registration, reason=request.form.get("reason", "") or "by organiser")
                 n += 1
         commit()
-        flash(_("%(n)s registrations cancelled.", n=n), "info")
+        flash(ngettext("%(num)s registration cancelled.", "%(num)s registrations cancelled.", n), "info")
     else:
         abort(400)
     return redirect(request.form.get("back") or url_for("console.registrations", event_id=event.id))

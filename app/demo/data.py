@@ -58,7 +58,8 @@ RARE_GIVEN: dict[str, str] = {
     "珏": "jue", "骞": "qian", "炜": "wei", "犇": "ben",
 }
 
-EMAIL_DOMAINS = ("example.com", "example.cn", "example.net", "example.org")
+# Reserved for documentation (RFC 2606), so a demo outbox can never mail a real person.
+EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
 
 COMPANIES = (
     "上海紫竹芯联微电子有限公司",

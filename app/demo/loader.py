@@ -191,7 +191,8 @@ TALENT_WEEK_SESSIONS = (
 EVENTS: tuple[E, ...] = (
     # -- 2026人才闵行周 ---------------------------------------------------------
     E("2026人才闵行周·主题周", "talent-week-2026", "forum", "talent_center", *V_HONGQIAO,
-      day=21, start="09:00", end="17:30", end_day=25, capacity=500, share=0.5, fill=0.9, opens_before=30,
+      day=21, start="09:00", end="17:30", end_day=25, capacity=500, share=0.5, fill=0.9,
+      opens_before=30,
       sessions=TALENT_WEEK_SESSIONS, demo="confirmed", cancel_share=0.02,
       questions=(
           Q("所在行业", "single", required=True, choices=INDUSTRIES, weights=(5, 4, 4, 3, 4, 2, 2, 1)),
@@ -222,7 +223,7 @@ EVENTS: tuple[E, ...] = (
       questions=(Q("职务/职称", "text", required=True, pool=JOB_TITLES),),
       description="联合上海交通大学、华东师范大学共同打造的顶尖科学论坛，促进产学研交流合作。"),
     # -- 海聚英才·智汇闵行 --------------------------------------------------------
-    E("海聚英才·海外高层次人才项目路演（春季）", "haiju-yingcai", "forum", "high_service", *V_LIUCHUANG,
+    E("海聚英才·海外高层次人才项目路演", "haiju-yingcai", "forum", "high_service", *V_LIUCHUANG,
       day=-45, start="14:00", end="17:30", capacity=150, share=0.2, fill=0.8, prefer=("returnee",),
       questions=(Q("海外学习/工作国家或地区", "text", required=True, pool=COUNTRIES),
                  Q("项目领域", "single", required=True, choices=INDUSTRIES)),
@@ -247,7 +248,7 @@ EVENTS: tuple[E, ...] = (
       day=60, start="09:00", end="17:00", end_day=62, capacity=50, opens_before=30,
       description="海外优秀青年人才来闵交流：走访园区、企业与高校，了解闵行人才政策。报名将于活动前30天开放。"),
     # -- 闵而好才·行者常至 --------------------------------------------------------
-    E("闵而好才·行者常至 上海交通大学春季专场招聘会", "campus-2026", "campus_recruiting", "talent_center",
+    E("闵而好才·行者常至 上海交通大学专场招聘会", "campus-2026", "campus_recruiting", "talent_center",
       *V_SJTU, day=-25, start="13:00", end="17:00", share=0.3, prefer=("student",),
       questions=(Q("毕业院校", "text", required=True, pool=SCHOOLS),
                  Q("学历层次", "single", required=True, choices="本科\n硕士\n博士", weights=(5, 4, 1))),
@@ -256,15 +257,15 @@ EVENTS: tuple[E, ...] = (
       *V_ECNU, day=11, start="13:00", end="17:00", capacity=200, full=True, prefer=("student",),
       questions=(Q("毕业院校", "text", required=True, pool=SCHOOLS),
                  Q("学历层次", "single", required=True, choices="本科\n硕士\n博士", weights=(5, 4, 1))),
-      description="华东师范大学引才合作站春季专场，企业宣讲与现场面试。场地有限，额满候补。"),
+      description="华东师范大学引才合作站专场，企业宣讲与现场面试。场地有限，额满候补。"),
     E("闵而好才·行者常至 直播带岗·紫竹高新区专场（线上）", "campus-2026", "campus_recruiting",
       "talent_center", *V_ONLINE, day=4, start="19:00", end="21:00", share=0.2, prefer=("student",),
       closes_before=0, cancel_share=0.0,
       questions=(Q("感兴趣的企业类型", "multiple", choices="集成电路\n人工智能\n数字创意\n生物医药"),),
       description="线上直播带岗，紫竹高新区企业HR在线讲解岗位、答疑。报名后获取直播提醒。"),
-    E("闵而好才·行者常至 引才合作站签约暨秋招启动仪式", "campus-2026", "forum", "talent_center", *V_SJTU,
+    E("闵而好才·行者常至 引才合作站签约暨新一季校园招聘启动仪式", "campus-2026", "forum", "talent_center", *V_SJTU,
       day=75, start="14:00", end="16:00", capacity=300, state="draft",
-      description="（筹备中）与合作院校签约引才合作站，发布秋季校园招聘计划。"),
+      description="（筹备中）与合作院校签约引才合作站，发布新一季校园招聘计划。"),
     # -- 人才政策宣讲 -----------------------------------------------------------
     E("春申金字塔人才计划政策宣讲会（莘庄工业区专场）", "policy-2026", "policy_briefing", "talent_dev",
       *V_XINZHUANG, day=-18, start="14:00", end="16:00", capacity=100, share=0.3, fill=0.85,
@@ -442,6 +443,7 @@ class _Loader:
             if user is None:
                 user = accounts.create_user(login=login, password=password, role=role, name=name,
                                             departments=list(departments), actor=admin)
+                user.created_at = self.now - timedelta(days=400)
                 self.created["users"] += 1
                 self.echo(f"demo: staff {role} {login}")
             if role == "admin" and admin is None:
@@ -625,7 +627,8 @@ class _Loader:
         made = []
         for i, user_id in enumerate(chosen, 1):
             answers = self._answers(rng, spec, event, taken)
-            made.append(registrations.register(users[user_id], event, answers, self._sessions(rng, spec, event)))
+            sessions = self._sessions(rng, spec, event)
+            made.append(registrations.register(users[user_id], event, answers, sessions))
             if i % 1000 == 0:
                 self.echo(f"demo:   {spec.title}: {i}/{len(chosen)}")
 
@@ -635,9 +638,11 @@ class _Loader:
             if approved:
                 registrations.approve(actor, approved)
             if rejected:
-                registrations.reject(actor, rejected, reason="本期名额优先邀请已在闵行创业的海外人才，欢迎关注后续活动。")
+                registrations.reject(actor, rejected,
+                                     reason="本期名额优先邀请已在闵行创业的海外人才，欢迎关注后续活动。")
 
-        confirmed = [r for r in made if r.status == RegStatus.CONFIRMED.value and r.user_id != self.demo_user_id]
+        confirmed = [r for r in made
+                     if r.status == RegStatus.CONFIRMED.value and r.user_id != self.demo_user_id]
         cancels = round(len(confirmed) * spec.cancel_share)
         if spec.full:  # cancellations let the waiting list in, but the event stays full
             waiting = sum(1 for r in made if r.status == RegStatus.WAITLISTED.value)
@@ -693,7 +698,8 @@ class _Loader:
         users = count(sa.select(sa.func.count()).select_from(User))
         staff = count(sa.select(sa.func.count(sa.distinct(UserRole.user_id))))
         series = count(sa.select(sa.func.count()).select_from(Series))
-        by_status = dict(db.session.execute(sa.select(Event.status, sa.func.count()).group_by(Event.status)).all())
+        by_status = dict(db.session.execute(
+            sa.select(Event.status, sa.func.count()).group_by(Event.status)).all())
         past = count(sa.select(sa.func.count()).select_from(Event).where(
             Event.status == EventStatus.PUBLISHED.value, Event.ends_at < self.now))
         sessions = count(sa.select(sa.func.count()).select_from(EventSession))

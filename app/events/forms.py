@@ -21,7 +21,7 @@ class EventForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
     capacity = IntegerField(_l("Capacity (empty: no limit)"),
                             validators=[Optional(), NumberRange(min=1, max=100000)])
-    requires_approval = BooleanField(_l("Registrations need approval (审核)"))
+    requires_approval = BooleanField(_l("Registrations need the organiser's approval"))
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=DT, validators=[Optional()])
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), format=DT, validators=[Optional()])
     cover = FileField(_l("Cover image (JPEG, PNG or WebP, up to 5 MB)"))
@@ -53,7 +53,7 @@ class QuestionForm(FlaskForm):
 
 
 class SeriesForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Series name"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(_l("Short name for links (e.g. talent-week-2026)"),
                        validators=[DataRequired(), Length(max=60)])
     department_id = SelectField(_l("Department"), coerce=int, choices=[])

@@ -66,7 +66,7 @@ def export_rows(actor: User, event: Event, *, full: bool = False) -> tuple[list[
 def _session_label(status: str | None) -> str:
     if status is None or status == "cancelled":
         return ""
-    return {"confirmed": "✓", "waitlisted": _("Waiting list"), "requested": _("Requested")}.get(status, status)
+    return {"confirmed": "✓", "waitlisted": _("Waiting list"), "requested": _("Not confirmed yet")}.get(status, status)
 
 
 def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
@@ -450,7 +451,8 @@ def event_registrations(actor: User, event: Event, *, status: str | None = None,
     if q:
         like = f"%{q.strip()}%"
         query = query.where(sa.or_(User.name.ilike(like), User.mobile.like(like), User.employer.ilike(like)))
-    return query.order_by(Registration.queued_at, Registration.id)
+    return query.options(selectinload(Registration.user), selectinload(Registration.answers)) \
+        .order_by(Registration.queued_at, Registration.id)
 
 
 def require_owner_or_manager(actor: User, registration: Registration) -> None:
