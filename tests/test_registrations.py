@@ -220,3 +220,41 @@ def test_cancelled_event_notifies_everyone_active(db_session, create_event, crea
         assert "event_cancelled" in _kinds(db_session, r.user)
     body = db_session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.kind == "event_cancelled"))
     assert "场地检修" in body
+
+
+def test_capacity_cannot_drop_below_confirmed(db_session, create_event, create_user):
+    event = create_event(capacity=3)
+    admin = create_user("admin")
+    for _ in range(2):
+        reg.register(create_user(), event)
+    db_session.commit()
+    with pytest.raises(InvalidInput) as info:
+        reg.set_capacity(admin, event, 1)
+    assert "capacity" in info.value.fields
+    db_session.rollback()
+    assert reg.set_capacity(admin, event, 2) == []
+
+
+def test_zero_limit_means_no_places_left(db_session, create_event, create_user):
+    event = create_event()
+    q = ev.save_question(create_user("admin"), event, label="午餐", kind="single",
+                         choices=ev.parse_choices("需要 | 0\n不需要"))
+    db_session.commit()
+    assert ev.choices_text(q) == "需要 | 0\n不需要"
+    with pytest.raises(InvalidInput):
+        reg.register(create_user(), event, {str(q.id): "需要"})
+
+
+def test_registration_racing_a_cancellation_is_refused(app, db_session, create_event, create_user):
+    """The registrant loaded the event while it was open; it was cancelled before they got the lock."""
+    from app.extensions import db
+
+    event = create_event()
+    user, admin = create_user(), create_user("admin")
+    stale = db_session.get(type(event), event.id)
+    with app.app_context():  # another request cancels and commits
+        ev.cancel_event(db.session.get(type(admin), admin.id), db.session.get(type(event), event.id))
+        db.session.commit()
+    assert stale.is_published  # what the registrant still sees in memory
+    with pytest.raises(reg.RegistrationClosed):
+        reg.register(user, stale)

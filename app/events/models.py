@@ -217,4 +217,4 @@ class Question(db.Model):
 
     @property
     def limited_choices(self) -> dict[str, int]:
-        return {c["label"]: int(c["limit"]) for c in self.choices or [] if c.get("limit")}
+        return {c["label"]: int(c["limit"]) for c in self.choices or [] if c.get("limit") is not None}

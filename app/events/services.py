@@ -183,13 +183,14 @@ def cancel_event(actor: User, event: Event, reason: str = "") -> Event:
     require_manage(actor, event)
     if event.is_cancelled:
         return event
+    from app.registrations.services import lock_event, notify_event_cancelled
+
+    lock_event(event.id)  # no registration slips in between the cancellation and its notices
     was_published = event.is_published
     event.status = EventStatus.CANCELLED.value
     event.cancelled_at = utcnow()
     event.cancel_reason = (reason or "").strip()[:300] or None
     if was_published:
-        from app.registrations.services import notify_event_cancelled
-
         notify_event_cancelled(event)
     return event
 
@@ -275,7 +276,8 @@ def parse_choices(text: str) -> list[dict]:
 
 
 def choices_text(question: Question) -> str:
-    return "\n".join(c["label"] + (f" | {c['limit']}" if c.get("limit") else "") for c in question.choices or [])
+    return "\n".join(c["label"] + (f" | {c['limit']}" if c.get("limit") is not None else "")
+                     for c in question.choices or [])
 
 
 def save_question(actor: User, event: Event, *, label: str, kind: str, required: bool = False,

@@ -216,6 +216,9 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
         sessions = list(event.sessions)  # no pick means the whole agenda
 
     lock_event(event.id)
+    db.session.refresh(event)  # a cancellation or edit that committed while we waited for the lock
+    if not event.registration_open():
+        raise RegistrationClosed()
     registration = db.session.scalar(sa.select(Registration).where(
         Registration.event_id == event.id, Registration.user_id == user.id))
     if registration is not None and registration.is_active:
@@ -338,6 +341,11 @@ def set_capacity(actor: User, event: Event, capacity: int | None) -> list[Regist
     from app.events.services import update_event
 
     lock_event(event.id)
+    confirmed = confirmed_count(event.id)
+    if capacity is not None and capacity < confirmed:
+        raise InvalidInput(fields={"capacity": _l(
+            "%(n)s people are already confirmed; the capacity cannot be lower. Cancel registrations first.",
+            n=confirmed)})
     update_event(actor, event, capacity=capacity)
     return promote_waitlist(event) if event.is_published else []
 
