@@ -3,7 +3,9 @@ from app.extensions import db
 
 
 def commit() -> None:
-    from app.notifications.services import deliver_after_commit
+    from app.notifications.services import deliver_after_commit, queued_in_this_request
 
+    db.session.flush()
+    outbox_ids = queued_in_this_request()  # read before the commit expires the rows
     db.session.commit()
-    deliver_after_commit()
+    deliver_after_commit(outbox_ids)

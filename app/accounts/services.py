@@ -216,13 +216,11 @@ def issue_api_token(user: User) -> str:
 def user_for_api_token(token: str) -> User | None:
     if not token or len(token) > 100:
         return None
-    row = db.session.execute(
-        sa.select(ApiToken.user_id, ApiToken.expires_at, ApiToken.revoked_at)
-        .where(ApiToken.token_hash == _hash_token(token))).first()
-    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at < utcnow()):
-        return None
-    user = db.session.get(User, row.user_id)
-    return user if user is not None and user.active else None
+    return db.session.scalar(
+        sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None),
+               sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()),
+               User.active.is_(True)))
 
 
 # -- calendar feed ------------------------------------------------------------

@@ -185,7 +185,7 @@ def cancel_event(actor: User, event: Event, reason: str = "") -> Event:
         return event
     from app.registrations.services import lock_event, notify_event_cancelled
 
-    lock_event(event.id)  # no registration slips in between the cancellation and its notices
+    lock_event(event)  # no registration slips in between the cancellation and its notices
     was_published = event.is_published
     event.status = EventStatus.CANCELLED.value
     event.cancelled_at = utcnow()

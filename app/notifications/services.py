@@ -32,10 +32,17 @@ def notify(user: User, kind: str, subject: str, template: str, **context) -> Out
     return message
 
 
-def deliver_after_commit() -> None:
+def queued_in_this_request() -> list[int]:
+    """Ids of the messages this request queued for mail (call after a flush)."""
+    messages = g.pop("outbox_pending", [])
+    if not current_app.config.get("MAIL_SERVER"):
+        return []
+    return [m.id for m in messages if m.id is not None and m.status == "queued"]
+
+
+def deliver_after_commit(pending: list[int]) -> None:
     """Called once the request committed: hand this request's messages to SMTP."""
-    pending = [m.id for m in g.pop("outbox_pending", []) if m.id is not None and m.status == "queued"]
-    if not pending or not current_app.config.get("MAIL_SERVER"):
+    if not pending:
         return
     app = current_app._get_current_object()
     if app.config.get("MAIL_SEND_ASYNC"):

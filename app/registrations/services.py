@@ -42,7 +42,13 @@ class AlreadyRegistered(Conflict):
 
 
 # -- locking ------------------------------------------------------------------
-def lock_event(event_id: int) -> None:
+# What a seat decision reads from the event; refreshed under the lock because a cancellation
+# or an edit may have committed while we waited for it.
+_DECIDING_COLUMNS = ["status", "capacity", "requires_approval", "registration_opens_at",
+                     "registration_closes_at", "ends_at"]
+
+
+def lock_event(event: Event) -> Event:
     """Serialise seat decisions of one event until the transaction ends.
 
     PostgreSQL: a row lock. SQLite: a no-op write, which takes the database's write
@@ -50,9 +56,11 @@ def lock_event(event_id: int) -> None:
     counts read afterwards cannot change under us.
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.select(Event.id).where(Event.id == event_id).with_for_update())
+        db.session.refresh(event, _DECIDING_COLUMNS, with_for_update=True)
     else:
-        db.session.execute(sa.text("UPDATE events SET id = id WHERE id = :id"), {"id": event_id})
+        db.session.execute(sa.text("UPDATE events SET id = id WHERE id = :id"), {"id": event.id})
+        db.session.refresh(event, _DECIDING_COLUMNS)
+    return event
 
 
 def _count(model, *where) -> int:
@@ -61,6 +69,16 @@ def _count(model, *where) -> int:
 
 def confirmed_count(event_id: int) -> int:
     return _count(Registration, Registration.event_id == event_id, Registration.status == CONFIRMED)
+
+
+def _seat_counts(event_id: int) -> tuple[int, int]:
+    """(confirmed, waitlisted) in one query."""
+    rows = db.session.execute(
+        sa.select(Registration.status, sa.func.count())
+        .where(Registration.event_id == event_id, Registration.status.in_((CONFIRMED, WAITLISTED)))
+        .group_by(Registration.status)).all()
+    counts = dict(rows)
+    return counts.get(CONFIRMED, 0), counts.get(WAITLISTED, 0)
 
 
 def seats_left(event: Event) -> int | None:
@@ -215,8 +233,7 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
     if event.sessions and not sessions:
         sessions = list(event.sessions)  # no pick means the whole agenda
 
-    lock_event(event.id)
-    db.session.refresh(event)  # a cancellation or edit that committed while we waited for the lock
+    lock_event(event)
     if not event.registration_open():
         raise RegistrationClosed()
     registration = db.session.scalar(sa.select(Registration).where(
@@ -225,12 +242,15 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
         raise AlreadyRegistered(registration_id=registration.id)
     _check_choice_limits(event, cleaned, registration.id if registration else None)
 
+    position = None
     if event.requires_approval:
         status = PENDING
-    elif event.capacity is None or confirmed_count(event.id) < event.capacity:
-        status = CONFIRMED
     else:
-        status = WAITLISTED
+        confirmed, waiting = _seat_counts(event.id) if event.capacity is not None else (0, 0)
+        if event.capacity is None or confirmed < event.capacity:
+            status = CONFIRMED
+        else:
+            status, position = WAITLISTED, waiting + 1  # the newest in the queue
 
     if registration is None:
         registration = Registration(event=event, user=user, status=None,
@@ -243,12 +263,13 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
         registration.ticket_secret = secrets.token_urlsafe(24)
         db.session.flush()
     registration.transition(status, actor=user, note="registered")
+    registration.known_position = position
     registration.answers = [RegistrationAnswer(question_id=qid, value=v) for qid, v in cleaned.items()]
     registration.bookings = [SessionBooking(session_id=s.id, status=BOOKING_REQUESTED) for s in sessions]
     db.session.flush()
     if status == CONFIRMED:
         _allocate_sessions(registration)
-    _notify_status(registration)
+    _notify_status(registration, position=position)
     return registration
 
 
@@ -324,7 +345,7 @@ def cancel(actor: User, registration: Registration, *, reason: str = "") -> Regi
         require_manage(actor, event)
     if not registration.is_active:
         raise Conflict(_l("This registration is already cancelled."), code="not_active")
-    lock_event(event.id)
+    lock_event(event)
     db.session.refresh(registration)
     if not registration.is_active:
         raise Conflict(_l("This registration is already cancelled."), code="not_active")
@@ -340,7 +361,7 @@ def set_capacity(actor: User, event: Event, capacity: int | None) -> list[Regist
     """Change capacity; a larger one lets the waiting list in at once."""
     from app.events.services import update_event
 
-    lock_event(event.id)
+    lock_event(event)
     confirmed = confirmed_count(event.id)
     if capacity is not None and capacity < confirmed:
         raise InvalidInput(fields={"capacity": _l(
@@ -357,7 +378,7 @@ def approve(actor: User, registrations: list[Registration]) -> dict[str, int]:
     for event_id, group in _by_event(registrations).items():
         event = db.session.get(Event, event_id)
         require_manage(actor, event)
-        lock_event(event_id)
+        lock_event(event)
         left = None if event.capacity is None else event.capacity - confirmed_count(event_id)
         for registration in sorted(group, key=lambda r: (r.queued_at, r.id)):
             db.session.refresh(registration)
@@ -400,7 +421,7 @@ def _by_event(registrations):
 
 
 # -- notifications ------------------------------------------------------------
-def _notify_status(registration: Registration, approved: bool = False) -> None:
+def _notify_status(registration: Registration, approved: bool = False, position: int | None = None) -> None:
     event = registration.event
     status = registration.status
     if status == CONFIRMED:
@@ -413,7 +434,7 @@ def _notify_status(registration: Registration, approved: bool = False) -> None:
     else:
         return
     notify(registration.user, kind, subject, kind, registration=registration, event=event,
-           position=waitlist_position(registration) if status == WAITLISTED else None)
+           position=(position or waitlist_position(registration)) if status == WAITLISTED else None)
 
 
 def notify_event_cancelled(event: Event) -> int:
