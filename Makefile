@@ -70,7 +70,7 @@ bench-registration: install-dev
 
 extract-messages: $(VENV)/.stamp-run
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations -N
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations -N --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3*

@@ -6,6 +6,7 @@
     .venv/bin/python bench/registration.py --workers 4 --worker-class gthread --threads 4
     .venv/bin/python bench/registration.py --workers 1 --profile   # cProfile inside the worker
     .venv/bin/python bench/registration.py --phases --pg-activity  # lock wait/hold times, backends
+    .venv/bin/python bench/registration.py --what-if all           # size suggested app changes
 
 What it does:
   1. creates a scratch PostgreSQL database (minhang_bench_<random>, postgres@127.0.0.1:5432,
@@ -16,14 +17,17 @@ What it does:
   3. starts gunicorn (APP_ENV=production, RATELIMIT_ENABLED=0, LOG_LEVEL=WARNING) and waits
      for /healthz;
   4. warms every worker up on the warm-up event, then lets --clients concurrent clients
-     (spread over --client-procs processes, one keep-alive http.client connection each) POST
-     {"answers": {}} with their own users' Bearer tokens until every user has registered once;
+     (spread over --client-procs processes, one keep-alive http.client connection each; sync
+     workers close it after each response and the client reconnects) POST {"answers": {}} with
+     their own users' Bearer tokens until every user has registered once;
   5. prints registrations/s, latency p50/p95/p99, HTTP statuses, confirmed/waitlisted counts
      from the database, the CPU used by gunicorn, PostgreSQL and the load generator; exits 1
      on overbooking, a wrong confirmed count or any failed request;
   6. stops gunicorn and drops the database, also on Ctrl-C or error (--keep-db keeps it).
 
 Only 127.0.0.1 is contacted. The standard library plus the project's venv is all it needs.
+The machine may be shared: the script waits (--wait-quiet) for other load to settle before it
+measures, and reports the CPU that processes other than ours took during the run.
 """
 from __future__ import annotations
 
@@ -57,9 +61,11 @@ PASSWORD = "bench-password-not-secret"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 NCPU = os.cpu_count() or 1
 
-# Defaults chosen by measurement on the 2-core bench machine (see the report in the docstring
-# of main() / the run notes): sync workers beat gthread here, and 3 workers beat 4-6.
-DEFAULT_WORKERS = 3
+# Defaults chosen by measurement on the 2-core bench machine (4000 users, 64 clients): for the
+# app and for the bare endpoint alike, 2 sync workers beat 3, 4 and 6 sync workers and gthread
+# (2x4, 3x4, 1x8). Every registration of one event queues for the same row lock, so extra
+# workers add no parallelism, only CPU contention that stretches the lock holder's time.
+DEFAULT_WORKERS = 2
 DEFAULT_WORKER_CLASS = "sync"
 
 
@@ -99,10 +105,15 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="time each request's lock wait and lock hold inside the workers")
     p.add_argument("--pg-activity", action="store_true",
                    help="sample pg_stat_activity every 50 ms during the run (what the backends wait on)")
+    p.add_argument("--what-if", default="", metavar="LIST",
+                   help="app only: comma-separated experiments patched into the benchmark's workers to size "
+                        "suggested app changes (no_pre_ping, no_expire_on_commit, skip_empty_sessions, "
+                        "no_key_update_lock, all); "
+                        "see bench/instrumented_wsgi.py")
     p.add_argument("--out-dir", default=None,
                    help="where --profile/--phases results go (default: a temporary directory)")
     p.add_argument("--top", type=int, default=30, help="functions shown per profile table [%(default)s]")
-    p.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS",
+    p.add_argument("--wait-quiet", type=float, default=60.0, metavar="SECONDS",
                    help="before measuring, wait up to SECONDS for other load on the machine to drop "
                         "below 10%% (the machine may be shared) [%(default)s]")
     p.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
@@ -111,6 +122,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         args.threads = 4 if args.worker_class == "gthread" else 1
     if args.threads > 1 and args.worker_class == "sync":
         p.error("--threads > 1 needs --worker-class gthread")
+    if args.what_if and args.target != "app":
+        p.error("--what-if applies to --target app")
     if args.pool_size is None:
         args.pool_size = max(1, args.threads)
     if args.max_overflow is None:
@@ -199,7 +212,8 @@ def build_data(db_url: str, *, users: int, warm_users: int, capacity: int, warm_
                 {"user_id": uid, "token_hash": accounts._hash_token(tok), "expires_at": expires}
                 for uid, tok in zip(ids, batch)])
             tokens.extend(batch)
-            print(f"\r  users and tokens: {start + n}/{total}", end="", flush=True)
+            if sys.stdout.isatty():
+                print(f"\r  users and tokens: {start + n}/{total}", end="", flush=True)
         db.session.commit()
         log(f"\r  users and tokens: {total}/{total} in {time.perf_counter() - t0:.1f} s")
         db.session.remove()
@@ -258,13 +272,16 @@ class Gunicorn:
             "--chdir", str(ROOT)]
         if out_dir is not None:
             env.update(BENCH_WRAP_TARGET=target, BENCH_MEASURE_PATH=measure_path, BENCH_OUT_DIR=str(out_dir),
-                       BENCH_PROFILE="1" if args.profile else "0", BENCH_PHASES="1" if args.phases else "0")
+                       BENCH_PROFILE="1" if args.profile else "0", BENCH_PHASES="1" if args.phases else "0",
+                       BENCH_WHATIF=args.what_if)
             cmd += ["--config", str(BENCH / "gunicorn_instrumented.py"), "instrumented_wsgi:app"]
         else:
             cmd += [target]
         self.cmd = cmd
+        # The app logs (unhandled errors included) to stdout: keep them with gunicorn's own log.
+        self._log_file = open(log_path, "ab")
         self.proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     stdout=self._log_file, stderr=subprocess.STDOUT,
                                      start_new_session=True)
 
     @property
@@ -308,6 +325,7 @@ class Gunicorn:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)  # the session gunicorn was started in
             self.proc.wait(timeout=10)
+        self._log_file.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -636,15 +654,16 @@ def report_phases(out_dir: Path) -> None:
         log("  (no phase data)")
         return
     series: dict[str, list[float]] = {"in the worker (total)": [], "before the lock": [],
-                                      "waiting for the lock": [], "holding the lock (to commit end)": [],
-                                      "after the commit": []}
+                                      "waiting for the lock": [], "holding the lock (to COMMIT)": [],
+                                      "after the COMMIT": []}
     for r in records:
         series["in the worker (total)"].append(r["end"] - r["start"])
         if {"lock_start", "lock_acquired", "commit_end"} <= r.keys():
+            committed = r.get("committed", r["commit_end"])  # COMMIT returned: the lock is released
             series["before the lock"].append(r["lock_start"] - r["start"])
             series["waiting for the lock"].append(r["lock_acquired"] - r["lock_start"])
-            series["holding the lock (to commit end)"].append(r["commit_end"] - r["lock_acquired"])
-            series["after the commit"].append(r["end"] - r["commit_end"])
+            series["holding the lock (to COMMIT)"].append(committed - r["lock_acquired"])
+            series["after the COMMIT"].append(r["end"] - committed)
     log(f"\n== phases inside the workers ({len(records)} measured requests), ms")
     log(f"  {'phase':<34} {'mean':>7} {'p50':>7} {'p95':>7} {'p99':>7}")
     for name, values in series.items():
@@ -653,7 +672,7 @@ def report_phases(out_dir: Path) -> None:
         s = sorted(values)
         log(f"  {name:<34} {1000 * sum(s) / len(s):7.2f} {1000 * percentile(s, .5):7.2f} "
             f"{1000 * percentile(s, .95):7.2f} {1000 * percentile(s, .99):7.2f}")
-    hold = series["holding the lock (to commit end)"]
+    hold = series["holding the lock (to COMMIT)"]
     if hold:
         mean = sum(hold) / len(hold)
         log(f"  -> the event lock serialises registrations: at {1000 * mean:.2f} ms mean hold time the "
@@ -677,7 +696,7 @@ def main(argv=None) -> int:
     dbname = f"minhang_bench_{secrets.token_hex(4)}"
     db_url = f"{args.pg_url.rstrip('/')}/{dbname}"
     os.environ["DATABASE_URL"] = db_url
-    instrumented = args.profile or args.phases
+    instrumented = args.profile or args.phases or bool(args.what_if)
     tmp = Path(tempfile.mkdtemp(prefix="minhang-bench-"))
     out_dir = Path(args.out_dir) if args.out_dir else tmp / "worker-results"
     if instrumented:
@@ -689,7 +708,8 @@ def main(argv=None) -> int:
             + (f" × {args.threads} threads" if args.worker_class == "gthread" else "")
             + f", pool {args.pool_size}+{args.max_overflow}/worker; {args.users} users, capacity {args.capacity}, "
               f"{args.clients} clients in {args.client_procs} processes"
-            + (" [profiled]" if args.profile else "") + (" [phase timers]" if args.phases else ""))
+            + (" [profiled]" if args.profile else "") + (" [phase timers]" if args.phases else "")
+            + (f" [what-if: {args.what_if}]" if args.what_if else ""))
     log(f"== registration benchmark — {desc}")
     log(f"  machine: {NCPU} CPUs; database {dbname}; up to {connections} server connections")
 
@@ -803,7 +823,7 @@ def main(argv=None) -> int:
             for (state, wait), n in sorted(sampler.counts.items(), key=lambda kv: -kv[1]):
                 log(f"    {state:<22} {wait:<34} {n / sampler.samples:5.2f}")
         tail = [line for line in gunicorn.log_tail(200).splitlines()
-                if " [ERROR] " in line or "Traceback" in line or " [CRITICAL] " in line]
+                if " [ERROR] " in line or " ERROR " in line or "Traceback" in line or " [CRITICAL] " in line]
         if tail:
             log(f"\n  gunicorn logged {len(tail)} error lines, e.g.:")
             for line in tail[:5]:
@@ -813,12 +833,16 @@ def main(argv=None) -> int:
                 report_phases(out_dir)
             if args.profile:
                 report_profile(out_dir, args.top)
-            log(f"\n  worker results in {out_dir}")
+            if args.profile or args.phases:
+                log(f"\n  worker results in {out_dir}")
         log(f"\n  {'FAILED: ' + '; '.join(failed) if failed else 'all checks passed'}")
         return 1 if failed else 0
     except KeyboardInterrupt:
-        log("\n  interrupted")
+        log("\n  interrupted; cleaning up")
         return 130
+    except SystemExit:
+        log("\n  terminated; cleaning up")
+        raise
     finally:
         if gunicorn is not None:
             try:
@@ -833,7 +857,7 @@ def main(argv=None) -> int:
                     drop_database(args.pg_url, dbname)
                 except Exception as exc:  # noqa: BLE001
                     log(f"  could not drop database {dbname}: {exc}")
-        if not (instrumented and args.out_dir is None):
+        if not ((args.profile or args.phases) and args.out_dir is None):
             shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -218,9 +218,11 @@ def register(event_id: int):
     event = ev.get_public_event(event_id, g.api_user)
     registration = reg.register(g.api_user, event, body.get("answers") or {}, body.get("sessions"))
     # Serialised before the commit, which expires the loaded attributes.
-    data = registration_json(registration, position=registration.known_position)
+    data = registration_json(registration)
     data["ticket_url"] = ticket_url(registration)
     commit()
+    if data["status"] == "waitlisted":  # counted after the commit, outside the event lock
+        data["waitlist_position"] = reg.waitlist_position(registration)
     return jsonify(data), 201
 
 

@@ -22,13 +22,16 @@ from app.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 
-def notify(user: User, kind: str, subject: str, template: str, **context) -> OutboxMessage:
+def notify(user: User, kind: str, subject: str, template: str, *, rewrite: OutboxMessage | None = None,
+           **context) -> OutboxMessage:
+    """Queue a notice; with `rewrite`, replace a notice this transaction queued earlier."""
     body = render_template(f"mail/{template}.txt", user=user, **context)
-    message = OutboxMessage(user_id=user.id, to_address=user.email, kind=kind,
-                            subject=str(subject)[:200], body=body,
-                            status="queued" if user.email else "unsent")
-    db.session.add(message)
-    g.setdefault("outbox_pending", []).append(message)
+    message = rewrite or OutboxMessage(user_id=user.id, to_address=user.email,
+                                       status="queued" if user.email else "unsent")
+    message.kind, message.subject, message.body = kind, str(subject)[:200], body
+    if rewrite is None:
+        db.session.add(message)
+        g.setdefault("outbox_pending", []).append(message)
     return message
 
 

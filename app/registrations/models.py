@@ -78,10 +78,6 @@ class Registration(db.Model):
     history: Mapped[list[RegistrationHistory]] = relationship(
         order_by="RegistrationHistory.id", back_populates="registration")
 
-    # Not stored: the waiting-list position at the moment register() queued the person, so
-    # the answer to them needs no second count. Later positions come from waitlist_position().
-    known_position = None
-
     @property
     def status_enum(self) -> RegStatus:
         return RegStatus(self.status)

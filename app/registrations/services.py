@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from flask_babel import lazy_gettext as _l
 
@@ -51,12 +52,13 @@ _DECIDING_COLUMNS = ["status", "capacity", "requires_approval", "registration_op
 def lock_event(event: Event) -> Event:
     """Serialise seat decisions of one event until the transaction ends.
 
-    PostgreSQL: a row lock. SQLite: a no-op write, which takes the database's write
-    lock at once (the driver opens its transaction at the first write), so the
-    counts read afterwards cannot change under us.
+    PostgreSQL: a row lock, FOR NO KEY UPDATE so that it does not conflict with the key-share
+    locks that inserting registrations (foreign keys to the event) take. SQLite: a no-op
+    write, which takes the database's write lock at once (the driver opens its transaction
+    at the first write), so the counts read afterwards cannot change under us.
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.refresh(event, _DECIDING_COLUMNS, with_for_update=True)
+        db.session.refresh(event, _DECIDING_COLUMNS, with_for_update={"key_share": True})
     else:
         db.session.execute(sa.text("UPDATE events SET id = id WHERE id = :id"), {"id": event.id})
         db.session.refresh(event, _DECIDING_COLUMNS)
@@ -69,16 +71,6 @@ def _count(model, *where) -> int:
 
 def confirmed_count(event_id: int) -> int:
     return _count(Registration, Registration.event_id == event_id, Registration.status == CONFIRMED)
-
-
-def _seat_counts(event_id: int) -> tuple[int, int]:
-    """(confirmed, waitlisted) in one query."""
-    rows = db.session.execute(
-        sa.select(Registration.status, sa.func.count())
-        .where(Registration.event_id == event_id, Registration.status.in_((CONFIRMED, WAITLISTED)))
-        .group_by(Registration.status)).all()
-    counts = dict(rows)
-    return counts.get(CONFIRMED, 0), counts.get(WAITLISTED, 0)
 
 
 def seats_left(event: Event) -> int | None:
@@ -226,32 +218,26 @@ def _clean_sessions(event: Event, session_ids) -> list[EventSession]:
 
 # -- registering --------------------------------------------------------------
 def register(user: User, event: Event, answers: dict | None = None, session_ids=None) -> Registration:
+    """Register `user`; confirmed while seats remain, else waitlisted (or pending approval).
+
+    The event lock serialises every registration of an event, so it is held as briefly as
+    possible: the rows, answers and notice are written first for the status the seat counts
+    suggest, then, under the lock, the counts are read again and the guess is corrected if a
+    concurrent registration took the last seat (or freed one) in between. The waiting list is
+    ordered by the time each registrant got the lock.
+    """
     if not event.registration_open():
         raise RegistrationClosed()
     cleaned = clean_answers(event, answers)
     sessions = _clean_sessions(event, session_ids)
     if event.sessions and not sessions:
         sessions = list(event.sessions)  # no pick means the whole agenda
-
-    lock_event(event)
-    if not event.registration_open():
-        raise RegistrationClosed()
     registration = db.session.scalar(sa.select(Registration).where(
         Registration.event_id == event.id, Registration.user_id == user.id))
     if registration is not None and registration.is_active:
         raise AlreadyRegistered(registration_id=registration.id)
-    _check_choice_limits(event, cleaned, registration.id if registration else None)
 
-    position = None
-    if event.requires_approval:
-        status = PENDING
-    else:
-        confirmed, waiting = _seat_counts(event.id) if event.capacity is not None else (0, 0)
-        if event.capacity is None or confirmed < event.capacity:
-            status = CONFIRMED
-        else:
-            status, position = WAITLISTED, waiting + 1  # the newest in the queue
-
+    guess = _expected_status(event)
     if registration is None:
         registration = Registration(event=event, user=user, status=None,
                                     ticket_secret=secrets.token_urlsafe(24))
@@ -261,20 +247,59 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
         registration.bookings.clear()
         registration.ticket_generation += 1
         registration.ticket_secret = secrets.token_urlsafe(24)
-        db.session.flush()
-    registration.transition(status, actor=user, note="registered")
-    registration.known_position = position
+    registration.transition(guess, actor=user, note="registered")
     registration.answers = [RegistrationAnswer(question_id=qid, value=v) for qid, v in cleaned.items()]
     registration.bookings = [SessionBooking(session_id=s.id, status=BOOKING_REQUESTED) for s in sessions]
-    db.session.flush()
-    if status == CONFIRMED:
-        _allocate_sessions(registration)
-    _notify_status(registration, position=position)
+    notice = _notify_status(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same person, registering at the same moment in another request
+        db.session.rollback()
+        raise AlreadyRegistered() from None
+
+    lock_event(event)
+    if not event.registration_open():
+        raise RegistrationClosed()
+    _check_choice_limits(event, cleaned, registration.id)
+    _settle(registration, notice)
     return registration
+
+
+def _expected_status(event: Event) -> str:
+    if event.requires_approval:
+        return PENDING
+    if event.capacity is None:
+        return CONFIRMED
+    return CONFIRMED if confirmed_count(event.id) < event.capacity else WAITLISTED
+
+
+def _settle(registration: Registration, notice) -> None:
+    """Under the event lock: make the registration's guessed status true (see register())."""
+    event = registration.event
+    final = registration.status
+    if final != PENDING and event.capacity is not None:
+        # Counting confirmed rows costs at most `capacity` index entries, however long the queue.
+        confirmed = confirmed_count(event.id)  # includes this registration's own row if confirmed
+        if final == CONFIRMED and confirmed > event.capacity:
+            final = WAITLISTED
+        elif final == WAITLISTED and confirmed < event.capacity:
+            final = CONFIRMED
+    elif final != PENDING:
+        final = CONFIRMED  # capacity removed meanwhile
+    if final != registration.status:
+        registration.status = final
+        registration.history[-1].to_status = final  # not committed yet: still this transaction's row
+        _notify_status(registration, rewrite=notice)
+    if final == WAITLISTED:
+        registration.queued_at = utcnow()  # the queue is in lock order
+    if final == CONFIRMED:
+        _allocate_sessions(registration)
 
 
 def _allocate_sessions(registration: Registration) -> None:
     """Give a newly confirmed registrant their session seats, queueing where a session is full."""
+    if not registration.bookings:
+        return
     counts = session_confirmed_counts(registration.event)
     now = utcnow()
     for booking in registration.bookings:
@@ -421,7 +446,9 @@ def _by_event(registrations):
 
 
 # -- notifications ------------------------------------------------------------
-def _notify_status(registration: Registration, approved: bool = False, position: int | None = None) -> None:
+def _notify_status(registration: Registration, approved: bool = False, rewrite=None):
+    """The notice for the registration's current status; `rewrite` replaces an earlier notice
+    of this same transaction instead of adding a second one."""
     event = registration.event
     status = registration.status
     if status == CONFIRMED:
@@ -432,9 +459,9 @@ def _notify_status(registration: Registration, approved: bool = False, position:
     elif status == PENDING:
         kind, subject = "pending", _l("Registration received, awaiting approval: %(event)s", event=event.title)
     else:
-        return
-    notify(registration.user, kind, subject, kind, registration=registration, event=event,
-           position=(position or waitlist_position(registration)) if status == WAITLISTED else None)
+        return None
+    return notify(registration.user, kind, subject, kind, registration=registration, event=event,
+                  rewrite=rewrite)
 
 
 def notify_event_cancelled(event: Event) -> int:

@@ -39,7 +39,7 @@ def register(event_id: int):
             messages = {
                 RegStatus.CONFIRMED.value: _("You are registered. Your ticket is ready."),
                 RegStatus.WAITLISTED.value: _("The event is full; you are number %(n)s on the waiting list.",
-                                              n=registration.known_position),
+                                              n=services.waitlist_position(registration)),
                 RegStatus.PENDING.value: _("Your registration is received and awaits approval."),
             }
             flash(messages[registration.status], "success")
