@@ -57,7 +57,7 @@ def test_200_concurrent_attempts_for_50_seats(app, db_session, create_event, cre
     assert sorted(set(results)) == ["confirmed", "waitlisted"]
     assert results.count("confirmed") == 50 and results.count("waitlisted") == 150
     db_session.expire_all()
-    assert reg.confirmed_count(event.id) == 50
+    assert reg.confirmed_count(event.id) == 50 == event.confirmed_count
     waiting = db_session.scalars(sa.select(Registration).where(
         Registration.event_id == event.id, Registration.status == "waitlisted")).all()
     assert sorted(reg.waitlist_position(r) for r in waiting) == list(range(1, 151))

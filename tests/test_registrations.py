@@ -258,3 +258,33 @@ def test_registration_racing_a_cancellation_is_refused(app, db_session, create_e
     assert stale.is_published  # what the registrant still sees in memory
     with pytest.raises(reg.RegistrationClosed):
         reg.register(user, stale)
+
+
+def test_confirmed_counter_matches_the_rows_through_every_action(db_session, create_event, create_user):
+    event = create_event(capacity=3)
+    approval = create_event(capacity=2, requires_approval=True)
+    admin = create_user("admin")
+    regs = [reg.register(create_user(), event) for _ in range(5)]
+    pending = [reg.register(create_user(), approval) for _ in range(3)]
+    db_session.commit()
+
+    def check():
+        db_session.commit()
+        db_session.expire_all()
+        for e in (event, approval):
+            assert e.confirmed_count == reg.confirmed_count(e.id)
+
+    check()
+    reg.cancel(regs[0].user, regs[0])          # promotes regs[3]
+    check()
+    reg.cancel(regs[4].user, regs[4])          # waiting: no change
+    check()
+    reg.approve(admin, pending)                # 2 confirmed, 1 waitlisted
+    check()
+    reg.reject(admin, [pending[2]])
+    check()
+    reg.set_capacity(admin, event, 5)
+    check()
+    again = reg.register(regs[0].user, event)  # comeback
+    check()
+    assert event.confirmed_count == 4 and again.status == "confirmed"

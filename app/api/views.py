@@ -220,9 +220,10 @@ def register(event_id: int):
     # Serialised before the commit, which expires the loaded attributes.
     data = registration_json(registration)
     data["ticket_url"] = ticket_url(registration)
+    queue_place = (registration.event_id, registration.id, registration.queued_at)
     commit()
     if data["status"] == "waitlisted":  # counted after the commit, outside the event lock
-        data["waitlist_position"] = reg.waitlist_position(registration)
+        data["waitlist_position"] = reg.queue_position(*queue_place)
     return jsonify(data), 201
 
 

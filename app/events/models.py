@@ -118,6 +118,9 @@ class Event(db.Model):
     cover_image: Mapped[str | None] = mapped_column(sa.String(120))
     status: Mapped[str] = mapped_column(sa.String(20), default=EventStatus.DRAFT.value, index=True)
     capacity: Mapped[int | None]
+    # Kept by the registration services under the event lock, so deciding a seat reads one
+    # row instead of counting every confirmed registration.
+    confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
     requires_approval: Mapped[bool] = mapped_column(default=False)
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -45,8 +45,8 @@ class AlreadyRegistered(Conflict):
 # -- locking ------------------------------------------------------------------
 # What a seat decision reads from the event; refreshed under the lock because a cancellation
 # or an edit may have committed while we waited for it.
-_DECIDING_COLUMNS = ["status", "capacity", "requires_approval", "registration_opens_at",
-                     "registration_closes_at", "ends_at"]
+_DECIDING_COLUMNS = ["status", "capacity", "confirmed_count", "requires_approval",
+                     "registration_opens_at", "registration_closes_at", "ends_at"]
 
 
 def lock_event(event: Event) -> Event:
@@ -57,6 +57,7 @@ def lock_event(event: Event) -> Event:
     write, which takes the database's write lock at once (the driver opens its transaction
     at the first write), so the counts read afterwards cannot change under us.
     """
+    db.session.flush()  # the refresh must not discard this transaction's own counter changes
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.refresh(event, _DECIDING_COLUMNS, with_for_update={"key_share": True})
     else:
@@ -76,7 +77,15 @@ def confirmed_count(event_id: int) -> int:
 def seats_left(event: Event) -> int | None:
     if event.capacity is None:
         return None
-    return max(0, event.capacity - confirmed_count(event.id))
+    return max(0, event.capacity - event.confirmed_count)
+
+
+def _move(registration: Registration, new: str, **history) -> None:
+    """Every status change made under the event lock goes through here, which keeps the
+    event's confirmed counter exact."""
+    was_confirmed = registration.status == CONFIRMED
+    registration.transition(new, **history)
+    registration.event.confirmed_count += (new == CONFIRMED) - was_confirmed
 
 
 def status_counts(event_id: int) -> dict[str, int]:
@@ -99,11 +108,14 @@ def session_confirmed_counts(event: Event) -> dict[int, int]:
 def waitlist_position(registration: Registration) -> int | None:
     if registration.status != WAITLISTED:
         return None
-    ahead = _count(Registration, Registration.event_id == registration.event_id,
-                   Registration.status == WAITLISTED,
-                   sa.or_(Registration.queued_at < registration.queued_at,
-                          sa.and_(Registration.queued_at == registration.queued_at,
-                                  Registration.id < registration.id)))
+    return queue_position(registration.event_id, registration.id, registration.queued_at)
+
+
+def queue_position(event_id: int, registration_id: int, queued_at) -> int:
+    """1 + the number of people waiting ahead (first come, first served)."""
+    ahead = _count(Registration, Registration.event_id == event_id, Registration.status == WAITLISTED,
+                   sa.or_(Registration.queued_at < queued_at,
+                          sa.and_(Registration.queued_at == queued_at, Registration.id < registration_id)))
     return ahead + 1
 
 
@@ -247,7 +259,7 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
         registration.bookings.clear()
         registration.ticket_generation += 1
         registration.ticket_secret = secrets.token_urlsafe(24)
-    registration.transition(guess, actor=user, note="registered")
+    registration.transition(guess, actor=user, note="registered")  # counted once settled
     registration.answers = [RegistrationAnswer(question_id=qid, value=v) for qid, v in cleaned.items()]
     registration.bookings = [SessionBooking(session_id=s.id, status=BOOKING_REQUESTED) for s in sessions]
     notice = _notify_status(registration)
@@ -270,7 +282,7 @@ def _expected_status(event: Event) -> str:
         return PENDING
     if event.capacity is None:
         return CONFIRMED
-    return CONFIRMED if confirmed_count(event.id) < event.capacity else WAITLISTED
+    return CONFIRMED if event.confirmed_count < event.capacity else WAITLISTED  # may be stale: a guess
 
 
 def _settle(registration: Registration, notice) -> None:
@@ -278,12 +290,8 @@ def _settle(registration: Registration, notice) -> None:
     event = registration.event
     final = registration.status
     if final != PENDING and event.capacity is not None:
-        # Counting confirmed rows costs at most `capacity` index entries, however long the queue.
-        confirmed = confirmed_count(event.id)  # includes this registration's own row if confirmed
-        if final == CONFIRMED and confirmed > event.capacity:
-            final = WAITLISTED
-        elif final == WAITLISTED and confirmed < event.capacity:
-            final = CONFIRMED
+        has_seat = event.confirmed_count < event.capacity  # fresh: read under the lock
+        final = CONFIRMED if has_seat else WAITLISTED
     elif final != PENDING:
         final = CONFIRMED  # capacity removed meanwhile
     if final != registration.status:
@@ -293,6 +301,7 @@ def _settle(registration: Registration, notice) -> None:
     if final == WAITLISTED:
         registration.queued_at = utcnow()  # the queue is in lock order
     if final == CONFIRMED:
+        event.confirmed_count += 1
         _allocate_sessions(registration)
 
 
@@ -347,7 +356,7 @@ def promote_waitlist(event: Event) -> list[Registration]:
     if event.capacity is None:
         free = None
     else:
-        free = event.capacity - confirmed_count(event.id)
+        free = event.capacity - event.confirmed_count
         if free <= 0:
             return []
     query = (sa.select(Registration)
@@ -357,7 +366,7 @@ def promote_waitlist(event: Event) -> list[Registration]:
         query = query.limit(free)
     promoted = list(db.session.scalars(query))
     for registration in promoted:
-        registration.transition(CONFIRMED, note="promoted from waiting list")
+        _move(registration, CONFIRMED, note="promoted from waiting list")
         _allocate_sessions(registration)
         notify(registration.user, "promoted", _l("A seat is now yours: %(event)s", event=event.title),
                "promoted", registration=registration, event=event)
@@ -375,7 +384,7 @@ def cancel(actor: User, registration: Registration, *, reason: str = "") -> Regi
     if not registration.is_active:
         raise Conflict(_l("This registration is already cancelled."), code="not_active")
     was_confirmed = registration.status == CONFIRMED
-    registration.transition(CANCELLED, actor=actor, note=reason or "cancelled")
+    _move(registration, CANCELLED, actor=actor, note=reason or "cancelled")
     _release_sessions(registration)
     if was_confirmed and not event.is_cancelled:
         promote_waitlist(event)
@@ -387,7 +396,7 @@ def set_capacity(actor: User, event: Event, capacity: int | None) -> list[Regist
     from app.events.services import update_event
 
     lock_event(event)
-    confirmed = confirmed_count(event.id)
+    confirmed = event.confirmed_count
     if capacity is not None and capacity < confirmed:
         raise InvalidInput(fields={"capacity": _l(
             "%(n)s people are already confirmed; the capacity cannot be lower. Cancel registrations first.",
@@ -404,19 +413,19 @@ def approve(actor: User, registrations: list[Registration]) -> dict[str, int]:
         event = db.session.get(Event, event_id)
         require_manage(actor, event)
         lock_event(event)
-        left = None if event.capacity is None else event.capacity - confirmed_count(event_id)
+        left = None if event.capacity is None else event.capacity - event.confirmed_count
         for registration in sorted(group, key=lambda r: (r.queued_at, r.id)):
             db.session.refresh(registration)
             if registration.status != PENDING:
                 result["skipped"] += 1
                 continue
             if left is None or left > 0:
-                registration.transition(CONFIRMED, actor=actor, note="approved")
+                _move(registration, CONFIRMED, actor=actor, note="approved")
                 _allocate_sessions(registration)
                 result["confirmed"] += 1
                 left = None if left is None else left - 1
             else:
-                registration.transition(WAITLISTED, actor=actor, note="approved; event full")
+                _move(registration, WAITLISTED, actor=actor, note="approved; event full")
                 result["waitlisted"] += 1
             _notify_status(registration, approved=True)
     return result
@@ -428,7 +437,7 @@ def reject(actor: User, registrations: list[Registration], reason: str = "") -> 
         require_manage(actor, registration.event)
         if registration.status not in (PENDING, WAITLISTED):
             continue
-        registration.transition(REJECTED, actor=actor, note=reason or "rejected")
+        _move(registration, REJECTED, actor=actor, note=reason or "rejected")
         for booking in registration.bookings:
             booking.status = CANCELLED
         notify(registration.user, "rejected", _l("Registration not approved: %(event)s",

@@ -1,8 +1,8 @@
 """foundation: accounts, events, registrations, tickets, outbox
 
-Revision ID: ccc74f5d8497
+Revision ID: 9755b03a3991
 Revises: 
-Create Date: 2026-11-26 11:56:13.898949
+Create Date: 2026-11-26 13:05:50.898480
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.timeutil  # noqa: F401  (UTCDateTime columns)
 
 
 # revision identifiers, used by Alembic.
-revision = 'ccc74f5d8497'
+revision = '9755b03a3991'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -134,6 +134,7 @@ def upgrade():
     sa.Column('cover_image', sa.String(length=120), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=True),
+    sa.Column('confirmed_count', sa.Integer(), server_default='0', nullable=False),
     sa.Column('requires_approval', sa.Boolean(), nullable=False),
     sa.Column('registration_opens_at', app.timeutil.UTCDateTime(), nullable=True),
     sa.Column('registration_closes_at', app.timeutil.UTCDateTime(), nullable=True),
