@@ -73,6 +73,8 @@ def _select_locale() -> Locale:
     wanted = request.args.get("lang") or request.cookies.get("lang")
     if wanted in LOCALES:
         return LOCALES[wanted]
+    if request.blueprint == "api":  # token-authenticated: no session user to ask
+        return LOCALES["zh_CN"]
     from flask_login import current_user
 
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.accounts.models import Department, User
 from app.extensions import db
@@ -221,3 +221,11 @@ class Question(db.Model):
     @property
     def limited_choices(self) -> dict[str, int]:
         return {c["label"]: int(c["limit"]) for c in self.choices or [] if c.get("limit") is not None}
+
+
+# Loaded with the event row itself (a subquery, no extra round trip), so registering for an
+# event without agenda or questions never has to load the empty collections.
+Event.has_sessions = column_property(
+    sa.exists().where(EventSession.event_id == Event.id).correlate_except(EventSession))
+Event.has_questions = column_property(
+    sa.exists().where(Question.event_id == Event.id).correlate_except(Question))

@@ -170,6 +170,8 @@ def clean_answers(event: Event, answers: dict | None) -> dict[int, object]:
     answers = answers or {}
     if not isinstance(answers, dict):
         raise InvalidInput(fields={"answers": _l("Answers must be an object keyed by question id.")})
+    if not event.has_questions and not answers:
+        return {}
     by_id = {str(q.id): q for q in event.questions}
     errors, cleaned = {}, {}
     for key in answers:
@@ -190,6 +192,8 @@ def clean_answers(event: Event, answers: dict | None) -> dict[int, object]:
 
 def _check_choice_limits(event: Event, cleaned: dict[int, object], exclude_registration: int | None) -> None:
     """Per-choice limits (e.g. 'lunch: 80'); called under the event lock."""
+    if not event.has_questions:
+        return
     limited = {q.id: q.limited_choices for q in event.questions if q.limited_choices}
     wanted = {qid: (v if isinstance(v, list) else [v]) for qid, v in cleaned.items() if qid in limited}
     if not any(set(v) & set(limited[qid]) for qid, v in wanted.items()):
@@ -236,13 +240,13 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
     possible: the rows, answers and notice are written first for the status the seat counts
     suggest, then, under the lock, the counts are read again and the guess is corrected if a
     concurrent registration took the last seat (or freed one) in between. The waiting list is
-    ordered by the time each registrant got the lock.
+    first come, first served by the time the registration arrived.
     """
     if not event.registration_open():
         raise RegistrationClosed()
     cleaned = clean_answers(event, answers)
     sessions = _clean_sessions(event, session_ids)
-    if event.sessions and not sessions:
+    if event.has_sessions and not sessions:
         sessions = list(event.sessions)  # no pick means the whole agenda
     registration = db.session.scalar(sa.select(Registration).where(
         Registration.event_id == event.id, Registration.user_id == user.id))
@@ -260,6 +264,7 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
         registration.ticket_generation += 1
         registration.ticket_secret = secrets.token_urlsafe(24)
     registration.transition(guess, actor=user, note="registered")  # counted once settled
+    registration.queued_at = utcnow()
     registration.answers = [RegistrationAnswer(question_id=qid, value=v) for qid, v in cleaned.items()]
     registration.bookings = [SessionBooking(session_id=s.id, status=BOOKING_REQUESTED) for s in sessions]
     notice = _notify_status(registration)
@@ -298,8 +303,6 @@ def _settle(registration: Registration, notice) -> None:
         registration.status = final
         registration.history[-1].to_status = final  # not committed yet: still this transaction's row
         _notify_status(registration, rewrite=notice)
-    if final == WAITLISTED:
-        registration.queued_at = utcnow()  # the queue is in lock order
     if final == CONFIRMED:
         event.confirmed_count += 1
         _allocate_sessions(registration)
