@@ -218,12 +218,9 @@ def register(event_id: int):
     event = ev.get_public_event(event_id, g.api_user)
     registration = reg.register(g.api_user, event, body.get("answers") or {}, body.get("sessions"))
     # Serialised before the commit, which expires the loaded attributes.
-    data = registration_json(registration)
+    data = registration_json(registration, position=reg.waitlist_position(registration))
     data["ticket_url"] = ticket_url(registration)
-    queue_place = (registration.event_id, registration.id, registration.queued_at)
     commit()
-    if data["status"] == "waitlisted":  # counted after the commit, outside the event lock
-        data["waitlist_position"] = reg.queue_position(*queue_place)
     return jsonify(data), 201
 
 

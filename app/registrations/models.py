@@ -55,7 +55,7 @@ class Registration(db.Model):
     __tablename__ = "registrations"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "user_id"),
-        sa.Index("ix_registrations_event_status_queue", "event_id", "status", "queued_at"),
+        sa.Index("ix_registrations_event_status_queue", "event_id", "status", "queued_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
@@ -85,7 +86,18 @@ def _move(registration: Registration, new: str, **history) -> None:
     event's confirmed counter exact."""
     was_confirmed = registration.status == CONFIRMED
     registration.transition(new, **history)
-    registration.event.confirmed_count += (new == CONFIRMED) - was_confirmed
+    _add_confirmed(registration.event, (new == CONFIRMED) - was_confirmed)
+
+
+def _add_confirmed(event: Event, delta: int) -> None:
+    """Adjust the counter in place: a seat changing hands is not an edit of the event, so
+    updated_at (the calendar's LAST-MODIFIED) stays as it is."""
+    if not delta:
+        return
+    table = Event.__table__
+    db.session.execute(sa.update(table).where(table.c.id == event.id).values(
+        confirmed_count=table.c.confirmed_count + delta, updated_at=table.c.updated_at))
+    set_committed_value(event, "confirmed_count", event.confirmed_count + delta)
 
 
 def status_counts(event_id: int) -> dict[str, int]:
@@ -113,9 +125,9 @@ def waitlist_position(registration: Registration) -> int | None:
 
 def queue_position(event_id: int, registration_id: int, queued_at) -> int:
     """1 + the number of people waiting ahead (first come, first served)."""
+    # A row-value comparison, so the (event, status, queued_at) index bounds the scan.
     ahead = _count(Registration, Registration.event_id == event_id, Registration.status == WAITLISTED,
-                   sa.or_(Registration.queued_at < queued_at,
-                          sa.and_(Registration.queued_at == queued_at, Registration.id < registration_id)))
+                   sa.tuple_(Registration.queued_at, Registration.id) < sa.tuple_(queued_at, registration_id))
     return ahead + 1
 
 
@@ -304,7 +316,7 @@ def _settle(registration: Registration, notice) -> None:
         registration.history[-1].to_status = final  # not committed yet: still this transaction's row
         _notify_status(registration, rewrite=notice)
     if final == CONFIRMED:
-        event.confirmed_count += 1
+        _add_confirmed(event, 1)
         _allocate_sessions(registration)
 
 

@@ -1,8 +1,8 @@
 """foundation: accounts, events, registrations, tickets, outbox
 
-Revision ID: 9755b03a3991
+Revision ID: 6961609f0311
 Revises: 
-Create Date: 2026-11-26 13:05:50.898480
+Create Date: 2026-11-26 13:11:09.189570
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.timeutil  # noqa: F401  (UTCDateTime columns)
 
 
 # revision identifiers, used by Alembic.
-revision = '9755b03a3991'
+revision = '6961609f0311'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -210,7 +210,7 @@ def upgrade():
     sa.UniqueConstraint('ticket_secret', name=op.f('uq_registrations_ticket_secret'))
     )
     with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.create_index('ix_registrations_event_status_queue', ['event_id', 'status', 'queued_at'], unique=False)
+        batch_op.create_index('ix_registrations_event_status_queue', ['event_id', 'status', 'queued_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_registrations_user_id'), ['user_id'], unique=False)
 
     op.create_table('registration_answers',
