@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from app.errors import InvalidInput
 from app.events import services as ev
 from app.notifications.models import OutboxMessage
+from app.notifications.services import message_body
 from app.registrations import services as reg
 from app.registrations.models import Registration, RegistrationHistory
 from app.timeutil import utcnow
@@ -111,8 +112,8 @@ def test_approval_respects_capacity_and_order(db_session, create_event, create_u
     assert regs[3].status == "rejected"
     assert _kinds(db_session, regs[0].user) == ["pending", "approved"]
     assert _kinds(db_session, regs[3].user) == ["pending", "rejected"]
-    assert "名额已满" in db_session.scalar(sa.select(OutboxMessage.body).where(
-        OutboxMessage.user_id == regs[3].user_id, OutboxMessage.kind == "rejected"))
+    assert "名额已满" in message_body(db_session.scalar(sa.select(OutboxMessage).where(
+        OutboxMessage.user_id == regs[3].user_id, OutboxMessage.kind == "rejected")))
 
 
 def test_organiser_of_other_department_cannot_approve(db_session, create_event, create_user):
@@ -218,7 +219,7 @@ def test_cancelled_event_notifies_everyone_active(db_session, create_event, crea
     assert event.status == "cancelled"
     for r in (r1, r2):
         assert "event_cancelled" in _kinds(db_session, r.user)
-    body = db_session.scalar(sa.select(OutboxMessage.body).where(OutboxMessage.kind == "event_cancelled"))
+    body = message_body(db_session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "event_cancelled")))
     assert "场地检修" in body
 
 

@@ -13,6 +13,7 @@ from app.audit.models import AuditEntry
 from app.errors import ServiceError
 from app.extensions import db
 from app.notifications.models import OutboxMessage
+from app.notifications.services import message_body
 from app.transaction import commit
 from app.web import apply_errors, int_arg, roles_required
 
@@ -107,7 +108,9 @@ def outbox():
 @admin_only
 def outbox_message(message_id: int):
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    return render_template("admin/outbox_message.html", message=message)
+    body = message_body(message)
+    commit()  # keep the rendered text
+    return render_template("admin/outbox_message.html", message=message, body=body)
 
 
 @bp.route("/audit")

@@ -22,7 +22,15 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str | None] = mapped_column(sa.String(254))
     kind: Mapped[str] = mapped_column(sa.String(40))
     subject: Mapped[str] = mapped_column(sa.String(200))
-    body: Mapped[str] = mapped_column(sa.Text)
+    # The body is rendered from template + registration + params when it is first needed
+    # (sending, or an admin opening it), then kept: no request pays for text nobody reads.
+    template: Mapped[str] = mapped_column(sa.String(40))
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
+    params: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    locale: Mapped[str] = mapped_column(sa.String(16), default="zh_CN")
+    base_url: Mapped[str] = mapped_column(sa.String(200), default="")
+    body: Mapped[str | None] = mapped_column(sa.Text)
     # queued -> sent | failed; "unsent" when SMTP is not configured or no address is known.
     status: Mapped[str] = mapped_column(sa.String(12), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -30,6 +38,7 @@ class OutboxMessage(db.Model):
     error: Mapped[str | None] = mapped_column(sa.String(500))
 
     user: Mapped[User | None] = relationship()
+    registration = relationship("Registration")
 
 
 OUTBOX_LABELS = {

@@ -12,7 +12,8 @@ import threading
 from email.message import EmailMessage
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
+from flask_babel import force_locale, get_locale
 
 from app.accounts.models import User
 from app.extensions import db
@@ -22,18 +23,36 @@ from app.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 
-def notify(user: User, kind: str, subject: str, template: str, *, rewrite: OutboxMessage | None = None,
-           **context) -> OutboxMessage:
-    """Queue a notice; with `rewrite`, replace a notice this transaction queued earlier."""
-    # Straight from the Jinja environment: mail needs none of the page context processors.
-    body = current_app.jinja_env.get_template(f"mail/{template}.txt").render(user=user, **context)
+def notify(user: User, kind: str, subject: str, template: str, *, registration,
+           rewrite: OutboxMessage | None = None, **params) -> OutboxMessage:
+    """Queue a notice about `registration`; with `rewrite`, replace a notice this transaction
+    queued earlier. `params` (JSON) reach the template next to the registration and event."""
     message = rewrite or OutboxMessage(user_id=user.id, to_address=user.email,
-                                       status="queued" if user.email else "unsent")
-    message.kind, message.subject, message.body = kind, str(subject)[:200], body
+                                       status="queued" if user.email else "unsent",
+                                       locale=str(get_locale() or "zh_CN"),
+                                       base_url=request.host_url if has_request_context() else "")
+    message.kind, message.subject, message.template = kind, str(subject)[:200], template
+    message.registration, message.params, message.body = registration, params, None
     if rewrite is None:
         db.session.add(message)
         g.setdefault("outbox_pending", []).append(message)
     return message
+
+
+def message_body(message: OutboxMessage) -> str:
+    """The mail text, rendered on first need in the recipient's language and kept."""
+    if message.body is None:
+        registration = message.registration
+        context = dict(message.params or {}, user=message.user, registration=registration,
+                       event=registration.event if registration else None)
+        if "session_id" in context:
+            from app.events.models import EventSession
+
+            context["session"] = db.session.get(EventSession, context["session_id"])
+        template = current_app.jinja_env.get_template(f"mail/{message.template}.txt")
+        with current_app.test_request_context(base_url=message.base_url or None), force_locale(message.locale):
+            message.body = template.render(**context)
+    return message.body
 
 
 def queued_in_this_request() -> list[int]:
@@ -92,7 +111,7 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> dict[str, int]:
             mail["From"] = config["MAIL_SENDER"]
             mail["To"] = m.to_address
             mail["Subject"] = m.subject
-            mail.set_content(m.body)
+            mail.set_content(message_body(m))
             m.attempts += 1
             try:
                 smtp.send_message(mail)

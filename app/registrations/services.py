@@ -363,7 +363,7 @@ def _promote_session(session: EventSession) -> None:
         booking.status = CONFIRMED
         notify(booking.registration.user, "session_promoted",
                _l("A seat in “%(session)s” is now yours", session=session.title), "session_promoted",
-               registration=booking.registration, session=session)
+               registration=booking.registration, session_id=session.id)
 
 
 def promote_waitlist(event: Event) -> list[Registration]:
@@ -384,7 +384,7 @@ def promote_waitlist(event: Event) -> list[Registration]:
         _move(registration, CONFIRMED, note="promoted from waiting list")
         _allocate_sessions(registration)
         notify(registration.user, "promoted", _l("A seat is now yours: %(event)s", event=event.title),
-               "promoted", registration=registration, event=event)
+               "promoted", registration=registration)
     return promoted
 
 
@@ -457,7 +457,7 @@ def reject(actor: User, registrations: list[Registration], reason: str = "") -> 
             booking.status = CANCELLED
         notify(registration.user, "rejected", _l("Registration not approved: %(event)s",
                                                  event=registration.event.title),
-               "rejected", registration=registration, event=registration.event, reason=reason)
+               "rejected", registration=registration, reason=reason)
         count += 1
     return count
 
@@ -484,8 +484,7 @@ def _notify_status(registration: Registration, approved: bool = False, rewrite=N
         kind, subject = "pending", _l("Registration received, awaiting approval: %(event)s", event=event.title)
     else:
         return None
-    return notify(registration.user, kind, subject, kind, registration=registration, event=event,
-                  rewrite=rewrite)
+    return notify(registration.user, kind, subject, kind, registration=registration, rewrite=rewrite)
 
 
 def notify_event_cancelled(event: Event) -> int:
@@ -494,7 +493,7 @@ def notify_event_cancelled(event: Event) -> int:
     count = 0
     for registration in registrations:
         notify(registration.user, "event_cancelled", _l("Event cancelled: %(event)s", event=event.title),
-               "event_cancelled", registration=registration, event=event)
+               "event_cancelled", registration=registration)
         count += 1
     return count
 

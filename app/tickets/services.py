@@ -80,7 +80,7 @@ def resend(registration: Registration) -> None:
     if not has_ticket(registration):
         raise Conflict(_l("Only confirmed registrations have a ticket."), code="not_confirmed")
     notify(registration.user, "ticket", _l("Your ticket: %(event)s", event=registration.event.title),
-           "ticket", registration=registration, event=registration.event)
+           "ticket", registration=registration)
 
 
 def reset(registration: Registration) -> None:

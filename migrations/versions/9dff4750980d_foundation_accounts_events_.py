@@ -1,8 +1,8 @@
 """foundation: accounts, events, registrations, tickets, outbox
 
-Revision ID: 6961609f0311
+Revision ID: 9dff4750980d
 Revises: 
-Create Date: 2026-11-26 13:11:09.189570
+Create Date: 2026-11-26 13:14:21.144134
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import app.timeutil  # noqa: F401  (UTCDateTime columns)
 
 
 # revision identifiers, used by Alembic.
-revision = '6961609f0311'
+revision = '9dff4750980d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -75,26 +75,6 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entries_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_at'), ['at'], unique=False)
-
-    op.create_table('outbox',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('created_at', app.timeutil.UTCDateTime(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('to_address', sa.String(length=254), nullable=True),
-    sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('subject', sa.String(length=200), nullable=False),
-    sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('sent_at', app.timeutil.UTCDateTime(), nullable=True),
-    sa.Column('error', sa.String(length=500), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_outbox_user_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_user_id'), ['user_id'], unique=False)
 
     op.create_table('series',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -213,6 +193,33 @@ def upgrade():
         batch_op.create_index('ix_registrations_event_status_queue', ['event_id', 'status', 'queued_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_registrations_user_id'), ['user_id'], unique=False)
 
+    op.create_table('outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', app.timeutil.UTCDateTime(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('to_address', sa.String(length=254), nullable=True),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('template', sa.String(length=40), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=True),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('locale', sa.String(length=16), nullable=False),
+    sa.Column('base_url', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('sent_at', app.timeutil.UTCDateTime(), nullable=True),
+    sa.Column('error', sa.String(length=500), nullable=True),
+    sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_outbox_registration_id_registrations'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_outbox_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_registration_id'), ['registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_user_id'), ['user_id'], unique=False)
+
     op.create_table('registration_answers',
     sa.Column('registration_id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -270,6 +277,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_registration_answers_question_id'))
 
     op.drop_table('registration_answers')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_user_id'))
+        batch_op.drop_index(batch_op.f('ix_outbox_status'))
+        batch_op.drop_index(batch_op.f('ix_outbox_registration_id'))
+        batch_op.drop_index(batch_op.f('ix_outbox_created_at'))
+
+    op.drop_table('outbox')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_registrations_user_id'))
         batch_op.drop_index('ix_registrations_event_status_queue')
@@ -294,12 +308,6 @@ def downgrade():
     op.drop_table('user_roles')
     op.drop_table('user_departments')
     op.drop_table('series')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_user_id'))
-        batch_op.drop_index(batch_op.f('ix_outbox_status'))
-        batch_op.drop_index(batch_op.f('ix_outbox_created_at'))
-
-    op.drop_table('outbox')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_at'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_actor_id'))
