@@ -11,19 +11,6 @@ BENCH_PHASES=1   time each measured request's phases: before the event lock, wai
                  For the app this wraps app.registrations.services.lock_event and the API's
                  commit(); the bare endpoint calls its own phase_hook.
 
-BENCH_WHATIF=a,b  what-if experiments for the app (monkeypatches in the benchmark's workers only,
-                 the app's code is untouched), to size suggested changes:
-                   no_pre_ping           engine pool without pool_pre_ping (no SELECT 1 per checkout)
-                   no_expire_on_commit   the session keeps loaded state after commit
-                   skip_empty_sessions   _allocate_sessions() returns at once when there are no bookings
-                   no_key_update_lock    lock_event() takes FOR NO KEY UPDATE instead of FOR UPDATE: it
-                                         still serialises registrations, but no longer conflicts with
-                                         the FOR KEY SHARE locks that inserting registrations (foreign
-                                         key to events) take on the event row
-                 "all" means all of them. (Earlier experiments -- one waiting-list count, a lock that
-                 refreshes only the deciding columns, token+user in one query, no post-commit outbox
-                 reload -- were dropped once the app adopted them in commit f477121.)
-
 Results go to BENCH_OUT_DIR/worker-<pid>.{prof,json} when the worker exits
 (gunicorn's worker_exit hook, see bench/gunicorn_instrumented.py).
 """
@@ -42,13 +29,6 @@ MEASURE_PATH = os.environ.get("BENCH_MEASURE_PATH", "")
 OUT_DIR = os.environ.get("BENCH_OUT_DIR", "")
 PROFILE = os.environ.get("BENCH_PROFILE") == "1"
 PHASES = os.environ.get("BENCH_PHASES") == "1"
-WHATIF = {w.strip() for w in os.environ.get("BENCH_WHATIF", "").split(",") if w.strip()}
-WHATIF_ALL = {"no_pre_ping", "no_expire_on_commit", "skip_empty_sessions", "no_key_update_lock"}
-if "all" in WHATIF:
-    WHATIF = (WHATIF - {"all"}) | WHATIF_ALL
-if WHATIF - WHATIF_ALL:
-    raise SystemExit(f"unknown BENCH_WHATIF experiments: {sorted(WHATIF - WHATIF_ALL)}")
-
 _module_name, _attr = TARGET.split(":")
 _target_module = importlib.import_module(_module_name)
 inner = getattr(_target_module, _attr)
@@ -103,36 +83,7 @@ def _install_phase_marks() -> None:
         _target_module.phase_hook = _mark
 
 
-def _install_whatif() -> None:
-    from app.extensions import db
-    from app.registrations import services as reg
-
-    if "no_pre_ping" in WHATIF:
-        with inner.app_context():
-            db.engine.pool._pre_ping = False
-    if "no_expire_on_commit" in WHATIF:
-        db.session.session_factory.configure(expire_on_commit=False)
-    if "skip_empty_sessions" in WHATIF:
-        allocate_sessions = reg._allocate_sessions
-
-        def lean_allocate_sessions(registration):
-            if registration.bookings:
-                allocate_sessions(registration)
-
-        reg._allocate_sessions = lean_allocate_sessions
-    if "no_key_update_lock" in WHATIF:
-        columns = getattr(reg, "_DECIDING_COLUMNS", None)
-
-        def no_key_update_lock_event(event):
-            db.session.refresh(event, columns, with_for_update={"key_share": True})
-            return event
-
-        reg.lock_event = no_key_update_lock_event
-
-
-if WHATIF and _module_name == "wsgi":
-    _install_whatif()
-if PHASES:  # after the experiments, so the timers wrap whatever they installed
+if PHASES:
     _install_phase_marks()
 
 

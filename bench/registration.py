@@ -6,7 +6,6 @@
     .venv/bin/python bench/registration.py --workers 4 --worker-class gthread --threads 4
     .venv/bin/python bench/registration.py --workers 1 --profile   # cProfile inside the worker
     .venv/bin/python bench/registration.py --phases --pg-activity  # lock wait/hold times, backends
-    .venv/bin/python bench/registration.py --what-if all           # size suggested app changes
 
 What it does:
   1. creates a scratch PostgreSQL database (minhang_bench_<random>, postgres@127.0.0.1:5432,
@@ -62,9 +61,9 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 NCPU = os.cpu_count() or 1
 
 # Defaults chosen by measurement on the 2-core bench machine (4000 users, 64 clients): for the
-# app and for the bare endpoint alike, 2 sync workers beat 3, 4 and 6 sync workers and gthread
-# (2x4, 3x4, 1x8). Every registration of one event queues for the same row lock, so extra
-# workers add no parallelism, only CPU contention that stretches the lock holder's time.
+# app and for the bare endpoint alike, 2 sync workers match or beat 3, 4 and 6 sync workers and
+# gthread (2x1, 2x2, 2x4, 3x1). The work is CPU-bound and every registration of one event queues
+# for the same row lock, so extra workers add contention, not parallelism.
 DEFAULT_WORKERS = 2
 DEFAULT_WORKER_CLASS = "sync"
 
@@ -105,11 +104,6 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="time each request's lock wait and lock hold inside the workers")
     p.add_argument("--pg-activity", action="store_true",
                    help="sample pg_stat_activity every 50 ms during the run (what the backends wait on)")
-    p.add_argument("--what-if", default="", metavar="LIST",
-                   help="app only: comma-separated experiments patched into the benchmark's workers to size "
-                        "suggested app changes (no_pre_ping, no_expire_on_commit, skip_empty_sessions, "
-                        "no_key_update_lock, all); "
-                        "see bench/instrumented_wsgi.py")
     p.add_argument("--out-dir", default=None,
                    help="where --profile/--phases results go (default: a temporary directory)")
     p.add_argument("--top", type=int, default=30, help="functions shown per profile table [%(default)s]")
@@ -122,8 +116,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         args.threads = 4 if args.worker_class == "gthread" else 1
     if args.threads > 1 and args.worker_class == "sync":
         p.error("--threads > 1 needs --worker-class gthread")
-    if args.what_if and args.target != "app":
-        p.error("--what-if applies to --target app")
     if args.pool_size is None:
         args.pool_size = max(1, args.threads)
     if args.max_overflow is None:
@@ -272,8 +264,7 @@ class Gunicorn:
             "--chdir", str(ROOT)]
         if out_dir is not None:
             env.update(BENCH_WRAP_TARGET=target, BENCH_MEASURE_PATH=measure_path, BENCH_OUT_DIR=str(out_dir),
-                       BENCH_PROFILE="1" if args.profile else "0", BENCH_PHASES="1" if args.phases else "0",
-                       BENCH_WHATIF=args.what_if)
+                       BENCH_PROFILE="1" if args.profile else "0", BENCH_PHASES="1" if args.phases else "0")
             cmd += ["--config", str(BENCH / "gunicorn_instrumented.py"), "instrumented_wsgi:app"]
         else:
             cmd += [target]
@@ -696,7 +687,7 @@ def main(argv=None) -> int:
     dbname = f"minhang_bench_{secrets.token_hex(4)}"
     db_url = f"{args.pg_url.rstrip('/')}/{dbname}"
     os.environ["DATABASE_URL"] = db_url
-    instrumented = args.profile or args.phases or bool(args.what_if)
+    instrumented = args.profile or args.phases
     tmp = Path(tempfile.mkdtemp(prefix="minhang-bench-"))
     out_dir = Path(args.out_dir) if args.out_dir else tmp / "worker-results"
     if instrumented:
@@ -709,7 +700,7 @@ def main(argv=None) -> int:
             + f", pool {args.pool_size}+{args.max_overflow}/worker; {args.users} users, capacity {args.capacity}, "
               f"{args.clients} clients in {args.client_procs} processes"
             + (" [profiled]" if args.profile else "") + (" [phase timers]" if args.phases else "")
-            + (f" [what-if: {args.what_if}]" if args.what_if else ""))
+            )
     log(f"== registration benchmark — {desc}")
     log(f"  machine: {NCPU} CPUs; database {dbname}; up to {connections} server connections")
 

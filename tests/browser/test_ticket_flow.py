@@ -28,7 +28,9 @@ def decode_qr(png: bytes) -> str:
 
     image = Image.open(io.BytesIO(png))
     image.load()
-    results = zxingcpp.read_barcodes(image)
+    # Only QR codes, as a venue scanner reads: a line of digits on the saved ticket image
+    # can otherwise pass for a 1D barcode.
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert len(results) == 1, f"expected one QR code in the image, zxing found {len(results)}"
     assert results[0].format == zxingcpp.BarcodeFormat.QRCode
     return results[0].text
