@@ -154,7 +154,6 @@ def drop_database(pg_url: str, name: str) -> None:
 
 def build_data(db_url: str, *, users: int, warm_users: int, capacity: int, warm_capacity: int) -> dict:
     """Migrations, then departments, organiser, events, users and tokens; returns ids and tokens."""
-    import sqlalchemy as sa
     from flask_migrate import upgrade
     from werkzeug.security import generate_password_hash
 
@@ -770,8 +769,8 @@ def main(argv=None) -> int:
         log(f"  latency (ms)       p50 {1000 * percentile(lat, .5):.1f}   p95 {1000 * percentile(lat, .95):.1f}   "
             f"p99 {1000 * percentile(lat, .99):.1f}   max {1000 * (lat[-1] if lat else float('nan')):.1f}   "
             f"mean {1000 * sum(lat) / max(len(lat), 1):.1f}")
-        log(f"  HTTP statuses      " + ", ".join(f"{k}: {v}" for k, v in sorted(res["status"].items(), key=str)))
-        log(f"  responses say      " + ", ".join(f"{k}: {v}" for k, v in sorted(res["reg"].items(), key=str)))
+        log("  HTTP statuses      " + ", ".join(f"{k}: {v}" for k, v in sorted(res["status"].items(), key=str)))
+        log("  responses say      " + ", ".join(f"{k}: {v}" for k, v in sorted(res["reg"].items(), key=str)))
         log(f"  database           confirmed {confirmed}, waitlisted {waitlisted}, other "
             f"{counts['rows'] - confirmed - waitlisted}; {counts['rows']} rows for {counts['distinct_users']} users; "
             f"capacity {counts['capacity']}")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import secrets
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa

@@ -20,8 +20,9 @@ def test_valid_id_number_checks_the_check_character():
 
 
 def test_sign_up_by_mobile_and_log_in_with_either_login(client, db_session):
-    response = client.post("/signup", data={"name": "李喆", "mobile": "138 0013 8001", "email": "Li.Zhe@Example.com",
-                                            "employer": "上海交通大学", "password": "s3cret-pass", "id_number": VALID_ID})
+    response = client.post("/signup", data={
+        "name": "李喆", "mobile": "138 0013 8001", "email": "Li.Zhe@Example.com", "employer": "上海交通大学",
+        "password": "s3cret-pass", "id_number": VALID_ID})
     assert response.status_code == 302
     user = db_session.scalar(sa.select(User).where(User.mobile == "13800138001"))
     assert user.email == "li.zhe@example.com"

@@ -2,7 +2,6 @@ import sqlalchemy as sa
 
 from app.events import services as ev
 from app.events.models import Event
-from app.tickets import services as tickets
 from tests.conftest import PASSWORD
 
 

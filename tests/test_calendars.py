@@ -1,13 +1,11 @@
 from datetime import timedelta
 
 import icalendar
-import sqlalchemy as sa
 
 from app.accounts import services as accounts
 from app.events import services as ev
 from app.events.models import Series
 from app.registrations import services as reg
-from app.timeutil import LOCAL_TZ
 from tests.conftest import login
 
 

@@ -6,7 +6,8 @@ import zxingcpp
 from PIL import Image
 
 from app.registrations import services as reg
-from app.tickets import services as tickets, tokens
+from app.tickets import services as tickets
+from app.tickets import tokens
 from tests.conftest import login
 
 
@@ -89,8 +90,9 @@ def test_waitlisted_registration_has_no_ticket(app, db_session, create_event, cr
 
 
 def test_resend_queues_a_message(app, db_session, confirmed):
-    from app.notifications.models import OutboxMessage
     import sqlalchemy as sa
+
+    from app.notifications.models import OutboxMessage
 
     response = app.test_client().post(f"/t/{confirmed.ticket_secret}/resend")
     assert response.status_code == 302

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts import services as accounts
 from app.accounts.forms import UserAdminForm, UserCreateForm
@@ -26,7 +27,7 @@ def _departments():
 
 
 def _role_choices():
-    return [(r.value, role_label(r.value)) for r in Role if r != Role.PARTICIPANT]
+    return [SelectChoice(r.value, role_label(r.value)) for r in Role if r != Role.PARTICIPANT]
 
 
 @bp.route("/users")
@@ -48,8 +49,8 @@ def users():
 @admin_only
 def user_new():
     form = UserCreateForm()
-    form.role.choices = _role_choices() + [("participant", role_label("participant"))]
-    form.departments.choices = [(d.id, d.name) for d in _departments()]
+    form.role.choices = _role_choices() + [SelectChoice("participant", role_label("participant"))]
+    form.departments.choices = [SelectChoice(d.id, d.name) for d in _departments()]
     if form.validate_on_submit():
         try:
             names = [d.name for d in _departments() if d.id in (form.departments.data or [])]
@@ -72,7 +73,7 @@ def user_edit(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = UserAdminForm()
     form.roles.choices = _role_choices()
-    form.departments.choices = [(d.id, d.name) for d in _departments()]
+    form.departments.choices = [SelectChoice(d.id, d.name) for d in _departments()]
     if request.method == "GET":
         form.roles.data = sorted(user.roles - {"participant"})
         form.departments.data = sorted(user.department_ids)

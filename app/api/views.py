@@ -12,8 +12,8 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from app.accounts import services as accounts
-from app.api.openapi import build as openapi_document
 from app.accounts.models import Department
+from app.api.openapi import build as openapi_document
 from app.errors import InvalidInput, PermissionDenied, ServiceError
 from app.events import services as ev
 from app.events.models import Event, EventStatus, Series

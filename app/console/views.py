@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role
 from app.errors import InvalidInput, ServiceError
@@ -12,7 +14,8 @@ from app.events import services as ev
 from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, SessionForm
 from app.events.models import EventKind, EventSession, EventStatus, Question, Series
 from app.extensions import db
-from app.registrations import export, services as reg
+from app.registrations import export
+from app.registrations import services as reg
 from app.registrations.models import Registration, RegStatus
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
@@ -345,7 +348,7 @@ def series_form(series_id: int | None = None):
         abort(404)
     form = SeriesForm(obj=series)
     departments = ev.managed_departments(current_user)
-    form.department_id.choices = [(0, "—")] + [(d.id, d.name) for d in departments]
+    form.department_id.choices = [SelectChoice(0, "—")] + [SelectChoice(d.id, d.name) for d in departments]
     if form.validate_on_submit():
         department = next((d for d in departments if d.id == form.department_id.data), None)
         try:

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField)
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.events.models import QUESTION_KIND_LABELS, EventKind, KIND_LABELS
+from app.events.models import KIND_LABELS, QUESTION_KIND_LABELS, EventKind
 
 DT = "%Y-%m-%dT%H:%M"
 
@@ -27,9 +28,9 @@ class EventForm(FlaskForm):
     cover = FileField(_l("Cover image (JPEG, PNG or WebP, up to 5 MB)"))
 
     def set_choices(self, series, departments):
-        self.series_id.choices = [(0, "—")] + [(s.id, s.name) for s in series]
-        self.kind.choices = [(k.value, str(KIND_LABELS[k])) for k in EventKind]
-        self.department_id.choices = [(d.id, d.name) for d in departments]
+        self.series_id.choices = [SelectChoice(0, "—")] + [SelectChoice(s.id, s.name) for s in series]
+        self.kind.choices = [SelectChoice(k.value, str(KIND_LABELS[k])) for k in EventKind]
+        self.department_id.choices = [SelectChoice(d.id, d.name) for d in departments]
 
 
 class SessionForm(FlaskForm):
@@ -44,7 +45,7 @@ class SessionForm(FlaskForm):
 
 class QuestionForm(FlaskForm):
     label = StringField(_l("Question"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Answer type"), choices=[(k.value, v) for k, v in QUESTION_KIND_LABELS.items()])
+    kind = SelectField(_l("Answer type"), choices=[SelectChoice(k.value, v) for k, v in QUESTION_KIND_LABELS.items()])
     required = BooleanField(_l("Required"))
     help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=300)])
     choices = TextAreaField(_l("Choices, one per line; “label | 80” limits a choice to 80 people"),

@@ -3,8 +3,16 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import (Blueprint, current_app, jsonify, make_response, redirect, render_template, request,
-                   send_from_directory)
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from app.events.models import EventKind, Series
 from app.events.services import EventFilter, public_events

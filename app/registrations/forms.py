@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DecimalField, RadioField, SelectMultipleField, StringField, TextAreaField)
+from wtforms import DateField, DecimalField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -35,10 +36,10 @@ def registration_form(event: Event, formdata=None) -> FlaskForm:
             field = TextAreaField(**kw)
         elif kind == QuestionKind.SINGLE:
             kw["render_kw"] = {}
-            field = RadioField(choices=[(c, c) for c in q.choice_labels], validate_choice=False, **kw)
+            field = RadioField(choices=[SelectChoice(c, c) for c in q.choice_labels], validate_choice=False, **kw)
         elif kind == QuestionKind.MULTIPLE:
             kw["render_kw"] = {}
-            field = CheckboxesField(choices=[(c, c) for c in q.choice_labels], validate_choice=False, **kw)
+            field = CheckboxesField(choices=[SelectChoice(c, c) for c in q.choice_labels], validate_choice=False, **kw)
         elif kind == QuestionKind.NUMBER:
             field = DecimalField(**kw)
             kw["render_kw"]["inputmode"] = "decimal"
@@ -49,7 +50,7 @@ def registration_form(event: Event, formdata=None) -> FlaskForm:
     if event.sessions:
         setattr(RegistrationForm, "sessions", CheckboxesField(
             _l("Sessions you will attend"), coerce=int, validate_choice=False,
-            choices=[(s.id, s.title) for s in event.sessions]))
+            choices=[SelectChoice(s.id, s.title) for s in event.sessions]))
     return RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
 
 

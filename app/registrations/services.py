@@ -11,10 +11,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
@@ -22,8 +22,13 @@ from app.events.models import Event, EventSession, Question, QuestionKind
 from app.events.services import require_manage
 from app.extensions import db
 from app.notifications.services import notify
-from app.registrations.models import (ACTIVE_STATUSES, Registration, RegistrationAnswer, RegStatus,
-                                      SessionBooking)
+from app.registrations.models import (
+    ACTIVE_STATUSES,
+    Registration,
+    RegistrationAnswer,
+    RegStatus,
+    SessionBooking,
+)
 from app.timeutil import utcnow
 
 CONFIRMED, WAITLISTED, PENDING = RegStatus.CONFIRMED.value, RegStatus.WAITLISTED.value, RegStatus.PENDING.value

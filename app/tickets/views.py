@@ -59,7 +59,8 @@ def resend(secret: str):
         if registration.user.email:
             flash(_("The ticket link has been sent to %(email)s.", email=registration.user.email_masked), "success")
         else:
-            flash(_("Your account has no email address. Add one in your profile to receive ticket links by email."), "info")
+            flash(_("Your account has no email address. Add one in your profile to receive ticket links "
+                    "by email."), "info")
     return redirect(url_for("tickets.show", secret=registration.ticket_secret))
 
 
