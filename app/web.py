@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, flash, request
+from flask import abort, flash, redirect, request
 from flask_login import current_user, login_required
 
 from app.errors import ServiceError
@@ -35,6 +35,25 @@ def apply_errors(form, error: ServiceError, mapping: dict | None = None) -> None
             unplaced.append(str(message))
     if unplaced or not error.fields:
         flash(" ".join(unplaced) or str(error.message), "error")
+
+
+def form_action(form, action, success: str, to):
+    """Run a service action for a submitted, valid form; one commit on success, then redirect
+    to `to(result)`. On the service's InvalidInput nothing is kept and the messages go onto
+    the form's fields: returns None, and the view shows the form again."""
+    from app.errors import InvalidInput
+    from app.extensions import db
+    from app.transaction import commit
+
+    try:
+        result = action()
+    except InvalidInput as exc:
+        db.session.rollback()
+        apply_errors(form, exc)
+        return None
+    commit()
+    flash(success, "success")
+    return redirect(to(result))
 
 
 def safe_next(default: str) -> str:

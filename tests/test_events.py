@@ -144,3 +144,31 @@ def test_console_registrations_bulk_approve_and_export(client, db_session, creat
     assert response.status_code == 302
     db_session.expire_all()
     assert [r.status for r in regs] == ["confirmed", "waitlisted", "pending"]
+
+
+def test_console_agenda_questions_and_series_forms(client, db_session, create_event, create_user):
+    from app.events.models import EventSession, Question
+
+    event = create_event()
+    login(client, create_user("organiser"))
+    url = f"/console/events/{event.id}"
+    bad = client.post(url + "/sessions/new", data={"title": "分论坛", "starts_at": "2026-12-18T10:00",
+                                                  "ends_at": "2026-12-18T09:00"})
+    assert bad.status_code == 200 and db_session.scalar(sa.select(sa.func.count()).select_from(EventSession)) == 0
+    ok = client.post(url + "/sessions/new", data={"title": "分论坛", "starts_at": "2026-12-18T10:00",
+                                                 "ends_at": "2026-12-18T11:00", "room": "B201", "capacity": "40"})
+    assert ok.status_code == 302 and ok.headers["Location"].endswith("#agenda")
+    session = db_session.scalar(sa.select(EventSession))
+    assert session.capacity == 40 and to_local(session.starts_at).hour == 10
+
+    bad = client.post(url + "/questions/new", data={"label": "午餐", "kind": "single", "choices": "需要 | 很多"})
+    assert bad.status_code == 200 and db_session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
+    ok = client.post(url + "/questions/new", data={"label": "午餐", "kind": "single", "choices": "需要 | 80\n不需要"})
+    assert ok.status_code == 302
+    assert db_session.scalar(sa.select(Question)).choices == [{"label": "需要", "limit": 80},
+                                                              {"label": "不需要", "limit": None}]
+
+    bad = client.post("/console/series/new", data={"name": "海聚英才", "slug": "Not A Slug", "department_id": "0"})
+    assert bad.status_code == 200 and db_session.scalar(sa.select(sa.func.count()).select_from(Series)) == 0
+    ok = client.post("/console/series/new", data={"name": "海聚英才", "slug": "haiju", "department_id": "0"})
+    assert ok.status_code == 302 and db_session.scalar(sa.select(Series.slug)) == "haiju"

@@ -20,7 +20,7 @@ from app.registrations.models import Registration, RegStatus
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
 from app.uploads import save_image
-from app.web import apply_errors, int_arg, roles_required
+from app.web import apply_errors, form_action, int_arg, roles_required
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
@@ -197,18 +197,13 @@ def session_form(event_id: int, session_id: int | None = None):
     form = SessionForm(obj=session)
     if request.method == "GET" and session:
         form.starts_at.data, form.ends_at.data = _local_naive(session.starts_at), _local_naive(session.ends_at)
-    if form.validate_on_submit():
-        try:
-            ev.save_session(current_user, event, title=form.title.data, starts_at=_utc(form.starts_at.data),
-                            ends_at=_utc(form.ends_at.data), room=form.room.data, speaker=form.speaker.data,
-                            capacity=form.capacity.data, session=session)
-        except InvalidInput as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Agenda saved."), "success")
-            return redirect(url_for("console.event", event_id=event.id) + "#agenda")
+    if form.validate_on_submit() and (done := form_action(
+            form, lambda: ev.save_session(
+                current_user, event, title=form.title.data, starts_at=_utc(form.starts_at.data),
+                ends_at=_utc(form.ends_at.data), room=form.room.data, speaker=form.speaker.data,
+                capacity=form.capacity.data, session=session),
+            _("Agenda saved."), lambda _s: url_for("console.event", event_id=event.id) + "#agenda")):
+        return done
     return render_template("console/session_form.html", form=form, event=event, session=session)
 
 
@@ -237,19 +232,13 @@ def question_form(event_id: int, question_id: int | None = None):
     form = QuestionForm(obj=question)
     if request.method == "GET" and question:
         form.choices.data = ev.choices_text(question)
-    if form.validate_on_submit():
-        try:
-            ev.save_question(current_user, event, label=form.label.data, kind=form.kind.data,
-                             required=form.required.data, help_text=form.help_text.data or "",
-                             choices=ev.parse_choices(form.choices.data), position=form.position.data,
-                             question=question)
-        except InvalidInput as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Question saved."), "success")
-            return redirect(url_for("console.event", event_id=event.id) + "#questions")
+    if form.validate_on_submit() and (done := form_action(
+            form, lambda: ev.save_question(
+                current_user, event, label=form.label.data, kind=form.kind.data, required=form.required.data,
+                help_text=form.help_text.data or "", choices=ev.parse_choices(form.choices.data),
+                position=form.position.data, question=question),
+            _("Question saved."), lambda _q: url_for("console.event", event_id=event.id) + "#questions")):
+        return done
     return render_template("console/question_form.html", form=form, event=event, question=question)
 
 
@@ -349,18 +338,13 @@ def series_form(series_id: int | None = None):
     form = SeriesForm(obj=series)
     departments = ev.managed_departments(current_user)
     form.department_id.choices = [SelectChoice(0, "—")] + [SelectChoice(d.id, d.name) for d in departments]
-    if form.validate_on_submit():
-        department = next((d for d in departments if d.id == form.department_id.data), None)
-        try:
-            ev.save_series(current_user, name=form.name.data, slug=form.slug.data.strip(),
-                           description=form.description.data or "", department=department, series=series)
-        except InvalidInput as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Series saved."), "success")
-            return redirect(url_for("console.series_list"))
+    department = next((d for d in departments if d.id == form.department_id.data), None)
+    if form.validate_on_submit() and (done := form_action(
+            form, lambda: ev.save_series(current_user, name=form.name.data, slug=form.slug.data.strip(),
+                                         description=form.description.data or "", department=department,
+                                         series=series),
+            _("Series saved."), lambda _s: url_for("console.series_list"))):
+        return done
     return render_template("console/series_form.html", form=form, series=series)
 
 
