@@ -282,8 +282,12 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
         registration.ticket_secret = secrets.token_urlsafe(24)
     registration.transition(guess, actor=user, note="registered")  # counted once settled
     registration.queued_at = utcnow()
-    registration.answers = [RegistrationAnswer(question_id=qid, value=v) for qid, v in cleaned.items()]
-    registration.bookings = [SessionBooking(session_id=s.id, status=BOOKING_REQUESTED) for s in sessions]
+    # Collections are only touched when there is something in them: an untouched empty one
+    # costs the flush nothing.
+    if cleaned:
+        registration.answers = [RegistrationAnswer(question_id=qid, value=v) for qid, v in cleaned.items()]
+    if sessions:
+        registration.bookings = [SessionBooking(session_id=s.id, status=BOOKING_REQUESTED) for s in sessions]
     notice = _notify_status(registration)
     try:
         db.session.flush()
