@@ -23,20 +23,20 @@ from app.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 
-def notify(user: User, kind: str, subject: str, template: str, *, registration, **params) -> int:
-    """Queue a notice about `registration` (already written); `params` (JSON) reach the template
-    next to the registration and its event. A plain INSERT: the outbox is append-only."""
-    status = "queued" if user.email else "unsent"
-    message_id = db.session.execute(
-        sa.insert(OutboxMessage.__table__).values(
-            created_at=utcnow(), user_id=user.id, to_address=user.email, kind=kind,
-            subject=str(subject)[:200], template=template, registration_id=registration.id,
-            params=params, locale=str(get_locale() or "zh_CN"),
-            base_url=request.host_url if has_request_context() else "", status=status, attempts=0)
-        .returning(OutboxMessage.__table__.c.id)).scalar_one()
-    if status == "queued":
-        g.setdefault("outbox_pending", []).append(message_id)
-    return message_id
+def notify(user: User, kind: str, subject: str, template: str, *, registration,
+           rewrite: OutboxMessage | None = None, **params) -> OutboxMessage:
+    """Queue a notice about `registration`; with `rewrite`, replace a notice this transaction
+    queued earlier. `params` (JSON) reach the template next to the registration and event."""
+    message = rewrite or OutboxMessage(user_id=user.id, to_address=user.email,
+                                       status="queued" if user.email else "unsent",
+                                       locale=str(get_locale() or "zh_CN"),
+                                       base_url=request.host_url if has_request_context() else "")
+    message.kind, message.subject, message.template = kind, str(subject)[:200], template
+    message.registration, message.params, message.body = registration, params, None
+    if rewrite is None:
+        db.session.add(message)
+        g.setdefault("outbox_pending", []).append(message)
+    return message
 
 
 def message_body(message: OutboxMessage) -> str:
@@ -56,9 +56,11 @@ def message_body(message: OutboxMessage) -> str:
 
 
 def queued_in_this_request() -> list[int]:
-    """Ids of the messages this request queued for mail."""
-    ids = g.pop("outbox_pending", [])
-    return ids if current_app.config.get("MAIL_SERVER") else []
+    """Ids of the messages this request queued for mail (call after a flush)."""
+    messages = g.pop("outbox_pending", [])
+    if not current_app.config.get("MAIL_SERVER"):
+        return []
+    return [m.id for m in messages if m.id is not None and m.status == "queued"]
 
 
 def deliver_after_commit(pending: list[int]) -> None:

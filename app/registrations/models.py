@@ -86,10 +86,7 @@ class Registration(db.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
-    def transition(self, new: RegStatus | str, *, actor=None, note: str = "", record: bool = True) -> str | None:
-        """Move to `new` (checked against TRANSITIONS) and append the history row; returns the
-        old status. `record=False` leaves the row to the caller, for a registration whose row
-        is not written yet (see registrations.services.register)."""
+    def transition(self, new: RegStatus | str, *, actor=None, note: str = "") -> None:
         new = new.value if isinstance(new, RegStatus) else new
         old = self.status
         if new not in TRANSITIONS.get(old, set()):
@@ -99,9 +96,9 @@ class Registration(db.Model):
         self.status_changed_at = now
         if new in (RegStatus.WAITLISTED.value, RegStatus.PENDING.value) or old is None:
             self.queued_at = now
-        if record:
-            record_history(self, old, new, actor=actor, note=note)
-        return old
+        entry = RegistrationHistory(from_status=old, to_status=new, at=now,
+                                    actor_id=getattr(actor, "id", None), note=note[:300])
+        self.history.append(entry)
 
     def answer_map(self) -> dict[int, object]:
         return {a.question_id: a.value for a in self.answers}
@@ -154,11 +151,3 @@ class RegistrationHistory(db.Model):
     note: Mapped[str] = mapped_column(sa.String(300), default="")
 
     registration: Mapped[Registration] = relationship(back_populates="history")
-
-
-def record_history(registration: Registration, old: str | None, new: str, *, actor=None, note: str = "") -> None:
-    """Append one history row. A plain INSERT: history is append-only and never loaded back
-    in the request that writes it, so it needs none of the ORM's bookkeeping."""
-    db.session.execute(sa.insert(RegistrationHistory.__table__).values(
-        registration_id=registration.id, at=utcnow(), from_status=old, to_status=new,
-        actor_id=getattr(actor, "id", None), note=note[:300]))

@@ -28,7 +28,6 @@ from app.registrations.models import (
     RegistrationAnswer,
     RegStatus,
     SessionBooking,
-    record_history,
 )
 from app.timeutil import utcnow
 
@@ -281,7 +280,7 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
         registration.bookings.clear()
         registration.ticket_generation += 1
         registration.ticket_secret = secrets.token_urlsafe(24)
-    previous = registration.transition(guess, actor=user, record=False)  # history once settled
+    registration.transition(guess, actor=user, note="registered")  # counted once settled
     registration.queued_at = utcnow()
     # Collections are only touched when there is something in them: an untouched empty one
     # costs the flush nothing.
@@ -289,6 +288,7 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
         registration.answers = [RegistrationAnswer(question_id=qid, value=v) for qid, v in cleaned.items()]
     if sessions:
         registration.bookings = [SessionBooking(session_id=s.id, status=BOOKING_REQUESTED) for s in sessions]
+    notice = _notify_status(registration)
     try:
         db.session.flush()
     except IntegrityError:  # the same person, registering at the same moment in another request
@@ -299,9 +299,7 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
     if not event.registration_open():
         raise RegistrationClosed()
     _check_choice_limits(event, cleaned, registration.id)
-    _settle(registration)
-    record_history(registration, previous, registration.status, actor=user, note="registered")
-    _notify_status(registration)
+    _settle(registration, notice)
     return registration
 
 
@@ -313,7 +311,7 @@ def _expected_status(event: Event) -> str:
     return CONFIRMED if event.confirmed_count < event.capacity else WAITLISTED  # may be stale: a guess
 
 
-def _settle(registration: Registration) -> None:
+def _settle(registration: Registration, notice) -> None:
     """Under the event lock: make the registration's guessed status true (see register())."""
     event = registration.event
     final = registration.status
@@ -322,7 +320,10 @@ def _settle(registration: Registration) -> None:
         final = CONFIRMED if has_seat else WAITLISTED
     elif final != PENDING:
         final = CONFIRMED  # capacity removed meanwhile
-    registration.status = final
+    if final != registration.status:
+        registration.status = final
+        registration.history[-1].to_status = final  # not committed yet: still this transaction's row
+        _notify_status(registration, rewrite=notice)
     if final == CONFIRMED:
         _add_confirmed(event, 1)
         _allocate_sessions(registration)
@@ -478,8 +479,9 @@ def _by_event(registrations):
 
 
 # -- notifications ------------------------------------------------------------
-def _notify_status(registration: Registration, approved: bool = False):
-    """The notice for the registration's current status."""
+def _notify_status(registration: Registration, approved: bool = False, rewrite=None):
+    """The notice for the registration's current status; `rewrite` replaces an earlier notice
+    of this same transaction instead of adding a second one."""
     event = registration.event
     status = registration.status
     if status == CONFIRMED:
@@ -491,7 +493,7 @@ def _notify_status(registration: Registration, approved: bool = False):
         kind, subject = "pending", _l("Registration received, awaiting approval: %(event)s", event=event.title)
     else:
         return None
-    return notify(registration.user, kind, subject, kind, registration=registration)
+    return notify(registration.user, kind, subject, kind, registration=registration, rewrite=rewrite)
 
 
 def notify_event_cancelled(event: Event) -> int:
