@@ -61,6 +61,16 @@ def test_200_concurrent_attempts_for_50_seats(app, db_session, create_event, cre
     waiting = db_session.scalars(sa.select(Registration).where(
         Registration.event_id == event.id, Registration.status == "waitlisted")).all()
     assert sorted(reg.waitlist_position(r) for r in waiting) == list(range(1, 151))
+    # Guesses corrected under the lock leave one history row and one notice, both final.
+    from app.notifications.models import OutboxMessage
+    from app.registrations.models import RegistrationHistory
+
+    history = dict(db_session.execute(
+        sa.select(RegistrationHistory.registration_id, RegistrationHistory.to_status)).all())
+    notices = db_session.execute(sa.select(OutboxMessage.registration_id, OutboxMessage.kind)).all()
+    statuses = dict(db_session.execute(sa.select(Registration.id, Registration.status)
+                                       .where(Registration.event_id == event.id)).all())
+    assert history == statuses and dict(notices) == statuses and len(notices) == 200
 
 
 def test_same_person_twice_at_once_gets_one_registration(app, db_session, create_event, create_user):
