@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.events.models import Event, EventSession
+from app.extensions import db
+from app.timeutil import UTCDateTime, utcnow
+
+
+class ScanResult(str, enum.Enum):
+    OK = "ok"
+    ALREADY_CHECKED_IN = "already_checked_in"
+    NOT_REGISTERED = "not_registered"
+    NOT_CONFIRMED = "not_confirmed"
+    INVALID = "invalid"
+    OUTSIDE_WINDOW = "outside_window"
+    REVOKED = "revoked"
+    NOT_CHECKED_IN = "not_checked_in"  # an exit scan with no entry before it
+
+    @property
+    def message(self) -> str:
+        return str(SCAN_MESSAGES[self])
+
+
+SCAN_MESSAGES = {
+    ScanResult.OK: _l("Welcome!"),
+    ScanResult.ALREADY_CHECKED_IN: _l("Already checked in."),
+    ScanResult.NOT_REGISTERED: _l("This ticket is for another event or session."),
+    ScanResult.NOT_CONFIRMED: _l("This registration is not confirmed."),
+    ScanResult.INVALID: _l("Not a valid ticket."),
+    ScanResult.OUTSIDE_WINDOW: _l("Check-in is not open at this time."),
+    ScanResult.REVOKED: _l("This ticket has been replaced or revoked."),
+    ScanResult.NOT_CHECKED_IN: _l("This person has not checked in, so cannot check out."),
+}
+
+
+class Checkpoint(db.Model):
+    """Where scans are counted: a whole event or one session of its agenda (later also a camp
+    lesson or a studio activity). Its window and admission rules are settings, not code."""
+
+    __tablename__ = "checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event_sessions.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    allow_reentry: Mapped[bool] = mapped_column(default=True)
+    admit_pending: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    session: Mapped[EventSession | None] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("event_id", "session_id"),)
+
+
+class Scan(db.Model):
+    """Append-only: every scan, accepted or not, with the time the device saw it and the time
+    the server decided it."""
+
+    __tablename__ = "scans"
+    __table_args__ = (
+        sa.Index("ix_scans_checkpoint_registration", "checkpoint_id", "registration_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("checkpoints.id", ondelete="CASCADE"))
+    registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registrations.id", ondelete="SET NULL"))
+    direction: Mapped[str] = mapped_column(sa.String(3), default="in")
+    result: Mapped[str] = mapped_column(sa.String(24), index=True)
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    device: Mapped[str] = mapped_column(sa.String(80), default="")
+    scanner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    nonce: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    checkpoint: Mapped[Checkpoint] = relationship()

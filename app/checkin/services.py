@@ -1,0 +1,182 @@
+"""Check-in: one service decides every scan, at any checkpoint, into one append-only table.
+
+`scan()` returns a decision with a stable result code (ScanResult) and never raises for a bad
+ticket: rejected scans are stored too. Two scanners reading one ticket at the same moment get
+exactly one `ok`: the registration's row is locked while the decision is made. A retried
+upload with the same nonce waits for the first one, gets its decision back and records nothing
+new. The web scanner, the API and (later) camp lessons all decide scans here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.checkin.models import Checkpoint, Scan, ScanResult
+from app.errors import InvalidInput, NotFound
+from app.events.models import Event, EventSession
+from app.extensions import db
+from app.registrations.models import Registration, RegStatus, SessionBooking
+from app.tickets import services as tickets
+from app.timeutil import utcnow
+
+IN, OUT = "in", "out"
+# A checkpoint without its own window opens two hours before the start and closes at the end.
+DEFAULT_OPENS_BEFORE = timedelta(hours=2)
+MAX_CLOCK_SKEW = timedelta(days=2)
+
+
+@dataclass
+class Decision:
+    result: ScanResult
+    scan: Scan
+    registration: Registration | None = None
+    first: Scan | None = None  # the entry that counts, for already_checked_in
+
+    @property
+    def message(self) -> str:
+        return self.result.message
+
+
+# -- checkpoints --------------------------------------------------------------
+def event_checkpoint(event: Event) -> Checkpoint:
+    """The whole-event checkpoint, created on first use."""
+    return _checkpoint(event, None, event.title)
+
+
+def session_checkpoint(session: EventSession) -> Checkpoint:
+    return _checkpoint(session.event, session, f"{session.title}｜{session.event.title}")
+
+
+def _checkpoint(event: Event, session: EventSession | None, name: str) -> Checkpoint:
+    found = db.session.scalar(sa.select(Checkpoint).where(
+        Checkpoint.event_id == event.id,
+        Checkpoint.session_id.is_(None) if session is None else Checkpoint.session_id == session.id))
+    if found is None:
+        found = Checkpoint(event=event, session=session, name=name[:200])
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def get_checkpoint(checkpoint_id: int) -> Checkpoint:
+    checkpoint = db.session.get(Checkpoint, checkpoint_id)
+    if checkpoint is None:
+        raise NotFound(_l("No such checkpoint."))
+    return checkpoint
+
+
+def window(checkpoint: Checkpoint) -> tuple[datetime, datetime]:
+    timed = checkpoint.session or checkpoint.event
+    opens = checkpoint.opens_at or timed.starts_at - DEFAULT_OPENS_BEFORE
+    closes = checkpoint.closes_at or timed.ends_at
+    return opens, closes
+
+
+# -- deciding a scan ----------------------------------------------------------
+def scan(checkpoint: Checkpoint, token: str, *, direction: str = IN, scanned_at: datetime | None = None,
+         nonce: str | None = None, device: str = "", scanner=None) -> Decision:
+    if direction not in (IN, OUT):
+        raise InvalidInput(fields={"direction": _l("Direction is in or out.")})
+    now = utcnow()
+    if scanned_at is None or abs(scanned_at - now) > MAX_CLOCK_SKEW:
+        scanned_at = now  # a device clock that far off is wrong, not informative
+    if nonce:
+        _lock_nonce(nonce)
+        replay = _replay(nonce)
+        if replay is not None:
+            return replay
+
+    record = Scan(checkpoint=checkpoint, direction=direction, scanned_at=scanned_at, received_at=now,
+                  device=(device or "")[:80], scanner_id=getattr(scanner, "id", None), nonce=nonce or None)
+    try:
+        registration = tickets.check_token(token or "")
+    except tickets.InvalidTicket as exc:
+        code = ScanResult.REVOKED if exc.details.get("reason") == "superseded" else ScanResult.INVALID
+        record.detail = {"reason": exc.details.get("reason"), "token_prefix": (token or "")[:12]}
+        return _store(record, code, None)
+
+    record.registration_id = registration.id
+    if registration.event_id != checkpoint.event_id or not _booked(registration, checkpoint):
+        return _store(record, ScanResult.NOT_REGISTERED, registration)
+    allowed = {RegStatus.CONFIRMED.value} | ({RegStatus.PENDING.value} if checkpoint.admit_pending else set())
+    if registration.status not in allowed:
+        return _store(record, ScanResult.NOT_CONFIRMED, registration)
+    opens, closes = window(checkpoint)
+    if not opens <= scanned_at <= closes:
+        return _store(record, ScanResult.OUTSIDE_WINDOW, registration)
+
+    _lock_registration(registration)
+    accepted = db.session.scalars(
+        sa.select(Scan).where(Scan.checkpoint_id == checkpoint.id, Scan.registration_id == registration.id,
+                              Scan.result == ScanResult.OK.value)
+        .order_by(Scan.id)).all()
+    first_in = next((s for s in accepted if s.direction == IN), None)
+    inside = bool(accepted) and accepted[-1].direction == IN
+    if direction == OUT:
+        code = ScanResult.OK if inside else ScanResult.NOT_CHECKED_IN
+    elif inside or (first_in is not None and not checkpoint.allow_reentry):
+        code = ScanResult.ALREADY_CHECKED_IN
+    else:
+        code = ScanResult.OK
+    return _store(record, code, registration, first=first_in if code == ScanResult.ALREADY_CHECKED_IN else None)
+
+
+def _booked(registration: Registration, checkpoint: Checkpoint) -> bool:
+    """A session checkpoint admits those holding a seat in that session (events whose
+    registrations carry no bookings admit every registrant)."""
+    if checkpoint.session_id is None:
+        return True
+    statuses = dict(db.session.execute(sa.select(SessionBooking.session_id, SessionBooking.status).where(
+        SessionBooking.registration_id == registration.id)).all())
+    if not statuses:
+        return True
+    return statuses.get(checkpoint.session_id) == RegStatus.CONFIRMED.value
+
+
+def _lock_registration(registration: Registration) -> None:
+    # FOR NO KEY UPDATE: scans of other tickets insert rows referencing their own registration
+    # only, and the key-share locks of those inserts must not wait on us.
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(Registration.id).where(Registration.id == registration.id)
+                           .with_for_update(key_share=True))
+    else:
+        db.session.execute(sa.text("UPDATE registrations SET id = id WHERE id = :id"), {"id": registration.id})
+
+
+def _store(record: Scan, code: ScanResult, registration: Registration | None, first: Scan | None = None) -> Decision:
+    record.result = code.value
+    db.session.add(record)
+    return Decision(code, record, registration, first)
+
+
+def _lock_nonce(nonce: str) -> None:
+    """Serialise retries carrying the same nonce, so the second one sees the first's row
+    (the unique constraint stays as the backstop)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(nonce))))
+    else:  # SQLite has one writer at a time: taking the write lock is enough
+        db.session.execute(sa.text("UPDATE checkpoints SET id = id WHERE 0"))
+
+
+def _replay(nonce: str) -> Decision | None:
+    earlier = db.session.scalar(sa.select(Scan).where(Scan.nonce == nonce))
+    if earlier is None:
+        return None
+    registration = db.session.get(Registration, earlier.registration_id) if earlier.registration_id else None
+    first = None
+    if earlier.result == ScanResult.ALREADY_CHECKED_IN.value and registration is not None:
+        first = db.session.scalar(sa.select(Scan).where(
+            Scan.checkpoint_id == earlier.checkpoint_id, Scan.registration_id == registration.id,
+            Scan.result == ScanResult.OK.value, Scan.direction == IN).order_by(Scan.id))
+    return Decision(ScanResult(earlier.result), earlier, registration, first)
+
+
+# -- counts -------------------------------------------------------------------
+def checked_in_count(checkpoint: Checkpoint) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Scan.registration_id)))
+        .where(Scan.checkpoint_id == checkpoint.id, Scan.result == ScanResult.OK.value,
+               Scan.direction == IN)) or 0

@@ -1,0 +1,164 @@
+"""The check-in service: every result code, exactly-once under concurrency, idempotent nonces."""
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.checkin import services as checkin
+from app.checkin.models import Scan, ScanResult
+from app.events import services as ev
+from app.extensions import db
+from app.registrations import services as reg
+from app.tickets import services as tickets
+from app.timeutil import utcnow
+
+
+@pytest.fixture
+def soon(create_event):
+    """An event starting in an hour: its default check-in window is open now."""
+    start = utcnow() + timedelta(hours=1)
+    return create_event(starts_at=start, ends_at=start + timedelta(hours=3), capacity=5)
+
+
+def _ticket(db_session, event, user):
+    registration = reg.register(user, event)
+    db_session.commit()
+    return registration, tickets.ticket_token(registration)
+
+
+def test_ok_then_already_checked_in_with_first_time_and_device(db_session, soon, create_user):
+    registration, token = _ticket(db_session, soon, create_user())
+    point = checkin.event_checkpoint(soon)
+    first = checkin.scan(point, token, device="east-door")
+    db_session.commit()
+    again = checkin.scan(point, token, device="west-door")
+    db_session.commit()
+    assert first.result == ScanResult.OK and first.registration.id == registration.id
+    assert again.result == ScanResult.ALREADY_CHECKED_IN
+    assert again.first.device == "east-door" and again.first.id == first.scan.id
+    assert checkin.checked_in_count(point) == 1
+
+
+def test_exit_then_reentry_rules(db_session, soon, create_user):
+    _registration, token = _ticket(db_session, soon, create_user())
+    point = checkin.event_checkpoint(soon)
+    assert checkin.scan(point, token, direction="out").result == ScanResult.NOT_CHECKED_IN
+    assert checkin.scan(point, token).result == ScanResult.OK
+    assert checkin.scan(point, token, direction="out").result == ScanResult.OK
+    assert checkin.scan(point, token).result == ScanResult.OK  # re-entry allowed by default
+    point.allow_reentry = False
+    assert checkin.scan(point, token, direction="out").result == ScanResult.OK
+    assert checkin.scan(point, token).result == ScanResult.ALREADY_CHECKED_IN
+
+
+def test_invalid_forged_and_revoked(db_session, soon, create_user):
+    registration, token = _ticket(db_session, soon, create_user())
+    point = checkin.event_checkpoint(soon)
+    assert checkin.scan(point, "not a ticket").result == ScanResult.INVALID
+    forged = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    assert checkin.scan(point, forged).result == ScanResult.INVALID
+    tickets.reset(registration)
+    assert checkin.scan(point, token).result == ScanResult.REVOKED
+    assert checkin.scan(point, tickets.ticket_token(registration)).result == ScanResult.OK
+    db_session.commit()
+    stored = db_session.scalars(sa.select(Scan.result).order_by(Scan.id)).all()
+    assert stored == ["invalid", "invalid", "revoked", "ok"]  # failed scans are kept too
+
+
+def test_other_event_and_other_session(db_session, soon, create_event, create_user):
+    admin = create_user("admin")
+    other = create_event(starts_at=soon.starts_at, ends_at=soon.ends_at)
+    s1 = ev.save_session(admin, soon, title="上午场", starts_at=soon.starts_at,
+                         ends_at=soon.starts_at + timedelta(hours=1))
+    s2 = ev.save_session(admin, soon, title="下午场", starts_at=soon.starts_at + timedelta(hours=1),
+                         ends_at=soon.ends_at)
+    db_session.commit()
+    registration = reg.register(create_user(), soon, session_ids=[s1.id])
+    db_session.commit()
+    token = tickets.ticket_token(registration)
+    assert checkin.scan(checkin.event_checkpoint(other), token).result == ScanResult.NOT_REGISTERED
+    assert checkin.scan(checkin.session_checkpoint(s2), token).result == ScanResult.NOT_REGISTERED
+    assert checkin.scan(checkin.session_checkpoint(s1), token).result == ScanResult.OK
+
+
+def test_not_confirmed_and_pending_setting(db_session, create_event, create_user):
+    start = utcnow() + timedelta(minutes=30)
+    event = create_event(starts_at=start, ends_at=start + timedelta(hours=2), capacity=1, requires_approval=True)
+    pending, token = _ticket(db_session, event, create_user())
+    point = checkin.event_checkpoint(event)
+    assert checkin.scan(point, token).result == ScanResult.NOT_CONFIRMED
+    point.admit_pending = True
+    assert checkin.scan(point, token).result == ScanResult.OK
+    reg.cancel(pending.user, pending)
+    assert checkin.scan(point, token, direction="out").result == ScanResult.NOT_CONFIRMED
+
+
+def test_outside_window(db_session, create_event, create_user):
+    later = create_event(starts_at=utcnow() + timedelta(days=3))
+    _r, token = _ticket(db_session, later, create_user())
+    point = checkin.event_checkpoint(later)
+    assert checkin.scan(point, token).result == ScanResult.OUTSIDE_WINDOW
+    point.opens_at = utcnow() - timedelta(minutes=1)
+    assert checkin.scan(point, token).result == ScanResult.OK
+
+
+def test_same_nonce_twice_records_one_scan(db_session, soon, create_user):
+    _r, token = _ticket(db_session, soon, create_user())
+    point = checkin.event_checkpoint(soon)
+    first = checkin.scan(point, token, nonce="dev1-0001", device="dev1")
+    db_session.commit()
+    again = checkin.scan(point, token, nonce="dev1-0001", device="dev1")
+    db_session.commit()
+    assert first.result == again.result == ScanResult.OK and again.scan.id == first.scan.id
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
+
+
+def _concurrently(app, point_id, tokens_and_nonces, workers):
+    start, results = threading.Event(), []
+
+    def attempt(item):
+        token, nonce = item
+        with app.test_request_context():
+            try:
+                start.wait(timeout=30)
+                decision = checkin.scan(db.session.get(type(point_id[1]), point_id[0]), token, nonce=nonce)
+                code = decision.result.value
+                db.session.commit()
+                results.append(code)
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion
+                db.session.rollback()
+                results.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(attempt, item) for item in tokens_and_nonces]
+        time.sleep(0.5)
+        start.set()
+        for future in futures:
+            future.result()
+    return results
+
+
+@pytest.mark.concurrency
+def test_50_concurrent_scans_of_one_ticket_give_one_ok(app, db_session, soon, create_user):
+    _r, token = _ticket(db_session, soon, create_user())
+    point = checkin.event_checkpoint(soon)
+    db_session.commit()
+    results = _concurrently(app, (point.id, point), [(token, None)] * 50, 25)
+    assert sorted(set(results)) == ["already_checked_in", "ok"]
+    assert results.count("ok") == 1 and results.count("already_checked_in") == 49
+
+
+@pytest.mark.concurrency
+def test_concurrent_retries_of_one_nonce_store_one_scan(app, db_session, soon, create_user):
+    _r, token = _ticket(db_session, soon, create_user())
+    point = checkin.event_checkpoint(soon)
+    db_session.commit()
+    results = _concurrently(app, (point.id, point), [(token, "phone-7-42")] * 10, 10)
+    assert results == ["ok"] * 10
+    db_session.expire_all()
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
