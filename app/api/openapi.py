@@ -62,7 +62,8 @@ SCHEMAS = {
     "EventDetail": {"allOf": [{"$ref": "#/components/schemas/Event"}, {"type": "object", "properties": {
         "description": {"type": "string"}, "seats_left": {"type": ["integer", "null"]},
         "sessions": {"type": "array", "items": {"$ref": "#/components/schemas/Session"}},
-        "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}}}}]},
+        "questions": {"type": "array", "items": {"$ref": "#/components/schemas/Question"}},
+        "checkpoints": {"type": "array", "items": {"$ref": "#/components/schemas/Checkpoint"}}}}]},
     "EventCreate": {"type": "object",
                     "required": ["title", "kind", "department", "venue", "starts_at", "ends_at"], "properties": {
         "title": {"type": "string", "maxLength": 200},
@@ -80,6 +81,25 @@ SCHEMAS = {
         "registration_opens_at": {"type": "string", "format": "date-time"},
         "registration_closes_at": {"type": "string", "format": "date-time"},
         "status": {"type": "string", "enum": ["draft", "published"], "default": "draft"}}},
+    "Checkpoint": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"},
+        "session": {"type": ["integer", "null"], "description": "Agenda session id; null for the whole event"}}},
+    "ScanRequest": {"type": "object", "required": ["token", "checkpoint"], "properties": {
+        "token": {"type": "string", "description": "The text of the scanned QR code"},
+        "checkpoint": {"type": "integer"},
+        "direction": {"type": "string", "enum": ["in", "out"], "default": "in"},
+        "scanned_at": {"type": "string", "format": "date-time", "description": "When the device scanned it"},
+        "nonce": {"type": "string", "maxLength": 64, "description": "Retries with the same nonce record one scan"},
+        "device": {"type": "string"}}},
+    "ScanDecision": {"type": "object", "required": ["result", "message"], "properties": {
+        "result": {"type": "string", "enum": ["ok", "already_checked_in", "not_registered", "not_confirmed",
+                                              "invalid", "outside_window", "revoked", "not_checked_in"]},
+        "message": {"type": "string"}, "scan_id": {"type": "integer"},
+        "attendee": {"type": "object", "properties": {"name": {"type": "string"},
+                                                      "mobile_masked": {"type": "string"}}},
+        "first_checked_in_at": {"type": "string", "format": "date-time"},
+        "first_device": {"type": "string"},
+        "nonce": {"type": "string"}, "conflict": {"type": "boolean"}}},
     "RegistrationCreate": {"type": "object", "properties": {
         "answers": {"type": "object", "description": "Keyed by question id; multiple choice takes a list",
                     "additionalProperties": True},
@@ -171,6 +191,27 @@ def build() -> dict:
                 "responses": {"200": _json({"$ref": "#/components/schemas/Registration"}),
                               "401": _err("No or bad token"), "403": _err("Not yours"),
                               "409": _err("Already cancelled (code not_active)")}}},
+            "/checkins": {"post": {
+                "summary": "Decide one scan (organisers of the event). Every decided verdict, rejections "
+                           "included, answers 200 with a stable result code", "security": BEARER,
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/ScanRequest"}}}},
+                "responses": {"200": _json({"$ref": "#/components/schemas/ScanDecision"}),
+                              "401": _err("No or bad token"), "403": _err("Not an organiser of this event"),
+                              "404": _err("No such checkpoint"), "422": _err("Malformed body")}}},
+            "/checkins/batch": {"post": {
+                "summary": "Upload a device's queued offline scans; idempotent by nonce; reports conflicts "
+                           "(one ticket admitted by two devices while offline)", "security": BEARER,
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["scans"], "properties": {
+                        "device": {"type": "string"},
+                        "scans": {"type": "array", "maxItems": 500,
+                                  "items": {"$ref": "#/components/schemas/ScanRequest"}}}}}}},
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "results": {"type": "array", "items": {"$ref": "#/components/schemas/ScanDecision"}},
+                    "conflicts": {"type": "array", "items": {"type": "object"}}}}),
+                    "401": _err("No or bad token"), "403": _err("Not an organiser of this event"),
+                    "422": _err("Malformed body; fields keyed scans.<n>.<field>")}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
         },
     }

@@ -98,6 +98,10 @@ def event_json(event: Event, detail: bool = False) -> dict:
                              "capacity": s.capacity} for s in event.sessions]
         data["questions"] = [{"id": q.id, "label": q.label, "kind": q.kind, "required": q.required,
                               "help_text": q.help_text, "choices": q.choices or []} for q in event.questions]
+        from app.checkin.services import event_checkpoints
+
+        data["checkpoints"] = [{"id": c.id, "name": c.name, "session": c.session_id}
+                               for c in event_checkpoints(event)]
     return data
 
 

@@ -180,3 +180,22 @@ def checked_in_count(checkpoint: Checkpoint) -> int:
         sa.select(sa.func.count(sa.distinct(Scan.registration_id)))
         .where(Scan.checkpoint_id == checkpoint.id, Scan.result == ScanResult.OK.value,
                Scan.direction == IN)) or 0
+
+
+def ensure_checkpoints(event: Event) -> list[Checkpoint]:
+    """The event's checkpoint and one per agenda session (called when it is published)."""
+    return [event_checkpoint(event)] + [session_checkpoint(s) for s in event.sessions]
+
+
+def event_checkpoints(event: Event) -> list[Checkpoint]:
+    return list(db.session.scalars(sa.select(Checkpoint).where(Checkpoint.event_id == event.id)
+                                   .order_by(Checkpoint.session_id.is_not(None), Checkpoint.id)))
+
+
+def is_conflict(decision: Decision) -> bool:
+    """Two devices both let the person in while offline: this scan was accepted on its device
+    (it reports an earlier scan time than the server's first entry) but another device's
+    entry got there first."""
+    first = decision.first
+    return (decision.result == ScanResult.ALREADY_CHECKED_IN and first is not None
+            and first.device != decision.scan.device and decision.scan.scanned_at < first.received_at)

@@ -171,9 +171,11 @@ def publish_event(actor: User, event: Event) -> Event:
     if not event.is_published:
         event.status = EventStatus.PUBLISHED.value
         event.published_at = utcnow()
+    from app.checkin.services import ensure_checkpoints
     from app.tickets.services import ensure_event_key
 
     ensure_event_key(event)
+    ensure_checkpoints(event)
     return event
 
 
@@ -245,6 +247,10 @@ def save_session(actor: User, event: Event, *, title: str, starts_at: datetime, 
     session.title, session.starts_at, session.ends_at = title.strip(), starts_at, ends_at
     session.room, session.speaker, session.capacity = room or "", speaker or "", capacity
     db.session.flush()
+    if event.is_published:
+        from app.checkin.services import session_checkpoint
+
+        session_checkpoint(session)
     return session
 
 

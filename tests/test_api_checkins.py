@@ -1,0 +1,79 @@
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.checkin.models import Scan
+from app.registrations import services as reg
+from app.tickets import services as tickets
+from app.timeutil import utcnow
+from tests.test_api import _token
+
+
+def _setup(db_session, create_event, create_user):
+    start = utcnow() + timedelta(hours=1)
+    event = create_event(starts_at=start, ends_at=start + timedelta(hours=2), capacity=10)
+    from app.checkin.services import ensure_checkpoints
+
+    ensure_checkpoints(event)
+    registration = reg.register(create_user(name="赵赟", mobile="13912345678"), event)
+    db_session.commit()
+    return event, registration, tickets.ticket_token(registration)
+
+
+def test_event_lists_its_checkpoints_and_scans_decide(client, db_session, create_event, create_user):
+    event, registration, token = _setup(db_session, create_event, create_user)
+    points = client.get(f"/api/v1/events/{event.id}").json["checkpoints"]
+    assert [p["session"] for p in points] == [None]
+    headers = _token(client, create_user("organiser"))
+    body = {"token": token, "checkpoint": points[0]["id"], "device": "east-door"}
+    first = client.post("/api/v1/checkins", json=body, headers=headers)
+    assert first.status_code == 200 and first.json["result"] == "ok"
+    assert first.json["attendee"] == {"name": "赵赟", "mobile_masked": "139****5678"}
+    again = client.post("/api/v1/checkins", json=dict(body, device="west-door"), headers=headers)
+    assert again.status_code == 200 and again.json["result"] == "already_checked_in"
+    assert again.json["first_device"] == "east-door" and again.json["first_checked_in_at"]
+    forged = client.post("/api/v1/checkins", json=dict(body, token="x" * 100), headers=headers)
+    assert forged.status_code == 200 and forged.json["result"] == "invalid" and "attendee" not in forged.json
+
+
+def test_checkin_auth_and_malformed_bodies(client, db_session, create_event, create_user, departments):
+    event, registration, token = _setup(db_session, create_event, create_user)
+    point = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
+    assert client.post("/api/v1/checkins", json={"token": token, "checkpoint": point}).status_code == 401
+    outsider = _token(client, create_user("organiser", department="skills"))
+    assert client.post("/api/v1/checkins", json={"token": token, "checkpoint": point},
+                       headers=outsider).status_code == 403
+    organiser = _token(client, create_user("organiser"))
+    for bad in ({}, {"token": token}, {"token": token, "checkpoint": "1"},
+                {"token": token, "checkpoint": point, "direction": "sideways"},
+                {"token": token, "checkpoint": point, "scanned_at": "yesterday"}):
+        response = client.post("/api/v1/checkins", json=bad, headers=organiser)
+        assert response.status_code == 422, bad
+    assert client.post("/api/v1/checkins", data="[]", headers=organiser).status_code == 422
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 0
+
+
+def test_offline_batches_are_idempotent_and_report_conflicts(client, db_session, create_event, create_user):
+    event, registration, token = _setup(db_session, create_event, create_user)
+    point = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
+    headers = _token(client, create_user("organiser"))
+    scanned = (utcnow() - timedelta(minutes=5)).isoformat()
+    phone_a = {"device": "phone-a", "scans": [
+        {"token": token, "checkpoint": point, "scanned_at": scanned, "nonce": "a-1"}]}
+    phone_b = {"device": "phone-b", "scans": [
+        {"token": token, "checkpoint": point, "scanned_at": scanned, "nonce": "b-1"},
+        {"token": "garbage", "checkpoint": point, "scanned_at": scanned, "nonce": "b-2"}]}
+    first = client.post("/api/v1/checkins/batch", json=phone_a, headers=headers).json
+    assert [r["result"] for r in first["results"]] == ["ok"] and first["conflicts"] == []
+    second = client.post("/api/v1/checkins/batch", json=phone_b, headers=headers).json
+    assert [r["result"] for r in second["results"]] == ["already_checked_in", "invalid"]
+    assert second["conflicts"][0]["first_device"] == "phone-a" and second["results"][0]["conflict"] is True
+    # retrying both uploads stores nothing new and answers the same
+    again = client.post("/api/v1/checkins/batch", json=phone_b, headers=headers).json
+    assert [r["result"] for r in again["results"]] == ["already_checked_in", "invalid"]
+    client.post("/api/v1/checkins/batch", json=phone_a, headers=headers)
+    stored = db_session.scalars(sa.select(Scan.scanned_at).order_by(Scan.id)).all()
+    assert len(stored) == 3  # every uploaded scan, once
+    assert abs((stored[0] - utcnow()).total_seconds() - (-300)) < 5  # the device's time is kept
+    missing_nonce = {"scans": [{"token": token, "checkpoint": point}]}
+    assert client.post("/api/v1/checkins/batch", json=missing_nonce, headers=headers).status_code == 422
