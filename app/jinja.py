@@ -31,6 +31,15 @@ def _when(starts, ends) -> str:
     return f"{day} {s:%H:%M} – {e:%Y-%m-%d %H:%M}"
 
 
+def _scan_label(code: str) -> str:
+    from app.checkin.models import ScanResult
+
+    try:
+        return ScanResult(code).message
+    except ValueError:
+        return code
+
+
 def _url_with(**changes) -> str:
     args = request.args.to_dict()
     args.update({k: v for k, v in changes.items()})
@@ -45,4 +54,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         when=_when, url_with=_url_with, EventKind=EventKind, EventStatus=EventStatus,
         QuestionKind=QuestionKind, RegStatus=RegStatus, get_locale=get_locale,
-        role_label=role_label, outbox_label=outbox_label)
+        role_label=role_label, outbox_label=outbox_label, scan_label=_scan_label)

@@ -162,3 +162,27 @@ def test_concurrent_retries_of_one_nonce_store_one_scan(app, db_session, soon, c
     assert results == ["ok"] * 10
     db_session.expire_all()
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
+
+
+def test_attendance_page_and_export(client, db_session, soon, create_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.conftest import login
+
+    came, _t1 = _ticket(db_session, soon, create_user(name="张玥", mobile="13812345678"))
+    _stayed, _t2 = _ticket(db_session, soon, create_user(name="李喆"))
+    point = checkin.ensure_checkpoints(soon)[0]
+    checkin.scan(point, tickets.ticket_token(came), device="east-door")
+    checkin.scan(point, "forged")
+    db_session.commit()
+    login(client, create_user("organiser"))
+    html = client.get(f"/console/events/{soon.id}/attendance").get_data(as_text=True)
+    assert "无效凭证" in html and "east-door" in html
+    [row] = checkin.attendance(soon)
+    assert (row.expected, row.checked_in, row.no_shows) == (2, 1, 1)
+    sheet = load_workbook(io.BytesIO(client.get(f"/console/events/{soon.id}/attendance.xlsx").data)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()][2:]
+    assert [r[0] for r in rows] == ["张玥", "李喆"] and rows[0][1] == "138****5678"
+    assert rows[0][3] and rows[1][3] in (None, "")

@@ -199,3 +199,75 @@ def is_conflict(decision: Decision) -> bool:
     first = decision.first
     return (decision.result == ScanResult.ALREADY_CHECKED_IN and first is not None
             and first.device != decision.scan.device and decision.scan.scanned_at < first.received_at)
+
+
+# -- attendance ---------------------------------------------------------------
+@dataclass
+class CheckpointAttendance:
+    checkpoint: Checkpoint
+    expected: int
+    checked_in: int
+
+    @property
+    def no_shows(self) -> int:
+        return max(0, self.expected - self.checked_in)
+
+
+def _expected_ids(checkpoint: Checkpoint) -> set[int]:
+    confirmed = sa.select(Registration.id).where(Registration.event_id == checkpoint.event_id,
+                                                 Registration.status == RegStatus.CONFIRMED.value)
+    ids = set(db.session.scalars(confirmed))
+    if checkpoint.session_id is not None:
+        booked = dict(db.session.execute(
+            sa.select(SessionBooking.registration_id, SessionBooking.status)
+            .where(SessionBooking.session_id == checkpoint.session_id)).all())
+        with_bookings = set(db.session.scalars(sa.select(SessionBooking.registration_id).where(
+            SessionBooking.registration_id.in_(ids)).distinct())) if ids else set()
+        ids = {i for i in ids if i not in with_bookings or booked.get(i) == RegStatus.CONFIRMED.value}
+    return ids
+
+
+def first_entries(checkpoint: Checkpoint) -> dict[int, Scan]:
+    """registration id -> its first accepted entry at this checkpoint."""
+    rows = db.session.scalars(sa.select(Scan).where(
+        Scan.checkpoint_id == checkpoint.id, Scan.result == ScanResult.OK.value, Scan.direction == IN)
+        .order_by(Scan.id))
+    firsts: dict[int, Scan] = {}
+    for row in rows:
+        firsts.setdefault(row.registration_id, row)
+    return firsts
+
+
+def attendance(event: Event) -> list[CheckpointAttendance]:
+    summary = []
+    for checkpoint in event_checkpoints(event):
+        expected = _expected_ids(checkpoint)
+        arrived = set(first_entries(checkpoint)) & expected
+        summary.append(CheckpointAttendance(checkpoint, len(expected), len(arrived)))
+    return summary
+
+
+def scan_log(event: Event, limit: int = 200) -> list[Scan]:
+    return list(db.session.scalars(
+        sa.select(Scan).join(Checkpoint).where(Checkpoint.event_id == event.id)
+        .order_by(Scan.id.desc()).limit(limit)))
+
+
+def attendance_rows(event: Event) -> tuple[list[str], list[list]]:
+    """One row per confirmed registrant, a column per checkpoint with the first entry time."""
+    from flask_babel import gettext as _
+
+    from app.privacy import mask_phone
+    from app.timeutil import fmt
+
+    points = event_checkpoints(event)
+    firsts = {p.id: first_entries(p) for p in points}
+    header = [_("Name"), _("Mobile"), _("Employer")] + [p.name for p in points]
+    registrations = db.session.scalars(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegStatus.CONFIRMED.value)
+        .order_by(Registration.id)).all()
+    rows = []
+    for r in registrations:
+        cells = [fmt(firsts[p.id][r.id].scanned_at, "%H:%M") if r.id in firsts[p.id] else "" for p in points]
+        rows.append([r.user.name, mask_phone(r.user.mobile), r.user.employer or ""] + cells)
+    return header, rows

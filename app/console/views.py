@@ -321,6 +321,34 @@ def registrations_export(event_id: int, fmt: str):
     return response
 
 
+# -- attendance ---------------------------------------------------------------
+@bp.route("/events/<int:event_id>/attendance")
+@staff_only
+def attendance(event_id: int):
+    from app.checkin import services as checkin
+
+    event = _managed_event(event_id)
+    return render_template("console/attendance.html", event=event, summary=checkin.attendance(event),
+                           scans=checkin.scan_log(event))
+
+
+@bp.route("/events/<int:event_id>/attendance.xlsx")
+@staff_only
+def attendance_export(event_id: int):
+    from app.audit import services as audit
+    from app.checkin import services as checkin
+
+    event = _managed_event(event_id)
+    header, rows = checkin.attendance_rows(event)
+    audit.record(current_user, "attendance.export", event, rows=len(rows))
+    commit()
+    response = Response(export.to_xlsx(event.title, header, rows),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f'attachment; filename="attendance-{event.id}.xlsx"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 # -- series -------------------------------------------------------------------
 @bp.route("/series")
 @staff_only
