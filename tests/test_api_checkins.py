@@ -77,3 +77,40 @@ def test_offline_batches_are_idempotent_and_report_conflicts(client, db_session,
     assert abs((stored[0] - utcnow()).total_seconds() - (-300)) < 5  # the device's time is kept
     missing_nonce = {"scans": [{"token": token, "checkpoint": point}]}
     assert client.post("/api/v1/checkins/batch", json=missing_nonce, headers=headers).status_code == 422
+
+
+def test_roster_for_10000_registrants_is_compact_and_verifies_tokens(client, db_session, create_event,
+                                                                     create_user):
+    import base64
+    import json
+    import time as clock
+
+    from app.accounts.models import User
+    from app.registrations.models import Registration
+    from app.tickets import tokens
+
+    event, registration, token = _setup(db_session, create_event, create_user)
+    point = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
+    users = [{"name": f"参会者{i:05d}", "mobile": f"137{i:08d}", "password_hash": "x", "active": True,
+              "created_at": utcnow()} for i in range(10_000)]
+    db_session.execute(sa.insert(User.__table__), users)
+    ids = db_session.scalars(sa.select(User.id).where(User.name.like("参会者%"))).all()
+    now = utcnow()
+    db_session.execute(sa.insert(Registration.__table__), [
+        {"event_id": event.id, "user_id": uid, "status": "confirmed", "created_at": now, "queued_at": now,
+         "status_changed_at": now, "ticket_secret": f"s{uid}", "ticket_generation": 1} for uid in ids])
+    db_session.commit()
+    headers = _token(client, create_user("organiser"))
+    started = clock.perf_counter()
+    response = client.get(f"/api/v1/checkpoints/{point}/roster", headers=headers)
+    took = clock.perf_counter() - started
+    assert response.status_code == 200
+    body = json.loads(response.data)
+    assert len(body["entries"]) == 10_001 and len(response.data) < 600_000, len(response.data)
+    assert took < 2.0, took
+    # offline verification with nothing but the roster
+    key = base64.urlsafe_b64decode(body["public_key"] + "=" * (-len(body["public_key"]) % 4))
+    claims = tokens.verify(key, token)
+    entry = next(e for e in body["entries"] if e[0] == claims.registration_id)
+    assert entry[1] == claims.generation and entry[2] == "赵赟" and entry[3] == "5678"
+    assert client.get(f"/api/v1/checkpoints/{point}/roster").status_code == 401

@@ -1,7 +1,9 @@
 """Check-in endpoints of API v1: single scans from online scanners, batches from offline ones."""
 from __future__ import annotations
 
-from flask import g, jsonify
+import json
+
+from flask import current_app, g, jsonify
 from flask_babel import gettext as _
 
 from app.api.views import _json_body, bp, token_required
@@ -111,3 +113,14 @@ def checkin_batch():
         results.append(result)
     commit()
     return jsonify(results=results, conflicts=conflicts)
+
+
+@bp.route("/checkpoints/<int:checkpoint_id>/roster", methods=["GET"])
+@token_required
+def checkpoint_roster(checkpoint_id: int):
+    data = checkin.roster(_checkpoint_for(checkpoint_id))
+    commit()  # the event's key pair may have just been created
+    response = current_app.response_class(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

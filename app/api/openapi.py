@@ -212,6 +212,17 @@ def build() -> dict:
                     "conflicts": {"type": "array", "items": {"type": "object"}}}}),
                     "401": _err("No or bad token"), "403": _err("Not an organiser of this event"),
                     "422": _err("Malformed body; fields keyed scans.<n>.<field>")}}},
+            "/checkpoints/{id}/roster": {"get": {
+                "summary": "Compact roster for offline scanning: public key, [id, generation, name, "
+                           "mobile_last4] per admissible registration, ids already checked in", "security": BEARER,
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "public_key": {"type": "string", "description": "Ed25519, base64url"},
+                    "fields": {"type": "array", "items": {"type": "string"}},
+                    "entries": {"type": "array", "items": {"type": "array"}},
+                    "checked_in": {"type": "array", "items": {"type": "integer"}}}}),
+                    "401": _err("No or bad token"), "403": _err("Not an organiser of this event"),
+                    "404": _err("No such checkpoint")}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
         },
     }

@@ -271,3 +271,35 @@ def attendance_rows(event: Event) -> tuple[list[str], list[list]]:
         cells = [fmt(firsts[p.id][r.id].scanned_at, "%H:%M") if r.id in firsts[p.id] else "" for p in points]
         rows.append([r.user.name, mask_phone(r.user.mobile), r.user.employer or ""] + cells)
     return header, rows
+
+
+# -- offline roster -----------------------------------------------------------
+def roster(checkpoint: Checkpoint) -> dict:
+    """What a paired scanner caches to decide scans offline: the event's public key and, per
+    admissible registration, [id, ticket generation, name, last four digits of the mobile].
+    A token whose generation differs was reset (revoked); ids not listed are not admitted."""
+    import base64
+
+    from app.accounts.models import User
+    from app.tickets.services import public_key
+    from app.timeutil import iso
+
+    admitted = [RegStatus.CONFIRMED.value] + ([RegStatus.PENDING.value] if checkpoint.admit_pending else [])
+    query = (sa.select(Registration.id, Registration.ticket_generation, User.name, User.mobile)
+             .join(User, User.id == Registration.user_id)
+             .where(Registration.event_id == checkpoint.event_id, Registration.status.in_(admitted))
+             .order_by(Registration.id))
+    rows = db.session.execute(query).all()
+    if checkpoint.session_id is not None:
+        expected = _expected_ids(checkpoint)
+        rows = [r for r in rows if r.id in expected]
+    opens, closes = window(checkpoint)
+    return {
+        "checkpoint": checkpoint.id, "event": checkpoint.event_id, "session": checkpoint.session_id,
+        "generated_at": iso(utcnow()), "opens_at": iso(opens), "closes_at": iso(closes),
+        "allow_reentry": checkpoint.allow_reentry,
+        "public_key": base64.urlsafe_b64encode(public_key(checkpoint.event)).rstrip(b"=").decode(),
+        "fields": ["id", "generation", "name", "mobile_last4"],
+        "entries": [[r.id, r.ticket_generation & 0xFFFF, r.name, (r.mobile or "")[-4:]] for r in rows],
+        "checked_in": sorted(first_entries(checkpoint)),
+    }
