@@ -1,7 +1,4 @@
 """The check-in service: every result code, exactly-once under concurrency, idempotent nonces."""
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -14,6 +11,7 @@ from app.extensions import db
 from app.registrations import services as reg
 from app.tickets import services as tickets
 from app.timeutil import utcnow
+from tests.racing import race
 
 
 @pytest.fixture
@@ -116,31 +114,15 @@ def test_same_nonce_twice_records_one_scan(db_session, soon, create_user):
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
 
 
-def _concurrently(app, point_id, tokens_and_nonces, workers):
-    start, results = threading.Event(), []
+def _concurrently(app, checkpoint_id, tokens_and_nonces, workers):
+    from app.checkin.models import Checkpoint
 
     def attempt(item):
         token, nonce = item
-        with app.test_request_context():
-            try:
-                start.wait(timeout=30)
-                decision = checkin.scan(db.session.get(type(point_id[1]), point_id[0]), token, nonce=nonce)
-                code = decision.result.value
-                db.session.commit()
-                results.append(code)
-            except Exception as exc:  # noqa: BLE001 - reported by the assertion
-                db.session.rollback()
-                results.append(repr(exc))
-            finally:
-                db.session.remove()
+        return checkin.scan(db.session.get(Checkpoint, checkpoint_id), token, nonce=nonce).result.value
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(attempt, item) for item in tokens_and_nonces]
-        time.sleep(0.5)
-        start.set()
-        for future in futures:
-            future.result()
-    return results
+    results, errors = race(app, attempt, tokens_and_nonces, workers)
+    return results + errors
 
 
 @pytest.mark.concurrency
@@ -148,7 +130,7 @@ def test_50_concurrent_scans_of_one_ticket_give_one_ok(app, db_session, soon, cr
     _r, token = _ticket(db_session, soon, create_user())
     point = checkin.event_checkpoint(soon)
     db_session.commit()
-    results = _concurrently(app, (point.id, point), [(token, None)] * 50, 25)
+    results = _concurrently(app, point.id, [(token, None)] * 50, 25)
     assert sorted(set(results)) == ["already_checked_in", "ok"]
     assert results.count("ok") == 1 and results.count("already_checked_in") == 49
 
@@ -158,7 +140,7 @@ def test_concurrent_retries_of_one_nonce_store_one_scan(app, db_session, soon, c
     _r, token = _ticket(db_session, soon, create_user())
     point = checkin.event_checkpoint(soon)
     db_session.commit()
-    results = _concurrently(app, (point.id, point), [(token, "phone-7-42")] * 10, 10)
+    results = _concurrently(app, point.id, [(token, "phone-7-42")] * 10, 10)
     assert results == ["ok"] * 10
     db_session.expire_all()
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1

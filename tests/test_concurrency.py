@@ -1,46 +1,23 @@
 """Real concurrent connections racing for the same seats."""
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.registrations import services as reg
 from app.registrations.models import Registration
+from tests.racing import race
 
 pytestmark = pytest.mark.concurrency
 
 
 def _race(app, event_id, user_ids, workers):
-    start = threading.Event()
-    results, errors = [], []
+    from app.accounts.models import User
+    from app.events.models import Event
 
     def attempt(user_id):
-        with app.test_request_context():
-            try:
-                start.wait(timeout=30)  # every worker thread is up and connected first
-                from app.accounts.models import User
-                from app.events.models import Event
+        return reg.register(db.session.get(User, user_id), db.session.get(Event, event_id)).status
 
-                registration = reg.register(db.session.get(User, user_id), db.session.get(Event, event_id))
-                status = registration.status
-                db.session.commit()
-                results.append(status)
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
-                db.session.rollback()
-                errors.append(repr(exc))
-            finally:
-                db.session.remove()
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(attempt, user_id) for user_id in user_ids]
-        time.sleep(0.5)
-        start.set()
-        for future in futures:
-            future.result()
-    return results, errors
+    return race(app, attempt, user_ids, workers)
 
 
 def test_200_concurrent_attempts_for_50_seats(app, db_session, create_event, create_user):
