@@ -6,8 +6,17 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request
 from flask_login import current_user, login_required
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.errors import ServiceError
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (easier than a select box on a phone)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def roles_required(*roles):

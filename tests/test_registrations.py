@@ -289,3 +289,21 @@ def test_confirmed_counter_matches_the_rows_through_every_action(db_session, cre
     again = reg.register(regs[0].user, event)  # comeback
     check()
     assert event.confirmed_count == 4 and again.status == "confirmed"
+
+
+def test_web_form_answers_go_through_the_service_validator(client, db_session, questioned_event, create_user):
+    from tests.conftest import login
+
+    event, q = questioned_event
+    login(client, create_user())
+    base = {f"q{q['org'].id}": "高校", f"q{q['years'].id}": "3"}
+    bad = client.post(f"/events/{event.id}/register", data=dict(base, **{f"q{q['date'].id}": "2026-13-40"}))
+    assert bad.status_code == 200 and "2026-05-18" in bad.get_data(as_text=True)
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
+    page = client.get(f"/events/{event.id}/register").get_data(as_text=True)
+    assert 'type="date"' in page and 'type="number"' in page
+    ok = client.post(f"/events/{event.id}/register", data=dict(base, **{f"q{q['date'].id}": "2026-07-01"}))
+    assert ok.status_code == 302
+    registration = db_session.scalar(sa.select(Registration))
+    assert registration.answer_map()[q["years"].id] == 3
+    assert registration.answer_map()[q["date"].id] == "2026-07-01"

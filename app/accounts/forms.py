@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.web import CheckboxesField
 
 
 class LoginForm(FlaskForm):
@@ -38,14 +39,9 @@ class PasswordForm(FlaskForm):
     new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)])
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class UserAdminForm(FlaskForm):
-    roles = MultiCheckboxField(_l("Roles"), choices=[])
-    departments = MultiCheckboxField(_l("Departments"), coerce=int, choices=[])
+    roles = CheckboxesField(_l("Roles"), choices=[])
+    departments = CheckboxesField(_l("Departments"), coerce=int, choices=[])
     active = BooleanField(_l("Account active"))
 
 
@@ -54,4 +50,4 @@ class UserCreateForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)])
     role = SelectField(_l("Role"), choices=[])
-    departments = MultiCheckboxField(_l("Departments"), coerce=int, choices=[])
+    departments = CheckboxesField(_l("Departments"), coerce=int, choices=[])
