@@ -80,6 +80,11 @@ def test_other_event_and_other_session(db_session, soon, create_event, create_us
     assert checkin.scan(checkin.event_checkpoint(other), token).result == ScanResult.NOT_REGISTERED
     assert checkin.scan(checkin.session_checkpoint(s2), token).result == ScanResult.NOT_REGISTERED
     assert checkin.scan(checkin.session_checkpoint(s1), token).result == ScanResult.OK
+    # the same seat rule decides who is expected and who is on the offline roster
+    expected = {row.checkpoint.session_id: row.expected for row in checkin.attendance(soon)}
+    assert expected == {s1.id: 1, s2.id: 0}
+    assert [e[0] for e in checkin.roster(checkin.session_checkpoint(s1))["entries"]] == [registration.id]
+    assert checkin.roster(checkin.session_checkpoint(s2))["entries"] == []
 
 
 def test_not_confirmed_and_pending_setting(db_session, create_event, create_user):

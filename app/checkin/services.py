@@ -101,8 +101,7 @@ def scan(checkpoint: Checkpoint, token: str, *, direction: str = IN, scanned_at:
     record.registration_id = registration.id
     if registration.event_id != checkpoint.event_id or not _booked(registration, checkpoint):
         return _store(record, ScanResult.NOT_REGISTERED, registration)
-    allowed = {RegStatus.CONFIRMED.value} | ({RegStatus.PENDING.value} if checkpoint.admit_pending else set())
-    if registration.status not in allowed:
+    if registration.status not in admitted_statuses(checkpoint):
         return _store(record, ScanResult.NOT_CONFIRMED, registration)
     opens, closes = window(checkpoint)
     if not opens <= scanned_at <= closes:
@@ -124,16 +123,27 @@ def scan(checkpoint: Checkpoint, token: str, *, direction: str = IN, scanned_at:
     return _store(record, code, registration, first=first_in if code == ScanResult.ALREADY_CHECKED_IN else None)
 
 
+def admitted_statuses(checkpoint: Checkpoint) -> list[str]:
+    return [RegStatus.CONFIRMED.value] + ([RegStatus.PENDING.value] if checkpoint.admit_pending else [])
+
+
+def _holds_seat(checkpoint: Checkpoint):
+    """SQL condition on Registration: a session checkpoint admits those holding a seat in that
+    session; a registration that booked no sessions at all may attend every one."""
+    if checkpoint.session_id is None:
+        return sa.true()
+    booked_any = sa.exists().where(SessionBooking.registration_id == Registration.id)
+    seat = sa.exists().where(SessionBooking.registration_id == Registration.id,
+                             SessionBooking.session_id == checkpoint.session_id,
+                             SessionBooking.status == RegStatus.CONFIRMED.value)
+    return sa.or_(~booked_any, seat)
+
+
 def _booked(registration: Registration, checkpoint: Checkpoint) -> bool:
-    """A session checkpoint admits those holding a seat in that session (events whose
-    registrations carry no bookings admit every registrant)."""
     if checkpoint.session_id is None:
         return True
-    statuses = dict(db.session.execute(sa.select(SessionBooking.session_id, SessionBooking.status).where(
-        SessionBooking.registration_id == registration.id)).all())
-    if not statuses:
-        return True
-    return statuses.get(checkpoint.session_id) == RegStatus.CONFIRMED.value
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        Registration.id == registration.id, _holds_seat(checkpoint)))))
 
 
 def _lock_registration(registration: Registration) -> None:
@@ -214,17 +224,10 @@ class CheckpointAttendance:
 
 
 def _expected_ids(checkpoint: Checkpoint) -> set[int]:
-    confirmed = sa.select(Registration.id).where(Registration.event_id == checkpoint.event_id,
-                                                 Registration.status == RegStatus.CONFIRMED.value)
-    ids = set(db.session.scalars(confirmed))
-    if checkpoint.session_id is not None:
-        booked = dict(db.session.execute(
-            sa.select(SessionBooking.registration_id, SessionBooking.status)
-            .where(SessionBooking.session_id == checkpoint.session_id)).all())
-        with_bookings = set(db.session.scalars(sa.select(SessionBooking.registration_id).where(
-            SessionBooking.registration_id.in_(ids)).distinct())) if ids else set()
-        ids = {i for i in ids if i not in with_bookings or booked.get(i) == RegStatus.CONFIRMED.value}
-    return ids
+    """Confirmed registrants who may attend: the no-show count is measured against them."""
+    return set(db.session.scalars(sa.select(Registration.id).where(
+        Registration.event_id == checkpoint.event_id, Registration.status == RegStatus.CONFIRMED.value,
+        _holds_seat(checkpoint))))
 
 
 def first_entries(checkpoint: Checkpoint) -> dict[int, Scan]:
@@ -284,15 +287,12 @@ def roster(checkpoint: Checkpoint) -> dict:
     from app.tickets.services import public_key
     from app.timeutil import iso
 
-    admitted = [RegStatus.CONFIRMED.value] + ([RegStatus.PENDING.value] if checkpoint.admit_pending else [])
-    query = (sa.select(Registration.id, Registration.ticket_generation, User.name, User.mobile)
-             .join(User, User.id == Registration.user_id)
-             .where(Registration.event_id == checkpoint.event_id, Registration.status.in_(admitted))
-             .order_by(Registration.id))
-    rows = db.session.execute(query).all()
-    if checkpoint.session_id is not None:
-        expected = _expected_ids(checkpoint)
-        rows = [r for r in rows if r.id in expected]
+    rows = db.session.execute(
+        sa.select(Registration.id, Registration.ticket_generation, User.name, User.mobile)
+        .join(User, User.id == Registration.user_id)
+        .where(Registration.event_id == checkpoint.event_id,
+               Registration.status.in_(admitted_statuses(checkpoint)), _holds_seat(checkpoint))
+        .order_by(Registration.id)).all()
     opens, closes = window(checkpoint)
     return {
         "checkpoint": checkpoint.id, "event": checkpoint.event_id, "session": checkpoint.session_id,
