@@ -8,6 +8,8 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -96,6 +98,15 @@ def _configure_logging(app: Flask) -> None:
     app.logger.propagate = True
 
 
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
 def _configure_database(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
@@ -103,17 +114,8 @@ def _configure_database(app: Flask) -> None:
         INSTANCE.mkdir(parents=True, exist_ok=True)
         # Writers queue for the lock instead of failing at once.
         options.setdefault("connect_args", {}).setdefault("timeout", 30)
-        from sqlalchemy import event
-        from sqlalchemy.engine import Engine
-
-        @event.listens_for(Engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
-            if type(dbapi_connection).__module__.startswith("sqlite3"):
-                cursor = dbapi_connection.cursor()
-                cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
-                cursor.close()
+        if not event.contains(Engine, "connect", _sqlite_pragmas):  # once, however many apps are built
+            event.listen(Engine, "connect", _sqlite_pragmas)
     else:
         options.setdefault("pool_size", int(os.environ.get("DB_POOL_SIZE", "10")))
         options.setdefault("max_overflow", int(os.environ.get("DB_MAX_OVERFLOW", "20")))

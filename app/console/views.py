@@ -98,18 +98,17 @@ def events():
 def event_new():
     form = EventForm()
     form.set_choices(_series_all(), ev.managed_departments(current_user))
-    if form.validate_on_submit():
-        try:
-            event = ev.create_event(current_user, **_event_data(form))
-            if form.cover.data:
-                ev.set_cover_image(current_user, event, save_image(form.cover.data))
-        except InvalidInput as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("The event is saved as a draft. Add its agenda and questions, then publish it."), "success")
-            return redirect(url_for("console.event", event_id=event.id))
+
+    def create():
+        event = ev.create_event(current_user, **_event_data(form))
+        if form.cover.data:
+            ev.set_cover_image(current_user, event, save_image(form.cover.data))
+        return event
+
+    if form.validate_on_submit() and (done := form_action(
+            form, create, _("The event is saved as a draft. Add its agenda and questions, then publish it."),
+            lambda event: url_for("console.event", event_id=event.id))):
+        return done
     return render_template("console/event_form.html", form=form, event=None)
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -331,7 +331,6 @@ class EventFilter:
     date_from: date | None = None
     q: str | None = None
     upcoming: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 def _local_day_bounds(day: date) -> tuple[datetime, datetime]:
