@@ -6,10 +6,9 @@ import json
 from flask import current_app, g, jsonify
 from flask_babel import gettext as _
 
-from app.api.views import _json_body, bp, token_required
+from app.api.views import _json_body, bp, scanner_required
 from app.checkin import services as checkin
 from app.errors import InvalidInput, PermissionDenied
-from app.events.services import can_manage
 from app.timeutil import iso, parse_iso
 from app.transaction import commit
 
@@ -32,8 +31,11 @@ def _parse_scan(item, errors: dict, prefix: str = "") -> dict | None:
         errors[prefix or "body"] = _("Each scan is a JSON object.")
         return None
     parsed = {}
-    token, checkpoint = item.get("token"), item.get("checkpoint")
-    if not isinstance(token, str) or not token:
+    token, checkpoint, registration = item.get("token"), item.get("checkpoint"), item.get("registration")
+    if registration is not None:  # a manual check-in, picked from the list by name
+        if not isinstance(registration, int) or isinstance(registration, bool) or token is not None:
+            errors[prefix + "registration"] = _("Give either the scanned code or a registration id.")
+    elif not isinstance(token, str) or not token:
         errors[prefix + "token"] = _("The scanned code is missing.")
     if not isinstance(checkpoint, int) or isinstance(checkpoint, bool):
         errors[prefix + "checkpoint"] = _("Give the checkpoint id.")
@@ -51,14 +53,15 @@ def _parse_scan(item, errors: dict, prefix: str = "") -> dict | None:
         errors[prefix + "nonce"] = _("A nonce is a string of at most 64 characters.")
     if not isinstance(device, str):
         errors[prefix + "device"] = _("Must be a string.")
-    parsed.update(token=token, checkpoint=checkpoint, direction=direction, scanned_at=scanned_at,
+    parsed.update(token=token, registration=registration, checkpoint=checkpoint, direction=direction,
+                  scanned_at=scanned_at,
                   nonce=nonce, device=device if isinstance(device, str) else "")
     return parsed
 
 
 def _checkpoint_for(checkpoint_id: int):
     checkpoint = checkin.get_checkpoint(checkpoint_id)
-    if not can_manage(g.api_user, checkpoint.event):
+    if not g.scanner.allows(checkpoint):
         raise PermissionDenied()
     return checkpoint
 
@@ -66,11 +69,11 @@ def _checkpoint_for(checkpoint_id: int):
 def _decide(item: dict) -> checkin.Decision:
     return checkin.scan(_checkpoint_for(item["checkpoint"]), item["token"], direction=item["direction"],
                         scanned_at=item["scanned_at"], nonce=item["nonce"], device=item["device"],
-                        scanner=g.api_user)
+                        scanner=g.scanner.user, link=g.scanner.link, registration_id=item["registration"])
 
 
 @bp.route("/checkins", methods=["POST"])
-@token_required
+@scanner_required
 def checkin_one():
     errors: dict = {}
     item = _parse_scan(_json_body(), errors)
@@ -83,7 +86,7 @@ def checkin_one():
 
 
 @bp.route("/checkins/batch", methods=["POST"])
-@token_required
+@scanner_required
 def checkin_batch():
     """A device's queued offline scans, in the order it made them; idempotent by nonce."""
     body = _json_body()
@@ -116,7 +119,7 @@ def checkin_batch():
 
 
 @bp.route("/checkpoints/<int:checkpoint_id>/roster", methods=["GET"])
-@token_required
+@scanner_required
 def checkpoint_roster(checkpoint_id: int):
     data = checkin.roster(_checkpoint_for(checkpoint_id))
     commit()  # the event's key pair may have just been created
@@ -124,3 +127,29 @@ def checkpoint_roster(checkpoint_id: int):
         json.dumps(data, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/checkpoints/<int:checkpoint_id>/stats", methods=["GET"])
+@scanner_required
+def checkpoint_stats(checkpoint_id: int):
+    summary = checkin.checkpoint_attendance(_checkpoint_for(checkpoint_id))
+    return jsonify(checkpoint=checkpoint_id, expected=summary.expected, checked_in=summary.checked_in)
+
+
+@bp.route("/scanner", methods=["GET"])
+@scanner_required
+def scanner_setup():
+    """What the scanner page needs after opening a link: the event and the checkpoints it may scan."""
+    link = g.scanner.link
+    if link is None:
+        raise InvalidInput(_("Open the scanner through a scanner link."), code="not_a_scanner_link")
+    event = link.event
+    points = []
+    for c in g.scanner.checkpoints(checkin.event_checkpoints(event)):
+        opens, closes = checkin.window(c)
+        points.append({"id": c.id, "name": c.name, "session": c.session_id, "opens_at": iso(opens),
+                       "closes_at": iso(closes), "allow_reentry": c.allow_reentry})
+    return jsonify(label=link.label, expires_at=iso(link.expires_at),
+                   event={"id": event.id, "title": event.title, "venue": event.venue,
+                          "starts_at": iso(event.starts_at)},
+                   checkpoints=points)

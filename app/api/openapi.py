@@ -31,6 +31,7 @@ PAGE_PARAMS = [
 ]
 EVENT_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 BEARER = [{"bearer": []}]
+SCANNER = [{"bearer": []}, {"scannerLink": []}]
 TIME = {"type": "string", "format": "date-time"}
 NTIME = {"type": ["string", "null"], "format": "date-time"}
 
@@ -84,8 +85,10 @@ SCHEMAS = {
     "Checkpoint": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"},
         "session": {"type": ["integer", "null"], "description": "Agenda session id; null for the whole event"}}},
-    "ScanRequest": {"type": "object", "required": ["token", "checkpoint"], "properties": {
+    "ScanRequest": {"type": "object", "required": ["checkpoint"], "properties": {
         "token": {"type": "string", "description": "The text of the scanned QR code"},
+        "registration": {"type": "integer", "description": "Instead of token: a manual check-in of the "
+                                                             "registration picked from the roster by name"},
         "checkpoint": {"type": "integer"},
         "direction": {"type": "string", "enum": ["in", "out"], "default": "in"},
         "scanned_at": {"type": "string", "format": "date-time", "description": "When the device scanned it"},
@@ -129,7 +132,10 @@ def build() -> dict:
                                 "`?lang=en` for English messages."},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                           "description": "Token from POST /auth/token"}},
+                                           "description": "Token from POST /auth/token"},
+                                "scannerLink": {"type": "http", "scheme": "bearer",
+                                                "description": "Secret of a scanner link (scan_…): check-in "
+                                                               "endpoints of one event only"}},
             "schemas": SCHEMAS,
         },
         "paths": {
@@ -193,7 +199,7 @@ def build() -> dict:
                               "409": _err("Already cancelled (code not_active)")}}},
             "/checkins": {"post": {
                 "summary": "Decide one scan (organisers of the event). Every decided verdict, rejections "
-                           "included, answers 200 with a stable result code", "security": BEARER,
+                           "included, answers 200 with a stable result code", "security": SCANNER,
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/ScanRequest"}}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/ScanDecision"}),
@@ -201,7 +207,7 @@ def build() -> dict:
                               "404": _err("No such checkpoint"), "422": _err("Malformed body")}}},
             "/checkins/batch": {"post": {
                 "summary": "Upload a device's queued offline scans; idempotent by nonce; reports conflicts "
-                           "(one ticket admitted by two devices while offline)", "security": BEARER,
+                           "(one ticket admitted by two devices while offline)", "security": SCANNER,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["scans"], "properties": {
                         "device": {"type": "string"},
@@ -214,7 +220,7 @@ def build() -> dict:
                     "422": _err("Malformed body; fields keyed scans.<n>.<field>")}}},
             "/checkpoints/{id}/roster": {"get": {
                 "summary": "Compact roster for offline scanning: public key, [id, generation, name, "
-                           "mobile_last4] per admissible registration, ids already checked in", "security": BEARER,
+                           "mobile_last4] per admissible registration, ids already checked in", "security": SCANNER,
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "responses": {"200": _json({"type": "object", "properties": {
                     "public_key": {"type": "string", "description": "Ed25519, base64url"},
@@ -223,6 +229,27 @@ def build() -> dict:
                     "checked_in": {"type": "array", "items": {"type": "integer"}}}}),
                     "401": _err("No or bad token"), "403": _err("Not an organiser of this event"),
                     "404": _err("No such checkpoint")}}},
+            "/checkpoints/{id}/stats": {"get": {
+                "summary": "Expected (confirmed, holding a seat) and checked-in counts of a checkpoint",
+                "security": SCANNER,
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "checkpoint": {"type": "integer"}, "expected": {"type": "integer"},
+                    "checked_in": {"type": "integer"}}}),
+                    "401": _err("No or bad token"), "403": _err("Not allowed at this checkpoint"),
+                    "404": _err("No such checkpoint")}}},
+            "/scanner": {"get": {
+                "summary": "For a scanner link: its event and the checkpoints it may scan at",
+                "security": [{"scannerLink": []}],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "label": {"type": "string"}, "expires_at": TIME,
+                    "event": {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
+                                                               "venue": {"type": "string"}, "starts_at": TIME}},
+                    "checkpoints": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "name": {"type": "string"},
+                        "session": {"type": ["integer", "null"]}, "opens_at": TIME, "closes_at": TIME,
+                        "allow_reentry": {"type": "boolean"}}}}}}),
+                    "401": _err("Expired or revoked link"), "422": _err("Not a scanner link (code not_a_scanner_link)")}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
         },
     }

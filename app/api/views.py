@@ -49,6 +49,28 @@ def token_required(view):
     return wrapped
 
 
+def scanner_required(view):
+    """Check-in endpoints: an account's API token, or a scanner link, which may do nothing else."""
+    from app.checkin import links
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        secret = header[7:].strip() if header.startswith("Bearer ") else ""
+        if secret.startswith(links.PREFIX):
+            link = links.link_for_secret(secret)
+            g.scanner = links.ScannerAccess(link=link) if link else None
+        else:
+            user = accounts.user_for_api_token(secret) if secret else None
+            g.scanner = links.ScannerAccess(user=user) if user else None
+        if g.scanner is None:
+            message = (_("This scanner link has expired or was revoked.") if secret.startswith(links.PREFIX)
+                       else _("A valid Bearer token is required."))
+            return _error(401, "unauthenticated", message)
+        return view(*args, **kwargs)
+    return wrapped
+
+
 def _json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):

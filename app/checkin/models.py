@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import User
 from app.events.models import Event, EventSession
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
@@ -79,7 +80,35 @@ class Scan(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     device: Mapped[str] = mapped_column(sa.String(80), default="")
     scanner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    scanner_link_id: Mapped[int | None] = mapped_column(sa.ForeignKey("scanner_links.id", ondelete="SET NULL"))
     nonce: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     checkpoint: Mapped[Checkpoint] = relationship()
+    registration: Mapped["Registration | None"] = relationship("Registration")  # noqa: F821
+
+
+class ScannerLink(db.Model):
+    """A volunteer's credential: whoever holds the link may scan at one event (or one of its
+    checkpoints) until it expires or is revoked, and do nothing else. Only a hash of the
+    secret is kept, so the link is shown once, when it is made."""
+
+    __tablename__ = "scanner_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    checkpoint_id: Mapped[int | None] = mapped_column(sa.ForeignKey("checkpoints.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    event: Mapped[Event] = relationship()
+    checkpoint: Mapped[Checkpoint | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    def active(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at

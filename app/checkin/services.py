@@ -76,8 +76,11 @@ def window(checkpoint: Checkpoint) -> tuple[datetime, datetime]:
 
 
 # -- deciding a scan ----------------------------------------------------------
-def scan(checkpoint: Checkpoint, token: str, *, direction: str = IN, scanned_at: datetime | None = None,
-         nonce: str | None = None, device: str = "", scanner=None) -> Decision:
+def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scanned_at: datetime | None = None,
+         nonce: str | None = None, device: str = "", scanner=None, link=None,
+         registration_id: int | None = None) -> Decision:
+    """Decide one scan of `token`, or, for a manual check-in picked from the list by name,
+    of the registration `registration_id` (then `token` is None)."""
     if direction not in (IN, OUT):
         raise InvalidInput(fields={"direction": _l("Direction is in or out.")})
     now = utcnow()
@@ -90,13 +93,20 @@ def scan(checkpoint: Checkpoint, token: str, *, direction: str = IN, scanned_at:
             return replay
 
     record = Scan(checkpoint=checkpoint, direction=direction, scanned_at=scanned_at, received_at=now,
-                  device=(device or "")[:80], scanner_id=getattr(scanner, "id", None), nonce=nonce or None)
-    try:
-        registration = tickets.check_token(token or "")
-    except tickets.InvalidTicket as exc:
-        code = ScanResult.REVOKED if exc.details.get("reason") == "superseded" else ScanResult.INVALID
-        record.detail = {"reason": exc.details.get("reason"), "token_prefix": (token or "")[:12]}
-        return _store(record, code, None)
+                  device=(device or "")[:80], scanner_id=getattr(scanner, "id", None),
+                  scanner_link_id=getattr(link, "id", None), nonce=nonce or None)
+    if registration_id is not None:
+        registration = db.session.get(Registration, registration_id)
+        record.detail = {"method": "manual"}
+        if registration is None:
+            return _store(record, ScanResult.NOT_REGISTERED, None)
+    else:
+        try:
+            registration = tickets.check_token(token or "")
+        except tickets.InvalidTicket as exc:
+            code = ScanResult.REVOKED if exc.details.get("reason") == "superseded" else ScanResult.INVALID
+            record.detail = {"reason": exc.details.get("reason"), "token_prefix": (token or "")[:12]}
+            return _store(record, code, None)
 
     record.registration_id = registration.id
     if registration.event_id != checkpoint.event_id or not _booked(registration, checkpoint):
@@ -120,7 +130,10 @@ def scan(checkpoint: Checkpoint, token: str, *, direction: str = IN, scanned_at:
         code = ScanResult.ALREADY_CHECKED_IN
     else:
         code = ScanResult.OK
-    return _store(record, code, registration, first=first_in if code == ScanResult.ALREADY_CHECKED_IN else None)
+    decision = _store(record, code, registration, first=first_in if code == ScanResult.ALREADY_CHECKED_IN else None)
+    if is_conflict(decision):  # kept on the row so the console can list it
+        record.detail = {"conflict_with": first_in.id, "first_device": first_in.device}
+    return decision
 
 
 def admitted_statuses(checkpoint: Checkpoint) -> list[str]:
@@ -197,6 +210,22 @@ def ensure_checkpoints(event: Event) -> list[Checkpoint]:
     return [event_checkpoint(event)] + [session_checkpoint(s) for s in event.sessions]
 
 
+def update_checkpoint(actor, checkpoint: Checkpoint, *, opens_at: datetime | None, closes_at: datetime | None,
+                      allow_reentry: bool, admit_pending: bool) -> Checkpoint:
+    """The checkpoint's rules; empty times fall back to the default window (see `window`)."""
+    from app.audit import services as audit
+    from app.events.services import require_manage
+
+    require_manage(actor, checkpoint.event)
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise InvalidInput(fields={"closes_at": _l("Check-in must close after it opens.")})
+    checkpoint.opens_at, checkpoint.closes_at = opens_at, closes_at
+    checkpoint.allow_reentry, checkpoint.admit_pending = bool(allow_reentry), bool(admit_pending)
+    audit.record(actor, "checkpoint.update", checkpoint.event, checkpoint=checkpoint.id,
+                 allow_reentry=checkpoint.allow_reentry, admit_pending=checkpoint.admit_pending)
+    return checkpoint
+
+
 def event_checkpoints(event: Event) -> list[Checkpoint]:
     return list(db.session.scalars(sa.select(Checkpoint).where(Checkpoint.event_id == event.id)
                                    .order_by(Checkpoint.session_id.is_not(None), Checkpoint.id)))
@@ -241,13 +270,32 @@ def first_entries(checkpoint: Checkpoint) -> dict[int, Scan]:
     return firsts
 
 
+def checkpoint_attendance(checkpoint: Checkpoint) -> CheckpointAttendance:
+    expected = _expected_ids(checkpoint)
+    arrived = set(first_entries(checkpoint)) & expected
+    return CheckpointAttendance(checkpoint, len(expected), len(arrived))
+
+
+def registrant_names(registration_ids: list[int]) -> dict[int, str]:
+    from app.accounts.models import User
+
+    if not registration_ids:
+        return {}
+    return dict(db.session.execute(sa.select(Registration.id, User.name).join(User, User.id == Registration.user_id)
+                                   .where(Registration.id.in_(registration_ids))).all())
+
+
 def attendance(event: Event) -> list[CheckpointAttendance]:
-    summary = []
-    for checkpoint in event_checkpoints(event):
-        expected = _expected_ids(checkpoint)
-        arrived = set(first_entries(checkpoint)) & expected
-        summary.append(CheckpointAttendance(checkpoint, len(expected), len(arrived)))
-    return summary
+    return [checkpoint_attendance(c) for c in event_checkpoints(event)]
+
+
+def conflicts(event: Event) -> list[Scan]:
+    """Offline scans that admitted someone another device had already admitted."""
+    rows = db.session.scalars(
+        sa.select(Scan).join(Checkpoint).where(Checkpoint.event_id == event.id,
+                                               Scan.result == ScanResult.ALREADY_CHECKED_IN.value)
+        .order_by(Scan.id.desc()))
+    return [s for s in rows if (s.detail or {}).get("conflict_with")]
 
 
 def scan_log(event: Event, limit: int = 200) -> list[Scan]:

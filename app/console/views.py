@@ -44,6 +44,7 @@ def _event_data(form: EventForm) -> dict:
         "requires_approval": form.requires_approval.data,
         "registration_opens_at": _utc(form.registration_opens_at.data),
         "registration_closes_at": _utc(form.registration_closes_at.data),
+        "wall_names": form.wall_names.data,
     }
 
 
@@ -328,7 +329,7 @@ def attendance(event_id: int):
 
     event = _managed_event(event_id)
     return render_template("console/attendance.html", event=event, summary=checkin.attendance(event),
-                           scans=checkin.scan_log(event))
+                           scans=checkin.scan_log(event), conflicts=checkin.conflicts(event))
 
 
 @bp.route("/events/<int:event_id>/attendance.xlsx")

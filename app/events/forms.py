@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.events.models import KIND_LABELS, QUESTION_KIND_LABELS, EventKind
+from app.events.models import KIND_LABELS, QUESTION_KIND_LABELS, WALL_NAME_LABELS, EventKind
 
 DT = "%Y-%m-%dT%H:%M"
 
@@ -26,6 +26,8 @@ class EventForm(FlaskForm):
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), format=DT, validators=[Optional()])
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), format=DT, validators=[Optional()])
     cover = FileField(_l("Cover image (JPEG, PNG or WebP, up to 5 MB)"))
+    wall_names = SelectField(_l("Names on the check-in wall"), default="masked",
+                             choices=[SelectChoice(k, v) for k, v in WALL_NAME_LABELS.items()])
 
     def set_choices(self, series, departments):
         self.series_id.choices = [SelectChoice(0, "—")] + [SelectChoice(s.id, s.name) for s in series]

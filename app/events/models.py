@@ -87,6 +87,13 @@ QUESTION_KIND_LABELS = {
 }
 
 
+WALL_NAME_LABELS = {
+    "masked": _l("Masked (张*玥)"),
+    "full": _l("Full names"),
+    "hidden": _l("Hidden"),
+}
+
+
 class Series(db.Model):
     """A brand series such as 人才闵行周 2026, grouping many events."""
 
@@ -130,6 +137,8 @@ class Event(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    # How the live check-in wall shows arrivals' names on the projector: masked, full or hidden.
+    wall_names: Mapped[str] = mapped_column(sa.String(10), default="masked", server_default="masked")
 
     series: Mapped[Series | None] = relationship(backref="events")
     department: Mapped[Department] = relationship()

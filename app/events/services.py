@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Department, Role, User
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.events.models import Event, EventKind, EventSession, EventStatus, Question, QuestionKind, Series
+from app.events.models import (WALL_NAME_LABELS, Event, EventKind, EventSession, EventStatus, Question, QuestionKind,
+                               Series)
 from app.extensions import db
 from app.timeutil import LOCAL_TZ, utcnow
 
@@ -89,7 +90,7 @@ def get_series(slug: str) -> Series:
 # -- events -------------------------------------------------------------------
 EVENT_FIELDS = ("title", "series_id", "kind", "department_id", "venue", "address", "starts_at",
                 "ends_at", "description", "capacity", "requires_approval", "registration_opens_at",
-                "registration_closes_at")
+                "registration_closes_at", "wall_names")
 
 
 def _validate_event(data: dict) -> dict:
@@ -113,6 +114,8 @@ def _validate_event(data: dict) -> dict:
     opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
     if opens and closes and closes <= opens:
         errors["registration_closes_at"] = _l("Registration must close after it opens.")
+    if data.get("wall_names", "masked") not in WALL_NAME_LABELS:
+        errors["wall_names"] = _l("Choose how the check-in wall shows names.")
     if data.get("series_id") and db.session.get(Series, data["series_id"]) is None:
         errors["series_id"] = _l("No such series.")
     return errors
