@@ -69,7 +69,7 @@ bench-registration: install-dev
 	$(PY) bench/registration.py
 
 extract-messages: $(VENV)/.stamp-run
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations -N --ignore-obsolete
 
 clean:

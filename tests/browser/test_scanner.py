@@ -1,0 +1,160 @@
+"""The venue scanner in Debian's Chromium: a QR ticket shown to a (fake) camera gets the green
+verdict; with the network gone the page decides locally, queues, and uploads when it returns;
+the check-in wall follows without reloading."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import PASSWORD
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS
+from tests.browser.fake_camera import qr_scene, write_y4m
+from tests.browser.test_ticket_flow import flip
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def door(db_session, create_event, create_user):
+    """An event opening for check-in now, three confirmed people and a volunteer's scanner link."""
+    from app.checkin import links
+    from app.checkin.services import ensure_checkpoints
+    from app.registrations import services as reg
+    from app.tickets.services import ticket_token
+
+    organiser = create_user("organiser")
+    start = db_now() + timedelta(minutes=30)
+    event = create_event(title="2026海聚英才·创新创业大赛路演", starts_at=start, ends_at=start + timedelta(hours=3))
+    checkpoint = ensure_checkpoints(event)[0]
+    people = [reg.register(create_user(name=name, mobile=mobile), event)
+              for name, mobile in (("王堃", "13900004321"), ("赵赟", "13900008765"), ("李喆", "13900001111"))]
+    _link, secret = links.create_link(organiser, event, label="北门", hours=4)
+    db_session.commit()
+    return {"event": event.id, "checkpoint": checkpoint.id, "secret": secret, "organiser": organiser,
+            "ids": [p.id for p in people], "tokens": [ticket_token(p) for p in people]}
+
+
+def db_now():
+    from app.timeutil import utcnow
+
+    return utcnow()
+
+
+def scans(app):
+    from app.checkin.models import Scan
+    from app.extensions import db
+
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Scan).order_by(Scan.id)).all()
+        return [(r.registration_id, r.result, r.device, r.scanner_link_id is not None) for r in rows]
+
+
+def verdict(page, result: str):
+    box = page.locator(f'[data-testid=verdict][data-result="{result}"]')
+    box.wait_for()
+    return box
+
+
+def test_fake_camera_reads_a_ticket_and_shows_the_green_verdict(app, live_server, door, tmp_path, artifacts_dir):
+    from playwright.sync_api import sync_playwright
+
+    from app.tickets.services import _qr
+
+    video = write_y4m([qr_scene(_qr(door["tokens"][0]).make_image().get_image())] * 10, tmp_path / "ticket.y4m")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                                  f"--use-file-for-fake-video-capture={video}"])
+        try:
+            context = browser.new_context(permissions=["camera"], **PHONE)
+            context.set_default_timeout(TIMEOUT_MS)
+            page = context.new_page()
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(f"{live_server}/scan/#k={door['secret']}")
+            box = verdict(page, "ok")
+            text = box.inner_text()
+            assert "王堃" in text and "139****4321" in text
+            assert "#k=" not in page.url  # the secret leaves the address bar
+            assert page.get_by_test_id("checked-in").inner_text() == "1"
+            page.screenshot(path=str(artifacts_dir / "scanner-camera-ok.png"))
+            # The ticket stays in front of the camera: it is not counted again.
+            page.wait_for_timeout(1500)
+            assert errors == []
+            context.close()
+        finally:
+            browser.close()
+    assert scans(app) == [(door["ids"][0], "ok", scans(app)[0][2], True)]
+    assert scans(app)[0][2].startswith("北门 · ")
+
+
+def test_offline_scans_are_decided_locally_queued_and_uploaded(app, live_server, phone, door, artifacts_dir):
+    context = phone()
+    page = context.new_page()
+    page.goto(f"{live_server}/scan/#k={door['secret']}")
+    page.locator("body[data-ready='1']").wait_for()
+    assert page.get_by_test_id("network").inner_text() in ("在线", "Online")
+
+    context.set_offline(True)
+    # A handheld scanner types the ticket and Enter.
+    page.keyboard.type(door["tokens"][0])
+    page.keyboard.press("Enter")
+    box = verdict(page, "ok")
+    assert "王堃" in box.inner_text() and box.get_attribute("data-local") == "1"
+    assert page.get_by_test_id("network").inner_text() in ("离线", "Offline")
+
+    # A forged ticket is caught by the signature check in the browser.
+    page.keyboard.type(flip(door["tokens"][1], 60))
+    page.keyboard.press("Enter")
+    verdict(page, "invalid")
+
+    # No ticket: found by the last four digits of the mobile, confirmed, admitted.
+    page.fill("#sc-search", "8765")
+    page.get_by_role("button", name="赵赟").click()
+    page.locator("#sc-confirm-yes").click()
+    assert "赵赟" in verdict(page, "ok").inner_text()
+
+    # The same person again on this device, offline: caught locally.
+    page.fill("#sc-search", "王堃")
+    page.get_by_role("button", name="王堃").click()
+    page.locator("#sc-confirm-yes").click()
+    verdict(page, "already_checked_in")
+    queue = page.get_by_test_id("queue")
+    assert queue.get_attribute("data-count") == "4"
+    page.screenshot(path=str(artifacts_dir / "scanner-offline-queue.png"))
+    assert scans(app) == []  # nothing reached the server yet
+
+    context.set_offline(False)
+    page.wait_for_function("document.querySelector('[data-testid=queue]').dataset.count === '0'",
+                           timeout=TIMEOUT_MS)
+    assert page.get_by_test_id("network").inner_text() in ("在线", "Online")
+    stored = scans(app)
+    assert [(r[0], r[1]) for r in stored] == [
+        (door["ids"][0], "ok"), (None, "invalid"), (door["ids"][1], "ok"), (door["ids"][0], "already_checked_in")]
+    assert all(r[3] for r in stored)  # every scan carries the scanner link
+
+
+def test_check_in_wall_updates_without_reloading(app, live_server, phone, door):
+    from app.checkin import services as checkin
+    from app.extensions import db
+
+    context = phone()
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=login]", door["organiser"].mobile)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form .btn-primary").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"{live_server}/console/events/{door['event']}/wall")
+    assert page.get_by_test_id("wall-in").inner_text() == "0"
+    page.evaluate("window.__marker = 1")
+    with app.app_context():
+        checkin.scan(checkin.get_checkpoint(door["checkpoint"]), door["tokens"][2], device="test")
+        db.session.commit()
+    page.wait_for_function("document.querySelector('[data-testid=wall-in]').textContent === '1'",
+                           timeout=TIMEOUT_MS)
+    assert page.evaluate("window.__marker") == 1  # the same page, not a reload
+    assert "李*" in page.locator("#wall-recent").inner_text()
