@@ -15,10 +15,11 @@ def _counts(db):
     from app.events.models import Event, EventSession, Question, Series
     from app.notifications.models import OutboxMessage
     from app.registrations.models import Registration, RegistrationHistory, SessionBooking
+    from app.checkin.models import Scan
 
     return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
             for model in (User, Series, Event, EventSession, Question, Registration, RegistrationHistory,
-                          SessionBooking, OutboxMessage)}
+                          SessionBooking, OutboxMessage, Scan)}
 
 
 def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
@@ -108,3 +109,22 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
             latest = db.session.scalar(sa.select(sa.func.max(Registration.created_at))
                                        .where(Registration.event_id == event.id))
             assert latest is None or latest.replace(tzinfo=None) < event.starts_at.replace(tzinfo=None)
+
+    # past events have believable attendance: one accepted entry per person, inside the window,
+    # only for confirmed registrants holding a seat
+    from app.checkin import services as checkin
+    from app.checkin.models import Scan
+
+    attended = 0
+    for event in events:
+        if not (event.is_published and event.ends_at < now):
+            continue
+        for checkpoint in checkin.event_checkpoints(event):
+            oks = db.session.scalars(sa.select(Scan).where(Scan.checkpoint_id == checkpoint.id,
+                                                           Scan.result == "ok")).all()
+            ids = [s.registration_id for s in oks]
+            assert len(ids) == len(set(ids)) and set(ids) <= checkin.expected_ids(checkpoint)
+            opens, closes = checkin.window(checkpoint)
+            assert all(opens <= s.scanned_at <= closes for s in oks), checkpoint.name
+            attended += len(ids)
+    assert attended > 0

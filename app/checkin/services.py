@@ -252,7 +252,7 @@ class CheckpointAttendance:
         return max(0, self.expected - self.checked_in)
 
 
-def _expected_ids(checkpoint: Checkpoint) -> set[int]:
+def expected_ids(checkpoint: Checkpoint) -> set[int]:
     """Confirmed registrants who may attend: the no-show count is measured against them."""
     return set(db.session.scalars(sa.select(Registration.id).where(
         Registration.event_id == checkpoint.event_id, Registration.status == RegStatus.CONFIRMED.value,
@@ -271,7 +271,7 @@ def first_entries(checkpoint: Checkpoint) -> dict[int, Scan]:
 
 
 def checkpoint_attendance(checkpoint: Checkpoint) -> CheckpointAttendance:
-    expected = _expected_ids(checkpoint)
+    expected = expected_ids(checkpoint)
     arrived = set(first_entries(checkpoint)) & expected
     return CheckpointAttendance(checkpoint, len(expected), len(arrived))
 
