@@ -12,10 +12,10 @@ PARTICIPANTS = 60
 
 def _counts(db):
     from app.accounts.models import User
+    from app.checkin.models import Scan
     from app.events.models import Event, EventSession, Question, Series
     from app.notifications.models import OutboxMessage
     from app.registrations.models import Registration, RegistrationHistory, SessionBooking
-    from app.checkin.models import Scan
 
     return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
             for model in (User, Series, Event, EventSession, Question, Registration, RegistrationHistory,

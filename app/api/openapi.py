@@ -249,7 +249,8 @@ def build() -> dict:
                         "id": {"type": "integer"}, "name": {"type": "string"},
                         "session": {"type": ["integer", "null"]}, "opens_at": TIME, "closes_at": TIME,
                         "allow_reentry": {"type": "boolean"}}}}}}),
-                    "401": _err("Expired or revoked link"), "422": _err("Not a scanner link (code not_a_scanner_link)")}}},
+                    "401": _err("Expired or revoked link"),
+                    "422": _err("Not a scanner link (code not_a_scanner_link)")}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
         },
     }

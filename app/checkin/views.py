@@ -8,9 +8,8 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role
-from app.checkin import links
+from app.checkin import links, wall
 from app.checkin import services as checkin
-from app.checkin import wall
 from app.checkin.forms import CheckpointForm, ScannerLinkForm
 from app.checkin.models import SCAN_MESSAGES
 from app.events import services as ev

@@ -10,8 +10,16 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Department, Role, User
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.events.models import (WALL_NAME_LABELS, Event, EventKind, EventSession, EventStatus, Question, QuestionKind,
-                               Series)
+from app.events.models import (
+    WALL_NAME_LABELS,
+    Event,
+    EventKind,
+    EventSession,
+    EventStatus,
+    Question,
+    QuestionKind,
+    Series,
+)
 from app.extensions import db
 from app.timeutil import LOCAL_TZ, utcnow
 

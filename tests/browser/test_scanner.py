@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSWORD
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS
 from tests.browser.fake_camera import qr_scene, write_y4m
 from tests.browser.test_ticket_flow import flip
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
