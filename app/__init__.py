@@ -64,6 +64,7 @@ def _import_models() -> None:
     from app.accounts import models as _a  # noqa: F401
     from app.audit import models as _au  # noqa: F401
     from app.checkin import models as _c  # noqa: F401
+    from app.cohorts import models as _co  # noqa: F401
     from app.events import models as _e  # noqa: F401
     from app.notifications import models as _n  # noqa: F401
     from app.registrations import models as _r  # noqa: F401

@@ -166,6 +166,37 @@ def create_event(db_session, departments, create_user):
     return _create
 
 
+@pytest.fixture
+def create_cohort(db_session, departments, create_user):
+    """`create_cohort(tier="incubation", capacity=25, trainers=[...], cycle=None, **kw)`: a cohort of the
+    entrepreneurship camp in a 2026–2027 cycle (made on first use), run by an organiser of 区就促中心,
+    which is returned as `cohort.runner`."""
+    from datetime import date
+
+    from app.cohorts import services as cohorts
+    from app.cohorts.models import Cycle
+
+    runner = create_user("organiser", department="employment", name="就促中心组织者")
+
+    def _create(tier: str = "incubation", cycle=None, trainers=None, **kw):
+        programme = next(p for p in cohorts.ensure_programmes() if p.code == "startup-camp")
+        if cycle is None:
+            cycle = db_session.scalar(sa.select(Cycle).where(Cycle.programme_id == programme.id,
+                                                             Cycle.name == "2026–2027"))
+        if cycle is None:
+            cycle = cohorts.create_cycle(runner, programme, name="2026–2027", starts_on=date(2026, 3, 1),
+                                         ends_on=date(2027, 12, 31), intake=kw.pop("intake", 60))
+        chosen = next(t for t in programme.tiers if t.code == tier)
+        if trainers is None:
+            trainers = [create_user("trainer", name=f"导师{next(_seq)}")]
+        cohort = cohorts.create_cohort(runner, cycle, chosen, trainers=trainers, **kw)
+        db_session.commit()
+        cohort.runner = runner
+        return cohort
+
+    return _create
+
+
 def login(client, user, password: str = PASSWORD):
     response = client.post("/login", data={"login": user.mobile or user.email, "password": password})
     assert response.status_code == 302, response.data[:500]

@@ -146,7 +146,7 @@ def _paged(query, serialise):
 @bp.route("/events", methods=["GET"])
 def events_list():
     f = ev.EventFilter(status=EventStatus.PUBLISHED.value, kind=request.args.get("kind") or None,
-                       upcoming=request.args.get("upcoming", "1") != "0")
+                       upcoming=request.args.get("upcoming", "1") != "0", public=True)
     series = request.args.get("series")
     if series:
         f.series_id = int(series) if series.isdigit() else ev.get_series(series).id

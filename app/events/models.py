@@ -137,6 +137,9 @@ class Event(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    # Occasions whose participants are chosen, not self-registered (a camp cohort's lessons, a
+    # studio's activities): not listed publicly and closed to registration.
+    invitation_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # How the live check-in wall shows arrivals' names on the projector: masked, full or hidden.
     wall_names: Mapped[str] = mapped_column(sa.String(10), default="masked", server_default="masked")
 

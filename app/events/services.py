@@ -57,7 +57,16 @@ def get_public_event(event_id: int, viewer: User | None = None) -> Event:
     event = get_event(event_id)
     if event.status == EventStatus.DRAFT.value and not can_manage(viewer, event):
         raise NotFound(_l("No such event."))
+    if event.invitation_only and not (can_manage(viewer, event) or _invited(viewer, event)):
+        raise NotFound(_l("No such event."))
     return event
+
+
+def _invited(viewer: User | None, event: Event) -> bool:
+    from app.registrations.models import Registration
+
+    return viewer is not None and getattr(viewer, "id", None) is not None and db.session.scalar(
+        sa.select(sa.exists().where(Registration.event_id == event.id, Registration.user_id == viewer.id)))
 
 
 # -- series -------------------------------------------------------------------
@@ -98,7 +107,7 @@ def get_series(slug: str) -> Series:
 # -- events -------------------------------------------------------------------
 EVENT_FIELDS = ("title", "series_id", "kind", "department_id", "venue", "address", "starts_at",
                 "ends_at", "description", "capacity", "requires_approval", "registration_opens_at",
-                "registration_closes_at", "wall_names")
+                "registration_closes_at", "wall_names", "invitation_only")
 
 
 def _validate_event(data: dict) -> dict:
@@ -342,6 +351,7 @@ class EventFilter:
     date_from: date | None = None
     q: str | None = None
     upcoming: bool = False
+    public: bool = False  # only what anyone may see and register for
 
 
 def _local_day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -367,6 +377,8 @@ def filtered_events(f: EventFilter):
         query = query.where(Event.ends_at >= start)
     if f.upcoming:
         query = query.where(Event.ends_at >= utcnow())
+    if f.public:
+        query = query.where(Event.invitation_only.is_(False))
     if f.q:
         like = f"%{f.q.strip()}%"
         query = query.where(sa.or_(Event.title.ilike(like), Event.venue.ilike(like)))
@@ -374,7 +386,7 @@ def filtered_events(f: EventFilter):
 
 
 def public_events(f: EventFilter) -> list[Event]:
-    f.status = EventStatus.PUBLISHED.value
+    f.status, f.public = EventStatus.PUBLISHED.value, True
     query = filtered_events(f).order_by(Event.starts_at, Event.id)
     return list(db.session.scalars(query))
 

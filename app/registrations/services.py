@@ -259,6 +259,8 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
     concurrent registration took the last seat (or freed one) in between. The waiting list is
     first come, first served by the time the registration arrived.
     """
+    if event.invitation_only:
+        raise Conflict(_l("Participants of this occasion are chosen by the organiser."), code="invitation_only")
     if not event.registration_open():
         raise RegistrationClosed()
     cleaned = clean_answers(event, answers)
@@ -300,6 +302,26 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
         raise RegistrationClosed()
     _check_choice_limits(event, cleaned, registration.id)
     _settle(registration, notice)
+    return registration
+
+
+def admit(actor: User, event: Event, user: User, *, note: str = "admitted") -> Registration:
+    """Seat `user` by the organiser's choice (a founder selected for a camp cohort, an apprentice
+    of a studio): confirmed at once, with a ticket, whatever the registration window. Whoever
+    chooses keeps to the capacity; the caller sends its own notice."""
+    lock_event(event)
+    registration = db.session.scalar(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id))
+    if registration is None:
+        registration = Registration(event=event, user=user, status=None, ticket_secret=secrets.token_urlsafe(24))
+        db.session.add(registration)
+    elif registration.status == CONFIRMED:
+        return registration
+    elif not registration.is_active:  # back after leaving: a new ticket
+        registration.ticket_generation += 1
+        registration.ticket_secret = secrets.token_urlsafe(24)
+    registration.queued_at = utcnow()
+    _move(registration, CONFIRMED, actor=actor, note=note)
     return registration
 
 

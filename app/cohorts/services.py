@@ -1,0 +1,322 @@
+"""Cohorts: programmes and tiers (data), cycles, cohorts with their trainers, enrolment, lessons.
+
+Who may do what: organisers of the programme's department (and admins) run cycles and cohorts;
+a trainer sees and grades only the cohorts they are a trainer of (`can_teach`). Applications and
+selection live in `applications.py`, attendance in `attendance.py`, grades in `grading.py`.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import Department, User
+from app.audit import services as audit
+from app.cohorts.catalogue import PROGRAMMES
+from app.cohorts.models import (
+    DEFAULT_RULES,
+    AttendanceBasis,
+    Cohort,
+    Cycle,
+    Enrolment,
+    EnrolmentStatus,
+    Lesson,
+    LessonKind,
+    Programme,
+    Tier,
+    cohort_trainers,
+)
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.events import services as events
+from app.events.models import EventKind
+from app.extensions import db
+from app.registrations import services as registrations
+from app.timeutil import LOCAL_TZ, utcnow
+
+
+# -- programmes and tiers (data) ---------------------------------------------------------------
+def ensure_programmes() -> list[Programme]:
+    """Create the catalogue's programmes and tiers that do not exist yet (idempotent)."""
+    from app.accounts.services import ensure_departments
+
+    ensure_departments()
+    departments = {d.code: d for d in db.session.scalars(sa.select(Department))}
+    existing = {p.code: p for p in db.session.scalars(sa.select(Programme))}
+    for spec in PROGRAMMES:
+        programme = existing.get(spec["code"])
+        if programme is None:
+            programme = Programme(code=spec["code"], name=spec["name"], kind=spec["kind"],
+                                  department=departments[spec["department"]], description=spec["description"])
+            db.session.add(programme)
+            existing[spec["code"]] = programme
+        have = {t.code for t in programme.tiers}
+        for tier in spec["tiers"]:
+            if tier["code"] not in have:
+                programme.tiers.append(Tier(code=tier["code"], name=tier["name"], rank=tier["rank"],
+                                            description=tier.get("description", ""),
+                                            default_capacity=tier["default_capacity"],
+                                            rules=dict(DEFAULT_RULES) | tier.get("rules", {})))
+    db.session.flush()
+    return list(existing.values())
+
+
+def get_programme(code: str) -> Programme:
+    programme = db.session.scalar(sa.select(Programme).where(Programme.code == code))
+    if programme is None:
+        raise NotFound(_l("No such programme."))
+    return programme
+
+
+def next_tier(tier: Tier) -> Tier | None:
+    return db.session.scalar(sa.select(Tier).where(Tier.programme_id == tier.programme_id, Tier.rank > tier.rank)
+                             .order_by(Tier.rank).limit(1))
+
+
+# -- permissions ---------------------------------------------------------------------------
+def can_run(user: User | None, programme: Programme) -> bool:
+    return bool(user and getattr(user, "is_authenticated", False)
+                and (user.is_admin or (user.has_role("organiser") and programme.department_id in user.department_ids)))
+
+
+def require_run(user: User, programme: Programme) -> None:
+    if not can_run(user, programme):
+        raise PermissionDenied(_l("Only organisers of %(dept)s can do this.", dept=programme.department.name))
+
+
+def can_teach(user: User | None, cohort: Cohort) -> bool:
+    """Trainers of the cohort, and those who run its programme."""
+    if not user or not getattr(user, "is_authenticated", False):
+        return False
+    return can_run(user, cohort.cycle.programme) or any(t.id == user.id for t in cohort.trainers)
+
+
+def require_teach(user: User, cohort: Cohort) -> None:
+    if not can_teach(user, cohort):
+        raise PermissionDenied(_l("You are not a trainer of this cohort."))
+
+
+def cohorts_for(user: User) -> list[Cohort]:
+    """The cohorts a user may open in the console: all of the programmes they run, and those
+    they train (a trainer sees only their own)."""
+    query = sa.select(Cohort).join(Cycle).join(Programme).order_by(Cycle.starts_on.desc(), Cohort.tier_id)
+    if not user.is_admin:
+        trains = sa.exists().where(cohort_trainers.c.cohort_id == Cohort.id, cohort_trainers.c.user_id == user.id)
+        runs = Programme.department_id.in_(user.department_ids or [-1]) if user.has_role("organiser") else sa.false()
+        query = query.where(sa.or_(runs, trains))
+    return list(db.session.scalars(query))
+
+
+# -- cycles -------------------------------------------------------------------------------
+def create_cycle(actor: User, programme: Programme, *, name: str, starts_on: date, ends_on: date, intake: int = 60,
+                 applications_open_at: datetime | None = None,
+                 applications_close_at: datetime | None = None) -> Cycle:
+    require_run(actor, programme)
+    errors = {}
+    name = (name or "").strip()
+    if not name or len(name) > 40:
+        errors["name"] = _l("Give the cycle a name such as 2026–2027.")
+    elif db.session.scalar(sa.select(Cycle.id).where(Cycle.programme_id == programme.id, Cycle.name == name)):
+        errors["name"] = _l("This programme already has a cycle of that name.")
+    if not starts_on or not ends_on or ends_on <= starts_on:
+        errors["ends_on"] = _l("The cycle must end after it starts.")
+    if not isinstance(intake, int) or not 1 <= intake <= 5000:
+        errors["intake"] = _l("The intake is a whole number from 1 to 5000.")
+    if applications_open_at and applications_close_at and applications_close_at <= applications_open_at:
+        errors["applications_close_at"] = _l("Applications must close after they open.")
+    if errors:
+        raise InvalidInput(fields=errors)
+    cycle = Cycle(programme=programme, name=name, starts_on=starts_on, ends_on=ends_on, intake=intake,
+                  applications_open_at=applications_open_at, applications_close_at=applications_close_at)
+    db.session.add(cycle)
+    db.session.flush()
+    audit.record(actor, "cycle.create", cycle, programme=programme.code, name=name, intake=intake)
+    return cycle
+
+
+def get_cycle(cycle_id: int) -> Cycle:
+    cycle = db.session.get(Cycle, cycle_id)
+    if cycle is None:
+        raise NotFound(_l("No such cycle."))
+    return cycle
+
+
+# -- cohorts ------------------------------------------------------------------------------
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=LOCAL_TZ)
+
+
+def create_cohort(actor: User, cycle: Cycle, tier: Tier, *, capacity: int | None = None, name: str = "",
+                  venue: str = "", starts_on: date | None = None, ends_on: date | None = None,
+                  trainers: list[User] = (), attendance_basis: str = AttendanceBasis.HELD.value,
+                  late_after_minutes: int = 10) -> Cohort:
+    """A cohort of `tier` in `cycle`, on an invitation-only event that carries its lessons and
+    check-ins. The capacities of a cycle's cohorts may not add up to more than its intake."""
+    programme = cycle.programme
+    require_run(actor, programme)
+    capacity = tier.default_capacity if capacity is None else capacity
+    starts_on, ends_on = starts_on or cycle.starts_on, ends_on or cycle.ends_on
+    errors = {}
+    if tier.programme_id != programme.id:
+        errors["tier_id"] = _l("That tier belongs to another programme.")
+    taken = sum(c.capacity for c in cycle.cohorts)
+    if not isinstance(capacity, int) or capacity < 1:
+        errors["capacity"] = _l("Capacity is a whole number of at least 1.")
+    elif taken + capacity > cycle.intake:
+        errors["capacity"] = _l("The cycle's intake is %(intake)s and its cohorts already take %(taken)s.",
+                                intake=cycle.intake, taken=taken)
+    if ends_on < starts_on:
+        errors["ends_on"] = _l("The cohort must end after it starts.")
+    if attendance_basis not in {b.value for b in AttendanceBasis}:
+        errors["attendance_basis"] = _l("Choose how the attendance rate is counted.")
+    if not isinstance(late_after_minutes, int) or not 0 <= late_after_minutes <= 240:
+        errors["late_after_minutes"] = _l("The grace period is 0 to 240 minutes.")
+    not_trainers = [t.name for t in trainers if not t.has_role("trainer")]
+    if not_trainers:
+        errors["trainers"] = _l("Not trainers: %(names)s.", names="、".join(not_trainers))
+    if errors:
+        raise InvalidInput(fields=errors)
+    name = (name or "").strip() or f"{cycle.name} {tier.name}"
+    event = events.create_event(
+        actor, title=name[:200], kind=EventKind.TRAINING.value, department_id=programme.department_id,
+        venue=venue or "—", starts_at=_day_start(starts_on), ends_at=_day_start(ends_on) + timedelta(hours=9),
+        description=tier.description, capacity=capacity, requires_approval=False, invitation_only=True)
+    events.publish_event(actor, event)  # its key signs the founders' QR credentials
+    cohort = Cohort(cycle=cycle, tier=tier, event=event, name=name[:120], capacity=capacity, venue=venue,
+                    starts_on=starts_on, ends_on=ends_on, trainers=list(trainers), rules=dict(tier.rules),
+                    attendance_basis=attendance_basis, late_after_minutes=late_after_minutes)
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record(actor, "cohort.create", cohort, cycle=cycle.id, tier=tier.code, capacity=capacity)
+    return cohort
+
+
+def get_cohort(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise NotFound(_l("No such cohort."))
+    return cohort
+
+
+def set_trainers(actor: User, cohort: Cohort, trainers: list[User]) -> Cohort:
+    require_run(actor, cohort.cycle.programme)
+    not_trainers = [t.name for t in trainers if not t.has_role("trainer")]
+    if not_trainers:
+        raise InvalidInput(fields={"trainers": _l("Not trainers: %(names)s.", names="、".join(not_trainers))})
+    cohort.trainers = list(trainers)
+    audit.record(actor, "cohort.trainers", cohort, trainers=[t.id for t in trainers])
+    return cohort
+
+
+def active_enrolments(cohort: Cohort) -> list[Enrolment]:
+    return list(db.session.scalars(sa.select(Enrolment).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED.value)
+        .order_by(Enrolment.id)))
+
+
+def enrolled_count(cohort: Cohort) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Enrolment).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.ENROLLED.value)) or 0
+
+
+# -- enrolment ----------------------------------------------------------------------------
+class CohortFull(Conflict):
+    code = "cohort_full"
+
+
+class AlreadyInCycle(Conflict):
+    code = "already_in_cycle"
+
+
+def enrol(actor: User, cohort: Cohort, user: User, *, company: str = "") -> Enrolment:
+    """Put `user` in `cohort`: a confirmed registration of the cohort's event (their QR
+    credential) and an enrolment. Under the event's lock, so two organisers admitting at once
+    cannot overfill it; one cohort per person per cycle (unique key)."""
+    require_run(actor, cohort.cycle.programme)
+    registrations.lock_event(cohort.event)
+    existing = db.session.scalar(sa.select(Enrolment).where(Enrolment.cycle_id == cohort.cycle_id,
+                                                            Enrolment.user_id == user.id))
+    if existing is not None and existing.active:
+        if existing.cohort_id == cohort.id:
+            return existing
+        raise AlreadyInCycle(_l("%(name)s is already in %(cohort)s of this cycle.", name=user.name,
+                                cohort=existing.cohort.name))
+    if enrolled_count(cohort) >= cohort.capacity:
+        raise CohortFull(_l("%(cohort)s is full (%(capacity)s places).", cohort=cohort.name,
+                            capacity=cohort.capacity))
+    registration = registrations.admit(actor, cohort.event, user, note="enrolled")
+    if existing is None:
+        existing = Enrolment(cohort=cohort, cycle_id=cohort.cycle_id, user=user, registration=registration)
+        db.session.add(existing)
+    else:  # back after withdrawing, possibly into another cohort of the cycle
+        existing.cohort, existing.registration = cohort, registration
+        existing.status, existing.withdrawn_at, existing.withdraw_reason = EnrolmentStatus.ENROLLED.value, None, ""
+    existing.company = (company or existing.company or user.employer or "")[:200]
+    existing.enrolled_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "cohort.enrol", cohort, user=user.id)
+    return existing
+
+
+def withdraw(actor: User, enrolment: Enrolment, *, reason: str) -> Enrolment:
+    require_run(actor, enrolment.cohort.cycle.programme)
+    if not enrolment.active:
+        return enrolment
+    if not (reason or "").strip():
+        raise InvalidInput(fields={"reason": _l("Give the reason for the withdrawal.")})
+    registrations.cancel(actor, enrolment.registration, reason=reason)
+    enrolment.status, enrolment.withdrawn_at = EnrolmentStatus.WITHDRAWN.value, utcnow()
+    enrolment.withdraw_reason = reason.strip()[:300]
+    audit.record(actor, "cohort.withdraw", enrolment.cohort, user=enrolment.user_id, reason=reason)
+    return enrolment
+
+
+def enrolment_of(user: User, cohort: Cohort) -> Enrolment | None:
+    return db.session.scalar(sa.select(Enrolment).where(Enrolment.cohort_id == cohort.id,
+                                                        Enrolment.user_id == user.id))
+
+
+def history(user: User) -> list[Enrolment]:
+    """A person's path through the programmes, earliest first (孵化 → 成长 → 加速)."""
+    return list(db.session.scalars(sa.select(Enrolment).join(Cohort).join(Cycle)
+                                   .where(Enrolment.user_id == user.id)
+                                   .order_by(Cycle.starts_on, Enrolment.id)))
+
+
+# -- lessons ------------------------------------------------------------------------------
+def save_lesson(actor: User, cohort: Cohort, *, title: str, starts_at: datetime, ends_at: datetime,
+                place: str = "", kind: str = LessonKind.LECTURE.value, trainer: User | None = None,
+                lesson: Lesson | None = None) -> Lesson:
+    require_run(actor, cohort.cycle.programme)
+    if kind not in {k.value for k in LessonKind}:
+        raise InvalidInput(fields={"kind": _l("Choose the kind of lesson.")})
+    if trainer is not None and not trainer.has_role("trainer"):
+        raise InvalidInput(fields={"trainer_id": _l("%(name)s is not a trainer.", name=trainer.name)})
+    if lesson is not None and lesson.cohort_id != cohort.id:
+        raise NotFound()
+    session = events.save_session(actor, cohort.event, title=title, starts_at=starts_at, ends_at=ends_at,
+                                  room=place, speaker=trainer.name if trainer else "",
+                                  session=lesson.session if lesson else None)
+    if lesson is None:
+        lesson = Lesson(cohort=cohort, session=session)
+        db.session.add(lesson)
+    lesson.kind, lesson.trainer = kind, trainer
+    event = cohort.event  # the event spans the schedule, so its calendar entry and wall stay right
+    first, last = min(s.starts_at for s in event.sessions), max(s.ends_at for s in event.sessions)
+    event.starts_at, event.ends_at = min(event.starts_at, first), max(event.ends_at, last)
+    db.session.flush()
+    return lesson
+
+
+def lessons(cohort: Cohort) -> list[Lesson]:
+    from app.events.models import EventSession
+
+    return list(db.session.scalars(sa.select(Lesson).join(EventSession).where(Lesson.cohort_id == cohort.id)
+                                   .order_by(EventSession.starts_at, Lesson.id)))
+
+
+def get_lesson(lesson_id: int) -> Lesson:
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None:
+        raise NotFound(_l("No such lesson."))
+    return lesson
