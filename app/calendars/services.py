@@ -45,9 +45,11 @@ def _vevent(uid: str, summary: str, starts, ends, *, location: str, description:
 def _event_components(event: Event, *, with_sessions: bool = True) -> list[icalendar.Event]:
     url = url_for("events.detail", event_id=event.id, _external=True)
     location = " ".join(x for x in (event.venue, event.address) if x)
-    items = [_vevent(event.calendar_uid, event.title, event.starts_at, event.ends_at,
-                     location=location, description=event.description, url=url,
-                     cancelled=event.is_cancelled, stamp=event.updated_at)]
+    items = []
+    if not (event.invitation_only and event.sessions):  # a cohort's months-long span is not an appointment
+        items.append(_vevent(event.calendar_uid, event.title, event.starts_at, event.ends_at,
+                             location=location, description=event.description, url=url,
+                             cancelled=event.is_cancelled, stamp=event.updated_at))
     if with_sessions:
         for s in event.sessions:
             where = " ".join(x for x in (event.venue, s.room) if x)
@@ -94,7 +96,9 @@ def personal_ics(user: User) -> bytes:
         if event.status == EventStatus.DRAFT.value:
             continue
         cancelled = registration.status != RegStatus.CONFIRMED.value or event.is_cancelled
-        booked = {b.session_id for b in registration.bookings if b.status == RegStatus.CONFIRMED.value}
+        # No bookings at all: a chosen participant (a cohort's founder) attends the whole agenda.
+        booked = {b.session_id for b in registration.bookings if b.status == RegStatus.CONFIRMED.value} \
+            if registration.bookings else {s.id for s in event.sessions}
         for item in _event_components(event):
             uid = str(item["uid"])
             if uid.startswith("session-") and int(uid.split("-")[1].split("@")[0]) not in booked:

@@ -78,9 +78,10 @@ def window(checkpoint: Checkpoint) -> tuple[datetime, datetime]:
 # -- deciding a scan ----------------------------------------------------------
 def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scanned_at: datetime | None = None,
          nonce: str | None = None, device: str = "", scanner=None, link=None,
-         registration_id: int | None = None) -> Decision:
-    """Decide one scan of `token`, or, for a manual check-in picked from the list by name,
-    of the registration `registration_id` (then `token` is None)."""
+         registration_id: int | None = None, method: str = "manual") -> Decision:
+    """Decide one scan of `token`, or of the registration `registration_id` when there is no
+    ticket to read (then `token` is None): `method` says how — "manual" when a volunteer picked
+    the person from the list by name, "self" when a founder scanned the code a trainer projects."""
     if direction not in (IN, OUT):
         raise InvalidInput(fields={"direction": _l("Direction is in or out.")})
     now = utcnow()
@@ -97,7 +98,7 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
                   scanner_link_id=getattr(link, "id", None), nonce=nonce or None)
     if registration_id is not None:
         registration = db.session.get(Registration, registration_id)
-        record.detail = {"method": "manual"}
+        record.detail = {"method": method}
         if registration is None:
             return _store(record, ScanResult.NOT_REGISTERED, None)
     else:

@@ -1,0 +1,220 @@
+"""Lesson attendance: what the scans say, what the trainer marks, and the rate.
+
+A founder's status at a lesson comes from, in order: the trainer's latest mark (present, late,
+excused with a reason, absent); else their first accepted entry scan at the lesson's checkpoint
+— present up to `late_after_minutes` after the start, late after that; else absent once the
+lesson has started, and nothing before. Scans arrive three ways, all through the one check-in
+service: a volunteer or trainer scanning the founder's QR credential, the trainer's scanner
+link, or the founder scanning the code the trainer projects, which changes every 30 seconds.
+
+The attendance rate counts lectures (集中授课); follow-up services are recorded but optional.
+Its denominator is the cohort's choice — lessons held so far, or all scheduled — and excused
+lessons are taken out of it: (present + late) ÷ (lessons counted − excused).
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import struct
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.checkin import services as checkin
+from app.checkin.models import ScanResult
+from app.cohorts import services as cohorts
+from app.cohorts.models import AttendanceBasis, AttendanceMark, AttendanceStatus, Cohort, Enrolment, Lesson, LessonKind
+from app.errors import InvalidInput, NotFound, PermissionDenied
+from app.extensions import db
+from app.timeutil import utcnow
+
+ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
+
+
+@dataclass
+class Seen:
+    status: str | None          # None: the lesson has not started and nothing is known yet
+    source: str = ""            # "mark", "scan" or "" (absent by default)
+    at: datetime | None = None  # first entry scan
+    reason: str = ""
+
+
+def _latest_marks(lesson_ids: list[int]) -> dict[tuple[int, int], AttendanceMark]:
+    marks = {}
+    for mark in db.session.scalars(sa.select(AttendanceMark).where(AttendanceMark.lesson_id.in_(lesson_ids or [-1]))
+                                   .order_by(AttendanceMark.id)):
+        marks[(mark.lesson_id, mark.enrolment_id)] = mark
+    return marks
+
+
+def lesson_statuses(lesson: Lesson, enrolments: list[Enrolment], *, now: datetime | None = None,
+                    marks: dict | None = None) -> dict[int, Seen]:
+    now = now or utcnow()
+    marks = _latest_marks([lesson.id]) if marks is None else marks
+    firsts = checkin.first_entries(checkin.session_checkpoint(lesson.session))
+    late_after = lesson.starts_at + timedelta(minutes=lesson.cohort.late_after_minutes)
+    seen = {}
+    for enrolment in enrolments:
+        mark = marks.get((lesson.id, enrolment.id))
+        scan = firsts.get(enrolment.registration_id)
+        if mark is not None:
+            seen[enrolment.id] = Seen(mark.status, "mark", scan.scanned_at if scan else None, mark.reason)
+        elif scan is not None:
+            status = AttendanceStatus.PRESENT if scan.scanned_at <= late_after else AttendanceStatus.LATE
+            seen[enrolment.id] = Seen(status.value, "scan", scan.scanned_at)
+        elif lesson.starts_at <= now:
+            seen[enrolment.id] = Seen(AttendanceStatus.ABSENT.value)
+        else:
+            seen[enrolment.id] = Seen(None)
+    return seen
+
+
+@dataclass
+class Rate:
+    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in AttendanceStatus})
+    lessons: int = 0  # the denominator before excused lessons are taken out
+
+    @property
+    def denominator(self) -> int:
+        return self.lessons - self.counts[AttendanceStatus.EXCUSED.value]
+
+    @property
+    def attended(self) -> int:
+        return self.counts[AttendanceStatus.PRESENT.value] + self.counts[AttendanceStatus.LATE.value]
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended / self.denominator if self.denominator > 0 else None
+
+
+def counted_lessons(cohort: Cohort, now: datetime | None = None) -> list[Lesson]:
+    now = now or utcnow()
+    lectures = [lesson for lesson in cohorts.lessons(cohort) if lesson.kind == LessonKind.LECTURE.value]
+    if cohort.attendance_basis == AttendanceBasis.HELD.value:
+        return [lesson for lesson in lectures if lesson.starts_at <= now]
+    return lectures
+
+
+def grid(cohort: Cohort, now: datetime | None = None) -> tuple[list[Lesson], list[Enrolment], dict]:
+    """Every lesson × enrolled founder: {(lesson id, enrolment id): Seen}."""
+    now = now or utcnow()
+    all_lessons = cohorts.lessons(cohort)
+    people = cohorts.active_enrolments(cohort)
+    marks = _latest_marks([lesson.id for lesson in all_lessons])
+    cells = {}
+    for lesson in all_lessons:
+        for enrolment_id, seen in lesson_statuses(lesson, people, now=now, marks=marks).items():
+            cells[(lesson.id, enrolment_id)] = seen
+    return all_lessons, people, cells
+
+
+def rates(cohort: Cohort, now: datetime | None = None) -> dict[int, Rate]:
+    """enrolment id -> its attendance Rate over the cohort's counted lessons. Lessons not yet
+    held (basis "scheduled") count as not attended: the rate says how much of the whole course
+    was attended so far."""
+    now = now or utcnow()
+    counted = {lesson.id for lesson in counted_lessons(cohort, now)}
+    _lessons, people, cells = grid(cohort, now)
+    result = {e.id: Rate(lessons=len(counted)) for e in people}
+    for (lesson_id, enrolment_id), seen in cells.items():
+        if lesson_id in counted and seen.status is not None:
+            result[enrolment_id].counts[seen.status] += 1
+    return result
+
+
+def per_lesson(cohort: Cohort, now: datetime | None = None) -> list[tuple[Lesson, dict[str, int]]]:
+    """Per lesson: how many present, late, excused, absent (for reports)."""
+    lessons_, _people, cells = grid(cohort, now)
+    rows = []
+    for lesson in lessons_:
+        counts = {s.value: 0 for s in AttendanceStatus}
+        for (lesson_id, _e), seen in cells.items():
+            if lesson_id == lesson.id and seen.status is not None:
+                counts[seen.status] += 1
+        rows.append((lesson, counts))
+    return rows
+
+
+# -- the trainer's marks ---------------------------------------------------------------
+def mark(actor, lesson: Lesson, enrolment: Enrolment, status: str, *, reason: str = "") -> AttendanceMark:
+    cohorts.require_teach(actor, lesson.cohort)
+    if enrolment.cohort_id != lesson.cohort_id:
+        raise NotFound(_l("This founder is not in the lesson's cohort."))
+    if status not in {s.value for s in AttendanceStatus}:
+        raise InvalidInput(fields={"status": _l("Choose present, late, excused or absent.")})
+    reason = (reason or "").strip()
+    if status == AttendanceStatus.EXCUSED.value and not reason:
+        raise InvalidInput(fields={"reason": _l("An excused absence needs its reason.")})
+    if len(reason) > 300:
+        raise InvalidInput(fields={"reason": _l("At most 300 characters.")})
+    row = AttendanceMark(lesson_id=lesson.id, enrolment_id=enrolment.id, status=status, reason=reason,
+                         marked_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+# -- the code the trainer projects ------------------------------------------------------
+ROTATE_SECONDS = 30
+_CODE = struct.Struct(">II")
+
+
+def _slot(at: float | None = None) -> int:
+    return int((time.time() if at is None else at) // ROTATE_SECONDS)
+
+
+def _mac(payload: bytes) -> bytes:
+    key = hashlib.sha256(b"lesson-code:" + current_app.config["SECRET_KEY"].encode()).digest()
+    return hmac.new(key, payload, hashlib.sha256).digest()[:12]
+
+
+def projector_code(lesson: Lesson, at: float | None = None) -> str:
+    payload = _CODE.pack(lesson.id, _slot(at))
+    return base64.urlsafe_b64encode(payload + _mac(payload)).rstrip(b"=").decode()
+
+
+class CodeExpired(InvalidInput):
+    code = "code_expired"
+
+
+def lesson_for_code(code: str, at: float | None = None) -> Lesson:
+    """The lesson a projected code is for, if it is genuine and shown within the last minute
+    (this slot or the one before): a photo sent to an absent friend soon stops working."""
+    try:
+        raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))
+    except (ValueError, TypeError):
+        raw = b""
+    if len(raw) != _CODE.size + 12 or not hmac.compare_digest(raw[_CODE.size:], _mac(raw[:_CODE.size])):
+        raise InvalidInput(_l("This is not a check-in code of a lesson."), code="invalid_code")
+    lesson_id, slot = _CODE.unpack(raw[:_CODE.size])
+    if not 0 <= _slot(at) - slot <= 1:
+        raise CodeExpired(_l("This code has expired: scan the code on the screen again."))
+    return cohorts.get_lesson(lesson_id)
+
+
+def self_check_in(user, code: str, at: float | None = None) -> checkin.Decision:
+    """A founder scanned the projected code with their own logged-in phone."""
+    lesson = lesson_for_code(code, at)
+    enrolment = cohorts.enrolment_of(user, lesson.cohort)
+    if enrolment is None or not enrolment.active:
+        raise PermissionDenied(_l("You are not enrolled in this cohort."))
+    return checkin.scan(checkin.session_checkpoint(lesson.session), None, registration_id=enrolment.registration_id,
+                        device="self", scanner=user, method="self")
+
+
+def lesson_scanner(actor, lesson: Lesson) -> str:
+    """A scanner link for this lesson's checkpoint, for its trainer (or the programme's organiser)."""
+    from app.checkin import links
+
+    cohorts.require_teach(actor, lesson.cohort)
+    return links.issue_link(actor, lesson.cohort.event, label=f"{actor.name} · {lesson.title}"[:80],
+                            hours=links.OWN_SCANNER_HOURS, checkpoint=checkin.session_checkpoint(lesson.session))[1]
+
+
+def is_ok(decision: checkin.Decision) -> bool:
+    return decision.result in (ScanResult.OK, ScanResult.ALREADY_CHECKED_IN)
