@@ -1,0 +1,60 @@
+"""Cohort reports: enrolment, attendance per lesson and per founder (grades and results are
+added by the grading module), and the cycle's tiers side by side."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from app.cohorts import attendance
+from app.cohorts.models import ATTENDANCE_LABELS, AttendanceStatus, Cohort
+from app.privacy import mask_phone
+from app.timeutil import fmt, utcnow
+
+RATE_BANDS = ((0.0, 0.6, "<60%"), (0.6, 0.8, "60–79%"), (0.8, 0.9, "80–89%"), (0.9, 1.01, "≥90%"))
+
+
+def cohort_summary(cohort: Cohort) -> dict:
+    now = utcnow()
+    lessons, people, cells = attendance.grid(cohort, now)
+    rates = attendance.rates(cohort, now)
+    per_lesson = []
+    for lesson in lessons:
+        counts = {s.value: 0 for s in AttendanceStatus}
+        for person in people:
+            status = cells[(lesson.id, person.id)].status
+            if status is not None:
+                counts[status] += 1
+        held = lesson.starts_at <= now
+        attended = counts["present"] + counts["late"]
+        per_lesson.append({"lesson": lesson, "held": held, "counts": counts,
+                           "rate": attended / len(people) if held and people else None})
+    held_rows = [row for row in per_lesson if row["held"]]
+    chart = {"lessons": [row["lesson"].title for row in held_rows]}
+    chart.update({status.value: [row["counts"][status.value] for row in held_rows] for status in AttendanceStatus})
+    known = [r.rate for r in rates.values() if r.rate is not None]
+    bands = [{"label": label, "count": sum(1 for r in known if low <= r < high)} for low, high, label in RATE_BANDS]
+    chart.update(bands=bands, founders=_("Founders"), labels={k.value: str(v) for k, v in ATTENDANCE_LABELS.items()})
+    return {
+        "cohort": cohort, "enrolled": len(people), "capacity": cohort.capacity,
+        "lessons": len(lessons), "held": sum(1 for row in per_lesson if row["held"]),
+        "counted": len(attendance.counted_lessons(cohort, now)), "basis": cohort.attendance_basis,
+        "per_lesson": per_lesson, "chart": chart, "people": people, "rates": rates, "rate_bands": bands,
+        "average_rate": sum(known) / len(known) if known else None,
+        "meets_attendance": sum(1 for r in known if r >= cohort.rules.get("min_attendance", 0.8)),
+        "status_labels": {k.value: str(v) for k, v in ATTENDANCE_LABELS.items()},
+    }
+
+
+def attendance_rows(cohort: Cohort) -> tuple[list[str], list[list]]:
+    lessons, people, cells = attendance.grid(cohort)
+    rates = attendance.rates(cohort)
+    labels = {k.value: str(v) for k, v in ATTENDANCE_LABELS.items()}
+    header = [_("Name"), _("Mobile"), _("Company")] + [
+        f"{fmt(lesson.starts_at, '%m-%d')} {lesson.title}" for lesson in lessons] + [
+        _("Attended"), _("Counted lessons"), _("Attendance rate")]
+    rows = []
+    for person in people:
+        rate = rates[person.id]
+        rows.append([person.user.name, mask_phone(person.user.mobile), person.company]
+                    + [labels.get(cells[(lesson.id, person.id)].status, "") for lesson in lessons]
+                    + [rate.attended, rate.denominator, round(rate.rate * 100, 1) if rate.rate is not None else ""])
+    return header, rows
