@@ -128,3 +128,19 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
             assert all(opens <= s.scanned_at <= closes for s in oks), checkpoint.name
             attended += len(ids)
     assert attended > 0
+
+    # the camp: a cycle with its three tier cohorts, lessons, and attendance of lessons held
+    from app.cohorts import attendance
+    from app.cohorts import services as cohorts
+    from app.cohorts.models import Cohort
+
+    camp = db.session.scalars(sa.select(Cohort).order_by(Cohort.id)).all()
+    assert [c.tier.code for c in camp] == ["incubation", "growth", "acceleration"]
+    assert sum(c.capacity for c in camp) == camp[0].cycle.intake == 60
+    demo = db.session.scalar(sa.select(User).where(User.mobile == "13800138000"))
+    assert cohorts.enrolment_of(demo, camp[0]) is not None
+    for cohort in camp:
+        assert cohorts.enrolled_count(cohort) <= cohort.capacity and cohort.lessons
+        assert all(c.has_role("trainer") for c in cohort.trainers)
+    rates = [r.rate for r in attendance.rates(camp[0]).values() if r.rate is not None]
+    assert rates and 0.5 < sum(rates) / len(rates) < 1.0

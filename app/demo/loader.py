@@ -44,6 +44,8 @@ STAFF = (
     ("jiuye@minhang.example", "Organiser#2026", "organiser", "周晓梅", ("employment",)),
     ("skills@minhang.example", "Organiser#2026", "organiser", "赵建国", ("skills", "nkc_base")),
     ("trainer@minhang.example", "Trainer#2026", "trainer", "孙赟", ()),
+    ("trainer2@minhang.example", "Trainer#2026", "trainer", "吴俊峰", ()),
+    ("trainer3@minhang.example", "Trainer#2026", "trainer", "郑雅文", ()),
     ("judge@minhang.example", "Judge#2026", "judge", "钱喆", ()),
 )
 DEMO_PARTICIPANT = {"mobile": "13800138000", "name": "李玥", "employer": "上海紫竹芯联微电子有限公司",
@@ -430,6 +432,9 @@ class _Loader:
         series = self._series()
         for index, spec in enumerate(EVENTS, 1):
             self._event(index, spec, series)
+        from app.demo.cohorts import load_camp
+
+        load_camp(self.seed, self.staff_ids, self.pool, self.demo_user_id, self.echo)
         summary = self._summary()
         self.echo(f"demo: done in {time.monotonic() - started:.1f}s "
                   f"(new: {self.created['users']} users, {self.created['series']} series, "

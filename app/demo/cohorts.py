@@ -1,0 +1,117 @@
+"""Demo camp: the 2026–2027 cycle of 创业人才梯度培育计划 with its three tier cohorts (25 + 20 + 15
+founders), a fortnightly schedule of lectures and follow-up services, and attendance for the
+lessons already held. Built through the cohort services; only the scans of past lessons are
+written directly (the check-in service accepts scans only when they happen).
+
+Idempotent: nothing is done when the cycle exists.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.checkin import services as checkin
+from app.checkin.models import Scan, ScanResult
+from app.cohorts import services as cohorts
+from app.cohorts.models import AttendanceMark, Cycle, LessonKind
+from app.extensions import db
+from app.timeutil import LOCAL_TZ, utcnow
+
+CYCLE = "2026–2027"
+# tier code, places, founders, trainer logins, weekday of lectures (0 = Monday), first lecture
+TIERS = (
+    ("incubation", 25, 24, ("trainer@minhang.example",), 5, date(2026, 9, 12)),
+    ("growth", 20, 20, ("trainer2@minhang.example", "trainer@minhang.example"), 5, date(2026, 9, 19)),
+    ("acceleration", 15, 14, ("trainer3@minhang.example",), 6, date(2026, 9, 20)),
+)
+LECTURES = {
+    "incubation": ("创业政策与“马兰花计划”解读", "商业模式画布", "市场调研与用户访谈", "创业团队组建",
+                   "财务基础与记账报税", "知识产权保护", "小微企业融资渠道", "路演技巧与商业计划书",
+                   "结业路演"),
+    "growth": ("股权设计与合伙人机制", "团队管理与绩效", "营销增长与渠道", "数字化运营",
+               "合同风险与劳动用工", "财税筹划", "政府扶持政策申报", "结业路演"),
+    "acceleration": ("资本市场与估值", "投融资谈判", "品牌战略", "规模化与组织升级",
+                     "科创板与北交所上市路径", "结业路演"),
+}
+FOLLOW_UPS = (("导师一对一辅导", LessonKind.MENTORING), ("走访紫竹高新区孵化器", LessonKind.VISIT),
+              ("“创业补给站”投融资对接会", LessonKind.MATCHMAKING))
+COMPANIES = ("科技", "智能", "生物", "信息", "新材料", "文化传媒", "教育科技", "医疗器械", "数据", "环保")
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=LOCAL_TZ)
+
+
+def load_camp(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str]], demo_user_id: int | None,
+              echo) -> None:
+    programme = next(p for p in cohorts.ensure_programmes() if p.code == "startup-camp")
+    if db.session.scalar(sa.select(Cycle.id).where(Cycle.programme_id == programme.id, Cycle.name == CYCLE)):
+        return
+    rng = random.Random(f"{seed}:camp")
+    runner = db.session.get(User, staff_ids["jiuye@minhang.example"])
+    cycle = cohorts.create_cycle(runner, programme, name=CYCLE, starts_on=date(2026, 9, 1), ends_on=date(2027, 8, 31),
+                                 intake=60, applications_open_at=_at(date(2026, 6, 1), 9),
+                                 applications_close_at=_at(date(2026, 7, 15), 17))
+    founders = [uid for uid, persona in pool if persona in ("company", "returnee", "technician")]
+    rng.shuffle(founders)
+    if demo_user_id is not None:
+        founders.insert(0, demo_user_id)  # 李玥 sees her camp on "My camps"
+    now = utcnow()
+    for tier_code, places, size, trainer_logins, weekday, first in TIERS:
+        tier = next(t for t in programme.tiers if t.code == tier_code)
+        trainers = [db.session.get(User, staff_ids[login]) for login in trainer_logins]
+        cohort = cohorts.create_cohort(runner, cycle, tier, capacity=places, venue="南科创实训基地（闵行区紫星路588号）",
+                                       starts_on=first, ends_on=date(2027, 6, 30), trainers=trainers,
+                                       late_after_minutes=10)
+        for uid in founders[:size]:
+            user = db.session.get(User, uid)
+            company = user.employer or f"上海{rng.choice(COMPANIES)}有限公司"
+            cohorts.enrol(runner, cohort, user, company=company)
+        founders = founders[size:]
+        day = first
+        for n, title in enumerate(LECTURES[tier_code]):
+            cohorts.save_lesson(runner, cohort, title=title, starts_at=_at(day, 9), ends_at=_at(day, 12),
+                                place="培训教室A" if tier_code != "acceleration" else "路演厅",
+                                kind=LessonKind.LECTURE.value, trainer=trainers[n % len(trainers)])
+            if n % 3 == 1:
+                follow, kind = FOLLOW_UPS[(n // 3) % len(FOLLOW_UPS)]
+                follow_day = day + timedelta(days=4)
+                cohorts.save_lesson(runner, cohort, title=follow, starts_at=_at(follow_day, 14),
+                                    ends_at=_at(follow_day, 16, 30), place="紫竹创业补给站", kind=kind.value,
+                                    trainer=trainers[0])
+            day += timedelta(days=21 if tier_code == "acceleration" else 14)
+        _past_attendance(rng, cohort, now)
+        db.session.commit()
+        echo(f"demo: cohort {cohort.name} — {cohorts.enrolled_count(cohort)} founders, "
+             f"{len(cohort.lessons)} lessons")
+
+
+def _past_attendance(rng: random.Random, cohort, now: datetime) -> None:
+    """Scans and a few marks for lessons already held: most on time, some late, a few absent."""
+    people = cohorts.active_enrolments(cohort)
+    diligence = {e.id: rng.uniform(0.7, 1.0) for e in people}
+    trainer = cohort.trainers[0]
+    rows = []
+    for lesson in cohorts.lessons(cohort):
+        if lesson.starts_at > now:
+            continue
+        point = checkin.session_checkpoint(lesson.session)
+        for person in people:
+            if rng.random() > diligence[person.id]:
+                if rng.random() < 0.3:
+                    db.session.add(AttendanceMark(lesson_id=lesson.id, enrolment_id=person.id, status="excused",
+                                                  reason=rng.choice(("出差参加展会", "病假", "客户现场交付")),
+                                                  marked_by_id=trainer.id, marked_at=lesson.starts_at))
+                continue
+            minutes = rng.gauss(-8, 9) if rng.random() > 0.1 else rng.uniform(11, 40)
+            at = lesson.starts_at + timedelta(minutes=max(-45.0, minutes))
+            itself = rng.random() < 0.6  # scanned the projected code with their own phone
+            rows.append({"checkpoint_id": point.id, "registration_id": person.registration_id, "direction": "in",
+                         "result": ScanResult.OK.value, "scanned_at": at, "received_at": at + timedelta(seconds=1),
+                         "device": "self" if itself else "教室门口 · 4c1d2e",
+                         "detail": {"method": "self"} if itself else {}})
+    if rows:
+        db.session.execute(sa.insert(Scan), rows)
