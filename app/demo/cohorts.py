@@ -21,11 +21,12 @@ from app.extensions import db
 from app.timeutil import LOCAL_TZ, utcnow
 
 CYCLE = "2026–2027"
-# tier code, places, founders, trainer logins, weekday of lectures (0 = Monday), first lecture
+VENUE = "南科创实训基地（闵行区紫星路588号）"
+# tier code, places, founders, trainer logins, first lecture (then every two or three weeks)
 TIERS = (
-    ("incubation", 25, 24, ("trainer@minhang.example",), 5, date(2026, 9, 12)),
-    ("growth", 20, 20, ("trainer2@minhang.example", "trainer@minhang.example"), 5, date(2026, 9, 19)),
-    ("acceleration", 15, 14, ("trainer3@minhang.example",), 6, date(2026, 9, 20)),
+    ("incubation", 25, 24, ("trainer@minhang.example",), date(2026, 9, 12)),
+    ("growth", 20, 20, ("trainer2@minhang.example", "trainer@minhang.example"), date(2026, 9, 19)),
+    ("acceleration", 15, 14, ("trainer3@minhang.example",), date(2026, 9, 20)),
 )
 LECTURES = {
     "incubation": ("创业政策与“马兰花计划”解读", "商业模式画布", "市场调研与用户访谈", "创业团队组建",
@@ -60,12 +61,11 @@ def load_camp(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str]],
     if demo_user_id is not None:
         founders.insert(0, demo_user_id)  # 李玥 sees her camp on "My camps"
     now = utcnow()
-    for tier_code, places, size, trainer_logins, weekday, first in TIERS:
+    for tier_code, places, size, trainer_logins, first in TIERS:
         tier = next(t for t in programme.tiers if t.code == tier_code)
         trainers = [db.session.get(User, staff_ids[login]) for login in trainer_logins]
-        cohort = cohorts.create_cohort(runner, cycle, tier, capacity=places, venue="南科创实训基地（闵行区紫星路588号）",
-                                       starts_on=first, ends_on=date(2027, 6, 30), trainers=trainers,
-                                       late_after_minutes=10)
+        cohort = cohorts.create_cohort(runner, cycle, tier, capacity=places, venue=VENUE, starts_on=first,
+                                       ends_on=date(2027, 6, 30), trainers=trainers, late_after_minutes=10)
         for uid in founders[:size]:
             user = db.session.get(User, uid)
             company = user.employer or f"上海{rng.choice(COMPANIES)}有限公司"
