@@ -46,11 +46,12 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
     from app.registrations.views import bp as registrations_bp
+    from app.studios.views import bp as studios_bp
     from app.tickets.views import bp as tickets_bp
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
-               console_bp, checkin_bp, cohorts_bp, admin_bp,
-               api_bp):
+               console_bp, checkin_bp, cohorts_bp, studios_bp,
+               admin_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     jinja.init_app(app)
@@ -70,6 +71,7 @@ def _import_models() -> None:
     from app.events import models as _e  # noqa: F401
     from app.notifications import models as _n  # noqa: F401
     from app.registrations import models as _r  # noqa: F401
+    from app.studios import models as _s  # noqa: F401
     from app.tickets import models as _t  # noqa: F401
 
 

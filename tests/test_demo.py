@@ -34,7 +34,9 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
     summary = load_demo(participants=PARTICIPANTS, seed=2026, echo=lines.append)
     assert "registrations" in summary and lines
     first = _counts(db)
-    assert first["User"] == PARTICIPANTS + len(STAFF) + 1  # + the demo participant
+    from app.demo.studios import STUDIOS
+
+    assert first["User"] == PARTICIPANTS + len(STAFF) + 1 + len(STUDIOS)  # + the demo participant and masters
     assert first["Event"] >= 18 and first["Registration"] > PARTICIPANTS
 
     again = load_demo(participants=PARTICIPANTS, seed=2026, echo=lambda *a, **k: None)
@@ -144,3 +146,14 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
         assert all(c.has_role("trainer") for c in cohort.trainers)
     rates = [r.rate for r in attendance.rates(camp[0]).values() if r.rate is not None]
     assert rates and 0.5 < sum(rates) / len(rates) < 1.0
+
+    # three studios with apprentices and activities; attendance only at activities held
+    from app.studios import services as studios
+    from app.studios.models import Studio
+
+    workshops = db.session.scalars(sa.select(Studio)).all()
+    assert len(workshops) == 3
+    for studio in workshops:
+        assert studio.apprenticeships and studio.activities and studio.master.has_role("trainer")
+    review = studios.yearly_review(workshops[0], now.year)
+    assert review.activities_held > 0 and review.attendance_rate is not None

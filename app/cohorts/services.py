@@ -301,9 +301,7 @@ def save_lesson(actor: User, cohort: Cohort, *, title: str, starts_at: datetime,
         lesson = Lesson(cohort=cohort, session=session)
         db.session.add(lesson)
     lesson.kind, lesson.trainer = kind, trainer
-    event = cohort.event  # the event spans the schedule, so its calendar entry and wall stay right
-    first, last = min(s.starts_at for s in event.sessions), max(s.ends_at for s in event.sessions)
-    event.starts_at, event.ends_at = min(event.starts_at, first), max(event.ends_at, last)
+    events.span_agenda(cohort.event)
     db.session.flush()
     return lesson
 

@@ -435,6 +435,9 @@ class _Loader:
         from app.demo.cohorts import load_camp
 
         load_camp(self.seed, self.staff_ids, self.pool, self.demo_user_id, self.echo)
+        from app.demo.studios import load_studios
+
+        load_studios(self.seed, self.staff_ids, self.pool, self.echo)
         summary = self._summary()
         self.echo(f"demo: done in {time.monotonic() - started:.1f}s "
                   f"(new: {self.created['users']} users, {self.created['series']} series, "

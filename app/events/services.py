@@ -274,6 +274,14 @@ def save_session(actor: User, event: Event, *, title: str, starts_at: datetime, 
     return session
 
 
+def span_agenda(event: Event) -> None:
+    """Stretch an invitation-only event over its whole agenda (a cohort's lessons, a studio's
+    activities), so its calendar entry, check-in windows and "past" state follow the schedule."""
+    if event.sessions:
+        event.starts_at = min([event.starts_at] + [s.starts_at for s in event.sessions])
+        event.ends_at = max([event.ends_at] + [s.ends_at for s in event.sessions])
+
+
 def delete_session(actor: User, session: EventSession) -> None:
     require_manage(actor, session.event)
     from app.registrations.models import SessionBooking
