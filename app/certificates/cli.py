@@ -31,12 +31,13 @@ def _ids(value: str | None) -> list[int] | None:
 @click.option("--include-invalid", is_flag=True, help="Also print revoked and superseded certificates.")
 @click.option("--zip", "as_zip", is_flag=True, help="A ZIP of one PDF per certificate instead of one PDF.")
 @click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True))
-def print_certificates(event_id, cohort_id, competition_id, kind, ids, include_invalid, as_zip, output):
+@click.option("--base-url", default=None, help="Site address for the QR links (default: PUBLIC_BASE_URL).")
+def print_certificates(event_id, cohort_id, competition_id, kind, ids, include_invalid, as_zip, output, base_url):
     """One print-ready PDF (or ZIP) of the selected certificates, ordered by serial."""
     import sqlalchemy as sa
 
     from app.audit import services as audit
-    from app.certificates import printing
+    from app.certificates import printing, rendering
     from app.certificates.models import Certificate
 
     subjects = [(t, i) for t, i in (("event", event_id), ("cohort", cohort_id), ("competition", competition_id))
@@ -67,7 +68,8 @@ def print_certificates(event_id, cohort_id, competition_id, kind, ids, include_i
             bar.update(done - seen[0])
             seen[0] = done
 
-        body = printing.render(list(certs), "zip" if as_zip else "pdf", progress)
+        with rendering.url_context(base_url):
+            body = printing.render(list(certs), "zip" if as_zip else "pdf", progress)
         progress(len(certs))
     Path(output).write_bytes(body)
     audit.record(None, "certificates.bulk_print", None, output="zip" if as_zip else "pdf", count=len(certs),

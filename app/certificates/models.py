@@ -190,6 +190,7 @@ class PrintJob(db.Model):
     file_path: Mapped[str | None] = mapped_column(sa.String(300))
     error: Mapped[str | None] = mapped_column(sa.String(500))
     label: Mapped[str] = mapped_column(sa.String(200), default="")
+    base_url: Mapped[str] = mapped_column(sa.String(200), default="")  # for the QR links, outside a request
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

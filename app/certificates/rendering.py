@@ -91,6 +91,18 @@ def date_cn(value: date) -> str:
     return f"{year}年{_cn_number(value.month)}月{_cn_number(value.day)}日"
 
 
+def url_context(base_url: str | None = None):
+    """Lets `verify_url` build absolute links outside a request (background jobs, the CLI):
+    PUBLIC_BASE_URL wins, else the address the batch was requested from."""
+    from contextlib import nullcontext
+
+    from flask import has_request_context
+
+    if current_app.config.get("PUBLIC_BASE_URL") or has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=base_url or "http://localhost/")
+
+
 def verify_url(code: str) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base:

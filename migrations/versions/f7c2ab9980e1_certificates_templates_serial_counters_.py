@@ -36,6 +36,7 @@ def upgrade():
     sa.Column('file_path', sa.String(length=300), nullable=True),
     sa.Column('error', sa.String(length=500), nullable=True),
     sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('base_url', sa.String(length=200), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', app.timeutil.UTCDateTime(), nullable=False),
     sa.Column('finished_at', app.timeutil.UTCDateTime(), nullable=True),

@@ -3,7 +3,7 @@
   "use strict";
 
   function fill(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+    return text.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
   }
 
   // -- print job: poll the JSON status until the file is ready --------------------------
