@@ -37,6 +37,8 @@ body { font-family: %(font)s; color: #222; }
 .certificate { position: relative; overflow: hidden; box-sizing: border-box; break-after: page; }
 .certificate:last-child { break-after: auto; }
 .certificate img.qr { image-rendering: pixelated; }
+/* No PDF outline entry per heading: thousands of bookmarks cost quadratic time to write. */
+h1, h2, h3, h4, h5, h6 { bookmark-level: none; }
 """ % {"font": FONT_FAMILY}
 
 # What a template may use: flat strings only, never objects (see certificate_context).
@@ -110,18 +112,28 @@ def verify_url(code: str) -> str:
     return url_for("verify.show", code=code, _external=True)
 
 
+@lru_cache(maxsize=32)
+def _qr_version(length: int) -> int:
+    """The smallest QR version for a link of this length: links in a batch all have the same
+    length, so the fitting search runs once instead of once per certificate."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data("x" * length)
+    qr.make(fit=True)
+    return qr.version
+
+
 def qr_data_uri(data: str) -> str:
     """A QR code as the smallest possible PNG (one pixel per module, 1-bit); CSS scales it.
     The mask pattern is fixed: scoring all eight costs ~6 ms a code, and any mask is valid."""
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=2)
-    qr.add_data(data)
-    qr.make(fit=True)
-    matrix = qr.get_matrix()
     from PIL import Image
 
+    qr = qrcode.QRCode(version=_qr_version(len(data.encode("utf-8"))), border=2, mask_pattern=2,
+                       error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(data)
+    qr.make(fit=False)
+    matrix = qr.get_matrix()
     size = len(matrix)
-    image = Image.new("L", (size, size))
-    image.putdata([0 if dark else 255 for row in matrix for dark in row])
+    image = Image.frombytes("L", (size, size), bytes(0 if dark else 255 for row in matrix for dark in row))
     out = io.BytesIO()
     image.convert("1").save(out, "PNG")
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
