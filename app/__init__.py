@@ -37,9 +37,9 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app import cli, jinja
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
+    from app.api import certificates as _certificate_routes  # noqa: F401 - registers on the API blueprint
     from app.api import checkins as _checkin_routes  # noqa: F401 - registers on the API blueprint
     from app.api.views import bp as api_bp
-    from app.api import certificates as _certificate_routes  # noqa: F401 - registers on the API blueprint
     from app.calendars.views import bp as calendars_bp
     from app.certificates.views import bp as certificates_bp
     from app.certificates.views import public as verify_bp

@@ -164,7 +164,8 @@ def sample_context(template: CertificateTemplate) -> dict:
     url = "https://rencai.minhang.gov.cn/verify/EXAMPLE-CODE"
     return {
         "recipient_name": "张玥", "title": template.title or "结业证书",
-        "programme": "2026年闵行区创业孵化营（第一期）", "held_on": "2026年5月18日", "tier": "创业孵化营", "award": "一等奖",
+        "programme": "2026年闵行区创业孵化营（第一期）", "held_on": "2026年5月18日",
+        "tier": "创业孵化营", "award": "一等奖",
         "issue_date": f"{today.year}年{today.month}月{today.day}日", "issue_date_cn": date_cn(today),
         "serial": "MH-2026-JY-000123", "code": "EXAMPLE-CODE", "verify_url": url, "qr": qr_data_uri(url),
         "issuer": "上海市闵行区人力资源和社会保障局", "signatory": template.signatory or "",
