@@ -202,10 +202,6 @@ def event_subject(event) -> Subject:
     return Subject("event", event.id, event.title, _date_text(event.starts_at, event.ends_at), event.department)
 
 
-def subject_label(cert: Certificate) -> str:
-    return cert.programme
-
-
 # -- serial numbers -------------------------------------------------------------
 def _lock_counter(kind: CertificateKind, year: int) -> SerialCounter:
     """The counter row of this kind and year, created if missing, locked until the commit:
