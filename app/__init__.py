@@ -37,9 +37,12 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app import cli, jinja
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
+    from app.api import certificates as _certificate_routes  # noqa: F401 - registers on the API blueprint
     from app.api import checkins as _checkin_routes  # noqa: F401 - registers on the API blueprint
     from app.api.views import bp as api_bp
     from app.calendars.views import bp as calendars_bp
+    from app.certificates.views import bp as certificates_bp
+    from app.certificates.views import public as verify_bp
     from app.checkin.views import bp as checkin_bp
     from app.cohorts.views import bp as cohorts_bp
     from app.console.views import bp as console_bp
@@ -50,7 +53,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app.tickets.views import bp as tickets_bp
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
-               console_bp, checkin_bp, cohorts_bp, studios_bp,
+               console_bp, checkin_bp, cohorts_bp, studios_bp, certificates_bp, verify_bp,
                admin_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
@@ -66,6 +69,7 @@ def _import_models() -> None:
     # Every model module, so Alembic and create_all see the whole schema.
     from app.accounts import models as _a  # noqa: F401
     from app.audit import models as _au  # noqa: F401
+    from app.certificates import models as _ce  # noqa: F401
     from app.checkin import models as _c  # noqa: F401
     from app.cohorts import models as _co  # noqa: F401
     from app.events import models as _e  # noqa: F401

@@ -56,6 +56,10 @@ def demo(participants, seed):
 
 
 def init_app(app: Flask) -> None:
+    from app.certificates.cli import certificates_cli, rq_cli
+
+    app.cli.add_command(certificates_cli)
+    app.cli.add_command(rq_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(demo)

@@ -70,6 +70,10 @@ class Config:
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
     API_PAGE_SIZE_MAX = 200
+    # Finished batch prints (one PDF or ZIP per job); must be shared by web processes and workers.
+    CERTIFICATE_PRINT_DIR = os.environ.get("CERTIFICATE_PRINT_DIR") or str(INSTANCE / "prints")
+    CERTIFICATE_SERIAL_PREFIX = "MH"
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
 
 
 class DevelopmentConfig(Config):

@@ -45,7 +45,8 @@ def app(database_url, tmp_path_factory):
 
     application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url,
                              SQLALCHEMY_ENGINE_OPTIONS=_engine_options(database_url),
-                             UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")))
+                             UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")),
+                             CERTIFICATE_PRINT_DIR=str(tmp_path_factory.mktemp("prints")))
     with application.app_context():
         upgrade()
 

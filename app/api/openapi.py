@@ -251,6 +251,21 @@ def build() -> dict:
                         "allow_reentry": {"type": "boolean"}}}}}}),
                     "401": _err("Expired or revoked link"),
                     "422": _err("Not a scanner link (code not_a_scanner_link)")}}},
+            "/certificates/verify/{code}": {"get": {
+                "summary": "Verify a certificate by the code in its QR link (or its serial); no token, "
+                           "rate-limited. state: valid, revoked, superseded or not_found; the name is masked",
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "state": {"type": "string", "enum": ["valid", "revoked", "superseded"]},
+                    "serial": {"type": "string"}, "title": {"type": "string"}, "programme": {"type": "string"},
+                    "recipient": {"type": "string", "description": "masked, e.g. 张*"},
+                    "issuer": {"type": "string"}, "department": {"type": "string"},
+                    "issued_on": {"type": "string", "format": "date"},
+                    "revoked_on": {"type": "string", "format": "date", "nullable": True},
+                    "superseded_on": {"type": "string", "format": "date", "nullable": True},
+                    "superseded_by": {"type": "string", "nullable": True}}}),
+                    "404": _json({"type": "object", "properties": {"state": {"type": "string"}}}),
+                    "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
         },
     }

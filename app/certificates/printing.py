@@ -1,0 +1,173 @@
+"""Batch printing: one print-ready PDF of a whole selection in order, or a ZIP of one PDF each.
+
+A batch runs in the background: in an RQ worker when REDIS_URL is set (`flask rq worker`),
+otherwise in a thread of the web process. Either way its state (status, done/total, file,
+error) lives in the certificate_print_jobs table, so any web process can show its progress
+and the organiser can leave and come back for the file.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import time
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+
+from app.audit import services as audit
+from app.certificates import rendering
+from app.certificates.models import Certificate, JobStatus, PrintJob
+from app.errors import InvalidInput, NotFound, PermissionDenied
+from app.extensions import db
+from app.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+QUEUE = "certificates"
+MAX_BATCH = 20_000
+
+
+def print_dir() -> Path:
+    path = Path(current_app.config["CERTIFICATE_PRINT_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def ordered(ids: list[int]) -> list[Certificate]:
+    rows = {c.id: c for c in db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def render(certs: list[Certificate], output: str = "pdf",
+           progress: Callable[[int], None] | None = None) -> bytes:
+    """The file itself: ONE WeasyPrint document for all (fonts subset and embedded once), or a
+    ZIP with one PDF per certificate named by serial."""
+    if output == "pdf":
+        return rendering.certificates_pdf(certs, on_page=progress)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
+        for n, cert in enumerate(certs, 1):
+            archive.writestr(f"{cert.serial}.pdf", rendering.certificates_pdf([cert]))
+            if progress:
+                progress(n)
+    return out.getvalue()
+
+
+# -- jobs -----------------------------------------------------------------------
+def create_job(actor, certs: list[Certificate], output: str = "pdf", label: str = "") -> PrintJob:
+    """Record a batch (the caller commits, then calls `dispatch`); bulk downloads are audited."""
+    if output not in ("pdf", "zip"):
+        raise InvalidInput(fields={"output": _l("Choose PDF or ZIP.")})
+    if not certs:
+        raise InvalidInput(_l("Select at least one certificate."), code="empty_selection")
+    if len(certs) > MAX_BATCH:
+        raise InvalidInput(_l("At most %(n)s certificates per batch.", n=MAX_BATCH), code="too_many")
+    from flask import has_request_context, request
+
+    job = PrintJob(id=uuid.uuid4().hex, output=output, certificate_ids=[c.id for c in certs], total=len(certs),
+                   label=label[:200], created_by_id=getattr(actor, "id", None),
+                   base_url=request.host_url[:200] if has_request_context() else "")
+    db.session.add(job)
+    audit.record(actor, "certificates.bulk_print", None, job=job.id, output=output, count=len(certs),
+                 first=certs[0].serial, last=certs[-1].serial)
+    db.session.flush()
+    return job
+
+
+def dispatch(job_id: str) -> None:
+    """After the commit: hand the job to RQ if Redis is configured, else to a thread here."""
+    url = current_app.config.get("REDIS_URL")
+    if url:
+        from redis import Redis
+        from rq import Queue
+
+        Queue(QUEUE, connection=Redis.from_url(url)).enqueue(run_job, job_id, job_timeout=3600,
+                                                             job_id=f"certificates-{job_id}")
+        return
+    app = current_app._get_current_object()
+    threading.Thread(target=_run_in_app, args=(app, job_id), name=f"print-{job_id[:8]}", daemon=True).start()
+
+
+def _run_in_app(app, job_id: str) -> None:
+    with app.app_context():
+        try:
+            _run(job_id)
+        finally:
+            db.session.remove()
+
+
+def run_job(job_id: str) -> None:
+    """The RQ entry point; `flask rq worker` already provides the app context, a bare
+    `rq worker` does not, so build the app then."""
+    if has_app_context():
+        _run(job_id)
+        return
+    from app import create_app
+
+    _run_in_app(create_app(), job_id)
+
+
+def _set(job_id: str, **values) -> None:
+    # On its own connection: progress is visible at once without committing the job's session.
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(PrintJob).where(PrintJob.id == job_id).values(**values))
+
+
+def _run(job_id: str) -> None:
+    job = db.session.get(PrintJob, job_id)
+    if job is None or job.status not in (JobStatus.QUEUED.value,):
+        return
+    ids, output, base_url = list(job.certificate_ids), job.output, job.base_url
+    db.session.rollback()
+    _set(job_id, status=JobStatus.RUNNING.value, done=0)
+    last = [0.0]
+
+    def progress(done: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.3:  # a row update every 0.3 s is plenty for a progress bar
+            last[0] = now
+            _set(job_id, done=min(done, len(ids)))
+
+    try:
+        with rendering.url_context(base_url):
+            certs = ordered(ids)
+            body = render(certs, output, progress)
+        path = print_dir() / f"{job_id}.{output}"
+        partial = path.with_suffix(".part")
+        partial.write_bytes(body)
+        partial.replace(path)
+        _set(job_id, status=JobStatus.DONE.value, done=len(ids), file_path=str(path), finished_at=utcnow())
+    except Exception as exc:  # noqa: BLE001 - the job records any failure for the organiser
+        log.exception("print job %s failed", job_id)
+        db.session.rollback()
+        _set(job_id, status=JobStatus.FAILED.value, error=f"{type(exc).__name__}: {exc}"[:500],
+             finished_at=utcnow())
+    finally:
+        db.session.rollback()
+
+
+def get_job(actor, job_id: str) -> PrintJob:
+    job = db.session.get(PrintJob, job_id) if job_id and len(job_id) <= 32 else None
+    if job is None:
+        raise NotFound(_l("No such print job."))
+    if not actor.is_admin and job.created_by_id != actor.id:
+        raise PermissionDenied()
+    return job
+
+
+def job_status(job: PrintJob) -> dict:
+    percent = 100 if job.status == JobStatus.DONE.value else int(100 * job.done / job.total) if job.total else 0
+    return {"id": job.id, "status": job.status, "done": job.done, "total": job.total, "percent": percent,
+            "output": job.output, "error": job.error if job.status == JobStatus.FAILED.value else None}
+
+
+def recent_jobs(actor, limit: int = 10) -> list[PrintJob]:
+    query = sa.select(PrintJob).order_by(PrintJob.created_at.desc()).limit(limit)
+    if not actor.is_admin:
+        query = query.where(PrintJob.created_by_id == actor.id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,266 @@
+"""Certificate HTML and PDF: admin templates in a Jinja sandbox, WeasyPrint with embedded CJK fonts.
+
+Speed notes (bench/certificates.py): a batch is ONE WeasyPrint document, so each font is
+subset and embedded once for the whole batch (with libharfbuzz-subset0 that is fast); the QR
+code is a tiny 1-bit PNG scaled with `image-rendering: pixelated` (inline SVG paths cost ~45 ms
+a page to write); seal and signature images are fetched once per document.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+import qrcode
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from jinja2 import TemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from app.certificates.models import Certificate, CertificateTemplate
+from app.errors import InvalidInput
+
+FONT_FAMILY = '"Noto Serif CJK SC", "Noto Serif CJK", "Source Han Serif SC", serif'
+PAGE_SIZES = {"A4 landscape": "A4 landscape", "A4 portrait": "A4 portrait",
+              "A5 landscape": "A5 landscape"}
+# Rules every certificate gets; a template's own CSS comes after and may override them.
+BASE_CSS = """
+@page { margin: 0; }
+html, body { margin: 0; padding: 0; }
+body { font-family: %(font)s; color: #222; }
+.certificate { position: relative; overflow: hidden; box-sizing: border-box; break-after: page; }
+.certificate:last-child { break-after: auto; }
+.certificate img.qr { image-rendering: pixelated; }
+/* No PDF outline entry per heading: thousands of bookmarks cost quadratic time to write. */
+h1, h2, h3, h4, h5, h6 { bookmark-level: none; }
+""" % {"font": FONT_FAMILY}
+
+# What a template may use: flat strings only, never objects (see certificate_context).
+PLACEHOLDERS = ("recipient_name", "title", "programme", "held_on", "tier", "award", "issue_date", "issue_date_cn",
+                "serial", "code", "verify_url", "qr", "issuer", "signatory", "seal_url", "signature_url",
+                "kind", "version")
+
+
+# -- the sandbox ----------------------------------------------------------------
+@lru_cache(maxsize=1)
+def sandbox() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(autoescape=True)
+    # No helpers that reach code (lipsum, cycler, joiner, namespace, dict): only plain data.
+    env.globals.clear()
+    return env
+
+
+@lru_cache(maxsize=64)
+def _compiled(source: str):
+    return sandbox().from_string(source)
+
+
+def render_body(template: CertificateTemplate, context: dict) -> str:
+    """The template's HTML with the context filled in; InvalidInput for a broken template."""
+    try:
+        return _compiled(template.html).render(context)
+    except TemplateError as exc:  # includes SecurityError from the sandbox
+        raise InvalidInput(_l("The template cannot be rendered: %(error)s", error=str(exc)),
+                           code="template_error", fields={"html": str(exc)}) from None
+
+
+def check_template(html: str) -> None:
+    """Compile and render against sample values, so a broken template is never saved."""
+    probe = CertificateTemplate(html=html, css="", kind="completion", title="", page_size="A4 landscape")
+    render_body(probe, sample_context(probe))
+
+
+# -- the context ----------------------------------------------------------------
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _cn_number(n: int) -> str:
+    if n <= 10:
+        return "十" if n == 10 else _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def date_cn(value: date) -> str:
+    """2026-05-08 -> 二〇二六年五月八日, as official certificates write dates."""
+    year = "".join(_CN_DIGITS[int(d)] for d in str(value.year))
+    return f"{year}年{_cn_number(value.month)}月{_cn_number(value.day)}日"
+
+
+def url_context(base_url: str | None = None):
+    """Lets `verify_url` build absolute links outside a request (background jobs, the CLI):
+    PUBLIC_BASE_URL wins, else the address the batch was requested from."""
+    from contextlib import nullcontext
+
+    from flask import has_request_context
+
+    if current_app.config.get("PUBLIC_BASE_URL") or has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=base_url or "http://localhost/")
+
+
+def verify_url(code: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return f"{base.rstrip('/')}/verify/{code}"
+    return url_for("verify.show", code=code, _external=True)
+
+
+@lru_cache(maxsize=32)
+def _qr_version(length: int) -> int:
+    """The smallest QR version for a link of this length: links in a batch all have the same
+    length, so the fitting search runs once instead of once per certificate."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data("x" * length)
+    qr.make(fit=True)
+    return qr.version
+
+
+def qr_data_uri(data: str) -> str:
+    """A QR code as the smallest possible PNG (one pixel per module, 1-bit); CSS scales it.
+    The mask pattern is fixed: scoring all eight costs ~6 ms a code, and any mask is valid."""
+    from PIL import Image
+
+    qr = qrcode.QRCode(version=_qr_version(len(data.encode("utf-8"))), border=2, mask_pattern=2,
+                       error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(data)
+    qr.make(fit=False)
+    matrix = qr.get_matrix()
+    size = len(matrix)
+    image = Image.frombytes("L", (size, size), bytes(0 if dark else 255 for row in matrix for dark in row))
+    out = io.BytesIO()
+    image.convert("1").save(out, "PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def upload_url(name: str | None) -> str:
+    if not name:
+        return ""
+    return Path(current_app.config["UPLOAD_DIR"], name).resolve().as_uri()
+
+
+def certificate_context(cert: Certificate, template: CertificateTemplate) -> dict:
+    url = verify_url(cert.code)
+    return {
+        "recipient_name": cert.recipient_name, "title": cert.title, "programme": cert.programme,
+        "held_on": cert.held_on or "", "tier": cert.tier or "", "award": cert.award or "",
+        "issue_date": f"{cert.issued_on.year}年{cert.issued_on.month}月{cert.issued_on.day}日",
+        "issue_date_cn": date_cn(cert.issued_on), "serial": cert.serial, "code": cert.code,
+        "verify_url": url, "qr": qr_data_uri(url), "issuer": cert.issuer_name,
+        "signatory": template.signatory or "", "seal_url": upload_url(template.seal_image),
+        "signature_url": upload_url(template.signature_image), "kind": cert.kind, "version": str(cert.version),
+    }
+
+
+def sample_context(template: CertificateTemplate) -> dict:
+    """Values for the live preview of a template being edited."""
+    today = date.today()
+    url = "https://rencai.minhang.gov.cn/verify/EXAMPLE-CODE"
+    return {
+        "recipient_name": "张玥", "title": template.title or "结业证书",
+        "programme": "2026年闵行区创业孵化营（第一期）", "held_on": "2026年5月18日",
+        "tier": "创业孵化营", "award": "一等奖",
+        "issue_date": f"{today.year}年{today.month}月{today.day}日", "issue_date_cn": date_cn(today),
+        "serial": "MH-2026-JY-000123", "code": "EXAMPLE-CODE", "verify_url": url, "qr": qr_data_uri(url),
+        "issuer": "上海市闵行区人力资源和社会保障局", "signatory": template.signatory or "",
+        "seal_url": upload_url(template.seal_image), "signature_url": upload_url(template.signature_image),
+        "kind": template.kind, "version": "1",
+    }
+
+
+# -- the document ---------------------------------------------------------------
+@dataclass
+class Page:
+    template: CertificateTemplate
+    body: str
+
+
+def page_for(cert: Certificate, template: CertificateTemplate) -> Page:
+    return Page(template, render_body(template, certificate_context(cert, template)))
+
+
+def document_html(pages: Iterable[Page]) -> str:
+    """One HTML document, one page per certificate, in the given order. Each template gets a
+    named @page (its own size) and its CSS once; rules are scoped by `.kind-<kind>`."""
+    pages = list(pages)
+    styles, seen = [BASE_CSS], set()
+    for page in pages:
+        t = page.template
+        key = t.id or id(t)
+        if key in seen:
+            continue
+        seen.add(key)
+        size = PAGE_SIZES.get(t.page_size, "A4 landscape")
+        styles.append(f"@page tpl{key} {{ size: {size}; margin: 0; }}\n.template-{key} {{ page: tpl{key}; }}\n")
+        styles.append(t.css or "")
+    body = "".join(
+        f'<section class="certificate kind-{p.template.kind} template-{p.template.id or id(p.template)}">'
+        f"{p.body}</section>" for p in pages)
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>{"".join(styles)}</style>'
+            f"</head><body>{body}</body></html>")
+
+
+def _fetcher():
+    """Resources a certificate may load: data: URIs and files in the upload folder. Nothing else:
+    no network (offline venues) and no other local file (a template is user input)."""
+    from weasyprint.urls import URLFetcher
+
+    allowed_root = Path(current_app.config["UPLOAD_DIR"]).resolve()
+
+    class CertificateFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file:"):
+                from urllib.request import url2pathname
+
+                path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
+                if path.is_relative_to(allowed_root) and path.is_file():
+                    return super().fetch(url, headers)
+            raise ValueError(f"resource not allowed in a certificate: {url[:80]}")
+
+    return CertificateFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+
+
+class _PageCounter(logging.Handler):
+    """WeasyPrint logs each page it lays out; count this thread's to report progress."""
+
+    def __init__(self, callback: Callable[[int], None]):
+        super().__init__(logging.INFO)
+        self.callback, self.thread = callback, threading.get_ident()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread and record.msg.startswith("Step 5 - Creating layout - Page"):
+            self.callback(int(record.args[0]) if record.args else 0)
+
+
+def write_pdf(html: str, on_page: Callable[[int], None] | None = None) -> bytes:
+    from weasyprint import HTML
+
+    logger = logging.getLogger("weasyprint.progress")
+    handler = _PageCounter(on_page) if on_page else None
+    if handler:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    try:
+        return HTML(string=html, url_fetcher=_fetcher(), base_url=None).write_pdf()
+    finally:
+        if handler:
+            logger.removeHandler(handler)
+
+
+def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | None = None) -> bytes:
+    from app.certificates.services import template_for
+
+    return write_pdf(document_html(page_for(c, template_for(c)) for c in certs), on_page)
+
+
+def preview_pdf(template: CertificateTemplate) -> bytes:
+    return write_pdf(document_html([Page(template, render_body(template, sample_context(template)))]))
+

@@ -1,0 +1,344 @@
+"""Certificates: organiser console (issue, revoke, reissue, batch print, templates), the
+participant's own certificates, and public verification."""
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.accounts.models import Role
+from app.audit import services as audit
+from app.certificates import printing, rendering, services
+from app.certificates.forms import IssueForm, ReissueForm, RevokeForm, TemplateForm, VerifyForm
+from app.certificates.models import CertificateKind, CertStatus, JobStatus, job_label
+from app.errors import InvalidInput, ServiceError
+from app.events import services as ev
+from app.extensions import db, limiter
+from app.transaction import commit
+from app.web import apply_errors, int_arg, roles_required
+
+log = logging.getLogger(__name__)
+bp = Blueprint("certificates", __name__, url_prefix="/console/certificates")
+public = Blueprint("verify", __name__)
+staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
+admin_only = roles_required(Role.ADMIN)
+PAGE = 50
+
+
+def _pdf(body: bytes, name: str, inline: bool = False) -> Response:
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _managed(cert_id: int):
+    cert = services.get_certificate(cert_id)
+    services.require_manage(current_user, cert)
+    return cert
+
+
+def _filters() -> dict:
+    kind = request.values.get("kind")
+    status = request.values.get("status")
+    return {"kind": kind if kind in {k.value for k in CertificateKind} else None,
+            "status": status if status in {s.value for s in CertStatus} else None,
+            "subject_type": "event" if request.values.get("event", "").isdigit() else None,
+            "subject_id": int(request.values["event"]) if request.values.get("event", "").isdigit() else None,
+            "q": (request.values.get("q") or "").strip()[:60] or None}
+
+
+# -- console: list, detail ------------------------------------------------------
+@bp.route("/")
+@staff_only
+def index():
+    f = _filters()
+    page = db.paginate(services.select_certificates(current_user, **f), page=int_arg("page") or 1,
+                       per_page=PAGE, error_out=False)
+    return render_template("certificates/index.html", page=page, filters=f, kinds=list(CertificateKind),
+                           statuses=list(CertStatus), jobs=printing.recent_jobs(current_user))
+
+
+@bp.route("/<int:cert_id>")
+@staff_only
+def detail(cert_id: int):
+    cert = _managed(cert_id)
+    return render_template("certificates/detail.html", cert=cert, revoke_form=RevokeForm(),
+                           reissue_form=ReissueForm(name=cert.recipient_name, tier=cert.tier, award=cert.award),
+                           verify_url=rendering.verify_url(cert.code))
+
+
+@bp.route("/<int:cert_id>.pdf")
+@staff_only
+def pdf(cert_id: int):
+    cert = _managed(cert_id)
+    body = rendering.certificates_pdf([cert])
+    audit.record(current_user, "certificates.downloaded", cert, serial=cert.serial)
+    commit()
+    return _pdf(body, f"{cert.serial}.pdf")
+
+
+@bp.route("/<int:cert_id>/revoke", methods=["POST"])
+@staff_only
+def revoke(cert_id: int):
+    cert = _managed(cert_id)
+    form = RevokeForm()
+    try:
+        if not form.validate_on_submit():
+            raise InvalidInput(fields={"reason": _("Please give the reason for revoking.")})
+        services.revoke(current_user, cert, form.reason.data)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(" ".join(str(m) for m in exc.fields.values()) or str(exc.message), "error")
+    else:
+        commit()
+        flash(_("The certificate is revoked; its verification page now says so."), "success")
+    return redirect(url_for("certificates.detail", cert_id=cert_id))
+
+
+@bp.route("/<int:cert_id>/reissue", methods=["POST"])
+@staff_only
+def reissue(cert_id: int):
+    cert = _managed(cert_id)
+    form = ReissueForm()
+    try:
+        if not form.validate_on_submit():
+            raise InvalidInput(fields={"name": _("A certificate needs the recipient's name.")})
+        new = services.reissue(current_user, cert, name=form.name.data, tier=form.tier.data or "",
+                               award=form.award.data or "")
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(" ".join(str(m) for m in exc.fields.values()) or str(exc.message), "error")
+        return redirect(url_for("certificates.detail", cert_id=cert_id))
+    commit()
+    flash(_("Reissued as %(serial)s; the old certificate now shows as superseded.", serial=new.serial), "success")
+    return redirect(url_for("certificates.detail", cert_id=new.id))
+
+
+# -- console: issuing for an event ---------------------------------------------
+@bp.route("/events/<int:event_id>", methods=["GET", "POST"])
+@staff_only
+def event(event_id: int):
+    event = ev.get_event(event_id)
+    ev.require_manage(current_user, event)
+    form = IssueForm()
+    if form.validate_on_submit():
+        result = services.issue_for_attendance(current_user, event, kind=form.kind.data)
+        commit()
+        flash(ngettext("%(num)s certificate issued.", "%(num)s certificates issued.", len(result.issued))
+              + " " + ngettext("%(num)s person already had one.", "%(num)s people already had one.",
+                               len(result.skipped)), "success")
+        return redirect(url_for("certificates.event", event_id=event.id))
+    certs = db.session.scalars(services.select_certificates(current_user, subject_type="event",
+                                                            subject_id=event.id)).all()
+    return render_template("certificates/event.html", event=event, form=form, certs=certs,
+                           attendees=services.attendees(event))
+
+
+# -- console: batch printing ----------------------------------------------------
+@bp.route("/print", methods=["POST"])
+@staff_only
+def print_batch():
+    if request.form.get("scope") == "all":
+        certs = db.session.scalars(services.select_certificates(current_user, **_filters())).all()
+    else:
+        ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+        certs = db.session.scalars(services.select_certificates(current_user, ids=ids)).all()
+    try:
+        job = printing.create_job(current_user, list(certs), request.form.get("output", "pdf"),
+                                  label=request.form.get("label", ""))
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc.message) if not exc.fields else " ".join(map(str, exc.fields.values())), "error")
+        return redirect(request.form.get("back") or url_for("certificates.index"))
+    commit()
+    printing.dispatch(job.id)
+    return redirect(url_for("certificates.job", job_id=job.id))
+
+
+@bp.route("/jobs/<job_id>")
+@staff_only
+def job(job_id: str):
+    return render_template("certificates/job.html", job=printing.get_job(current_user, job_id))
+
+
+@bp.route("/jobs/<job_id>.json")
+@staff_only
+def job_json(job_id: str):
+    job = printing.get_job(current_user, job_id)
+    body = printing.job_status(job)
+    body["download_url"] = url_for("certificates.job_file", job_id=job.id) \
+        if job.status == JobStatus.DONE.value else None
+    return jsonify(body)
+
+
+@bp.route("/jobs/<job_id>/file")
+@staff_only
+def job_file(job_id: str):
+    job = printing.get_job(current_user, job_id)
+    if job.status != JobStatus.DONE.value or not job.file_path:
+        abort(404)
+    audit.record(current_user, "certificates.bulk_download", None, job=job.id, count=job.total)
+    commit()
+    mimetype = "application/pdf" if job.output == "pdf" else "application/zip"
+    response = send_file(job.file_path, mimetype=mimetype, as_attachment=True,
+                         download_name=f"certificates-{job.id[:8]}.{job.output}")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- console: templates (admins) ------------------------------------------------
+@bp.route("/templates")
+@admin_only
+def templates():
+    items = services.ensure_templates()
+    commit()
+    return render_template("certificates/templates.html", templates=items)
+
+
+def _template_fields(form: TemplateForm) -> dict:
+    return {"name": form.name.data, "title": form.title.data, "html": form.html.data or "",
+            "css": form.css.data or "", "page_size": form.page_size.data, "signatory": form.signatory.data or ""}
+
+
+@bp.route("/templates/<int:template_id>", methods=["GET", "POST"])
+@admin_only
+def template_edit(template_id: int):
+    template = services.get_template(template_id)
+    form = TemplateForm(obj=template)
+    if form.validate_on_submit():
+        try:
+            services.save_template(current_user, template, **_template_fields(form))
+            for which in ("seal", "signature"):
+                storage = getattr(form, which).data
+                if storage:
+                    services.set_template_image(current_user, template, which, storage)
+        except InvalidInput as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        else:
+            commit()
+            flash(_("Template saved."), "success")
+            return redirect(url_for("certificates.template_edit", template_id=template.id))
+    return render_template("certificates/template_form.html", form=form, template=template,
+                           placeholders=rendering.PLACEHOLDERS)
+
+
+@bp.route("/templates/<int:template_id>/preview", methods=["POST"])
+@admin_only
+def template_preview(template_id: int):
+    """The edited template as a PDF with sample values: the live preview (the draft is never saved)."""
+    saved = services.get_template(template_id)
+    draft = type(saved)(id=saved.id, kind=saved.kind, title=request.form.get("title") or saved.title,
+                        html=request.form.get("html", ""), css=request.form.get("css", ""),
+                        page_size=request.form.get("page_size") or saved.page_size,
+                        signatory=request.form.get("signatory", ""), seal_image=saved.seal_image,
+                        signature_image=saved.signature_image)
+    try:
+        body = rendering.preview_pdf(draft)
+    except InvalidInput as exc:
+        return jsonify(exc.as_dict()), 422
+    return _pdf(body, "preview.pdf", inline=True)
+
+
+@bp.route("/templates/<int:template_id>/reset", methods=["POST"])
+@admin_only
+def template_reset(template_id: int):
+    services.reset_template(current_user, services.get_template(template_id))
+    commit()
+    flash(_("The template is back to the shipped design."), "info")
+    return redirect(url_for("certificates.template_edit", template_id=template_id))
+
+
+# -- participants ---------------------------------------------------------------
+@public.route("/me/certificates")
+@login_required
+def mine():
+    return render_template("certificates/mine.html", certs=services.certificates_of(current_user))
+
+
+@public.route("/me/certificates/<int:cert_id>.pdf")
+@login_required
+def my_pdf(cert_id: int):
+    cert = services.get_certificate(cert_id)
+    if cert.recipient_id != current_user.id:
+        abort(404)
+    return _pdf(rendering.certificates_pdf([cert]), f"{cert.serial}.pdf")
+
+
+# -- public verification --------------------------------------------------------
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+def _lookup(text: str):
+    """(certificate or None, ok). ok is False when the database could not be read: then the
+    page says so, and never "valid"."""
+    try:
+        return services.find_for_verification(text), True
+    except SQLAlchemyError:
+        log.exception("certificate verification could not read the database")
+        db.session.rollback()
+        return None, False
+
+
+@public.route("/verify", methods=["GET"])
+@limiter.limit(_verify_limit)
+def lookup():
+    form = VerifyForm(request.args)
+    if request.args.get("q") and form.validate():
+        cert, ok = _lookup(form.q.data)
+        if ok and cert is not None:
+            return redirect(url_for("verify.show", code=cert.code))
+        return _verification_page(None, ok, form)
+    return render_template("certificates/verify.html", form=form, result=None)
+
+
+def _verification_page(cert, ok: bool, form=None):
+    if not ok:
+        return render_template("certificates/verify.html", form=form or VerifyForm(), result=None,
+                               unavailable=True), 503
+    result = services.verification(cert)
+    status = 404 if result["state"] == "not_found" else 200
+    return render_template("certificates/verify.html", form=form or VerifyForm(), result=result, cert=cert), status
+
+
+@public.route("/verify/<code>")
+@limiter.limit(_verify_limit)
+def show(code: str):
+    if code.endswith(".json"):
+        return show_json(code[:-5])
+    cert, ok = _lookup(code)
+    if ok and cert is not None and cert.code != code:  # typed serial: one canonical address
+        return redirect(url_for("verify.show", code=cert.code))
+    return _verification_page(cert, ok)
+
+
+def show_json(code: str):
+    cert, ok = _lookup(code)
+    if not ok:
+        return jsonify(state="unavailable", message=_("The certificate register cannot be read right now. "
+                                                      "Please try again later.")), 503
+    result = services.verification(cert)
+    return jsonify(result), (404 if result["state"] == "not_found" else 200)
+
+
+@bp.app_context_processor
+def _certificate_globals():
+    return {"job_label": job_label}
