@@ -53,6 +53,8 @@ def create_app(config: str | None = None, **overrides) -> Flask:
                console_bp, checkin_bp, cohorts_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
+    # Before CSRF protection reads the body: the camp application form takes larger uploads.
+    app.before_request_funcs.setdefault(None, []).insert(0, _application_routes.allow_pitch_decks)
     jinja.init_app(app)
     cli.init_app(app)
     from app.main.errors import init_app as init_errors

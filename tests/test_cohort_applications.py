@@ -318,12 +318,18 @@ def test_a_founder_applies_from_a_phone_and_sees_the_status(client, db_session, 
     data = form(tier_id=str(camp.tier_id), uscc="91310112MA1GBUG2XA")
     response = client.post(f"/camps/{camp.cycle.id}/apply", data=data, content_type="multipart/form-data")
     assert response.status_code == 200 and "统一社会信用代码无效" in response.text
-    data = form(tier_id=str(camp.tier_id), pitch_deck=(io.BytesIO(PDF), "deck.pdf"))
+    too_big = PDF + b"0" * (11 * 1024 * 1024)  # over the form's own request limit: refused at the door
+    data = form(tier_id=str(camp.tier_id), pitch_deck=(io.BytesIO(too_big), "deck.pdf"))
+    assert client.post(f"/camps/{camp.cycle.id}/apply", data=data,
+                       content_type="multipart/form-data").status_code == 413
+    deck = PDF + b"0" * (9 * 1024 * 1024 + 512 * 1024)  # 9.5 MB: more than other forms take (8 MB)
+    data = form(tier_id=str(camp.tier_id), pitch_deck=(io.BytesIO(deck), "deck.pdf"))
     response = client.post(f"/camps/{camp.cycle.id}/apply", data=data, content_type="multipart/form-data")
     assert response.status_code == 302 and response.headers["Location"].endswith("/camps/applications")
     db_session.expire_all()
     application = apps.application_of(founder, camp.cycle)
     assert application.pitch_deck and application.status == "submitted"
+    assert (apps.private_dir() / application.pitch_deck).stat().st_size == len(deck)
     assert client.get(f"/camps/{camp.cycle.id}/apply").headers["Location"].endswith(
         f"/camps/applications/{application.id}/edit")
     mine = client.get("/camps/applications").text
@@ -415,3 +421,12 @@ def test_console_pages_render_and_act(client, db_session, camp, create_user, log
     exports = db_session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "applications.export")).all()
     assert [e.detail["full_values"] for e in exports] == [False, True]
     assert count(db_session, ApplicationHistory) == 4
+
+
+def test_the_larger_upload_limit_is_set_before_csrf_protection_reads_the_form(app):
+    from app.cohorts.application_views import allow_pitch_decks
+
+    names = [f.__name__ for f in app.before_request_funcs[None]]
+    assert names.index(allow_pitch_decks.__name__) < names.index("csrf_protect")
+    assert app.config["MAX_CONTENT_LENGTH"] < app.config["MAX_PITCH_DECK_BYTES"] \
+        < app.config["MAX_APPLICATION_REQUEST_BYTES"]

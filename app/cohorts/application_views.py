@@ -3,7 +3,7 @@ console pages for reviewers and organisers (list, detail, rubric, scoring, ranki
 decisions, XLSX export). Views parse, call one service, commit once, render or redirect."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,6 +16,15 @@ from app.errors import InvalidInput, ServiceError
 from app.extensions import db
 from app.transaction import commit
 from app.web import apply_errors, int_arg
+
+UPLOADING_ENDPOINTS = {"cohorts.apply", "cohorts.application_edit"}
+
+
+def allow_pitch_decks() -> None:
+    """Raise the request size limit for the application form only (a 10 MB pitch deck), before
+    anything (CSRF protection) reads the body; create_app runs it first."""
+    if request.endpoint in UPLOADING_ENDPOINTS:
+        request.max_content_length = current_app.config["MAX_APPLICATION_REQUEST_BYTES"]
 
 
 def _tier(cycle, tier_id):
@@ -291,8 +300,8 @@ def console_decide(cycle_id: int):
     chosen = [a for a in (db.session.get(Application, i) for i in ids) if a is not None and a.cycle_id == cycle.id]
     status = request.form.get("action", "")
     back = request.form.get("back", "")
-    back = back if back.startswith("/") and not back.startswith("//") else url_for("cohorts.console_ranking",
-                                                                                   cycle_id=cycle.id)
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:  # only a page of this site
+        back = url_for("cohorts.console_ranking", cycle_id=cycle.id)
     if not chosen:
         flash(_("Select at least one application."), "error")
         return redirect(back)
