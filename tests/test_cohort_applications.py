@@ -303,6 +303,8 @@ def test_applicants_are_notified(db_session, camp, create_user):
     admitted = message_body(messages[2])
     assert "恭喜" in admitted and camp.name in admitted and "请按时报到" in admitted
     assert "/camps/applications" in admitted
+    assert apps.enrolment_for(application).registration.ticket_secret in admitted  # the QR credential
+    assert messages[2].registration_id == apps.enrolment_for(application).registration_id
     assert "商业计划尚不成熟" in message_body(messages[3])
     assert "已收到" in message_body(messages[0])
 

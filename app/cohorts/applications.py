@@ -649,6 +649,7 @@ def decide(actor: User, chosen: list[Application], status: str, note: str = "") 
             REJECTED: _("Your application to %(tier)s", tier=a.tier.name),
         }
         _notify(a, f"application_{status}", subjects[status], note=note,
+                registration=enrolments[a.id].registration if a.id in enrolments else None,
                 cohort=cohort.name if cohort else None,
                 cohort_dates=f"{cohort.starts_on:%Y-%m-%d} – {cohort.ends_on:%Y-%m-%d}" if cohort else None,
                 venue=cohort.venue if cohort else None)
@@ -656,9 +657,11 @@ def decide(actor: User, chosen: list[Application], status: str, note: str = "") 
     return {"changed": len(todo), "skipped": skipped}
 
 
-def _notify(application: Application, kind: str, subject, **params) -> None:
+def _notify(application: Application, kind: str, subject, registration=None, **params) -> None:
+    """Queue a mail to the applicant; an admitted founder's links to their cohort registration
+    (its ticket is their QR credential for lessons)."""
     cycle = application.cycle
-    notify(application.user, kind, subject, kind, registration=None, application_id=application.id,
+    notify(application.user, kind, subject, kind, registration=registration, application_id=application.id,
            programme=cycle.programme.name, cycle=cycle.name, tier=application.tier.name,
            company=application.company_name, **params)
 
