@@ -432,3 +432,50 @@ def test_the_larger_upload_limit_is_set_before_csrf_protection_reads_the_form(ap
     assert names.index(allow_pitch_decks.__name__) < names.index("csrf_protect")
     assert app.config["MAX_CONTENT_LENGTH"] < app.config["MAX_PITCH_DECK_BYTES"] \
         < app.config["MAX_APPLICATION_REQUEST_BYTES"]
+
+
+# -- concurrency ----------------------------------------------------------------------------
+@pytest.mark.concurrency
+def test_batches_admitted_at_once_never_overfill_a_cohort(app, db_session, camp, create_user):
+    from tests.racing import race
+
+    capacity = camp.capacity + 1  # 3 places
+    camp.capacity = camp.event.capacity = capacity
+    db_session.commit()
+    chosen = [submit(camp.cycle, camp.tier, create_user(), db_session).id for _ in range(6)]
+    batches = [chosen[0:2], chosen[2:4], chosen[4:6]]
+    runner_id = camp.runner.id
+
+    def admit(ids):
+        from app.accounts.models import User
+        from app.extensions import db
+
+        found = [db.session.get(Application, i) for i in ids]
+        return apps.decide(db.session.get(User, runner_id), found, "admitted")["changed"]
+
+    results, errors = race(app, admit, batches, 3)
+    assert results == [2] and len(errors) == 2 and all("NotEnoughPlaces" in e for e in errors)
+    db_session.expire_all()
+    assert cohorts.enrolled_count(camp) == 2
+    statuses = sorted(db_session.get(Application, i).status for i in chosen)
+    assert statuses == ["admitted"] * 2 + ["submitted"] * 4
+
+
+@pytest.mark.concurrency
+def test_the_same_person_submitting_twice_at_once_gets_one_application(app, db_session, camp, create_user):
+    from tests.racing import race
+
+    founder_id, cycle_id, tier_id = create_user().id, camp.cycle.id, camp.tier_id
+
+    def attempt(_):
+        from app.accounts.models import User
+        from app.cohorts.models import Tier
+        from app.extensions import db
+
+        return apps.apply(db.session.get(User, founder_id), cohorts.get_cycle(cycle_id),
+                          db.session.get(Tier, tier_id), **form()).status
+
+    results, errors = race(app, attempt, range(4), 4)
+    assert results == ["submitted"] and len(errors) == 3
+    assert all("AlreadyApplied" in e for e in errors), errors
+    assert count(db_session, Application) == 1
