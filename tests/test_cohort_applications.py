@@ -479,3 +479,20 @@ def test_the_same_person_submitting_twice_at_once_gets_one_application(app, db_s
     assert results == ["submitted"] and len(errors) == 3
     assert all("AlreadyApplied" in e for e in errors), errors
     assert count(db_session, Application) == 1
+
+
+def test_demo_applications_fill_a_cycle_and_select_from_the_ranking(db_session, camp, create_user):
+    from app.demo.applications import load_applications
+
+    applicants = [create_user() for _ in range(14)]
+    counts = load_applications(camp.cycle, camp.runner, applicants)
+    db_session.commit()
+    assert counts == {"applications": 11, "admitted": 5, "waitlisted": 6, "rejected": 0}  # 2·1.5+2, 3·1.5+2
+    assert apps.places_left(camp) == 0 and apps.places_left(camp.growth) == 0
+    assert len(apps.rubric(camp.cycle)) == 4
+    for application in apps.applications(camp.cycle):
+        assert apps.validate_uscc(application.uscc)
+        assert apps.combined_scores(camp.cycle, [application.id])[application.id].reviewers >= 2
+    ranked = apps.ranking(camp.cycle, camp.tier)
+    assert [r.application.status for r in ranked][:2] == ["admitted", "admitted"]
+    assert load_applications(camp.cycle, camp.runner, applicants) == {"applications": 0}
