@@ -44,6 +44,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app.certificates.views import bp as certificates_bp
     from app.certificates.views import public as verify_bp
     from app.checkin.views import bp as checkin_bp
+    from app.cohorts import application_views as _application_routes  # noqa: F401 - registers on cohorts_bp
     from app.cohorts.views import bp as cohorts_bp
     from app.console.views import bp as console_bp
     from app.events.views import bp as events_bp
@@ -57,6 +58,8 @@ def create_app(config: str | None = None, **overrides) -> Flask:
                admin_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
+    # Before CSRF protection reads the body: the camp application form takes larger uploads.
+    app.before_request_funcs.setdefault(None, []).insert(0, _application_routes.allow_pitch_decks)
     jinja.init_app(app)
     cli.init_app(app)
     from app.main.errors import init_app as init_errors

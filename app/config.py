@@ -43,7 +43,13 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("zh_CN", "en")
     UPLOAD_DIR = str(INSTANCE / "uploads")
+    # Files served only to those allowed (application pitch decks); never under UPLOAD_DIR, which
+    # /uploads/ serves to anyone. Default: the folder "<UPLOAD_DIR>-private".
+    PRIVATE_UPLOAD_DIR = os.environ.get("PRIVATE_UPLOAD_DIR") or None
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # The camp application form alone may carry a 10 MB pitch deck plus the form around it.
+    MAX_PITCH_DECK_BYTES = 10 * 1024 * 1024
+    MAX_APPLICATION_REQUEST_BYTES = 11 * 1024 * 1024
     MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)

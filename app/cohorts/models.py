@@ -177,6 +177,8 @@ class Enrolment(db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdraw_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    # The application this enrolment came from (admitted through selection), if any.
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("applications.id", ondelete="SET NULL"))
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     user: Mapped[User] = relationship()
@@ -188,6 +190,153 @@ class Enrolment(db.Model):
 
 
 # -- applications and selection -------------------------------------------------
+
+
+class ApplicationStatus(str, enum.Enum):
+    SUBMITTED = "submitted"
+    ADMITTED = "admitted"
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(APPLICATION_STATUS_LABELS[self])
+
+
+APPLICATION_STATUS_LABELS = {
+    ApplicationStatus.SUBMITTED: _l("Submitted"),
+    ApplicationStatus.ADMITTED: _l("Admitted"),
+    ApplicationStatus.WAITLISTED: _l("Waiting list"),
+    ApplicationStatus.REJECTED: _l("Not admitted"),
+    ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+# Choice lists of the application form: stored codes, translated labels.
+INDUSTRIES = {
+    "ai": _l("Artificial intelligence"),
+    "ic": _l("Integrated circuits"),
+    "biomed": _l("Biomedicine"),
+    "it": _l("Next-generation information technology"),
+    "equipment": _l("High-end equipment"),
+    "materials": _l("New materials"),
+    "energy": _l("New energy"),
+    "digital": _l("Digital economy and internet"),
+    "culture": _l("Culture and creative industries"),
+    "services": _l("Modern services"),
+    "consumer": _l("Consumer goods and retail"),
+    "other": _l("Other industry"),
+}
+
+FUNDING_STAGES = {
+    "none": _l("Not yet funded"),
+    "angel": _l("Angel round"),
+    "pre_a": _l("Pre-A round"),
+    "a": _l("Series A"),
+    "b_plus": _l("Series B or later"),
+}
+
+
+class Application(db.Model):
+    """A founder's application to a tier of a cycle, with a snapshot of the details given then.
+    One per person per cycle; status moves only through `applications.decide` / `withdraw`, and
+    each move is a row of ApplicationHistory."""
+
+    __tablename__ = "applications"
+    __table_args__ = (sa.UniqueConstraint("cycle_id", "user_id"),
+                      sa.Index("ix_applications_cycle_tier_status", "cycle_id", "tier_id", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"))
+    tier_id: Mapped[int] = mapped_column(sa.ForeignKey("tiers.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    mobile: Mapped[str] = mapped_column(sa.String(20))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    id_number: Mapped[str | None] = mapped_column(sa.String(18))
+    company_name: Mapped[str] = mapped_column(sa.String(200))
+    uscc: Mapped[str] = mapped_column(sa.String(18))  # 统一社会信用代码
+    founded_on: Mapped[date]
+    industry: Mapped[str] = mapped_column(sa.String(20))
+    team_size: Mapped[int]
+    funding_stage: Mapped[str] = mapped_column(sa.String(12))
+    business_plan: Mapped[str] = mapped_column(sa.Text)
+    pitch_deck: Mapped[str | None] = mapped_column(sa.String(64))  # file name in the private upload folder
+    status: Mapped[str] = mapped_column(sa.String(12), default=ApplicationStatus.SUBMITTED.value)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decision_note: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    cycle: Mapped[Cycle] = relationship()
+    tier: Mapped[Tier] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    history: Mapped[list[ApplicationHistory]] = relationship(
+        back_populates="application", order_by="ApplicationHistory.id")
+
+    @property
+    def status_enum(self) -> ApplicationStatus:
+        return ApplicationStatus(self.status)
+
+    @property
+    def industry_label(self) -> str:
+        return str(INDUSTRIES.get(self.industry, self.industry))
+
+    @property
+    def funding_stage_label(self) -> str:
+        return str(FUNDING_STAGES.get(self.funding_stage, self.funding_stage))
+
+
+class ApplicationHistory(db.Model):
+    """Append-only: every status change of an application (who, when, old → new, note)."""
+
+    __tablename__ = "application_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    old_status: Mapped[str | None] = mapped_column(sa.String(12))
+    new_status: Mapped[str] = mapped_column(sa.String(12))
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="history")
+    actor: Mapped[User | None] = relationship()
+
+
+class ReviewCriterion(db.Model):
+    """One line of a cycle's rubric: applications are scored 0..max_score on it, and it counts
+    with `weight` in the weighted total."""
+
+    __tablename__ = "review_criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    weight: Mapped[int] = mapped_column(default=1)
+    max_score: Mapped[int] = mapped_column(default=10)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class ReviewScore(db.Model):
+    """A reviewer's score of an application on one criterion (kept up to date; changes audited)."""
+
+    __tablename__ = "review_scores"
+    __table_args__ = (sa.UniqueConstraint("application_id", "reviewer_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("applications.id", ondelete="CASCADE"))
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("review_criteria.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(sa.Float)
+    comment: Mapped[str] = mapped_column(sa.String(1000), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reviewer: Mapped[User] = relationship()
+    criterion: Mapped[ReviewCriterion] = relationship()
+
 
 
 class LessonKind(str, enum.Enum):

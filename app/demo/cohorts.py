@@ -87,6 +87,11 @@ def load_camp(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str]],
         db.session.commit()
         echo(f"demo: cohort {cohort.name} — {cohorts.enrolled_count(cohort)} founders, "
              f"{len(cohort.lessons)} lessons")
+    from app.demo.applications import load_applications
+
+    made = load_applications(cycle, runner, [db.session.get(User, uid) for uid in founders[:40]], seed=seed)
+    db.session.commit()
+    echo(f"demo: applications to {cycle.name}: {made}")
 
 
 def _past_attendance(rng: random.Random, cohort, now: datetime) -> None:

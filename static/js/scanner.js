@@ -223,7 +223,10 @@
     text = (text || "").trim();
     var now = Date.now();
     if (!text || state.blocked || !state.checkpoint) return;
-    if (text === state.lastText && now - state.lastAt < SAME_CODE_PAUSE_MS) return;
+    if (text === state.lastText && now - state.lastAt < SAME_CODE_PAUSE_MS) {
+      state.lastAt = now;  // still in view: it counts again only after it has been away a while
+      return;
+    }
     if (state.busy) return;
     state.lastText = text;
     state.lastAt = now;

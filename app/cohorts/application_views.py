@@ -1,0 +1,339 @@
+"""Camp applications: the public camp page and application form, "my applications", and the
+console pages for reviewers and organisers (list, detail, rubric, scoring, ranking and bulk
+decisions, XLSX export). Views parse, call one service, commit once, render or redirect."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.cohorts import applications as apps
+from app.cohorts import services as cohorts
+from app.cohorts.application_forms import ApplicationForm, WithdrawForm
+from app.cohorts.models import Application, ApplicationStatus
+from app.cohorts.views import bp
+from app.errors import InvalidInput, ServiceError
+from app.extensions import db
+from app.transaction import commit
+from app.web import apply_errors, int_arg
+
+UPLOADING_ENDPOINTS = {"cohorts.apply", "cohorts.application_edit"}
+
+
+def allow_pitch_decks() -> None:
+    """Raise the request size limit for the application form only (a 10 MB pitch deck), before
+    anything (CSRF protection) reads the body; create_app runs it first."""
+    if request.endpoint in UPLOADING_ENDPOINTS:
+        request.max_content_length = current_app.config["MAX_APPLICATION_REQUEST_BYTES"]
+
+
+def _tier(cycle, tier_id):
+    return next((t for t in cycle.programme.tiers if t.id == tier_id), None)
+
+
+def _form_for(cycle, application=None) -> ApplicationForm:
+    form = ApplicationForm(obj=application)
+    form.tier_id.choices = [(t.id, t.name) for t in apps.tiers_for(cycle)]
+    if request.method == "GET":
+        if application is not None:
+            form.founded_on.data = application.founded_on.isoformat()
+            form.team_size.data = str(application.team_size)
+        else:  # a first application starts from the profile
+            form.name.data, form.mobile.data = current_user.name, current_user.mobile
+            form.email.data, form.id_number.data = current_user.email, current_user.id_number
+            form.company_name.data = current_user.employer
+            if request.args.get("tier", "").isdigit():
+                form.tier_id.data = int(request.args["tier"])
+    return form
+
+
+# -- public ---------------------------------------------------------------------------------
+@bp.route("/camps")
+def camps():
+    return render_template("cohorts/camps.html", cycles=apps.open_cycles())
+
+
+@bp.route("/camps/<int:cycle_id>")
+def camp(cycle_id: int):
+    cycle = cohorts.get_cycle(cycle_id)
+    mine = apps.application_of(current_user, cycle) if current_user.is_authenticated else None
+    cohort_of = {c.tier_id: c for c in cycle.cohorts}
+    return render_template("cohorts/camp.html", cycle=cycle, tiers=apps.tiers_for(cycle), cohort_of=cohort_of,
+                           mine=mine, is_open=cycle.applications_open())
+
+
+@bp.route("/camps/<int:cycle_id>/apply", methods=["GET", "POST"])
+@login_required
+def apply(cycle_id: int):
+    cycle = cohorts.get_cycle(cycle_id)
+    existing = apps.application_of(current_user, cycle)
+    if existing is not None and existing.status != ApplicationStatus.WITHDRAWN.value:
+        return redirect(url_for("cohorts.application_edit", application_id=existing.id))
+    if not cycle.applications_open():
+        flash(_("Applications for %(cycle)s are not open.", cycle=cycle.name), "error")
+        return redirect(url_for("cohorts.camp", cycle_id=cycle.id))
+    form = _form_for(cycle, existing)
+    if form.validate_on_submit():
+        try:
+            apps.apply(current_user, cycle, _tier(cycle, form.tier_id.data), pitch_deck=form.pitch_deck.data,
+                       **form.values())
+        except InvalidInput as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+            return redirect(url_for("cohorts.camp", cycle_id=cycle.id))
+        else:
+            commit()
+            flash(_("Your application is submitted. We will let you know the result."), "success")
+            return redirect(url_for("cohorts.my_applications"))
+    return render_template("cohorts/apply.html", cycle=cycle, form=form, application=None)
+
+
+@bp.route("/camps/applications")
+@login_required
+def my_applications():
+    mine = apps.my_applications(current_user)
+    return render_template("cohorts/my_applications.html", applications=mine,
+                           enrolments={a.id: apps.enrolment_for(a) for a in mine}, withdraw_form=WithdrawForm())
+
+
+def _own(application_id: int) -> Application:
+    application = apps.get_application(application_id)
+    if application.user_id != current_user.id:
+        abort(404)
+    return application
+
+
+@bp.route("/camps/applications/<int:application_id>/edit", methods=["GET", "POST"])
+@login_required
+def application_edit(application_id: int):
+    application = _own(application_id)
+    cycle = application.cycle
+    if application.status != ApplicationStatus.SUBMITTED.value or not cycle.applications_open():
+        flash(_("This application can no longer be edited."), "error")
+        return redirect(url_for("cohorts.my_applications"))
+    form = _form_for(cycle, application)
+    if form.validate_on_submit():
+        try:
+            apps.update(current_user, application, _tier(cycle, form.tier_id.data),
+                        pitch_deck=form.pitch_deck.data, **form.values())
+        except InvalidInput as exc:
+            db.session.rollback()
+            apply_errors(form, exc)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+            return redirect(url_for("cohorts.my_applications"))
+        else:
+            commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("cohorts.my_applications"))
+    return render_template("cohorts/apply.html", cycle=cycle, form=form, application=application)
+
+
+@bp.route("/camps/applications/<int:application_id>/withdraw", methods=["POST"])
+@login_required
+def application_withdraw(application_id: int):
+    application = _own(application_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        apps.withdraw(current_user, application, form.note.data or "")
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+    else:
+        commit()
+        flash(_("Your application is withdrawn."), "info")
+    return redirect(url_for("cohorts.my_applications"))
+
+
+@bp.route("/camps/applications/<int:application_id>/pitch-deck.pdf")
+@login_required
+def pitch_deck(application_id: int):
+    application = apps.get_application(application_id)
+    apps.require_see(current_user, application)
+    path = apps.pitch_deck_path(application)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="application/pdf", download_name=f"pitch-deck-{application.id}.pdf",
+                         max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- console --------------------------------------------------------------------------------
+def _reviewed_cycle(cycle_id: int):
+    cycle = cohorts.get_cycle(cycle_id)
+    apps.require_review(current_user, cycle)
+    return cycle
+
+
+def _run_cycle(cycle_id: int):
+    cycle = cohorts.get_cycle(cycle_id)
+    cohorts.require_run(current_user, cycle.programme)
+    return cycle
+
+
+def _chosen_tier(cycle):
+    tiers = apps.tiers_for(cycle)
+    wanted = int_arg("tier")
+    return next((t for t in tiers if t.id == wanted), None), tiers
+
+
+@bp.route("/console/camps")
+@login_required
+def console_cycles():
+    cycles = apps.cycles_for(current_user)
+    if not cycles and not current_user.is_staff:
+        abort(403)
+    return render_template("cohorts/console_cycles.html", cycles=cycles,
+                           counts={c.id: apps.status_counts(c) for c in cycles})
+
+
+@bp.route("/console/cycles/<int:cycle_id>/applications")
+@login_required
+def console_applications(cycle_id: int):
+    cycle = _reviewed_cycle(cycle_id)
+    tier, tiers = _chosen_tier(cycle)
+    status = request.args.get("status") if request.args.get("status") in {s.value for s in ApplicationStatus} \
+        else None
+    found = apps.applications(cycle, tier_id=tier.id if tier else None, status=status, q=request.args.get("q"))
+    return render_template("cohorts/console_applications.html", cycle=cycle, tiers=tiers, tier=tier,
+                           status=status, applications=found, counts=apps.status_counts(cycle, tier and tier.id),
+                           scores=apps.combined_scores(cycle, [a.id for a in found]),
+                           can_run=apps.can_run(current_user, cycle))
+
+
+@bp.route("/console/applications/<int:application_id>")
+@login_required
+def console_application(application_id: int):
+    application = apps.get_application(application_id)
+    apps.require_review(current_user, application.cycle)
+    return render_template("cohorts/console_application.html", application=application,
+                           criteria=apps.rubric(application.cycle),
+                           combined=apps.combined_scores(application.cycle, [application.id])[application.id],
+                           history=apps.history(application), enrolment=apps.enrolment_for(application),
+                           has_deck=apps.pitch_deck_path(application) is not None)
+
+
+@bp.route("/console/applications/<int:application_id>/score", methods=["GET", "POST"])
+@login_required
+def console_score(application_id: int):
+    application = apps.get_application(application_id)
+    apps.require_review(current_user, application.cycle)
+    criteria = apps.rubric(application.cycle)
+    combined = apps.combined_scores(application.cycle, [application.id])[application.id]
+    mine = next((r for r in combined.reviews if r.reviewer.id == current_user.id), None)
+    values = {c.id: (f"{mine.scores[c.id].score:g}" if mine and c.id in mine.scores else "") for c in criteria}
+    comment, errors = (mine.comment if mine else ""), {}
+    if request.method == "POST":
+        values = {c.id: request.form.get(f"score-{c.id}", "") for c in criteria}
+        comment = request.form.get("comment", "")
+        try:
+            apps.score(current_user, application, values, comment)
+        except InvalidInput as exc:
+            db.session.rollback()
+            errors = {k: str(v) for k, v in exc.fields.items()}
+            flash(str(exc.message), "error")
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+        else:
+            commit()
+            flash(_("Your scores are saved."), "success")
+            return redirect(url_for("cohorts.console_application", application_id=application.id))
+    return render_template("cohorts/console_score.html", application=application, criteria=criteria,
+                           values=values, comment=comment, errors=errors)
+
+
+@bp.route("/console/cycles/<int:cycle_id>/rubric", methods=["GET", "POST"])
+@login_required
+def console_rubric(cycle_id: int):
+    cycle = _run_cycle(cycle_id)
+    rows = [{"id": c.id, "name": c.name, "weight": c.weight, "max_score": c.max_score} for c in apps.rubric(cycle)]
+    errors = {}
+    if request.method == "POST":
+        rows = []
+        for i in range(int(request.form.get("rows", "0") or 0) if request.form.get("rows", "").isdigit() else 0):
+            row = {k: request.form.get(f"criteria-{i}-{k}", "").strip() for k in ("id", "name", "weight", "max_score")}
+            if row["name"] or row["id"]:  # blank new lines are ignored; a blanked existing one is removed
+                rows.append(row)
+        kept = [r for r in rows if r["name"]]
+        try:
+            apps.set_rubric(current_user, cycle, kept)
+        except InvalidInput as exc:
+            db.session.rollback()
+            errors = {k: str(v) for k, v in exc.fields.items()}
+            rows = kept
+            flash(str(exc.message), "error")
+        else:
+            commit()
+            flash(_("The rubric is saved."), "success")
+            return redirect(url_for("cohorts.console_rubric", cycle_id=cycle.id))
+    rows = rows + [{"id": "", "name": "", "weight": "", "max_score": ""} for _i in range(3)]
+    return render_template("cohorts/console_rubric.html", cycle=cycle, rows=rows, errors=errors, can_run=True)
+
+
+@bp.route("/console/cycles/<int:cycle_id>/ranking")
+@login_required
+def console_ranking(cycle_id: int):
+    cycle = _reviewed_cycle(cycle_id)
+    tier, tiers = _chosen_tier(cycle)
+    tier = tier or (tiers[0] if tiers else None)
+    rows = apps.ranking(cycle, tier) if tier else []
+    cohort = apps.cohort_for(cycle, tier.id) if tier else None
+    return render_template("cohorts/console_ranking.html", cycle=cycle, tiers=tiers, tier=tier, rows=rows,
+                           cohort=cohort, places_left=apps.places_left(cohort) if cohort else None,
+                           can_run=apps.can_run(current_user, cycle), criteria=apps.rubric(cycle))
+
+
+@bp.route("/console/cycles/<int:cycle_id>/decide", methods=["POST"])
+@login_required
+def console_decide(cycle_id: int):
+    cycle = _run_cycle(cycle_id)
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    chosen = [a for a in (db.session.get(Application, i) for i in ids) if a is not None and a.cycle_id == cycle.id]
+    status = request.form.get("action", "")
+    back = request.form.get("back", "")
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:  # only a page of this site
+        back = url_for("cohorts.console_ranking", cycle_id=cycle.id)
+    if not chosen:
+        flash(_("Select at least one application."), "error")
+        return redirect(back)
+    try:
+        result = apps.decide(current_user, chosen, status, request.form.get("note", ""))
+    except ServiceError as exc:
+        db.session.rollback()
+        apply_errors(None, exc)
+    else:
+        commit()
+        flash(_("%(changed)s applications updated, %(skipped)s skipped (withdrawn, already admitted or "
+                "unchanged).", changed=result["changed"], skipped=result["skipped"]), "success")
+    return redirect(back)
+
+
+@bp.route("/console/cycles/<int:cycle_id>/applications.xlsx")
+@login_required
+def console_export(cycle_id: int):
+    cycle = _run_cycle(cycle_id)
+    tier, _tiers = _chosen_tier(cycle)
+    full = request.args.get("full") == "1"
+    header, rows = apps.export_rows(current_user, cycle, tier_id=tier.id if tier else None, full=full)
+    commit()  # the audit row of who exported what
+    title = f"{cycle.programme.name} {cycle.name}" + (f" {tier.name}" if tier else "")
+    response = Response(apps.to_xlsx(title, header, rows),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    name = f"applications-{cycle.id}{'-' + str(tier.id) if tier else ''}{'-full' if full else ''}.xlsx"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.app_context_processor
+def _application_globals():
+    return {"ApplicationStatus": ApplicationStatus}
