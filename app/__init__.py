@@ -41,6 +41,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app.api.views import bp as api_bp
     from app.calendars.views import bp as calendars_bp
     from app.checkin.views import bp as checkin_bp
+    from app.cohorts.views import bp as cohorts_bp
     from app.console.views import bp as console_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
@@ -48,7 +49,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app.tickets.views import bp as tickets_bp
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
-               console_bp, checkin_bp, admin_bp, api_bp):
+               console_bp, checkin_bp, cohorts_bp, admin_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     jinja.init_app(app)

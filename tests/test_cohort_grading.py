@@ -260,3 +260,117 @@ def test_only_the_cohorts_trainers_grade(db_session, camp, create_user):
         grading.record_grade(c["trainer"], c["people"][0], second["work"], score=10)
     assert c["cohort"] in cohorts.cohorts_for(c["trainer"]) and second["cohort"] not in cohorts.cohorts_for(
         c["trainer"])
+
+
+# -- pages ----------------------------------------------------------------------------------------
+def _cell(client, cohort, enrolment, assessment, **data):
+    return client.post(f"/grading/{cohort.id}/cells", json={"enrolment": enrolment.id, "assessment": assessment.id,
+                                                            **data}, headers={"Accept": "application/json"})
+
+
+def test_another_trainer_gets_403_on_the_grid_and_the_save_endpoint(app, db_session, camp, create_user, login_as):
+    c = camp(1)
+    ids = (c["cohort"].id, c["people"][0].id, c["work"].id)
+    other = create_user("trainer", name="别班导师")
+    client = login_as(other)
+    assert client.get(f"/grading/{ids[0]}").status_code == 403
+    response = client.post(f"/grading/{ids[0]}/cells", json={"enrolment": ids[1], "assessment": ids[2], "score": 40},
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 403 and response.json["code"] == "forbidden"
+    assert client.get(f"/grading/{ids[0]}/founders/{ids[1]}/history").status_code == 403
+    assert client.get(f"/grading/{ids[0]}/grades.xlsx").status_code == 403
+    page = client.get("/grading/")
+    assert page.status_code == 200 and c["cohort"].name not in page.get_data(as_text=True)
+    assert grading.grades(c["cohort"]) == {}
+
+
+def test_the_grid_saves_cells_as_json(app, db_session, camp, login_as):
+    c = camp(2)
+    cohort, a = c["cohort"], c["people"][0]
+    client = login_as(c["trainer"])
+    page = client.get(f"/grading/{cohort.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "学员0" in html and "结业路演" in html and 'name="csrf-token"' in html
+    response = _cell(client, cohort, a, c["work"], score="40")
+    assert response.status_code == 200, response.json
+    assert response.json["score"] == 40 and response.json["total"] == {"score": 44.0, "graded": 2, "of": 3}
+    bad = _cell(client, cohort, a, c["work"], score="60")
+    assert bad.status_code == 422 and "50" in bad.json["fields"]["score"]
+    levels = _levels(c["pitch"], "良好", "良好")
+    rubric = _cell(client, cohort, a, c["pitch"], levels=levels)
+    assert rubric.json["score"] == 75 and rubric.json["total"]["score"] == 81.5
+    stranger = _cell(client, cohort, a, camp(1)["work"], score=10)
+    assert stranger.status_code == 404
+    db_session.expire_all()
+    assert grading.grades(cohort)[(a.id, c["work"].id)].score == 40
+    history = client.get(f"/grading/{cohort.id}/founders/{a.id}/history").get_data(as_text=True)
+    assert "— → <b>40</b>" in history and c["trainer"].name in history
+
+
+def test_publish_locks_the_endpoint_and_admin_unlocks_with_a_reason(app, db_session, camp, create_user, login_as):
+    c = camp(1)
+    cohort, a = c["cohort"], c["people"][0]
+    client = login_as(c["runner"])
+    assert client.post(f"/grading/{cohort.id}/publish").status_code == 302
+    locked = _cell(client, cohort, a, c["work"], score=10)
+    assert locked.status_code == 409 and locked.json["code"] == "grades_locked"
+    client.post(f"/grading/{cohort.id}/unlock", data={"reason": "更正"})  # not an admin: refused
+    db_session.expire_all()
+    assert grading.is_locked(cohort)
+    admin_client = login_as(create_user("admin"))
+    admin_client.post(f"/grading/{cohort.id}/unlock", data={"reason": ""})
+    db_session.expire_all()
+    assert grading.is_locked(cohort)
+    admin_client.post(f"/grading/{cohort.id}/unlock", data={"reason": "录入错误"})
+    db_session.expire_all()
+    assert not grading.is_locked(cohort)
+
+
+def test_assessments_editor(app, db_session, create_cohort, login_as):
+    cohort = create_cohort()
+    client = login_as(cohort.runner)
+    form = {"rows": "3", "a-0-name": "出勤", "a-0-kind": "attendance", "a-0-weight": "20", "a-0-max_score": "100",
+            "a-1-name": "作业", "a-1-kind": "graded", "a-1-weight": "30", "a-1-max_score": "100",
+            "a-2-name": "路演", "a-2-kind": "graded", "a-2-weight": "40", "a-2-max_score": "100",
+            "a-2-rubric": "商业模式：优秀=4，良好=3，合格=2，不合格=0\n路演表达：优秀=4，合格=2"}
+    response = client.post(f"/grading/{cohort.id}/assessments", data=form)
+    assert response.status_code == 422 and "90" in response.get_data(as_text=True)
+    assert grading.assessments(cohort) == []
+    response = client.post(f"/grading/{cohort.id}/assessments", data=form | {"a-2-weight": "50"})
+    assert response.status_code == 302
+    db_session.expire_all()
+    made = grading.assessments(cohort)
+    assert [(a.name, a.weight) for a in made] == [("出勤", 20), ("作业", 30), ("路演", 50)]
+    assert [[lv.label for lv in cr.levels] for cr in made[2].criteria] == [["优秀", "良好", "合格", "不合格"],
+                                                                           ["优秀", "合格"]]
+    bad = client.post(f"/grading/{cohort.id}/assessments", data=form | {"a-2-weight": "50", "a-2-rubric": "乱写"})
+    assert bad.status_code == 422
+    assert login_as(cohort.trainers[0]).get(f"/grading/{cohort.id}/assessments").status_code == 403
+
+
+def test_results_pages_export_and_the_founders_own_results(app, db_session, camp, login_as):
+    c = camp(2)
+    cohort, a = c["cohort"], c["people"][0]
+    for person, w in zip(c["people"], (50, 10)):
+        grading.record_grade(c["trainer"], person, c["work"], score=w)
+        grading.record_grade(c["trainer"], person, c["pitch"], levels=_levels(c["pitch"], "优秀", "优秀"))
+    db_session.commit()
+    founder = login_as(a.user)
+    before = founder.get("/camps/my/results?lang=en").get_data(as_text=True)
+    assert "not published yet" in before and "Distinction" not in before
+    runner = login_as(c["runner"])
+    for step in ("publish", "results/compute", "results/publish"):
+        assert runner.post(f"/grading/{cohort.id}/{step}").status_code == 302
+    page = runner.get(f"/grading/{cohort.id}/results?lang=en").get_data(as_text=True)
+    assert "grade-chart" in page and "Distinction" in page and "Published" in page
+    export = runner.get(f"/grading/{cohort.id}/grades.xlsx")
+    assert export.status_code == 200 and export.mimetype.endswith("spreadsheetml.sheet")
+    assert db_session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "grades.export")) is not None
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    sheet = load_workbook(BytesIO(export.data)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=3)]
+    assert values[0][1] == "学员0" and "****" in values[0][3]  # phone masked
+    mine = login_as(a.user).get("/camps/my/results?lang=en").get_data(as_text=True)
+    assert "Distinction" in mine and "100%" in mine
