@@ -17,7 +17,7 @@ TABLET = {"viewport": {"width": 1024, "height": 768}, "device_scale_factor": 2, 
 
 
 @pytest.fixture
-def graded_cohort(db_session, create_cohort, create_user):
+def graded_cohort(request, db_session, create_cohort, create_user):
     """Three founders, one lecture held yesterday (all present), assessments: attendance 20 %,
     assignments 30 %, final pitch 50 % (both out of 100)."""
     from app.cohorts import attendance, grading
@@ -32,11 +32,24 @@ def graded_cohort(db_session, create_cohort, create_user):
                                  ends_at=start + timedelta(hours=3), trainer=trainer)
     for person in people:
         attendance.mark(trainer, lesson, person, "present")
+    pitch = {"name": "结业路演", "kind": "graded", "weight": 50}
+    if getattr(request, "param", None) == "rubric":
+        pitch["rubric"] = [{"name": name, "levels": [{"label": "优秀", "points": 4}, {"label": "良好", "points": 3},
+                                                     {"label": "合格", "points": 2}, {"label": "不合格", "points": 0}]}
+                           for name in ("商业模式", "路演表达")]
     grading.set_assessments(runner, cohort, [{"name": "出勤", "kind": "attendance", "weight": 20},
-                                             {"name": "作业", "kind": "graded", "weight": 30},
-                                             {"name": "结业路演", "kind": "graded", "weight": 50}])
+                                             {"name": "作业", "kind": "graded", "weight": 30}, pitch])
     db_session.commit()
     return {"cohort": cohort.id, "trainer": trainer.mobile, "people": [p.id for p in people]}
+
+
+def _open_grid(page, live_server, graded_cohort):
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=login]", graded_cohort["trainer"])
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.form button")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto(f"{live_server}/grading/{graded_cohort['cohort']}")
 
 
 def test_trainer_grades_with_the_keyboard_and_finds_them_after_reload(live_server, browser, graded_cohort,
@@ -47,12 +60,7 @@ def test_trainer_grades_with_the_keyboard_and_finds_them_after_reload(live_serve
     page = context.new_page()
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(f"{live_server}/login")
-        page.fill("input[name=login]", graded_cohort["trainer"])
-        page.fill("input[name=password]", PASSWORD)
-        page.click("form.form button")
-        page.wait_for_url(lambda url: "/login" not in url)
-        page.goto(f"{live_server}/grading/{graded_cohort['cohort']}")
+        _open_grid(page, live_server, graded_cohort)
         first, second, third = graded_cohort["people"]
         total = lambda eid: page.locator(f'[data-testid="total-{eid}"] .total-score')  # noqa: E731
         assert total(first).inner_text() == "20"  # attendance alone: 100 % × 20
@@ -90,6 +98,40 @@ def test_trainer_grades_with_the_keyboard_and_finds_them_after_reload(live_serve
             ["80", "90", "60", "70", "50", ""]
         for eid, value in expected.items():
             assert total(eid).inner_text() == value
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+@pytest.mark.parametrize("graded_cohort", ["rubric"], indirect=True)
+def test_rubric_cell_opens_a_level_picker(live_server, browser, graded_cohort):
+    context = browser.new_context(**TABLET)
+    context.set_default_timeout(TIMEOUT_MS)
+    errors = []
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        _open_grid(page, live_server, graded_cohort)
+        first = graded_cohort["people"][0]
+        page.locator('input.cell[data-row="0"][data-col="1"]').focus()
+        page.keyboard.type("80")
+        page.keyboard.press("Tab")        # → the rubric cell (a button); its saved score was none
+        page.keyboard.press("Enter")      # opens the picker, first criterion focused
+        picker = page.locator("#rubric-picker")
+        picker.wait_for(state="visible")
+        page.keyboard.press("ArrowDown")  # 商业模式: — → 优秀
+        page.keyboard.press("Tab")
+        page.keyboard.press("ArrowDown")  # 路演表达: — → 优秀
+        page.keyboard.press("ArrowDown")  # → 良好
+        page.keyboard.press("Enter")      # save
+        cell = page.locator('button.rubric-cell[data-row="0"]')
+        page.wait_for_function("document.querySelectorAll('td.cell-td[data-state=\"saved\"]').length === 2")
+        assert cell.inner_text() == "87.5" and picker.is_hidden()
+        total = page.locator(f'[data-testid="total-{first}"] .total-score')
+        assert total.inner_text() == "87.75"  # 20 + 24 + 87.5 × 0.5
+        page.reload()
+        assert page.locator('button.rubric-cell[data-row="0"]').inner_text() == "87.5"
+        assert total.inner_text() == "87.75"
     finally:
         context.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
