@@ -374,3 +374,38 @@ def test_results_pages_export_and_the_founders_own_results(app, db_session, camp
     assert values[0][1] == "学员0" and "****" in values[0][3]  # phone masked
     mine = login_as(a.user).get("/camps/my/results?lang=en").get_data(as_text=True)
     assert "Distinction" in mine and "100%" in mine
+
+
+@pytest.mark.concurrency
+def test_grades_racing_publication_never_slip_in_after_the_lock(app, db_session, camp):
+    """Trainers saving cells (several on the same cell) while an organiser publishes: each save
+    lands before the publication or is refused with grades_locked; none is lost or doubled."""
+    from app.accounts.models import User
+    from app.cohorts.models import Assessment, Enrolment, Grade, GradeLockEvent
+    from app.extensions import db
+    from tests.racing import race
+
+    c = camp(4)
+    cohort_id, trainer_id, runner_id, work_id = c["cohort"].id, c["trainer"].id, c["runner"].id, c["work"].id
+    people = [p.id for p in c["people"]]
+    items = [("grade", people[i % 4], 10 + i) for i in range(12)] + [("publish", None, None)]
+
+    def attempt(item):
+        kind, enrolment_id, score = item
+        if kind == "publish":
+            return grading.publish(db.session.get(User, runner_id), cohorts.get_cohort(cohort_id)).locked
+        return grading.record_grade(db.session.get(User, trainer_id), db.session.get(Enrolment, enrolment_id),
+                                    db.session.get(Assessment, work_id), score=score).score
+
+    results, errors = race(app, attempt, items, 8)
+    assert all("GradesLocked" in e for e in errors), errors
+    assert len(results) + len(errors) == len(items) and True in results
+    db_session.expire_all()
+    published = db_session.scalar(sa.select(GradeLockEvent).where(GradeLockEvent.action == "publish"))
+    rows = db_session.scalars(sa.select(GradeChange).order_by(GradeChange.id)).all()
+    assert len(rows) == len(results) - 1 and all(r.changed_at <= published.at for r in rows)
+    for enrolment_id in people:  # each cell's changes chain old → new without gaps
+        chain = [r for r in rows if r.enrolment_id == enrolment_id]
+        assert [r.old_score for r in chain] == [None] + [r.new_score for r in chain[:-1]]
+        grade = db_session.scalar(sa.select(Grade).where(Grade.enrolment_id == enrolment_id))
+        assert (grade.score if grade else None) == (chain[-1].new_score if chain else None)

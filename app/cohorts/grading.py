@@ -295,6 +295,8 @@ def record_grade(actor, enrolment: Enrolment, assessment: Assessment, score=None
     old_score, old_levels = (grade.score, grade.levels) if grade else (None, None)
     if grade is not None and old_score == new_score and (old_levels or None) == new_levels:
         return grade
+    if grade is None and new_score is None and new_levels is None:  # clearing what was never set
+        return Grade(enrolment_id=enrolment.id, assessment_id=assessment.id)
     if grade is None:
         grade = Grade(enrolment_id=enrolment.id, assessment_id=assessment.id)
         db.session.add(grade)

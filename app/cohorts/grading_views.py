@@ -193,7 +193,7 @@ def grading_history(cohort_id: int, enrolment_id: int):
     cohort = _cohort_to_teach(cohort_id)
     enrolment = _enrolment_in(cohort, enrolment_id)
     return render_template("cohorts/grading_history.html", cohort=cohort, enrolment=enrolment,
-                           changes=grading.changes(enrolment), describe=describe,
+                           changes=grading.changes(enrolment), describe=describe, can_run=_can_run(cohort),
                            total=grading.weighted_total(enrolment))
 
 
