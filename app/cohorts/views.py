@@ -323,3 +323,5 @@ def _cohort_labels():
 
     return {"ATTENDANCE_LABELS": ATTENDANCE_LABELS, "BASIS_LABELS": BASIS_LABELS,
             "LESSON_KIND_LABELS": LESSON_KIND_LABELS}
+
+from app.cohorts import grading_views as _grading_views  # noqa: E402,F401 - registers its routes on bp
