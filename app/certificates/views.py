@@ -54,13 +54,21 @@ def _managed(cert_id: int):
     return cert
 
 
+def _subject_filter() -> dict:
+    """?event=ID, ?cohort=ID or ?competition=ID: the certificates issued for that subject."""
+    for subject_type in ("event", "cohort", "competition"):
+        value = request.values.get(subject_type, "")
+        if value.isdigit():
+            return {"subject_type": subject_type, "subject_id": int(value)}
+    return {"subject_type": None, "subject_id": None}
+
+
 def _filters() -> dict:
     kind = request.values.get("kind")
     status = request.values.get("status")
     return {"kind": kind if kind in {k.value for k in CertificateKind} else None,
             "status": status if status in {s.value for s in CertStatus} else None,
-            "subject_type": "event" if request.values.get("event", "").isdigit() else None,
-            "subject_id": int(request.values["event"]) if request.values.get("event", "").isdigit() else None,
+            **_subject_filter(),
             "q": (request.values.get("q") or "").strip()[:60] or None}
 
 

@@ -280,6 +280,51 @@ def cycle_report(cycle_id: int):
                            summaries=[cohort_summary(c) for c in cycle.cohorts])
 
 
+@bp.route("/console/cohorts/<int:cohort_id>/certificates", methods=["POST"])
+@staff
+def cohort_certificates(cohort_id: int):
+    from app.cohorts.certificates import issue_from_results
+
+    cohort = cohorts.get_cohort(cohort_id)
+    made = issue_from_results(current_user, cohort)
+    commit()
+    flash(_("Certificates issued: %(completion)s completion, %(distinction)s distinction "
+            "(already issued: %(skipped)s).",
+            completion=len(made["completion"].issued), distinction=len(made["distinction"].issued),
+            skipped=len(made["completion"].skipped) + len(made["distinction"].skipped)), "success")
+    return redirect(url_for("certificates.index", cohort=cohort.id))
+
+
+@bp.route("/console/cohorts/<int:cohort_id>/graduates", methods=["GET", "POST"])
+@staff
+def graduates(cohort_id: int):
+    from app.cohorts import progression
+
+    cohort = cohorts.get_cohort(cohort_id)
+    cohorts.require_run(current_user, cohort.cycle.programme)
+    targets = progression.next_cohorts(cohort)
+    if request.method == "POST":
+        target = next((c for c in targets if c.id == int(request.form.get("target", 0) or 0)), None)
+        chosen = {int(i) for i in request.form.getlist("enrolment") if i.isdigit()}
+        people = [e for e, _o in progression.graduates(cohort) if e.id in chosen]
+        if target is None or not people:
+            flash(_("Choose the graduates and the cohort to invite them to."), "error")
+        else:
+            try:
+                for enrolment in people:
+                    progression.invite(current_user, enrolment, target)
+            except ServiceError as exc:
+                db.session.rollback()
+                flash(str(exc.message), "error")
+            else:
+                commit()
+                flash(_("%(n)s graduates invited to %(cohort)s.", n=len(people), cohort=target.name), "success")
+        return redirect(url_for("cohorts.graduates", cohort_id=cohort.id))
+    moved = {e.user_id for c in targets for e in cohorts.active_enrolments(c)}
+    return render_template("cohorts/graduates.html", cohort=cohort, graduates=progression.graduates(cohort),
+                           targets=targets, moved=moved)
+
+
 # -- founders -----------------------------------------------------------------------------
 @bp.route("/camps/my")
 @login_required
@@ -319,9 +364,9 @@ def self_check_in(code: str):
 
 @bp.app_context_processor
 def _cohort_labels():
-    from app.cohorts.models import ATTENDANCE_LABELS, BASIS_LABELS, LESSON_KIND_LABELS
+    from app.cohorts.models import ATTENDANCE_LABELS, BASIS_LABELS, LESSON_KIND_LABELS, OUTCOME_LABELS
 
     return {"ATTENDANCE_LABELS": ATTENDANCE_LABELS, "BASIS_LABELS": BASIS_LABELS,
-            "LESSON_KIND_LABELS": LESSON_KIND_LABELS}
+            "LESSON_KIND_LABELS": LESSON_KIND_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS}
 
 from app.cohorts import grading_views as _grading_views  # noqa: E402,F401 - registers its routes on bp

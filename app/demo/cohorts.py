@@ -1,7 +1,8 @@
-"""Demo camp: the 2026–2027 cycle of 创业人才梯度培育计划 with its three tier cohorts (25 + 20 + 15
-founders), a fortnightly schedule of lectures and follow-up services, and attendance for the
-lessons already held. Built through the cohort services; only the scans of past lessons are
-written directly (the check-in service accepts scans only when they happen).
+"""Demo camp: two cycles of 创业人才梯度培育计划 with three tier cohorts each (25 + 20 + 15 places),
+a fortnightly schedule of lectures and follow-up services, attendance of the lessons held,
+grades; the finished 2024–2025 cycle with published results and certificates, and some of its
+graduates invited up a tier in 2026–2027. Built through the services; only the scans of past
+lessons are written directly (the check-in service accepts scans only when they happen).
 
 Idempotent: nothing is done when the cycle exists.
 """
@@ -15,12 +16,16 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.checkin import services as checkin
 from app.checkin.models import Scan, ScanResult
+from app.cohorts import progression
 from app.cohorts import services as cohorts
 from app.cohorts.models import AttendanceMark, Cycle, LessonKind
 from app.extensions import db
 from app.timeutil import LOCAL_TZ, utcnow
 
-CYCLE = "2026–2027"
+CYCLE, PAST_CYCLE = "2026–2027", "2024–2025"
+PITCH_RUBRIC = [{"name": name, "levels": [{"label": "优秀", "points": 4}, {"label": "良好", "points": 3},
+                                          {"label": "合格", "points": 2}, {"label": "不合格", "points": 0}]}
+                for name in ("商业模式", "市场与团队", "路演表达")]
 VENUE = "南科创实训基地（闵行区紫星路588号）"
 # tier code, places, founders, trainer logins, first lecture (then every two or three weeks)
 TIERS = (
@@ -48,42 +53,44 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 def load_camp(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str]], demo_user_id: int | None,
               echo) -> None:
+    """The 2024–2025 cycle, finished: graded, results published, certificates issued; then the
+    running 2026–2027 cycle, where three 2024–2025 incubation graduates moved up to growth."""
     programme = next(p for p in cohorts.ensure_programmes() if p.code == "startup-camp")
     if db.session.scalar(sa.select(Cycle.id).where(Cycle.programme_id == programme.id, Cycle.name == CYCLE)):
         return
     rng = random.Random(f"{seed}:camp")
     runner = db.session.get(User, staff_ids["jiuye@minhang.example"])
+    founders = [uid for uid, persona in pool if persona in ("company", "returnee", "technician")]
+    rng.shuffle(founders)
+
+    past = cohorts.create_cycle(runner, programme, name=PAST_CYCLE, starts_on=date(2024, 9, 1),
+                                ends_on=date(2025, 8, 31), intake=60)
+    past_cohorts = []
+    for tier_code, places, size, trainer_logins, first in TIERS:
+        first = first.replace(year=2024)
+        cohort = _cohort(rng, runner, past, programme, tier_code, places, trainer_logins, staff_ids, first,
+                         date(2025, 6, 30), [db.session.get(User, uid) for uid in founders[:size - 2]])
+        founders = founders[size - 2:]
+        _grade(rng, cohort, runner, finished=True)
+        past_cohorts.append(cohort)
+        db.session.commit()
+        echo(f"demo: cohort {cohort.name} — graded, results and certificates published")
+
     cycle = cohorts.create_cycle(runner, programme, name=CYCLE, starts_on=date(2026, 9, 1), ends_on=date(2027, 8, 31),
                                  intake=60, applications_open_at=_at(date(2026, 6, 1), 9),
                                  applications_close_at=_at(date(2026, 7, 15), 17))
-    founders = [uid for uid, persona in pool if persona in ("company", "returnee", "technician")]
-    rng.shuffle(founders)
     if demo_user_id is not None:
         founders.insert(0, demo_user_id)  # 李玥 sees her camp on "My camps"
-    now = utcnow()
     for tier_code, places, size, trainer_logins, first in TIERS:
-        tier = next(t for t in programme.tiers if t.code == tier_code)
-        trainers = [db.session.get(User, staff_ids[login]) for login in trainer_logins]
-        cohort = cohorts.create_cohort(runner, cycle, tier, capacity=places, venue=VENUE, starts_on=first,
-                                       ends_on=date(2027, 6, 30), trainers=trainers, late_after_minutes=10)
-        for uid in founders[:size]:
-            user = db.session.get(User, uid)
-            company = user.employer or f"上海{rng.choice(COMPANIES)}有限公司"
-            cohorts.enrol(runner, cohort, user, company=company)
-        founders = founders[size:]
-        day = first
-        for n, title in enumerate(LECTURES[tier_code]):
-            cohorts.save_lesson(runner, cohort, title=title, starts_at=_at(day, 9), ends_at=_at(day, 12),
-                                place="培训教室A" if tier_code != "acceleration" else "路演厅",
-                                kind=LessonKind.LECTURE.value, trainer=trainers[n % len(trainers)])
-            if n % 3 == 1:
-                follow, kind = FOLLOW_UPS[(n // 3) % len(FOLLOW_UPS)]
-                follow_day = day + timedelta(days=4)
-                cohorts.save_lesson(runner, cohort, title=follow, starts_at=_at(follow_day, 14),
-                                    ends_at=_at(follow_day, 16, 30), place="紫竹创业补给站", kind=kind.value,
-                                    trainer=trainers[0])
-            day += timedelta(days=21 if tier_code == "acceleration" else 14)
-        _past_attendance(rng, cohort, now)
+        moving_up = 3 if tier_code == "growth" else 0
+        cohort = _cohort(rng, runner, cycle, programme, tier_code, places, trainer_logins, staff_ids, first,
+                         date(2027, 6, 30), [db.session.get(User, uid) for uid in founders[:size - moving_up]])
+        founders = founders[size - moving_up:]
+        if moving_up:
+            for enrolment, _outcome in progression.graduates(past_cohorts[0])[:moving_up]:
+                progression.invite(runner, enrolment, cohort)
+        _past_attendance(rng, cohort, utcnow())
+        _grade(rng, cohort, runner, finished=False)
         db.session.commit()
         echo(f"demo: cohort {cohort.name} — {cohorts.enrolled_count(cohort)} founders, "
              f"{len(cohort.lessons)} lessons")
@@ -92,6 +99,68 @@ def load_camp(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str]],
     made = load_applications(cycle, runner, [db.session.get(User, uid) for uid in founders[:40]], seed=seed)
     db.session.commit()
     echo(f"demo: applications to {cycle.name}: {made}")
+
+
+def _cohort(rng, runner, cycle, programme, tier_code, places, trainer_logins, staff_ids, first, last, people):
+    tier = next(t for t in programme.tiers if t.code == tier_code)
+    trainers = [db.session.get(User, staff_ids[login]) for login in trainer_logins]
+    cohort = cohorts.create_cohort(runner, cycle, tier, capacity=places, venue=VENUE, starts_on=first,
+                                   ends_on=last, trainers=trainers, late_after_minutes=10)
+    loading_from = utcnow()
+    for user in people:
+        cohorts.enrol(runner, cohort, user, company=user.employer or f"上海{rng.choice(COMPANIES)}有限公司")
+    db.session.flush()
+    if people:  # enrolled in the weeks before the first lesson, not today
+        from app.demo.loader import _warp_times
+
+        before = _at(first, 9)
+        _warp_times(cohort.event_id, loading_from, utcnow(), before - timedelta(days=30), before - timedelta(days=7))
+        for enrolment in cohort.enrolments:
+            enrolment.enrolled_at = enrolment.registration.created_at
+    day = first
+    for n, title in enumerate(LECTURES[tier_code]):
+        cohorts.save_lesson(runner, cohort, title=title, starts_at=_at(day, 9), ends_at=_at(day, 12),
+                            place="培训教室A" if tier_code != "acceleration" else "路演厅",
+                            kind=LessonKind.LECTURE.value, trainer=trainers[n % len(trainers)])
+        if n % 3 == 1:
+            follow, kind = FOLLOW_UPS[(n // 3) % len(FOLLOW_UPS)]
+            follow_day = day + timedelta(days=4)
+            cohorts.save_lesson(runner, cohort, title=follow, starts_at=_at(follow_day, 14),
+                                ends_at=_at(follow_day, 16, 30), place="紫竹创业补给站", kind=kind.value,
+                                trainer=trainers[0])
+        day += timedelta(days=21 if tier_code == "acceleration" else 14)
+    if cycle.ends_on < utcnow().date():
+        _past_attendance(rng, cohort, utcnow())
+    return cohort
+
+
+def _grade(rng, cohort, runner, *, finished: bool) -> None:
+    """Attendance 20 %, assignments 30 %, final pitch 50 % (rubric). A finished cohort is fully
+    graded, published, its results published and certificates issued; a running one has its
+    assignments graded so far."""
+    from app.cohorts import grading, results
+    from app.cohorts.certificates import issue_from_results
+
+    if not cohort.enrolments:  # a small demo data set may run out of founders
+        return
+    columns = grading.set_assessments(runner, cohort, [
+        {"name": "出勤", "kind": "attendance", "weight": 20},
+        {"name": "课后作业", "kind": "graded", "weight": 30},
+        {"name": "结业路演", "kind": "graded", "weight": 50, "rubric": PITCH_RUBRIC}])
+    trainer = cohort.trainers[0]
+    for enrolment in cohorts.active_enrolments(cohort):
+        talent = rng.gauss(0, 1)
+        grading.record_grade(trainer, enrolment, columns[1], score=round(min(100, max(40, 80 + 9 * talent)), 0))
+        if finished:
+            pitch = columns[2]
+            levels = {str(c.id): c.levels[min(3, max(0, int(round(1.2 - talent + rng.gauss(0, 0.6)))))].id
+                      for c in pitch.criteria}
+            grading.record_grade(trainer, enrolment, pitch, levels=levels)
+    if finished:
+        grading.publish(runner, cohort)
+        results.compute_results(runner, cohort)
+        results.publish_results(runner, cohort)
+        issue_from_results(runner, cohort, issued_on=cohort.ends_on + timedelta(days=7))
 
 
 def _past_attendance(rng: random.Random, cohort, now: datetime) -> None:
