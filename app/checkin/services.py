@@ -159,6 +159,7 @@ def _lock_registration(registration: Registration) -> None:
 def _store(record: Scan, code: ScanResult, registration: Registration | None, first: Scan | None = None) -> Decision:
     record.result = code.value
     db.session.add(record)
+    db.session.flush()  # the answer carries the scan's id
     return Decision(code, record, registration, first)
 
 
