@@ -118,7 +118,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=None, help="seed of the scan plan [random]")
     p.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432",
                    help="PostgreSQL server (trust auth, no database part) [%(default)s]")
-    p.add_argument("--timeout", type=float, default=180.0,
+    p.add_argument("--timeout", type=float, default=600.0,
                    help="give up on the measured run after this many seconds [%(default)s]")
     p.add_argument("--profile", action="store_true",
                    help="cProfile the measured requests inside the workers and print the top functions")
