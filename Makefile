@@ -14,7 +14,8 @@ DEBS_RUN := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0
 DEBS_TEST := chromium poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-dev system-deps system-deps-test db demo bench-registration bench-certificates translations clean
+.PHONY: run test install install-dev system-deps system-deps-test db demo bench-registration bench-checkin \
+	bench-certificates translations clean
 
 define ensure_debs
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -70,6 +71,11 @@ bench-registration: install-dev
 
 bench-certificates: install-dev
 	flock /tmp/minhang-bench.lock $(PY) bench/certificates.py
+
+# Check-in scans/s through HTTP (gunicorn + PostgreSQL, 16 scanners). The lock keeps benchmarks of
+# several worktrees on this shared machine from overlapping. BENCH_ARGS="--target bare" etc.
+bench-checkin: install-dev
+	flock /tmp/minhang-bench.lock $(PY) bench/checkin.py $(BENCH_ARGS)
 
 extract-messages: $(VENV)/.stamp-run
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .

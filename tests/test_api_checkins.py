@@ -114,3 +114,15 @@ def test_roster_for_10000_registrants_is_compact_and_verifies_tokens(client, db_
     entry = next(e for e in body["entries"] if e[0] == claims.registration_id)
     assert entry[1] == claims.generation and entry[2] == "赵赟" and entry[3] == "5678"
     assert client.get(f"/api/v1/checkpoints/{point}/roster").status_code == 401
+
+
+def test_answer_carries_the_stored_scan_id_and_a_retry_gets_it_back(client, db_session, create_event, create_user):
+    event, registration, token = _setup(db_session, create_event, create_user)
+    point = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
+    headers = _token(client, create_user("organiser"))
+    body = {"token": token, "checkpoint": point, "nonce": "phone-1-0001"}
+    first = client.post("/api/v1/checkins", json=body, headers=headers).json
+    assert first["result"] == "ok" and isinstance(first["scan_id"], int)
+    again = client.post("/api/v1/checkins", json=body, headers=headers).json
+    assert (again["result"], again["scan_id"]) == ("ok", first["scan_id"])
+    assert db_session.scalar(sa.select(Scan.id)) == first["scan_id"]

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import ApiToken, Department, Role, User
 from app.audit import services as audit
@@ -216,11 +217,14 @@ def issue_api_token(user: User) -> str:
 def user_for_api_token(token: str) -> User | None:
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(
+    # Roles and departments come in the same query: nearly every API call asks for them
+    # (can_manage), and two lazy loads would double the round trips of a check-in scan.
+    return db.session.scalars(
         sa.select(User).join(ApiToken, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == _hash_token(token), ApiToken.revoked_at.is_(None),
                sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()),
-               User.active.is_(True)))
+               User.active.is_(True))
+        .options(joinedload(User.role_rows), joinedload(User.departments))).unique().first()
 
 
 # -- calendar feed ------------------------------------------------------------

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.checkin.models import Checkpoint, Scan, ScanResult
 from app.errors import InvalidInput, NotFound
@@ -62,7 +63,8 @@ def _checkpoint(event: Event, session: EventSession | None, name: str) -> Checkp
 
 
 def get_checkpoint(checkpoint_id: int) -> Checkpoint:
-    checkpoint = db.session.get(Checkpoint, checkpoint_id)
+    # with its event: every caller asks who may manage it and when it opens
+    checkpoint = db.session.get(Checkpoint, checkpoint_id, options=[joinedload(Checkpoint.event)])
     if checkpoint is None:
         raise NotFound(_l("No such checkpoint."))
     return checkpoint
@@ -173,6 +175,7 @@ def _lock_registration(registration: Registration) -> None:
 def _store(record: Scan, code: ScanResult, registration: Registration | None, first: Scan | None = None) -> Decision:
     record.result = code.value
     db.session.add(record)
+    db.session.flush()  # the answer carries the scan's id
     return Decision(code, record, registration, first)
 
 
