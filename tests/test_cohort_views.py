@@ -119,3 +119,21 @@ def test_founder_page_and_self_check_in(client, db_session, create_cohort, creat
     client.post("/logout")
     login(client, stranger)
     assert client.get(f"/c/{code}").status_code == 403
+
+
+def test_lessons_reach_the_founders_calendar_feed(client, db_session, create_cohort, create_user):
+    from app.accounts.services import calendar_token
+
+    cohort = create_cohort()
+    person = create_user(name="钱喆")
+    cohorts.enrol(cohort.runner, cohort, person)
+    start = utcnow() + timedelta(days=5)
+    for n in range(2):
+        cohorts.save_lesson(cohort.runner, cohort, title=f"股权激励 第{n + 1}讲",
+                            starts_at=start + timedelta(days=7 * n), ends_at=start + timedelta(days=7 * n, hours=3),
+                            place="教室B")
+    token = calendar_token(person)
+    db_session.commit()
+    feed = client.get(f"/calendar/feed/{token}.ics").get_data(as_text=True).replace("\r\n ", "")
+    assert feed.count("BEGIN:VEVENT") == 2  # the lessons, not the cohort's months-long span
+    assert "股权激励 第1讲" in feed and "股权激励 第2讲" in feed

@@ -33,7 +33,14 @@ def cohort_summary(cohort: Cohort) -> dict:
     known = [r.rate for r in rates.values() if r.rate is not None]
     bands = [{"label": label, "count": sum(1 for r in known if low <= r < high)} for low, high, label in RATE_BANDS]
     chart.update(bands=bands, founders=_("Founders"), labels={k.value: str(v) for k, v in ATTENDANCE_LABELS.items()})
+    from app.cohorts import grading, results
+
+    published = results.latest_run(cohort, published=True)
+    grade_bins = results.distribution(grading.totals(cohort, rates=rates, now=now))
+    chart.update(grade_labels=[label for label, _n in grade_bins], grade_counts=[n for _label, n in grade_bins],
+                 grade_label=_("Founders per band of weighted total"))
     return {
+        "results": results.counts(published) if published else None,
         "cohort": cohort, "enrolled": len(people), "capacity": cohort.capacity,
         "lessons": len(lessons), "held": sum(1 for row in per_lesson if row["held"]),
         "counted": len(attendance.counted_lessons(cohort, now)), "basis": cohort.attendance_basis,

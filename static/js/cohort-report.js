@@ -23,4 +23,12 @@
       options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
     });
   }
+  var grades = document.getElementById("chart-grades");
+  if (grades) {
+    new Chart(grades, {
+      type: "bar",
+      data: { labels: d.grade_labels, datasets: [{ label: d.grade_label, data: d.grade_counts, backgroundColor: "#8a4fd6" }] },
+      options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }
+    });
+  }
 })();
