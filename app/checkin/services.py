@@ -3,8 +3,9 @@
 `scan()` returns a decision with a stable result code (ScanResult) and never raises for a bad
 ticket: rejected scans are stored too. Two scanners reading one ticket at the same moment get
 exactly one `ok`: the registration's row is locked while the decision is made. A retried
-upload with the same nonce waits for the first one, gets its decision back and records nothing
-new. The web scanner, the API and (later) camp lessons all decide scans here.
+upload with the same nonce gets the first one's decision back and records nothing new: the
+unique nonce settles it when the scan is written. The web scanner, the API, camp lessons and
+studio activities all decide scans here.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from app.checkin.models import Checkpoint, Scan, ScanResult
@@ -89,14 +92,9 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
     now = utcnow()
     if scanned_at is None or abs(scanned_at - now) > MAX_CLOCK_SKEW:
         scanned_at = now  # a device clock that far off is wrong, not informative
-    if nonce:
-        _lock_nonce(nonce)
-        replay = _replay(nonce)
-        if replay is not None:
-            return replay
 
-    record = Scan(checkpoint=checkpoint, direction=direction, scanned_at=scanned_at, received_at=now,
-                  device=(device or "")[:80], scanner_id=getattr(scanner, "id", None),
+    record = Scan(checkpoint=checkpoint, checkpoint_id=checkpoint.id, direction=direction, scanned_at=scanned_at,
+                  received_at=now, device=(device or "")[:80], scanner_id=getattr(scanner, "id", None),
                   scanner_link_id=getattr(link, "id", None), nonce=nonce or None)
     if registration_id is not None:
         registration = db.session.get(Registration, registration_id)
@@ -105,7 +103,7 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
             return _store(record, ScanResult.NOT_REGISTERED, None)
     else:
         try:
-            registration = tickets.check_token(token or "")
+            registration = tickets.check_token(token or "", lock=True)
         except tickets.InvalidTicket as exc:
             code = ScanResult.REVOKED if exc.details.get("reason") == "superseded" else ScanResult.INVALID
             record.detail = {"reason": exc.details.get("reason"), "token_prefix": (token or "")[:12]}
@@ -120,7 +118,8 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
     if not opens <= scanned_at <= closes:
         return _store(record, ScanResult.OUTSIDE_WINDOW, registration)
 
-    _lock_registration(registration)
+    if registration_id is not None or db.session.get_bind().dialect.name != "postgresql":
+        _lock_registration(registration)  # (check_token locked it already on PostgreSQL)
     accepted = db.session.scalars(
         sa.select(Scan).where(Scan.checkpoint_id == checkpoint.id, Scan.registration_id == registration.id,
                               Scan.result == ScanResult.OK.value)
@@ -133,10 +132,11 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
         code = ScanResult.ALREADY_CHECKED_IN
     else:
         code = ScanResult.OK
-    decision = _store(record, code, registration, first=first_in if code == ScanResult.ALREADY_CHECKED_IN else None)
-    if is_conflict(decision):  # kept on the row so the console can list it
+    first = first_in if code == ScanResult.ALREADY_CHECKED_IN else None
+    record.result = code.value
+    if is_conflict(Decision(code, record, registration, first)):  # kept on the row for the console to list
         record.detail = {"conflict_with": first_in.id, "first_device": first_in.device}
-    return decision
+    return _store(record, code, registration, first=first)
 
 
 def admitted_statuses(checkpoint: Checkpoint) -> list[str]:
@@ -173,19 +173,20 @@ def _lock_registration(registration: Registration) -> None:
 
 
 def _store(record: Scan, code: ScanResult, registration: Registration | None, first: Scan | None = None) -> Decision:
+    """Write the scan, unless its nonce is already stored: then this is a retry that raced the
+    first attempt, and the first attempt's decision is the answer (the unique nonce decides,
+    without a lock or a look-up before every scan)."""
     record.result = code.value
-    db.session.add(record)
-    db.session.flush()  # the answer carries the scan's id
+    dialect = db.session.get_bind().dialect.name
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(Scan.__table__)
+    values = {column.key: getattr(record, column.key) for column in Scan.__table__.columns if column.key != "id"}
+    values["detail"] = values.get("detail") or {}
+    new_id = db.session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["nonce"])
+                                .returning(Scan.__table__.c.id)).scalar()
+    if new_id is None:
+        return _replay(record.nonce)
+    record.id = new_id  # the answer carries the scan's id; the row itself is written
     return Decision(code, record, registration, first)
-
-
-def _lock_nonce(nonce: str) -> None:
-    """Serialise retries carrying the same nonce, so the second one sees the first's row
-    (the unique constraint stays as the backstop)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(nonce))))
-    else:  # SQLite has one writer at a time: taking the write lock is enough
-        db.session.execute(sa.text("UPDATE checkpoints SET id = id WHERE 0"))
 
 
 def _replay(nonce: str) -> Decision | None:

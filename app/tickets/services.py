@@ -48,30 +48,32 @@ def ticket_token(registration: Registration) -> str:
     return tokens.sign(key.private_key, claims)
 
 
-def check_token(token: str) -> Registration:
+def check_token(token: str, *, lock: bool = False) -> Registration:
     """The registration a scanned token stands for; InvalidTicket for anything forged,
-    altered, superseded by a reset, or unknown. Status (confirmed or not) is the caller's concern."""
+    altered, superseded by a reset, or unknown. Status (confirmed or not) is the caller's concern.
+    With `lock` (a check-in deciding), the registration's row is locked in the same round trip
+    on PostgreSQL (FOR NO KEY UPDATE)."""
     try:
         claims = tokens.peek(token)
     except tokens.BadToken as exc:
         raise InvalidTicket(reason=str(exc)) from None
     # One round trip for the event's key and the registration with its user (a scanner shows
     # the name): a check-in scan is mostly round trips.
-    found = db.session.execute(
-        sa.select(EventKey.public_key, Registration).select_from(EventKey)
-        .outerjoin(Registration, sa.and_(Registration.id == claims.registration_id,
-                                         Registration.event_id == EventKey.event_id))
-        .where(EventKey.event_id == claims.event_id)
-        .options(joinedload(Registration.user))).first()
-    if found is None:
-        raise InvalidTicket(reason="unknown_event")
+    query = (sa.select(EventKey.public_key, Registration).select_from(Registration)
+             .join(EventKey, EventKey.event_id == Registration.event_id)
+             .where(Registration.id == claims.registration_id, Registration.event_id == claims.event_id)
+             .options(joinedload(Registration.user)))
+    if lock and db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(key_share=True, of=Registration.__table__)
+    found = db.session.execute(query).first()
+    if found is None:  # which part is unknown, for the scan log
+        known_event = db.session.scalar(sa.select(EventKey.event_id).where(EventKey.event_id == claims.event_id))
+        raise InvalidTicket(reason="unknown_registration" if known_event else "unknown_event")
     public, registration = found
     try:
         tokens.verify(public, token)
     except tokens.BadToken as exc:
         raise InvalidTicket(reason=str(exc)) from None
-    if registration is None:
-        raise InvalidTicket(reason="unknown_registration")
     if (registration.ticket_generation & 0xFFFF) != claims.generation:
         raise InvalidTicket(reason="superseded")
     return registration
