@@ -42,6 +42,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app.calendars.views import bp as calendars_bp
     from app.checkin.views import bp as checkin_bp
     from app.cohorts.views import bp as cohorts_bp
+    from app.competitions.views import bp as competitions_bp
     from app.console.views import bp as console_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
@@ -49,7 +50,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app.tickets.views import bp as tickets_bp
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
-               console_bp, checkin_bp, cohorts_bp, admin_bp,
+               console_bp, checkin_bp, cohorts_bp, competitions_bp, admin_bp,
                api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
@@ -67,6 +68,7 @@ def _import_models() -> None:
     from app.audit import models as _au  # noqa: F401
     from app.checkin import models as _c  # noqa: F401
     from app.cohorts import models as _co  # noqa: F401
+    from app.competitions import models as _cm  # noqa: F401
     from app.events import models as _e  # noqa: F401
     from app.notifications import models as _n  # noqa: F401
     from app.registrations import models as _r  # noqa: F401
