@@ -462,3 +462,31 @@ def test_console_judge_and_entrant_pages(client, db_session, contest, enter, cre
                      data={"employer": "颐家", "occupation": "护士", "birth_date": "1995-01-01"})
     assert ok.status_code == 302
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Entry).where(Entry.user_id == newcomer.id)) == 1
+
+
+def test_award_rules_are_settings_of_the_competition(db_session, contest):
+    competition = contest.competition
+    cs.set_award_rules(contest.organiser, competition, mode="share", first="15", second="25", third="30",
+                       merit_min_percent="70")
+    assert competition.award_rules == {"mode": "share", "first": 0.15, "second": 0.25, "third": 0.30,
+                                       "merit_min_percent": 70.0}
+    assert cs.award_cutoffs(competition.award_rules, 20) == (3, 8, 14)
+    with pytest.raises(InvalidInput) as error:
+        cs.set_award_rules(contest.organiser, competition, mode="share", first="50", second="40", third="20",
+                           merit_min_percent="x")
+    assert set(error.value.fields) == {"third", "merit_min_percent"}
+    cs.set_award_rules(contest.organiser, competition, mode="count", first="1", second="2", third="3",
+                       merit_min_percent="60")
+    assert cs.award_cutoffs(competition.award_rules, 20) == (1, 3, 6)
+    with pytest.raises(InvalidInput):
+        cs.set_award_rules(contest.organiser, competition, mode="count", first="1.5", second="2", third="3",
+                           merit_min_percent="60")
+
+
+def test_status_moves_one_way_to_publication(db_session, contest):
+    with pytest.raises(Conflict) as error:
+        cs.set_status(contest.organiser, contest.competition, "published")
+    assert error.value.code == "bad_transition"
+    cs.set_status(contest.organiser, contest.competition, "closed")
+    cs.set_status(contest.organiser, contest.competition, "open")
+    assert contest.competition.status == "open"
