@@ -46,6 +46,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app.checkin.views import bp as checkin_bp
     from app.cohorts import application_views as _application_routes  # noqa: F401 - registers on cohorts_bp
     from app.cohorts.views import bp as cohorts_bp
+    from app.competitions.views import bp as competitions_bp
     from app.console.views import bp as console_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
@@ -54,7 +55,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app.tickets.views import bp as tickets_bp
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
-               console_bp, checkin_bp, cohorts_bp, studios_bp, certificates_bp, verify_bp,
+               console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, certificates_bp, verify_bp,
                admin_bp, api_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
@@ -75,6 +76,7 @@ def _import_models() -> None:
     from app.certificates import models as _ce  # noqa: F401
     from app.checkin import models as _c  # noqa: F401
     from app.cohorts import models as _co  # noqa: F401
+    from app.competitions import models as _cm  # noqa: F401
     from app.events import models as _e  # noqa: F401
     from app.notifications import models as _n  # noqa: F401
     from app.registrations import models as _r  # noqa: F401

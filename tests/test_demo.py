@@ -172,3 +172,31 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
         assert studio.apprenticeships and studio.activities and studio.master.has_role("trainer")
     review = studios.yearly_review(workshops[0], now.year)
     assert review.activities_held > 0 and review.attendance_rate is not None
+
+
+def test_demo_competition_has_marked_entrants_and_published_results(app, db_session):
+    from app.competitions import services as cs
+    from app.competitions.models import Competition, Score
+    from app.demo.loader import load_demo
+    from app.extensions import db
+
+    load_demo(participants=PARTICIPANTS, seed=2026, echo=lambda *a, **k: None)
+    competition = db.session.scalar(sa.select(Competition))
+    assert competition.is_published and competition.level == "district"
+    assert [c.name for c in competition.categories] == ["幼儿公共营养", "养老健康照护", "电子竞技"]
+    for category in competition.categories:
+        assert len(category.judges) == 3 and category.chief_judge is not None
+        sheets = cs.category_sheets(category)
+        assert sheets and all(s.confirmed and not s.flagged for s in sheets)
+        awarded = cs.awards(category)
+        assert awarded and awarded[0][1].value == "first" and awarded[0][0].recommended
+        assert len(cs.published_results(category)) == len(sheets)
+        assert all(cs.first_check_ins(category).get(s.entry.registration_id) for s in sheets)
+    assert any(s.old_value is not None for s in db.session.scalars(sa.select(Score)))  # a re-scored judgement
+    care = competition.categories[1]
+    flagged = cs.conflict_map(care)
+    assert any(flagged.values())  # a pending entrant from a judge's employer
+    team = competition.categories[2]
+    assert all(e.team_name and e.members for e in cs.approved_entries(team))
+    li = db.session.scalar(sa.select(cs.Entry).join(cs.Entry.user).where(cs.User.mobile == "13800138000"))
+    assert li is not None and cs.result_of(li) is not None

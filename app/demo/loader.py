@@ -26,6 +26,7 @@ from werkzeug.security import generate_password_hash
 from app.accounts import services as accounts
 from app.accounts.models import Department, User, UserRole
 from app.demo import data
+from app.demo.competitions import load_competition
 from app.events import services as events
 from app.events.models import Event, EventSession, EventStatus, Question, QuestionKind, Series
 from app.extensions import db
@@ -47,6 +48,9 @@ STAFF = (
     ("trainer2@minhang.example", "Trainer#2026", "trainer", "吴俊峰", ()),
     ("trainer3@minhang.example", "Trainer#2026", "trainer", "郑雅文", ()),
     ("judge@minhang.example", "Judge#2026", "judge", "钱喆", ()),
+    ("judge2@minhang.example", "Judge#2026", "judge", "许文澜", ()),
+    ("judge3@minhang.example", "Judge#2026", "judge", "何建平", ()),
+    ("judge4@minhang.example", "Judge#2026", "judge", "吕国栋", ()),
 )
 DEMO_PARTICIPANT = {"mobile": "13800138000", "name": "李玥", "employer": "上海紫竹芯联微电子有限公司",
                     "email": None}
@@ -438,6 +442,7 @@ class _Loader:
         from app.demo.studios import load_studios
 
         load_studios(self.seed, self.staff_ids, self.pool, self.echo)
+        load_competition(self.seed, self.staff_ids, self.pool, self.demo_user_id, self.echo)
         summary = self._summary()
         self.echo(f"demo: done in {time.monotonic() - started:.1f}s "
                   f"(new: {self.created['users']} users, {self.created['series']} series, "

@@ -250,7 +250,8 @@ def _clean_sessions(event: Event, session_ids) -> list[EventSession]:
 
 
 # -- registering --------------------------------------------------------------
-def register(user: User, event: Event, answers: dict | None = None, session_ids=None) -> Registration:
+def register(user: User, event: Event, answers: dict | None = None, session_ids=None, *,
+             via_competition: bool = False) -> Registration:
     """Register `user`; confirmed while seats remain, else waitlisted (or pending approval).
 
     The event lock serialises every registration of an event, so it is held as briefly as
@@ -261,6 +262,9 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
     """
     if event.invitation_only:
         raise Conflict(_l("Participants of this occasion are chosen by the organiser."), code="invitation_only")
+    if event.kind == "competition" and not via_competition and _is_competition_category(event):
+        raise Conflict(_l("Enter this competition on its own page, with your employer and category."),
+                       code="competition_entry")
     if not event.registration_open():
         raise RegistrationClosed()
     cleaned = clean_answers(event, answers)
@@ -303,6 +307,14 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
     _check_choice_limits(event, cleaned, registration.id)
     _settle(registration, notice)
     return registration
+
+
+def _is_competition_category(event: Event) -> bool:
+    """A category of a skills competition: entries (eligibility, employer, team) go through
+    app.competitions.services.register_entry, which passes via_competition=True."""
+    from app.competitions.models import Category
+
+    return bool(db.session.scalar(sa.select(sa.exists().where(Category.event_id == event.id))))
 
 
 def admit(actor: User, event: Event, user: User, *, note: str = "admitted") -> Registration:
