@@ -490,3 +490,31 @@ def test_status_moves_one_way_to_publication(db_session, contest):
     cs.set_status(contest.organiser, contest.competition, "closed")
     cs.set_status(contest.organiser, contest.competition, "open")
     assert contest.competition.status == "open"
+
+
+def test_award_certificates_follow_published_results(client, db_session, contest, enter):
+    from app.certificates.models import Certificate
+    from app.competitions.certificates import issue_awards
+    from tests.conftest import login
+
+    a, b = enter("甲"), enter("乙")
+    fully_score(contest, a, "完全正确", (3, 3, 3))
+    fully_score(contest, b, "部分正确", (3, 3, 2))
+    for entry in (a, b):
+        cs.confirm(contest.chief, entry)
+    db_session.commit()
+    with pytest.raises(Conflict) as early:
+        issue_awards(contest.organiser, contest.competition)
+    assert early.value.code == "not_published"
+    cs.set_status(contest.organiser, contest.competition, "closed")
+    cs.publish_results(contest.organiser, contest.competition)
+    db_session.commit()
+    login(client, contest.organiser)
+    made = client.post(f"/console/competitions/{contest.competition.id}/certificates")
+    assert made.status_code == 302 and f"competition={contest.competition.id}" in made.headers["Location"]
+    certs = db_session.scalars(sa.select(Certificate).order_by(Certificate.id)).all()
+    awards = {e.user_id: award for e, award, _rank in cs.awards(contest.category)}
+    assert [(c.recipient_id, c.kind, c.subject_type) for c in certs] == [
+        (uid, "award", "competition") for uid in awards]
+    assert certs[0].award == "一等奖" and certs[0].tier == contest.category.name
+    assert not issue_awards(contest.organiser, contest.competition).issued  # never twice

@@ -326,6 +326,19 @@ def results(category_id: int):
                            standings=standings, published=published, runs=cs.can_run(current_user, competition))
 
 
+@bp.route("/console/competitions/<int:competition_id>/certificates", methods=["POST"])
+@staff
+def award_certificates(competition_id: int):
+    from app.competitions.certificates import issue_awards
+
+    competition = cs.get_competition(competition_id)
+    made = issue_awards(current_user, competition)
+    commit()
+    flash(_("%(n)s award certificates issued (already issued: %(skipped)s).", n=len(made.issued),
+            skipped=len(made.skipped)), "success")
+    return redirect(url_for("certificates.index", competition=competition.id))
+
+
 @bp.route("/console/entries/<int:entry_id>/recommend", methods=["POST"])
 @staff
 def recommend(entry_id: int):
