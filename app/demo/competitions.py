@@ -149,6 +149,9 @@ def load_competition(seed: int, staff_ids: dict[str, int], pool: list[tuple[int,
         for entry, award, _rank in cs.awards(category):
             if award.value == "first":
                 cs.set_recommended(organiser, entry, True)
+    from app.competitions.certificates import issue_awards
+
+    issue_awards(organiser, competition)  # 获奖证书 for the winners
     _settle_times(rng, competition, categories)
     db.session.commit()
     echo(f"demo: competition {NAME} — {sum(len(v) for v in entries.values())} entries, results published")
