@@ -65,6 +65,26 @@ def form_action(form, action, success: str, to):
     return redirect(to(result))
 
 
+def posted_action(action, success: str, to: str):
+    """A button's POST that runs one service action, then goes to `to`: one commit and a success
+    message, or, when the service refuses (InvalidInput, Conflict), nothing kept and its reasons
+    shown. Permission and not-found errors still reach their error pages."""
+    from app.errors import Conflict, InvalidInput
+    from app.extensions import db
+    from app.transaction import commit
+
+    try:
+        action()
+    except (InvalidInput, Conflict) as exc:
+        db.session.rollback()
+        for message in [str(m) for m in (exc.fields or {}).values()] or [str(exc.message)]:
+            flash(message, "error")
+    else:
+        commit()
+        flash(success, "success")
+    return redirect(to)
+
+
 def safe_next(default: str) -> str:
     target = request.args.get("next") or request.form.get("next")
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):

@@ -21,7 +21,6 @@ so the organiser picks that many and waitlists the rest explicitly.
 """
 from __future__ import annotations
 
-import io
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -702,26 +701,6 @@ def export_rows(actor: User, cycle: Cycle, *, tier_id: int | None = None,
 
 
 def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    from app.registrations.export import to_xlsx as xlsx
 
-    from app.registrations.export import _safe_cell
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Applications")
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
-    for i, name in enumerate(header, 1):
-        width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows[:200]]) + 2
-        sheet.column_dimensions[get_column_letter(i)].width = min(max(width * 1.6, 8), 60)
-    sheet.freeze_panes = "E3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx(title, header, rows, sheet_title=_("Applications"), freeze="E3")

@@ -14,9 +14,10 @@ from app.cohorts import attendance, grading, results
 from app.cohorts import services as cohorts
 from app.cohorts.models import ASSESSMENT_KIND_LABELS, AssessmentKind, Enrolment, Outcome
 from app.cohorts.views import bp
-from app.errors import InvalidInput, ServiceError
+from app.errors import InvalidInput
 from app.extensions import db
 from app.transaction import commit
+from app.web import posted_action
 
 
 def _cohort_to_teach(cohort_id: int):
@@ -215,15 +216,7 @@ def grading_results(cohort_id: int):
 
 
 def _action(cohort, action, success: str):
-    try:
-        action()
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(" ".join(str(m) for m in exc.fields.values()) or str(exc.message), "error")
-    else:
-        commit()
-        flash(success, "success")
-    return redirect(url_for("cohorts.grading_results", cohort_id=cohort.id))
+    return posted_action(action, success, url_for("cohorts.grading_results", cohort_id=cohort.id))
 
 
 @bp.route("/grading/<int:cohort_id>/publish", methods=["POST"])

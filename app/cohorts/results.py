@@ -15,15 +15,11 @@ its results as published, and founders see the latest published run.
 """
 from __future__ import annotations
 
-import io
 import math
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from app.audit import services as audit
 from app.cohorts import attendance, grading
@@ -190,22 +186,6 @@ def export_rows(actor, cohort: Cohort) -> tuple[list[str], list[list]]:
 
 
 def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
-    from app.registrations.export import _safe_cell
+    from app.registrations.export import to_xlsx as xlsx
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Grades")
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
-    for i, name in enumerate(header, 1):
-        width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows[:200]]) + 2
-        sheet.column_dimensions[get_column_letter(i)].width = min(max(width * 1.6, 8), 40)
-    sheet.freeze_panes = "C3"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx(title, header, rows, sheet_title=_("Grades"), max_width=40)

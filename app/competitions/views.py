@@ -28,7 +28,7 @@ from app.events.services import managed_departments
 from app.extensions import db
 from app.timeutil import local_to_utc, local_today, to_local
 from app.transaction import commit
-from app.web import apply_errors, form_action, roles_required
+from app.web import apply_errors, form_action, posted_action, roles_required
 
 bp = Blueprint("competitions", __name__)
 staff = roles_required(Role.ADMIN, Role.ORGANISER)
@@ -52,20 +52,7 @@ def _run_category(category_id: int) -> Category:
     return category
 
 
-def _act(action, success: str, to: str):
-    """A POST that runs one service action: commit and flash on success; on a service error
-    nothing is kept and its message is shown."""
-    try:
-        action()
-    except ServiceError as exc:
-        db.session.rollback()
-        messages = [str(m) for m in (exc.fields or {}).values()] or [str(exc.message)]
-        for message in messages:
-            flash(message, "error")
-    else:
-        commit()
-        flash(success, "success")
-    return redirect(to)
+_act = posted_action
 
 
 # -- console: competitions ---------------------------------------------------------------------

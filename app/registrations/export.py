@@ -69,10 +69,13 @@ def _session_label(status: str | None) -> str:
     return {"confirmed": "✓", "waitlisted": _("Waiting list"), "requested": _("Not confirmed yet")}.get(status, status)
 
 
-def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
+def to_xlsx(title: str, header: list[str], rows: list[list], *, sheet_title: str | None = None,
+            freeze: str = "C3", max_width: int = 60) -> bytes:
+    """A title row, a bold header and the rows, columns sized to their content; cells that a
+    spreadsheet would run as formulas are defused (_safe_cell). Every export of the app uses it."""
     book = Workbook()
     sheet = book.active
-    sheet.title = _("Registrations")
+    sheet.title = sheet_title or _("Registrations")
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(header)
@@ -82,8 +85,8 @@ def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
         sheet.append([_safe_cell(v) for v in row])
     for i, name in enumerate(header, 1):
         width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows[:200]]) + 2
-        sheet.column_dimensions[get_column_letter(i)].width = min(max(width * 1.6, 8), 60)
-    sheet.freeze_panes = "C3"
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(width * 1.6, 8), max_width)
+    sheet.freeze_panes = freeze
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

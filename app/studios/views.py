@@ -17,7 +17,7 @@ from app.studios.forms import AchievementForm, ActivityForm, ApprenticeForm, Stu
 from app.studios.models import Apprenticeship
 from app.timeutil import local_to_utc, local_today, to_local
 from app.transaction import commit
-from app.web import form_action, int_arg
+from app.web import form_action, int_arg, posted_action
 
 bp = Blueprint("studios", __name__, url_prefix="/console/studios")
 
@@ -122,39 +122,27 @@ def activity_scanner(activity_id: int):
     return redirect(scanner_url(secret))
 
 
-def _act(action, success: str) -> None:
-    """Run a small action posted from the studio page: one commit, or nothing and the reasons."""
-    try:
-        action()
-    except InvalidInput as exc:
-        db.session.rollback()
-        flash(" ".join(str(m) for m in exc.fields.values()) or str(exc.message), "error")
-    else:
-        commit()
-        flash(success, "success")
-
-
 @bp.route("/apprentices/<int:pair_id>/achievements", methods=["POST"])
 @login_required
 def achievement(pair_id: int):
     pair = db.session.get(Apprenticeship, pair_id) or abort(404)
     form = AchievementForm()
-    if form.validate_on_submit():
-        _act(lambda: studios.record_achievement(current_user, pair, kind=form.kind.data, title=form.title.data,
-                                                achieved_on=form.achieved_on.data), _("Achievement recorded."))
-    else:
+    back = url_for("studios.studio", studio_id=pair.studio_id)
+    if not form.validate_on_submit():
         flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-    return redirect(url_for("studios.studio", studio_id=pair.studio_id))
+        return redirect(back)
+    return posted_action(lambda: studios.record_achievement(current_user, pair, kind=form.kind.data,
+                                                            title=form.title.data, achieved_on=form.achieved_on.data),
+                         _("Achievement recorded."), back)
 
 
 @bp.route("/apprentices/<int:pair_id>/end", methods=["POST"])
 @login_required
 def end_pair(pair_id: int):
     pair = db.session.get(Apprenticeship, pair_id) or abort(404)
-    _act(lambda: studios.end_apprenticeship(current_user, pair, ended_on=local_today(),
-                                            note=request.form.get("note", "")),
-         _("The apprenticeship has ended."))
-    return redirect(url_for("studios.studio", studio_id=pair.studio_id))
+    return posted_action(lambda: studios.end_apprenticeship(current_user, pair, ended_on=local_today(),
+                                                            note=request.form.get("note", "")),
+                         _("The apprenticeship has ended."), url_for("studios.studio", studio_id=pair.studio_id))
 
 
 @bp.app_context_processor
