@@ -7,30 +7,13 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 TABLET = {"viewport": {"width": 1024, "height": 768}, "device_scale_factor": 2, "has_touch": True,
           "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for this module only, stopped at its end: a Playwright left running for the
-    session would break the tests that start their own (the fake-camera scanner test)."""
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-    finally:
-        playwright.stop()
 
 
 @pytest.fixture

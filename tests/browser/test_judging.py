@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS
 from tests.browser.test_ticket_flow import assert_fits_phone
 from tests.conftest import PASSWORD
 
@@ -62,29 +61,6 @@ def sign_in(page, live_server, user):
     page.fill("input[name=password]", PASSWORD)
     page.locator("form .btn-primary").click()
     page.wait_for_url(lambda url: "/login" not in url)
-
-
-@pytest.fixture
-def phone():
-    """Phone contexts in a Chromium of this test's own: the session-wide Playwright of the other
-    browser tests must not be running yet when test_scanner starts its fake-camera browser."""
-    from playwright.sync_api import sync_playwright
-
-    errors = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-
-        def _open():
-            context = browser.new_context(**PHONE)
-            context.set_default_timeout(TIMEOUT_MS)
-            context.on("page", lambda page: page.on("pageerror", lambda exc: errors.append(str(exc))))
-            return context
-
-        try:
-            yield _open
-        finally:
-            browser.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
 
 
 def test_a_judge_scores_on_a_phone_and_the_confirmed_result_is_ranked(app, live_server, phone, arena,
