@@ -11,11 +11,11 @@ PORT ?= 5000
 # Debian packages the app needs (CJK fonts for tickets and certificates, HarfBuzz subsetting for
 # fast PDF font embedding) and those the tests need (chromium for browser tests, poppler for pdffonts).
 DEBS_RUN := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0
-DEBS_TEST := chromium poppler-utils
+DEBS_TEST := chromium poppler-utils redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install install-dev system-deps system-deps-test db demo bench-registration bench-checkin \
-	bench-certificates translations clean
+.PHONY: run test redis install install-dev system-deps system-deps-test db demo bench-registration \
+	bench-checkin bench-certificates translations clean
 
 define ensure_debs
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -60,7 +60,13 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)  (demo accounts: see README.md)"
 	APP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT) --with-threads
 
-test: install-dev
+# The suite needs Redis at 127.0.0.1:6379 (batch printing through RQ); start it if it is down.
+redis:
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || { \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
+	  for _ in $$(seq 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done; }
+
+test: install-dev redis
 	@echo "== test suite on SQLite"
 	TEST_DATABASE=sqlite $(PY) -m pytest -q -p no:cacheprovider
 	@echo "== test suite on PostgreSQL"

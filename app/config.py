@@ -79,6 +79,8 @@ class Config:
     # Finished batch prints (one PDF or ZIP per job); must be shared by web processes and workers.
     CERTIFICATE_PRINT_DIR = os.environ.get("CERTIFICATE_PRINT_DIR") or str(INSTANCE / "prints")
     CERTIFICATE_SERIAL_PREFIX = "MH"
+    # Processes that render one batch PDF in parallel chunks (default: the CPU cores, at most 4).
+    CERTIFICATE_PRINT_PROCESSES = int(os.environ.get("CERTIFICATE_PRINT_PROCESSES") or 0) or None
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
 
 

@@ -94,6 +94,8 @@ def dispatch(job_id: str) -> None:
 
 
 def _run_in_app(app, job_id: str) -> None:
+    """The job in an app context of its own, so with its own database session (Flask-SQLAlchemy
+    scopes sessions by app context), closed at the end whatever the caller had open."""
     with app.app_context():
         try:
             _run(job_id)
@@ -101,15 +103,23 @@ def _run_in_app(app, job_id: str) -> None:
             db.session.remove()
 
 
-def run_job(job_id: str) -> None:
-    """The RQ entry point; `flask rq worker` already provides the app context, a bare
-    `rq worker` does not, so build the app then."""
-    if has_app_context():
-        _run(job_id)
-        return
-    from app import create_app
+_worker_app = None
 
-    _run_in_app(create_app(), job_id)
+
+def run_job(job_id: str) -> None:
+    """The RQ entry point. Under `flask rq worker` the app is the CLI's (its config and database);
+    under a bare `rq worker certificates` there is none, so build one from the environment
+    (APP_ENV, DATABASE_URL, ...) once per worker process."""
+    global _worker_app
+    if has_app_context():
+        app = current_app._get_current_object()
+    else:
+        if _worker_app is None:
+            from app import create_app
+
+            _worker_app = create_app()
+        app = _worker_app
+    _run_in_app(app, job_id)
 
 
 def _set(job_id: str, **values) -> None:

@@ -1,0 +1,146 @@
+"""Batch printing at speed: chunks rendered in parallel processes and joined in order, and the
+background job through RQ with a real Redis (127.0.0.1:6379, started by `make test` / .ci/run)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import zxingcpp
+from PIL import Image
+
+from app.certificates import printing, rendering, services
+from app.certificates.models import CertificateKind, JobStatus, PrintJob
+from tests.certificate_helpers import RARE_NAMES, event_with_attendees
+from tests.conftest import login
+from tests.test_certificates_pdf import _fonts, _pages, _pdf_file, _text
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def admin(create_user):
+    return create_user("admin")
+
+
+@pytest.fixture
+def certs(db_session, create_event, create_user, admin):
+    names = RARE_NAMES + ("欧阳娜娜", "陈立群")
+    event, _came, _ = event_with_attendees(db_session, create_event, create_user, names)
+    result = services.issue_for_attendance(admin, event, kind=CertificateKind.COMPLETION)
+    db_session.commit()
+    return sorted(result.issued, key=lambda c: c.serial)
+
+
+@pytest.fixture
+def in_chunks(app, monkeypatch):
+    """Small batches go parallel too (in production only from 12 pages per process up)."""
+    monkeypatch.setattr(rendering, "MIN_PAGES_PER_PROCESS", 1)
+    monkeypatch.setitem(app.config, "CERTIFICATE_PRINT_PROCESSES", 3)
+
+
+def _check_document(path: Path, certs) -> None:
+    assert _pages(path) == len(certs)
+    for n, cert in enumerate(certs, 1):
+        page = _text(path, n)
+        assert cert.serial in page and cert.recipient_name in page
+    for font in _fonts(path):
+        assert font["emb"] == "yes" and font["uni"] == "yes" and "Noto-Serif-CJK-SC" in font["name"], font
+
+
+def test_chunks_render_in_parallel_processes_and_join_in_order(app, certs, in_chunks, tmp_path):
+    seen, timings = [], {}
+    body = rendering.certificates_pdf(certs, on_page=seen.append, timings=timings)
+    assert timings["processes"] == 3
+    path = _pdf_file(tmp_path, body)
+    _check_document(path, certs)
+    assert seen == sorted(seen) and seen[-1] == len(certs)  # progress counts pages of all chunks
+    # the QR code of a page from the last chunk still decodes from a 150-dpi scan
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", str(len(certs)), "-l", str(len(certs)), str(path),
+                    str(tmp_path / "last")], check=True)
+    image = Image.open(next(tmp_path.glob("last*.png")))
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    assert [b.text for b in found] == [rendering.verify_url(certs[-1].code)]
+
+
+def test_a_threaded_process_forks_through_a_forkserver(app, certs, in_chunks, tmp_path):
+    """A web process running a batch in a thread must not fork itself (another thread may hold a
+    lock the child would inherit): chunks come from a clean forkserver instead."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert rendering._context().get_start_method() == "forkserver"
+        body = rendering.certificates_pdf(certs[:4])
+    finally:
+        stop.set()
+    _check_document(_pdf_file(tmp_path, body), certs[:4])
+
+
+def test_a_failing_chunk_fails_the_batch(app, db_session, certs, in_chunks, monkeypatch):
+    template = services.template_for(certs[0])
+    monkeypatch.setattr(template, "html", template.html + "{{ 1 / 0 }}")
+    with pytest.raises(rendering.RenderError, match="ZeroDivisionError"):
+        rendering.certificates_pdf(certs)
+    db_session.rollback()
+
+
+# -- RQ with a real Redis -------------------------------------------------------------
+@pytest.fixture
+def rq_queue(app, monkeypatch):
+    """A queue of its own in the test Redis, emptied and deleted afterwards."""
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+    from rq import Queue
+
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        redis.ping()
+    except RedisDown:
+        pytest.fail(f"Redis is not running at {REDIS_URL}: `make test` and .ci/run start it")
+    name = f"certificates-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setattr(printing, "QUEUE", name)
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    queue = Queue(name, connection=redis)
+    yield queue
+    queue.delete(delete_jobs=True)
+    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry):
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
+    redis.close()
+
+
+def test_print_job_runs_in_an_rq_worker(app, db_session, certs, admin, rq_queue, in_chunks):
+    from rq import SimpleWorker
+
+    client = app.test_client()
+    login(client, admin)
+    response = client.post("/console/certificates/print",
+                           data={"ids": [str(c.id) for c in reversed(certs)], "output": "pdf", "scope": "selected"})
+    assert response.status_code == 302
+    job_id = response.headers["Location"].rsplit("/", 1)[1]
+    # Enqueued, not run in a thread of the web process.
+    assert rq_queue.job_ids == [f"certificates-{job_id}"]
+    assert client.get(f"/console/certificates/jobs/{job_id}.json").get_json()["status"] == JobStatus.QUEUED.value
+    db_session.rollback()  # the test's own session holds nothing while the worker writes
+
+    test_session = db_session()
+    worker = SimpleWorker([rq_queue], connection=rq_queue.connection)
+    assert worker.work(burst=True) is True
+    rq_queue.connection.delete(worker.key)  # the stopped worker's record (it would expire in seconds)
+    assert rq_queue.count == 0 and rq_queue.failed_job_registry.count == 0
+    assert db_session() is test_session  # the job ran in an app context and session of its own
+
+    job = db_session.scalar(sa.select(PrintJob).where(PrintJob.id == job_id))
+    assert job.status == JobStatus.DONE.value, job.error
+    assert job.done == job.total == len(certs)
+    path = Path(job.file_path)
+    assert path.is_file() and path.parent == Path(app.config["CERTIFICATE_PRINT_DIR"])
+    _check_document(path, certs)  # in serial order, whatever order the boxes were ticked in
+    status = client.get(f"/console/certificates/jobs/{job_id}.json").get_json()
+    assert status["status"] == "done" and status["percent"] == 100
+    assert client.get(status["download_url"]).data == path.read_bytes()
