@@ -61,6 +61,11 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
 
 
+def organises(user, department_id: int | None) -> bool:
+    """`User.organises` for anyone, signed in or not."""
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.organises(department_id))
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -106,6 +111,12 @@ class User(UserMixin, db.Model):
     @property
     def department_ids(self) -> set[int]:
         return {d.id for d in self.departments}
+
+    def organises(self, department_id: int | None) -> bool:
+        """Admins run everything; organisers run what belongs to their departments (events,
+        cohorts, studios, competitions, certificates)."""
+        return self.is_admin or (department_id is not None and self.has_role(Role.ORGANISER)
+                                 and department_id in self.department_ids)
 
     # -- credentials ---------------------------------------------------------
     def set_password(self, password: str) -> None:

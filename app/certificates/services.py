@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.models import Department, Role, User
+from app.accounts.models import Department, User, organises
 from app.audit import services as audit
 from app.certificates.models import (
     Certificate,
@@ -54,11 +54,7 @@ BUREAU = "上海市闵行区人力资源和社会保障局"
 
 # -- permissions ----------------------------------------------------------------
 def can_issue(actor: User | None, department: Department | None) -> bool:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if actor.is_admin:
-        return True
-    return actor.has_role(Role.ORGANISER) and department is not None and department.id in actor.department_ids
+    return organises(actor, department.id if department is not None else None)
 
 
 def require_manage(actor: User, cert: Certificate) -> None:

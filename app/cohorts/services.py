@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.models import Department, User
+from app.accounts.models import Department, User, organises
 from app.audit import services as audit
 from app.cohorts.catalogue import PROGRAMMES
 from app.cohorts.models import (
@@ -75,8 +75,7 @@ def next_tier(tier: Tier) -> Tier | None:
 
 # -- permissions ---------------------------------------------------------------------------
 def can_run(user: User | None, programme: Programme) -> bool:
-    return bool(user and getattr(user, "is_authenticated", False)
-                and (user.is_admin or (user.has_role("organiser") and programme.department_id in user.department_ids)))
+    return organises(user, programme.department_id)
 
 
 def require_run(user: User, programme: Programme) -> None:

@@ -42,7 +42,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role, User, organises
 from app.audit import services as audit
 from app.competitions.models import (
     DEFAULT_AWARD_RULES,
@@ -86,9 +86,7 @@ def q2(value: Decimal) -> Decimal:
 
 # -- permissions ------------------------------------------------------------------------------
 def can_run(user: User | None, competition: Competition) -> bool:
-    return bool(user and getattr(user, "is_authenticated", False)
-                and (user.is_admin or (user.has_role(Role.ORGANISER)
-                                       and competition.department_id in user.department_ids)))
+    return organises(user, competition.department_id)
 
 
 def require_run(user: User, competition: Competition) -> None:

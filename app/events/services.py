@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.models import Department, Role, User
+from app.accounts.models import Department, Role, User, organises
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events.models import (
     WALL_NAME_LABELS,
@@ -26,11 +26,7 @@ from app.timeutil import LOCAL_TZ, utcnow
 
 # -- permissions --------------------------------------------------------------
 def can_manage(user: User | None, event: Event) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_admin:
-        return True
-    return user.has_role(Role.ORGANISER) and event.department_id in user.department_ids
+    return organises(user, event.department_id)
 
 
 def require_manage(user: User, event: Event) -> None:

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.models import Department, User
+from app.accounts.models import Department, User, organises
 from app.audit import services as audit
 from app.checkin import services as checkin
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -36,9 +36,7 @@ from app.timeutil import LOCAL_TZ, local_today, utcnow
 
 # -- permissions ---------------------------------------------------------------------------
 def can_run(user: User | None, studio_or_department) -> bool:
-    department_id = getattr(studio_or_department, "department_id", getattr(studio_or_department, "id", None))
-    return bool(user and getattr(user, "is_authenticated", False)
-                and (user.is_admin or (user.has_role("organiser") and department_id in user.department_ids)))
+    return organises(user, getattr(studio_or_department, "department_id", getattr(studio_or_department, "id", None)))
 
 
 def require_run(user: User, studio_or_department) -> None:
