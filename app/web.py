@@ -85,6 +85,19 @@ def posted_action(action, success: str, to: str):
     return redirect(to)
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(body: bytes, filename: str, mimetype: str = XLSX):
+    """A file to save (exports are personal data: never kept by a cache or proxy)."""
+    from flask import Response
+
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def safe_next(default: str) -> str:
     target = request.args.get("next") or request.form.get("next")
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):

@@ -3,7 +3,7 @@ console pages for reviewers and organisers (list, detail, rubric, scoring, ranki
 decisions, XLSX export). Views parse, call one service, commit once, render or redirect."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +15,7 @@ from app.cohorts.views import bp
 from app.errors import InvalidInput, ServiceError
 from app.extensions import db
 from app.transaction import commit
-from app.web import apply_errors, int_arg
+from app.web import apply_errors, download, int_arg
 
 UPLOADING_ENDPOINTS = {"cohorts.apply", "cohorts.application_edit"}
 
@@ -326,12 +326,8 @@ def console_export(cycle_id: int):
     header, rows = apps.export_rows(current_user, cycle, tier_id=tier.id if tier else None, full=full)
     commit()  # the audit row of who exported what
     title = f"{cycle.programme.name} {cycle.name}" + (f" {tier.name}" if tier else "")
-    response = Response(apps.to_xlsx(title, header, rows),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     name = f"applications-{cycle.id}{'-' + str(tier.id) if tier else ''}{'-full' if full else ''}.xlsx"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download(apps.to_xlsx(title, header, rows), name)
 
 
 @bp.app_context_processor

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,7 +17,7 @@ from app.cohorts.views import bp
 from app.errors import InvalidInput
 from app.extensions import db
 from app.transaction import commit
-from app.web import posted_action
+from app.web import download, posted_action
 
 
 def _cohort_to_teach(cohort_id: int):
@@ -271,10 +271,7 @@ def grading_export(cohort_id: int):
     cohort = _cohort_to_teach(cohort_id)
     header, rows = results.export_rows(current_user, cohort)
     commit()  # the audit row of who exported what
-    response = Response(results.to_xlsx(cohort.name, header, rows),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers["Content-Disposition"] = f'attachment; filename="grades-{cohort.id}.xlsx"'
-    return response
+    return download(results.to_xlsx(cohort.name, header, rows), f"grades-{cohort.id}.xlsx")
 
 
 # -- the founder's own results -----------------------------------------------------------------

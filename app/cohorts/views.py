@@ -2,7 +2,7 @@
 take attendance and project the rotating check-in code) and the founder's own camp page."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -18,7 +18,7 @@ from app.extensions import db
 from app.tickets.services import qr_svg
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
-from app.web import form_action, roles_required
+from app.web import download, form_action, roles_required
 
 bp = Blueprint("cohorts", __name__)
 staff = roles_required(Role.ADMIN, Role.ORGANISER, Role.TRAINER)
@@ -253,11 +253,7 @@ def cohort_attendance_export(cohort_id: int):
     header, rows = attendance_rows(cohort)
     audit.record(current_user, "cohort.attendance_export", cohort, rows=len(rows))
     commit()
-    response = Response(to_xlsx(cohort.name[:31], header, rows),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers["Content-Disposition"] = f'attachment; filename="cohort-{cohort.id}-attendance.xlsx"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download(to_xlsx(cohort.name[:31], header, rows), f"cohort-{cohort.id}-attendance.xlsx")
 
 
 @bp.route("/console/cohorts/<int:cohort_id>/report")

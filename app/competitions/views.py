@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -28,12 +28,11 @@ from app.events.services import managed_departments
 from app.extensions import db
 from app.timeutil import local_to_utc, local_today, to_local
 from app.transaction import commit
-from app.web import apply_errors, form_action, posted_action, roles_required
+from app.web import apply_errors, download, form_action, posted_action, roles_required
 
 bp = Blueprint("competitions", __name__)
 staff = roles_required(Role.ADMIN, Role.ORGANISER)
 judges_only = roles_required(Role.JUDGE)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _utc(value):
@@ -271,9 +270,7 @@ def criterion_delete(criterion_id: int):
 @staff
 def scheme_export(category_id: int):
     category = _run_category(category_id)
-    response = Response(schemes.export_xlsx(category), mimetype=XLSX)
-    response.headers["Content-Disposition"] = f'attachment; filename="scheme-{category.id}.xlsx"'
-    return response
+    return download(schemes.export_xlsx(category), f"scheme-{category.id}.xlsx")
 
 
 # -- console: scores and results ---------------------------------------------------------------

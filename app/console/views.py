@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -20,7 +20,7 @@ from app.registrations.models import Registration, RegStatus
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
 from app.uploads import save_image
-from app.web import apply_errors, form_action, int_arg, roles_required
+from app.web import apply_errors, download, form_action, int_arg, roles_required
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
@@ -311,14 +311,8 @@ def registrations_export(event_id: int, fmt: str):
     commit()  # the audit row of who exported what
     name = f"registrations-{event.id}{'-full' if full else ''}.{fmt}"
     if fmt == "xlsx":
-        body = export.to_xlsx(event.title, header, rows)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body, mimetype = export.to_csv(header, rows), "text/csv; charset=utf-8"
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+        return download(export.to_xlsx(event.title, header, rows), name)
+    return download(export.to_csv(header, rows), name, "text/csv; charset=utf-8")
 
 
 # -- attendance ---------------------------------------------------------------
@@ -342,11 +336,7 @@ def attendance_export(event_id: int):
     header, rows = checkin.attendance_rows(event)
     audit.record(current_user, "attendance.export", event, rows=len(rows))
     commit()
-    response = Response(export.to_xlsx(event.title, header, rows),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers["Content-Disposition"] = f'attachment; filename="attendance-{event.id}.xlsx"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download(export.to_xlsx(event.title, header, rows), f"attendance-{event.id}.xlsx")
 
 
 # -- series -------------------------------------------------------------------
