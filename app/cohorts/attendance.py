@@ -92,9 +92,10 @@ class Rate:
         return self.attended / self.denominator if self.denominator > 0 else None
 
 
-def counted_lessons(cohort: Cohort, now: datetime | None = None) -> list[Lesson]:
+def counted_lessons(cohort: Cohort, now: datetime | None = None, lessons: list[Lesson] | None = None) -> list[Lesson]:
     now = now or utcnow()
-    lectures = [lesson for lesson in cohorts.lessons(cohort) if lesson.kind == LessonKind.LECTURE.value]
+    lessons = cohorts.lessons(cohort) if lessons is None else lessons
+    lectures = [lesson for lesson in lessons if lesson.kind == LessonKind.LECTURE.value]
     if cohort.attendance_basis == AttendanceBasis.HELD.value:
         return [lesson for lesson in lectures if lesson.starts_at <= now]
     return lectures
@@ -113,31 +114,18 @@ def grid(cohort: Cohort, now: datetime | None = None) -> tuple[list[Lesson], lis
     return all_lessons, people, cells
 
 
-def rates(cohort: Cohort, now: datetime | None = None) -> dict[int, Rate]:
+def rates(cohort: Cohort, now: datetime | None = None, *, seen: tuple | None = None) -> dict[int, Rate]:
     """enrolment id -> its attendance Rate over the cohort's counted lessons. Lessons not yet
     held (basis "scheduled") count as not attended: the rate says how much of the whole course
-    was attended so far."""
+    was attended so far. `seen`: the cohort's grid() when the caller has it already."""
     now = now or utcnow()
-    counted = {lesson.id for lesson in counted_lessons(cohort, now)}
-    _lessons, people, cells = grid(cohort, now)
+    lessons, people, cells = seen or grid(cohort, now)
+    counted = {lesson.id for lesson in counted_lessons(cohort, now, lessons)}
     result = {e.id: Rate(lessons=len(counted)) for e in people}
     for (lesson_id, enrolment_id), seen in cells.items():
         if lesson_id in counted and seen.status is not None:
             result[enrolment_id].counts[seen.status] += 1
     return result
-
-
-def per_lesson(cohort: Cohort, now: datetime | None = None) -> list[tuple[Lesson, dict[str, int]]]:
-    """Per lesson: how many present, late, excused, absent (for reports)."""
-    lessons_, _people, cells = grid(cohort, now)
-    rows = []
-    for lesson in lessons_:
-        counts = {s.value: 0 for s in AttendanceStatus}
-        for (lesson_id, _e), seen in cells.items():
-            if lesson_id == lesson.id and seen.status is not None:
-                counts[seen.status] += 1
-        rows.append((lesson, counts))
-    return rows
 
 
 # -- the trainer's marks ---------------------------------------------------------------

@@ -14,8 +14,9 @@ RATE_BANDS = ((0.0, 0.6, "<60%"), (0.6, 0.8, "60–79%"), (0.8, 0.9, "80–89%")
 
 def cohort_summary(cohort: Cohort) -> dict:
     now = utcnow()
-    lessons, people, cells = attendance.grid(cohort, now)
-    rates = attendance.rates(cohort, now)
+    seen = attendance.grid(cohort, now)
+    lessons, people, cells = seen
+    rates = attendance.rates(cohort, now, seen=seen)
     per_lesson = []
     for lesson in lessons:
         counts = {s.value: 0 for s in AttendanceStatus}
@@ -43,7 +44,7 @@ def cohort_summary(cohort: Cohort) -> dict:
         "results": results.counts(published) if published else None,
         "cohort": cohort, "enrolled": len(people), "capacity": cohort.capacity,
         "lessons": len(lessons), "held": sum(1 for row in per_lesson if row["held"]),
-        "counted": len(attendance.counted_lessons(cohort, now)), "basis": cohort.attendance_basis,
+        "counted": len(attendance.counted_lessons(cohort, now, lessons)), "basis": cohort.attendance_basis,
         "per_lesson": per_lesson, "chart": chart, "people": people, "rates": rates, "rate_bands": bands,
         "average_rate": sum(known) / len(known) if known else None,
         "meets_attendance": sum(1 for r in known if r >= cohort.rules.get("min_attendance", 0.8)),
@@ -52,8 +53,9 @@ def cohort_summary(cohort: Cohort) -> dict:
 
 
 def attendance_rows(cohort: Cohort) -> tuple[list[str], list[list]]:
-    lessons, people, cells = attendance.grid(cohort)
-    rates = attendance.rates(cohort)
+    seen = attendance.grid(cohort)
+    lessons, people, cells = seen
+    rates = attendance.rates(cohort, seen=seen)
     labels = {k.value: str(v) for k, v in ATTENDANCE_LABELS.items()}
     header = [_("Name"), _("Mobile"), _("Company")] + [
         f"{fmt(lesson.starts_at, '%m-%d')} {lesson.title}" for lesson in lessons] + [

@@ -236,10 +236,11 @@ def _projector_data(lesson) -> dict:
 @staff
 def cohort_attendance(cohort_id: int):
     cohort = _teachable(cohort_id)
-    lessons, people, cells = attendance.grid(cohort)
+    seen = attendance.grid(cohort)
+    lessons, people, cells = seen
     return render_template("cohorts/attendance.html", cohort=cohort, lessons=lessons, people=people, cells=cells,
-                           rates=attendance.rates(cohort), counted={lesson.id for lesson in
-                                                                     attendance.counted_lessons(cohort)})
+                           rates=attendance.rates(cohort, seen=seen),
+                           counted={lesson.id for lesson in attendance.counted_lessons(cohort, lessons=lessons)})
 
 
 @bp.route("/console/cohorts/<int:cohort_id>/attendance.xlsx")
@@ -327,17 +328,20 @@ def graduates(cohort_id: int):
 def my_camps():
     from app.tickets.services import ticket_url
 
-    mine = [e for e in cohorts.history(current_user)]
+    mine = cohorts.history(current_user)
     pages = []
     for enrolment in reversed(mine):
         cohort = enrolment.cohort
-        seen = {}
-        if enrolment.active:
-            for lesson in cohorts.lessons(cohort):
-                seen[lesson.id] = attendance.lesson_statuses(lesson, [enrolment])[enrolment.id]
-        rate = attendance.rates(cohort).get(enrolment.id) if enrolment.active else None
-        pages.append({"enrolment": enrolment, "cohort": cohort, "lessons": cohorts.lessons(cohort), "seen": seen,
-                      "rate": rate, "ticket": ticket_url(enrolment.registration) if enrolment.active else None})
+        page = {"enrolment": enrolment, "cohort": cohort, "seen": {}, "rate": None, "ticket": None}
+        if enrolment.active:  # one attendance grid of the cohort gives the schedule's marks and the rate
+            grid = attendance.grid(cohort)
+            lessons, _people, cells = grid
+            page.update(lessons=lessons, seen={lesson.id: cells[(lesson.id, enrolment.id)] for lesson in lessons},
+                        rate=attendance.rates(cohort, seen=grid)[enrolment.id],
+                        ticket=ticket_url(enrolment.registration))
+        else:
+            page["lessons"] = cohorts.lessons(cohort)
+        pages.append(page)
     return render_template("cohorts/my.html", pages=pages, history=mine)
 
 
