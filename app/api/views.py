@@ -31,11 +31,14 @@ def _error(status: int, code: str, message: str, **extra):
     return jsonify(code=code, message=message, **extra), status
 
 
-def _bearer_user():
+def _bearer_secret() -> str:
     header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    return accounts.user_for_api_token(header[7:].strip())
+    return header[7:].strip() if header.startswith("Bearer ") else ""
+
+
+def _bearer_user():
+    secret = _bearer_secret()
+    return accounts.user_for_api_token(secret) if secret else None
 
 
 def token_required(view):
@@ -55,13 +58,12 @@ def scanner_required(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        secret = header[7:].strip() if header.startswith("Bearer ") else ""
+        secret = _bearer_secret()
         if secret.startswith(links.PREFIX):
             link = links.link_for_secret(secret)
             g.scanner = links.ScannerAccess(link=link) if link else None
         else:
-            user = accounts.user_for_api_token(secret) if secret else None
+            user = _bearer_user()
             g.scanner = links.ScannerAccess(user=user) if user else None
         if g.scanner is None:
             message = (_("This scanner link has expired or was revoked.") if secret.startswith(links.PREFIX)

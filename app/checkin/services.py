@@ -133,7 +133,6 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
     else:
         code = ScanResult.OK
     first = first_in if code == ScanResult.ALREADY_CHECKED_IN else None
-    record.result = code.value
     if is_conflict(Decision(code, record, registration, first)):  # kept on the row for the console to list
         record.detail = {"conflict_with": first_in.id, "first_device": first_in.device}
     return _store(record, code, registration, first=first)
