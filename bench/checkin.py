@@ -73,15 +73,13 @@ from common import (  # noqa: E402 - bench/ is not a package: the scripts run as
     report_gunicorn_errors,
     report_profile,
     sa_url,
+    server_arguments,
+    settle_server_arguments,
     wait_for_quiet,
 )
 
 PASSWORD = "bench-password-not-secret"
 PATH = "/api/v1/checkins"
-
-# Defaults chosen by measurement on the 2-core bench machine (see the README).
-DEFAULT_WORKERS = 2
-DEFAULT_WORKER_CLASS = "sync"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,13 +88,8 @@ DEFAULT_WORKER_CLASS = "sync"
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--target", choices=("app", "bare"), default="app",
-                   help="the app (wsgi:app) or the bare comparison endpoint (bench/bare_checkin.py)")
-    p.add_argument("--workers", "-w", type=int, default=DEFAULT_WORKERS, help="gunicorn workers [%(default)s]")
-    p.add_argument("--worker-class", "-k", choices=("sync", "gthread"), default=DEFAULT_WORKER_CLASS,
-                   help="gunicorn worker class [%(default)s]")
-    p.add_argument("--threads", type=int, default=None,
-                   help="threads per worker (gthread; default 1 for sync, 4 for gthread)")
+    server_arguments(p, bare_script="bench/bare_checkin.py", timeout=600.0,
+                     out_dir_help="where --profile results go (default: a temporary directory)")
     p.add_argument("--tickets", type=int, default=5000, help="confirmed registrations, each admitted once "
                    "[%(default)s]")
     p.add_argument("--rescans", type=float, default=0.10,
@@ -111,35 +104,11 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="load-generator processes the scanners are spread over [%(default)s]")
     p.add_argument("--warmup", type=int, default=400,
                    help="scans on a separate warm-up event before measuring [%(default)s]")
-    p.add_argument("--pool-size", type=int, default=None, help="DB_POOL_SIZE per worker [threads]")
-    p.add_argument("--max-overflow", type=int, default=None, help="DB_MAX_OVERFLOW per worker [2]")
     p.add_argument("--no-pre-ping", action="store_true",
                    help="DB_POOL_PRE_PING=0: no liveness round trip when a connection leaves the pool")
     p.add_argument("--seed", type=int, default=None, help="seed of the scan plan [random]")
-    p.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432",
-                   help="PostgreSQL server (trust auth, no database part) [%(default)s]")
-    p.add_argument("--timeout", type=float, default=600.0,
-                   help="give up on the measured run after this many seconds [%(default)s]")
-    p.add_argument("--profile", action="store_true",
-                   help="cProfile the measured requests inside the workers and print the top functions")
-    p.add_argument("--pg-activity", action="store_true",
-                   help="sample pg_stat_activity every 50 ms during the run (what the backends wait on)")
-    p.add_argument("--out-dir", default=None,
-                   help="where --profile results go (default: a temporary directory)")
-    p.add_argument("--top", type=int, default=30, help="functions shown per profile table [%(default)s]")
-    p.add_argument("--wait-quiet", type=float, default=60.0, metavar="SECONDS",
-                   help="before measuring, wait up to SECONDS for other load on the machine to drop "
-                        "below 10%% (the machine may be shared) [%(default)s]")
-    p.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
     args = p.parse_args(argv)
-    if args.threads is None:
-        args.threads = 4 if args.worker_class == "gthread" else 1
-    if args.threads > 1 and args.worker_class == "sync":
-        p.error("--threads > 1 needs --worker-class gthread")
-    if args.pool_size is None:
-        args.pool_size = max(1, args.threads)
-    if args.max_overflow is None:
-        args.max_overflow = 2
+    settle_server_arguments(p, args)
     for name in ("workers", "tickets", "scanners", "client_procs"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")

@@ -31,6 +31,51 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 NCPU = os.cpu_count() or 1
 
 
+def server_arguments(p, *, bare_script: str, timeout: float, out_dir_help: str) -> None:
+    """The options every HTTP benchmark shares: which server, how many workers and threads,
+    the database pool, profiling and the machine.
+
+    2 sync workers by default, chosen by measurement on the 2-core bench machine: for the app
+    and the bare endpoints alike they match or beat 3, 4 and 6 sync workers and gthread (2x1,
+    2x2, 2x4, 3x1); the work is CPU-bound and requests of one event queue for the same row lock,
+    so extra workers add contention, not parallelism (README, Benchmarks)."""
+    p.add_argument("--target", choices=("app", "bare"), default="app",
+                   help=f"the app (wsgi:app) or the bare comparison endpoint ({bare_script})")
+    p.add_argument("--workers", "-w", type=int, default=2, help="gunicorn workers [%(default)s]")
+    p.add_argument("--worker-class", "-k", choices=("sync", "gthread"), default="sync",
+                   help="gunicorn worker class [%(default)s]")
+    p.add_argument("--threads", type=int, default=None,
+                   help="threads per worker (gthread; default 1 for sync, 4 for gthread)")
+    p.add_argument("--pool-size", type=int, default=None, help="DB_POOL_SIZE per worker [threads]")
+    p.add_argument("--max-overflow", type=int, default=None, help="DB_MAX_OVERFLOW per worker [2]")
+    p.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432",
+                   help="PostgreSQL server (trust auth, no database part) [%(default)s]")
+    p.add_argument("--timeout", type=float, default=timeout,
+                   help="give up on the measured run after this many seconds [%(default)s]")
+    p.add_argument("--profile", action="store_true",
+                   help="cProfile the measured requests inside the workers and print the top functions")
+    p.add_argument("--pg-activity", action="store_true",
+                   help="sample pg_stat_activity every 50 ms during the run (what the backends wait on)")
+    p.add_argument("--out-dir", default=None, help=out_dir_help)
+    p.add_argument("--top", type=int, default=30, help="functions shown per profile table [%(default)s]")
+    p.add_argument("--wait-quiet", type=float, default=60.0, metavar="SECONDS",
+                   help="before measuring, wait up to SECONDS for other load on the machine to drop "
+                        "below 10%% (the machine may be shared) [%(default)s]")
+    p.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
+
+
+def settle_server_arguments(p, args) -> None:
+    """Defaults that depend on other options, and the combinations that make no sense."""
+    if args.threads is None:
+        args.threads = 4 if args.worker_class == "gthread" else 1
+    if args.threads > 1 and args.worker_class == "sync":
+        p.error("--threads > 1 needs --worker-class gthread")
+    if args.pool_size is None:
+        args.pool_size = max(1, args.threads)
+    if args.max_overflow is None:
+        args.max_overflow = 2
+
+
 def log(msg: str = "") -> None:
     print(msg, flush=True)
 

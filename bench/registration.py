@@ -69,18 +69,12 @@ from common import (  # noqa: E402 - bench/ is not a package: the scripts run as
     report_gunicorn_errors,
     report_profile,
     sa_url,
+    server_arguments,
+    settle_server_arguments,
     wait_for_quiet,
 )
 
 PASSWORD = "bench-password-not-secret"
-
-
-# Defaults chosen by measurement on the 2-core bench machine (4000 users, 64 clients): for the
-# app and for the bare endpoint alike, 2 sync workers match or beat 3, 4 and 6 sync workers and
-# gthread (2x1, 2x2, 2x4, 3x1). The work is CPU-bound and every registration of one event queues
-# for the same row lock, so extra workers add contention, not parallelism.
-DEFAULT_WORKERS = 2
-DEFAULT_WORKER_CLASS = "sync"
 
 
 
@@ -90,13 +84,8 @@ DEFAULT_WORKER_CLASS = "sync"
 def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--target", choices=("app", "bare"), default="app",
-                   help="the app (wsgi:app) or the bare comparison endpoint (bench/bare_registration.py)")
-    p.add_argument("--workers", "-w", type=int, default=DEFAULT_WORKERS, help="gunicorn workers [%(default)s]")
-    p.add_argument("--worker-class", "-k", choices=("sync", "gthread"), default=DEFAULT_WORKER_CLASS,
-                   help="gunicorn worker class [%(default)s]")
-    p.add_argument("--threads", type=int, default=None,
-                   help="threads per worker (gthread; default 1 for sync, 4 for gthread)")
+    server_arguments(p, bare_script="bench/bare_registration.py", timeout=120.0,
+                     out_dir_help="where --profile/--phases results go (default: a temporary directory)")
     p.add_argument("--users", type=int, default=4000, help="participants, each registers once [%(default)s]")
     p.add_argument("--capacity", type=int, default=1000, help="seats of the event [%(default)s]")
     p.add_argument("--clients", type=int, default=64, help="concurrent HTTP clients [%(default)s]")
@@ -104,34 +93,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                    help="load-generator processes the clients are spread over [%(default)s]")
     p.add_argument("--warmup", type=int, default=256,
                    help="registrations on a separate warm-up event before measuring [%(default)s]")
-    p.add_argument("--pool-size", type=int, default=None, help="DB_POOL_SIZE per worker [threads]")
-    p.add_argument("--max-overflow", type=int, default=None, help="DB_MAX_OVERFLOW per worker [2]")
-    p.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432",
-                   help="PostgreSQL server (trust auth, no database part) [%(default)s]")
-    p.add_argument("--timeout", type=float, default=120.0,
-                   help="give up on the measured run after this many seconds [%(default)s]")
-    p.add_argument("--profile", action="store_true",
-                   help="cProfile the measured requests inside the workers and print the top functions")
     p.add_argument("--phases", action="store_true",
                    help="time each request's lock wait and lock hold inside the workers")
-    p.add_argument("--pg-activity", action="store_true",
-                   help="sample pg_stat_activity every 50 ms during the run (what the backends wait on)")
-    p.add_argument("--out-dir", default=None,
-                   help="where --profile/--phases results go (default: a temporary directory)")
-    p.add_argument("--top", type=int, default=30, help="functions shown per profile table [%(default)s]")
-    p.add_argument("--wait-quiet", type=float, default=60.0, metavar="SECONDS",
-                   help="before measuring, wait up to SECONDS for other load on the machine to drop "
-                        "below 10%% (the machine may be shared) [%(default)s]")
-    p.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
     args = p.parse_args(argv)
-    if args.threads is None:
-        args.threads = 4 if args.worker_class == "gthread" else 1
-    if args.threads > 1 and args.worker_class == "sync":
-        p.error("--threads > 1 needs --worker-class gthread")
-    if args.pool_size is None:
-        args.pool_size = max(1, args.threads)
-    if args.max_overflow is None:
-        args.max_overflow = 2
+    settle_server_arguments(p, args)
     for name in ("workers", "users", "clients", "client_procs", "capacity"):
         if getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be at least 1")
