@@ -274,9 +274,10 @@ def first_entries(checkpoint: Checkpoint) -> dict[int, Scan]:
     return firsts
 
 
-def checkpoint_attendance(checkpoint: Checkpoint) -> CheckpointAttendance:
+def checkpoint_attendance(checkpoint: Checkpoint, firsts: dict[int, Scan] | None = None) -> CheckpointAttendance:
+    """`firsts`: the checkpoint's first_entries() when the caller has them already."""
     expected = expected_ids(checkpoint)
-    arrived = set(first_entries(checkpoint)) & expected
+    arrived = set(first_entries(checkpoint) if firsts is None else firsts) & expected
     return CheckpointAttendance(checkpoint, len(expected), len(arrived))
 
 

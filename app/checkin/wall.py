@@ -49,15 +49,16 @@ def arrivals_per_bucket(arrivals: list[datetime], opens: datetime, closes: datet
 def wall_data(event: Event) -> dict:
     now = utcnow()
     points = checkin.event_checkpoints(event)
+    main = points[0] if points else None  # the whole-event checkpoint comes first
+    firsts = checkin.first_entries(main) if main is not None else {}
     counts = []
-    for summary in map(checkin.checkpoint_attendance, points):
+    for point in points:
+        summary = checkin.checkpoint_attendance(point, firsts if point is main else None)
         counts.append({"checkpoint": summary.checkpoint.id, "name": summary.checkpoint.name,
                        "session": summary.checkpoint.session_id, "expected": summary.expected,
                        "checked_in": summary.checked_in})
-    main = points[0] if points else None  # the whole-event checkpoint comes first
     buckets, recent = [], []
     if main is not None:
-        firsts = checkin.first_entries(main)
         buckets = arrivals_per_bucket([s.scanned_at for s in firsts.values()], *checkin.window(main), now)
         latest = sorted(firsts.values(), key=lambda s: s.scanned_at, reverse=True)[:RECENT]
         names = checkin.registrant_names([s.registration_id for s in latest])
