@@ -2,20 +2,36 @@
 take attendance and project the rotating check-in code) and the founder's own camp page."""
 from __future__ import annotations
 
+import time
+
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.accounts.models import Role, User
+from app.accounts.models import Role, User, UserRole
+from app.audit import services as audit
 from app.checkin.views import scanner_url
-from app.cohorts import attendance
+from app.cohorts import attendance, progression
 from app.cohorts import services as cohorts
+from app.cohorts.certificates import issue_from_results
 from app.cohorts.forms import CohortForm, CycleForm, EnrolForm, LessonForm, MarkForm
-from app.cohorts.models import Cohort, Cycle, Enrolment, Programme
+from app.cohorts.models import (
+    ATTENDANCE_LABELS,
+    BASIS_LABELS,
+    LESSON_KIND_LABELS,
+    OUTCOME_LABELS,
+    Cohort,
+    Cycle,
+    Enrolment,
+    Programme,
+)
+from app.cohorts.reports import attendance_rows, cohort_summary
 from app.errors import InvalidInput, NotFound, ServiceError
 from app.extensions import db
-from app.tickets.services import qr_svg
+from app.registrations.export import to_xlsx
+from app.tickets.services import qr_svg, ticket_url
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
 from app.web import download, form_action, roles_required
@@ -35,10 +51,6 @@ def _utc(value):
 
 
 def _trainers() -> list[User]:
-    import sqlalchemy as sa
-
-    from app.accounts.models import UserRole
-
     return list(db.session.scalars(sa.select(User).join(UserRole).where(UserRole.role == Role.TRAINER.value)
                                    .order_by(User.name)))
 
@@ -51,8 +63,6 @@ def cohort_list():
     cycles: dict[Cycle, list[Cohort]] = {}
     for cohort in mine:
         cycles.setdefault(cohort.cycle, []).append(cohort)
-    import sqlalchemy as sa
-
     programmes = [p for p in db.session.scalars(sa.select(Programme).order_by(Programme.id))
                   if cohorts.can_run(current_user, p)]
     counts = {c.id: cohorts.enrolled_count(c) for c in mine}
@@ -110,7 +120,7 @@ def cohort(cohort_id: int):
     form = EnrolForm()
     if runs and form.validate_on_submit():
         def enrol():
-            user = db.session.scalar(db.select(User).where(User.mobile == form.mobile.data.strip()))
+            user = db.session.scalar(sa.select(User).where(User.mobile == form.mobile.data.strip()))
             if user is None:
                 raise InvalidInput(fields={
                     "mobile": _("No account has this mobile number: the founder signs up first.")})
@@ -220,8 +230,6 @@ def projector_json(lesson_id: int):
 
 
 def _projector_data(lesson) -> dict:
-    import time
-
     code = attendance.projector_code(lesson)
     url = url_for("cohorts.self_check_in", code=code, _external=True)
     people = cohorts.active_enrolments(lesson.cohort)
@@ -246,10 +254,6 @@ def cohort_attendance(cohort_id: int):
 @bp.route("/console/cohorts/<int:cohort_id>/attendance.xlsx")
 @staff
 def cohort_attendance_export(cohort_id: int):
-    from app.audit import services as audit
-    from app.cohorts.reports import attendance_rows
-    from app.registrations.export import to_xlsx
-
     cohort = _teachable(cohort_id)
     header, rows = attendance_rows(cohort)
     audit.record(current_user, "cohort.attendance_export", cohort, rows=len(rows))
@@ -260,8 +264,6 @@ def cohort_attendance_export(cohort_id: int):
 @bp.route("/console/cohorts/<int:cohort_id>/report")
 @staff
 def cohort_report(cohort_id: int):
-    from app.cohorts.reports import cohort_summary
-
     cohort = _teachable(cohort_id)
     return render_template("cohorts/report.html", cohort=cohort, summary=cohort_summary(cohort))
 
@@ -269,8 +271,6 @@ def cohort_report(cohort_id: int):
 @bp.route("/console/cycles/<int:cycle_id>/report")
 @staff
 def cycle_report(cycle_id: int):
-    from app.cohorts.reports import cohort_summary
-
     cycle = cohorts.get_cycle(cycle_id)
     cohorts.require_run(current_user, cycle.programme)
     return render_template("cohorts/cycle_report.html", cycle=cycle,
@@ -280,8 +280,6 @@ def cycle_report(cycle_id: int):
 @bp.route("/console/cohorts/<int:cohort_id>/certificates", methods=["POST"])
 @staff
 def cohort_certificates(cohort_id: int):
-    from app.cohorts.certificates import issue_from_results
-
     cohort = cohorts.get_cohort(cohort_id)
     made = issue_from_results(current_user, cohort)
     commit()
@@ -295,8 +293,6 @@ def cohort_certificates(cohort_id: int):
 @bp.route("/console/cohorts/<int:cohort_id>/graduates", methods=["GET", "POST"])
 @staff
 def graduates(cohort_id: int):
-    from app.cohorts import progression
-
     cohort = cohorts.get_cohort(cohort_id)
     cohorts.require_run(current_user, cohort.cycle.programme)
     targets = progression.next_cohorts(cohort)
@@ -326,8 +322,6 @@ def graduates(cohort_id: int):
 @bp.route("/camps/my")
 @login_required
 def my_camps():
-    from app.tickets.services import ticket_url
-
     mine = cohorts.history(current_user)
     pages = []
     for enrolment in reversed(mine):
@@ -364,8 +358,6 @@ def self_check_in(code: str):
 
 @bp.app_context_processor
 def _cohort_labels():
-    from app.cohorts.models import ATTENDANCE_LABELS, BASIS_LABELS, LESSON_KIND_LABELS, OUTCOME_LABELS
-
     return {"ATTENDANCE_LABELS": ATTENDANCE_LABELS, "BASIS_LABELS": BASIS_LABELS,
             "LESSON_KIND_LABELS": LESSON_KIND_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS}
 
