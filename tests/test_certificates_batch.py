@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
-from app.certificates import printing, rendering, services
+from app.certificates import batches, printing, rendering, services, stamping
 from app.certificates.models import CertificateKind, JobStatus, PrintJob
 from tests.certificate_helpers import RARE_NAMES, event_with_attendees
 from tests.conftest import login
@@ -38,8 +38,10 @@ def certs(db_session, create_event, create_user, admin):
 
 @pytest.fixture
 def in_chunks(app, monkeypatch):
-    """Small batches go parallel too (in production only from 12 pages per process up)."""
-    monkeypatch.setattr(rendering, "MIN_PAGES_PER_PROCESS", 1)
+    """Small batches go parallel and stamped too (in production only from 12 pages per process
+    and 8 certificates sharing a background up)."""
+    monkeypatch.setattr(batches, "MIN_PAGES_PER_PROCESS", 1)
+    monkeypatch.setattr(stamping, "MIN_GROUP", 2)
     monkeypatch.setitem(app.config, "CERTIFICATE_PRINT_PROCESSES", 3)
 
 
@@ -54,8 +56,8 @@ def _check_document(path: Path, certs) -> None:
 
 def test_chunks_render_in_parallel_processes_and_join_in_order(app, certs, in_chunks, tmp_path):
     seen, timings = [], {}
-    body = rendering.certificates_pdf(certs, on_page=seen.append, timings=timings)
-    assert timings["processes"] == 3
+    body = batches.certificates_pdf(certs, on_page=seen.append, timings=timings)
+    assert timings["processes"] == 3 and timings["stamped"] == len(certs)
     path = _pdf_file(tmp_path, body)
     _check_document(path, certs)
     assert seen == sorted(seen) and seen[-1] == len(certs)  # progress counts pages of all chunks
@@ -74,8 +76,8 @@ def test_a_threaded_process_forks_through_a_forkserver(app, certs, in_chunks, tm
     other = threading.Thread(target=stop.wait, daemon=True)
     other.start()
     try:
-        assert rendering._context().get_start_method() == "forkserver"
-        body = rendering.certificates_pdf(certs[:4])
+        assert batches._context().get_start_method() == "forkserver"
+        body = batches.certificates_pdf(certs[:4])
     finally:
         stop.set()
     _check_document(_pdf_file(tmp_path, body), certs[:4])
@@ -84,8 +86,8 @@ def test_a_threaded_process_forks_through_a_forkserver(app, certs, in_chunks, tm
 def test_a_failing_chunk_fails_the_batch(app, db_session, certs, in_chunks, monkeypatch):
     template = services.template_for(certs[0])
     monkeypatch.setattr(template, "html", template.html + "{{ 1 / 0 }}")
-    with pytest.raises(rendering.RenderError, match="ZeroDivisionError"):
-        rendering.certificates_pdf(certs)
+    with pytest.raises(batches.RenderError, match="ZeroDivisionError"):
+        batches.certificates_pdf(certs)
     db_session.rollback()
 
 

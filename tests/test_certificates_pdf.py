@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
-from app.certificates import rendering, services
+from app.certificates import batches, rendering, services
 from app.certificates.models import CertificateKind
 from tests.certificate_helpers import RARE_NAMES, event_with_attendees
 from tests.conftest import login
@@ -72,7 +72,7 @@ def _face(ttc: str, family: str):
 
 
 def test_every_font_is_embedded_and_rare_names_are_set_in_serif_cjk(app, certs, tmp_path):
-    path = _pdf_file(tmp_path, rendering.certificates_pdf(certs))
+    path = _pdf_file(tmp_path, batches.certificates_pdf(certs))
     fonts = _fonts(path)
     assert fonts, "no fonts in the PDF"
     for font in fonts:
@@ -125,7 +125,7 @@ def test_rare_characters_are_not_blank_boxes(app, db_session, tmp_path):
 
 
 def test_qr_decodes_from_a_150_dpi_scan_and_opens_the_verification_page(app, certs, tmp_path):
-    path = _pdf_file(tmp_path, rendering.certificates_pdf(certs[:2]))
+    path = _pdf_file(tmp_path, batches.certificates_pdf(certs[:2]))
     subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
     for n, cert in enumerate(certs[:2], 1):
         image = Image.open(tmp_path / f"page-{n}.png")
@@ -243,7 +243,7 @@ def test_admin_edits_template_with_preview_and_seal(app, db_session, admin, cert
     assert saved.status_code == 302
     db_session.refresh(template)
     assert template.signatory == "局长 张三" and template.seal_image
-    pdf = _pdf_file(tmp_path, rendering.certificates_pdf(certs[:1]))
+    pdf = _pdf_file(tmp_path, batches.certificates_pdf(certs[:1]))
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
     kinds = [line.split()[2] for line in images.splitlines()[2:]]
     assert kinds.count("image") == 2  # the QR code and the seal (plus the seal's alpha mask)

@@ -21,7 +21,7 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from app.audit import services as audit
-from app.certificates import rendering
+from app.certificates import batches, rendering
 from app.certificates.models import Certificate, JobStatus, PrintJob
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
@@ -48,11 +48,11 @@ def render(certs: list[Certificate], output: str = "pdf",
     """The file itself: ONE WeasyPrint document for all (fonts subset and embedded once), or a
     ZIP with one PDF per certificate named by serial."""
     if output == "pdf":
-        return rendering.certificates_pdf(certs, on_page=progress)
+        return batches.certificates_pdf(certs, on_page=progress)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
         for n, cert in enumerate(certs, 1):
-            archive.writestr(f"{cert.serial}.pdf", rendering.certificates_pdf([cert]))
+            archive.writestr(f"{cert.serial}.pdf", batches.certificates_pdf([cert]))
             if progress:
                 progress(n)
     return out.getvalue()

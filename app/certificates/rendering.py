@@ -1,20 +1,14 @@
 """Certificate HTML and PDF: admin templates in a Jinja sandbox, WeasyPrint with embedded CJK fonts.
 
-Speed notes (bench/certificates.py): WeasyPrint's pure-Python layout and drawing cost ~20-30 ms
-a page whatever the template looks like, so a large batch is split into one contiguous chunk per
-CPU core (CERTIFICATE_PRINT_PROCESSES), each chunk rendered as ONE WeasyPrint document in its
-own process (QR codes and the Jinja bodies too), and the chunk PDFs are joined in order with
-pypdf: each font is subset and embedded once per chunk. The QR code is a tiny 1-bit PNG scaled
-with `image-rendering: pixelated` (inline SVG paths cost ~45 ms a page to write); seal and
-signature images are fetched once per document.
+One document here; batches of many (parallel chunks, stamping) are in `batches`. The QR code is
+a tiny 1-bit PNG scaled with `image-rendering: pixelated` (inline SVG paths cost ~45 ms a page
+to write); seal and signature images are fetched once per document.
 """
 from __future__ import annotations
 
 import base64
 import io
 import logging
-import math
-import os
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -208,15 +202,17 @@ class TemplateSpec:
 class Page:
     template: CertificateTemplate | TemplateSpec
     body: str
+    classes: str = ""  # more classes for its section (stamped layers, see batches)
 
 
 def page_for(cert: Certificate, template: CertificateTemplate) -> Page:
     return Page(template, render_body(template, certificate_context(cert, template)))
 
 
-def document_html(pages: Iterable[Page]) -> str:
+def document_html(pages: Iterable[Page], css: str = "") -> str:
     """One HTML document, one page per certificate, in the given order. Each template gets a
-    named @page (its own size) and its CSS once; rules are scoped by `.kind-<kind>`."""
+    named @page (its own size) and its CSS once; rules are scoped by `.kind-<kind>`. `css`
+    comes last."""
     pages = list(pages)
     styles, seen = [BASE_CSS], set()
     for page in pages:
@@ -228,9 +224,10 @@ def document_html(pages: Iterable[Page]) -> str:
         size = PAGE_SIZES.get(t.page_size, "A4 landscape")
         styles.append(f"@page tpl{key} {{ size: {size}; margin: 0; }}\n.template-{key} {{ page: tpl{key}; }}\n")
         styles.append(t.css or "")
+    styles.append(css)
     body = "".join(
-        f'<section class="certificate kind-{p.template.kind} template-{p.template.id or id(p.template)}">'
-        f"{p.body}</section>" for p in pages)
+        f'<section class="certificate kind-{p.template.kind} template-{p.template.id or id(p.template)}'
+        f'{" " + p.classes if p.classes else ""}">{p.body}</section>' for p in pages)
     return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>{"".join(styles)}</style>'
             f"</head><body>{body}</body></html>")
 
@@ -269,7 +266,8 @@ class _PageCounter(logging.Handler):
             self.callback(int(record.args[0]) if record.args else 0)
 
 
-def write_pdf(html: str, on_page: Callable[[int], None] | None = None, *, upload_dir: str | None = None) -> bytes:
+def layout(html: str, on_page: Callable[[int], None] | None = None, *, upload_dir: str | None = None):
+    """The laid-out WeasyPrint document (pages and boxes), and its parsed HTML."""
     from weasyprint import HTML
 
     logger = logging.getLogger("weasyprint.progress")
@@ -278,142 +276,16 @@ def write_pdf(html: str, on_page: Callable[[int], None] | None = None, *, upload
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
     try:
-        return HTML(string=html, url_fetcher=_fetcher(upload_dir), base_url=None).write_pdf()
+        source = HTML(string=html, url_fetcher=_fetcher(upload_dir), base_url=None)
+        return source.render(), source
     finally:
         if handler:
             logger.removeHandler(handler)
 
 
-# -- batches: chunks in parallel processes ------------------------------------------
-# Below this many pages per process, forking costs more than it saves.
-MIN_PAGES_PER_PROCESS = 12
-
-
-class RenderError(RuntimeError):
-    """A chunk failed in its process (the message names the exception there)."""
-
-
-def print_processes(pages: int) -> int:
-    """How many processes render a batch of this size: CERTIFICATE_PRINT_PROCESSES (default:
-    the CPU cores, at most 4; 1 renders in this process), never under MIN_PAGES_PER_PROCESS each."""
-    configured = current_app.config.get("CERTIFICATE_PRINT_PROCESSES") or min(os.cpu_count() or 1, 4)
-    return max(1, min(int(configured), pages // MIN_PAGES_PER_PROCESS))
-
-
-def _render_items(items: list[tuple[TemplateSpec, dict]]) -> list[Page]:
-    return [Page(spec, render_body(spec, fill_qr(context))) for spec, context in items]
-
-
-def _render_chunk(n: int, items: list[tuple[TemplateSpec, dict]], upload_dir: str, queue) -> None:
-    """In a child process: one chunk as one PDF; progress and the result go back through `queue`."""
-    try:
-        logging.getLogger("weasyprint.progress").propagate = False  # this process only: no log line per page
-        html = document_html(_render_items(items))
-        body = write_pdf(html, lambda done: queue.put(("page", n, done)), upload_dir=upload_dir)
-        queue.put(("pdf", n, body))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
-        queue.put(("error", n, f"{type(exc).__name__}: {exc}"[:500]))
-
-
-def _context():
-    """`fork` (cheap: the child inherits loaded fonts and modules) when this process runs one
-    thread, as the CLI and an RQ work horse do; `forkserver` otherwise (a web process running a
-    batch in a thread), because forking a threaded process can copy a lock another thread held."""
-    import multiprocessing
-
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("fork")
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["app.certificates.rendering", "weasyprint"])  # once per server
-    return ctx
-
-
-def _parallel_pdf(items: list[tuple[TemplateSpec, dict]], processes: int,
-                  on_page: Callable[[int], None] | None, upload_dir: str) -> list[bytes]:
-    import queue as queues
-
-    ctx = _context()
-    size = math.ceil(len(items) / processes)
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    results: dict[int, bytes] = {}
-    done = [0] * len(chunks)
-    channel = ctx.Queue()
-    workers = [ctx.Process(target=_render_chunk, args=(n, chunk, upload_dir, channel), daemon=True,
-                           name=f"certificates-{n}") for n, chunk in enumerate(chunks)]
-    try:
-        for worker in workers:
-            worker.start()
-        while len(results) < len(chunks):
-            try:
-                kind, n, value = channel.get(timeout=5)
-            except queues.Empty:
-                if any(not w.is_alive() and w.exitcode != 0 for w in workers):
-                    raise RenderError("a certificate rendering process died") from None
-                continue
-            if kind == "page":
-                done[n] = min(value, len(chunks[n]))
-                if on_page:
-                    on_page(sum(done))
-            elif kind == "pdf":
-                results[n] = value
-                done[n] = len(chunks[n])
-            else:
-                raise RenderError(value)
-    finally:
-        for worker in workers:
-            worker.join(timeout=10)
-            if worker.is_alive():
-                worker.kill()
-                worker.join()
-        channel.close()
-    return [results[n] for n in range(len(chunks))]
-
-
-def join_pdfs(parts: list[bytes]) -> bytes:
-    """One PDF with all pages of `parts`, in order (each part keeps its own embedded font subsets)."""
-    if len(parts) == 1:
-        return parts[0]
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(parts[0])))
-    for part in parts[1:]:
-        for page in PdfReader(io.BytesIO(part)).pages:
-            writer.add_page(page)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | None = None,
-                     *, timings: dict | None = None) -> bytes:
-    """One print-ready PDF of `certs` in order. `on_page(n)` reports pages done so far;
-    `timings`, if given, gets seconds per phase (for the benchmark)."""
-    import time
-
-    from app.certificates.services import template_for
-
-    t0 = time.perf_counter()
-    specs: dict[int, TemplateSpec] = {}
-    items = []
-    for cert in certs:
-        template = template_for(cert)
-        spec = specs.get(id(template)) or specs.setdefault(id(template), TemplateSpec.of(template))
-        items.append((spec, certificate_context(cert, template, qr=False)))
-    upload_dir = str(current_app.config["UPLOAD_DIR"])
-    processes = print_processes(len(items))
-    t1 = time.perf_counter()
-    if processes == 1:
-        parts = [write_pdf(document_html(_render_items(items)), on_page, upload_dir=upload_dir)]
-    else:
-        parts = _parallel_pdf(items, processes, on_page, upload_dir)
-    t2 = time.perf_counter()
-    body = join_pdfs(parts)
-    if timings is not None:
-        timings.update({"prepare": t1 - t0, "render": t2 - t1, "join": time.perf_counter() - t2,
-                        "processes": processes})
-    return body
+def write_pdf(html: str, on_page: Callable[[int], None] | None = None, *, upload_dir: str | None = None) -> bytes:
+    document, _ = layout(html, on_page, upload_dir=upload_dir)
+    return document.write_pdf()
 
 
 def preview_pdf(template: CertificateTemplate) -> bytes:

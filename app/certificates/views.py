@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts.models import Role
 from app.audit import services as audit
-from app.certificates import printing, rendering, services
+from app.certificates import batches, printing, rendering, services
 from app.certificates.forms import IssueForm, ReissueForm, RevokeForm, TemplateForm, VerifyForm
 from app.certificates.models import CertificateKind, CertStatus, JobStatus, job_label
 from app.errors import InvalidInput, ServiceError
@@ -96,7 +96,7 @@ def detail(cert_id: int):
 @staff_only
 def pdf(cert_id: int):
     cert = _managed(cert_id)
-    body = rendering.certificates_pdf([cert])
+    body = batches.certificates_pdf([cert])
     audit.record(current_user, "certificates.downloaded", cert, serial=cert.serial)
     commit()
     return _pdf(body, f"{cert.serial}.pdf")
@@ -287,7 +287,7 @@ def my_pdf(cert_id: int):
     cert = services.get_certificate(cert_id)
     if cert.recipient_id != current_user.id:
         abort(404)
-    return _pdf(rendering.certificates_pdf([cert]), f"{cert.serial}.pdf")
+    return _pdf(batches.certificates_pdf([cert]), f"{cert.serial}.pdf")
 
 
 # -- public verification --------------------------------------------------------

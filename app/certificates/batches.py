@@ -1,0 +1,315 @@
+"""One print-ready PDF of many certificates, in order, fast enough for a thousand the night before.
+
+WeasyPrint lays pages out in pure Python, ~30 ms of CPU a certificate. Two things bring a
+batch down (bench/certificates.py measures them):
+
+- Stamping (`stamping`): a group of certificates sharing a template and every field but the
+  recipient's own is laid out once as a background; per certificate only the blocks that hold
+  the name, serial and QR code are laid out, and the background is drawn under each of those
+  pages as one shared form XObject.
+- Parallel chunks: the batch is split into one contiguous chunk per CPU core
+  (CERTIFICATE_PRINT_PROCESSES), each rendered as ONE WeasyPrint document in its own process
+  (each font subset and embedded once per chunk), and the chunks are joined in order (pikepdf).
+"""
+from __future__ import annotations
+
+import io
+import logging
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import current_app
+
+from app.certificates import rendering, stamping
+from app.certificates.models import Certificate
+from app.certificates.rendering import Page, TemplateSpec
+
+log = logging.getLogger(__name__)
+# Below this many pages per process, forking costs more than it saves.
+MIN_PAGES_PER_PROCESS = 12
+
+
+class RenderError(RuntimeError):
+    """A chunk failed in its process (the message names the exception there)."""
+
+
+@dataclass
+class Item:
+    """One certificate to print, as plain data (safe to send to another process)."""
+    spec: TemplateSpec
+    context: dict  # without the QR image: each process draws its own
+    group: int | None = None  # the stamping plan it prints with, if any
+
+
+@dataclass
+class Part:
+    """A chunk's PDF, and per page the stamping group whose background goes under it."""
+    pdf: bytes
+    groups: list[int | None]
+
+
+def print_processes(pages: int) -> int:
+    """How many processes render a batch of this size: CERTIFICATE_PRINT_PROCESSES (default:
+    the CPU cores, at most 4; 1 renders in this process), never under MIN_PAGES_PER_PROCESS each."""
+    configured = current_app.config.get("CERTIFICATE_PRINT_PROCESSES") or min(os.cpu_count() or 1, 4)
+    return max(1, min(int(configured), pages // MIN_PAGES_PER_PROCESS))
+
+
+# -- stamping plans (in this process, before the chunks fork) -------------------------
+def plan_groups(items: list[Item], upload_dir: str) -> tuple[dict[int, stamping.Plan], dict[int, bytes]]:
+    """Plans and background PDFs for the groups worth stamping; sets `item.group` on their items."""
+    groups: dict[tuple, list[Item]] = {}
+    for item in items:
+        groups.setdefault(stamping.group_key(item.spec.id, item.context), []).append(item)
+    plans, backgrounds = {}, {}
+    for members in groups.values():
+        if len(members) < stamping.MIN_GROUP:
+            continue
+        try:
+            plan, background = _plan(members[0], upload_dir)
+        except stamping.Unstampable as exc:
+            log.info("certificates of template %s print whole: %s", members[0].spec.id, exc)
+            continue
+        except Exception:  # noqa: BLE001 - planning only saves time; printing whole shows any real error
+            log.exception("stamping plan failed for template %s; printing whole", members[0].spec.id)
+            continue
+        plans[len(plans)] = plan
+        backgrounds[len(backgrounds)] = background
+        for item in members:
+            item.group = len(plans) - 1
+    return plans, backgrounds
+
+
+def _plan(item: Item, upload_dir: str) -> tuple[stamping.Plan, bytes]:
+    spec = item.spec
+    stamping.check_css(spec.css, spec.html)
+    sample_context = rendering.fill_qr(item.context)
+    sample = stamping.tokenize(rendering.render_body(spec, sample_context))
+    probe_context = stamping.probe_context(sample_context, rendering.qr_data_uri)
+    probe = stamping.tokenize(rendering.render_body(spec, probe_context))
+    html = rendering.document_html([Page(spec, stamping.marked(sample))])
+    document, source = rendering.layout(html, upload_dir=upload_dir)
+    plan = stamping.plan(sample, probe, document, source.etree_element)
+    return plan, document.copy([stamping.background(document, plan)]).write_pdf()
+
+
+# -- chunks -----------------------------------------------------------------------
+# Stamped layers laid out together on one page (they overlap: each is absolutely placed), then
+# cut into a page each: WeasyPrint's fixed cost per page (page styles, 16 margin boxes) is paid
+# once per sheet instead of once per certificate.
+SHEET = 50
+SHEET_CSS = "section.certificate.sheet-end { break-after: page !important }"
+
+
+class _Progress:
+    """Pages done in this chunk, from WeasyPrint's per-page log lines of its two layouts."""
+
+    def __init__(self, on_page: Callable[[int], None] | None):
+        self.on_page, self.base, self.done = on_page, 0, 0
+
+    def sheets(self, sheet: int, total: int) -> None:
+        self._report(min(sheet * SHEET, total))
+
+    def pages(self, page: int) -> None:
+        self._report(self.base + page)
+
+    def _report(self, done: int) -> None:
+        if self.on_page and done > self.done:  # a second layout must not move the bar backwards
+            self.done = done
+            self.on_page(done)
+
+
+def _cut(document, plans: dict[int, stamping.Plan], groups: list[int]) -> list | None:
+    """The sheets of `document` cut into one WeasyPrint page per stamped certificate, each None
+    where its layer did not come out like the sample; None if the sheets do not hold them all."""
+    from weasyprint.document import Page as LaidOutPage
+
+    out = []
+    for sheet in document.pages:
+        page_box = sheet._page_box
+        html = page_box.children[0]
+        body = html.children[0]
+        for section in body.children:
+            if len(out) == len(groups):
+                return None
+            if not plans[groups[len(out)]].fits(section):
+                out.append(None)
+                continue
+            tree = page_box.copy_with_children(
+                [html.copy_with_children([body.copy_with_children([section])]), *page_box.children[1:]])
+            out.append(LaidOutPage(tree))
+    return out if len(out) == len(groups) else None
+
+
+def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Callable[[int], None] | None,
+                 upload_dir: str) -> Part:
+    """One chunk as one PDF: stamped certificates as their variable layer (laid out in sheets,
+    see SHEET), the others whole. A layer that does not come out like the sample is printed whole."""
+    bodies = [rendering.render_body(item.spec, rendering.fill_qr(item.context)) for item in items]
+    layers = [plans[item.group].layer(body) if item.group is not None else None for item, body in zip(items, bodies)]
+    stamped = [n for n, layer in enumerate(layers) if layer is not None]
+    progress = _Progress(on_page)
+    pages: list = [None] * len(items)
+    groups: list[int | None] = [None] * len(items)
+    documents = []
+    if stamped:
+        sheets = [Page(items[n].spec, layers[n], f"stamp-{items[n].group}"
+                       + (" sheet-end" if i % SHEET == SHEET - 1 else "")) for i, n in enumerate(stamped)]
+        css = "\n".join([plans[g].css(g) for g in sorted({items[n].group for n in stamped})] + [SHEET_CSS])
+        document, _ = rendering.layout(rendering.document_html(sheets, css),
+                                       lambda sheet: progress.sheets(sheet, len(stamped)), upload_dir=upload_dir)
+        cut = _cut(document, plans, [items[n].group for n in stamped])
+        if cut is not None:
+            documents.append(document)
+            for n, page in zip(stamped, cut):
+                pages[n], groups[n] = page, (items[n].group if page is not None else None)
+    whole = [n for n in range(len(items)) if pages[n] is None]
+    if whole:
+        progress.base = len(items) - len(whole)
+        document, _ = rendering.layout(rendering.document_html([Page(items[n].spec, bodies[n]) for n in whole]),
+                                       progress.pages, upload_dir=upload_dir)
+        if len(document.pages) != len(whole):  # a certificate ran over a page: print them all whole
+            if len(whole) < len(items):
+                progress.base = 0
+                everything = rendering.document_html([Page(item.spec, body) for item, body in zip(items, bodies)])
+                document, _ = rendering.layout(everything, progress.pages, upload_dir=upload_dir)
+            return Part(document.write_pdf(), [None] * len(document.pages))
+        documents.append(document)
+        for n, page in zip(whole, document.pages):
+            pages[n] = page
+    return Part(documents[0].copy(pages).write_pdf(), groups)
+
+
+def _render_chunk(n: int, items: list[Item], plans: dict, upload_dir: str, queue) -> None:
+    """In a child process: one chunk; progress and the result go back through `queue`."""
+    try:
+        logging.getLogger("weasyprint.progress").propagate = False  # this process only: no log line per page
+        part = render_chunk(items, plans, lambda done: queue.put(("page", n, done)), upload_dir)
+        queue.put(("pdf", n, part))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
+        queue.put(("error", n, f"{type(exc).__name__}: {exc}"[:500]))
+
+
+def _context():
+    """`fork` (cheap: the child inherits loaded fonts and modules) when this process runs one
+    thread, as the CLI and an RQ work horse do; `forkserver` otherwise (a web process running a
+    batch in a thread), because forking a threaded process can copy a lock another thread held."""
+    import multiprocessing
+
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["app.certificates.batches", "weasyprint"])  # once per server
+    return ctx
+
+
+def _parallel(items: list[Item], plans: dict, processes: int, on_page: Callable[[int], None] | None,
+              upload_dir: str) -> list[Part]:
+    import queue as queues
+
+    ctx = _context()
+    size = math.ceil(len(items) / processes)
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    results: dict[int, Part] = {}
+    done = [0] * len(chunks)
+    channel = ctx.Queue()
+    workers = [ctx.Process(target=_render_chunk, args=(n, chunk, plans, upload_dir, channel), daemon=True,
+                           name=f"certificates-{n}") for n, chunk in enumerate(chunks)]
+    try:
+        for worker in workers:
+            worker.start()
+        while len(results) < len(chunks):
+            try:
+                kind, n, value = channel.get(timeout=5)
+            except queues.Empty:
+                if any(not w.is_alive() and w.exitcode != 0 for w in workers):
+                    raise RenderError("a certificate rendering process died") from None
+                continue
+            if kind == "page":
+                done[n] = min(value, len(chunks[n]))
+                if on_page:
+                    on_page(sum(done))
+            elif kind == "pdf":
+                results[n] = value
+                done[n] = len(chunks[n])
+            else:
+                raise RenderError(value)
+    finally:
+        for worker in workers:
+            worker.join(timeout=10)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+        channel.close()
+    return [results[n] for n in range(len(chunks))]
+
+
+def join(parts: list[Part], backgrounds: dict[int, bytes]) -> bytes:
+    """One PDF with all pages of `parts` in order, each stamped page drawn over its group's
+    background (one form XObject per group, shared by its pages)."""
+    if len(parts) == 1 and not any(group is not None for group in parts[0].groups):
+        return parts[0].pdf
+    import pikepdf
+
+    out = pikepdf.Pdf.new()
+    opened, groups = [], []
+    for part in parts:
+        source = pikepdf.open(io.BytesIO(part.pdf))
+        opened.append(source)
+        out.pages.extend(source.pages)
+        groups.extend(part.groups)
+    drawn: dict[int, tuple] = {}
+    for page, group in zip(out.pages, groups):
+        if group is None:
+            continue
+        if group not in drawn:
+            source = pikepdf.open(io.BytesIO(backgrounds[group]))
+            opened.append(source)
+            name = pikepdf.Name(f"/CertificateBackground{group}")
+            drawn[group] = (out.copy_foreign(source.pages[0].as_form_xobject()), name,
+                            out.make_stream(f"q {name} Do Q\n".encode("ascii")))
+        form, name, draw = drawn[group]
+        page.add_resource(form, pikepdf.Name.XObject, name)
+        page.contents_add(draw, prepend=True)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    for source in opened:
+        source.close()
+    return buffer.getvalue()
+
+
+def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | None = None,
+                     *, timings: dict | None = None) -> bytes:
+    """One print-ready PDF of `certs` in order. `on_page(n)` reports pages done so far;
+    `timings`, if given, gets seconds per phase and how many pages were stamped (for the benchmark)."""
+    from app.certificates.services import template_for
+
+    t0 = time.perf_counter()
+    specs: dict[int, TemplateSpec] = {}
+    items = []
+    for cert in certs:
+        template = template_for(cert)
+        spec = specs.get(id(template)) or specs.setdefault(id(template), TemplateSpec.of(template))
+        items.append(Item(spec, rendering.certificate_context(cert, template, qr=False)))
+    upload_dir = str(current_app.config["UPLOAD_DIR"])
+    processes = print_processes(len(items))
+    t1 = time.perf_counter()
+    plans, backgrounds = plan_groups(items, upload_dir)
+    t2 = time.perf_counter()
+    if processes == 1:
+        parts = [render_chunk(items, plans, on_page, upload_dir)]
+    else:
+        parts = _parallel(items, plans, processes, on_page, upload_dir)
+    t3 = time.perf_counter()
+    body = join(parts, backgrounds)
+    if timings is not None:
+        timings.update({"prepare": t1 - t0, "plan": t2 - t1, "render": t3 - t2, "join": time.perf_counter() - t3,
+                        "processes": processes,
+                        "stamped": sum(group is not None for part in parts for group in part.groups)})
+    return body
