@@ -3,14 +3,20 @@
     make bench-certificates        # = .venv/bin/python bench/certificates.py
     .venv/bin/python bench/certificates.py --sizes 60 --profile /tmp/cert.prof
 
+    .venv/bin/python bench/certificates.py --whole --repeat 3   # also with stamping off, interleaved
+
 Builds a scratch SQLite database with the migrations, issues real certificates (rare names,
 serials, codes) through the issuing service, then renders them with the app's own renderer
-(`rendering.certificates_pdf`, what batch jobs and the CLI use): the default 结业证书 template,
-Noto Serif CJK SC embedded, a QR code per page, in parallel chunks (CERTIFICATE_PRINT_PROCESSES,
-`--processes`). Prints seconds and ms per certificate for each size and mode, CPU seconds of
-this process and its children, and where the wall time goes in the one-PDF mode (prepare =
-contexts from the database; render = QR + HTML + layout + PDF writing in the chunk processes;
-join = pypdf). Targets on the 2-core machine: 60 in < 1 s, 1,000 in < 10 s.
+(`batches.certificates_pdf`, what batch jobs and the CLI use): the default 结业证书 template,
+Noto Serif CJK SC embedded, a QR code per page, stamped on a shared background (see
+app/certificates/stamping.py), in parallel chunks (CERTIFICATE_PRINT_PROCESSES, `--processes`).
+Prints seconds and ms per certificate for each size and mode, CPU seconds of this process and
+its children, and where the wall time goes in the one-PDF mode (prepare = contexts from the
+database; plan = the stamping plan and background; render = QR + HTML + layout + PDF writing in
+the chunk processes; join = pikepdf), with how many pages were stamped. The machine's speed
+drifts (a shared VM): the "reference loop" line times a fixed pure-Python loop before and after,
+so runs on different days can be compared. Targets on the 2-core machine: 60 in < 1 s, 1,000 in
+< 10 s.
 """
 from __future__ import annotations
 
@@ -47,6 +53,15 @@ def build(app, count: int):
     return result.issued
 
 
+def reference_loop() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this machine is right now."""
+    t0 = time.process_time()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    return time.process_time() - t0
+
+
 def _cpu() -> float:
     own, children = os.times()[:2], os.times()[2:4]
     return sum(own) + sum(children)
@@ -64,9 +79,7 @@ def one_pdf(certs) -> tuple[float, dict, int]:
     import pikepdf
 
     assert len(pikepdf.open(io.BytesIO(body)).pages) == len(certs)  # outside the timed part
-    processes = timings.pop("processes")
-    phases = {"cpu": cpu, **timings}
-    return seconds, {"processes": processes, **phases}, len(body)
+    return seconds, {"cpu": cpu, **timings}, len(body)
 
 
 def each_pdf(certs) -> tuple[float, int]:
@@ -85,6 +98,8 @@ def main() -> int:
     parser.add_argument("--processes", type=int, default=0,
                         help="rendering processes per batch (default: CERTIFICATE_PRINT_PROCESSES or the CPU cores)")
     parser.add_argument("--repeat", type=int, default=1, help="run each one-PDF size this many times")
+    parser.add_argument("--whole", action="store_true", help="also print every certificate whole (no stamping), "
+                        "alternating with the stamped runs")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -100,9 +115,13 @@ def main() -> int:
     with app.app_context():
         upgrade()
         certs = build(app, max(sizes))
-        one_pdf(certs[:2])  # warm-up: font loading, fontconfig, imports
-        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs")
+        from app.certificates import stamping
+
+        one_pdf(certs[:stamping.MIN_GROUP])  # warm-up: fonts, fontconfig, imports, the stamping plan
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs, "
+              f"reference loop {reference_loop():.2f}s")
         print(f"{'certificates':>12} {'mode':<14} {'seconds':>8} {'ms/cert':>8} {'size':>9}  breakdown")
+        modes = [("one PDF", stamping.MIN_GROUP)] + ([("one PDF, whole", 10 ** 9)] if args.whole else [])
         for n in sizes:
             if args.profile and n == max(sizes):
                 import cProfile
@@ -110,10 +129,14 @@ def main() -> int:
                 profiler = cProfile.Profile()
                 profiler.enable()
             for _ in range(args.repeat):
-                seconds, phases, size = one_pdf(certs[:n])
-                split = f"{phases.pop('processes')} processes  " + "  ".join(f"{k} {v:.2f}s" for k, v in phases.items())
-                print(f"{n:>12} {'one PDF':<14} {seconds:>8.2f} {1000 * seconds / n:>8.1f} {size // 1024:>7}KB  "
-                      f"{split}", flush=True)
+                for mode, min_group in modes:
+                    stamping.MIN_GROUP = min_group
+                    seconds, phases, size = one_pdf(certs[:n])
+                    split = (f"{phases.pop('processes')} processes  {phases.pop('stamped')} stamped  "
+                             + "  ".join(f"{k} {v:.2f}s" for k, v in phases.items()))
+                    print(f"{n:>12} {mode:<14} {seconds:>8.2f} {1000 * seconds / n:>8.1f} {size // 1024:>7}KB  "
+                          f"{split}", flush=True)
+                stamping.MIN_GROUP = modes[0][1]
             if args.profile and n == max(sizes):
                 profiler.disable()
                 profiler.dump_stats(args.profile)
@@ -121,6 +144,7 @@ def main() -> int:
                 seconds, size = each_pdf(certs[:n])
                 print(f"{n:>12} {'one PDF each':<14} {seconds:>8.2f} {1000 * seconds / n:>8.1f} {size // 1024:>7}KB",
                       flush=True)
+        print(f"reference loop {reference_loop():.2f}s")
     return 0
 
 

@@ -111,11 +111,14 @@ class _Progress:
     def __init__(self, on_page: Callable[[int], None] | None):
         self.on_page, self.base, self.done = on_page, 0, 0
 
-    def sheets(self, sheet: int, total: int) -> None:
-        self._report(min(sheet * SHEET, total))
+    def sheets(self, sheet: int, total: int) -> None:  # WeasyPrint logs a page as it starts it
+        self._report(min((sheet - 1) * SHEET, total))
 
     def pages(self, page: int) -> None:
         self._report(self.base + page)
+
+    def finished(self, pages: int) -> None:
+        self._report(pages)
 
     def _report(self, done: int) -> None:
         if self.on_page and done > self.done:  # a second layout must not move the bar backwards
@@ -177,11 +180,15 @@ def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Ca
                 progress.base = 0
                 everything = rendering.document_html([Page(item.spec, body) for item, body in zip(items, bodies)])
                 document, _ = rendering.layout(everything, progress.pages, upload_dir=upload_dir)
-            return Part(document.write_pdf(), [None] * len(document.pages))
+            part = Part(document.write_pdf(), [None] * len(document.pages))
+            progress.finished(len(items))
+            return part
         documents.append(document)
         for n, page in zip(whole, document.pages):
             pages[n] = page
-    return Part(documents[0].copy(pages).write_pdf(), groups)
+    part = Part(documents[0].copy(pages).write_pdf(), groups)
+    progress.finished(len(items))
+    return part
 
 
 def _render_chunk(n: int, items: list[Item], plans: dict, upload_dir: str, queue) -> None:
@@ -238,6 +245,8 @@ def _parallel(items: list[Item], plans: dict, processes: int, on_page: Callable[
             elif kind == "pdf":
                 results[n] = value
                 done[n] = len(chunks[n])
+                if on_page:
+                    on_page(sum(done))
             else:
                 raise RenderError(value)
     finally:
