@@ -19,7 +19,7 @@ import math
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import current_app
@@ -47,9 +47,11 @@ class Item:
 
 @dataclass
 class Part:
-    """A chunk's PDF, and per page the stamping group whose background goes under it."""
+    """A chunk's PDF: first the backgrounds it was given to draw (group -> page index), then its
+    certificates, with per page the stamping group whose background goes under it."""
     pdf: bytes
     groups: list[int | None]
+    backgrounds: dict[int, int] = field(default_factory=dict)
 
 
 def print_processes(pages: int) -> int:
@@ -60,8 +62,9 @@ def print_processes(pages: int) -> int:
 
 
 # -- stamping plans (in this process, before the chunks fork) -------------------------
-def plan_groups(items: list[Item], upload_dir: str) -> tuple[dict[int, stamping.Plan], dict[int, bytes]]:
-    """Plans and background PDFs for the groups worth stamping; sets `item.group` on their items."""
+def plan_groups(items: list[Item], upload_dir: str) -> tuple[dict[int, stamping.Plan], dict]:
+    """Plans and backgrounds (a laid-out WeasyPrint page with its document) for the groups worth
+    stamping; sets `item.group` on their items."""
     groups: dict[tuple, list[Item]] = {}
     for item in items:
         groups.setdefault(stamping.group_key(item.spec.id, item.context), []).append(item)
@@ -84,7 +87,7 @@ def plan_groups(items: list[Item], upload_dir: str) -> tuple[dict[int, stamping.
     return plans, backgrounds
 
 
-def _plan(item: Item, upload_dir: str) -> tuple[stamping.Plan, bytes]:
+def _plan(item: Item, upload_dir: str) -> tuple[stamping.Plan, object]:
     spec = item.spec
     stamping.check_css(spec.css, spec.html)
     sample_context = rendering.fill_qr(item.context)
@@ -93,8 +96,8 @@ def _plan(item: Item, upload_dir: str) -> tuple[stamping.Plan, bytes]:
     probe = stamping.tokenize(rendering.render_body(spec, probe_context))
     html = rendering.document_html([Page(spec, stamping.marked(sample))])
     document, source = rendering.layout(html, upload_dir=upload_dir)
-    plan = stamping.plan(sample, probe, document, source.etree_element)
-    return plan, document.copy([stamping.background(document, plan)]).write_pdf()
+    plan = stamping.plan(sample, probe, document, source.etree_element, spec.css)
+    return plan, (document, stamping.background(document, plan))
 
 
 # -- chunks -----------------------------------------------------------------------
@@ -149,9 +152,12 @@ def _cut(document, plans: dict[int, stamping.Plan], groups: list[int]) -> list |
 
 
 def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Callable[[int], None] | None,
-                 upload_dir: str) -> Part:
+                 upload_dir: str, backgrounds: dict | None = None) -> Part:
     """One chunk as one PDF: stamped certificates as their variable layer (laid out in sheets,
-    see SHEET), the others whole. A layer that does not come out like the sample is printed whole."""
+    see SHEET), the others whole. A layer that does not come out like the sample is printed whole.
+    `backgrounds` (group -> laid-out page, with its document) are drawn first, in the same PDF:
+    their fonts are then subset together with the chunk's (~50 ms a font and document)."""
+    backgrounds = backgrounds or {}
     bodies = [rendering.render_body(item.spec, rendering.fill_qr(item.context)) for item in items]
     layers = [plans[item.group].layer(body) if item.group is not None else None for item, body in zip(items, bodies)]
     stamped = [n for n, layer in enumerate(layers) if layer is not None]
@@ -180,22 +186,21 @@ def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Ca
                 progress.base = 0
                 everything = rendering.document_html([Page(item.spec, body) for item, body in zip(items, bodies)])
                 document, _ = rendering.layout(everything, progress.pages, upload_dir=upload_dir)
-            part = Part(document.write_pdf(), [None] * len(document.pages))
-            progress.finished(len(items))
-            return part
-        documents.append(document)
-        for n, page in zip(whole, document.pages):
-            pages[n] = page
-    part = Part(documents[0].copy(pages).write_pdf(), groups)
+            documents, pages, groups = [document], document.pages, [None] * len(document.pages)
+        else:
+            documents.append(document)
+            for n, page in zip(whole, document.pages):
+                pages[n] = page
+    pdf = documents[0].copy([page for _, page in backgrounds.values()] + list(pages)).write_pdf()
     progress.finished(len(items))
-    return part
+    return Part(pdf, groups, {group: n for n, group in enumerate(backgrounds)})
 
 
-def _render_chunk(n: int, items: list[Item], plans: dict, upload_dir: str, queue) -> None:
+def _render_chunk(n: int, items: list[Item], plans: dict, upload_dir: str, queue, backgrounds=None) -> None:
     """In a child process: one chunk; progress and the result go back through `queue`."""
     try:
         logging.getLogger("weasyprint.progress").propagate = False  # this process only: no log line per page
-        part = render_chunk(items, plans, lambda done: queue.put(("page", n, done)), upload_dir)
+        part = render_chunk(items, plans, lambda done: queue.put(("page", n, done)), upload_dir, backgrounds)
         queue.put(("pdf", n, part))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
         queue.put(("error", n, f"{type(exc).__name__}: {exc}"[:500]))
@@ -217,7 +222,9 @@ def _context():
 
 
 def _parallel(items: list[Item], plans: dict, processes: int, on_page: Callable[[int], None] | None,
-              upload_dir: str) -> list[Part]:
+              upload_dir: str, backgrounds: dict) -> tuple[list[Part], dict[int, bytes]]:
+    """The chunks in processes; the backgrounds go with the first chunk when it is forked (laid-out
+    pages cannot be sent to a fresh process), else they are printed here, returned as PDFs."""
     import queue as queues
 
     ctx = _context()
@@ -226,11 +233,15 @@ def _parallel(items: list[Item], plans: dict, processes: int, on_page: Callable[
     results: dict[int, Part] = {}
     done = [0] * len(chunks)
     channel = ctx.Queue()
-    workers = [ctx.Process(target=_render_chunk, args=(n, chunk, plans, upload_dir, channel), daemon=True,
+    forked = ctx.get_start_method() == "fork"
+    workers = [ctx.Process(target=_render_chunk, args=(n, chunk, plans, upload_dir, channel),
+                           kwargs={"backgrounds": backgrounds if forked and n == 0 else None}, daemon=True,
                            name=f"certificates-{n}") for n, chunk in enumerate(chunks)]
     try:
         for worker in workers:
             worker.start()
+        printed = {} if forked else {group: document.copy([page]).write_pdf()
+                                     for group, (document, page) in backgrounds.items()}
         while len(results) < len(chunks):
             try:
                 kind, n, value = channel.get(timeout=5)
@@ -256,32 +267,36 @@ def _parallel(items: list[Item], plans: dict, processes: int, on_page: Callable[
                 worker.kill()
                 worker.join()
         channel.close()
-    return [results[n] for n in range(len(chunks))]
+    return [results[n] for n in range(len(chunks))], printed
 
 
-def join(parts: list[Part], backgrounds: dict[int, bytes]) -> bytes:
-    """One PDF with all pages of `parts` in order, each stamped page drawn over its group's
-    background (one form XObject per group, shared by its pages)."""
-    if len(parts) == 1 and not any(group is not None for group in parts[0].groups):
+
+def join(parts: list[Part], printed: dict[int, bytes] | None = None) -> bytes:
+    """One PDF with the certificates of `parts` in order, each stamped page drawn over its
+    group's background (one form XObject per group, shared by its pages), taken from the part
+    that drew it or from `printed` (group -> a PDF of it)."""
+    if len(parts) == 1 and not parts[0].backgrounds and not any(g is not None for g in parts[0].groups):
         return parts[0].pdf
     import pikepdf
 
     out = pikepdf.Pdf.new()
-    opened, groups = [], []
+    opened, groups, backgrounds = [], [], {}
     for part in parts:
         source = pikepdf.open(io.BytesIO(part.pdf))
         opened.append(source)
-        out.pages.extend(source.pages)
+        backgrounds |= {group: source.pages[n] for group, n in part.backgrounds.items()}
+        out.pages.extend(source.pages[len(part.backgrounds):])
         groups.extend(part.groups)
+    for group, pdf in (printed or {}).items():
+        opened.append(pikepdf.open(io.BytesIO(pdf)))
+        backgrounds[group] = opened[-1].pages[0]
     drawn: dict[int, tuple] = {}
     for page, group in zip(out.pages, groups):
         if group is None:
             continue
         if group not in drawn:
-            source = pikepdf.open(io.BytesIO(backgrounds[group]))
-            opened.append(source)
             name = pikepdf.Name(f"/CertificateBackground{group}")
-            drawn[group] = (out.copy_foreign(source.pages[0].as_form_xobject()), name,
+            drawn[group] = (out.copy_foreign(backgrounds[group].as_form_xobject()), name,
                             out.make_stream(f"q {name} Do Q\n".encode("ascii")))
         form, name, draw = drawn[group]
         page.add_resource(form, pikepdf.Name.XObject, name)
@@ -300,23 +315,26 @@ def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | 
     from app.certificates.services import template_for
 
     t0 = time.perf_counter()
+    templates: dict[tuple, object] = {}  # template_for looks the default templates up each time
     specs: dict[int, TemplateSpec] = {}
+    page = rendering.verify_page()
     items = []
     for cert in certs:
-        template = template_for(cert)
+        key = (cert.template_id, cert.kind)
+        template = templates.get(key) or templates.setdefault(key, template_for(cert))
         spec = specs.get(id(template)) or specs.setdefault(id(template), TemplateSpec.of(template))
-        items.append(Item(spec, rendering.certificate_context(cert, template, qr=False)))
+        items.append(Item(spec, rendering.certificate_context(cert, template, qr=False, page=page)))
     upload_dir = str(current_app.config["UPLOAD_DIR"])
     processes = print_processes(len(items))
     t1 = time.perf_counter()
     plans, backgrounds = plan_groups(items, upload_dir)
     t2 = time.perf_counter()
     if processes == 1:
-        parts = [render_chunk(items, plans, on_page, upload_dir)]
+        parts, printed = [render_chunk(items, plans, on_page, upload_dir, backgrounds)], {}
     else:
-        parts = _parallel(items, plans, processes, on_page, upload_dir)
+        parts, printed = _parallel(items, plans, processes, on_page, upload_dir, backgrounds)
     t3 = time.perf_counter()
-    body = join(parts, backgrounds)
+    body = join(parts, printed)
     if timings is not None:
         timings.update({"prepare": t1 - t0, "plan": t2 - t1, "render": t3 - t2, "join": time.perf_counter() - t3,
                         "processes": processes,

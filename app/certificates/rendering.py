@@ -42,8 +42,8 @@ h1, h2, h3, h4, h5, h6 { bookmark-level: none; }
 
 # What a template may use: flat strings only, never objects (see certificate_context).
 PLACEHOLDERS = ("recipient_name", "title", "programme", "held_on", "tier", "award", "issue_date", "issue_date_cn",
-                "serial", "code", "verify_url", "qr", "issuer", "signatory", "seal_url", "signature_url",
-                "kind", "version")
+                "serial", "code", "verify_url", "verify_page", "qr", "issuer", "signatory", "seal_url",
+                "signature_url", "kind", "version")
 
 
 # -- the sandbox ----------------------------------------------------------------
@@ -111,6 +111,13 @@ def verify_url(code: str) -> str:
     return url_for("verify.show", code=code, _external=True)
 
 
+def verify_page() -> str:
+    """Where anyone can type a serial to check a certificate (printed, so without the scheme)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    url = f"{base.rstrip('/')}/verify" if base else url_for("verify.lookup", _external=True)
+    return url.split("://", 1)[-1]
+
+
 @lru_cache(maxsize=32)
 def _qr_version(length: int) -> int:
     """The smallest QR version for a link of this length: links in a batch all have the same
@@ -144,16 +151,18 @@ def upload_url(name: str | None) -> str:
     return Path(current_app.config["UPLOAD_DIR"], name).resolve().as_uri()
 
 
-def certificate_context(cert: Certificate, template: CertificateTemplate, *, qr: bool = True) -> dict:
+def certificate_context(cert: Certificate, template: CertificateTemplate, *, qr: bool = True,
+                        page: str | None = None) -> dict:
     """The placeholders for one certificate; `qr=False` leaves the QR image to `fill_qr` (in the
-    process that renders the page)."""
+    process that renders the page); `page` is verify_page(), if the caller has it already."""
     url = verify_url(cert.code)
     return {
         "recipient_name": cert.recipient_name, "title": cert.title, "programme": cert.programme,
         "held_on": cert.held_on or "", "tier": cert.tier or "", "award": cert.award or "",
         "issue_date": f"{cert.issued_on.year}年{cert.issued_on.month}月{cert.issued_on.day}日",
         "issue_date_cn": date_cn(cert.issued_on), "serial": cert.serial, "code": cert.code,
-        "verify_url": url, "qr": qr_data_uri(url) if qr else "", "issuer": cert.issuer_name,
+        "verify_url": url, "verify_page": page or verify_page(), "qr": qr_data_uri(url) if qr else "",
+        "issuer": cert.issuer_name,
         "signatory": template.signatory or "", "seal_url": upload_url(template.seal_image),
         "signature_url": upload_url(template.signature_image), "kind": cert.kind, "version": str(cert.version),
     }
@@ -168,7 +177,8 @@ def sample_context(template: CertificateTemplate) -> dict:
         "programme": "2026年闵行区创业孵化营（第一期）", "held_on": "2026年5月18日",
         "tier": "创业孵化营", "award": "一等奖",
         "issue_date": f"{today.year}年{today.month}月{today.day}日", "issue_date_cn": date_cn(today),
-        "serial": "MH-2026-JY-000123", "code": "EXAMPLE-CODE", "verify_url": url, "qr": qr_data_uri(url),
+        "serial": "MH-2026-JY-000123", "code": "EXAMPLE-CODE", "verify_url": url,
+        "verify_page": "rencai.minhang.gov.cn/verify", "qr": qr_data_uri(url),
         "issuer": "上海市闵行区人力资源和社会保障局", "signatory": template.signatory or "",
         "seal_url": upload_url(template.seal_image), "signature_url": upload_url(template.signature_image),
         "kind": template.kind, "version": "1",

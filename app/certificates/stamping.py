@@ -40,6 +40,8 @@ UNSTAMPABLE_CSS = re.compile(
     r"element\s*\(|target-(?:counter|text)|@(?:top|bottom|left|right)-|footnote|first-line|first-letter|"
     r"bookmark-|leader\s*\(|!\s*important|:has\(",
     re.IGNORECASE)
+# Selectors whose match depends on an element's siblings (or would, for lack of a parser here).
+SIBLING_CSS = re.compile(r"[+~]|:(?:first|last|nth|only|empty|not|is|where|has)\b", re.IGNORECASE)
 # Elements that would change the document itself rather than add to the certificate's body.
 DOCUMENT_TAGS = {"html", "head", "body", "frameset", "frame", "base", "meta", "link", "template"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -87,14 +89,20 @@ class Tokens:
             out[owner] = out.get(owner, "") + text
         return out
 
-    def rewrite(self, attributes: dict[int, str], emptied: frozenset[int] = frozenset()) -> str:
+    def rewrite(self, attributes: dict[int, str], emptied: frozenset[int] = frozenset(),
+                removed: frozenset[int] = frozenset()) -> str:
         """The source with an attribute added to some start tags (marker -> attribute text);
-        the elements in `emptied` (that have an end tag) lose everything between their tags."""
+        the elements in `emptied` (that have an end tag) lose everything between their tags, and
+        those in `removed` (void, or with an end tag) are left out altogether."""
         out, pos = [], 0
-        for i in sorted(attributes):
+        for i in sorted(attributes.keys() | removed):
             tag = self.tags[i]
             if tag.start < pos:
-                continue  # inside an emptied element
+                continue  # inside an emptied or removed element
+            if i in removed and (tag.close or tag.name in VOID_TAGS):
+                out.append(self.source[pos:tag.start])
+                pos = tag.close[1] if tag.close else tag.end
+                continue
             cut = tag.start + 1 + len(tag.name)  # just after "<name"
             out.append(self.source[pos:cut])
             out.append(f" {attributes[i]}")
@@ -236,6 +244,7 @@ class Plan:
     ancestors: frozenset[int]
     inside: frozenset[int]  # units and everything in them: the only elements that may differ
     obstacles: tuple[tuple[float, float, float, float], ...] = ()  # static ink next to the blocks
+    structural: bool = True  # the CSS has selectors that depend on siblings (see SIBLING_CSS)
 
     def css(self, group: int) -> str:
         """The rules that turn a certificate's body into its layer, for sections of class
@@ -264,7 +273,9 @@ class Plan:
         changed = tokens.differing(self.sample)
         if changed is None or not changed <= self.inside:
             return None
-        return tokens.rewrite(self._attributes, self._off)
+        if self.structural:
+            return tokens.rewrite(self._attributes, self._off)
+        return tokens.rewrite(self._attributes, removed=self._off)
 
     @cached_property
     def _attributes(self) -> dict[int, str]:
@@ -272,8 +283,9 @@ class Plan:
 
     @cached_property
     def _off(self) -> frozenset[int]:
-        """Elements that generate no box in a layer: their content is left out (it only costs
-        parsing and styles); the elements stay, so sibling selectors match as in the sample."""
+        """Elements that generate no box in a layer: left out (they only cost parsing and styles);
+        where the CSS has selectors that count siblings, they stay, empty, so those match as in
+        the sample."""
         return frozenset(i for i, attribute in self._attributes.items() if attribute == "data-stamp-off")
 
     def fits(self, page_box) -> bool:
@@ -444,9 +456,10 @@ class _Layout:
             ancestor = self.dom_parent.get(ancestor)
 
 
-def plan(sample: Tokens, probe: Tokens, document, etree_root) -> Plan:
-    """From the sample laid out with markers (`document`, its parsed DOM `etree_root`): the
-    variable blocks and their places. Raises Unstampable when the group must print whole."""
+def plan(sample: Tokens, probe: Tokens, document, etree_root, css: str = "") -> Plan:
+    """From the sample laid out with markers (`document`, its parsed DOM `etree_root`; `css` is
+    the template's): the variable blocks and their places. Raises Unstampable when the group
+    must print whole."""
     if len(document.pages) != 1:
         raise Unstampable("the sample does not fit one page")
     if any(tag.name in DOCUMENT_TAGS for tag in sample.tags):
@@ -509,7 +522,8 @@ def plan(sample: Tokens, probe: Tokens, document, etree_root) -> Plan:
             min_height=box.min_height if isinstance(box.min_height, (int, float)) else 0.0,
             max_height=box.max_height if box.max_height not in (float("inf"), "auto", None) else None,
             visibility=box.style["visibility"])
-    return Plan(sample, placements, frozenset(ancestors), frozenset(inside), obstacles)
+    structural = bool(SIBLING_CSS.search(css) or any(tag.name == "style" for tag in sample.tags))
+    return Plan(sample, placements, frozenset(ancestors), frozenset(inside), obstacles, structural)
 
 
 def marked(tokens: Tokens) -> str:
