@@ -250,7 +250,10 @@ class Plan:
         """The rules that turn a certificate's body into its layer, for sections of class
         `stamp-<group>` (author rules with !important are refused, see check_css)."""
         scope = f"section.stamp-{group}"
-        rules = [f"{scope} {{{NEUTRAL_BOX.replace('display:block!important;', '')};break-after:auto!important}}",
+        # 1px high: an empty section would let margins collapse through it, and WeasyPrint then
+        # collapses each section of a sheet with all those before it (quadratic).
+        rules = [f"{scope} {{{NEUTRAL_BOX.replace('display:block!important;', '')};break-after:auto!important;"
+                 f"height:1px!important}}",
                  f"{scope} [data-stamp-off] {{display:none!important}}",
                  f"{scope} [data-stamp-around] {{{NEUTRAL_BOX}}}"]
         rules += [f'{scope} [data-stamp="{marker}"] {{{unit.declarations()}}}' for marker, unit in self.units.items()]
