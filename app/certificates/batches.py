@@ -5,8 +5,9 @@ batch down (bench/certificates.py measures them):
 
 - Stamping (`stamping`): a group of certificates sharing a template and every field but the
   recipient's own is laid out once as a background; per certificate only the blocks that hold
-  the name, serial and QR code are laid out, and the background is drawn under each of those
-  pages as one shared form XObject.
+  the name, serial and QR code are laid out (SHEET of them together on one page, then cut into
+  a page each), and the background is drawn under each of those pages as one shared form
+  XObject.
 - Parallel chunks: the batch is split into one contiguous chunk per CPU core
   (CERTIFICATE_PRINT_PROCESSES), each rendered as ONE WeasyPrint document in its own process
   (each font subset and embedded once per chunk), and the chunks are joined in order (pikepdf).
@@ -105,7 +106,9 @@ def _plan(item: Item, upload_dir: str) -> tuple[stamping.Plan, object]:
 # cut into a page each: WeasyPrint's fixed cost per page (page styles, 16 margin boxes) is paid
 # once per sheet instead of once per certificate.
 SHEET = 50
-SHEET_CSS = "section.certificate.sheet-end { break-after: page !important }"
+# Layers are placed from the page's corner, whatever a template does to html or body.
+SHEET_CSS = ("section.certificate.sheet-end { break-after: page !important }\n"
+             "html, body { position: static !important; transform: none !important }")
 
 
 class _Progress:

@@ -224,16 +224,20 @@ class Placement:
     visibility: str
 
     def declarations(self) -> str:
-        t, r, b, left = self.padding
-        css = (f"position:absolute!important;left:{self.left:.4f}px!important;top:{self.top:.4f}px!important;"
+        t, r, b, left = (_px(v) for v in self.padding)
+        css = (f"position:absolute!important;left:{_px(self.left)}!important;top:{_px(self.top)}!important;"
                f"right:auto!important;bottom:auto!important;margin:0!important;float:none!important;"
-               f"box-sizing:content-box!important;width:{self.width:.4f}px!important;min-width:0!important;"
-               f"max-width:none!important;padding:{t:.4f}px {r:.4f}px {b:.4f}px {left:.4f}px!important;"
-               f"min-height:{self.min_height:.4f}px!important;visibility:{self.visibility}!important;"
-               f"max-height:{'none' if self.max_height is None else f'{self.max_height:.4f}px'}!important")
+               f"box-sizing:content-box!important;width:{_px(self.width)}!important;min-width:0!important;"
+               f"max-width:none!important;padding:{t} {r} {b} {left}!important;"
+               f"min-height:{_px(self.min_height)}!important;visibility:{self.visibility}!important;"
+               f"max-height:{'none' if self.max_height is None else _px(self.max_height)}!important")
         if self.content_height is not None:
-            css += f";height:{self.content_height:.4f}px!important"
+            css += f";height:{_px(self.content_height)}!important"
         return css
+
+
+def _px(value: float) -> str:
+    return f"{value:.10f}px"  # as measured: a glyph exactly on a pixel edge must not move to the next
 
 
 @dataclass(frozen=True)
