@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from app.certificates import batches, services, stamping
+from app.certificates import batches, services, stamping, tokens
 from app.certificates.models import CertificateKind
 from tests.certificate_helpers import RARE_NAMES, event_with_attendees
 from tests.test_certificates_pdf import _pages, _pdf_file, _text
@@ -134,12 +134,12 @@ def test_what_cannot_be_stamped_is_printed_whole(app, db_session, certs, two_chu
 
 
 def test_tokens_compare_and_rewrite_bodies():
-    sample = stamping.tokenize('<div class="a"><h1>结业证书</h1><p>x<b>张玥</b>同志</p><br><img src="q1"></div>')
-    other = stamping.tokenize('<div class="a"><h1>结业证书</h1><p>x<b>李喆</b>同志</p><br><img src="q2"></div>')
+    sample = tokens.tokenize('<div class="a"><h1>结业证书</h1><p>x<b>张玥</b>同志</p><br><img src="q1"></div>')
+    other = tokens.tokenize('<div class="a"><h1>结业证书</h1><p>x<b>李喆</b>同志</p><br><img src="q2"></div>')
     names = [tag.name for tag in sample.tags]
     assert names == ["div", "h1", "p", "b", "br", "img"]
     assert sample.differing(other) == {names.index("b"), names.index("img")}
-    assert sample.differing(stamping.tokenize('<div class="a"><h1>结业证书</h1></div>')) is None
+    assert sample.differing(tokens.tokenize('<div class="a"><h1>结业证书</h1></div>')) is None
     # an emptied element keeps its tags (for sibling selectors) but not its content
     out = sample.rewrite({1: "data-stamp-off", 3: 'data-stamp="3"'}, frozenset({1}))
     assert out == ('<div class="a"><h1 data-stamp-off></h1><p>x<b data-stamp="3">张玥</b>同志</p>'

@@ -25,7 +25,7 @@ from typing import Callable
 
 from flask import current_app
 
-from app.certificates import rendering, stamping
+from app.certificates import rendering, stamping, tokens
 from app.certificates.models import Certificate
 from app.certificates.rendering import Page, TemplateSpec
 
@@ -92,9 +92,9 @@ def _plan(item: Item, upload_dir: str) -> tuple[stamping.Plan, object]:
     spec = item.spec
     stamping.check_css(spec.css, spec.html)
     sample_context = rendering.fill_qr(item.context)
-    sample = stamping.tokenize(rendering.render_body(spec, sample_context))
+    sample = tokens.tokenize(rendering.render_body(spec, sample_context))
     probe_context = stamping.probe_context(sample_context, rendering.qr_data_uri)
-    probe = stamping.tokenize(rendering.render_body(spec, probe_context))
+    probe = tokens.tokenize(rendering.render_body(spec, probe_context))
     html = rendering.document_html([Page(spec, stamping.marked(sample))])
     document, source = rendering.layout(html, upload_dir=upload_dir)
     plan = stamping.plan(sample, probe, document, source.etree_element, spec.css)

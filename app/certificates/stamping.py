@@ -1,38 +1,40 @@
-"""Stamped batches: lay a template out once, and per certificate print only what differs.
+"""Stamped batches: lay a template out once, and per certificate lay out only what differs.
 
-WeasyPrint spends ~30 ms of CPU on a certificate page, nearly all of it laying out boxes that
+WeasyPrint spends ~35 ms of CPU on a certificate page, nearly all of it laying out boxes that
 are the same on every certificate of a batch: the frame, the title, the body text, the issuer's
 block, the seal. For a group of certificates that share a template and every field except the
-recipient's own (name, serial, code, link, QR code), this module
+recipient's own (name, serial, code, link, QR code; `group_key`):
 
-1. renders the group's first certificate (the sample) and a probe that differs from it in only
-   those fields, and compares the two HTML bodies token by token: the elements whose text or
-   attributes differ are the variable ones;
-2. lays the sample out once and widens each variable element to the nearest block whose size
-   and place cannot depend on its content (a block in normal flow, or a positioned box of fixed
-   width, with no shrink-to-fit box, flex or table around it). The group is printed whole, not
-   stamped, when that block is the page itself, when other visible content overlaps it, or when
-   the CSS uses things that differ per page (page counters, margin boxes, running elements);
-3. prints the background once: the sample with the variable blocks hidden (hidden boxes keep
-   their place, so nothing else moves);
-4. per certificate, lays out only its variable blocks, each pinned where the sample had it. The
-   rest of the DOM stays (for selectors and inherited styles) but generates no boxes;
-5. checks every certificate: its HTML must have the sample's structure and differ only inside
-   variable blocks, and each block must come out with the sample's height. Otherwise it is
-   printed whole.
+1. `plan` renders the group's first certificate (the sample) and a probe that differs from it in
+   exactly those fields, and compares the two bodies token by token: the elements whose text or
+   attributes differ are the variable ones. It lays the sample out once and widens each of them
+   to the nearest block whose size and place cannot follow its content (a block in normal flow,
+   or a positioned box of fixed width, with no shrink-to-fit box, flex, table or transform
+   around it). The group prints whole when that block would be the certificate itself, when
+   other content overlaps a block in ink, when the page or body paints, or when the CSS makes
+   pages differ by their number or neighbours (`check_css`).
+2. `background` is the sample's laid-out page without those blocks: printed once per group,
+   and nothing else moves, as the layout is not redone.
+3. `Plan.layer` turns each certificate's body into its layer: the variable blocks pinned where
+   the sample had them, their ancestors kept for inherited styles and selectors but drawing and
+   occupying nothing, everything else left out (kept empty where the CSS counts siblings). A
+   certificate whose body has another structure, or differs outside the blocks, prints whole.
+4. `Plan.fits` checks each laid-out layer: every block must come out with the sample's height
+   and keep its ink off the background's; otherwise that certificate prints whole.
 
-`rendering` then draws the background as a form XObject under each stamped page.
+`batches` lays the layers out and draws the background under each as one form XObject.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from html.parser import HTMLParser
+
+from app.certificates.tokens import Tokens, tokenize
 
 # The fields that differ from one recipient to the next within a batch.
 PER_RECIPIENT = ("recipient_name", "serial", "code", "verify_url", "qr")
-# Below this many certificates in a group, planning (two extra layouts) costs more than it saves.
+# Below this many certificates in a group, planning (an extra layout) costs more than it saves.
 MIN_GROUP = 8
 # CSS that makes a page depend on its neighbours or on its number: never stamped.
 UNSTAMPABLE_CSS = re.compile(
@@ -44,136 +46,14 @@ UNSTAMPABLE_CSS = re.compile(
 SIBLING_CSS = re.compile(r"[+~]|:(?:first|last|nth|only|empty|not|is|where|has)\b", re.IGNORECASE)
 # Elements that would change the document itself rather than add to the certificate's body.
 DOCUMENT_TAGS = {"html", "head", "body", "frameset", "frame", "base", "meta", "link", "template"}
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Ancestors of a variable block keep their styles for inheritance but draw and occupy nothing.
 NEUTRAL_BOX = ("display:block!important;position:static!important;float:none!important;margin:0!important;"
-           "padding:0!important;border:0 none!important;outline:none!important;background:none!important;"
-           "box-shadow:none!important;width:auto!important;height:auto!important;min-width:0!important;"
-           "max-width:none!important;min-height:0!important;max-height:none!important;"
-           "overflow:visible!important;transform:none!important;visibility:hidden!important;"
-           "columns:auto!important")
+               "padding:0!important;border:0 none!important;outline:none!important;background:none!important;"
+               "box-shadow:none!important;width:auto!important;height:auto!important;min-width:0!important;"
+               "max-width:none!important;min-height:0!important;max-height:none!important;"
+               "overflow:visible!important;transform:none!important;visibility:hidden!important;"
+               "columns:auto!important")
 TOLERANCE = 0.01  # CSS px
-
-
-# -- HTML tokens ------------------------------------------------------------------
-@dataclass
-class Tag:
-    name: str
-    attrs: list[tuple[str, str | None]]
-    start: int
-    end: int
-    close: tuple[int, int] | None = None  # where its end tag is, when it has one
-
-
-@dataclass
-class Tokens:
-    """A template body as html.parser sees it: start tags in order (their index is the element's
-    marker), a structure key, and each run of text with the index of the element holding it."""
-    source: str
-    tags: list[Tag] = field(default_factory=list)
-    shape: list[tuple] = field(default_factory=list)
-    texts: list[tuple[int | None, str]] = field(default_factory=list)
-
-    def differing(self, other: "Tokens") -> set[int | None] | None:
-        """Markers of the elements whose attributes or own text differ from `other`'s; None
-        when the structures differ (then nothing can be said per element)."""
-        if self.shape != other.shape:
-            return None
-        changed: set[int | None] = {i for i, (a, b) in enumerate(zip(self.tags, other.tags)) if a.attrs != b.attrs}
-        changed |= {owner for (owner, a), (_, b) in zip(self.texts, other.texts) if a != b}
-        return changed
-
-    def own_text(self) -> dict[int | None, str]:
-        out: dict[int | None, str] = {}
-        for owner, text in self.texts:
-            out[owner] = out.get(owner, "") + text
-        return out
-
-    def rewrite(self, attributes: dict[int, str], emptied: frozenset[int] = frozenset(),
-                removed: frozenset[int] = frozenset()) -> str:
-        """The source with an attribute added to some start tags (marker -> attribute text);
-        the elements in `emptied` (that have an end tag) lose everything between their tags, and
-        those in `removed` (void, or with an end tag) are left out altogether."""
-        out, pos = [], 0
-        for i in sorted(attributes.keys() | removed):
-            tag = self.tags[i]
-            if tag.start < pos:
-                continue  # inside an emptied or removed element
-            if i in removed and (tag.close or tag.name in VOID_TAGS):
-                out.append(self.source[pos:tag.start])
-                pos = tag.close[1] if tag.close else tag.end
-                continue
-            cut = tag.start + 1 + len(tag.name)  # just after "<name"
-            out.append(self.source[pos:cut])
-            out.append(f" {attributes[i]}")
-            pos = cut
-            if i in emptied and tag.close:
-                out.append(self.source[pos:tag.end])
-                pos = tag.close[0]
-        out.append(self.source[pos:])
-        return "".join(out)
-
-
-class _Parser(HTMLParser):
-    def __init__(self, tokens: Tokens):
-        super().__init__(convert_charrefs=True)
-        self.tokens, self.stack = tokens, []
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", tokens.source)]
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.line_starts[line - 1] + column
-
-    def _tag(self, name: str, attrs, closed: bool) -> None:
-        start = self._offset()
-        raw = self.get_starttag_text() or ""
-        index = len(self.tokens.tags)
-        self.tokens.tags.append(Tag(name, attrs, start, start + len(raw)))
-        self.tokens.shape.append(("<", name, tuple(a for a, _ in attrs)))
-        if not closed and name not in VOID_TAGS:
-            self.stack.append(index)
-
-    def handle_starttag(self, tag, attrs):
-        self._tag(tag, attrs, False)
-
-    def handle_startendtag(self, tag, attrs):
-        self._tag(tag, attrs, True)
-
-    def handle_endtag(self, tag):
-        self.tokens.shape.append(("/", tag))
-        for depth in range(len(self.stack) - 1, -1, -1):
-            if self.tokens.tags[self.stack[depth]].name == tag:
-                start = self._offset()
-                self.tokens.tags[self.stack[depth]].close = (start, self.tokens.source.find(">", start) + 1)
-                del self.stack[depth:]
-                break
-
-    def _text(self, kind: str, text: str) -> None:
-        self.tokens.shape.append((kind,))
-        self.tokens.texts.append((self.stack[-1] if self.stack else None, text))
-
-    def handle_data(self, data):
-        self._text("#", data)
-
-    def handle_comment(self, data):
-        self._text("!", data)
-
-    def handle_decl(self, decl):
-        self._text("?", decl)
-
-    def handle_pi(self, data):
-        self._text("?", data)
-
-    def unknown_decl(self, data):
-        self._text("?", data)
-
-
-def tokenize(source: str) -> Tokens:
-    tokens = Tokens(source)
-    parser = _Parser(tokens)
-    parser.feed(source)
-    parser.close()
-    return tokens
 
 
 # -- the probe --------------------------------------------------------------------
@@ -263,7 +143,9 @@ class Plan:
         rules += [f'{scope} [data-stamp="{marker}"] {{{unit.declarations()}}}' for marker, unit in self.units.items()]
         return "\n".join(rules)
 
-    def attributes(self) -> dict[int, str]:
+    @cached_property
+    def _attributes(self) -> dict[int, str]:
+        """What marks each element of a layer: a variable block, an ancestor, or left out."""
         out = {}
         for i in range(len(self.sample.tags)):
             if i in self.units:
@@ -283,10 +165,6 @@ class Plan:
         if self.structural:
             return tokens.rewrite(self._attributes, self._off)
         return tokens.rewrite(self._attributes, removed=self._off)
-
-    @cached_property
-    def _attributes(self) -> dict[int, str]:
-        return self.attributes()
 
     @cached_property
     def _off(self) -> frozenset[int]:
