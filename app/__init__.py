@@ -109,6 +109,12 @@ def _configure_logging(app: Flask) -> None:
         handler._minhang = True
         root.addHandler(handler)
     root.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+    # WeasyPrint logs each page it lays out: certificate rendering counts those lines for its
+    # progress bars (rendering._PageCounter); in the log they would be one line per page.
+    progress = logging.getLogger("weasyprint.progress")
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+    logging.getLogger("pikepdf").setLevel(logging.WARNING)
     app.logger.handlers.clear()
     app.logger.propagate = True
 

@@ -202,7 +202,6 @@ def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Ca
 def _render_chunk(n: int, items: list[Item], plans: dict, upload_dir: str, queue, backgrounds=None) -> None:
     """In a child process: one chunk; progress and the result go back through `queue`."""
     try:
-        logging.getLogger("weasyprint.progress").propagate = False  # this process only: no log line per page
         part = render_chunk(items, plans, lambda done: queue.put(("page", n, done)), upload_dir, backgrounds)
         queue.put(("pdf", n, part))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
