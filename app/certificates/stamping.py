@@ -36,11 +36,12 @@ from app.certificates.tokens import Tokens, tokenize
 PER_RECIPIENT = ("recipient_name", "serial", "code", "verify_url", "qr")
 # Below this many certificates in a group, planning (an extra layout) costs more than it saves.
 MIN_GROUP = 8
-# CSS that makes a page depend on its neighbours or on its number: never stamped.
+# CSS that makes a page depend on its neighbours or on its number, or that stamping could not
+# override: never stamped.
 UNSTAMPABLE_CSS = re.compile(
     r"counter\s*\(|counters\s*\(|counter-(?:increment|reset|set)|string-set|string\s*\(|running\s*\(|"
     r"element\s*\(|target-(?:counter|text)|@(?:top|bottom|left|right)-|footnote|first-line|first-letter|"
-    r"bookmark-|leader\s*\(|!\s*important|:has\(",
+    r"bookmark-|leader\s*\(|!\s*important|:has\(|data-stamp",  # the last: our own markers
     re.IGNORECASE)
 # Selectors whose match depends on an element's siblings (or would, for lack of a parser here).
 SIBLING_CSS = re.compile(r"[+~]|:(?:first|last|nth|only|empty|not|is|where|has)\b", re.IGNORECASE)
