@@ -250,10 +250,14 @@ def _paints(box) -> bool:
         return bool(box.text.strip())
     if isinstance(box, b.ReplacedBox):
         return True
-    background = getattr(box, "background", None)
-    if background is not None and (background.color.alpha or any(layer.image for layer in background.layers)):
+    if _has_background(getattr(box, "background", None)):
         return True
     return any(getattr(box, f"border_{side}_width", 0) for side in ("top", "right", "bottom", "left"))
+
+
+def _has_background(background) -> bool:
+    """A laid-out background (WeasyPrint's) that puts any colour or image on the page."""
+    return background is not None and bool(background.color.alpha or any(layer.image for layer in background.layers))
 
 
 def _rect(box) -> tuple[float, float, float, float]:
@@ -364,8 +368,7 @@ def plan(sample: Tokens, probe: Tokens, document, etree_root, css: str = "") -> 
             raise Unstampable("the HTML parsers disagree on the template's structure")
     # Anything drawn by the page, the root or the body would cover the background.
     page_box = layout.page_box
-    canvas = getattr(page_box, "canvas_background", None)
-    if canvas is not None and (canvas.color.alpha or any(layer.image for layer in canvas.layers)) or any(
+    if _has_background(getattr(page_box, "canvas_background", None)) or any(
             _paints(box) for box in (page_box, *page_box.children[:1], *page_box.children[0].children[:1])):
         raise Unstampable("the page, html or body element has a background")
 
