@@ -143,7 +143,9 @@ def build() -> dict:
                 "summary": "Exchange login (mobile or email) and password for a Bearer token (valid 30 days)",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["login", "password"],
-                    "properties": {"login": {"type": "string"}, "password": {"type": "string"}}}}}},
+                    "properties": {"login": {"type": "string"}, "password": {"type": "string"},
+                                   "name": {"type": "string", "maxLength": 60,
+                                            "description": "Shown to the owner on their profile, e.g. the device"}}}}}},
                 "responses": {
                     "200": _json({"type": "object", "required": ["token"], "properties": {
                         "token": {"type": "string"}, "token_type": {"type": "string"},

@@ -91,11 +91,13 @@ def _service_error(exc: ServiceError):
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 def auth_token():
     body = _json_body()
-    login, password = body.get("login"), body.get("password")
+    login, password, name = body.get("login"), body.get("password"), body.get("name")
     if not isinstance(login, str) or not isinstance(password, str):
         raise InvalidInput(fields={"login": _("Give login and password as strings.")})
+    if name is not None and not isinstance(name, str):
+        raise InvalidInput(fields={"name": _("Give the token's name as a string.")})
     user = accounts.authenticate(login, password)
-    token = accounts.issue_api_token(user)
+    token = accounts.issue_api_token(user, name)
     commit()
     return jsonify(token=token, token_type="Bearer", user={"id": user.id, "name": user.name,
                                                            "roles": sorted(user.roles)})
