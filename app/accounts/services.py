@@ -61,12 +61,18 @@ def valid_id_number(value: str) -> bool:
     return ID_CHECK[total % 11] == value[17]
 
 
-def _find_by_login(login: str) -> User | None:
+def canonical_login(login: str | None) -> str:
+    """The form of a typed login that names one account (the same one however it is typed)."""
     login = (login or "").strip()
-    if "@" in login:
-        return db.session.scalar(sa.select(User).where(User.email == normalise_email(login)))
-    mobile = normalise_mobile(login)
-    return db.session.scalar(sa.select(User).where(User.mobile == mobile)) if mobile else None
+    return (normalise_email(login) if "@" in login else normalise_mobile(login)) or ""
+
+
+def _find_by_login(login: str) -> User | None:
+    login = canonical_login(login)
+    if not login:
+        return None
+    column = User.email if "@" in login else User.mobile
+    return db.session.scalar(sa.select(User).where(column == login))
 
 
 def _check_profile(*, name, mobile, email, id_number, user: User | None = None) -> dict:

@@ -4,11 +4,11 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import services
+from app.accounts import services, throttle
 from app.accounts.forms import LoginForm, PasswordForm, ProfileForm, SignupForm
 from app.accounts.models import User
 from app.errors import InvalidInput
-from app.extensions import db, limiter, login_manager
+from app.extensions import db, login_manager
 from app.transaction import commit
 from app.web import apply_errors, safe_next
 
@@ -37,12 +37,8 @@ def unauthorized():
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@throttle.sign_in_form
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -57,7 +53,7 @@ def login():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@throttle.sign_up_form
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
