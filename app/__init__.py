@@ -10,6 +10,7 @@ from babel import Locale
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -22,6 +23,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (or use APP_ENV=development)")
+    _check_rate_limit_storage(app)
     _configure_logging(app)
     _configure_database(app)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -63,10 +65,33 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     app.before_request_funcs.setdefault(None, []).insert(0, _application_routes.allow_pitch_decks)
     jinja.init_app(app)
     cli.init_app(app)
+    _trust_proxies(app)
     from app.main.errors import init_app as init_errors
 
     init_errors(app)
     return app
+
+
+def _check_rate_limit_storage(app: Flask) -> None:
+    """In-memory limits are per process: with several gunicorn workers each would keep its own
+    count (a limit of 10 becomes 10 per worker). Production needs shared storage (REDIS_URL)
+    unless WEB_CONCURRENCY=1 declares a single process."""
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if not app.config.get("PRODUCTION") or not app.config.get("RATELIMIT_ENABLED") or not uri.startswith("memory://"):
+        return
+    if str(app.config.get("WEB_CONCURRENCY") or "").strip() != "1":
+        raise RuntimeError(
+            "Rate limits in memory are per process: set REDIS_URL (or RATELIMIT_STORAGE_URI) so that "
+            "all workers share them, or WEB_CONCURRENCY=1 to run a single worker")
+
+
+def _trust_proxies(app: Flask) -> None:
+    # Behind nginx every request comes from the proxy's address; without this, rate limits
+    # would put every user in one bucket. Only as many hops as configured are believed, so a
+    # client cannot pick its own address by sending X-Forwarded-For.
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _import_models() -> None:

@@ -6,6 +6,7 @@ suite selects testing.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,13 +58,28 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
+    # Also the lifetime of the server-side sign-in row (accounts.services.start_session).
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PREFERRED_URL_SCHEME = "https"
     WTF_CSRF_TIME_LIMIT = None
 
+    PRODUCTION = True
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "minhang")
+    # A moving window: a paused account or address is free again exactly one period after its
+    # oldest counted attempt, not at an arbitrary window boundary.
+    RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Gunicorn's own default for its worker count. Production refuses per-process (memory://)
+    # rate limits unless this says there is exactly one process (app.rate_limit_storage_check).
+    WEB_CONCURRENCY = os.environ.get("WEB_CONCURRENCY") or None
+    # Proxies in front of the app that set X-Forwarded-For/-Proto (nginx: 1). 0 trusts none.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR") or 0)
+    # Refused sign-ins (login, sign-up, API token) per client address; successes never count.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "100 per minute;1000 per hour")
+    # Wrong passwords per account from any address, before sign-in to it pauses.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "20 per 15 minutes")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -85,6 +101,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
+    PRODUCTION = False
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -92,6 +109,7 @@ class DevelopmentConfig(Config):
 
 
 class TestingConfig(Config):
+    PRODUCTION = False
     TESTING = True
     SECRET_KEY = "test-secret"
     SESSION_COOKIE_SECURE = False
@@ -100,7 +118,9 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
-    LOGIN_RATE_LIMIT = "100000 per minute"  # the rate-limit test sets a real one
+    RATELIMIT_KEY_PREFIX = "minhang-test"
+    LOGIN_RATE_LIMIT = "100000 per minute"  # the rate-limit tests set real ones
+    LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
 

@@ -1,6 +1,7 @@
 """Certificates: sandbox, issuing, serials under concurrency, revocation and reissue, verification."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -224,7 +225,7 @@ def test_reissue_supersedes_with_new_serial_and_code(db_session, issued, admin):
     assert old.status.value == "superseded" and new.status.value == "valid"
     with pytest.raises(Conflict):
         services.reissue(admin, old)
-    assert services.verification(old)["superseded_by"] == new.serial
+    assert "李喆（更正）" not in str(services.verification(old))  # the correction is not public
 
 
 # -- public verification --------------------------------------------------------
@@ -256,6 +257,32 @@ def test_verification_states(app, db_session, issued, admin):
     api = visitor.get(f"/api/v1/certificates/verify/{superseded.code}")
     assert api.get_json()["state"] == "superseded"
     assert visitor.get("/api/v1/certificates/verify/nope").get_json() == {"state": "not_found"}
+
+
+def test_verification_reveals_only_masked_name_title_date_and_status(app, db_session, issued, admin):
+    """Issue 11, finding 13: serials are sequential, so whatever one verification answer shows,
+    anyone can collect for every certificate."""
+    event, came = issued[0], issued[1]
+    valid, revoked, superseded = issued[3]
+    services.revoke(admin, revoked, "学员冒名顶替参会")
+    successor = services.reissue(admin, superseded, name="李喆（更正）")
+    db_session.commit()
+    visitor = app.test_client()
+    private = [event.title, event.department.name, valid.programme, valid.issuer_name, valid.recipient_name,
+               "学员冒名顶替参会", successor.serial, "李喆（更正）"]
+    private += [person.mobile for person in came] + [person.name for person in came]
+    private = [value for value in private if value and value not in (valid.title,)]
+    expected = {"state", "serial", "title", "recipient", "issued_on", "revoked_on", "superseded_on"}
+    for cert in (valid, revoked, superseded):
+        for url in (f"/verify/{cert.code}", f"/verify/{cert.code}.json", f"/api/v1/certificates/verify/{cert.code}"):
+            response = visitor.get(url)
+            assert response.status_code == 200
+            text = response.get_data(as_text=True)
+            if response.is_json:
+                text = json.dumps(response.get_json(), ensure_ascii=False)
+                assert set(response.get_json()) == expected
+            leaked = [value for value in private if value in text]
+            assert not leaked, (url, leaked)
 
 
 def test_lookup_by_typed_serial(app, issued):

@@ -129,6 +129,14 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.active
 
+    # The signed-in session this object was loaded for (see UserSession): Flask-Login stores
+    # get_id() in the session cookie and in the remember cookie, so both name the server-side
+    # row and stop working once it is revoked.
+    session_key = None  # str while loaded for a session; a plain attribute, not a column
+
+    def get_id(self) -> str:  # Flask-Login
+        return f"{self.id}:{self.session_key}" if self.session_key else str(self.id)
+
     # -- masked views --------------------------------------------------------
     @property
     def mobile_masked(self) -> str:
@@ -158,8 +166,24 @@ class ApiToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(sa.String(60))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class UserSession(db.Model):
+    """One sign-in (browser session and its remember-me cookie), so that logout and a password
+    change end it on the server: a copied cookie names a revoked row and loads nobody. Kept
+    minimal on purpose: no address, only a short user-agent summary for the owner's own list."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(sa.String(43), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str | None] = mapped_column(sa.String(120))

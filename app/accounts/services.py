@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from app.accounts.models import ApiToken, Department, Role, User
+from app.accounts.models import ApiToken, Department, Role, User, UserSession
 from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
@@ -61,12 +61,18 @@ def valid_id_number(value: str) -> bool:
     return ID_CHECK[total % 11] == value[17]
 
 
-def _find_by_login(login: str) -> User | None:
+def canonical_login(login: str | None) -> str:
+    """The form of a typed login that names one account (the same one however it is typed)."""
     login = (login or "").strip()
-    if "@" in login:
-        return db.session.scalar(sa.select(User).where(User.email == normalise_email(login)))
-    mobile = normalise_mobile(login)
-    return db.session.scalar(sa.select(User).where(User.mobile == mobile)) if mobile else None
+    return (normalise_email(login) if "@" in login else normalise_mobile(login)) or ""
+
+
+def _find_by_login(login: str) -> User | None:
+    login = canonical_login(login)
+    if not login:
+        return None
+    column = User.email if "@" in login else User.mobile
+    return db.session.scalar(sa.select(User).where(column == login))
 
 
 def _check_profile(*, name, mobile, email, id_number, user: User | None = None) -> dict:
@@ -139,11 +145,23 @@ def update_profile(user: User, *, name: str, mobile: str | None, email: str | No
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """A new password also ends every other sign-in of the account (sessions, remember-me
+    cookies, API tokens): whoever knew the old one must not stay in. The session that
+    changed it (user.session_key) stays signed in."""
     if not user.check_password(current or ""):
         raise InvalidInput(fields={"current": _l("The current password is wrong.")})
     if not new or len(new) < MIN_PASSWORD:
         raise InvalidInput(fields={"new": _l("The password needs at least %(n)s characters.", n=MIN_PASSWORD)})
     user.set_password(new)
+    now = utcnow()
+    sessions = db.session.execute(
+        sa.update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None),
+                                     UserSession.id != (user.session_key or ""))
+        .values(revoked_at=now)).rowcount
+    tokens = db.session.execute(
+        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)).rowcount
+    audit.record(user, "user.password", user, sessions_ended=sessions, tokens_revoked=tokens)
 
 
 def department_by_name(name: str) -> Department:
@@ -199,18 +217,84 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
     audit.record(actor, "user.active", user, active=active)
 
 
+# -- sessions -----------------------------------------------------------------
+SESSION_KEY_MAX = 43
+_ID_MAX = 2**31 - 1
+
+
+def start_session(user: User, *, lifetime: timedelta, user_agent: str | None = None) -> str:
+    """Record a new sign-in and name it on `user` (User.get_id), before Flask-Login writes its
+    cookies. `lifetime` bounds the row like the remember-me cookie, so an old copied cookie dies
+    even if nobody signs out."""
+    now = utcnow()
+    # The account's finished rows are of no further use; clearing them here keeps the table small.
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id,
+                                                    UserSession.expires_at <= now))
+    key = secrets.token_urlsafe(32)
+    db.session.add(UserSession(id=key, user_id=user.id, created_at=now, expires_at=now + lifetime,
+                               user_agent=(user_agent or "")[:120] or None))
+    user.session_key = key
+    return key
+
+
+def user_for_session(value: str | None) -> User | None:
+    """Flask-Login's user loader: "<user id>:<session key>" from the session or remember cookie,
+    loaded in one query only while that sign-in is neither revoked nor expired."""
+    user_id, _, key = (value or "").partition(":")
+    if not (user_id.isdigit() and len(user_id) <= 10 and int(user_id) <= _ID_MAX) \
+            or not key or len(key) > SESSION_KEY_MAX:
+        return None
+    user = db.session.scalar(
+        sa.select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == int(user_id), UserSession.id == key, UserSession.revoked_at.is_(None),
+               UserSession.expires_at > utcnow(), User.active.is_(True)))
+    if user is not None:
+        user.session_key = key
+    return user
+
+
+def end_session(user: User) -> None:
+    """Logout: the session's row is revoked, so copies of its cookies load nobody."""
+    if user.session_key:
+        db.session.execute(sa.update(UserSession).where(
+            UserSession.id == user.session_key, UserSession.user_id == user.id,
+            UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+
+
 # -- API tokens ---------------------------------------------------------------
 API_TOKEN_LIFETIME = timedelta(days=30)
+API_TOKEN_NAME_MAX = 60
 
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_api_token(user: User) -> str:
+def issue_api_token(user: User, name: str | None = None) -> str:
+    name = (name or "").strip()
+    if len(name) > API_TOKEN_NAME_MAX:
+        raise InvalidInput(fields={"name": _l("At most %(n)s characters.", n=API_TOKEN_NAME_MAX)})
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token),
+    db.session.add(ApiToken(user_id=user.id, token_hash=_hash_token(token), name=name or None,
                             expires_at=utcnow() + API_TOKEN_LIFETIME))
+    return token
+
+
+def active_api_tokens(user: User) -> list[ApiToken]:
+    """The owner's tokens that still open the API, newest first (for the profile page)."""
+    return list(db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                                  sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def revoke_api_token(actor: User, token_id: int) -> ApiToken:
+    """Owners revoke their own tokens; anybody else's token id is simply not found."""
+    token = db.session.get(ApiToken, token_id) if 0 < token_id <= _ID_MAX else None
+    if token is None or token.user_id != actor.id or token.revoked_at is not None:
+        raise NotFound(_l("No such active API token."))
+    token.revoked_at = utcnow()
+    audit.record(actor, "api_token.revoke", token)
     return token
 
 

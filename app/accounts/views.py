@@ -4,11 +4,11 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import services
+from app.accounts import services, throttle
 from app.accounts.forms import LoginForm, PasswordForm, ProfileForm, SignupForm
 from app.accounts.models import User
 from app.errors import InvalidInput
-from app.extensions import db, limiter, login_manager
+from app.extensions import db, login_manager
 from app.transaction import commit
 from app.web import apply_errors, safe_next
 
@@ -19,7 +19,14 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return services.user_for_session(user_id)
+
+
+def _sign_in(user: User, remember: bool = False) -> None:
+    services.start_session(user, lifetime=current_app.config["REMEMBER_COOKIE_DURATION"],
+                           user_agent=request.user_agent.string)
+    commit()
+    login_user(user, remember=remember)
 
 
 @login_manager.unauthorized_handler
@@ -30,12 +37,8 @@ def unauthorized():
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@throttle.sign_in_form
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -44,13 +47,13 @@ def login():
         except InvalidInput as exc:
             apply_errors(form, exc)
         else:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             return redirect(safe_next(url_for("main.home")))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@throttle.sign_up_form
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
@@ -62,8 +65,7 @@ def signup():
             db.session.rollback()
             apply_errors(form, exc)
         else:
-            commit()
-            login_user(user)
+            _sign_in(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return redirect(safe_next(url_for("main.home")))
     return render_template("accounts/signup.html", form=form)
@@ -71,6 +73,9 @@ def signup():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        services.end_session(current_user)
+        commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("main.home"))
@@ -100,8 +105,10 @@ def profile():
             response.delete_cookie("lang")
             return response
     feed_url = url_for("calendars.feed", token=services.calendar_token(current_user), _external=True)
+    tokens = services.active_api_tokens(current_user)
     db.session.commit()
-    return render_template("accounts/profile.html", form=form, password_form=password_form, feed_url=feed_url)
+    return render_template("accounts/profile.html", form=form, password_form=password_form, feed_url=feed_url,
+                           tokens=tokens)
 
 
 @bp.route("/me/password", methods=["POST"])
@@ -128,4 +135,13 @@ def reset_calendar():
     services.reset_calendar_token(current_user)
     commit()
     flash(_("Your calendar link is renewed; the old link no longer works."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/me/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    services.revoke_api_token(current_user, token_id)
+    commit()
+    flash(_("The API token is revoked; apps using it must sign in again."), "success")
     return redirect(url_for("accounts.profile"))

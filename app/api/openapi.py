@@ -143,7 +143,9 @@ def build() -> dict:
                 "summary": "Exchange login (mobile or email) and password for a Bearer token (valid 30 days)",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["login", "password"],
-                    "properties": {"login": {"type": "string"}, "password": {"type": "string"}}}}}},
+                    "properties": {"login": {"type": "string"}, "password": {"type": "string"},
+                                   "name": {"type": "string", "maxLength": 60,
+                                            "description": "Shown to the owner on their profile, e.g. the device"}}}}}},
                 "responses": {
                     "200": _json({"type": "object", "required": ["token"], "properties": {
                         "token": {"type": "string"}, "token_type": {"type": "string"},
@@ -257,13 +259,12 @@ def build() -> dict:
                 "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": _json({"type": "object", "properties": {
                     "state": {"type": "string", "enum": ["valid", "revoked", "superseded"]},
-                    "serial": {"type": "string"}, "title": {"type": "string"}, "programme": {"type": "string"},
+                    "serial": {"type": "string"}, "title": {"type": "string"},
                     "recipient": {"type": "string", "description": "masked, e.g. 张*"},
-                    "issuer": {"type": "string"}, "department": {"type": "string"},
                     "issued_on": {"type": "string", "format": "date"},
                     "revoked_on": {"type": "string", "format": "date", "nullable": True},
-                    "superseded_on": {"type": "string", "format": "date", "nullable": True},
-                    "superseded_by": {"type": "string", "nullable": True}}}),
+                    "superseded_on": {"type": "string", "format": "date", "nullable": True}},
+                    "additionalProperties": False}),
                     "404": _json({"type": "object", "properties": {"state": {"type": "string"}}}),
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},

@@ -12,12 +12,13 @@ from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from app.accounts import services as accounts
+from app.accounts import throttle
 from app.accounts.models import Department
 from app.api.openapi import build as openapi_document
 from app.errors import InvalidInput, PermissionDenied, ServiceError
 from app.events import services as ev
 from app.events.models import Event, EventStatus, Series
-from app.extensions import db, limiter
+from app.extensions import db
 from app.registrations import services as reg
 from app.registrations.models import Registration
 from app.tickets.services import ticket_url
@@ -88,14 +89,16 @@ def _service_error(exc: ServiceError):
 
 # -- auth ---------------------------------------------------------------------
 @bp.route("/auth/token", methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+@throttle.sign_in_api
 def auth_token():
     body = _json_body()
-    login, password = body.get("login"), body.get("password")
+    login, password, name = body.get("login"), body.get("password"), body.get("name")
     if not isinstance(login, str) or not isinstance(password, str):
         raise InvalidInput(fields={"login": _("Give login and password as strings.")})
+    if name is not None and not isinstance(name, str):
+        raise InvalidInput(fields={"name": _("Give the token's name as a string.")})
     user = accounts.authenticate(login, password)
-    token = accounts.issue_api_token(user)
+    token = accounts.issue_api_token(user, name)
     commit()
     return jsonify(token=token, token_type="Bearer", user={"id": user.id, "name": user.name,
                                                            "roles": sorted(user.roles)})

@@ -426,23 +426,18 @@ def select_certificates(actor: User, *, subject_type: str | None = None, subject
 
 
 def verification(cert: Certificate | None) -> dict:
-    """What the public verification page and its JSON show: the state, and only what an
-    employer needs to compare with the paper (the name partly masked, no reason for revoking)."""
+    """What the public verification page and its JSON show, and nothing more: the state (with
+    its date), the title, the holder's name masked and the date of issue, plus the serial the
+    verifier already holds from the paper. Serials are sequential, so anyone can walk them: the
+    programme, issuer, department, version, the successor's serial and the reason for revoking
+    stay private (a reason can say why a person lost a certificate)."""
     from app.privacy import mask_name
 
     if cert is None:
         return {"state": "not_found"}
-    state = cert.status
-    body = {
-        "state": state.value, "serial": cert.serial, "title": cert.title, "programme": cert.programme,
-        "recipient": mask_name(cert.recipient_name), "issuer": cert.issuer_name,
-        "department": cert.issuer_department.name if cert.issuer_department else "",
-        "issued_on": cert.issued_on.isoformat(), "version": cert.version,
+    return {
+        "state": cert.status.value, "serial": cert.serial, "title": cert.title,
+        "recipient": mask_name(cert.recipient_name), "issued_on": cert.issued_on.isoformat(),
         "revoked_on": to_local(cert.revoked_at).date().isoformat() if cert.revoked_at else None,
         "superseded_on": to_local(cert.superseded_at).date().isoformat() if cert.superseded_at else None,
-        "superseded_by": None,
     }
-    if cert.superseded_at is not None:
-        body["superseded_by"] = db.session.scalar(
-            sa.select(Certificate.serial).where(Certificate.supersedes_id == cert.id))
-    return body

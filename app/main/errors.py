@@ -39,6 +39,8 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):
         status = exc.code or 500
         message = MESSAGES.get(status, lambda: exc.description)()
+        if status == 429 and getattr(getattr(exc, "limit", None), "error_message", None):
+            message = exc.description  # a limit that explains itself (e.g. an account paused)
         if status == 400 and "CSRF" in (exc.description or ""):
             message = _("This form has expired. Please reload the page and try again.")
         return _render(status, message)
