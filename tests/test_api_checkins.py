@@ -126,3 +126,56 @@ def test_answer_carries_the_stored_scan_id_and_a_retry_gets_it_back(client, db_s
     again = client.post("/api/v1/checkins", json=body, headers=headers).json
     assert (again["result"], again["scan_id"]) == ("ok", first["scan_id"])
     assert db_session.scalar(sa.select(Scan.id)) == first["scan_id"]
+
+
+def test_manual_checkin_of_another_events_registration_reads_no_name_and_links_nobody(
+        client, db_session, create_event, create_user, departments):
+    """Issue 11, finding 1: a volunteer link of one event sent the id of a registration of an
+    event of another department and got that person's name back, and the stranger was written
+    into this event's scan log. Single scans and offline batches decide alike."""
+    from app.checkin import links
+    from app.checkin.services import ensure_checkpoints
+
+    stranger_event = create_event(department=departments["skills"])
+    stranger = reg.register(create_user(name="钱多多", mobile="13787654321"), stranger_event)
+    start = utcnow() + timedelta(hours=1)
+    own = create_event(starts_at=start, ends_at=start + timedelta(hours=2))
+    point = ensure_checkpoints(own)[0]
+    _link, secret = links.create_link(create_user("organiser"), own, label="服务台", hours=2)
+    db_session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+
+    single = client.post("/api/v1/checkins", json={"registration": stranger.id, "checkpoint": point.id},
+                         headers=headers)
+    assert single.status_code == 200 and single.json["result"] == "not_registered"
+    assert "attendee" not in single.json and "钱多多" not in single.get_data(as_text=True)
+    batch = client.post("/api/v1/checkins/batch", headers=headers, json={"scans": [
+        {"registration": stranger.id, "checkpoint": point.id, "nonce": "probe-1"}]})
+    assert batch.status_code == 200 and batch.json["results"][0]["result"] == "not_registered"
+    assert "attendee" not in batch.json["results"][0] and "钱多多" not in batch.get_data(as_text=True)
+    rows = db_session.scalars(sa.select(Scan).order_by(Scan.id)).all()
+    assert [(r.result, r.registration_id) for r in rows] == [("not_registered", None)] * 2
+
+
+def test_a_nonce_of_another_checkpoint_does_not_replay_its_decision(client, db_session, create_event, create_user,
+                                                                     departments):
+    """Nonces are unique over all checkpoints: reusing another event's nonce must not answer
+    with that event's scan (and attendee)."""
+    from app.checkin import links
+    from app.checkin.services import ensure_checkpoints
+
+    event, registration, token = _setup(db_session, create_event, create_user)
+    theirs = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
+    organiser = _token(client, create_user("organiser"))
+    assert client.post("/api/v1/checkins", json={"token": token, "checkpoint": theirs, "nonce": "door-1"},
+                       headers=organiser).json["result"] == "ok"
+    start = utcnow() + timedelta(hours=1)
+    own = create_event(starts_at=start, ends_at=start + timedelta(hours=2), department=departments["skills"])
+    point = ensure_checkpoints(own)[0]
+    _link, secret = links.create_link(create_user("organiser", department="skills"), own, label="东门", hours=2)
+    db_session.commit()
+    probe = client.post("/api/v1/checkins", json={"token": "x", "checkpoint": point.id, "nonce": "door-1"},
+                        headers={"Authorization": f"Bearer {secret}"})
+    assert probe.status_code == 409 and probe.json["code"] == "nonce_reused"
+    assert "赵赟" not in probe.get_data(as_text=True)
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1

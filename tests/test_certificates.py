@@ -369,3 +369,28 @@ def test_audit_rows_for_issue_revoke_and_downloads(app, db_session, issued, admi
     assert client.get(f"/console/certificates/{cert.id}.pdf").data.startswith(b"%PDF")
     actions = set(db_session.scalars(sa.select(AuditEntry.action)))
     assert {"certificates.issued", "certificates.downloaded"} <= actions
+
+
+def test_another_departments_certificates_are_refused_by_id(app, db_session, issued, create_user):
+    """Issue 11, finding 1 (ids from the client): an organiser of another department posting
+    the ids of 区人才中心's certificates or event to revoke, reissue, download, print or issue
+    gets 403 (or nothing selected), and nothing changes."""
+    from app.certificates.models import PrintJob
+
+    event, came, _absent, certs = issued
+    cert = certs[0]
+    client = app.test_client()
+    login(client, create_user("organiser", department="skills"))
+    assert client.get(f"/console/certificates/{cert.id}").status_code == 403
+    assert client.get(f"/console/certificates/{cert.id}.pdf").status_code == 403
+    assert client.post(f"/console/certificates/{cert.id}/revoke", data={"reason": "冒名"}).status_code == 403
+    assert client.post(f"/console/certificates/{cert.id}/reissue", data={"name": "改名"}).status_code == 403
+    assert client.post(f"/console/certificates/events/{event.id}", data={"kind": "attendance"}).status_code == 403
+    printed = client.post("/console/certificates/print", data={"ids": [str(c.id) for c in certs], "output": "pdf"})
+    assert printed.status_code in (302, 403)
+    listing = client.get(f"/console/certificates/?event={event.id}").get_data(as_text=True)
+    assert cert.serial not in listing
+    db_session.expire_all()
+    assert cert.revoked_at is None and cert.recipient_name == came[0].name
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == len(certs)
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(PrintJob)) == 0

@@ -173,3 +173,25 @@ def test_attendance_page_and_export(client, db_session, soon, create_user):
     rows = [[c.value for c in r] for r in sheet.iter_rows()][2:]
     assert [r[0] for r in rows] == ["张玥", "李喆"] and rows[0][1] == "138****5678"
     assert rows[0][3] and rows[1][3] in (None, "")
+
+
+def test_manual_scan_accepts_only_registrations_of_the_checkpoints_event(db_session, soon, create_event,
+                                                                         create_user, departments):
+    """Every caller (web scanner, API, batch, camp lessons, studio activities) decides here: a
+    registration id of another event is not_registered, names nobody and links nobody; the
+    offline roster the scanner searches by name lists this event's people only."""
+    admin = create_user("admin")
+    lecture = ev.save_session(admin, soon, title="创业第一课", starts_at=soon.starts_at,
+                              ends_at=soon.starts_at + timedelta(hours=1))
+    elsewhere = create_event(department=departments["skills"])
+    stranger = reg.register(create_user(name="外部门学员"), elsewhere)
+    mine = reg.register(create_user(), soon)
+    db_session.commit()
+    for point in (checkin.event_checkpoint(soon), checkin.session_checkpoint(lecture)):
+        decision = checkin.scan(point, None, registration_id=stranger.id)
+        assert decision.result == ScanResult.NOT_REGISTERED and decision.registration is None
+        assert decision.scan.registration_id is None
+        assert [e[0] for e in checkin.roster(point)["entries"]] == [mine.id]
+        assert checkin.scan(point, None, registration_id=mine.id).result == ScanResult.OK
+    db_session.commit()
+    assert stranger.id not in set(db_session.scalars(sa.select(Scan.registration_id)))

@@ -13,6 +13,7 @@ from app.cohorts import services as cohorts
 from app.errors import InvalidInput, PermissionDenied
 from app.tickets import services as tickets
 from app.timeutil import utcnow
+from tests.conftest import login
 
 
 @pytest.fixture
@@ -110,3 +111,29 @@ def test_only_the_cohorts_trainers_mark_and_get_a_lesson_scanner(client, db_sess
                          json={"token": token, "checkpoint": setup["checkpoints"][0]["id"]}).json
     assert result["result"] == "ok" and result["attendee"]["name"] == "李喆"
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
+
+
+def test_founders_of_another_cohort_are_refused_by_id(client, db_session, course, create_cohort, create_user):
+    """Issue 11, finding 1: ids from the client. A trainer marking, or scanning manually at their
+    lesson, a founder of another cohort gets 404 / not_registered, and nothing is recorded."""
+    from app.cohorts.models import AttendanceMark
+    from app.errors import NotFound
+
+    elsewhere = create_cohort(tier="growth")
+    foreign = cohorts.enrol(elsewhere.runner, elsewhere, create_user(name="别班学员"))
+    db_session.commit()
+    with pytest.raises(NotFound):
+        attendance.mark(course["trainer"], course["now"], foreign, "present")
+    login(client, course["trainer"])
+    posted = client.post(f"/console/lessons/{course['now'].id}/attendance",
+                         data={"enrolment_id": foreign.id, "status": "present"})
+    assert posted.status_code == 404
+    secret = attendance.lesson_scanner(course["trainer"], course["now"])
+    db_session.commit()
+    point = checkin.session_checkpoint(course["now"].session)
+    manual = client.post("/api/v1/checkins", headers={"Authorization": f"Bearer {secret}"},
+                         json={"registration": foreign.registration_id, "checkpoint": point.id})
+    assert manual.json["result"] == "not_registered" and "attendee" not in manual.json
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(AttendanceMark)
+                             .where(AttendanceMark.enrolment_id == foreign.id)) == 0
+    assert foreign.registration_id not in set(db_session.scalars(sa.select(Scan.registration_id)))

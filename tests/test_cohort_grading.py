@@ -409,3 +409,16 @@ def test_grades_racing_publication_never_slip_in_after_the_lock(app, db_session,
         assert [r.old_score for r in chain] == ([None] + [r.new_score for r in chain[:-1]] if chain else [])
         grade = db_session.scalar(sa.select(Grade).where(Grade.enrolment_id == enrolment_id))
         assert (grade.score if grade else None) == (chain[-1].new_score if chain else None)
+
+
+def test_a_founder_of_another_cohort_is_refused_in_the_grid(app, db_session, camp, login_as):
+    """Issue 11, finding 1: a grading cell with the founder (enrolment) id of another cohort
+    where the trainer does not teach, posted to the trainer's own cohort: 404, nothing saved."""
+    c, other = camp(1), camp(1)
+    client = login_as(c["trainer"])
+    response = _cell(client, c["cohort"], other["people"][0], c["work"], score=10)
+    assert response.status_code == 404
+    with pytest.raises(PermissionDenied):  # the service itself: another cohort's founder and assessment
+        grading.record_grade(c["trainer"], other["people"][0], other["work"], score=10)
+    db_session.expire_all()
+    assert grading.grades(other["cohort"]) == {} and grading.grades(c["cohort"]) == {}

@@ -518,3 +518,94 @@ def test_award_certificates_follow_published_results(client, db_session, contest
         (uid, "award", "competition") for uid in awards]
     assert certs[0].award == "一等奖" and certs[0].tier == contest.category.name
     assert not issue_awards(contest.organiser, contest.competition).issued  # never twice
+
+
+def test_a_judge_cannot_dodge_a_conflict_by_editing_their_profile(client, db_session, contest, enter):
+    """Issue 11, finding 4: a judge changed their employer on /me/profile and then scored an
+    entrant of their real employer. The employer is fixed on the assignment; the profile change
+    is audited; only the organiser changes the assignment's employer, audited too."""
+    from app.audit.models import AuditEntry
+    from tests.conftest import login
+
+    judge = contest.judges[1]  # 闵行区中心医院
+    own = enter("刘洋", employer="闵行区中心医院")
+    login(client, judge)
+    saved = client.post("/me/profile", data={"name": judge.name, "mobile": judge.mobile,
+                                             "employer": "自由职业", "language": "zh_CN"})
+    assert saved.status_code == 302
+    db_session.expire_all()
+    assert judge.employer == "自由职业"
+    change = db_session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "user.employer"))
+    assert change.actor_id == judge.id and change.detail == {"before": "闵行区中心医院", "after": "自由职业"}
+    response = client.post(f"/judge/entries/{own.id}", data={f"a{contest.judged.id}": "3"})
+    assert response.status_code == 200 and "闵行区中心医院" in response.get_data(as_text=True)
+    with pytest.raises(Conflict) as error:
+        score(own, judge, contest.judged, 3)
+    assert error.value.code == "conflict_of_interest"
+    db_session.rollback()
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Score).where(Score.entry_id == own.id)) == 0
+    client.post("/logout")
+
+    # the organiser sees the assigned employer and corrects it (audited); the judge cannot
+    login(client, contest.organiser)
+    page = client.get(f"/console/categories/{contest.category.id}/judges").get_data(as_text=True)
+    assert 'value="闵行区中心医院"' in page and "自由职业" in page
+    url = f"/console/categories/{contest.category.id}/judges/{judge.id}/employer"
+    assert client.post(url, data={"employer": "上海健康医学院附属医院"}).status_code == 302
+    db_session.expire_all()
+    assert cs.assigned_employer(judge, contest.category) == "上海健康医学院附属医院"
+    audit = db_session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "competition.judge_employer"))
+    assert audit.actor_id == contest.organiser.id and audit.detail["before"] == "闵行区中心医院"
+    assert not cs.conflicts(judge, own)
+    assert client.post(f"/console/categories/{contest.category.id}/judges/999999/employer",
+                       data={"employer": "x"}).status_code == 404
+    client.post("/logout")
+    login(client, judge)
+    assert client.post(url, data={"employer": "闵行区中心医院"}).status_code == 403
+
+
+def test_a_participants_employer_change_is_not_audited_and_reassignment_keeps_the_snapshot(db_session, contest,
+                                                                                          create_user):
+    from app.accounts import services as accounts
+    from app.audit.models import AuditEntry
+
+    person = create_user(employer="甲公司")
+    accounts.update_profile(person, name=person.name, mobile=person.mobile, email=None, employer="乙公司",
+                            id_number=None)
+    judge = contest.judges[0]
+    judge.employer = "别处"
+    cs.set_judges(contest.organiser, contest.category, contest.judges, contest.chief)  # saved again, unchanged
+    assert cs.assigned_employer(judge, contest.category) == JUDGE_EMPLOYERS[0]
+    newcomer = create_user("judge", employer="新单位")
+    cs.set_judges(contest.organiser, contest.category, contest.judges + [newcomer], contest.chief)
+    db_session.commit()
+    assert [(u.id, e) for u, e in cs.panel(contest.category)][-2:] == [(newcomer.id, "新单位"),
+                                                                      (contest.chief.id, JUDGE_EMPLOYERS[3])]
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action == "user.employer")) == 0
+
+
+def test_a_judge_cannot_score_an_entry_of_another_category_by_its_id(client, db_session, contest, enter,
+                                                                     create_user):
+    """Issue 11, finding 1 (ids from the client): a judge posting scores for the entry id of a
+    category they do not sit on gets 403; an aspect id of another category's scheme is refused."""
+    from tests.conftest import login
+
+    start = utcnow() + timedelta(hours=1)
+    other = cs.save_category(contest.organiser, contest.competition, name="幼儿公共营养", venue="实训楼",
+                             starts_at=start, ends_at=start + timedelta(hours=8), capacity=10)
+    foreign_aspect = cs.add_aspect(contest.organiser, cs.add_criterion(contest.organiser, other, name="配餐"),
+                                   description="配餐方案", kind="judgement", max_mark="6")
+    outsider = create_user("judge", name="别组裁判", employer="别处")
+    cs.set_judges(contest.organiser, other, [outsider])
+    db_session.commit()
+    entry = enter("王丽", employer="上海颐家养老服务有限公司")
+    login(client, outsider)
+    assert client.post(f"/judge/entries/{entry.id}", data={f"a{contest.judged.id}": "3"}).status_code == 403
+    assert client.post(f"/judge/entries/{entry.id}/confirm").status_code == 403
+    with pytest.raises(PermissionDenied):
+        score(entry, outsider, contest.judged, 3)
+    with pytest.raises(InvalidInput):
+        score(entry, contest.judges[0], foreign_aspect, 3)
+    db_session.rollback()
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Score)) == 0

@@ -1,9 +1,11 @@
 import io
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from app.errors import InvalidInput
 from app.events.models import Event, Series
 from app.registrations import services as reg
 from app.timeutil import to_local, utcnow
@@ -170,5 +172,55 @@ def test_console_agenda_questions_and_series_forms(client, db_session, create_ev
 
     bad = client.post("/console/series/new", data={"name": "海聚英才", "slug": "Not A Slug", "department_id": "0"})
     assert bad.status_code == 200 and db_session.scalar(sa.select(sa.func.count()).select_from(Series)) == 0
-    ok = client.post("/console/series/new", data={"name": "海聚英才", "slug": "haiju", "department_id": "0"})
+    ok = client.post("/console/series/new", data={"name": "海聚英才", "slug": "haiju",
+                                                  "department_id": str(event.department_id)})
     assert ok.status_code == 302 and db_session.scalar(sa.select(Series.slug)) == "haiju"
+
+
+def test_an_organiser_cannot_take_over_or_add_to_another_departments_series(client, db_session, create_event,
+                                                                           create_user, departments):
+    """Issue 11, finding 2: an organiser of 区人才中心 renamed, re-slugged and moved 技能人才培育's
+    series to their own department, and put an event on it through the API. Series belong to
+    their department: its organisers (and admins) edit it and add events to it."""
+    from app.events import services as ev
+    from app.events.models import Event
+    from tests.test_api import _token
+
+    skills = create_user("organiser", department="skills")
+    theirs = ev.save_series(skills, name="2026技能人才培育", slug="skills-2026", department=departments["skills"])
+    db_session.commit()
+    intruder = create_user("organiser", department="talent_center")
+    login(client, intruder)
+    assert client.get(f"/console/series/{theirs.id}").status_code == 403
+    taken = client.post(f"/console/series/{theirs.id}", data={
+        "name": "被改名", "slug": "taken-over", "department_id": str(departments["talent_center"].id)})
+    assert taken.status_code == 403
+    db_session.expire_all()
+    assert (theirs.name, theirs.slug, theirs.department_id) == ("2026技能人才培育", "skills-2026",
+                                                                departments["skills"].id)
+    listing = client.get("/console/series").get_data(as_text=True)
+    assert "2026技能人才培育" in listing and f"/console/series/{theirs.id}" not in listing
+
+    body = {"title": "借别人系列的活动", "kind": "forum", "venue": "闵行区人才服务中心", "department": "talent_center",
+            "starts_at": "2026-12-18T09:00:00+08:00", "ends_at": "2026-12-18T11:00:00+08:00",
+            "series": theirs.id, "status": "published"}
+    api = client.post("/api/v1/events", json=body, headers=_token(client, intruder))
+    assert api.status_code == 422 and "series_id" in api.json["fields"]
+    assert client.post("/api/v1/events", json=dict(body, series="skills-2026"),
+                       headers=_token(client, intruder)).status_code == 422
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Event).where(Event.series_id == theirs.id)) == 0
+
+    # editing one's own event onto the series is refused too; the series' own organisers may
+    own = create_event(department=departments["talent_center"])
+    with pytest.raises(InvalidInput):
+        ev.update_event(intruder, own, series_id=theirs.id)
+    db_session.rollback()
+    assert db_session.get(Event, own.id).series_id is None
+    with pytest.raises(InvalidInput):  # nor can a series be given to a department one does not run
+        ev.save_series(intruder, name="新系列", slug="new-series", department=departments["skills"])
+    mine = ev.create_event(skills, title="技能大赛宣讲", kind="forum", venue="实训基地",
+                           department_id=departments["skills"].id, series_id=theirs.id,
+                           starts_at=own.starts_at, ends_at=own.ends_at)
+    assert mine.series_id == theirs.id
+    admin = create_user("admin")
+    assert ev.update_event(admin, own, series_id=theirs.id).series_id == theirs.id

@@ -128,3 +128,33 @@ def test_studio_pages(client, db_session, studio, create_user):
     client.post("/logout")
     login(client, other)
     assert client.get(f"/console/studios/{studio.id}").status_code == 403
+
+
+def test_another_studios_activity_and_apprentices_are_refused_with_their_ids(client, db_session, studio,
+                                                                               create_user, departments):
+    """Issue 11, finding 1 (ids from the client): an organiser opening their own studio's
+    activity form with the id of another department's activity saw its title and summary; a
+    manual check-in at one's own activity with an apprentice of another studio is refused."""
+    theirs_organiser = create_user("organiser", department="talent_center")
+    theirs = studios.create_studio(theirs_organiser, name="别处的技能大师工作室", master=create_user("trainer"),
+                                   trade="焊接", department=departments["talent_center"],
+                                   founded_on=date(2026, 4, 1))
+    start = utcnow() - timedelta(minutes=30)
+    secret_activity = studios.save_activity(theirs_organiser, theirs, title="保密的攻关课题", summary="内部工艺参数",
+                                            starts_at=start, ends_at=start + timedelta(hours=2))
+    foreign = studios.add_apprentice(theirs_organiser, theirs, create_user(name="别处学徒"),
+                                     started_on=date(2026, 4, 1))
+    mine = studios.save_activity(studio.organiser, studio, title="本室活动", starts_at=start,
+                                 ends_at=start + timedelta(hours=2))
+    db_session.commit()
+    login(client, studio.organiser)
+    form = client.get(f"/console/studios/{studio.id}/activities/{secret_activity.id}")
+    assert form.status_code == 404 and "保密的攻关课题" not in form.get_data(as_text=True)
+    posted = client.post(f"/console/studios/{studio.id}/activities/{secret_activity.id}",
+                         data={"title": "改掉", "kind": "training", "starts_at": "2026-05-01T09:00",
+                               "ends_at": "2026-05-01T11:00"})
+    assert posted.status_code == 404
+    db_session.expire_all()
+    assert secret_activity.title == "保密的攻关课题"
+    decision = checkin.scan(checkin.session_checkpoint(mine.session), None, registration_id=foreign.registration_id)
+    assert decision.result.value == "not_registered" and decision.registration is None

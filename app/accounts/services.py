@@ -138,7 +138,12 @@ def update_profile(user: User, *, name: str, mobile: str | None, email: str | No
     if errors:
         raise InvalidInput(fields=errors)
     user.name, user.mobile, user.email = name.strip(), mobile, email
-    user.employer = (employer or "").strip() or None
+    employer = (employer or "").strip() or None
+    if employer != user.employer and user.roles - {Role.PARTICIPANT.value}:
+        # Staff (organisers, trainers, judges, masters, admins) are checked against their employer
+        # for conflicts of interest: a change leaves a trace.
+        audit.record(user, "user.employer", user, before=user.employer, after=employer)
+    user.employer = employer
     if id_number is not None:
         user.id_number = id_number
     return user

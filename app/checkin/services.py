@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
 from app.checkin.models import Checkpoint, Scan, ScanResult
-from app.errors import InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.events.models import Event, EventSession
 from app.extensions import db
 from app.registrations.models import Registration, RegStatus, SessionBooking
@@ -97,7 +97,10 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
                   received_at=now, device=(device or "")[:80], scanner_id=getattr(scanner, "id", None),
                   scanner_link_id=getattr(link, "id", None), nonce=nonce or None)
     if registration_id is not None:
-        registration = db.session.get(Registration, registration_id)
+        # The id comes from the client: only a registration of this checkpoint's event is looked
+        # at, so a foreign id reads no name and links no stranger to this event's scans.
+        registration = db.session.scalar(sa.select(Registration).where(
+            Registration.id == registration_id, Registration.event_id == checkpoint.event_id))
         record.detail = {"method": method}
         if registration is None:
             return _store(record, ScanResult.NOT_REGISTERED, None)
@@ -183,15 +186,24 @@ def _store(record: Scan, code: ScanResult, registration: Registration | None, fi
     new_id = db.session.execute(insert.values(**values).on_conflict_do_nothing(index_elements=["nonce"])
                                 .returning(Scan.__table__.c.id)).scalar()
     if new_id is None:
-        return _replay(record.nonce)
+        return _replay(record.nonce, record.checkpoint_id)
     record.id = new_id  # the answer carries the scan's id; the row itself is written
     return Decision(code, record, registration, first)
 
 
-def _replay(nonce: str) -> Decision | None:
+class NonceReused(Conflict):
+    code = "nonce_reused"
+    default_message = _l("This scan's nonce was already used at another checkpoint; send a new one.")
+
+
+def _replay(nonce: str, checkpoint_id: int) -> Decision | None:
     earlier = db.session.scalar(sa.select(Scan).where(Scan.nonce == nonce))
     if earlier is None:
         return None
+    if earlier.checkpoint_id != checkpoint_id:
+        # Nonces are unique across all checkpoints: a scanner that reuses another checkpoint's
+        # nonce must not get that scan's decision (and the attendee it names) back.
+        raise NonceReused()
     registration = db.session.get(Registration, earlier.registration_id) if earlier.registration_id else None
     first = None
     if earlier.result == ScanResult.ALREADY_CHECKED_IN.value and registration is not None:

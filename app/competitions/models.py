@@ -122,12 +122,22 @@ class Competition(db.Model):
         return self.status == CompetitionStatus.PUBLISHED.value
 
 
-category_judges = sa.Table(
-    "competition_category_judges",
-    db.metadata,
-    sa.Column("category_id", sa.ForeignKey("competition_categories.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-)
+class JudgeAssignment(db.Model):
+    """A judge on a category's panel, with the employer they are checked against for conflicts
+    of interest: copied from their profile when they are assigned, and from then on changed only
+    by the organiser (audited), so that editing one's own profile cannot clear a conflict."""
+
+    __tablename__ = "competition_category_judges"
+
+    category_id: Mapped[int] = mapped_column(sa.ForeignKey("competition_categories.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    employer: Mapped[str | None] = mapped_column(sa.String(120))
+
+    user: Mapped[User] = relationship()
+
+
+category_judges = JudgeAssignment.__table__
 
 
 class Category(db.Model):
@@ -147,11 +157,14 @@ class Category(db.Model):
     team_min: Mapped[int] = mapped_column(default=1, server_default="1")
     team_max: Mapped[int] = mapped_column(default=1, server_default="1")
     chief_judge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    chief_judge_employer: Mapped[str | None] = mapped_column(sa.String(120))  # as on JudgeAssignment
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     competition: Mapped[Competition] = relationship(back_populates="categories")
     event: Mapped[Event] = relationship()
-    judges: Mapped[list[User]] = relationship(secondary=category_judges, order_by=User.id)
+    assignments: Mapped[list[JudgeAssignment]] = relationship(cascade="all, delete-orphan",
+                                                              order_by=JudgeAssignment.user_id)
+    judges: Mapped[list[User]] = relationship(secondary=category_judges, order_by=User.id, viewonly=True)
     chief_judge: Mapped[User | None] = relationship()
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="category", order_by="(Criterion.position, Criterion.id)", cascade="all, delete-orphan")

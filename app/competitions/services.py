@@ -57,6 +57,7 @@ from app.competitions.models import (
     Confirmation,
     Criterion,
     Entry,
+    JudgeAssignment,
     Level,
     Result,
     Score,
@@ -323,11 +324,58 @@ def set_judges(actor: User, category: Category, judges: list[User], chief: User 
     not_judges = [u.name for u in list(judges) + ([chief] if chief else []) if not u.has_role(Role.JUDGE)]
     if not_judges:
         raise InvalidInput(fields={"judges": _l("Not judges: %(names)s.", names="、".join(not_judges))})
-    category.judges = list(judges)
+    # A judge who stays keeps the employer on their assignment; a new one brings their profile's.
+    kept = {a.user_id: a for a in category.assignments}
+    wanted = list(dict.fromkeys(judges))
+    category.assignments = [kept.get(u.id) or JudgeAssignment(user_id=u.id, employer=u.employer) for u in wanted]
+    if chief is None or chief.id != category.chief_judge_id:
+        category.chief_judge_employer = chief.employer if chief else None
     category.chief_judge = chief
-    audit.record(actor, "competition.judges", category, judges=[u.id for u in judges],
-                 chief=chief.id if chief else None)
+    db.session.flush()
+    db.session.expire(category, ["judges"])
+    audit.record(actor, "competition.judges", category, judges=[u.id for u in wanted],
+                 chief=chief.id if chief else None,
+                 employers={str(a.user_id): a.employer for a in category.assignments},
+                 chief_employer=category.chief_judge_employer)
     return category
+
+
+def panel(category: Category) -> list[tuple[User, str | None]]:
+    """(judge, the employer they are checked against) for the judges and the chief judge."""
+    rows = [(a.user, a.employer) for a in category.assignments]
+    if category.chief_judge is not None and all(u.id != category.chief_judge_id for u, _e in rows):
+        rows.append((category.chief_judge, category.chief_judge_employer))
+    return rows
+
+
+def assigned_employer(judge: User, category: Category) -> str | None:
+    """The employer fixed on the judge's assignment to `category` (not their editable profile)."""
+    for assignment in category.assignments:
+        if assignment.user_id == judge.id:
+            return assignment.employer
+    if category.chief_judge_id == judge.id:
+        return category.chief_judge_employer
+    return judge.employer  # not on the panel: refused anyway, checked as the profile says
+
+
+def set_judge_employer(actor: User, category: Category, judge_id: int, employer: str) -> str | None:
+    """The organiser corrects the employer a judge of the category is checked against."""
+    require_run(actor, category.competition)
+    employer = (employer or "").strip() or None
+    if employer is not None and len(employer) > 120:
+        raise InvalidInput(fields={"employer": _l("At most 120 characters.")})
+    assignment = next((a for a in category.assignments if a.user_id == judge_id), None)
+    is_chief = category.chief_judge_id is not None and category.chief_judge_id == judge_id
+    if assignment is None and not is_chief:
+        raise NotFound(_l("This person is not a judge of this category."))
+    before = assignment.employer if assignment is not None else category.chief_judge_employer
+    if assignment is not None:
+        assignment.employer = employer
+    if is_chief:
+        category.chief_judge_employer = employer
+    audit.record(actor, "competition.judge_employer", category, judge=judge_id, before=before, after=employer)
+    db.session.flush()
+    return employer
 
 
 # -- entrants ---------------------------------------------------------------------------------
@@ -490,15 +538,14 @@ def normalise_employer(name: str | None) -> str:
 
 
 def conflicts(judge: User, entry: Entry) -> bool:
-    mine = normalise_employer(judge.employer)
+    mine = normalise_employer(assigned_employer(judge, entry.category))
     return bool(mine) and any(normalise_employer(e) == mine for e in entry.employers)
 
 
 def conflict_map(category: Category) -> dict[int, list[Entry]]:
     """judge id → the entries that judge may not score (for the assignment page)."""
     people = entries(category)
-    panel = list(category.judges) + ([category.chief_judge] if category.chief_judge else [])
-    return {judge.id: [e for e in people if conflicts(judge, e)] for judge in panel}
+    return {judge.id: [e for e in people if conflicts(judge, e)] for judge, _employer in panel(category)}
 
 
 def require_no_conflict(judge: User, entry: Entry) -> None:

@@ -200,7 +200,17 @@ def judges(category_id: int):
                                _("Judges saved."), lambda c: url_for("competitions.judges", category_id=c.id)):
             return done
     return render_template("competitions/judges.html", category=category, competition=category.competition,
-                           form=form, conflicts=cs.conflict_map(category))
+                           form=form, conflicts=cs.conflict_map(category), panel=cs.panel(category))
+
+
+@bp.route("/console/categories/<int:category_id>/judges/<int:judge_id>/employer", methods=["POST"])
+@staff
+def judge_employer(category_id: int, judge_id: int):
+    category = cs.get_category(category_id)
+    return posted_action(lambda: cs.set_judge_employer(current_user, category, judge_id,
+                                                       request.form.get("employer", "")),
+                         _("The judge's employer for conflicts of interest is saved."),
+                         url_for("competitions.judges", category_id=category.id))
 
 
 # -- console: marking scheme -------------------------------------------------------------------

@@ -31,6 +31,14 @@ def _series_all():
     return db.session.scalars(sa.select(Series).order_by(Series.id)).all()
 
 
+def _series_choices(event=None):
+    """The series the organiser may put events on, and the event's own (which stays selectable)."""
+    usable = ev.usable_series(current_user)
+    if event is not None and event.series is not None and event.series not in usable:
+        usable.append(event.series)
+    return usable
+
+
 def _utc(value):
     return local_to_utc(value) if value else None
 
@@ -98,7 +106,7 @@ def events():
 @staff_only
 def event_new():
     form = EventForm()
-    form.set_choices(_series_all(), ev.managed_departments(current_user))
+    form.set_choices(_series_choices(), ev.managed_departments(current_user))
 
     def create():
         event = ev.create_event(current_user, **_event_data(form))
@@ -127,7 +135,7 @@ def event(event_id: int):
 def event_edit(event_id: int):
     event = _managed_event(event_id)
     form = EventForm(obj=event)
-    form.set_choices(_series_all(), ev.managed_departments(current_user))
+    form.set_choices(_series_choices(event), ev.managed_departments(current_user))
     if request.method == "GET":
         form.series_id.data = event.series_id or 0
         for key in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
@@ -343,19 +351,20 @@ def attendance_export(event_id: int):
 @bp.route("/series")
 @staff_only
 def series_list():
-    return render_template("console/series.html", series=_series_all())
+    return render_template("console/series.html", series=_series_all(),
+                           mine={s.id for s in ev.usable_series(current_user)})
 
 
 @bp.route("/series/new", methods=["GET", "POST"])
 @bp.route("/series/<int:series_id>", methods=["GET", "POST"])
 @staff_only
 def series_form(series_id: int | None = None):
-    series = db.session.get(Series, series_id) if series_id else None
-    if series_id and series is None:
-        abort(404)
+    series = ev.get_series_by_id(series_id) if series_id else None
+    if series is not None:
+        ev.require_manage_series(current_user, series)
     form = SeriesForm(obj=series)
     departments = ev.managed_departments(current_user)
-    form.department_id.choices = [SelectChoice(0, "—")] + [SelectChoice(d.id, d.name) for d in departments]
+    form.department_id.choices = [SelectChoice(d.id, d.name) for d in departments]
     department = next((d for d in departments if d.id == form.department_id.data), None)
     if form.validate_on_submit() and (done := form_action(
             form, lambda: ev.save_series(current_user, name=form.name.data, slug=form.slug.data.strip(),

@@ -556,12 +556,20 @@ class _Loader:
 
         capacity, wanted = self._size(spec)
         window_start = self.now
+        series_id = series.get(spec.series)
+        # A brand series gathers events of several departments; only the series' own organisers
+        # (or an admin) put an event on it, so the admin does it for the other departments.
+        joins = series_id if series_id and events.can_manage_series(actor, db.session.get(Series, series_id)) \
+            else None
         event = events.create_event(
-            actor, title=spec.title, series_id=series.get(spec.series), kind=spec.kind,
+            actor, title=spec.title, series_id=joins, kind=spec.kind,
             department_id=self.departments[spec.dept], venue=spec.venue, address=spec.address,
             starts_at=starts + shift, ends_at=ends + shift, description=spec.description,
             capacity=capacity, requires_approval=spec.approval,
             registration_opens_at=None if past else opens, registration_closes_at=None if past else closes)
+        if series_id and not joins:
+            events.update_event(db.session.get(User, self.staff_ids["admin@minhang.example"]), event,
+                                series_id=series_id)
         first_day = starts.astimezone(LOCAL_TZ).date() - self.today
         for s in spec.sessions:
             session_cap = None if s.capacity is None else min(s.capacity, max(4, wanted // 4))

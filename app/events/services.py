@@ -69,10 +69,38 @@ def _invited(viewer: User | None, event: Event) -> bool:
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,58}$")
 
 
+def can_manage_series(user: User | None, series: Series) -> bool:
+    """A series belongs to its department: its organisers (and admins) edit it and put events on it."""
+    return organises(user, series.department_id)
+
+
+def require_manage_series(user: User, series: Series) -> None:
+    if not can_manage_series(user, series):
+        raise PermissionDenied(_l("Only organisers of the series' department can change it or add events to it."))
+
+
+def usable_series(user: User) -> list[Series]:
+    """The series `user` may put events on."""
+    query = sa.select(Series).order_by(Series.id)
+    if not user.is_admin:
+        mine = user.department_ids if user.has_role(Role.ORGANISER) else set()
+        query = query.where(Series.department_id.in_(mine or [-1]))
+    return list(db.session.scalars(query))
+
+
+def get_series_by_id(series_id: int) -> Series:
+    series = db.session.get(Series, series_id)
+    if series is None:
+        raise NotFound(_l("No such series."))
+    return series
+
+
 def save_series(actor: User, *, name: str, slug: str, description: str = "",
                 department: Department | None = None, series: Series | None = None) -> Series:
     if not actor.is_staff:
         raise PermissionDenied()
+    if series is not None:
+        require_manage_series(actor, series)
     errors = {}
     if not name.strip():
         errors["name"] = _l("Please enter a name.")
@@ -82,6 +110,10 @@ def save_series(actor: User, *, name: str, slug: str, description: str = "",
         other = db.session.scalar(sa.select(Series.id).where(Series.slug == slug))
         if other and (series is None or other != series.id):
             errors["slug"] = _l("This short name is already used.")
+    if department is None:
+        errors["department_id"] = _l("Choose the department the series belongs to.")
+    elif not organises(actor, department.id):
+        errors["department_id"] = _l("You can only give a series to your own departments.")
     if errors:
         raise InvalidInput(fields=errors)
     if series is None:
@@ -141,6 +173,13 @@ def _check_department(actor: User, department_id) -> None:
         raise InvalidInput(fields={"department_id": _l("You can only create events for your own departments.")})
 
 
+def _check_series(actor: User, series_id) -> None:
+    """An event goes on a series only by the hand of the series' organisers (or an admin)."""
+    if series_id and not can_manage_series(actor, db.session.get(Series, series_id)):
+        raise InvalidInput(fields={"series_id": _l("This series belongs to another department: only its "
+                                                   "organisers can add events to it.")})
+
+
 def create_event(actor: User, **data) -> Event:
     if not actor.is_staff:
         raise PermissionDenied()
@@ -151,6 +190,7 @@ def create_event(actor: User, **data) -> Event:
     if errors:
         raise InvalidInput(fields=errors)
     _check_department(actor, data.get("department_id"))
+    _check_series(actor, data.get("series_id"))
     event = Event(created_by=actor, status=EventStatus.DRAFT.value,
                   **{k: data.get(k) for k in EVENT_FIELDS if k in data})
     event.title, event.venue = event.title.strip(), event.venue.strip()
@@ -173,6 +213,8 @@ def update_event(actor: User, event: Event, **data) -> Event:
         raise InvalidInput(fields=errors)
     if merged["department_id"] != event.department_id:
         _check_department(actor, merged["department_id"])
+    if (merged["series_id"] or None) != event.series_id:
+        _check_series(actor, merged["series_id"])
     for key in EVENT_FIELDS:
         if key in data:
             setattr(event, key, data[key])
@@ -219,6 +261,8 @@ def duplicate_event(actor: User, event: Event, *, shift_days: int = 0) -> Event:
     copy = Event(created_by=actor, status=EventStatus.DRAFT.value,
                  **{k: getattr(event, k) for k in EVENT_FIELDS})
     copy.title = str(_l("%(title)s (copy)", title=event.title))[:200]
+    if event.series is not None and not can_manage_series(actor, event.series):
+        copy.series_id = None  # put on another department's series by an admin: the copy is not
     copy.cover_image = event.cover_image
     for key in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         if getattr(copy, key):

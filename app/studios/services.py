@@ -230,9 +230,10 @@ def activities(studio: Studio) -> list[Activity]:
                                    .order_by(EventSession.starts_at, Activity.id)))
 
 
-def get_activity(activity_id: int) -> Activity:
+def get_activity(activity_id: int, studio: Studio | None = None) -> Activity:
+    """The activity; with `studio`, only one of that studio's (the id comes from the client)."""
     activity = db.session.get(Activity, activity_id)
-    if activity is None:
+    if activity is None or (studio is not None and activity.studio_id != studio.id):
         raise NotFound(_l("No such activity."))
     return activity
 

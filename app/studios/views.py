@@ -97,7 +97,7 @@ def studio(studio_id: int):
 def activity_form(studio_id: int, activity_id: int | None = None):
     studio = studios.get_studio(studio_id)
     studios.require_run(current_user, studio)
-    activity = studios.get_activity(activity_id) if activity_id else None
+    activity = studios.get_activity(activity_id, studio) if activity_id else None
     form = ActivityForm()
     if activity is not None and not form.is_submitted():
         form.title.data, form.kind.data, form.place.data = activity.title, activity.kind, activity.session.room
