@@ -115,6 +115,8 @@ def _configure_logging(app: Flask) -> None:
     progress.setLevel(logging.INFO)
     progress.propagate = False
     logging.getLogger("pikepdf").setLevel(logging.WARNING)
+    # Statements and their values are logged at INFO: never, whatever LOG_LEVEL says.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     app.logger.handlers.clear()
     app.logger.propagate = True
 
@@ -131,6 +133,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _configure_database(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # An error's text would otherwise carry the bound values (mobile numbers, ID numbers, password
+    # hashes) into the log; SQL echo would log every one of them.
+    options["hide_parameters"] = True
+    app.config["SQLALCHEMY_ECHO"] = False
     if uri.startswith("sqlite"):
         INSTANCE.mkdir(parents=True, exist_ok=True)
         # Writers queue for the lock instead of failing at once.
