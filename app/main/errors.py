@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.errors import ServiceError
 from app.extensions import db
+from app.privacy import mask_private_urls
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,8 @@ def init_app(app: Flask) -> None:
         return _render(status, message, headers)
 
     def unavailable(exc: Exception):
-        log.error("database unavailable on %s %s: %s", request.method, request.path, loggable(exc))
+        log.error("database unavailable on %s %s: %s", request.method, mask_private_urls(request.path),
+                  loggable(exc))
         try:
             db.session.rollback()
         except UNAVAILABLE:
@@ -104,6 +106,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        log.error("unhandled error on %s %s: %s", request.method, request.path, loggable(exc))
+        log.error("unhandled error on %s %s: %s", request.method, mask_private_urls(request.path),
+                  loggable(exc))
         db.session.rollback()
         return _render(500, MESSAGES[500]())
