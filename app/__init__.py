@@ -11,6 +11,7 @@ from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app import urls
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -22,6 +23,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (or use APP_ENV=development)")
+    urls.configure(app)
     _configure_logging(app)
     _configure_database(app)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)

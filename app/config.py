@@ -19,6 +19,13 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -74,7 +81,12 @@ class Config:
     # Mail is sent from a thread after the request's commit; tests send inline.
     MAIL_SEND_ASYNC = True
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
+    # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
+    DEFAULT_PUBLIC_BASE_URL: str | None = None
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
+    LOCAL_HOSTS: tuple[str, ...] = ()
     API_PAGE_SIZE_MAX = 200
     # Finished batch prints (one PDF or ZIP per job); must be shared by web processes and workers.
     CERTIFICATE_PRINT_DIR = os.environ.get("CERTIFICATE_PRINT_DIR") or str(INSTANCE / "prints")
@@ -89,6 +101,8 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "http"
+    DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
 class TestingConfig(Config):
@@ -103,6 +117,9 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = "100000 per minute"  # the rate-limit test sets a real one
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
+    PUBLIC_BASE_URL = "http://localhost"  # fixed: tests compare links
+    TRUSTED_HOSTS = None
+    LOCAL_HOSTS = ("localhost", "127.0.0.1")  # the browser tests' server listens on 127.0.0.1
 
 
 CONFIGS = {

@@ -11,6 +11,7 @@ from app.errors import InvalidInput
 from app.extensions import db, limiter, login_manager
 from app.transaction import commit
 from app.web import apply_errors, safe_next
+from app.urls import public_url
 
 bp = Blueprint("accounts", __name__)
 login_manager.login_view = "accounts.login"
@@ -99,7 +100,7 @@ def profile():
             response = make_response(redirect(url_for("accounts.profile")))
             response.delete_cookie("lang")
             return response
-    feed_url = url_for("calendars.feed", token=services.calendar_token(current_user), _external=True)
+    feed_url = public_url("calendars.feed", token=services.calendar_token(current_user))
     db.session.commit()
     return render_template("accounts/profile.html", form=form, password_form=password_form, feed_url=feed_url)
 

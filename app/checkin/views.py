@@ -17,6 +17,7 @@ from app.tickets.services import qr_svg
 from app.timeutil import local_to_utc, to_local, utcnow
 from app.transaction import commit
 from app.web import form_action, roles_required
+from app.urls import public_url
 
 bp = Blueprint("checkin", __name__)
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
@@ -31,7 +32,7 @@ def _managed_event(event_id: int):
 
 def scanner_url(secret: str) -> str:
     # The secret travels in the fragment: browsers never send it to the server or in Referer.
-    return url_for("checkin.scanner", _external=True) + "#k=" + secret
+    return public_url("checkin.scanner", _anchor="k=" + secret)
 
 
 # -- the scanner page ---------------------------------------------------------

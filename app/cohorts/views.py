@@ -231,7 +231,7 @@ def projector_json(lesson_id: int):
 
 def _projector_data(lesson) -> dict:
     code = attendance.projector_code(lesson)
-    url = url_for("cohorts.self_check_in", code=code, _external=True)
+    url = public_url("cohorts.self_check_in", code=code)
     people = cohorts.active_enrolments(lesson.cohort)
     seen = attendance.lesson_statuses(lesson, people)
     arrived = sum(1 for s in seen.values() if s.status in attendance.ATTENDED)
@@ -362,3 +362,4 @@ def _cohort_labels():
             "LESSON_KIND_LABELS": LESSON_KIND_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS}
 
 from app.cohorts import grading_views as _grading_views  # noqa: E402,F401 - registers its routes on bp
+from app.urls import public_url

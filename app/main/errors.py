@@ -4,6 +4,7 @@ import logging
 import traceback
 
 from flask import Flask, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
@@ -41,6 +42,8 @@ def _render(status: int, message: str, headers=None):
                 405: "method_not_allowed", 413: "too_large", 429: "rate_limited",
                 503: "unavailable"}.get(status, "error")
         return jsonify(code=code, message=message), status, headers or {}
+    if request_ctx.url_adapter is None:  # refused before routing (an untrusted Host): no links to draw
+        return message, status, {**dict(headers or {}), "Content-Type": "text/plain; charset=utf-8"}
     try:
         page = render_template("errors/error.html", status=status, message=message)
     except UNAVAILABLE:  # the page's menu asks the dead database who is signed in
