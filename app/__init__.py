@@ -11,7 +11,7 @@ from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app import urls
+from app import security_headers, urls
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -64,6 +64,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     # Before CSRF protection reads the body: the camp application form takes larger uploads.
     app.before_request_funcs.setdefault(None, []).insert(0, _application_routes.allow_pitch_decks)
     jinja.init_app(app)
+    security_headers.init_app(app)
     cli.init_app(app)
     from app.main.errors import init_app as init_errors
 

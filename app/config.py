@@ -64,6 +64,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Browsers that once saw the site over HTTPS never try plain HTTP again (a year).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 86400)))
     PREFERRED_URL_SCHEME = "https"
     WTF_CSRF_TIME_LIMIT = None
 
@@ -102,6 +105,7 @@ class DevelopmentConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "http"
     DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    HSTS_SECONDS = 0
     LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
@@ -118,6 +122,7 @@ class TestingConfig(Config):
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
     PUBLIC_BASE_URL = "http://localhost"  # fixed: tests compare links
+    HSTS_SECONDS = 0
     TRUSTED_HOSTS = None
     LOCAL_HOSTS = ("localhost", "127.0.0.1")  # the browser tests' server listens on 127.0.0.1
 

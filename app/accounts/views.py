@@ -10,8 +10,8 @@ from app.accounts.models import User
 from app.errors import InvalidInput
 from app.extensions import db, limiter, login_manager
 from app.transaction import commit
-from app.web import apply_errors, safe_next
 from app.urls import public_url
+from app.web import apply_errors, safe_next
 
 bp = Blueprint("accounts", __name__)
 login_manager.login_view = "accounts.login"

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from app import security_headers
 from app.accounts.models import Role, User, UserRole
 from app.audit import services as audit
 from app.checkin.views import scanner_url
@@ -34,6 +35,7 @@ from app.registrations.export import to_xlsx
 from app.tickets.services import qr_svg, ticket_url
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
+from app.urls import public_url
 from app.web import download, form_action, roles_required
 
 bp = Blueprint("cohorts", __name__)
@@ -340,6 +342,7 @@ def my_camps():
 
 
 @bp.route("/c/<code>")
+@security_headers.private_link
 @login_required
 def self_check_in(code: str):
     try:
@@ -362,4 +365,3 @@ def _cohort_labels():
             "LESSON_KIND_LABELS": LESSON_KIND_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS}
 
 from app.cohorts import grading_views as _grading_views  # noqa: E402,F401 - registers its routes on bp
-from app.urls import public_url
