@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import security_headers, urls
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -24,6 +25,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set in production (or use APP_ENV=development)")
     _check_rate_limit_storage(app)
+    urls.configure(app)
     _configure_logging(app)
     _configure_database(app)
     Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
@@ -64,6 +66,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     # Before CSRF protection reads the body: the camp application form takes larger uploads.
     app.before_request_funcs.setdefault(None, []).insert(0, _application_routes.allow_pitch_decks)
     jinja.init_app(app)
+    security_headers.init_app(app)
     cli.init_app(app)
     _trust_proxies(app)
     from app.main.errors import init_app as init_errors
@@ -140,6 +143,8 @@ def _configure_logging(app: Flask) -> None:
     progress.setLevel(logging.INFO)
     progress.propagate = False
     logging.getLogger("pikepdf").setLevel(logging.WARNING)
+    # Statements and their values are logged at INFO: never, whatever LOG_LEVEL says.
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     app.logger.handlers.clear()
     app.logger.propagate = True
 
@@ -156,6 +161,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _configure_database(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # An error's text would otherwise carry the bound values (mobile numbers, ID numbers, password
+    # hashes) into the log; SQL echo would log every one of them.
+    options["hide_parameters"] = True
+    app.config["SQLALCHEMY_ECHO"] = False
     if uri.startswith("sqlite"):
         INSTANCE.mkdir(parents=True, exist_ok=True)
         # Writers queue for the lock instead of failing at once.

@@ -20,6 +20,13 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
@@ -60,6 +67,9 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     # Also the lifetime of the server-side sign-in row (accounts.services.start_session).
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Browsers that once saw the site over HTTPS never try plain HTTP again (a year).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 86400)))
     PREFERRED_URL_SCHEME = "https"
     WTF_CSRF_TIME_LIMIT = None
 
@@ -90,7 +100,12 @@ class Config:
     # Mail is sent from a thread after the request's commit; tests send inline.
     MAIL_SEND_ASYNC = True
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
+    # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
+    # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
+    DEFAULT_PUBLIC_BASE_URL: str | None = None
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
+    LOCAL_HOSTS: tuple[str, ...] = ()
     API_PAGE_SIZE_MAX = 200
     # Finished batch prints (one PDF or ZIP per job); must be shared by web processes and workers.
     CERTIFICATE_PRINT_DIR = os.environ.get("CERTIFICATE_PRINT_DIR") or str(INSTANCE / "prints")
@@ -106,6 +121,9 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "http"
+    DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    HSTS_SECONDS = 0
+    LOCAL_HOSTS = ("localhost", "127.0.0.1")
 
 
 class TestingConfig(Config):
@@ -123,6 +141,10 @@ class TestingConfig(Config):
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
+    PUBLIC_BASE_URL = "http://localhost"  # fixed: tests compare links
+    HSTS_SECONDS = 0
+    TRUSTED_HOSTS = None
+    LOCAL_HOSTS = ("localhost", "127.0.0.1")  # the browser tests' server listens on 127.0.0.1
 
 
 CONFIGS = {

@@ -9,6 +9,7 @@ from app.accounts.models import role_label
 from app.events.models import EventKind, EventStatus, QuestionKind
 from app.notifications.models import outbox_label
 from app.registrations.models import RegStatus
+from app.urls import public_url
 
 WEEKDAYS_ZH = "一二三四五六日"
 
@@ -54,4 +55,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         when=_when, url_with=_url_with, EventKind=EventKind, EventStatus=EventStatus,
         QuestionKind=QuestionKind, RegStatus=RegStatus, get_locale=get_locale,
-        role_label=role_label, outbox_label=outbox_label, scan_label=_scan_label)
+        role_label=role_label, outbox_label=outbox_label, scan_label=_scan_label, public_url=public_url)

@@ -1,5 +1,20 @@
-"""Masking of personal numbers: what every page shows unless a role needs more."""
+"""Masking of personal numbers: what every page shows unless a role needs more; and of the URLs
+that are themselves keys, wherever a log shows a URL."""
 from __future__ import annotations
+
+import re
+
+URL_MASK = "***"
+# Whoever holds a ticket link (/t/<secret>), a calendar feed (/calendar/feed/<token>.ics), a lesson's
+# self check-in code (/c/<code>) or a certificate's verification code (/verify/<code>) can use it.
+_PRIVATE_PATH = re.compile(r"(/(?:t|c|verify|feed)/)[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)")
+_PRIVATE_QUERY = re.compile(r"((?:^|[?&])(?:token|secret|key|k|code|q)=)[^&#\s\"]*")
+
+
+def mask_private_urls(text: str) -> str:
+    """/t/Zq7kP2.../ticket.png -> /t/***/ticket.png: logs keep which kind of link it was."""
+    text = _PRIVATE_PATH.sub(lambda m: m.group(1) + URL_MASK + (m.group(2) or ""), text)
+    return _PRIVATE_QUERY.sub(lambda m: m.group(1) + URL_MASK, text)
 
 
 def _keep_ends(value: str | None, head: int = 3, tail: int = 4) -> str:

@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.errors import InvalidInput
 from app.extensions import db, login_manager
 from app.transaction import commit
+from app.urls import public_url
 from app.web import apply_errors, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -104,7 +105,7 @@ def profile():
             response = make_response(redirect(url_for("accounts.profile")))
             response.delete_cookie("lang")
             return response
-    feed_url = url_for("calendars.feed", token=services.calendar_token(current_user), _external=True)
+    feed_url = public_url("calendars.feed", token=services.calendar_token(current_user))
     tokens = services.active_api_tokens(current_user)
     db.session.commit()
     return render_template("accounts/profile.html", form=form, password_form=password_form, feed_url=feed_url,

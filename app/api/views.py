@@ -24,6 +24,7 @@ from app.registrations.models import Registration
 from app.tickets.services import ticket_url
 from app.timeutil import iso, parse_iso
 from app.transaction import commit
+from app.urls import public_base_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -288,5 +289,5 @@ def cancel(registration_id: int):
 @bp.route("/openapi.json")
 def openapi():
     spec = openapi_document()
-    spec["servers"] = [{"url": request.host_url.rstrip("/") + "/api/v1"}]
+    spec["servers"] = [{"url": public_base_url() + "/api/v1"}]
     return jsonify(spec)

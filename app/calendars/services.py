@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import icalendar
 import sqlalchemy as sa
-from flask import url_for
 
 from app.accounts.models import User
 from app.events.models import Event, EventStatus, Series
 from app.extensions import db
 from app.registrations.models import Registration, RegStatus
 from app.timeutil import LOCAL_TZ, to_local, utcnow
+from app.urls import public_url
 
 PRODID = "-//Minhang HRSSB//Talent Events//ZH"
 
@@ -43,7 +43,7 @@ def _vevent(uid: str, summary: str, starts, ends, *, location: str, description:
 
 
 def _event_components(event: Event, *, with_sessions: bool = True) -> list[icalendar.Event]:
-    url = url_for("events.detail", event_id=event.id, _external=True)
+    url = public_url("events.detail", event_id=event.id)
     location = " ".join(x for x in (event.venue, event.address) if x)
     items = []
     if not (event.invitation_only and event.sessions):  # a cohort's months-long span is not an appointment

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort
 from flask_login import current_user
 
+from app import security_headers
 from app.calendars import services
 from app.events.services import get_public_event, get_series
 
@@ -28,6 +29,7 @@ def series(slug: str):
 
 
 @bp.route("/feed/<token>.ics")
+@security_headers.private_link
 def feed(token: str):
     user = services.user_for_feed(token)
     if user is None:

@@ -26,6 +26,7 @@ from app.certificates.models import Certificate, JobStatus, PrintJob
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
 from app.timeutil import utcnow
+from app.urls import public_base_url
 
 log = logging.getLogger(__name__)
 QUEUE = "certificates"
@@ -67,11 +68,9 @@ def create_job(actor, certs: list[Certificate], output: str = "pdf", label: str 
         raise InvalidInput(_l("Select at least one certificate."), code="empty_selection")
     if len(certs) > MAX_BATCH:
         raise InvalidInput(_l("At most %(n)s certificates per batch.", n=MAX_BATCH), code="too_many")
-    from flask import has_request_context, request
-
     job = PrintJob(id=uuid.uuid4().hex, output=output, certificate_ids=[c.id for c in certs], total=len(certs),
                    label=label[:200], created_by_id=getattr(actor, "id", None),
-                   base_url=request.host_url[:200] if has_request_context() else "")
+                   base_url=public_base_url()[:200])
     db.session.add(job)
     audit.record(actor, "certificates.bulk_print", None, job=job.id, output=output, count=len(certs),
                  first=certs[0].serial, last=certs[-1].serial)
@@ -132,7 +131,7 @@ def _run(job_id: str) -> None:
     job = db.session.get(PrintJob, job_id)
     if job is None or job.status not in (JobStatus.QUEUED.value,):
         return
-    ids, output, base_url = list(job.certificate_ids), job.output, job.base_url
+    ids, output = list(job.certificate_ids), job.output
     db.session.rollback()
     _set(job_id, status=JobStatus.RUNNING.value, done=0)
     last = [0.0]
@@ -144,7 +143,7 @@ def _run(job_id: str) -> None:
             _set(job_id, done=min(done, len(ids)))
 
     try:
-        with rendering.url_context(base_url):
+        with rendering.url_context():
             certs = ordered(ids)
             body = render(certs, output, progress)
         path = print_dir() / f"{job_id}.{output}"

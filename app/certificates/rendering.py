@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import qrcode
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.certificates.models import Certificate, CertificateTemplate
 from app.errors import InvalidInput
+from app.urls import base_url_override, public_url
 
 FONT_FAMILY = '"Noto Serif CJK SC", "Noto Serif CJK", "Source Han Serif SC", serif'
 PAGE_SIZES = {"A4 landscape": "A4 landscape", "A4 portrait": "A4 portrait",
@@ -93,29 +94,18 @@ def date_cn(value: date) -> str:
 
 
 def url_context(base_url: str | None = None):
-    """Lets `verify_url` build absolute links outside a request (background jobs, the CLI):
-    PUBLIC_BASE_URL wins, else the address the batch was requested from."""
-    from contextlib import nullcontext
-
-    from flask import has_request_context
-
-    if current_app.config.get("PUBLIC_BASE_URL") or has_request_context():
-        return nullcontext()
-    return current_app.test_request_context(base_url=base_url or "http://localhost/")
+    """The address printed in QR codes: PUBLIC_BASE_URL, or for once another one (the CLI's
+    --base-url, e.g. to print for a test site)."""
+    return base_url_override(base_url)
 
 
 def verify_url(code: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return f"{base.rstrip('/')}/verify/{code}"
-    return url_for("verify.show", code=code, _external=True)
+    return public_url("verify.show", code=code)
 
 
 def verify_page() -> str:
     """Where anyone can type a serial to check a certificate (printed, so without the scheme)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    url = f"{base.rstrip('/')}/verify" if base else url_for("verify.lookup", _external=True)
-    return url.split("://", 1)[-1]
+    return public_url("verify.lookup").split("://", 1)[-1]
 
 
 PNG_DATA_URI = "data:image/png;base64,"

@@ -22,6 +22,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import security_headers
 from app.accounts.models import Role
 from app.audit import services as audit
 from app.certificates import batches, printing, rendering, services
@@ -226,6 +227,7 @@ def _template_fields(form: TemplateForm) -> dict:
 
 
 @bp.route("/templates/<int:template_id>", methods=["GET", "POST"])
+@security_headers.pdf_preview
 @admin_only
 def template_edit(template_id: int):
     template = services.get_template(template_id)
@@ -328,6 +330,7 @@ def _verification_page(cert, ok: bool, form=None):
 
 
 @public.route("/verify/<code>")
+@security_headers.private_link
 @limiter.limit(_verify_limit)
 def show(code: str):
     if code.endswith(".json"):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app import security_headers
 from app.accounts.models import Role
 from app.checkin import links, wall
 from app.checkin import services as checkin
@@ -16,6 +17,7 @@ from app.events import services as ev
 from app.tickets.services import qr_svg
 from app.timeutil import local_to_utc, to_local, utcnow
 from app.transaction import commit
+from app.urls import public_url
 from app.web import form_action, roles_required
 
 bp = Blueprint("checkin", __name__)
@@ -31,11 +33,13 @@ def _managed_event(event_id: int):
 
 def scanner_url(secret: str) -> str:
     # The secret travels in the fragment: browsers never send it to the server or in Referer.
-    return url_for("checkin.scanner", _external=True) + "#k=" + secret
+    return public_url("checkin.scanner", _anchor="k=" + secret)
 
 
 # -- the scanner page ---------------------------------------------------------
 @bp.route("/scan/")
+@security_headers.camera
+@security_headers.private_link
 def scanner():
     """One static page for every scanner link; the link's secret in the fragment says what it
     may scan. The page works offline once it has loaded its roster."""
@@ -130,6 +134,7 @@ def checkpoint_settings(checkpoint_id: int):
 
 # -- live wall ----------------------------------------------------------------
 @bp.route("/console/events/<int:event_id>/wall")
+@security_headers.frameable
 @staff_only
 def wall_page(event_id: int):
     event = _managed_event(event_id)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from app import security_headers
 from app.accounts.models import Role, User, UserRole
 from app.audit import services as audit
 from app.checkin.views import scanner_url
@@ -34,6 +35,7 @@ from app.registrations.export import to_xlsx
 from app.tickets.services import qr_svg, ticket_url
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
+from app.urls import public_url
 from app.web import download, form_action, roles_required
 
 bp = Blueprint("cohorts", __name__)
@@ -231,7 +233,7 @@ def projector_json(lesson_id: int):
 
 def _projector_data(lesson) -> dict:
     code = attendance.projector_code(lesson)
-    url = url_for("cohorts.self_check_in", code=code, _external=True)
+    url = public_url("cohorts.self_check_in", code=code)
     people = cohorts.active_enrolments(lesson.cohort)
     seen = attendance.lesson_statuses(lesson, people)
     arrived = sum(1 for s in seen.values() if s.status in attendance.ATTENDED)
@@ -340,6 +342,7 @@ def my_camps():
 
 
 @bp.route("/c/<code>")
+@security_headers.private_link
 @login_required
 def self_check_in(code: str):
     try:

@@ -34,6 +34,7 @@ from app.notifications.models import OutboxMessage
 from app.registrations import services as registrations
 from app.registrations.models import Registration, RegistrationHistory, RegStatus, SessionBooking
 from app.timeutil import LOCAL_TZ, local_today, utcnow
+from app.urls import public_base_url
 
 DEMO_PASSWORD = "Demo#2026"
 
@@ -408,8 +409,7 @@ def load_demo(participants: int = 300, seed: int = 2026, echo=print) -> str:
     """
     if has_request_context():
         return _Loader(participants, seed, echo).run()
-    base_url = current_app.config.get("PUBLIC_BASE_URL")
-    with current_app.test_request_context(**({"base_url": base_url} if base_url else {})):
+    with current_app.test_request_context(base_url=public_base_url()):
         return _Loader(participants, seed, echo).run()
 
 

@@ -62,5 +62,6 @@ def upload(name: str):
 def set_language(code: str):
     response = make_response(redirect(safe_next("/")))
     if code in ("zh_CN", "en"):
-        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response

@@ -12,13 +12,14 @@ import threading
 from email.message import EmailMessage
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g
 from flask_babel import force_locale, get_locale
 
 from app.accounts.models import User
 from app.extensions import db
 from app.notifications.models import OutboxMessage
 from app.timeutil import utcnow
+from app.urls import public_base_url
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
     message = rewrite or OutboxMessage(user_id=user.id, to_address=user.email,
                                        status="queued" if user.email else "unsent",
                                        locale=str(get_locale() or "zh_CN"),
-                                       base_url=request.host_url if has_request_context() else "")
+                                       base_url=public_base_url())
     message.kind, message.subject, message.template = kind, str(subject)[:200], template
     message.registration, message.params, message.body = registration, params, None
     if rewrite is None:
@@ -50,7 +51,7 @@ def message_body(message: OutboxMessage) -> str:
 
             context["session"] = db.session.get(EventSession, context["session_id"])
         template = current_app.jinja_env.get_template(f"mail/{message.template}.txt")
-        with current_app.test_request_context(base_url=message.base_url or None), force_locale(message.locale):
+        with current_app.test_request_context(base_url=public_base_url()), force_locale(message.locale):
             message.body = template.render(**context)
     return message.body
 

@@ -20,6 +20,7 @@ from app.notifications.services import notify
 from app.registrations.models import Registration, RegStatus
 from app.tickets import tokens
 from app.tickets.models import EventKey
+from app.urls import public_url
 
 
 class InvalidTicket(ServiceError):
@@ -80,7 +81,9 @@ def check_token(token: str, *, lock: bool = False) -> Registration:
 
 
 def ticket_url(registration: Registration, external: bool = True) -> str:
-    return url_for("tickets.show", secret=registration.ticket_secret, _external=external)
+    if external:
+        return public_url("tickets.show", secret=registration.ticket_secret)
+    return url_for("tickets.show", secret=registration.ticket_secret)
 
 
 def has_ticket(registration: Registration) -> bool:

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import security_headers
 from app.errors import ServiceError
 from app.extensions import limiter
 from app.registrations import services as reg
@@ -22,6 +23,7 @@ def _no_store(response: Response) -> Response:
 
 
 @bp.route("/t/<secret>")
+@security_headers.private_link
 def show(secret: str):
     registration = reg.registration_by_secret(secret)
     token = services.ticket_token(registration) if services.has_ticket(registration) else None
@@ -34,6 +36,7 @@ def show(secret: str):
 
 
 @bp.route("/t/<secret>/ticket.png")
+@security_headers.private_link
 def image(secret: str):
     registration = reg.registration_by_secret(secret)
     if not services.has_ticket(registration):
@@ -47,6 +50,7 @@ def image(secret: str):
 
 
 @bp.route("/t/<secret>/resend", methods=["POST"])
+@security_headers.private_link
 @limiter.limit("3 per hour")
 def resend(secret: str):
     registration = reg.registration_by_secret(secret)

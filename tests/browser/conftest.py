@@ -40,6 +40,32 @@ def live_server(app):
         server.server_close()
 
 
+CSP_REPORTER = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("Content Security Policy violation: " + e.violatedDirective + " " + e.blockedURI);
+});"""
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(monkeypatch):
+    """Every browser context of a test (the phone's, the tablet's, the camera's) reports what the
+    Content-Security-Policy refused; the test fails on any."""
+    from playwright.sync_api import Browser
+
+    refused, original = [], Browser.new_context
+
+    def new_context(self, *args, **kwargs):
+        context = original(self, *args, **kwargs)
+        context.add_init_script(CSP_REPORTER)
+        context.on("console", lambda message: refused.append(f"{message.location.get('url')}: {message.text}")
+                   if "Content Security Policy" in message.text or message.text.startswith("Refused to")
+                   else None)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_context)
+    yield refused
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.access(CHROMIUM, os.X_OK):

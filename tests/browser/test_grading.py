@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import TIMEOUT_MS
 from tests.conftest import PASSWORD
@@ -84,7 +85,7 @@ def test_trainer_grades_with_the_keyboard_and_finds_them_after_reload(live_serve
         page.keyboard.press("Enter")
 
         saved = page.locator('td.cell-td[data-state="saved"]')
-        page.wait_for_function("document.querySelectorAll('td.cell-td[data-state=\"saved\"]').length === 5")
+        expect(page.locator('td.cell-td[data-state="saved"]')).to_have_count(5, timeout=TIMEOUT_MS)
         assert saved.count() == 5 and page.locator('td.cell-td[data-state="error"]').count() == 0
         expected = {first: "89", second: "73", third: "35"}  # 20 + 24 + 45; 20 + 18 + 35; 20 + 15
         for eid, value in expected.items():
@@ -125,7 +126,7 @@ def test_rubric_cell_opens_a_level_picker(live_server, browser, graded_cohort):
         page.keyboard.press("ArrowDown")  # → 良好
         page.keyboard.press("Enter")      # save
         cell = page.locator('button.rubric-cell[data-row="0"]')
-        page.wait_for_function("document.querySelectorAll('td.cell-td[data-state=\"saved\"]').length === 2")
+        expect(page.locator('td.cell-td[data-state="saved"]')).to_have_count(2, timeout=TIMEOUT_MS)
         assert cell.inner_text() == "87.5" and picker.is_hidden()
         total = page.locator(f'[data-testid="total-{first}"] .total-score')
         assert total.inner_text() == "87.75"  # 20 + 24 + 87.5 × 0.5

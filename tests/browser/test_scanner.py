@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 import sqlalchemy as sa
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS
@@ -95,9 +96,9 @@ def test_fake_camera_reads_a_ticket_and_shows_the_green_verdict(app, live_server
 
 
 def wait_for_empty_queue(page):
-    page.wait_for_function("!document.querySelector('[data-testid=queue]').dataset.count || "
-                           "document.querySelector('[data-testid=queue]').dataset.count === '0'",
-                           timeout=4 * TIMEOUT_MS)
+    # A locator, not wait_for_function: the page's Content-Security-Policy forbids the eval it uses.
+    page.locator("[data-testid=queue]:not([data-count]), [data-testid=queue][data-count='0']").wait_for(
+        state="attached", timeout=4 * TIMEOUT_MS)
 
 
 def test_offline_scans_are_decided_locally_queued_and_uploaded(app, live_server, phone, door, artifacts_dir):
@@ -162,7 +163,6 @@ def test_check_in_wall_updates_without_reloading(app, live_server, phone, door):
     with app.app_context():
         checkin.scan(checkin.get_checkpoint(door["checkpoint"]), door["tokens"][2], device="test")
         db.session.commit()
-    page.wait_for_function("document.querySelector('[data-testid=wall-in]').textContent === '1'",
-                           timeout=TIMEOUT_MS)
+    expect(page.locator("[data-testid=wall-in]")).to_have_text("1", timeout=TIMEOUT_MS)
     assert page.evaluate("window.__marker") == 1  # the same page, not a reload
     assert "李*" in page.locator("#wall-recent").inner_text()
