@@ -72,7 +72,7 @@ def test_an_unknown_host_is_refused(client):
 
 def _settings(tmp_path, **overrides):
     return dict(SECRET_KEY="s" * 32, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.sqlite3'}",
-                UPLOAD_DIR=str(tmp_path / "uploads"), **overrides)
+                UPLOAD_DIR=str(tmp_path / "uploads"), WEB_CONCURRENCY="1", **overrides)
 
 
 def test_production_refuses_to_start_without_public_base_url(tmp_path):

@@ -108,7 +108,7 @@ def production(tmp_path):
     return create_app("production", SECRET_KEY="s" * 32, PUBLIC_BASE_URL="https://rencai.minhang.example",
                       SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite3'}",
                       UPLOAD_DIR=str(tmp_path / "uploads"), SESSION_COOKIE_SECURE=True,
-                      REMEMBER_COOKIE_SECURE=True)
+                      REMEMBER_COOKIE_SECURE=True, WEB_CONCURRENCY="1")
 
 
 def test_production_sends_hsts_and_secure_cookies(production):
