@@ -33,6 +33,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
     limiter.init_app(app)
     _import_models()
+    _guard_input(app)
 
     from app import cli, jinja
     from app.accounts.views import bp as accounts_bp
@@ -67,6 +68,15 @@ def create_app(config: str | None = None, **overrides) -> Flask:
 
     init_errors(app)
     return app
+
+
+def _guard_input(app: Flask) -> None:
+    from app import column_limits, inputs
+
+    # Before any blueprint adds its rules, so that every `<int:id>` gets the bounded converter.
+    app.url_map.converters["int"] = inputs.BoundedIntConverter
+    app.before_request(inputs.refuse_control_characters)
+    column_limits.init_app()
 
 
 def _import_models() -> None:

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request
 from flask_login import current_user, login_required
+from wtforms import DateField as _DateField
+from wtforms import DateTimeLocalField as _DateTimeLocalField
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -17,6 +19,29 @@ class CheckboxesField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class DateTimeLocalField(_DateTimeLocalField):
+    """A Shanghai time typed into a form, within the years the system accepts (timeutil.EARLIEST..LATEST):
+    year 0001 or 9999 is the field's error, not an overflow later."""
+
+    def process_formdata(self, valuelist):
+        from app.timeutil import datetime_in_range, range_message
+
+        super().process_formdata(valuelist)
+        if self.data is not None and not datetime_in_range(self.data):
+            self.data = None
+            raise ValueError(str(range_message()))
+
+
+class DateField(_DateField):
+    def process_formdata(self, valuelist):
+        from app.timeutil import date_in_range, range_message
+
+        super().process_formdata(valuelist)
+        if self.data is not None and not date_in_range(self.data):
+            self.data = None
+            raise ValueError(str(range_message(dates=True)))
 
 
 def roles_required(*roles):
@@ -105,6 +130,15 @@ def safe_next(default: str) -> str:
     return default
 
 
-def int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+def int_arg(name: str, minimum: int = 0, maximum: int | None = None) -> int | None:
+    """A whole number from the query string, or None when absent, malformed or out of range
+    (an id PostgreSQL cannot hold matches nothing, so it is the same as no filter)."""
+    from app.inputs import INT_MAX, bounded_int
+
+    return bounded_int(request.args.get(name), minimum, INT_MAX if maximum is None else maximum)
+
+
+def page_arg() -> int:
+    from app.inputs import PAGE_MAX
+
+    return int_arg("page", 1, PAGE_MAX) or 1
