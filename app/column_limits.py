@@ -52,18 +52,18 @@ def _problem(column: sa.Column, value):
 
 
 def check(obj) -> dict:
-    """Field errors of one model instance, keyed by attribute name (as forms and the API name them)."""
-    mapper = sa.inspect(obj).mapper
+    """Field errors of the values set on one model instance since it was loaded (or all of a new
+    one), keyed by attribute name, as forms and the API name their fields. Reads the attribute
+    history only: nothing expired is loaded from the database."""
+    state = sa.inspect(obj)
     errors = {}
-    for attr in mapper.column_attrs:
+    for attr in state.mapper.column_attrs:
         if len(attr.columns) != 1 or not isinstance(attr.columns[0], sa.Column):
             continue
-        value = getattr(obj, attr.key, None)
-        if value is None:
-            continue
-        problem = _problem(attr.columns[0], value)
-        if problem is not None:
-            errors[attr.key] = problem
+        for value in state.attrs[attr.key].history.added or ():
+            problem = None if value is None else _problem(attr.columns[0], value)
+            if problem is not None:
+                errors[attr.key] = problem
     return errors
 
 

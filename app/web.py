@@ -81,6 +81,7 @@ def form_action(form, action, success: str, to):
 
     try:
         result = action()
+        db.session.flush()  # the column checks (app/column_limits.py) run here, not at the commit
     except InvalidInput as exc:
         db.session.rollback()
         apply_errors(form, exc)
@@ -100,6 +101,7 @@ def posted_action(action, success: str, to: str):
 
     try:
         action()
+        db.session.flush()
     except (InvalidInput, Conflict) as exc:
         db.session.rollback()
         for message in [str(m) for m in (exc.fields or {}).values()] or [str(exc.message)]:

@@ -98,3 +98,12 @@ def test_lesson_codes_decode_strictly_too(app, ctx):
     for bad in (code + "=", code[:5] + " " + code[5:], code + "\n", code[:-1] + chr(ord(code[-1]) ^ 1)):
         with pytest.raises(InvalidInput):
             attendance.lesson_for_code(bad, at=2 * attendance.ROTATE_SECONDS)
+
+
+@pytest.mark.parametrize("ids", [(2 ** 32 - 1, 1), (1, 2 ** 31), (0, 1)])
+def test_a_signed_code_with_ids_past_the_columns_is_invalid_not_a_crash(db_session, ticket, ids):
+    registration, _token = ticket
+    key = tickets.ensure_event_key(registration.event)
+    forged = tokens.sign(key.private_key, tokens.TicketClaims(ids[0], ids[1], 0))
+    with pytest.raises(tickets.InvalidTicket):
+        tickets.check_token(forged)

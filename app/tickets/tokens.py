@@ -14,6 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app import base64url
+from app.inputs import INT_MAX
 
 VERSION = 1
 _HEADER = struct.Struct(">BIIH")
@@ -59,6 +60,8 @@ def peek(token: str) -> TicketClaims:
     version, event_id, registration_id, generation = _HEADER.unpack(raw[:_HEADER.size])
     if version != VERSION:
         raise BadToken("version")
+    if not 0 < event_id <= INT_MAX or not 0 < registration_id <= INT_MAX:
+        raise BadToken("range")  # a u32 the INTEGER id columns cannot hold: PostgreSQL would fail on it
     return TicketClaims(event_id, registration_id, generation)
 
 
