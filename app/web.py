@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from wtforms import DateField as _DateField
 from wtforms import DateTimeLocalField as _DateTimeLocalField
 from wtforms import SelectMultipleField
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.errors import ServiceError
@@ -23,25 +24,22 @@ class CheckboxesField(SelectMultipleField):
 
 class DateTimeLocalField(_DateTimeLocalField):
     """A Shanghai time typed into a form, within the years the system accepts (timeutil.EARLIEST..LATEST):
-    year 0001 or 9999 is the field's error, not an overflow later."""
+    year 0001 or 9999 is the field's error, not an overflow later. Checked before the field's
+    validators (which would replace the message with "required")."""
 
-    def process_formdata(self, valuelist):
+    def pre_validate(self, form):
         from app.timeutil import datetime_in_range, range_message
 
-        super().process_formdata(valuelist)
         if self.data is not None and not datetime_in_range(self.data):
-            self.data = None
-            raise ValueError(str(range_message()))
+            raise StopValidation(str(range_message()))
 
 
 class DateField(_DateField):
-    def process_formdata(self, valuelist):
+    def pre_validate(self, form):
         from app.timeutil import date_in_range, range_message
 
-        super().process_formdata(valuelist)
         if self.data is not None and not date_in_range(self.data):
-            self.data = None
-            raise ValueError(str(range_message(dates=True)))
+            raise StopValidation(str(range_message(dates=True)))
 
 
 def roles_required(*roles):

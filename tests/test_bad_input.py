@@ -332,5 +332,26 @@ def test_form_dates_out_of_range(client, world, when):
     data["department_id"] = str(db.session.scalar(sa.select(Department.id).where(Department.code == "talent_center")))
     response = client.post("/console/events/new", data=data)
     assert response.status_code == 200  # the form again, with the field's message
-    assert "2000" in response.get_data(as_text=True)
+    assert "2000-01-01" in response.get_data(as_text=True)  # the field says which years it takes
+    _unchanged(world)
+
+
+def test_a_form_number_past_its_column_is_the_fields_message(client, world):
+    """The question form has no range on its order field: the column check at the flush (shared by
+    forms and API) turns 99999999999 into that field's message on the form, on both backends."""
+    from tests.conftest import login
+
+    admin_client = client
+    from app.accounts.models import User
+    from app.extensions import db
+
+    organiser = db.session.get(User, world["organiser"].id)
+    organiser.set_roles(["admin"])
+    db.session.commit()
+    world["before"] = _counts()
+    login(admin_client, organiser)
+    response = client.post(f"/console/events/{world['event']}/questions/new",
+                           data={"label": "单位", "kind": "text", "position": "99999999999"})
+    assert response.status_code == 200
+    assert "数字过大" in response.get_data(as_text=True) or "too large" in response.get_data(as_text=True)
     _unchanged(world)
