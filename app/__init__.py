@@ -37,6 +37,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
     limiter.init_app(app)
     _import_models()
+    _guard_input(app)
 
     from app import cli, jinja
     from app.accounts.views import bp as accounts_bp
@@ -95,6 +96,15 @@ def _trust_proxies(app: Flask) -> None:
     hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
+def _guard_input(app: Flask) -> None:
+    from app import column_limits, inputs
+
+    # Before any blueprint adds its rules, so that every `<int:id>` gets the bounded converter.
+    app.url_map.converters["int"] = inputs.BoundedIntConverter
+    app.before_request(inputs.refuse_control_characters)
+    column_limits.init_app()
 
 
 def _import_models() -> None:

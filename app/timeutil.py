@@ -8,6 +8,13 @@ import sqlalchemy as sa
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
+# What a person may type. Years such as 0001 or 9999 overflow when moved between UTC and Shanghai
+# time and mean nothing here; birth dates and founding dates reach further back than events.
+EARLIEST = datetime(2000, 1, 1, tzinfo=LOCAL_TZ)
+LATEST = datetime(2100, 12, 31, 23, 59, 59, tzinfo=LOCAL_TZ)
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -28,12 +35,37 @@ def local_to_utc(value: datetime) -> datetime:
     return value.astimezone(timezone.utc)
 
 
+def datetime_in_range(value: datetime) -> bool:
+    if value.tzinfo is None:
+        # Naive values are Shanghai times from a form; compared without moving them (no overflow).
+        return EARLIEST.replace(tzinfo=None) <= value <= LATEST.replace(tzinfo=None)
+    return EARLIEST <= value <= LATEST
+
+
+def date_in_range(value: date) -> bool:
+    return EARLIEST_DATE <= value <= LATEST_DATE
+
+
+def range_message(dates: bool = False):
+    from flask_babel import lazy_gettext
+
+    if dates:
+        return lazy_gettext("Give a date between %(start)s and %(end)s.",
+                            start=EARLIEST_DATE.isoformat(), end=LATEST_DATE.isoformat())
+    return lazy_gettext("Give a time between %(start)s and %(end)s.",
+                        start=EARLIEST.date().isoformat(), end=LATEST.date().isoformat())
+
+
 def parse_iso(value: str) -> datetime:
-    """ISO 8601 from the API; a time without offset is Shanghai time."""
+    """ISO 8601 from the API; a time without offset is Shanghai time. ValueError for text that is not
+    such a time, and for one outside EARLIEST..LATEST."""
     text = value.strip()
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
-    return local_to_utc(datetime.fromisoformat(text))
+    parsed = datetime.fromisoformat(text)
+    if not datetime_in_range(parsed.replace(tzinfo=None) if parsed.tzinfo is None else parsed):
+        raise ValueError("out of range")
+    return local_to_utc(parsed)
 
 
 def local_today() -> date:

@@ -6,7 +6,10 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, request
 from flask_login import current_user, login_required
+from wtforms import DateField as _DateField
+from wtforms import DateTimeLocalField as _DateTimeLocalField
 from wtforms import SelectMultipleField
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.errors import ServiceError
@@ -17,6 +20,26 @@ class CheckboxesField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class DateTimeLocalField(_DateTimeLocalField):
+    """A Shanghai time typed into a form, within the years the system accepts (timeutil.EARLIEST..LATEST):
+    year 0001 or 9999 is the field's error, not an overflow later. Checked before the field's
+    validators (which would replace the message with "required")."""
+
+    def pre_validate(self, form):
+        from app.timeutil import datetime_in_range, range_message
+
+        if self.data is not None and not datetime_in_range(self.data):
+            raise StopValidation(str(range_message()))
+
+
+class DateField(_DateField):
+    def pre_validate(self, form):
+        from app.timeutil import date_in_range, range_message
+
+        if self.data is not None and not date_in_range(self.data):
+            raise StopValidation(str(range_message(dates=True)))
 
 
 def roles_required(*roles):
@@ -56,6 +79,7 @@ def form_action(form, action, success: str, to):
 
     try:
         result = action()
+        db.session.flush()  # the column checks (app/column_limits.py) run here, not at the commit
     except InvalidInput as exc:
         db.session.rollback()
         apply_errors(form, exc)
@@ -75,6 +99,7 @@ def posted_action(action, success: str, to: str):
 
     try:
         action()
+        db.session.flush()
     except (InvalidInput, Conflict) as exc:
         db.session.rollback()
         for message in [str(m) for m in (exc.fields or {}).values()] or [str(exc.message)]:
@@ -105,6 +130,15 @@ def safe_next(default: str) -> str:
     return default
 
 
-def int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+def int_arg(name: str, minimum: int = 0, maximum: int | None = None) -> int | None:
+    """A whole number from the query string, or None when absent, malformed or out of range
+    (an id PostgreSQL cannot hold matches nothing, so it is the same as no filter)."""
+    from app.inputs import INT_MAX, bounded_int
+
+    return bounded_int(request.args.get(name), minimum, INT_MAX if maximum is None else maximum)
+
+
+def page_arg() -> int:
+    from app.inputs import PAGE_MAX
+
+    return int_arg("page", 1, PAGE_MAX) or 1

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.notifications.models import OutboxMessage
 from app.notifications.services import message_body
 from app.transaction import commit
-from app.web import apply_errors, int_arg, roles_required
+from app.web import apply_errors, page_arg, roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required(Role.ADMIN)
@@ -41,7 +41,7 @@ def users():
     role = request.args.get("role")
     if role and role != "participant":
         query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
-    page = db.paginate(query, page=int_arg("page") or 1, per_page=50, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=50, error_out=False)
     return render_template("admin/users.html", page=page, q=q, role=role, roles=list(Role))
 
 
@@ -101,7 +101,7 @@ def outbox():
     status = request.args.get("status")
     if status:
         query = query.where(OutboxMessage.status == status)
-    page = db.paginate(query, page=int_arg("page") or 1, per_page=50, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=50, error_out=False)
     return render_template("admin/outbox.html", page=page, status=status)
 
 
@@ -118,7 +118,7 @@ def outbox_message(message_id: int):
 @admin_only
 def audit():
     query = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
-    page = db.paginate(query, page=int_arg("page") or 1, per_page=100, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=100, error_out=False)
     actors = {u.id: u for u in db.session.scalars(sa.select(User).where(
         User.id.in_({e.actor_id for e in page.items if e.actor_id})))}
     return render_template("admin/audit.html", page=page, actors=actors)

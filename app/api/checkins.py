@@ -6,13 +6,16 @@ import json
 from flask import current_app, g, jsonify
 from flask_babel import gettext as _
 
+from app.api.payload import Payload
 from app.api.views import _json_body, bp, scanner_required
 from app.checkin import services as checkin
+from app.checkin.models import Scan
 from app.errors import InvalidInput, PermissionDenied
-from app.timeutil import iso, parse_iso
+from app.timeutil import iso
 from app.transaction import commit
 
 MAX_BATCH = 500
+MAX_TOKEN = 200  # a ticket code is 100 characters, a personal code a little more
 
 
 def _decision_json(decision: checkin.Decision) -> dict:
@@ -28,35 +31,22 @@ def _decision_json(decision: checkin.Decision) -> dict:
 
 def _parse_scan(item, errors: dict, prefix: str = "") -> dict | None:
     if not isinstance(item, dict):
-        errors[prefix or "body"] = _("Each scan is a JSON object.")
+        errors[prefix.rstrip(".") or "body"] = _("Each scan is a JSON object.")
         return None
-    parsed = {}
-    token, checkpoint, registration = item.get("token"), item.get("checkpoint"), item.get("registration")
-    if registration is not None:  # a manual check-in, picked from the list by name
-        if not isinstance(registration, int) or isinstance(registration, bool) or token is not None:
-            errors[prefix + "registration"] = _("Give either the scanned code or a registration id.")
-    elif not isinstance(token, str) or not token:
-        errors[prefix + "token"] = _("The scanned code is missing.")
-    if not isinstance(checkpoint, int) or isinstance(checkpoint, bool):
-        errors[prefix + "checkpoint"] = _("Give the checkpoint id.")
-    direction = item.get("direction", "in")
-    if direction not in ("in", "out"):
-        errors[prefix + "direction"] = _("Direction is in or out.")
-    scanned_at = None
-    if item.get("scanned_at"):
-        try:
-            scanned_at = parse_iso(str(item["scanned_at"]))
-        except ValueError:
-            errors[prefix + "scanned_at"] = _("Use an ISO 8601 time such as 2026-05-18T09:00:00+08:00.")
-    nonce, device = item.get("nonce"), item.get("device", "")
-    if nonce is not None and (not isinstance(nonce, str) or not 1 <= len(nonce) <= 64):
-        errors[prefix + "nonce"] = _("A nonce is a string of at most 64 characters.")
-    if not isinstance(device, str):
-        errors[prefix + "device"] = _("Must be a string.")
-    parsed.update(token=token, registration=registration, checkpoint=checkpoint, direction=direction,
-                  scanned_at=scanned_at,
-                  nonce=nonce, device=device if isinstance(device, str) else "")
-    return parsed
+    p = Payload(item, prefix=prefix, errors=errors)
+    token = p.str("token", max_length=MAX_TOKEN)
+    registration = p.id("registration")  # a manual check-in, picked from the list by name
+    if registration is not None and token is not None:
+        p.error("registration", _("Give either the scanned code or a registration id."))
+    elif registration is None and item.get("registration") is None and not token:
+        p.error("token", _("The scanned code is missing."))
+    checkpoint = p.id("checkpoint", required=True)
+    direction = p.choice("direction", ["in", "out"], default="in")
+    scanned_at = p.datetime("scanned_at")
+    nonce = p.str("nonce", max_length=Scan.nonce.type.length, allow_empty=False)
+    device = p.str("device", column=Scan.device, default="")
+    return {"token": token, "registration": registration, "checkpoint": checkpoint, "direction": direction,
+            "scanned_at": scanned_at, "nonce": nonce, "device": device}
 
 
 def _checkpoint_for(checkpoint_id: int):
@@ -90,10 +80,11 @@ def checkin_one():
 def checkin_batch():
     """A device's queued offline scans, in the order it made them; idempotent by nonce."""
     body = _json_body()
-    scans, device = body.get("scans"), body.get("device", "")
+    scans = body.get("scans")
     if not isinstance(scans, list) or not 1 <= len(scans) <= MAX_BATCH:
         raise InvalidInput(fields={"scans": _("Send between 1 and %(n)s scans.", n=MAX_BATCH)}, code="malformed")
     errors: dict = {}
+    device = Payload(body, errors=errors).str("device", column=Scan.device, default="")
     items = []
     for n, raw in enumerate(scans):
         if isinstance(raw, dict) and device and not raw.get("device"):

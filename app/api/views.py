@@ -13,16 +13,18 @@ from flask_babel import gettext as _
 
 from app.accounts import services as accounts
 from app.accounts import throttle
-from app.accounts.models import Department
+from app.accounts.models import ApiToken, Department
 from app.api.openapi import build as openapi_document
+from app.api.payload import Payload, json_object
 from app.errors import InvalidInput, PermissionDenied, ServiceError
 from app.events import services as ev
-from app.events.models import Event, EventStatus, Series
+from app.events.models import Event, EventKind, EventStatus, Series
 from app.extensions import db
+from app.inputs import PAGE_MAX, bounded_int
 from app.registrations import services as reg
 from app.registrations.models import Registration
 from app.tickets.services import ticket_url
-from app.timeutil import iso, parse_iso
+from app.timeutil import iso
 from app.transaction import commit
 from app.urls import public_base_url
 
@@ -75,11 +77,7 @@ def scanner_required(view):
     return wrapped
 
 
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput(_("The request body must be a JSON object."), code="malformed")
-    return body
+_json_body = json_object
 
 
 @bp.errorhandler(ServiceError)
@@ -92,12 +90,10 @@ def _service_error(exc: ServiceError):
 @bp.route("/auth/token", methods=["POST"])
 @throttle.sign_in_api
 def auth_token():
-    body = _json_body()
-    login, password, name = body.get("login"), body.get("password"), body.get("name")
-    if not isinstance(login, str) or not isinstance(password, str):
-        raise InvalidInput(fields={"login": _("Give login and password as strings.")})
-    if name is not None and not isinstance(name, str):
-        raise InvalidInput(fields={"name": _("Give the token's name as a string.")})
+    p = Payload(_json_body())
+    login, password = p.str("login", required=True, max_length=254), p.str("password", required=True, max_length=200)
+    name = p.str("name", column=ApiToken.name)
+    p.done()
     user = accounts.authenticate(login, password)
     token = accounts.issue_api_token(user, name)
     commit()
@@ -134,11 +130,16 @@ def event_json(event: Event, detail: bool = False) -> dict:
 
 
 def _page_args() -> tuple[int, int]:
-    try:
-        page = max(1, int(request.args.get("page", 1)))
-        per_page = min(current_app.config["API_PAGE_SIZE_MAX"], max(1, int(request.args.get("per_page", 50))))
-    except ValueError:
-        raise InvalidInput(fields={"page": _("page and per_page are whole numbers.")}) from None
+    largest = current_app.config["API_PAGE_SIZE_MAX"]
+    page = bounded_int(request.args.get("page", "1"), 1, PAGE_MAX)
+    per_page = bounded_int(request.args.get("per_page", "50"), 1, largest)
+    errors = {}
+    if page is None:
+        errors["page"] = _("page is a whole number from 1 to %(n)s.", n=PAGE_MAX)
+    if per_page is None:
+        errors["per_page"] = _("per_page is a whole number from 1 to %(n)s.", n=largest)
+    if errors:
+        raise InvalidInput(fields=errors, code="invalid_input")
     return page, per_page
 
 
@@ -155,7 +156,9 @@ def events_list():
                        upcoming=request.args.get("upcoming", "1") != "0", public=True)
     series = request.args.get("series")
     if series:
-        f.series_id = int(series) if series.isdigit() else ev.get_series(series).id
+        f.series_id = bounded_int(series) if series.isdigit() else ev.get_series(series).id
+        if f.series_id is None:
+            raise InvalidInput(fields={"series": _("No such series.")}, code="invalid_input")
     query = ev.filtered_events(f).order_by(Event.starts_at, Event.id)
     return _paged(query, event_json)
 
@@ -170,53 +173,47 @@ def event_detail(event_id: int):
 @bp.route("/events", methods=["POST"])
 @token_required
 def event_create():
-    body = _json_body()
+    p = Payload(_json_body())
     user = g.api_user
     if not user.is_staff:
         raise PermissionDenied()
-    data, errors = {}, {}
-    for key in ("title", "venue", "address", "description"):
-        if key in body and body[key] is not None and not isinstance(body[key], str):
-            errors[key] = _("Must be a string.")
-        elif key in body:
-            data[key] = body[key] or ""
-    data["kind"] = body.get("kind")
+    data = {
+        "title": p.str("title", required=True, column=Event.title),
+        "venue": p.str("venue", required=True, column=Event.venue),
+        "address": p.str("address", column=Event.address, default=""),
+        "description": p.str("description", column=Event.description, default=""),
+        "kind": p.choice("kind", [k.value for k in EventKind], required=True),
+        "capacity": p.int("capacity", minimum=1, maximum=100000),
+        "requires_approval": p.bool("requires_approval"),
+        "status": p.choice("status", [s.value for s in EventStatus], default=EventStatus.DRAFT.value),
+    }
     for key in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-        if body.get(key) in (None, ""):
-            continue
-        try:
-            data[key] = parse_iso(str(body[key]))
-        except ValueError:
-            errors[key] = _("Use an ISO 8601 time such as 2026-05-18T09:00:00+08:00.")
-    capacity = body.get("capacity")
-    if capacity is not None and (isinstance(capacity, bool) or not isinstance(capacity, int)):
-        errors["capacity"] = _("Capacity is a whole number or null.")
-    data["capacity"] = capacity
-    if not isinstance(body.get("requires_approval", False), bool):
-        errors["requires_approval"] = _("Must be true or false.")
-    data["requires_approval"] = bool(body.get("requires_approval", False))
-    data["department_id"] = _department_id(body.get("department"), errors)
-    if body.get("series") is not None:
-        data["series_id"] = _series_id(body["series"], errors)
-    data["status"] = body.get("status") or EventStatus.DRAFT.value
+        data[key] = p.datetime(key, required=key in ("starts_at", "ends_at"))
+    department = p.any_of("department", (int, str), _("Give the owner department by id, code or name."))
+    series = p.any_of("series", (int, str), _("No such series."))
+    p.done()
+    errors: dict = {}
+    data["department_id"] = _department_id(department, errors)
+    if series is not None:
+        data["series_id"] = _series_id(series, errors)
     if errors:
-        raise InvalidInput(fields=errors)
+        raise InvalidInput(fields=errors, code="invalid_input")
     event = ev.create_event(user, **data)
     commit()
     return jsonify(event_json(event, detail=True)), 201
 
 
 def _series_id(value, errors) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int):
         return value
-    found = db.session.scalar(sa.select(Series.id).where(Series.slug == str(value)))
+    found = db.session.scalar(sa.select(Series.id).where(Series.slug == value))
     if found is None:
         errors["series"] = _("No such series.")
     return found
 
 
 def _department_id(value, errors) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int):
         return value
     if isinstance(value, str) and value:
         dept = db.session.scalar(sa.select(Department.id).where(
@@ -247,8 +244,11 @@ def register(event_id: int):
         body = {}
     if not isinstance(body, dict):
         raise InvalidInput(_("The request body must be a JSON object."), code="malformed")
+    p = Payload(body)
+    answers, sessions = p.object("answers"), p.id_list("sessions")
+    p.done()
     event = ev.get_public_event(event_id, g.api_user)
-    registration = reg.register(g.api_user, event, body.get("answers") or {}, body.get("sessions"))
+    registration = reg.register(g.api_user, event, answers or {}, sessions)
     # Serialised before the commit, which expires the loaded attributes.
     data = registration_json(registration, position=reg.waitlist_position(registration))
     data["ticket_url"] = ticket_url(registration)

@@ -20,9 +20,10 @@ import qrcode
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.certificates.models import Certificate, CertificateTemplate
+from app.certificates.sandbox import CertificateSandbox, TemplateRefused
+from app.certificates.sandbox import render as bounded_render
 from app.errors import InvalidInput
 from app.urls import base_url_override, public_url
 
@@ -49,11 +50,8 @@ PLACEHOLDERS = ("recipient_name", "title", "programme", "held_on", "tier", "awar
 
 # -- the sandbox ----------------------------------------------------------------
 @lru_cache(maxsize=1)
-def sandbox() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(autoescape=True)
-    # No helpers that reach code (lipsum, cycler, joiner, namespace, dict): only plain data.
-    env.globals.clear()
-    return env
+def sandbox() -> CertificateSandbox:
+    return CertificateSandbox()
 
 
 @lru_cache(maxsize=64)
@@ -62,12 +60,20 @@ def _compiled(source: str):
 
 
 def render_body(template: CertificateTemplate, context: dict) -> str:
-    """The template's HTML with the context filled in; InvalidInput for a broken template."""
+    """The template's HTML with the context filled in; InvalidInput for a broken template, or one that
+    goes past the sandbox's bounds (see app/certificates/sandbox.py)."""
     try:
-        return _compiled(template.html).render(context)
-    except TemplateError as exc:  # includes SecurityError from the sandbox
+        return bounded_render(_compiled(template.html), context)
+    except TemplateRefused as exc:
+        raise InvalidInput(str(exc), code="template_refused", fields={"html": str(exc)}) from None
+    except (TemplateError, RecursionError, MemoryError) as exc:  # includes SecurityError from the sandbox
         raise InvalidInput(_l("The template cannot be rendered: %(error)s", error=str(exc)),
                            code="template_error", fields={"html": str(exc)}) from None
+    except (ArithmeticError, LookupError, TypeError, ValueError) as exc:
+        # A template is code a person typed: its runtime errors ({{ 1 / 0 }}) are theirs to fix.
+        error = f"{type(exc).__name__}: {exc}"
+        raise InvalidInput(_l("The template cannot be rendered: %(error)s", error=error),
+                           code="template_error", fields={"html": error}) from None
 
 
 def check_template(html: str) -> None:

@@ -32,7 +32,8 @@ from app.errors import InvalidInput, ServiceError
 from app.events import services as ev
 from app.extensions import db, limiter
 from app.transaction import commit
-from app.web import apply_errors, int_arg, roles_required
+from app.inputs import bounded_int, int_list
+from app.web import apply_errors, page_arg, roles_required
 
 log = logging.getLogger(__name__)
 bp = Blueprint("certificates", __name__, url_prefix="/console/certificates")
@@ -58,9 +59,9 @@ def _managed(cert_id: int):
 def _subject_filter() -> dict:
     """?event=ID, ?cohort=ID or ?competition=ID: the certificates issued for that subject."""
     for subject_type in ("event", "cohort", "competition"):
-        value = request.values.get(subject_type, "")
-        if value.isdigit():
-            return {"subject_type": subject_type, "subject_id": int(value)}
+        value = bounded_int(request.values.get(subject_type))
+        if value is not None:
+            return {"subject_type": subject_type, "subject_id": value}
     return {"subject_type": None, "subject_id": None}
 
 
@@ -78,7 +79,7 @@ def _filters() -> dict:
 @staff_only
 def index():
     f = _filters()
-    page = db.paginate(services.select_certificates(current_user, **f), page=int_arg("page") or 1,
+    page = db.paginate(services.select_certificates(current_user, **f), page=page_arg(),
                        per_page=PAGE, error_out=False)
     return render_template("certificates/index.html", page=page, filters=f, kinds=list(CertificateKind),
                            statuses=list(CertStatus), jobs=printing.recent_jobs(current_user))
@@ -167,7 +168,7 @@ def print_batch():
     if request.form.get("scope") == "all":
         certs = db.session.scalars(services.select_certificates(current_user, **_filters())).all()
     else:
-        ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+        ids = int_list(request.form.getlist("ids"))
         certs = db.session.scalars(services.select_certificates(current_user, ids=ids)).all()
     try:
         job = printing.create_job(current_user, list(certs), request.form.get("output", "pdf"),

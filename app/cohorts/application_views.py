@@ -15,8 +15,10 @@ from app.cohorts.views import bp
 from app.errors import InvalidInput, ServiceError
 from app.extensions import db
 from app.transaction import commit
+from app.inputs import bounded_int, int_list
 from app.web import apply_errors, download, int_arg
 
+MAX_RUBRIC_ROWS = 100  # a rubric has a handful of criteria; the form says how many rows it sent
 UPLOADING_ENDPOINTS = {"cohorts.apply", "cohorts.application_edit"}
 
 
@@ -42,8 +44,8 @@ def _form_for(cycle, application=None) -> ApplicationForm:
             form.name.data, form.mobile.data = current_user.name, current_user.mobile
             form.email.data, form.id_number.data = current_user.email, current_user.id_number
             form.company_name.data = current_user.employer
-            if request.args.get("tier", "").isdigit():
-                form.tier_id.data = int(request.args["tier"])
+            if int_arg("tier") is not None:
+                form.tier_id.data = int_arg("tier")
     return form
 
 
@@ -259,7 +261,7 @@ def console_rubric(cycle_id: int):
     errors = {}
     if request.method == "POST":
         rows = []
-        for i in range(int(request.form.get("rows", "0") or 0) if request.form.get("rows", "").isdigit() else 0):
+        for i in range(bounded_int(request.form.get("rows"), 0, MAX_RUBRIC_ROWS) or 0):
             row = {k: request.form.get(f"criteria-{i}-{k}", "").strip() for k in ("id", "name", "weight", "max_score")}
             if row["name"] or row["id"]:  # blank new lines are ignored; a blanked existing one is removed
                 rows.append(row)
@@ -296,7 +298,7 @@ def console_ranking(cycle_id: int):
 @login_required
 def console_decide(cycle_id: int):
     cycle = _run_cycle(cycle_id)
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = int_list(request.form.getlist("ids"))
     chosen = [a for a in (db.session.get(Application, i) for i in ids) if a is not None and a.cycle_id == cycle.id]
     status = request.form.get("action", "")
     back = request.form.get("back", "")

@@ -418,10 +418,9 @@ def rubric(cycle: Cycle) -> list[ReviewCriterion]:
 
 
 def _int(value) -> int | None:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
+    from app.inputs import INT_MAX, bounded_int
+
+    return bounded_int(value, -INT_MAX, INT_MAX)
 
 
 def set_rubric(actor: User, cycle: Cycle, criteria: list[dict]) -> list[ReviewCriterion]:

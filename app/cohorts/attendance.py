@@ -13,7 +13,6 @@ lessons are taken out of it: (present + late) ÷ (lessons counted − excused).
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import struct
@@ -25,6 +24,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app import base64url
 from app.checkin import services as checkin
 from app.checkin.models import ScanResult
 from app.cohorts import services as cohorts
@@ -163,7 +163,7 @@ def _mac(payload: bytes) -> bytes:
 
 def projector_code(lesson: Lesson, at: float | None = None) -> str:
     payload = _CODE.pack(lesson.id, _slot(at))
-    return base64.urlsafe_b64encode(payload + _mac(payload)).rstrip(b"=").decode()
+    return base64url.encode(payload + _mac(payload))
 
 
 class CodeExpired(InvalidInput):
@@ -174,8 +174,8 @@ def lesson_for_code(code: str, at: float | None = None) -> Lesson:
     """The lesson a projected code is for, if it is genuine and shown within the last minute
     (this slot or the one before): a photo sent to an absent friend soon stops working."""
     try:
-        raw = base64.urlsafe_b64decode(code + "=" * (-len(code) % 4))
-    except (ValueError, TypeError):
+        raw = base64url.decode(code)
+    except ValueError:
         raw = b""
     if len(raw) != _CODE.size + 12 or not hmac.compare_digest(raw[_CODE.size:], _mac(raw[:_CODE.size])):
         raise InvalidInput(_l("This is not a check-in code of a lesson."), code="invalid_code")

@@ -35,6 +35,7 @@ from app.registrations.export import to_xlsx
 from app.tickets.services import qr_svg, ticket_url
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
+from app.inputs import int_list
 from app.urls import public_url
 from app.web import download, form_action, roles_required
 
@@ -300,7 +301,7 @@ def graduates(cohort_id: int):
     targets = progression.next_cohorts(cohort)
     if request.method == "POST":
         target = next((c for c in targets if c.id == int(request.form.get("target", 0) or 0)), None)
-        chosen = {int(i) for i in request.form.getlist("enrolment") if i.isdigit()}
+        chosen = set(int_list(request.form.getlist("enrolment")))
         people = [e for e, _o in progression.graduates(cohort) if e.id in chosen]
         if target is None or not people:
             flash(_("Choose the graduates and the cohort to invite them to."), "error")

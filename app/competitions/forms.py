@@ -3,8 +3,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     StringField,
@@ -14,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.competitions.models import ASPECT_KIND_LABELS, LEVEL_LABELS
-from app.web import CheckboxesField
+from app.web import CheckboxesField, DateField, DateTimeLocalField
 
 DT = "%Y-%m-%dT%H:%M"
 

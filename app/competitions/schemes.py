@@ -33,6 +33,7 @@ from app.competitions.services import (
     require_scheme_editable,
 )
 from app.errors import InvalidInput
+from app.spreadsheets import safe_row, sheet_title, unescape_cell
 
 KIND_WORDS = {"measurement": AspectKind.MEASUREMENT.value, "测量": AspectKind.MEASUREMENT.value,
               "客观": AspectKind.MEASUREMENT.value, "judgement": AspectKind.JUDGEMENT.value,
@@ -49,15 +50,16 @@ def header() -> list[str]:
 def export_xlsx(category: Category) -> bytes:
     book = Workbook()
     sheet = book.active
-    sheet.title = (category.name or "scheme")[:31]
-    sheet.append(header())
+    sheet.title = sheet_title(category.name, "scheme")
+    sheet.append(safe_row(header()))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for criterion in category.criteria:
         for aspect in criterion.aspects:
             mark = aspect.max_mark
-            sheet.append([criterion.name, aspect.description, aspect.kind,
-                          float(mark) if mark != mark.to_integral_value() else int(mark), outcomes_text(aspect)])
+            sheet.append(safe_row([criterion.name, aspect.description, aspect.kind,
+                                   float(mark) if mark != mark.to_integral_value() else int(mark),
+                                   outcomes_text(aspect)]))
     for column, width in zip("ABCDE", (24, 48, 14, 10, 48)):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
@@ -70,7 +72,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(unescape_cell(value)).strip()
 
 
 def read_xlsx(data: bytes) -> list[dict]:

@@ -28,6 +28,7 @@ from app.events.services import managed_departments
 from app.extensions import db
 from app.timeutil import local_to_utc, local_today, to_local
 from app.transaction import commit
+from app.inputs import int_list
 from app.web import apply_errors, download, form_action, posted_action, roles_required
 
 bp = Blueprint("competitions", __name__)
@@ -165,7 +166,7 @@ def category(category_id: int):
 @staff
 def entrants_action(category_id: int):
     category = _run_category(category_id)
-    ids = {int(i) for i in request.form.getlist("entry_id") if i.isdigit()}
+    ids = set(int_list(request.form.getlist("entry_id")))
     chosen = [e for e in cs.entries(category) if e.id in ids]
     to = url_for("competitions.category", category_id=category.id)
     if not chosen:

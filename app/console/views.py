@@ -20,7 +20,8 @@ from app.registrations.models import Registration, RegStatus
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
 from app.uploads import save_image
-from app.web import apply_errors, download, form_action, int_arg, roles_required
+from app.inputs import int_list
+from app.web import apply_errors, download, form_action, int_arg, page_arg, roles_required
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
@@ -267,7 +268,7 @@ def registrations(event_id: int):
     event = ev.get_event(event_id)
     status = request.args.get("status") if request.args.get("status") in {s.value for s in RegStatus} else None
     query = reg.event_registrations(current_user, event, status=status, q=request.args.get("q"))
-    page = db.paginate(query, page=int_arg("page") or 1, per_page=PAGE, error_out=False)
+    page = db.paginate(query, page=page_arg(), per_page=PAGE, error_out=False)
     waiting = db.session.scalars(sa.select(Registration.id).where(
         Registration.event_id == event.id, Registration.status == RegStatus.WAITLISTED.value)
         .order_by(Registration.queued_at, Registration.id)).all()
@@ -280,7 +281,7 @@ def registrations(event_id: int):
 @staff_only
 def registrations_bulk(event_id: int):
     event = _managed_event(event_id)
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = int_list(request.form.getlist("ids"))
     chosen = db.session.scalars(sa.select(Registration).where(
         Registration.event_id == event.id, Registration.id.in_(ids))).all()
     action = request.form.get("action")

@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.events.models import KIND_LABELS, QUESTION_KIND_LABELS, WALL_NAME_LABELS, EventKind
+from app.web import DateTimeLocalField
 
 DT = "%Y-%m-%dT%H:%M"
 

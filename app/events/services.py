@@ -142,7 +142,8 @@ def _validate_event(data: dict) -> dict:
     errors = {}
     if not (data.get("title") or "").strip():
         errors["title"] = _l("Please enter a title.")
-    if data.get("kind") not in {k.value for k in EventKind}:
+    # Lists, not sets: a value of the wrong type (a list from JSON) is simply not among them.
+    if data.get("kind") not in [k.value for k in EventKind]:
         errors["kind"] = _l("Choose a kind of event.")
     if not (data.get("venue") or "").strip():
         errors["venue"] = _l("Please enter the venue.")
@@ -159,7 +160,7 @@ def _validate_event(data: dict) -> dict:
     opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
     if opens and closes and closes <= opens:
         errors["registration_closes_at"] = _l("Registration must close after it opens.")
-    if data.get("wall_names", "masked") not in WALL_NAME_LABELS:
+    if not isinstance(data.get("wall_names", "masked"), str) or data.get("wall_names", "masked") not in WALL_NAME_LABELS:
         errors["wall_names"] = _l("Choose how the check-in wall shows names.")
     if data.get("series_id") and db.session.get(Series, data["series_id"]) is None:
         errors["series_id"] = _l("No such series.")
@@ -185,7 +186,7 @@ def create_event(actor: User, **data) -> Event:
         raise PermissionDenied()
     status = data.pop("status", EventStatus.DRAFT.value) or EventStatus.DRAFT.value
     errors = _validate_event(data)
-    if status not in {s.value for s in EventStatus}:
+    if status not in [s.value for s in EventStatus]:
         errors["status"] = _l("Unknown status.")
     if errors:
         raise InvalidInput(fields=errors)
@@ -342,7 +343,7 @@ def parse_choices(text: str) -> list[dict]:
             continue
         label, _, limit = line.partition("|")
         limit = limit.strip()
-        if limit and not limit.isdigit():
+        if limit and not (limit.isascii() and limit.isdigit() and len(limit) <= 6):
             raise InvalidInput(fields={"choices": _l("A limit after | must be a whole number.")})
         choices.append({"label": label.strip(), "limit": int(limit) if limit else None})
     return choices

@@ -106,8 +106,9 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         if _wants_json():
             return jsonify(exc.as_dict()), exc.http_status
-        return render_template("errors/error.html", status=exc.http_status, message=str(exc.message)), \
-            exc.http_status
+        # No form to put field messages on here: show them, or the page says only "correct the fields".
+        message = " ".join(dict.fromkeys(str(m) for m in exc.fields.values())) or str(exc.message)
+        return render_template("errors/error.html", status=exc.http_status, message=message), exc.http_status
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

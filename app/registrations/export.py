@@ -18,6 +18,8 @@ from app.events.services import require_manage
 from app.extensions import db
 from app.privacy import mask_email, mask_id_number, mask_phone
 from app.registrations.models import Registration, RegStatus
+from app.spreadsheets import safe_cell, safe_row
+from app.spreadsheets import sheet_title as safe_sheet_title
 from app.timeutil import fmt
 
 
@@ -72,17 +74,19 @@ def _session_label(status: str | None) -> str:
 def to_xlsx(title: str, header: list[str], rows: list[list], *, sheet_title: str | None = None,
             freeze: str = "C3", max_width: int = 60) -> bytes:
     """A title row, a bold header and the rows, columns sized to their content; cells that a
-    spreadsheet would run as formulas are defused (_safe_cell). Every export of the app uses it."""
+    spreadsheet would run as formulas are defused (spreadsheets.safe_cell): the title and header
+    as well as the data. Every export of the app uses it (the marking-scheme sheet, which is read
+    back, uses the same cell helpers)."""
     book = Workbook()
     sheet = book.active
-    sheet.title = sheet_title or _("Registrations")
-    sheet.append([title])
+    sheet.title = safe_sheet_title(sheet_title or _("Registrations"))
+    sheet.append([safe_cell(title)])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append(header)
+    sheet.append(safe_row(header))
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
+        sheet.append(safe_row(row))
     for i, name in enumerate(header, 1):
         width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows[:200]]) + 2
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width * 1.6, 8), max_width)
@@ -95,15 +99,8 @@ def to_xlsx(title: str, header: list[str], rows: list[list], *, sheet_title: str
 def to_csv(header: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow(safe_row(header))
     for row in rows:
-        writer.writerow([_safe_cell(v) for v in row])
+        writer.writerow(safe_row(row))
     # BOM: Excel on Chinese Windows reads UTF-8 CSV correctly only with it.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _safe_cell(value):
-    """Neutralise spreadsheet formulas typed into answers (CSV/XLSX injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

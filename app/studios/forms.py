@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.studios.models import ACHIEVEMENT_LABELS, ACTIVITY_LABELS, LEVEL_LABELS, STATUS_LABELS
+from app.web import DateField, DateTimeLocalField
 
 DT = "%Y-%m-%dT%H:%M"
 

@@ -32,7 +32,7 @@ def _by_mobile(mobile: str, field: str) -> User:
 @bp.route("/")
 @login_required
 def studio_list():
-    year = int_arg("year") or local_today().year
+    year = int_arg("year", 2000, 2100) or local_today().year
     return render_template("studios/list.html", studios=studios.studios_for(current_user),
                            target=studios.opened_in(year), year=year,
                            this_year=local_today().year,
@@ -83,7 +83,7 @@ def studio(studio_id: int):
                                                  started_on=form.started_on.data, goals=form.goals.data or ""),
             _("Apprentice added."), lambda _p: url_for("studios.studio", studio_id=studio.id))):
         return done
-    year = int_arg("year") or local_today().year
+    year = int_arg("year", 2000, 2100) or local_today().year
     items = studios.activities(studio)
     attendance = {a.id: studios.activity_attendance(a) for a in items}
     return render_template("studios/studio.html", studio=studio, runs=runs, form=form, activities=items,

@@ -7,13 +7,14 @@ the event's public key can tell a genuine ticket from a forged or altered one.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import struct
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from app import base64url
+from app.inputs import INT_MAX
 
 VERSION = 1
 _HEADER = struct.Struct(">BIIH")
@@ -32,17 +33,16 @@ class BadToken(ValueError):
     pass
 
 
-def _b64encode(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+_b64encode = base64url.encode
 
 
 def _b64decode(text: str) -> bytes:
-    text = text.strip()
-    if not text or len(text) > 200:
+    """Strict: a code with an inserted character, padding or whitespace is not the ticket."""
+    if not isinstance(text, str) or not text or len(text) > 200:
         raise BadToken("length")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError) as exc:
+        return base64url.decode(text)
+    except ValueError as exc:
         raise BadToken("encoding") from exc
 
 
@@ -60,6 +60,8 @@ def peek(token: str) -> TicketClaims:
     version, event_id, registration_id, generation = _HEADER.unpack(raw[:_HEADER.size])
     if version != VERSION:
         raise BadToken("version")
+    if not 0 < event_id <= INT_MAX or not 0 < registration_id <= INT_MAX:
+        raise BadToken("range")  # a u32 the INTEGER id columns cannot hold: PostgreSQL would fail on it
     return TicketClaims(event_id, registration_id, generation)
 
 
