@@ -18,8 +18,9 @@ HUGE = [2 ** 31, 99999999999, 24018411884370006016, 8797889540835496516618833574
 def _counts() -> dict:
     from app.extensions import db
 
+    # A sign-in inside a test writes its session row; that is the login's doing, not the bad input's.
     return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
-            for t in db.metadata.sorted_tables}
+            for t in db.metadata.sorted_tables if t.name != "user_sessions"}
 
 
 @pytest.fixture
