@@ -56,12 +56,6 @@ def _sign_up(name: str, mobile: str, roles: list[str], departments=()):
     return user
 
 
-def _first(stmt):
-    from app.extensions import db
-
-    return db.session.execute(stmt.limit(1)).first()
-
-
 def build(app) -> World:
     """Load the world (inside a request context) and log every attacker in."""
     with app.test_request_context():
@@ -163,8 +157,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
                   starts_at=start, ends_at=start + timedelta(hours=1), status=EventStatus.DRAFT.value,
                   created_by_id=victim_organiser.id)
     s.add(draft)
-    _victim_link, _secret = links.issue_link(victim_organiser, event, label=f"{MARK}-志愿者", hours=24)
-    victim_link = _victim_link
+    victim_link, _secret = links.issue_link(victim_organiser, event, label=f"{MARK}-志愿者", hours=24)
     issue_api_token(victim_organiser)
     issue_api_token(victim)
 

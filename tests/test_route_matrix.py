@@ -5,7 +5,7 @@ Nobody may read or change what is not theirs: a refused request answers 401/403/
 HTML: a redirect to the login page), never 5xx, never a victim's private strings, and a refused
 or foreign POST leaves every table as it was. Own routes with another side's id in the body
 are tried too (test_foreign_ids_in_the_body_of_own_routes). A new route is covered without a new test: its
-arguments are filled from VALUES (tests/matrix_world.py); one the table cannot fill fails here
+arguments are filled from the `values` table of tests/matrix_world.py; one the table cannot fill fails here
 until it is added there or to EXEMPT with the reason.
 """
 from __future__ import annotations
@@ -204,7 +204,7 @@ def test_every_rule_can_be_filled(app, world):
     unfilled = [f"{rule.endpoint} {rule.rule}: {sorted(rule.arguments)}" for rule in _rules(app)
                 if _path(rule, world) is None
                 and not all((rule.endpoint, m) in EXEMPT for m in ("GET", "POST") if m in rule.methods)]
-    assert not unfilled, ("add these arguments to VALUES in tests/matrix_world.py, or the rules to EXEMPT "
+    assert not unfilled, ("add these arguments to `values` in tests/matrix_world.py, or the rules to EXEMPT "
                           "with the reason:\n" + "\n".join(unfilled))
 
 

@@ -26,6 +26,7 @@ from app.competitions.models import Aspect, Category, CompetitionStatus, Criteri
 from app.errors import CORRECTABLE, InvalidInput
 from app.events.services import managed_departments
 from app.extensions import db
+from app.registrations.services import RegistrationClosed
 from app.timeutil import local_to_utc, local_today, to_local
 from app.transaction import commit
 from app.web import apply_errors, download, form_action, posted_action, roles_required
@@ -433,7 +434,7 @@ def enter(category_id: int):
             db.session.rollback()
             member_errors = {k: str(v) for k, v in exc.fields.items() if k.startswith("members")}
             apply_errors(form, exc, {k: "_none" for k in member_errors})
-        except CORRECTABLE as exc:
+        except (*CORRECTABLE, RegistrationClosed) as exc:  # closed for entries: a state, told on its page
             db.session.rollback()
             flash(str(exc.message), "error")
             return redirect(url_for("competitions.public_detail", competition_id=category.competition_id))
