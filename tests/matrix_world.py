@@ -248,7 +248,8 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
 
     own_assessment = s.scalar(sa.select(Assessment).where(Assessment.cohort_id == taught.id).order_by(Assessment.id))
     own_entry = s.scalar(sa.select(Entry).where(Entry.category_id == judged.id).order_by(Entry.id))
-    own = {"taught_cohort_id": taught.id, "taught_assessment_id": own_assessment.id if own_assessment else 0,
+    s.flush()
+    own = {"draft_event_id": draft.id, "taught_cohort_id": taught.id, "taught_assessment_id": own_assessment.id if own_assessment else 0,
            "judged_entry_id": own_entry.id, "checkpoint_id": own_checkpoint.id, "event_id": own_event.id, "victim_series_id": event.series_id,
            "victim_registration_id": registration.id, "victim_certificate_id": certificate.id,
            "department": side.code, "victim_enrolment_id": enrolment.id}

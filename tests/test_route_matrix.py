@@ -253,6 +253,26 @@ def test_foreign_ids_in_the_body_of_own_routes(app, world):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
+def test_a_draft_event_is_seen_by_its_department_only(app, world, role):
+    """Every page of one event, public ones included, with another department's draft."""
+    actor = world.actors[role]
+    headers = {"Authorization": f"Bearer {actor.bearer}"} if actor.bearer else {}
+    problems = []
+    for rule in _rules(app):
+        if "GET" not in rule.methods or not rule.arguments or not rule.arguments <= {"event_id", "fmt"}:
+            continue
+        path = _path(rule, world).replace(f"/{world.values['event_id']}", f"/{world.own['draft_event_id']}", 1)
+        response = actor.client.get(path, headers=headers)
+        TALLY["requests"] += 1
+        if not _refused(response, role):
+            problems.append(f"GET {path} [{rule.endpoint}] as {role}: answered {response.status_code}")
+        leaked = [m for m in world.private if m in _text(response)]
+        if leaked:
+            problems.append(f"GET {path} [{rule.endpoint}] as {role}: shows {leaked[:3]}")
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_nobody_reads_or_changes_what_is_not_theirs(app, world, role):
     actor = world.actors[role]
