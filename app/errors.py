@@ -47,3 +47,10 @@ class Conflict(ServiceError):
     code = "conflict"
     http_status = 409
     default_message = lazy_gettext("This conflicts with the current state.")
+
+
+# Refusals a page explains where the person is (on the form, or in a message after a redirect),
+# because they can correct the input or wait for the state to change. PermissionDenied and
+# NotFound are deliberately not among them: those answer with their own 403/404 page, so that a
+# refused request never looks like a handled one (a 302 with a flash message).
+CORRECTABLE = (InvalidInput, Conflict)

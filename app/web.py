@@ -93,14 +93,14 @@ def posted_action(action, success: str, to: str):
     """A button's POST that runs one service action, then goes to `to`: one commit and a success
     message, or, when the service refuses (InvalidInput, Conflict), nothing kept and its reasons
     shown. Permission and not-found errors still reach their error pages."""
-    from app.errors import Conflict, InvalidInput
+    from app.errors import CORRECTABLE
     from app.extensions import db
     from app.transaction import commit
 
     try:
         action()
         db.session.flush()
-    except (InvalidInput, Conflict) as exc:
+    except CORRECTABLE as exc:
         db.session.rollback()
         for message in [str(m) for m in (exc.fields or {}).values()] or [str(exc.message)]:
             flash(message, "error")

@@ -76,6 +76,11 @@ def _clean_database(request, app):
     yield
     if "app" not in request.fixturenames and "db_session" not in request.fixturenames:
         return
+    truncate_all(app)
+
+
+def truncate_all(app) -> None:
+    """Empty every table (modules that build one data set for all their tests call it themselves)."""
     from app.extensions import db
 
     with app.app_context():

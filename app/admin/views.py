@@ -11,7 +11,7 @@ from app.accounts import services as accounts
 from app.accounts.forms import UserAdminForm, UserCreateForm
 from app.accounts.models import Department, Role, User, UserRole, role_label
 from app.audit.models import AuditEntry
-from app.errors import ServiceError
+from app.errors import CORRECTABLE
 from app.extensions import db
 from app.notifications.models import OutboxMessage
 from app.notifications.services import message_body
@@ -57,7 +57,7 @@ def user_new():
             user = accounts.create_user(login=form.login.data.strip(), password=form.password.data,
                                         role=form.role.data, name=form.name.data, departments=names,
                                         actor=current_user)
-        except ServiceError as exc:
+        except CORRECTABLE as exc:
             db.session.rollback()
             apply_errors(form, exc, {"mobile": "login", "email": "login"})
         else:
@@ -84,7 +84,7 @@ def user_edit(user_id: int):
             accounts.set_roles(user, form.roles.data or [], departments, actor=current_user)
             if form.active.data != user.active:
                 accounts.set_active(user, form.active.data, actor=current_user)
-        except ServiceError as exc:
+        except CORRECTABLE as exc:
             db.session.rollback()
             apply_errors(form, exc)
         else:

@@ -122,6 +122,28 @@ SCHEMAS = {
 }
 
 
+# Answers any operation may give besides its own, so that every status the API can answer is
+# documented (a client can rely on the list; the fuzz test in tests/test_api_fuzz.py holds us to it).
+COMMON_ERRORS = {
+    "401": (lambda op: bool(op.get("security")), "No or bad token"),
+    "404": (lambda op: any(p.get("in") == "path" for p in op.get("parameters", [])),
+            "No such object (or an id out of range)"),
+    "422": (lambda op: bool(op.get("parameters") or op.get("requestBody")),
+            "Malformed input: a parameter or field of the wrong type, length or range"),
+    "503": (lambda op: True, "The service is briefly unavailable (e.g. the database); try again"),
+}
+
+
+def _complete(paths: dict) -> dict:
+    for operations in paths.values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            for status, (applies, description) in COMMON_ERRORS.items():
+                if status not in responses and applies(operation):
+                    responses[status] = _err(description)
+    return paths
+
+
 def build() -> dict:
     return {
         "openapi": "3.1.0",
@@ -138,7 +160,7 @@ def build() -> dict:
                                                                "endpoints of one event only"}},
             "schemas": SCHEMAS,
         },
-        "paths": {
+        "paths": _complete({
             "/auth/token": {"post": {
                 "summary": "Exchange login (mobile or email) and password for a Bearer token (valid 30 days)",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -158,7 +180,8 @@ def build() -> dict:
                     {"name": "kind", "in": "query", "schema": {"type": "string"}},
                     {"name": "upcoming", "in": "query", "schema": {"type": "string", "enum": ["0", "1"]},
                      "description": "1 (default): only events not yet over"}],
-                        "responses": {"200": _json(_paged("#/components/schemas/Event"))}},
+                        "responses": {"200": _json(_paged("#/components/schemas/Event")),
+                                      "404": _err("No such series")}},
                 "post": {"summary": "Create an event (organiser of the department, or admin)", "security": BEARER,
                          "requestBody": {"required": True, "content": {"application/json": {
                              "schema": {"$ref": "#/components/schemas/EventCreate"}}}},
@@ -268,7 +291,7 @@ def build() -> dict:
                     "404": _json({"type": "object", "properties": {"state": {"type": "string"}}}),
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
-        },
+        }),
     }
 
 

@@ -28,7 +28,7 @@ from app.audit import services as audit
 from app.certificates import batches, printing, rendering, services
 from app.certificates.forms import IssueForm, ReissueForm, RevokeForm, TemplateForm, VerifyForm
 from app.certificates.models import CertificateKind, CertStatus, JobStatus, job_label
-from app.errors import InvalidInput, ServiceError
+from app.errors import CORRECTABLE, InvalidInput
 from app.events import services as ev
 from app.extensions import db, limiter
 from app.transaction import commit
@@ -113,7 +113,7 @@ def revoke(cert_id: int):
         if not form.validate_on_submit():
             raise InvalidInput(fields={"reason": _("Please give the reason for revoking.")})
         services.revoke(current_user, cert, form.reason.data)
-    except ServiceError as exc:
+    except CORRECTABLE as exc:
         db.session.rollback()
         flash(" ".join(str(m) for m in exc.fields.values()) or str(exc.message), "error")
     else:
@@ -132,7 +132,7 @@ def reissue(cert_id: int):
             raise InvalidInput(fields={"name": _("A certificate needs the recipient's name.")})
         new = services.reissue(current_user, cert, name=form.name.data, tier=form.tier.data or "",
                                award=form.award.data or "")
-    except ServiceError as exc:
+    except CORRECTABLE as exc:
         db.session.rollback()
         flash(" ".join(str(m) for m in exc.fields.values()) or str(exc.message), "error")
         return redirect(url_for("certificates.detail", cert_id=cert_id))
@@ -173,7 +173,7 @@ def print_batch():
     try:
         job = printing.create_job(current_user, list(certs), request.form.get("output", "pdf"),
                                   label=request.form.get("label", ""))
-    except ServiceError as exc:
+    except CORRECTABLE as exc:
         db.session.rollback()
         flash(str(exc.message) if not exc.fields else " ".join(map(str, exc.fields.values())), "error")
         return redirect(request.form.get("back") or url_for("certificates.index"))

@@ -12,7 +12,7 @@ from app.cohorts import services as cohorts
 from app.cohorts.application_forms import ApplicationForm, WithdrawForm
 from app.cohorts.models import Application, ApplicationStatus
 from app.cohorts.views import bp
-from app.errors import InvalidInput, ServiceError
+from app.errors import CORRECTABLE, InvalidInput
 from app.extensions import db
 from app.transaction import commit
 from app.inputs import bounded_int, int_list
@@ -82,7 +82,7 @@ def apply(cycle_id: int):
         except InvalidInput as exc:
             db.session.rollback()
             apply_errors(form, exc)
-        except ServiceError as exc:
+        except CORRECTABLE as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
             return redirect(url_for("cohorts.camp", cycle_id=cycle.id))
@@ -124,7 +124,7 @@ def application_edit(application_id: int):
         except InvalidInput as exc:
             db.session.rollback()
             apply_errors(form, exc)
-        except ServiceError as exc:
+        except CORRECTABLE as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
             return redirect(url_for("cohorts.my_applications"))
@@ -144,7 +144,7 @@ def application_withdraw(application_id: int):
         abort(400)
     try:
         apps.withdraw(current_user, application, form.note.data or "")
-    except ServiceError as exc:
+    except CORRECTABLE as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
     else:
@@ -242,7 +242,7 @@ def console_score(application_id: int):
             db.session.rollback()
             errors = {k: str(v) for k, v in exc.fields.items()}
             flash(str(exc.message), "error")
-        except ServiceError as exc:
+        except CORRECTABLE as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
         else:
@@ -309,7 +309,7 @@ def console_decide(cycle_id: int):
         return redirect(back)
     try:
         result = apps.decide(current_user, chosen, status, request.form.get("note", ""))
-    except ServiceError as exc:
+    except CORRECTABLE as exc:
         db.session.rollback()
         apply_errors(None, exc)
     else:

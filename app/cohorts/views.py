@@ -29,7 +29,7 @@ from app.cohorts.models import (
     Programme,
 )
 from app.cohorts.reports import attendance_rows, cohort_summary
-from app.errors import InvalidInput, NotFound, ServiceError
+from app.errors import CORRECTABLE, InvalidInput, NotFound, ServiceError
 from app.extensions import db
 from app.registrations.export import to_xlsx
 from app.tickets.services import qr_svg, ticket_url
@@ -130,7 +130,7 @@ def cohort(cohort_id: int):
             return cohorts.enrol(current_user, cohort, user, company=form.company.data or "")
         try:
             done = form_action(form, enrol, _("Enrolled."), lambda e: url_for("cohorts.cohort", cohort_id=cohort.id))
-        except ServiceError as exc:  # full, or already in another cohort of the cycle
+        except CORRECTABLE as exc:  # full, or already in another cohort of the cycle
             db.session.rollback()
             flash(str(exc.message), "error")
             done = None
@@ -309,7 +309,7 @@ def graduates(cohort_id: int):
             try:
                 for enrolment in people:
                     progression.invite(current_user, enrolment, target)
-            except ServiceError as exc:
+            except CORRECTABLE as exc:
                 db.session.rollback()
                 flash(str(exc.message), "error")
             else:

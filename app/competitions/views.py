@@ -23,9 +23,10 @@ from app.competitions.forms import (
     JudgesForm,
 )
 from app.competitions.models import Aspect, Category, CompetitionStatus, Criterion
-from app.errors import InvalidInput, ServiceError
+from app.errors import CORRECTABLE, InvalidInput
 from app.events.services import managed_departments
 from app.extensions import db
+from app.registrations.services import RegistrationClosed
 from app.timeutil import local_to_utc, local_today, to_local
 from app.transaction import commit
 from app.inputs import int_list
@@ -251,7 +252,7 @@ def scheme(category_id: int):
                 commit()
                 flash(_("Marking scheme imported."), "success")
                 return redirect(to)
-    except ServiceError as exc:  # the scheme is in use
+    except CORRECTABLE as exc:  # the scheme is in use
         db.session.rollback()
         flash(str(exc.message), "error")
     return render_template("competitions/scheme.html", category=category, competition=category.competition,
@@ -376,7 +377,7 @@ def judge_entry(entry_id: int):
             db.session.rollback()
             errors = {k: str(v) for k, v in exc.fields.items()}
             flash(_("Some scores were not accepted; nothing was saved."), "error")
-        except ServiceError as exc:
+        except CORRECTABLE as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
         else:
@@ -444,7 +445,7 @@ def enter(category_id: int):
             db.session.rollback()
             member_errors = {k: str(v) for k, v in exc.fields.items() if k.startswith("members")}
             apply_errors(form, exc, {k: "_none" for k in member_errors})
-        except ServiceError as exc:
+        except (*CORRECTABLE, RegistrationClosed) as exc:  # closed for entries: a state, told on its page
             db.session.rollback()
             flash(str(exc.message), "error")
             return redirect(url_for("competitions.public_detail", competition_id=category.competition_id))

@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role
-from app.errors import InvalidInput, ServiceError
+from app.errors import CORRECTABLE, InvalidInput
 from app.events import services as ev
 from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, SessionForm
 from app.events.models import EventKind, EventSession, EventStatus, Question, Series
@@ -222,7 +222,7 @@ def session_delete(event_id: int, session_id: int):
     session = _event_child(EventSession, session_id, event_id)
     try:
         ev.delete_session(current_user, session)
-    except ServiceError as exc:
+    except CORRECTABLE as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
     else:

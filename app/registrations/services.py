@@ -549,6 +549,14 @@ def get_registration(registration_id: int) -> Registration:
     return registration
 
 
+def own_registration(user: User, registration_id: int) -> Registration:
+    """One of the person's own registrations: somebody else's does not exist for them."""
+    registration = get_registration(registration_id)
+    if registration.user_id != user.id:
+        raise NotFound(_l("No such registration."))
+    return registration
+
+
 def registration_by_secret(secret: str) -> Registration:
     registration = None
     if secret and len(secret) <= 64:

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import InvalidInput, ServiceError
+from app.errors import Conflict, InvalidInput
 from app.events.services import get_public_event
 from app.extensions import db
 from app.registrations import services
@@ -30,7 +30,7 @@ def register(event_id: int):
         except InvalidInput as exc:
             db.session.rollback()
             apply_errors(form, exc, {f"answers.{q.id}": field_name(q.id) for q in event.questions})
-        except ServiceError as exc:
+        except (Conflict, services.RegistrationClosed) as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
             return redirect(url_for("events.detail", event_id=event.id))
@@ -60,9 +60,7 @@ def mine():
 @bp.route("/me/registrations/<int:registration_id>/cancel", methods=["POST"])
 @login_required
 def cancel(registration_id: int):
-    registration = services.get_registration(registration_id)
-    if registration.user_id != current_user.id:
-        return redirect(url_for("registrations.mine"))
+    registration = services.own_registration(current_user, registration_id)
     services.cancel(current_user, registration)
     commit()
     flash(_("Your registration for “%(event)s” is cancelled.", event=registration.event.title), "info")

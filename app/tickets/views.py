@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import security_headers
-from app.errors import ServiceError
+from app.errors import CORRECTABLE
 from app.extensions import limiter
 from app.registrations import services as reg
 from app.registrations.models import RegStatus
@@ -56,7 +56,7 @@ def resend(secret: str):
     registration = reg.registration_by_secret(secret)
     try:
         services.resend(registration)
-    except ServiceError as exc:
+    except CORRECTABLE as exc:
         flash(str(exc.message), "error")
     else:
         commit()

@@ -1,0 +1,289 @@
+"""One data set for the route × role matrix: the demo's departments are the *victims*, and every
+attacker role lives beside them on its own side.
+
+The demo loader builds, through the real services, series, events with sessions, questions,
+checkpoints, registrations and tickets, a camp (cohorts, lessons, assessments, grades), studios,
+a competition (categories, entries, judges, scores), certificates and outbox mail. On top of it
+come what the demo leaves out (an application, a print job, scanner links, API tokens, a draft
+event), and the attackers: a participant, a trainer of another cohort, a judge of another
+category, an organiser of another department with an event of their own and a volunteer
+scanner link for it, and an admin.
+
+Everything private of the victims carries MARK (people's names, a draft event's title, an
+application, a print job's and a scanner link's labels); their full mobile and ID numbers are
+private strings too. An answer to somebody who does not own the object must contain none of them.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.timeutil import utcnow
+
+MARK = "VICTIM7f3a"
+PASSWORD = "Matrix#2026-pass"
+ROLES = ("anonymous", "participant", "trainer", "judge", "organiser", "scanner", "admin")
+
+
+@dataclass
+class Actor:
+    role: str
+    client: object
+    bearer: str | None = None
+    user_id: int | None = None
+
+
+@dataclass
+class World:
+    values: dict                      # converter argument -> a victim's object id (or value)
+    by_endpoint: dict                 # (endpoint, argument) -> value where the name alone is ambiguous
+    actors: dict[str, Actor]
+    private: list[str]                # strings no foreign answer may contain
+    own: dict = field(default_factory=dict)   # the attackers' own objects (checkpoint, event)
+
+
+def _sign_up(name: str, mobile: str, roles: list[str], departments=()):
+    from app.accounts.services import sign_up
+
+    user = sign_up(name=name, password=PASSWORD, mobile=mobile, email=None)
+    if roles:
+        user.set_roles(roles)
+    if departments:
+        user.departments = list(departments)
+    return user
+
+
+def build(app) -> World:
+    """Load the world (inside a request context) and log every attacker in."""
+    with app.test_request_context():
+        world = _load(app)
+    for actor in world.actors.values():
+        actor.client = app.test_client()
+        if actor.role not in ("anonymous", "scanner"):
+            from app.extensions import db
+
+            with app.app_context():
+                from app.accounts.models import User
+
+                mobile = db.session.get(User, actor.user_id).mobile
+                db.session.remove()
+            response = actor.client.post("/login", data={"login": mobile, "password": PASSWORD})
+            assert response.status_code == 302, (actor.role, response.status_code)
+    return world
+
+
+def _load(app) -> World:  # noqa: C901 - one straight recipe
+    from app.accounts.models import Department, User, UserRole
+    from app.accounts.services import issue_api_token
+    from app.certificates.models import Certificate, CertificateTemplate, PrintJob
+    from app.checkin import links
+    from app.checkin.models import Checkpoint
+    from app.cohorts.models import Application, Cohort, Enrolment, Lesson, cohort_trainers
+    from app.competitions.models import Aspect, Category, Criterion, Entry, Result, category_judges
+    from app.demo.loader import STAFF, load_demo
+    from app.events.models import Event, EventSession, EventStatus, Question
+    from app.extensions import db
+    from app.notifications.models import OutboxMessage
+    from app.registrations.models import Registration
+    from app.studios.models import Activity, Apprenticeship, Studio
+    from app.tickets.services import ensure_event_key
+
+    load_demo(participants=24, seed=11, echo=lambda *a, **k: None)
+    s = db.session
+    staff = {login: s.scalar(sa.select(User).where(User.email == login)) for login, *_ in STAFF}
+    victim_organiser = staff["organiser@minhang.example"]
+
+    # -- the attackers' side --------------------------------------------------
+    side = Department(code="matrix_side", name="矩阵测试科")
+    s.add(side)
+    s.flush()
+    admin = _sign_up("矩阵管理员", "19900000001", ["admin"])
+    organiser = _sign_up("矩阵组织者", "19900000002", ["organiser"], [side])
+    trainer = _sign_up("矩阵导师", "19900000003", ["trainer"])
+    judge = _sign_up("矩阵评委", "19900000004", ["judge"])
+    participant = _sign_up("矩阵学员", "19900000005", [])
+    start = utcnow() + timedelta(days=10)
+    own_event = Event(title="矩阵自己的活动", kind="policy_briefing", department=side, venue="会场", address="地址",
+                      starts_at=start, ends_at=start + timedelta(hours=2), status=EventStatus.PUBLISHED.value,
+                      published_at=utcnow(), created_by_id=organiser.id)
+    s.add(own_event)
+    s.flush()
+    ensure_event_key(own_event)
+    own_checkpoint = Checkpoint(event_id=own_event.id, name="矩阵入口")
+    s.add(own_checkpoint)
+    s.flush()
+    _link, scanner_secret = links.issue_link(organiser, own_event, label="矩阵志愿者", hours=24)
+
+    cohorts = list(s.scalars(sa.select(Cohort).order_by(Cohort.id)))
+    taught = cohorts[0]
+    s.execute(cohort_trainers.insert().values(cohort_id=taught.id, user_id=trainer.id))
+    categories = list(s.scalars(sa.select(Category).order_by(Category.id)))
+    judged = categories[0]
+    s.execute(category_judges.insert().values(category_id=judged.id, user_id=judge.id))
+
+    plain = sa.select(UserRole.user_id)
+    # -- who is not a victim ---------------------------------------------------
+    # People the attackers may legitimately see (the trainer's cohort, the judge's category) are
+    # not victims; every other plain participant is.
+    theirs = set(s.scalars(sa.select(Enrolment.user_id).where(Enrolment.cohort_id == taught.id)))
+    theirs |= set(s.scalars(sa.select(Entry.user_id).where(Entry.category_id == judged.id)))
+    masters = set(s.scalars(sa.select(Studio.master_id)))
+    # Award winners are announced on the competition's public page, by name.
+    theirs |= set(s.scalars(sa.select(Entry.user_id).join(Result, Result.entry_id == Entry.id)
+                            .where(Result.award.is_not(None))))
+    # -- the victims ----------------------------------------------------------
+    def richness(event):
+        return (len(event.sessions) + len(event.questions),
+                s.scalar(sa.select(sa.func.count()).where(Registration.event_id == event.id)))
+
+    published = s.scalars(sa.select(Event).where(Event.status == EventStatus.PUBLISHED.value,
+                                                 Event.invitation_only.is_(False),
+                                                 Event.department_id == victim_organiser.departments[0].id))
+    event = max(published, key=richness)
+    # A victim's confirmed registration, on this event if it has one.
+    registration = s.scalar(sa.select(Registration).where(Registration.status == "confirmed",
+                                                          Registration.user_id.not_in(plain),
+                                                          Registration.user_id.not_in(theirs | masters))
+                            .order_by((Registration.event_id == event.id).desc(), Registration.id))
+    session = s.scalar(sa.select(EventSession).where(EventSession.event_id == event.id).order_by(EventSession.id))
+    question = s.scalar(sa.select(Question).where(Question.event_id == event.id).order_by(Question.id))
+    checkpoint = s.scalar(sa.select(Checkpoint).where(Checkpoint.event_id == event.id).order_by(Checkpoint.id))
+    victim = registration.user
+    victim.calendar_token = "matrix-victim-calendar-token"
+    draft = Event(title=f"{MARK}-草稿活动", kind="forum", department=event.department, venue="场馆", address="地址",
+                  starts_at=start, ends_at=start + timedelta(hours=1), status=EventStatus.DRAFT.value,
+                  created_by_id=victim_organiser.id)
+    s.add(draft)
+    victim_link, _secret = links.issue_link(victim_organiser, event, label=f"{MARK}-志愿者", hours=24)
+    issue_api_token(victim_organiser)
+    issue_api_token(victim)
+
+    cohort = next(c for c in cohorts if c.id != taught.id and c.lessons and c.enrolments)
+    lesson = s.scalar(sa.select(Lesson).where(Lesson.cohort_id == cohort.id).order_by(Lesson.id))
+    enrolment = s.scalar(sa.select(Enrolment).where(Enrolment.cohort_id == cohort.id).order_by(Enrolment.id))
+    applicant = s.scalar(sa.select(User).where(User.id.not_in(plain),
+                                               User.id.not_in(sa.select(Enrolment.user_id)),
+                                               User.id.not_in([participant.id]), User.mobile.is_not(None))
+                         .order_by(User.id))
+    application = Application(cycle_id=cohort.cycle_id, tier_id=cohort.tier_id, user_id=applicant.id,
+                              name=applicant.name, mobile=applicant.mobile or "13800000000",
+                              company_name=f"{MARK}科技有限公司", uscc="91310112MA1G000000",
+                              founded_on=date(2024, 5, 1), industry="ai", team_size=5, funding_stage="angel",
+                              business_plan=f"{MARK} 商业计划", status="submitted", submitted_at=utcnow(),
+                              updated_at=utcnow(), decision_note="")
+    s.add(application)
+
+    category = next(c for c in categories if c.id != judged.id
+                    and s.scalar(sa.select(Entry.id).where(Entry.category_id == c.id).limit(1)))
+    entry = s.scalar(sa.select(Entry).where(Entry.category_id == category.id).order_by(Entry.id))
+    criterion = s.scalar(sa.select(Criterion).where(Criterion.category_id == category.id).order_by(Criterion.id))
+    aspect = s.scalar(sa.select(Aspect).where(Aspect.criterion_id == criterion.id).order_by(Aspect.id))
+    studio = s.scalar(sa.select(Studio).order_by(Studio.id))
+    activity = s.scalar(sa.select(Activity).where(Activity.studio_id == studio.id).order_by(Activity.id))
+    pair = s.scalar(sa.select(Apprenticeship).where(Apprenticeship.studio_id == studio.id)
+                    .order_by(Apprenticeship.id))
+    from app.certificates import services as certificates
+
+    certificates.issue(victim_organiser, certificates.event_subject(event), "attendance",
+                       [certificates.Recipient(user=victim)])
+    certificate = s.scalar(sa.select(Certificate).where(Certificate.recipient_id == victim.id))
+    template = s.scalar(sa.select(CertificateTemplate).order_by(CertificateTemplate.id))
+    job = PrintJob(id="matrix0job0victim", status="done", certificate_ids=[certificate.id], done=1, total=1,
+                   label=f"{MARK}-打印", created_by_id=victim_organiser.id)
+    s.add(job)
+    message = s.scalar(sa.select(OutboxMessage).where(OutboxMessage.user_id.is_not(None)).order_by(OutboxMessage.id))
+
+    # -- marking what is private ----------------------------------------------
+    own_people = {admin.id, organiser.id, trainer.id, judge.id, participant.id}
+    victims = [u for u in s.scalars(sa.select(User).where(User.id.not_in(plain)).order_by(User.id))
+               if u.id not in theirs | masters | own_people]
+    private = [f"{MARK}-草稿活动", f"{MARK}科技有限公司", f"{MARK}-打印", f"{MARK}-志愿者"]
+    for n, person in enumerate(victims, 1):
+        person.name = f"{MARK}{n:03d}"
+        private += [person.name, *(v for v in (person.mobile, person.id_number) if v)]
+    s.flush()
+    s.execute(sa.update(Certificate).where(Certificate.recipient_id == User.id)
+              .values(recipient_name=User.name).execution_options(synchronize_session=False))
+    application.name = applicant.name
+    upload_dir = app.config["UPLOAD_DIR"]
+    with open(f"{upload_dir}/matrix.txt", "w") as fh:
+        fh.write("public upload")
+
+    from app.cohorts.attendance import projector_code
+
+    values = {
+        "event_id": event.id, "session_id": session.id, "question_id": question.id,
+        "registration_id": registration.id, "checkpoint_id": checkpoint.id, "link_id": victim_link.id,
+        "series_id": event.series_id, "slug": event.series.slug, "fmt": "xlsx",
+        "cohort_id": cohort.id, "lesson_id": lesson.id, "enrolment_id": enrolment.id, "cycle_id": cohort.cycle_id,
+        "application_id": application.id,
+        "competition_id": category.competition_id, "category_id": category.id, "entry_id": entry.id,
+        "criterion_id": criterion.id, "aspect_id": aspect.id,
+        "studio_id": studio.id, "activity_id": activity.id, "pair_id": pair.id,
+        "cert_id": certificate.id, "template_id": template.id, "job_id": job.id,
+        "message_id": message.id, "user_id": victim.id,
+        "secret": registration.ticket_secret, "token": victim.calendar_token,
+        "filename": "css/app.css", "name": "matrix.txt",
+    }
+    by_endpoint = {
+        ("main.set_language", "code"): "en",
+        ("cohorts.self_check_in", "code"): projector_code(lesson),
+        ("cohorts.cycle_new", "code"): cohort.cycle.programme.code,
+        ("verify.show", "code"): certificate.code,
+        ("api.certificate_verify", "code"): certificate.code,
+    }
+    actors = {
+        "anonymous": Actor("anonymous", None),
+        "participant": Actor("participant", None, issue_api_token(participant), participant.id),
+        "trainer": Actor("trainer", None, issue_api_token(trainer), trainer.id),
+        "judge": Actor("judge", None, issue_api_token(judge), judge.id),
+        "organiser": Actor("organiser", None, issue_api_token(organiser), organiser.id),
+        "scanner": Actor("scanner", None, scanner_secret),
+        "admin": Actor("admin", None, issue_api_token(admin), admin.id),
+    }
+    from app.cohorts.models import Assessment
+
+    own_assessment = s.scalar(sa.select(Assessment).where(Assessment.cohort_id == taught.id).order_by(Assessment.id))
+    own_entry = s.scalar(sa.select(Entry).where(Entry.category_id == judged.id).order_by(Entry.id))
+    s.flush()
+    own = {"draft_event_id": draft.id, "taught_cohort_id": taught.id, "taught_assessment_id": own_assessment.id if own_assessment else 0,
+           "judged_entry_id": own_entry.id, "checkpoint_id": own_checkpoint.id, "event_id": own_event.id, "victim_series_id": event.series_id,
+           "victim_registration_id": registration.id, "victim_certificate_id": certificate.id,
+           "department": side.code, "victim_enrolment_id": enrolment.id}
+    db.session.commit()
+    return World(values=values, by_endpoint=by_endpoint, actors=actors, private=private, own=own)
+
+
+# -- what changed ---------------------------------------------------------------
+def fingerprint(app, skip=()) -> dict[str, str]:
+    """A digest of every table's rows, so a refused POST can be shown to have changed nothing.
+
+    The scan log is the one table a refused request may legitimately write to (failed scans are
+    kept); for it, what must not change is whether a scan ties a registration to a checkpoint of
+    another event, or admits anyone.
+    """
+    from app.extensions import db
+
+    digests = {}
+    with app.app_context():
+        with db.engine.connect() as conn:
+            for table in db.metadata.sorted_tables:
+                if table.name in skip:
+                    continue
+                if table.name == "scans":
+                    rows = conn.execute(sa.text(
+                        "SELECT s.registration_id, s.checkpoint_id, s.result FROM scans s "
+                        "JOIN checkpoints c ON c.id = s.checkpoint_id "
+                        "LEFT JOIN registrations r ON r.id = s.registration_id "
+                        "WHERE s.result = 'ok' OR (r.id IS NOT NULL AND r.event_id <> c.event_id) "
+                        "ORDER BY s.id")).all()
+                else:
+                    # Raw rows (no type conversion): this runs around every POST of the matrix.
+                    order = ", ".join(c.name for c in table.primary_key.columns)
+                    rows = conn.exec_driver_sql(f'SELECT * FROM "{table.name}" ORDER BY {order}').all()
+                digests[table.name] = hashlib.sha1(repr(rows).encode()).hexdigest()
+        db.session.remove()
+    return digests
