@@ -160,6 +160,9 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     victim_link, _secret = links.issue_link(victim_organiser, event, label=f"{MARK}-志愿者", hours=24)
     issue_api_token(victim_organiser)
     issue_api_token(victim)
+    from app.accounts.models import ApiToken
+
+    victim_token = s.scalar(sa.select(ApiToken).where(ApiToken.user_id == victim.id).order_by(ApiToken.id.desc()))
 
     cohort = next(c for c in cohorts if c.id != taught.id and c.lessons and c.enrolments)
     lesson = s.scalar(sa.select(Lesson).where(Lesson.cohort_id == cohort.id).order_by(Lesson.id))
@@ -224,7 +227,9 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "criterion_id": criterion.id, "aspect_id": aspect.id,
         "studio_id": studio.id, "activity_id": activity.id, "pair_id": pair.id,
         "cert_id": certificate.id, "template_id": template.id, "job_id": job.id,
-        "message_id": message.id, "user_id": victim.id,
+        "message_id": message.id, "user_id": victim.id, "token_id": victim_token.id,
+        "judge_id": s.scalar(sa.select(category_judges.c.user_id).where(category_judges.c.category_id == category.id)
+                             .order_by(category_judges.c.user_id)),
         "secret": registration.ticket_secret, "token": victim.calendar_token,
         "filename": "css/app.css", "name": "matrix.txt",
     }
