@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import security_headers, urls
 from app.config import CONFIGS, INSTANCE, ROOT
+from app.privacy import RateLimitKeyFilter
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -155,6 +156,9 @@ def _configure_logging(app: Flask) -> None:
     logging.getLogger("pikepdf").setLevel(logging.WARNING)
     # Statements and their values are logged at INFO: never, whatever LOG_LEVEL says.
     logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    limits = logging.getLogger("flask-limiter")
+    if not any(isinstance(f, RateLimitKeyFilter) for f in limits.filters):
+        limits.addFilter(RateLimitKeyFilter())
     app.logger.handlers.clear()
     app.logger.propagate = True
 

@@ -5,6 +5,8 @@ These run against the real Redis the production setup uses (TEST_REDIS_URL), eac
 its own key prefix, removed afterwards."""
 from __future__ import annotations
 
+import logging
+
 import json
 import os
 import secrets
@@ -112,7 +114,8 @@ def test_wrong_passwords_from_many_addresses_pause_that_account_only(worker, db_
     assert api.status_code == 429 and api.json["code"] == "rate_limited"
 
 
-def test_refused_sign_ins_per_address_are_limited(worker, db_session):
+def test_refused_sign_ins_per_address_are_limited(worker, db_session, caplog):
+    caplog.set_level(logging.INFO, logger="flask-limiter")
     instance = worker(LOGIN_RATE_LIMIT="5 per minute")
     mobiles = _people(db_session, 7)
     client = instance.test_client()
@@ -121,6 +124,9 @@ def test_refused_sign_ins_per_address_are_limited(worker, db_session):
     assert [client.post("/login", data={"login": m, "password": "wrong-one"}).status_code
             for m in mobiles[:5]] == [200] * 5
     assert client.post("/login", data={"login": mobiles[5], "password": PASSWORD}).status_code == 429
+    # The refusal is logged, without the address it was keyed by (personal data).
+    tripped = [r.getMessage() for r in caplog.records if r.name == "flask-limiter"]
+    assert tripped and all("127.0.0.1" not in line and "***" in line for line in tripped), tripped
     elsewhere = instance.test_client().post("/login", data={"login": mobiles[0], "password": PASSWORD},
                                             environ_base={"REMOTE_ADDR": "192.0.2.99"})
     assert elsewhere.status_code == 302
