@@ -17,6 +17,7 @@ from flask_babel import force_locale, get_locale
 
 from app.accounts.models import User
 from app.extensions import db
+from app.notifications import inbox
 from app.notifications.models import OutboxMessage
 from app.timeutil import utcnow
 from app.urls import public_base_url
@@ -37,6 +38,9 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
     if rewrite is None:
         db.session.add(message)
         g.setdefault("outbox_pending", []).append(message)
+    # The inbox copy travels with the mail row, so a rewrite replaces both.
+    message.inbox_copy = inbox.post(user, kind, subject, registration=registration,
+                                    rewrite=getattr(rewrite, "inbox_copy", None), **params)
     return message
 
 
