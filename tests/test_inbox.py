@@ -12,6 +12,8 @@ from app.notifications.services import notify
 from app.registrations import services as reg
 from app.tickets import services as tickets
 from tests.conftest import login
+from tests.test_cohort_grading import camp  # noqa: F401 - the fixture
+from tests.test_competitions import contest, enter  # noqa: F401 - the fixtures
 
 
 def _messages(db_session, user) -> list[InboxMessage]:
@@ -92,7 +94,7 @@ def test_every_notice_kind_lands_in_the_inbox(db_session, create_event, create_u
     db_session.flush()
     before = len(_messages(db_session, person))
     notify(person, kind, f"通知：{kind}", kind, registration=registration, reason="材料不全", note="请补交",
-           programme="创业营", tier="创业孵化营", competition="技能大赛", certificate="参会证明")
+           programme="创业营", tier="创业孵化营", occasion="技能大赛", certificate="参会证明")
     messages = _messages(db_session, person)
     assert len(messages) == before + 1
     message = messages[-1]
@@ -161,3 +163,45 @@ def test_the_inbox_is_paged_newest_first(client, db_session, create_user):
 def test_the_inbox_needs_a_sign_in(client):
     assert client.get("/me/inbox").status_code == 302
     assert client.post("/me/inbox/read-all").status_code in (302, 400)
+
+
+def test_camp_results_reach_every_founder(db_session, camp):  # noqa: F811 - the fixture
+    from tests.test_cohort_progression import _published
+
+    c = camp(3)
+    _published(c, db_session)
+    for enrolment in c["people"]:
+        message = _messages(db_session, enrolment.user)[-1]
+        assert message.kind == "camp_results_published" and c["cohort"].name in message.body
+        assert message.link == "/camps/my/results"
+
+
+def test_certificates_issued_reach_their_holders(db_session, create_event, create_user):
+    from app.certificates import services as certificates
+    from tests.certificate_helpers import RARE_NAMES, event_with_attendees
+
+    admin = create_user("admin")
+    event, came, absent = event_with_attendees(db_session, create_event, create_user, RARE_NAMES[:2], absent=1)
+    certificates.issue_for_attendance(admin, event)
+    db_session.flush()
+    for person in came:
+        message = _messages(db_session, person)[-1]
+        assert message.kind == "certificate_issued" and event.title in message.body
+    assert all(m.kind != "certificate_issued" for p in absent for m in _messages(db_session, p))
+
+
+def test_competition_results_reach_every_entrant(db_session, contest, enter):  # noqa: F811 - the fixtures
+    from app.competitions import services as cs
+    from tests.test_competitions import fully_score
+
+    entries = [enter("甲"), enter("乙")]
+    for entry, judged in zip(entries, ((3, 3, 3), (1, 1, 1))):
+        fully_score(contest, entry, "完全正确", judged)
+        cs.confirm(contest.chief, entry)
+    cs.set_status(contest.organiser, contest.competition, "closed")
+    cs.publish_results(contest.organiser, contest.competition)
+    db_session.flush()
+    for entry in entries:
+        message = _messages(db_session, entry.user)[-1]
+        assert message.kind == "results_published" and contest.competition.name in message.body
+        assert message.link == "/competitions/my"

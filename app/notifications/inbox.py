@@ -37,13 +37,16 @@ BODIES = {
     "application_waitlisted": _l("You are on the waiting list of %(tier)s of %(programme)s."),
     "application_rejected": _l("Your application for %(tier)s of %(programme)s was not selected this time."),
     "tier_invitation": _l("You are invited to %(tier)s of %(programme)s."),
-    "results_published": _l("The results of “%(competition)s” are published."),
-    "certificate_issued": _l("Your certificate “%(certificate)s” is ready."),
+    "results_published": _l("The results of “%(occasion)s” are published."),
+    "camp_results_published": _l("The results of “%(occasion)s” are published."),
+    "certificate_issued": _l("Your certificate “%(certificate)s” for “%(programme)s” is issued; it can be printed "
+                             "and verified online."),
 }
 # Why a decision went the way it did is the part people look for: it follows the sentence.
 EXPLANATIONS = {"reason": _l("Reason: %(text)s"), "note": _l("Note: %(text)s")}
 LINKS = {"application": "cohorts.my_camps", "tier_invitation": "cohorts.my_camps",
-         "results_published": "competitions.mine", "certificate_issued": "verify.mine"}
+         "results_published": "competitions.mine",
+         "camp_results_published": "cohorts.my_results", "certificate_issued": "verify.mine"}
 
 
 def post(user: User, kind: str, title, *, registration=None, link_endpoint: str | None = None,
