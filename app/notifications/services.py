@@ -27,8 +27,9 @@ log = logging.getLogger(__name__)
 
 def notify(user: User, kind: str, subject: str, template: str, *, registration,
            rewrite: OutboxMessage | None = None, **params) -> OutboxMessage:
-    """Queue a notice about `registration`; with `rewrite`, replace a notice this transaction
-    queued earlier. `params` (JSON) reach the template next to the registration and event."""
+    """Queue a notice about `registration` (mail, and a copy in the person's inbox); with `rewrite`,
+    replace a notice this transaction queued earlier. `params` (JSON) reach the template next to
+    the registration and event."""
     message = rewrite or OutboxMessage(user_id=user.id, to_address=user.email,
                                        status="queued" if user.email else "unsent",
                                        locale=str(get_locale() or "zh_CN"),
