@@ -86,7 +86,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     from app.demo.loader import STAFF, load_demo
     from app.events.models import Event, EventSession, EventStatus, Question
     from app.extensions import db
-    from app.notifications.models import OutboxMessage
+    from app.notifications.models import InboxMessage, OutboxMessage
     from app.registrations.models import Registration
     from app.studios.models import Activity, Apprenticeship, Studio
     from app.tickets.services import ensure_event_key
@@ -198,6 +198,8 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
                    label=f"{MARK}-打印", created_by_id=victim_organiser.id)
     s.add(job)
     message = s.scalar(sa.select(OutboxMessage).where(OutboxMessage.user_id.is_not(None)).order_by(OutboxMessage.id))
+    # The victim's own inbox holds their registration's notice (notices land there by themselves).
+    inbox_message = s.scalar(sa.select(InboxMessage).where(InboxMessage.user_id == victim.id).order_by(InboxMessage.id))
 
     # -- marking what is private ----------------------------------------------
     own_people = {admin.id, organiser.id, trainer.id, judge.id, participant.id}
@@ -227,7 +229,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "criterion_id": criterion.id, "aspect_id": aspect.id,
         "studio_id": studio.id, "activity_id": activity.id, "pair_id": pair.id,
         "cert_id": certificate.id, "template_id": template.id, "job_id": job.id,
-        "message_id": message.id, "user_id": victim.id, "token_id": victim_token.id,
+        "message_id": message.id, "inbox_id": inbox_message.id, "user_id": victim.id, "token_id": victim_token.id,
         "judge_id": s.scalar(sa.select(category_judges.c.user_id).where(category_judges.c.category_id == category.id)
                              .order_by(category_judges.c.user_id)),
         "secret": registration.ticket_secret, "token": victim.calendar_token,

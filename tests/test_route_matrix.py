@@ -42,7 +42,7 @@ OPEN = {  # any signed-in person acts for themselves on a public object
 SELF = {  # the caller's own things
     "accounts.profile", "accounts.change_password", "accounts.reset_calendar", "registrations.mine",
     "verify.mine", "cohorts.my_applications", "cohorts.my_camps", "cohorts.my_results", "competitions.mine",
-    "api.my_registrations", "api.scanner_setup",
+    "api.my_registrations", "api.scanner_setup", "inbox.index", "inbox.read_all",
     "studios.studio_list",  # a master holds no staff role and sees their own studios there
 }
 # The check-in API acts at the scanner's own checkpoint; what is foreign is in the body.

@@ -40,6 +40,7 @@ from app.certificates.models import (
 )
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
+from app.notifications.services import notify
 from app.timeutil import local_today, to_local, utcnow
 
 DEFAULTS_DIR = Path(__file__).with_name("defaults")
@@ -269,6 +270,9 @@ def issue(actor: User, subject: Subject, kind, recipients: list[Recipient], *,
                                 format_serial(kind, issued_on.year, counter.last_value), version + 1)
         result.issued.append(cert)
     db.session.flush()
+    for cert in result.issued:
+        notify(cert.recipient, "certificate_issued", _l("Certificate issued: %(certificate)s", certificate=cert.title),
+               "certificate_issued", registration=None, certificate=cert.title, programme=cert.programme)
     if result.issued:
         audit.record(actor, "certificates.issued", None, for_subject=f"{subject.type}:{subject.id}", kind=kind.value,
                      count=len(result.issued), first=result.issued[0].serial, last=result.issued[-1].serial)

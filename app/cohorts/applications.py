@@ -359,8 +359,8 @@ def apply(user: User, cycle: Cycle, tier: Tier | None, *, pitch_deck=None, **fie
                 from None
     db.session.flush()
     audit.record(user, "application.submit", application, cycle=cycle.id, tier=tier.code)
-    _notify(application, "application_received", _("Application received: %(programme)s",
-                                                   programme=cycle.programme.name))
+    _notify(application, "application_received", _l("Application received: %(programme)s",
+                                                    programme=cycle.programme.name))
     return application
 
 
@@ -642,9 +642,9 @@ def decide(actor: User, chosen: list[Application], status: str, note: str = "") 
         audit.record(actor, "application.decide", a, old=old, new=status, note=note)
         cohort = enrolments[a.id].cohort if a.id in enrolments else None
         subjects = {
-            ADMITTED: _("You are admitted to %(tier)s", tier=a.tier.name),
-            WAITLISTED: _("You are on the waiting list of %(tier)s", tier=a.tier.name),
-            REJECTED: _("Your application to %(tier)s", tier=a.tier.name),
+            ADMITTED: _l("You are admitted to %(tier)s", tier=a.tier.name),
+            WAITLISTED: _l("You are on the waiting list of %(tier)s", tier=a.tier.name),
+            REJECTED: _l("Your application to %(tier)s", tier=a.tier.name),
         }
         _notify(a, f"application_{status}", subjects[status], note=note,
                 registration=enrolments[a.id].registration if a.id in enrolments else None,

@@ -27,6 +27,7 @@ from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort, CohortResult, Enrolment, Outcome, ResultRun
 from app.errors import Conflict
 from app.extensions import db
+from app.notifications.services import notify
 from app.privacy import mask_phone
 from app.timeutil import fmt, utcnow
 
@@ -111,6 +112,10 @@ def publish_results(actor, cohort: Cohort) -> ResultRun:
     db.session.flush()
     audit.record(actor, "results.publish", cohort, run=run.id,
                  counts={o.value: sum(1 for r in run.results if r.outcome == o.value) for o in Outcome})
+    for result in run.results:
+        enrolment = result.enrolment
+        notify(enrolment.user, "camp_results_published", _l("Results published: %(cohort)s", cohort=cohort.name),
+               "camp_results_published", registration=enrolment.registration, occasion=cohort.name)
     return run
 
 

@@ -68,6 +68,7 @@ from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events import services as events
 from app.events.models import EventKind
 from app.extensions import db
+from app.notifications.services import notify
 from app.registrations import services as registrations
 from app.registrations.models import Registration, RegStatus
 from app.timeutil import to_local, utcnow
@@ -1024,6 +1025,10 @@ def publish_results(actor: User, competition: Competition) -> list[Result]:
     competition.published_at = utcnow()
     db.session.flush()
     audit.record(actor, "competition.publish", competition, results=len(frozen))
+    for result in frozen:
+        entry = result.entry
+        notify(entry.user, "results_published", _l("Results published: %(competition)s", competition=competition.name),
+               "results_published", registration=entry.registration, occasion=competition.name)
     return frozen
 
 

@@ -51,3 +51,26 @@ OUTBOX_LABELS = {
 
 def outbox_label(status: str) -> str:
     return str(OUTBOX_LABELS.get(status, status))
+
+
+class InboxMessage(db.Model):
+    """A notice in the person's own inbox (站内消息): it reaches people who gave no e-mail address."""
+
+    __tablename__ = "inbox_messages"
+    # The header's unread badge counts by exactly these two columns on every page.
+    __table_args__ = (sa.Index("ix_inbox_messages_user_read", "user_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    # Rendered once in the recipient's language: the sender's request may be in another one.
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.String(1000), default="")
+    # A path inside this site (never an absolute URL): opening the message goes there.
+    link: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

@@ -17,6 +17,7 @@ from flask_babel import force_locale, get_locale
 
 from app.accounts.models import User
 from app.extensions import db
+from app.notifications import inbox
 from app.notifications.models import OutboxMessage
 from app.timeutil import utcnow
 from app.urls import public_base_url
@@ -26,8 +27,9 @@ log = logging.getLogger(__name__)
 
 def notify(user: User, kind: str, subject: str, template: str, *, registration,
            rewrite: OutboxMessage | None = None, **params) -> OutboxMessage:
-    """Queue a notice about `registration`; with `rewrite`, replace a notice this transaction
-    queued earlier. `params` (JSON) reach the template next to the registration and event."""
+    """Queue a notice about `registration` (mail, and a copy in the person's inbox); with `rewrite`,
+    replace a notice this transaction queued earlier. `params` (JSON) reach the template next to
+    the registration and event."""
     message = rewrite or OutboxMessage(user_id=user.id, to_address=user.email,
                                        status="queued" if user.email else "unsent",
                                        locale=str(get_locale() or "zh_CN"),
@@ -37,6 +39,9 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
     if rewrite is None:
         db.session.add(message)
         g.setdefault("outbox_pending", []).append(message)
+    # The inbox copy travels with the mail row, so a rewrite replaces both.
+    message.inbox_copy = inbox.post(user, kind, subject, registration=registration,
+                                    rewrite=getattr(rewrite, "inbox_copy", None), **params)
     return message
 
 

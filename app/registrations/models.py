@@ -33,6 +33,8 @@ REG_STATUS_LABELS = {
     RegStatus.REJECTED: _l("Rejected"),
 }
 
+# The history note of a rejection the organiser gave no reason for (a reason is shown to the person).
+REJECTED_WITHOUT_REASON = "rejected"
 ACTIVE_STATUSES = (RegStatus.PENDING.value, RegStatus.CONFIRMED.value, RegStatus.WAITLISTED.value)
 
 # The one table of allowed moves; Registration.transition() enforces it.
@@ -99,6 +101,14 @@ class Registration(db.Model):
         entry = RegistrationHistory(from_status=old, to_status=new, at=now,
                                     actor_id=getattr(actor, "id", None), note=note[:300])
         self.history.append(entry)
+
+    @property
+    def rejection_reason(self) -> str:
+        """What the organiser wrote when rejecting (empty when they gave no reason)."""
+        if self.status != RegStatus.REJECTED.value:
+            return ""
+        entry = next((h for h in reversed(self.history) if h.to_status == self.status), None)
+        return entry.note if entry is not None and entry.note != REJECTED_WITHOUT_REASON else ""
 
     def answer_map(self) -> dict[int, object]:
         return {a.question_id: a.value for a in self.answers}

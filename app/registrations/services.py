@@ -24,6 +24,7 @@ from app.extensions import db
 from app.notifications.services import notify
 from app.registrations.models import (
     ACTIVE_STATUSES,
+    REJECTED_WITHOUT_REASON,
     Registration,
     RegistrationAnswer,
     RegStatus,
@@ -495,7 +496,7 @@ def reject(actor: User, registrations: list[Registration], reason: str = "") -> 
         require_manage(actor, registration.event)
         if registration.status not in (PENDING, WAITLISTED):
             continue
-        _move(registration, REJECTED, actor=actor, note=reason or "rejected")
+        _move(registration, REJECTED, actor=actor, note=reason or REJECTED_WITHOUT_REASON)
         for booking in registration.bookings:
             booking.status = CANCELLED
         notify(registration.user, "rejected", _l("Registration not approved: %(event)s",

@@ -1,0 +1,125 @@
+"""The in-app inbox (站内消息): every notice lands here too, whatever channels the person has.
+
+Most participants sign up with a mobile number only, so mail never reaches them; the inbox does.
+A message's title and body are rendered once, in the recipient's language (not the language of
+the organiser whose action caused it), and its link is a path inside this site.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from app import timeutil
+from app.accounts.models import User
+from app.errors import NotFound
+from app.extensions import db
+from app.notifications.models import InboxMessage
+from app.timeutil import utcnow
+
+PAGE_SIZE = 20
+
+# One short sentence per notice kind; `%(event)s` and the like come from the notice's params.
+BODIES = {
+    "pending": _l("Your registration for “%(event)s” is waiting for the organiser's approval."),
+    "confirmed": _l("Your place at “%(event)s” (%(when)s) is confirmed. Your ticket is under “My registrations”."),
+    "approved": _l("Your registration for “%(event)s” (%(when)s) is approved. Your ticket is under "
+                   "“My registrations”."),
+    "waitlisted": _l("“%(event)s” is full; you are on the waiting list. We will tell you when a seat is free."),
+    "promoted": _l("A seat at “%(event)s” (%(when)s) became free and is now yours."),
+    "session_promoted": _l("A seat in “%(session)s” of “%(event)s” became free and is now yours."),
+    "rejected": _l("Your registration for “%(event)s” was not approved."),
+    "event_cancelled": _l("“%(event)s” (%(when)s) is cancelled and will not take place."),
+    "ticket": _l("Your ticket for “%(event)s” is under “My registrations”."),
+    "application_received": _l("We received your application for %(tier)s of %(programme)s."),
+    "application_admitted": _l("You are admitted to %(tier)s of %(programme)s."),
+    "application_waitlisted": _l("You are on the waiting list of %(tier)s of %(programme)s."),
+    "application_rejected": _l("Your application for %(tier)s of %(programme)s was not selected this time."),
+    "tier_invitation": _l("You are invited to %(tier)s of %(programme)s."),
+    "results_published": _l("The results of “%(occasion)s” are published."),
+    "camp_results_published": _l("The results of “%(occasion)s” are published."),
+    "certificate_issued": _l("Your certificate “%(certificate)s” for “%(programme)s” is issued; it can be printed "
+                             "and verified online."),
+}
+# Why a decision went the way it did is the part people look for: it follows the sentence.
+EXPLANATIONS = {"reason": _l("Reason: %(text)s"), "note": _l("Note: %(text)s")}
+LINKS = {"application": "cohorts.my_camps", "tier_invitation": "cohorts.my_camps",
+         "results_published": "competitions.mine",
+         "camp_results_published": "cohorts.my_results", "certificate_issued": "verify.mine"}
+
+
+def post(user: User, kind: str, title, *, registration=None, link_endpoint: str | None = None,
+         rewrite: InboxMessage | None = None, **params) -> InboxMessage:
+    """Add the notice to `user`'s inbox (inside the caller's transaction); with `rewrite`, replace
+    a message this transaction posted earlier (the registration's guessed status was corrected)."""
+    event = registration.event if registration is not None else None
+    values = {k: v for k, v in params.items() if isinstance(v, (str, int)) and not isinstance(v, bool)}
+    if event is not None:
+        values.update(event=event.title, when=timeutil.fmt(event.starts_at, "%Y-%m-%d %H:%M"))
+    if "session_id" in params and "session" not in values:
+        from app.events.models import EventSession
+
+        session = db.session.get(EventSession, params["session_id"])
+        values["session"] = session.title if session else ""
+    with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
+        body = [_render(BODIES.get(kind), values)]
+        for key in ("reason", "note"):
+            if params.get(key):
+                body.append(str(EXPLANATIONS[key] % {"text": params[key]}))
+        title = str(title)
+    message = rewrite or InboxMessage(user_id=user.id)
+    message.kind, message.title = kind, title[:200]
+    message.body = " ".join(part for part in body if part)[:1000]
+    message.link = _path(link_endpoint or LINKS.get(kind) or LINKS.get(kind.split("_")[0], "registrations.mine"))
+    if rewrite is None:
+        db.session.add(message)
+    return message
+
+
+def _render(template, values: dict) -> str:
+    if template is None:
+        return ""
+    try:
+        return str(template) % values
+    except (KeyError, TypeError, ValueError):
+        return ""  # a notice without the params its sentence names keeps its title only
+
+
+def _path(endpoint: str) -> str:
+    """The endpoint's path without the site's prefix: a request adds its own script root."""
+    return current_app.url_map.bind("localhost").build(endpoint)
+
+
+# -- reading ------------------------------------------------------------------
+def unread_count(user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(InboxMessage).where(
+        InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None))) or 0
+
+
+def messages(user: User, page: int = 1):
+    """The owner's messages, newest first, a page at a time."""
+    query = (sa.select(InboxMessage).where(InboxMessage.user_id == user.id)
+             .order_by(InboxMessage.created_at.desc(), InboxMessage.id.desc()))
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def own_message(user: User, message_id: int) -> InboxMessage:
+    """The message if it is `user`'s; anybody else's is as absent as one that does not exist."""
+    message = db.session.get(InboxMessage, message_id)
+    if message is None or message.user_id != user.id:
+        raise NotFound(_l("This message does not exist."), code="inbox_message_not_found")
+    return message
+
+
+def open_message(user: User, message_id: int) -> InboxMessage:
+    message = own_message(user, message_id)
+    if message.read_at is None:
+        message.read_at = utcnow()
+    return message
+
+
+def mark_all_read(user: User) -> int:
+    result = db.session.execute(sa.update(InboxMessage).where(
+        InboxMessage.user_id == user.id, InboxMessage.read_at.is_(None)).values(read_at=utcnow()))
+    return result.rowcount or 0
