@@ -6,13 +6,12 @@ import os
 import sys
 from pathlib import Path
 
-from babel import Locale
-from flask import Flask, request
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import security_headers, urls
+from app import language, security_headers, urls
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.privacy import RateLimitKeyFilter
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -35,7 +34,8 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    babel.init_app(app, locale_selector=language.select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    language.init_app(app)
     limiter.init_app(app)
     _import_models()
     _guard_input(app)
@@ -122,23 +122,6 @@ def _import_models() -> None:
     from app.registrations import models as _r  # noqa: F401
     from app.studios import models as _s  # noqa: F401
     from app.tickets import models as _t  # noqa: F401
-
-
-# Babel expands zh_CN to its CLDR name zh_Hans_CN, which is also the catalog's folder name.
-LOCALES = {"zh_CN": Locale.parse("zh_CN"), "en": Locale("en")}
-
-
-def _select_locale() -> Locale:
-    wanted = request.args.get("lang") or request.cookies.get("lang")
-    if wanted in LOCALES:
-        return LOCALES[wanted]
-    if request.blueprint == "api":  # token-authenticated: no session user to ask
-        return LOCALES["zh_CN"]
-    from flask_login import current_user
-
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
-        return LOCALES[current_user.locale]
-    return LOCALES["zh_CN"]
 
 
 def _configure_logging(app: Flask) -> None:

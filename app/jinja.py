@@ -5,6 +5,7 @@ from flask import Flask, request, url_for
 from flask_babel import get_locale
 
 from app import privacy, timeutil
+from app.numbers import score_text
 from app.accounts.models import role_label
 from app.events.models import EventKind, EventStatus, QuestionKind
 from app.notifications.models import outbox_label
@@ -51,7 +52,7 @@ def _url_with(**changes) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         local=_local, mask_phone=privacy.mask_phone, mask_id=privacy.mask_id_number,
-        mask_email=privacy.mask_email, mask_name=privacy.mask_name)
+        mask_email=privacy.mask_email, mask_name=privacy.mask_name, score=score_text)
     app.jinja_env.globals.update(
         when=_when, url_with=_url_with, EventKind=EventKind, EventStatus=EventStatus,
         QuestionKind=QuestionKind, RegStatus=RegStatus, get_locale=get_locale,

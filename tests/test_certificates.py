@@ -350,7 +350,7 @@ def test_console_issue_from_event_page(app, db_session, create_event, create_use
     event, came, _ = event_with_attendees(db_session, create_event, create_user, ["周〇", "吴喆"], absent=1)
     client = app.test_client()
     login(client, organiser)
-    assert client.post(f"/console/certificates/events/{event.id}", data={"kind": "attendance"}).status_code == 302
+    assert client.post(f"/console/certificates/events/{event.id}", data={"kind": "attendance", "confirm": "1"}).status_code == 302
     html = client.get(f"/console/certificates/events/{event.id}").get_data(as_text=True)
     assert "周〇" in html and "吴喆" in html and "MH-" in html
     other = create_user("organiser", department="employment")
@@ -385,7 +385,7 @@ def test_another_departments_certificates_are_refused_by_id(app, db_session, iss
     assert client.get(f"/console/certificates/{cert.id}.pdf").status_code == 403
     assert client.post(f"/console/certificates/{cert.id}/revoke", data={"reason": "冒名"}).status_code == 403
     assert client.post(f"/console/certificates/{cert.id}/reissue", data={"name": "改名"}).status_code == 403
-    assert client.post(f"/console/certificates/events/{event.id}", data={"kind": "attendance"}).status_code == 403
+    assert client.post(f"/console/certificates/events/{event.id}", data={"kind": "attendance", "confirm": "1"}).status_code == 403
     printed = client.post("/console/certificates/print", data={"ids": [str(c.id) for c in certs], "output": "pdf"})
     assert printed.status_code in (302, 403)
     listing = client.get(f"/console/certificates/?event={event.id}").get_data(as_text=True)
@@ -394,3 +394,32 @@ def test_another_departments_certificates_are_refused_by_id(app, db_session, iss
     assert cert.revoked_at is None and cert.recipient_name == came[0].name
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == len(certs)
     assert db_session.scalar(sa.select(sa.func.count()).select_from(PrintJob)) == 0
+
+
+def test_event_page_defaults_to_attendance_and_confirms_count_and_kind(app, db_session, create_event, create_user):
+    """Issue 12, defect 4: on an event's certificate page the kind defaulted to 结业证书 and one
+    click issued them to every attendee. The default is 参会证明; the first POST only shows how
+    many of which kind will be made; only the confirmed POST issues."""
+    from app.certificates.services import DEFAULT_KINDS
+
+    assert DEFAULT_KINDS == {"event": CertificateKind.ATTENDANCE, "cohort": CertificateKind.COMPLETION,
+                             "competition": CertificateKind.AWARD}
+    organiser = create_user("organiser")
+    event, came, _ = event_with_attendees(db_session, create_event, create_user, ["周〇", "吴喆", "郑赟"])
+    client = app.test_client()
+    login(client, organiser)
+    page = client.get(f"/console/certificates/events/{event.id}").get_data(as_text=True)
+    assert '<option selected value="attendance">' in page or 'value="attendance" selected' in page
+    first = client.post(f"/console/certificates/events/{event.id}", data={"kind": "completion"})
+    assert first.status_code == 200
+    html = first.get_data(as_text=True)
+    assert "将发放 3 份证书：结业证书。" in html
+    assert 'name="confirm" value="1"' in html
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Certificate)) == 0
+    done = client.post(f"/console/certificates/events/{event.id}", data={"kind": "attendance", "confirm": "1"})
+    assert done.status_code == 302
+    kinds = db_session.scalars(sa.select(Certificate.kind)).all()
+    assert sorted(kinds) == ["attendance"] * 3
+    again = client.post(f"/console/certificates/events/{event.id}", data={"kind": "attendance"})
+    assert "将发放 0 份证书：参会证明。" in again.get_data(as_text=True)
+    assert "已有 3 人持有此证书，将跳过。" in again.get_data(as_text=True)

@@ -422,3 +422,49 @@ def test_a_founder_of_another_cohort_is_refused_in_the_grid(app, db_session, cam
         grading.record_grade(c["trainer"], other["people"][0], other["work"], score=10)
     db_session.expire_all()
     assert grading.grades(other["cohort"]) == {} and grading.grades(c["cohort"]) == {}
+
+
+def test_totals_round_half_up_on_exact_decimals_everywhere(app, db_session, camp, login_as):
+    """Issue 12, defect 12: 50 % × 88.33 + 50 % × 89 is 88.665, which floats rounded to 88.66 in
+    the grid and the XLSX. One rule (app.numbers.round_score: two decimals, half up, on exact
+    decimals) gives 88.67 in the grid, the cell's JSON, the XLSX, the results and the ranking; and
+    a band compares the same rounded total that is shown (here a distinction at 88.67)."""
+    from decimal import Decimal
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from app.numbers import round_score
+
+    assert round_score(88.665) == Decimal("88.67") and round_score(Decimal("84.995")) == Decimal("85.00")
+    c = camp(2)
+    cohort, runner, trainer = c["cohort"], c["runner"], c["trainer"]
+    theory, pitch = grading.set_assessments(runner, cohort, [
+        {"name": "理论", "kind": "graded", "weight": 50, "max_score": 100},
+        {"name": "路演", "kind": "graded", "weight": 50, "max_score": 100}])
+    grading.set_rules(runner, cohort, distinction_score="88.67", distinction_top_share="1")
+    a, b = c["people"]
+    grading.record_grade(trainer, b, theory, score="88.66")
+    grading.record_grade(trainer, b, pitch, score="88.66")
+    db_session.commit()
+    client = login_as(trainer)
+    grading.record_grade(trainer, a, theory, score="88.33")
+    db_session.commit()
+    saved = _cell(client, cohort, a, pitch, score="89")
+    assert saved.status_code == 200 and saved.json["total"]["score"] == 88.67
+    assert grading.weighted_total(a).score == Decimal("88.67")
+    grid = client.get(f"/grading/{cohort.id}").get_data(as_text=True)
+    assert f'data-testid="total-{a.id}"><b class="total-score">88.67</b>' in grid
+    grading.publish(runner, cohort)
+    run = results.compute_results(runner, cohort)
+    db_session.commit()
+    by = {r.enrolment_id: r for r in run.results}
+    assert (by[a.id].score, by[a.id].rank, by[a.id].outcome) == (88.67, 1, "distinction")
+    assert (by[b.id].score, by[b.id].rank, by[b.id].outcome) == (88.66, 2, "completed")
+    page = login_as(runner).get(f"/grading/{cohort.id}/results").get_data(as_text=True)
+    assert "88.67" in page and "88.665" not in page
+    export = login_as(runner).get(f"/grading/{cohort.id}/grades.xlsx")
+    sheet = load_workbook(BytesIO(export.data)).active
+    header = [cell.value for cell in sheet[2]]
+    rows = {row[1]: row for row in ([cell.value for cell in r] for r in sheet.iter_rows(min_row=3))}
+    assert rows[a.user.name][header.index("加权总分")] == 88.67

@@ -126,3 +126,22 @@ def test_home_page_is_english_with_lang_en(client):
     assert '<html lang="en">' in html
     assert "Minhang Talent" in html and "Stay in Minhang: talent events and training" in html
     assert "留在闵行" not in html and "闵行人才" not in html
+
+
+def test_lang_en_is_kept_on_the_next_click_and_after_a_redirect(app, db_session, create_event):
+    """Issue 12, defect 10: `?lang=en` was lost on the next click or redirect. It sets the
+    language for the browser (the same cookie /lang/<code> sets)."""
+    event = create_event(title="海聚英才 Forum")
+    client = app.test_client()
+    assert '<html lang="en">' in client.get("/?lang=en").get_data(as_text=True)
+    page = client.get(f"/events/{event.id}")
+    assert page.status_code == 200 and '<html lang="en">' in page.get_data(as_text=True)
+    # A redirect (to the login page) stays English too.
+    redirected = client.get("/console/", follow_redirects=True)
+    assert redirected.request.path != "/console/"
+    assert '<html lang="en">' in redirected.get_data(as_text=True)
+    # And choosing Chinese the same way switches back.
+    client.get("/?lang=zh_CN")
+    assert '<html lang="zh-CN">' in client.get(f"/events/{event.id}").get_data(as_text=True)
+    # A fresh browser without the parameter is Chinese.
+    assert '<html lang="zh-CN">' in app.test_client().get(f"/events/{event.id}").get_data(as_text=True)

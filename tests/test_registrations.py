@@ -307,3 +307,42 @@ def test_web_form_answers_go_through_the_service_validator(client, db_session, q
     registration = db_session.scalar(sa.select(Registration))
     assert registration.answer_map()[q["years"].id] == 3
     assert registration.answer_map()[q["date"].id] == "2026-07-01"
+
+
+def test_question_limits_are_set_enforced_and_shown_exactly(app, db_session, create_event, create_user, login_as):
+    """Issue 12, defect 11: a question said 200字以内 but accepted 4,000 characters, and a year
+    question accepted 3000. The organiser sets the limits in the question form; the service
+    enforces them; the hint under the field is made from them."""
+    from app.events.models import Question
+
+    event = create_event(capacity=50)
+    organiser = create_user("admin")
+    console = login_as(organiser)
+    url = f"/console/events/{event.id}/questions/new"
+    bad = console.post(url, data={"label": "出生年份", "kind": "number", "min_value": "2026", "max_value": "1950"})
+    assert "最大值不能小于最小值。" in bad.get_data(as_text=True)
+    bad = console.post(url, data={"label": "简介", "kind": "long_text", "max_length": "5000"})
+    assert "请填写 1 至 4000 之间的整数。" in bad.get_data(as_text=True)
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Question)) == 0
+    assert console.post(url, data={"label": "个人简介", "kind": "long_text", "max_length": "200",
+                                   "help_text": "请简要介绍"}).status_code == 302
+    assert console.post(url, data={"label": "出生年份", "kind": "number", "min_value": "1950",
+                                   "max_value": "2010"}).status_code == 302
+    intro, year = db_session.scalars(sa.select(Question).order_by(Question.id)).all()
+    assert (intro.max_length, intro.min_value, year.min_value, year.max_value, year.max_length) == (
+        200, None, 1950, 2010, None)
+    edit = console.get(f"/console/events/{event.id}/questions/{year.id}").get_data(as_text=True)
+    assert 'value="1950"' in edit and 'value="2010"' in edit
+
+    page = login_as(create_user()).get(f"/events/{event.id}/register").get_data(as_text=True)
+    assert "请简要介绍 最多填写200个字符。" in page and 'maxlength="200"' in page
+    assert "请填写 1950 至 2010 之间的数字。" in page and 'min="1950"' in page and 'max="2010"' in page
+
+    person = create_user()
+    with pytest.raises(InvalidInput) as info:
+        reg.register(person, event, {str(intro.id): "字" * 201, str(year.id): "3000"})
+    assert str(info.value.fields[f"answers.{intro.id}"]) == "最多填写200个字符。"
+    assert str(info.value.fields[f"answers.{year.id}"]) == "请填写 1950 至 2010 之间的数字。"
+    db_session.rollback()
+    made = reg.register(person, event, {str(intro.id): "字" * 200, str(year.id): "1988"})
+    assert made.answer_map()[year.id] == 1988

@@ -311,6 +311,41 @@ def attendees(event) -> list[User]:
     return [registrations[rid].user for rid, _scan in ordered if rid in registrations]
 
 
+# The kind an organiser means on each occasion: a job fair's attendees get 参会证明, never a
+# 结业证书 by a careless click (issue 12, defect 4).
+DEFAULT_KINDS = {
+    "event": CertificateKind.ATTENDANCE,
+    "cohort": CertificateKind.COMPLETION,
+    "competition": CertificateKind.AWARD,
+}
+
+
+def default_kind(subject_type: str) -> CertificateKind:
+    return DEFAULT_KINDS[subject_type]
+
+
+@dataclass(frozen=True)
+class IssuePreview:
+    """What an issue would make, shown for confirmation before anything is written."""
+
+    kind: CertificateKind
+    to_issue: int
+    already: int
+
+
+def preview_for_attendance(actor: User, event, *, kind=CertificateKind.ATTENDANCE) -> IssuePreview:
+    from app.events.services import require_manage as require_event
+
+    require_event(actor, event)
+    kind = _kind(kind)
+    if not can_issue(actor, event.department):
+        raise PermissionDenied()
+    ids = [u.id for u in attendees(event)]
+    history = _current(event_subject(event), kind, ids) if ids else {}
+    already = sum(1 for _version, current in history.values() if current)
+    return IssuePreview(kind, len(ids) - already, already)
+
+
 def issue_for_attendance(actor: User, event, *, kind=CertificateKind.ATTENDANCE,
                          user_ids: list[int] | None = None, issued_on: date | None = None) -> IssueResult:
     """Attendance certificates (or any kind) for everyone who checked in at the event, or the

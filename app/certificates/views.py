@@ -147,8 +147,12 @@ def reissue(cert_id: int):
 def event(event_id: int):
     event = ev.get_event(event_id)
     ev.require_manage(current_user, event)
-    form = IssueForm()
-    if form.validate_on_submit():
+    form = IssueForm(kind=services.default_kind("event").value)
+    preview = None
+    if form.validate_on_submit() and request.form.get("confirm") != "1":
+        # Nothing is issued on the first POST: the organiser sees how many of which kind, then confirms.
+        preview = services.preview_for_attendance(current_user, event, kind=form.kind.data)
+    elif form.validate_on_submit():
         result = services.issue_for_attendance(current_user, event, kind=form.kind.data)
         commit()
         flash(ngettext("%(num)s certificate issued.", "%(num)s certificates issued.", len(result.issued))
@@ -158,7 +162,7 @@ def event(event_id: int):
     certs = db.session.scalars(services.select_certificates(current_user, subject_type="event",
                                                             subject_id=event.id)).all()
     return render_template("certificates/event.html", event=event, form=form, certs=certs,
-                           attendees=services.attendees(event))
+                           attendees=services.attendees(event), preview=preview)
 
 
 # -- console: batch printing ----------------------------------------------------

@@ -54,6 +54,7 @@ from app.cohorts.models import (
 )
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
+from app.numbers import round_score
 from app.notifications.services import notify
 from app.privacy import mask_email, mask_id_number, mask_phone
 from app.timeutil import fmt, local_today, utcnow
@@ -692,7 +693,7 @@ def export_rows(actor: User, cycle: Cycle, *, tier_id: int | None = None,
             (a.id_number or "") if full else mask_id_number(a.id_number),
             a.company_name, a.uscc, a.founded_on.isoformat(), a.industry_label, a.team_size,
             a.funding_stage_label, a.business_plan, "✓" if a.pitch_deck else "",
-            round(combined.score, 2) if combined.score is not None else "", combined.reviewers,
+            round_score(combined.score) if combined.score is not None else "", combined.reviewers,
             fmt(a.submitted_at), fmt(a.decided_at), a.decision_note,
         ])
     audit.record(actor, "applications.export", cycle, tier=tier_id, full_values=full, rows=len(rows))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -39,6 +40,7 @@ from app.cohorts.models import (
 )
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
+from app.numbers import exact, round_score
 from app.timeutil import utcnow
 
 MAX_ASSESSMENTS = 12
@@ -238,8 +240,9 @@ def rubric_score(assessment: Assessment, levels: dict | None) -> float | None:
     if best <= 0:
         return None
     points = {lv.id: lv.points for c in assessment.criteria for lv in c.levels}
-    chosen = sum(points.get(int(level_id), 0.0) for level_id in levels.values() if level_id is not None)
-    return round(chosen / best * assessment.max_score, 2)
+    chosen = sum((exact(points.get(int(level_id), 0.0)) for level_id in levels.values() if level_id is not None),
+                 Decimal(0))
+    return float(round_score(chosen / exact(best) * exact(assessment.max_score)))
 
 
 def _clean_levels(assessment: Assessment, levels) -> dict | None:
@@ -287,7 +290,7 @@ def record_grade(actor, enrolment: Enrolment, assessment: Assessment, score=None
             if not 0 <= new_score <= assessment.max_score:
                 raise InvalidInput(fields={"score": _l("Enter a score from 0 to %(max)s.",
                                                        max=f"{assessment.max_score:g}")})
-            new_score = round(new_score, 2)
+            new_score = float(round_score(new_score))
     row = state(cohort, lock=True)
     _refuse_if_locked(row)
     grade = db.session.scalar(sa.select(Grade).where(Grade.enrolment_id == enrolment.id,
@@ -325,7 +328,9 @@ def changes(enrolment: Enrolment) -> list[GradeChange]:
 
 @dataclass
 class Total:
-    score: float  # 0..100; assessments without a score count 0
+    # 0..100, rounded by the one rule (app.numbers.round_score); assessments without a score count 0.
+    # The grid, the export, the results and the bands all use this same rounded value.
+    score: Decimal
     graded: int   # how many assessments have a score
     of: int       # how many assessments there are
 
@@ -349,7 +354,8 @@ def scores(cohort: Cohort, *, rates: dict | None = None, now=None) -> dict[int, 
         for a in columns:
             if a.is_attendance:
                 rate = (rates or {}).get(enrolment.id)
-                row[a.id] = round(rate.rate * a.max_score, 2) if rate and rate.rate is not None else None
+                row[a.id] = (float(round_score(Decimal(rate.attended) / rate.denominator * exact(a.max_score)))
+                             if rate and rate.rate is not None else None)
             else:
                 grade = cells.get((enrolment.id, a.id))
                 row[a.id] = grade.score if grade else None
@@ -358,8 +364,9 @@ def scores(cohort: Cohort, *, rates: dict | None = None, now=None) -> dict[int, 
 
 
 def total_of(columns: list[Assessment], row: dict[int, float | None]) -> Total:
-    value = sum(a.weight * row[a.id] / a.max_score for a in columns if row.get(a.id) is not None)
-    return Total(score=round(value, 2), graded=sum(1 for a in columns if row.get(a.id) is not None),
+    value = sum((exact(a.weight) * exact(row[a.id]) / exact(a.max_score)
+                 for a in columns if row.get(a.id) is not None), Decimal(0))
+    return Total(score=round_score(value), graded=sum(1 for a in columns if row.get(a.id) is not None),
                  of=len(columns))
 
 

@@ -67,7 +67,7 @@ def grading_grid(cohort_id: int):
 
 
 def _total_json(total: grading.Total) -> dict:
-    return {"score": total.score, "graded": total.graded, "of": total.of}
+    return {"score": float(total.score), "graded": total.graded, "of": total.of}
 
 
 @bp.route("/grading/<int:cohort_id>/cells", methods=["POST"])

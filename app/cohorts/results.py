@@ -8,7 +8,9 @@ Rules (the cohort's `rules`, see DEFAULT_RULES), fixed when its first results ar
   top share is taken of the enrolled count, rounded up: ceil(distinction_top_share × enrolled)
   places. Ranks are by weighted score, ties sharing a rank (1, 2, 2, 4), and a founder is within
   the share when their rank ≤ the places — so ties at the boundary are all included.
-- Scores are compared at two decimals, as shown; attendance rates at six.
+- Scores are compared at two decimals, rounded half up on exact decimals (app.numbers.round_score):
+  the band (e.g. 优秀学员 ≥ 85) uses the same rounded total that the grid, the export and the
+  results show, so 84.995 shows as 85 and is 85. Attendance rates are compared at six decimals.
 
 Each computation is a ResultRun, kept; the latest run is the preview; publishing marks it and
 its results as published, and founders see the latest published run.
@@ -28,6 +30,7 @@ from app.cohorts.models import Cohort, CohortResult, Enrolment, Outcome, ResultR
 from app.errors import Conflict
 from app.extensions import db
 from app.notifications.services import notify
+from app.numbers import exact, round_score
 from app.privacy import mask_phone
 from app.timeutil import fmt, utcnow
 
@@ -43,12 +46,13 @@ def rank(scores: dict[int, float | None]) -> dict[int, int]:
     return {key: 1 + sum(1 for other in ranked if other > s) for key, s in scores.items() if s is not None}
 
 
-def decide(rate: float | None, score: float | None, place: int | None, places: int, the_rules: dict) -> Outcome:
+def decide(rate: float | None, score, place: int | None, places: int, the_rules: dict) -> Outcome:
+    score = None if score is None else round_score(score)
     completed = (rate is not None and round(rate, 6) >= the_rules["min_attendance"]
-                 and score is not None and score >= the_rules["min_score"])
+                 and score is not None and score >= exact(the_rules["min_score"]))
     if not completed:
         return Outcome.NOT_COMPLETED
-    if score >= the_rules["distinction_score"] and place is not None and place <= places:
+    if score >= exact(the_rules["distinction_score"]) and place is not None and place <= places:
         return Outcome.DISTINCTION
     return Outcome.COMPLETED
 
@@ -74,7 +78,9 @@ def compute_results(actor, cohort: Cohort, *, now=None) -> ResultRun:
     for enrolment in people:
         rate = rates[enrolment.id].rate if enrolment.id in rates else None
         outcome = decide(rate, scores[enrolment.id], ranks.get(enrolment.id), places, the_rules)
-        run.results.append(CohortResult(enrolment_id=enrolment.id, attendance_rate=rate, score=scores[enrolment.id],
+        score = scores[enrolment.id]
+        run.results.append(CohortResult(enrolment_id=enrolment.id, attendance_rate=rate,
+                                        score=None if score is None else float(score),
                                         rank=ranks.get(enrolment.id), outcome=outcome.value, computed_at=at))
     db.session.add(run)
     db.session.flush()

@@ -69,6 +69,7 @@ from app.events import services as events
 from app.events.models import EventKind
 from app.extensions import db
 from app.notifications.services import notify
+from app.numbers import round_score
 from app.registrations import services as registrations
 from app.registrations.models import Registration, RegStatus
 from app.timeutil import to_local, utcnow
@@ -83,7 +84,7 @@ class ConflictOfInterest(Conflict):
 
 
 def q2(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_score(value)  # the one rounding rule of scores (app.numbers)
 
 
 # -- permissions ------------------------------------------------------------------------------

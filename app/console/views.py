@@ -12,7 +12,7 @@ from app.accounts.models import Role
 from app.errors import CORRECTABLE, InvalidInput
 from app.events import services as ev
 from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, SessionForm
-from app.events.models import EventKind, EventSession, EventStatus, Question, Series
+from app.events.models import EventKind, EventSession, EventStatus, Question, Series, plain_number
 from app.extensions import db
 from app.registrations import export
 from app.registrations import services as reg
@@ -241,11 +241,14 @@ def question_form(event_id: int, question_id: int | None = None):
     form = QuestionForm(obj=question)
     if request.method == "GET" and question:
         form.choices.data = ev.choices_text(question)
+        form.min_value.data, form.max_value.data = (
+            "" if v is None else plain_number(v) for v in (question.min_value, question.max_value))
     if form.validate_on_submit() and (done := form_action(
             form, lambda: ev.save_question(
                 current_user, event, label=form.label.data, kind=form.kind.data, required=form.required.data,
                 help_text=form.help_text.data or "", choices=ev.parse_choices(form.choices.data),
-                position=form.position.data, question=question),
+                position=form.position.data, question=question, max_length=form.max_length.data,
+                min_value=form.min_value.data, max_value=form.max_value.data),
             _("Question saved."), lambda _q: url_for("console.event", event_id=event.id) + "#questions")):
         return done
     return render_template("console/question_form.html", form=form, event=event, question=question)

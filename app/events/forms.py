@@ -53,6 +53,11 @@ class QuestionForm(FlaskForm):
     help_text = StringField(_l("Help text"), validators=[Optional(), Length(max=300)])
     choices = TextAreaField(_l("Choices, one per line; “label | 80” limits a choice to 80 people"),
                             validators=[Optional(), Length(max=4000)])
+    # Text, so the service gives the one translated message for a bad value (not WTForms').
+    max_length = StringField(_l("Longest answer (characters; empty: 200 for short text, 4000 for long text)"),
+                             validators=[Optional(), Length(max=10)])
+    min_value = StringField(_l("Smallest number allowed"), validators=[Optional(), Length(max=30)])
+    max_value = StringField(_l("Largest number allowed"), validators=[Optional(), Length(max=30)])
     position = IntegerField(_l("Order"), validators=[Optional()])
 
 

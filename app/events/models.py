@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -75,6 +76,17 @@ class QuestionKind(str, enum.Enum):
     @property
     def has_choices(self) -> bool:
         return self in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
+
+
+# The longest answer each text kind takes; a question may set a lower max_length.
+TEXT_LIMITS = {QuestionKind.TEXT: 200, QuestionKind.LONG_TEXT: 4000}
+NUMBER_BOUND = Decimal("1e12")  # beyond any count, amount or year a form asks for
+
+
+def plain_number(value: Decimal) -> str:
+    """1950, 2.5 — not 1950.000000 or 1.95E+3."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 QUESTION_KIND_LABELS = {
@@ -219,8 +231,36 @@ class Question(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(20), default=QuestionKind.TEXT.value)
     required: Mapped[bool] = mapped_column(default=False)
     choices: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # The organiser's limits; the service enforces them and limits_hint shows them.
+    max_length: Mapped[int | None] = mapped_column(sa.Integer)                        # text kinds
+    min_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(20, 6, asdecimal=True))  # numbers
+    max_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(20, 6, asdecimal=True))
 
     event: Mapped[Event] = relationship(back_populates="questions")
+
+    @property
+    def text_limit(self) -> int | None:
+        """The longest answer taken: the question's own limit, else its kind's."""
+        default = TEXT_LIMITS.get(self.kind_enum)
+        if default is None:
+            return None
+        return min(self.max_length, default) if self.max_length else default
+
+    @property
+    def limits_hint(self) -> str:
+        """The hint under the field, made from the limits the service checks (never free text)."""
+        if self.text_limit is not None:
+            return str(_l("At most %(n)s characters.", n=self.text_limit))
+        if self.kind_enum != QuestionKind.NUMBER:
+            return ""
+        low, high = self.min_value, self.max_value
+        if low is not None and high is not None:
+            return str(_l("A number from %(min)s to %(max)s.", min=plain_number(low), max=plain_number(high)))
+        if low is not None:
+            return str(_l("A number of at least %(min)s.", min=plain_number(low)))
+        if high is not None:
+            return str(_l("A number of at most %(max)s.", max=plain_number(high)))
+        return ""
 
     @property
     def kind_enum(self) -> QuestionKind:

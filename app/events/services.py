@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,8 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import Department, Role, User, organises
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events.models import (
+    NUMBER_BOUND,
+    TEXT_LIMITS,
     WALL_NAME_LABELS,
     Event,
     EventKind,
@@ -354,9 +357,44 @@ def choices_text(question: Question) -> str:
                      for c in question.choices or [])
 
 
+def _limit_number(raw, errors: dict, key: str) -> Decimal | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = Decimal(str(raw).strip().replace("，", "").replace(",", ""))
+    except InvalidOperation:
+        value = None
+    if value is None or isinstance(raw, bool) or not value.is_finite() or abs(value) > NUMBER_BOUND:
+        errors[key] = _l("Enter a number.")
+        return None
+    return value
+
+
+def _question_limits(kind: QuestionKind, max_length, min_value, max_value, errors: dict) -> dict:
+    """The limits that apply to this kind, checked; the others are cleared."""
+    limits = {"max_length": None, "min_value": None, "max_value": None}
+    if kind in TEXT_LIMITS:
+        top = TEXT_LIMITS[kind]
+        length = _limit_number(max_length, errors, "max_length")
+        if length is not None and (length != length.to_integral_value() or not 1 <= length <= top):
+            errors["max_length"] = _l("Enter a whole number from 1 to %(max)s.", max=top)
+        elif length is not None:
+            limits["max_length"] = int(length)
+    elif kind == QuestionKind.NUMBER:
+        low = _limit_number(min_value, errors, "min_value")
+        high = _limit_number(max_value, errors, "max_value")
+        if low is not None and high is not None and low > high:
+            errors["max_value"] = _l("The largest number must not be below the smallest.")
+        limits["min_value"], limits["max_value"] = low, high
+    return limits
+
+
 def save_question(actor: User, event: Event, *, label: str, kind: str, required: bool = False,
                   help_text: str = "", choices: list[dict] | None = None, position: int | None = None,
-                  question: Question | None = None) -> Question:
+                  question: Question | None = None, max_length=None, min_value=None,
+                  max_value=None) -> Question:
+    """A registration question. Text answers may be limited in length (up to the kind's own
+    limit) and numbers to a range; the hint under the field is made from these limits."""
     require_manage(actor, event)
     errors = {}
     if not (label or "").strip():
@@ -369,6 +407,8 @@ def save_question(actor: User, event: Event, *, label: str, kind: str, required:
             errors["choices"] = _l("Give at least two choices, one per line.")
         elif len(set(labels)) != len(labels):
             errors["choices"] = _l("Each choice must be different.")
+    limits = (_question_limits(QuestionKind(kind), max_length, min_value, max_value, errors)
+              if kind in {k.value for k in QuestionKind} else {})
     if errors:
         raise InvalidInput(fields=errors)
     if question is None:
@@ -378,6 +418,8 @@ def save_question(actor: User, event: Event, *, label: str, kind: str, required:
     question.label, question.kind, question.required = label.strip(), kind, bool(required)
     question.help_text = help_text or ""
     question.choices = choices if QuestionKind(kind).has_choices else []
+    question.max_length, question.min_value, question.max_value = (
+        limits["max_length"], limits["min_value"], limits["max_value"])
     if position is not None:
         question.position = position
     db.session.flush()

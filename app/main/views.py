@@ -14,6 +14,7 @@ from flask import (
     send_from_directory,
 )
 
+from app import language
 from app.events.models import EventKind, Series
 from app.events.services import EventFilter, public_events
 from app.extensions import db
@@ -60,8 +61,4 @@ def upload(name: str):
 
 @bp.route("/lang/<code>")
 def set_language(code: str):
-    response = make_response(redirect(safe_next("/")))
-    if code in ("zh_CN", "en"):
-        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True,
-                            secure=current_app.config["SESSION_COOKIE_SECURE"])
-    return response
+    return language.remember(make_response(redirect(safe_next("/"))), code)

@@ -7,7 +7,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from app.events.models import Event, QuestionKind
+from app.events.models import Event, QuestionKind, plain_number
 from app.web import CheckboxesField
 
 
@@ -24,7 +24,9 @@ def registration_form(event: Event) -> FlaskForm:
 
     for q in event.questions:
         kind = q.kind_enum
-        kw = {"label": q.label, "description": q.help_text, "validators": [Optional()]}
+        # The limits' hint is made from the limits the service checks, after the organiser's help text.
+        hint = " ".join(part for part in (q.help_text, q.limits_hint) if part)
+        kw = {"label": q.label, "description": hint, "validators": [Optional()]}
         if kind.has_choices:
             field_class = RadioField if kind == QuestionKind.SINGLE else CheckboxesField
             field = field_class(choices=[SelectChoice(c, c) for c in q.choice_labels], validate_choice=False, **kw)
@@ -32,6 +34,10 @@ def registration_form(event: Event) -> FlaskForm:
             render_kw = {"required": True} if q.required else {}
             if kind == QuestionKind.NUMBER:
                 render_kw["inputmode"] = "decimal"
+                render_kw.update({k: plain_number(v) for k, v in (("min", q.min_value), ("max", q.max_value))
+                                  if v is not None})
+            if q.text_limit:
+                render_kw["maxlength"] = q.text_limit
             field_class = TextAreaField if kind == QuestionKind.LONG_TEXT else StringField
             field = field_class(render_kw=render_kw, **kw)
         setattr(RegistrationForm, field_name(q.id), field)

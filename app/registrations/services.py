@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
-from app.events.models import Event, EventSession, Question, QuestionKind
+from app.events.models import NUMBER_BOUND, Event, EventSession, Question, QuestionKind
 from app.events.services import require_manage
 from app.extensions import db
 from app.notifications.services import notify
@@ -35,7 +35,6 @@ from app.timeutil import utcnow
 CONFIRMED, WAITLISTED, PENDING = RegStatus.CONFIRMED.value, RegStatus.WAITLISTED.value, RegStatus.PENDING.value
 CANCELLED, REJECTED = RegStatus.CANCELLED.value, RegStatus.REJECTED.value
 BOOKING_REQUESTED = "requested"  # registration not confirmed yet: holds no seat
-MAX_TEXT, MAX_LONG_TEXT = 200, 4000
 
 
 class RegistrationClosed(ServiceError):
@@ -152,7 +151,7 @@ def clean_answer(question: Question, raw):
     if kind in (QuestionKind.TEXT, QuestionKind.LONG_TEXT):
         if not isinstance(raw, str):
             raise ValueError(_l("Please answer with text."))
-        limit = MAX_TEXT if kind == QuestionKind.TEXT else MAX_LONG_TEXT
+        limit = question.text_limit
         if len(raw.strip()) > limit:
             raise ValueError(_l("At most %(n)s characters.", n=limit))
         return raw.strip()
@@ -172,8 +171,11 @@ def clean_answer(question: Question, raw):
             number = Decimal(str(raw).strip())
         except InvalidOperation:
             raise ValueError(_l("Please enter a number.")) from None
-        if not number.is_finite() or abs(number) > Decimal("1e12"):
+        if not number.is_finite() or abs(number) > NUMBER_BOUND:
             raise ValueError(_l("Please enter a number."))
+        low, high = question.min_value, question.max_value
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise ValueError(question.limits_hint)
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == QuestionKind.DATE:
         try:

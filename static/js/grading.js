@@ -61,7 +61,9 @@
         graded += 1;
       }
     });
-    showTotal(row, { score: Math.round(sum * 100) / 100, graded: graded, of: of });
+    /* Half up on the decimal value, as the server rounds (app/numbers.py): sum × 100 of 88.665 is
+       8866.499999… in binary, so it is first cut to six decimals, then rounded. */
+    showTotal(row, { score: Math.round(Number((sum * 100).toFixed(6))) / 100, graded: graded, of: of });
   }
 
   function showTotal(row, total) {
