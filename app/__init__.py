@@ -118,6 +118,7 @@ def _import_models() -> None:
     from app.competitions import models as _cm  # noqa: F401
     from app.events import models as _e  # noqa: F401
     from app.notifications import models as _n  # noqa: F401
+    from app.notifications.sms import models as _sms  # noqa: F401
     from app.registrations import models as _r  # noqa: F401
     from app.studios import models as _s  # noqa: F401
     from app.tickets import models as _t  # noqa: F401
