@@ -110,6 +110,7 @@ class Config:
     SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME") or None
     SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT") or None
     SMS_TEMPLATES = os.environ.get("SMS_TEMPLATES") or "{}"  # JSON: notice kind -> template code
+    SMS_RECEIPT_TOKEN = os.environ.get("SMS_RECEIPT_TOKEN") or None  # secret in the receipt URL
     SMS_DAILY_CAP_PER_NUMBER = int(os.environ.get("SMS_DAILY_CAP_PER_NUMBER") or 10)
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in

@@ -437,3 +437,30 @@ def test_aliyun_receipt(db_session, aliyun, clock, create_user):
 def test_mobile_is_masked_for_lists(db_session, create_user, clock):
     sms = _queue(create_user(mobile="13912345678"))
     assert sms.mobile_masked == "139****5678"
+
+
+def test_admin_sees_sms_with_masked_numbers(client, db_session, clock, create_user, login_as):
+    person = create_user(mobile="13912345678", name="王芳")
+    _queue(person)
+    login_as(create_user("admin"))
+    page = client.get("/admin/outbox/sms?status=unsent")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "139****5678" in html and "13912345678" not in html and "王芳" in html
+    assert client.get("/admin/outbox/sms?status=nonsense").status_code == 200
+
+
+def test_receipt_endpoint_needs_the_token(client, db_session, tencent, clock, create_user, app, monkeypatch):
+    sms = _queue(create_user())
+    sms_services.deliver_due()
+    report = [{"user_receive_time": "2026-12-07 10:00:05", "nationcode": "86", "mobile": sms.mobile,
+               "report_status": "SUCCESS", "errmsg": "DELIVRD", "description": "ok", "sid": sms.provider_message_id}]
+    assert client.post("/sms/receipts/tencent/anything", json=report).status_code == 404  # no token set
+    monkeypatch.setitem(app.config, "SMS_RECEIPT_TOKEN", "receipt-secret-1")
+    assert client.post("/sms/receipts/tencent/wrong", json=report).status_code == 404
+    bad = client.post("/sms/receipts/tencent/receipt-secret-1", data="not json", content_type="application/json")
+    assert bad.status_code == 400 and bad.get_json()["result"] == 1
+    answer = client.post("/sms/receipts/tencent/receipt-secret-1", json=report)
+    assert answer.status_code == 200 and answer.get_json() == {"result": 0, "errmsg": "OK"}
+    db.session.refresh(sms)
+    assert sms.status == "delivered"
