@@ -464,3 +464,12 @@ def test_receipt_endpoint_needs_the_token(client, db_session, tencent, clock, cr
     assert answer.status_code == 200 and answer.get_json() == {"result": 0, "errmsg": "OK"}
     db.session.refresh(sms)
     assert sms.status == "delivered"
+
+
+def test_cap_counts_messages_queued_in_the_same_transaction(db_session, aliyun, clock, create_user, app,
+                                                            monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_DAILY_CAP_PER_NUMBER", 1)
+    user = create_user()
+    first = sms_services.queue_sms(user, "rejected", PARAMS)
+    second = sms_services.queue_sms(user, "rejected", PARAMS)  # no commit in between
+    assert (first.status, second.status) == ("queued", "capped")

@@ -127,17 +127,11 @@ class AliyunClient:
 
 
 # -- Tencent Cloud --------------------------------------------------------------------------
-TENCENT_PERMANENT_PREFIXES = ("AuthFailure", "UnauthorizedOperation", "UnsupportedOperation",
-                              "InvalidParameter", "MissingParameter", "InvalidParameterValue")
-TENCENT_PERMANENT = {"FailedOperation.InsufficientBalanceInSmsPackage",
-                     "FailedOperation.TemplateIncorrectOrUnapproved",
-                     "FailedOperation.SignatureIncorrectOrUnapproved",
-                     "FailedOperation.PhoneNumberInBlacklist", "FailedOperation.ContainSensitiveWord",
-                     "FailedOperation.MissingSignatureToModify", "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
-                     "FailedOperation.TemplateUnapprovedOrNotExist"}
-
-
 def tencent_outcome(code: str) -> str:
+    """Permanent unless known to be temporary, as for Aliyun: AuthFailure.*, InvalidParameterValue.*
+    (IncorrectPhoneNumber, template parameters), FailedOperation.* (InsufficientBalanceInSmsPackage,
+    TemplateIncorrectOrUnapproved, SignatureIncorrectOrUnapproved, PhoneNumberInBlacklist) and
+    UnauthorizedOperation.* do not get better by sending again."""
     if code == "Ok":
         return SENT
     if code.startswith("LimitExceeded") or code == "RequestLimitExceeded":

@@ -68,10 +68,14 @@ def queue_sms(user, kind: str, params: dict[str, str], urgent: bool = False) -> 
                      urgent=urgent, template_code=sms_templates().get(kind), created_at=now)
     cap = int(current_app.config.get("SMS_DAILY_CAP_PER_NUMBER") or 0)
     if cap:
-        db.session.flush()  # rows queued earlier in this transaction count too
-        today = db.session.scalar(sa.select(sa.func.count(SmsMessage.id)).where(
-            SmsMessage.mobile == user.mobile, SmsMessage.created_at >= _local_day_start(now),
-            SmsMessage.status != CAPPED))
+        # No flush here: the caller's own rows must reach the database at the caller's flush, where
+        # it turns their constraint errors into its typed errors. Unflushed SMS are counted by hand.
+        with db.session.no_autoflush:
+            today = db.session.scalar(sa.select(sa.func.count(SmsMessage.id)).where(
+                SmsMessage.mobile == user.mobile, SmsMessage.created_at >= _local_day_start(now),
+                SmsMessage.status != CAPPED))
+        today += sum(1 for o in db.session.new
+                     if isinstance(o, SmsMessage) and o.mobile == user.mobile and o.status != CAPPED)
         if today >= cap:
             sms.status, sms.error_code = CAPPED, "DAILY_CAP"
             sms.error = f"daily limit of {cap} messages for this number reached"
