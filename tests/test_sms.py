@@ -473,3 +473,11 @@ def test_cap_counts_messages_queued_in_the_same_transaction(db_session, aliyun, 
     first = sms_services.queue_sms(user, "rejected", PARAMS)
     second = sms_services.queue_sms(user, "rejected", PARAMS)  # no commit in between
     assert (first.status, second.status) == ("queued", "capped")
+
+
+def test_cli_sends_due_messages(app, db_session, aliyun, create_user):
+    sms = _queue(create_user(), urgent=True)  # urgent: the real clock may be in quiet hours
+    result = app.test_cli_runner().invoke(args=["sms", "send"])
+    assert result.exit_code == 0 and "sent 1" in result.output
+    db.session.refresh(sms)
+    assert sms.status == "sent"
