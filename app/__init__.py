@@ -57,15 +57,17 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as inbox_bp
+    from app.notifications.sms.views import bp as sms_bp
     from app.registrations.views import bp as registrations_bp
     from app.studios.views import bp as studios_bp
     from app.tickets.views import bp as tickets_bp
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, certificates_bp, verify_bp,
-               admin_bp, api_bp, inbox_bp):
+               admin_bp, api_bp, inbox_bp, sms_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
+    csrf.exempt(sms_bp)  # the provider posts receipts; the secret in the URL stands in for a session
     # Before CSRF protection reads the body: the camp application form takes larger uploads.
     app.before_request_funcs.setdefault(None, []).insert(0, _application_routes.allow_pitch_decks)
     jinja.init_app(app)
@@ -119,6 +121,7 @@ def _import_models() -> None:
     from app.competitions import models as _cm  # noqa: F401
     from app.events import models as _e  # noqa: F401
     from app.notifications import models as _n  # noqa: F401
+    from app.notifications.sms import models as _sms  # noqa: F401
     from app.registrations import models as _r  # noqa: F401
     from app.studios import models as _s  # noqa: F401
     from app.tickets import models as _t  # noqa: F401

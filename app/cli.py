@@ -10,6 +10,7 @@ from app.extensions import db
 
 users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="The mail outbox.")
+sms_cli = AppGroup("sms", help="Text messages (SMS).")
 
 
 @users_cli.command("create")
@@ -44,6 +45,15 @@ def outbox_send():
     click.echo(f"sent {counts['sent']}, failed {counts['failed']}")
 
 
+@sms_cli.command("send")
+def sms_send():
+    """Send the text messages that are due (needs SMS_PROVIDER)."""
+    from app.notifications.sms.services import deliver_due
+
+    counts = deliver_due()
+    click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 @click.command("demo")
 @click.option("--participants", default=300, show_default=True, help="How many participant accounts.")
 @click.option("--seed", default=2026, show_default=True)
@@ -62,4 +72,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(rq_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(sms_cli)
     app.cli.add_command(demo)

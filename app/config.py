@@ -99,6 +99,19 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@rencai.minhang.example")
     # Mail is sent from a thread after the request's commit; tests send inline.
     MAIL_SEND_ASYNC = True
+    # Text messages: aliyun | tencent | none (then SMS stay "unsent", visible to admins).
+    SMS_PROVIDER = (os.environ.get("SMS_PROVIDER") or "none").lower()
+    SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID") or None  # Aliyun
+    SMS_ACCESS_KEY_SECRET = os.environ.get("SMS_ACCESS_KEY_SECRET") or None
+    SMS_SECRET_ID = os.environ.get("SMS_SECRET_ID") or None  # Tencent
+    SMS_SECRET_KEY = os.environ.get("SMS_SECRET_KEY") or None
+    SMS_SDK_APP_ID = os.environ.get("SMS_SDK_APP_ID") or None
+    SMS_REGION = os.environ.get("SMS_REGION") or "ap-guangzhou"
+    SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME") or None
+    SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT") or None
+    SMS_TEMPLATES = os.environ.get("SMS_TEMPLATES") or "{}"  # JSON: notice kind -> template code
+    SMS_RECEIPT_TOKEN = os.environ.get("SMS_RECEIPT_TOKEN") or None  # secret in the receipt URL
+    SMS_DAILY_CAP_PER_NUMBER = int(os.environ.get("SMS_DAILY_CAP_PER_NUMBER") or 10)
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
     # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
@@ -141,6 +154,7 @@ class TestingConfig(Config):
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
+    SMS_PROVIDER = "none"  # the SMS tests choose theirs
     PUBLIC_BASE_URL = "http://localhost"  # fixed: tests compare links
     HSTS_SECONDS = 0
     TRUSTED_HOSTS = None

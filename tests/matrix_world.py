@@ -233,7 +233,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "judge_id": s.scalar(sa.select(category_judges.c.user_id).where(category_judges.c.category_id == category.id)
                              .order_by(category_judges.c.user_id)),
         "secret": registration.ticket_secret, "token": victim.calendar_token,
-        "filename": "css/app.css", "name": "matrix.txt",
+        "filename": "css/app.css", "name": "matrix.txt", "provider": "tencent",
     }
     by_endpoint = {
         ("main.set_language", "code"): "en",

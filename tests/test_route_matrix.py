@@ -35,6 +35,7 @@ PUBLIC = {  # anyone, logged in or not
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
+    "sms.receipts",  # the provider's receipt callback; the URL's token is SMS_RECEIPT_TOKEN
 }
 OPEN = {  # any signed-in person acts for themselves on a public object
     "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "cohorts.self_check_in",

@@ -15,6 +15,7 @@ from app.errors import CORRECTABLE
 from app.extensions import db
 from app.notifications.models import OutboxMessage
 from app.notifications.services import message_body
+from app.notifications.sms.models import SMS_LABELS, SmsMessage, sms_label
 from app.transaction import commit
 from app.web import apply_errors, page_arg, roles_required
 
@@ -103,6 +104,18 @@ def outbox():
         query = query.where(OutboxMessage.status == status)
     page = db.paginate(query, page=page_arg(), per_page=50, error_out=False)
     return render_template("admin/outbox.html", page=page, status=status)
+
+
+@bp.route("/outbox/sms")
+@admin_only
+def sms_outbox():
+    query = sa.select(SmsMessage).order_by(SmsMessage.id.desc())
+    status = request.args.get("status")
+    if status in SMS_LABELS:
+        query = query.where(SmsMessage.status == status)
+    page = db.paginate(query, page=page_arg(), per_page=50, error_out=False)
+    return render_template("admin/sms.html", page=page, status=status, statuses=list(SMS_LABELS),
+                           sms_label=sms_label)
 
 
 @bp.route("/outbox/<int:message_id>")

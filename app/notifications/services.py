@@ -19,6 +19,8 @@ from app.accounts.models import User
 from app.extensions import db
 from app.notifications import inbox
 from app.notifications.models import OutboxMessage
+from app.notifications.sms.services import queue_sms, sms_templates
+from app.notifications.sms.templates import sms_params
 from app.timeutil import utcnow
 from app.urls import public_base_url
 
@@ -42,7 +44,26 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
     # The inbox copy travels with the mail row, so a rewrite replaces both.
     message.inbox_copy = inbox.post(user, kind, subject, registration=registration,
                                     rewrite=getattr(rewrite, "inbox_copy", None), **params)
+    _queue_sms_for(message, user, kind, registration, params)
     return message
+
+
+def _queue_sms_for(message: OutboxMessage, user: User, kind: str, registration, params: dict) -> None:
+    """The same notice as an SMS for a person with a mobile number; a rewritten notice rewrites
+    the SMS queued with it in this transaction instead of adding a second one."""
+    values = sms_params(kind, user=user, registration=registration, params=params,
+                        link=public_base_url() + "/me/registrations")
+    earlier = getattr(message, "_sms", None)
+    if earlier is not None:
+        if values is None:
+            db.session.delete(earlier) if sa.inspect(earlier).persistent else db.session.expunge(earlier)
+            message._sms = None
+        else:
+            earlier.kind, earlier.params = kind, values
+            earlier.template_code = sms_templates().get(kind)
+        return
+    if values is not None:
+        message._sms = queue_sms(user, kind, values)
 
 
 def message_body(message: OutboxMessage) -> str:

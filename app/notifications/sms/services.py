@@ -1,0 +1,198 @@
+"""Queue, send and track text messages.
+
+`queue_sms()` only adds a row (inside the caller's transaction); `deliver_due()` sends what is
+due, from `flask sms send` or a worker. A temporary failure or the provider's rate limit
+reschedules with exponential back-off; a permanent one (bad number, template, sign, balance,
+credentials) is recorded and never retried.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.extensions import db
+from app.notifications.sms import providers
+from app.notifications.sms.models import (CAPPED, DEFERRED, DELIVERED, DUE_STATUSES, FAILED, QUEUED,
+                                          SENT, UNSENT, SmsMessage)
+from app.notifications.sms.templates import SMS_VARIABLES, URGENT_KINDS
+from app.timeutil import LOCAL_TZ, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_SECONDS = 60
+QUIET_START, QUIET_END = time(22, 0), time(8, 0)
+
+
+def sms_templates(config=None) -> dict[str, str]:
+    """SMS_TEMPLATES: a JSON object (or dict) kind -> the provider's template code."""
+    raw = (config or current_app.config).get("SMS_TEMPLATES") or {}
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            log.error("SMS_TEMPLATES is not a JSON object; no SMS templates are used")
+            return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def provider_configured() -> bool:
+    return (current_app.config.get("SMS_PROVIDER") or "none").lower() in ("aliyun", "tencent")
+
+
+def quiet_until(moment: datetime) -> datetime | None:
+    """The end of the quiet hours (08:00 Shanghai, as UTC) if `moment` falls inside them."""
+    local = moment.astimezone(LOCAL_TZ)
+    if QUIET_END <= local.time() < QUIET_START:
+        return None
+    day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
+    return datetime.combine(day, QUIET_END, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+
+
+def _local_day_start(moment: datetime) -> datetime:
+    local = moment.astimezone(LOCAL_TZ)
+    return datetime.combine(local.date(), time(0), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+
+
+def queue_sms(user, kind: str, params: dict[str, str], urgent: bool = False) -> SmsMessage | None:
+    """Record an SMS for `user` (None when they have no mobile number or the kind has no SMS)."""
+    if user is None or not user.mobile or kind not in SMS_VARIABLES:
+        return None
+    now = utcnow()
+    urgent = urgent or kind in URGENT_KINDS
+    sms = SmsMessage(user_id=user.id, mobile=user.mobile, kind=kind, params=dict(params),
+                     urgent=urgent, template_code=sms_templates().get(kind), created_at=now)
+    cap = int(current_app.config.get("SMS_DAILY_CAP_PER_NUMBER") or 0)
+    if cap:
+        # No flush here: the caller's own rows must reach the database at the caller's flush, where
+        # it turns their constraint errors into its typed errors. Unflushed SMS are counted by hand.
+        with db.session.no_autoflush:
+            today = db.session.scalar(sa.select(sa.func.count(SmsMessage.id)).where(
+                SmsMessage.mobile == user.mobile, SmsMessage.created_at >= _local_day_start(now),
+                SmsMessage.status != CAPPED))
+        today += sum(1 for o in db.session.new
+                     if isinstance(o, SmsMessage) and o.mobile == user.mobile and o.status != CAPPED)
+        if today >= cap:
+            sms.status, sms.error_code = CAPPED, "DAILY_CAP"
+            sms.error = f"daily limit of {cap} messages for this number reached"
+    if sms.status != CAPPED:
+        if not provider_configured():
+            sms.status, sms.error_code = UNSENT, "NO_PROVIDER"
+        elif not sms.template_code:
+            sms.status, sms.error_code = FAILED, "NO_TEMPLATE"
+            sms.error = f"SMS_TEMPLATES has no template for {kind}"
+        else:
+            later = None if urgent else quiet_until(now)
+            sms.status, sms.next_attempt_at = (DEFERRED, later) if later else (QUEUED, None)
+    db.session.add(sms)
+    return sms
+
+
+def _client():
+    try:
+        return providers.client_from_config(current_app.config)
+    except providers.ProviderConfigError as exc:
+        log.error("SMS provider misconfigured: %s", exc)
+        return None
+
+
+def deliver(sms: SmsMessage, client=None) -> str:
+    """One attempt at sending `sms`; returns its new status. The caller commits."""
+    client = client or _client()
+    if client is None:
+        sms.status, sms.error_code = UNSENT, "NO_PROVIDER"
+        return sms.status
+    now = utcnow()
+    if not sms.urgent and (later := quiet_until(now)):
+        sms.status, sms.next_attempt_at = DEFERRED, later
+        return sms.status
+    if not sms.template_code:
+        sms.template_code = sms_templates().get(sms.kind)
+        if not sms.template_code:
+            sms.status, sms.error_code = FAILED, "NO_TEMPLATE"
+            return sms.status
+    names = SMS_VARIABLES.get(sms.kind, tuple(sms.params or {}))
+    values = sms.params or {}
+    payload = [values.get(n, "") for n in names] if client.name == "tencent" else \
+        {n: values.get(n, "") for n in names}
+    sms.attempts += 1
+    sms.provider = client.name
+    result = client.send(sms.mobile, sms.template_code, payload)
+    sms.error_code = None if result.outcome == providers.SENT else result.code
+    sms.error = None if result.outcome == providers.SENT else (result.message or None)
+    if result.outcome == providers.SENT:
+        sms.status, sms.sent_at, sms.next_attempt_at = SENT, now, None
+        sms.provider_message_id = result.message_id
+    elif result.outcome == providers.PERMANENT or sms.attempts >= MAX_ATTEMPTS:
+        sms.status, sms.next_attempt_at = FAILED, None
+    else:  # temporary failure or the provider's rate limit: try again later
+        sms.status = QUEUED
+        sms.next_attempt_at = now + timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (sms.attempts - 1))
+    log.info("sms %s kind=%s to=%s -> %s %s", sms.id, sms.kind, sms.mobile_masked, sms.status,
+             sms.error_code or "")
+    return sms.status
+
+
+def deliver_due(limit: int = 200) -> dict[str, int]:
+    """Send every message whose time has come; for `flask sms send` and the worker."""
+    counts = {"sent": 0, "failed": 0, "retry": 0, "deferred": 0}
+    client = _client()
+    if client is None:
+        return counts
+    now = utcnow()
+    due = db.session.scalars(sa.select(SmsMessage).where(
+        SmsMessage.status.in_(DUE_STATUSES),
+        sa.or_(SmsMessage.next_attempt_at.is_(None), SmsMessage.next_attempt_at <= now),
+    ).order_by(SmsMessage.id).limit(limit)).all()
+    for sms in due:
+        status = deliver(sms, client)
+        counts[{SENT: "sent", FAILED: "failed", DEFERRED: "deferred"}.get(status, "retry")] += 1
+        db.session.commit()  # each answer is kept even if a later send crashes
+    return counts
+
+
+# -- delivery receipts ------------------------------------------------------------------------
+def _parse_local(value) -> datetime | None:
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%d %H:%M:%S").replace(tzinfo=LOCAL_TZ) \
+            .astimezone(timezone.utc)
+    except ValueError:
+        return None
+
+
+def record_receipt(provider: str, payload) -> int:
+    """Record delivery receipts; returns how many matched a message we sent.
+
+    Tencent's status callback posts a JSON list of {sid, report_status SUCCESS|FAIL, errmsg,
+    user_receive_time}; Aliyun's SmsReport message is a list of {biz_id, success, err_code,
+    report_time}. Receipts for unknown ids are ignored (they may be another system's)."""
+    items = payload if isinstance(payload, list) else [payload]
+    matched = 0
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        if provider == "tencent":
+            message_id, ok = item.get("sid"), item.get("report_status") == "SUCCESS"
+            code, at = item.get("errmsg"), _parse_local(item.get("user_receive_time"))
+        elif provider == "aliyun":
+            message_id, ok = item.get("biz_id"), item.get("success") in (True, "true")
+            code, at = item.get("err_code"), _parse_local(item.get("report_time"))
+        else:
+            return 0
+        if not message_id:
+            continue
+        sms = db.session.scalar(sa.select(SmsMessage).where(
+            SmsMessage.provider == provider, SmsMessage.provider_message_id == str(message_id)))
+        if sms is None:
+            continue
+        sms.receipt_status = str(code or ("DELIVERED" if ok else "FAIL"))[:40]
+        sms.receipt_at = at or utcnow()
+        sms.status = DELIVERED if ok else FAILED
+        if not ok:
+            sms.error_code = sms.receipt_status
+        matched += 1
+    return matched
