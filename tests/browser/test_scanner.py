@@ -166,3 +166,37 @@ def test_check_in_wall_updates_without_reloading(app, live_server, phone, door):
     expect(page.locator("[data-testid=wall-in]")).to_have_text("1", timeout=TIMEOUT_MS)
     assert page.evaluate("window.__marker") == 1  # the same page, not a reload
     assert "李*" in page.locator("#wall-recent").inner_text()
+
+
+def test_exit_mode_says_checked_out_never_welcome(app, live_server, phone, door):
+    """Issue 12, defect 2: in 离场 mode the verdict read 签到成功，欢迎！ — online and offline."""
+    context = phone()
+    page = context.new_page()
+    page.goto(f"{live_server}/scan/#k={door['secret']}")
+    page.locator("body[data-ready='1']").wait_for()
+    page.keyboard.type(door["tokens"][0])
+    page.keyboard.press("Enter")
+    verdict(page, "ok")
+    page.locator(".sc-mode button[data-direction=out]").click()
+    page.wait_for_timeout(SAME_CODE_WAIT_MS)
+    page.keyboard.type(door["tokens"][0])
+    page.keyboard.press("Enter")
+    box = page.locator('[data-testid=verdict][data-result="ok"][data-direction="out"]')
+    box.wait_for()
+    assert "签退成功" in box.inner_text() and "欢迎" not in box.inner_text()
+
+    context.set_offline(True)  # decided by the page itself now
+    page.locator(".sc-mode button[data-direction=in]").click()
+    page.keyboard.type(door["tokens"][1])
+    page.keyboard.press("Enter")
+    page.locator('[data-testid=verdict][data-result="ok"][data-direction="in"][data-local="1"]').wait_for()
+    page.locator(".sc-mode button[data-direction=out]").click()
+    page.wait_for_timeout(SAME_CODE_WAIT_MS)
+    page.keyboard.type(door["tokens"][1])
+    page.keyboard.press("Enter")
+    box = page.locator('[data-testid=verdict][data-result="ok"][data-direction="out"][data-local="1"]')
+    box.wait_for()
+    assert "签退成功" in box.inner_text() and "欢迎" not in box.inner_text()
+
+
+SAME_CODE_WAIT_MS = 2700  # the scanner ignores the same code for 2.5 s (it is still in view)
