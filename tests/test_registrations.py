@@ -307,3 +307,30 @@ def test_web_form_answers_go_through_the_service_validator(client, db_session, q
     registration = db_session.scalar(sa.select(Registration))
     assert registration.answer_map()[q["years"].id] == 3
     assert registration.answer_map()[q["date"].id] == "2026-07-01"
+
+
+def test_required_choice_questions_are_marked_like_text_questions(client, db_session, questioned_event,
+                                                                   create_user):
+    """Issue 12, defect 5: required single- and multiple-choice questions carried no marker."""
+    import re
+
+    from tests.conftest import login
+
+    event, q = questioned_event
+    admin = create_user("admin")
+    ev.save_question(admin, event, label="参会目的", kind="multiple", required=True,
+                     choices=ev.parse_choices("招聘\n求职"))
+    ev.save_question(admin, event, label="联系人", kind="text", required=True)
+    db_session.commit()
+    login(client, create_user())
+    page = client.get(f"/events/{event.id}/register").get_data(as_text=True)
+
+    def marked(label):
+        match = re.search(re.escape(label) + r"(?:</label>|</legend>|\s)*(<span class=\"req\">\*</span>)?", page)
+        assert match, label
+        return match.group(1) is not None
+
+    assert marked("联系人") and marked("单位性质") and marked("参会目的")
+    assert not marked("关注议题") and not marked("午餐")
+    # the marker is not a browser check on each box: ticking one purpose is enough
+    assert not re.search(r'<input[^>]*type="checkbox"[^>]*required', page)
