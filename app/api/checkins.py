@@ -27,6 +27,7 @@ def _decision_json(decision: checkin.Decision) -> dict:
     if decision.first is not None:
         body["first_checked_in_at"] = iso(decision.first.scanned_at)
         body["first_device"] = decision.first.device
+        body["first_place"] = checkin.door_name(decision.first)
     if decision.entry is not None:
         body["entered_at"] = iso(decision.entry.scanned_at)
     return body

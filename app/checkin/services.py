@@ -128,6 +128,11 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
         except tickets.InvalidTicket as exc:
             code = ScanResult.REVOKED if exc.details.get("reason") == "superseded" else ScanResult.INVALID
             record.detail = {"reason": exc.details.get("reason"), "token_prefix": (token or "")[:12]}
+            holder = getattr(exc, "registration", None)
+            if holder is not None and holder.event_id == checkpoint.event_id:
+                # a replaced ticket of this event: the log shows whose it was, not "—"
+                record.registration_id = holder.id
+                return _store(record, code, holder)
             return _store(record, code, None)
 
     record.registration_id = registration.id
@@ -271,6 +276,18 @@ def update_checkpoint(actor, checkpoint: Checkpoint, *, opens_at: datetime | Non
 def event_checkpoints(event: Event) -> list[Checkpoint]:
     return list(db.session.scalars(sa.select(Checkpoint).where(Checkpoint.event_id == event.id)
                                    .order_by(Checkpoint.session_id.is_not(None), Checkpoint.id)))
+
+
+def door_name(scan: Scan) -> str:
+    """Where a scan was made, in words a volunteer knows: the scanner link's label (北门), else
+    the checkpoint's name — not the device's random id."""
+    from app.checkin.models import ScannerLink
+
+    link = db.session.get(ScannerLink, scan.scanner_link_id) if scan.scanner_link_id else None
+    if link is not None and link.label:
+        return link.label
+    checkpoint = scan.checkpoint or db.session.get(Checkpoint, scan.checkpoint_id)
+    return checkpoint.name if checkpoint else ""
 
 
 def is_conflict(decision: Decision) -> bool:

@@ -335,7 +335,7 @@
     var extra = [];
     if (verdict.first_checked_in_at) {
       var time = shanghaiTime(verdict.first_checked_in_at);
-      extra.push(fmt(T.firstIn, { time: time, device: verdict.first_device || "" }));
+      extra.push(fmt(T.firstIn, { time: time, device: verdict.first_place || verdict.first_device || "" }));
     }
     if (verdict.local) extra.push(T.offlineVerdict);
     $("sc-verdict-extra").textContent = extra.join(" · ");
