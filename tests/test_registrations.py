@@ -334,3 +334,29 @@ def test_required_choice_questions_are_marked_like_text_questions(client, db_ses
     assert not marked("关注议题") and not marked("午餐")
     # the marker is not a browser check on each box: ticking one purpose is enough
     assert not re.search(r'<input[^>]*type="checkbox"[^>]*required', page)
+
+
+def test_my_registrations_list_upcoming_first_then_past_and_cancelled_last(client, db_session, create_event,
+                                                                             create_user):
+    """Issue 12, defect 14: "my registrations" listed cancelled ones first."""
+    from datetime import timedelta
+
+    from app.timeutil import utcnow
+    from tests.conftest import login
+
+    now = utcnow()
+    user = create_user()
+    when = {"远期招聘会": timedelta(days=30), "下周论坛": timedelta(days=7), "上月宣讲": timedelta(days=-30),
+            "昨日沙龙": timedelta(days=-1), "取消的讲座": timedelta(days=60)}
+    events = {title: create_event(title=title) for title in when}
+    regs = {title: reg.register(user, event) for title, event in events.items()}
+    reg.cancel(user, regs["取消的讲座"])
+    for title, event in events.items():  # then time passes: some of them are over
+        event.starts_at, event.ends_at = now + when[title], now + when[title] + timedelta(hours=2)
+    db_session.commit()
+    assert [r.event.title for r in reg.user_registrations(user)] == [
+        "下周论坛", "远期招聘会", "昨日沙龙", "上月宣讲", "取消的讲座"]
+    login(client, user)
+    page = client.get("/me/registrations").get_data(as_text=True)
+    positions = [page.index(title) for title in ("下周论坛", "远期招聘会", "昨日沙龙", "上月宣讲", "取消的讲座")]
+    assert positions == sorted(positions)
