@@ -200,3 +200,31 @@ def test_exit_mode_says_checked_out_never_welcome(app, live_server, phone, door)
 
 
 SAME_CODE_WAIT_MS = 2700  # the scanner ignores the same code for 2.5 s (it is still in view)
+
+
+def test_the_wall_shows_shanghai_time_on_a_laptop_set_elsewhere(app, live_server, browser, door):
+    """Issue 12, defect 14: the wall's 更新于 used the device's time zone."""
+    import re
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    context = browser.new_context(**dict(PHONE, timezone_id="America/New_York"))
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=login]", door["organiser"].mobile)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form .btn-primary").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+        page.goto(f"{live_server}/console/events/{door['event']}/wall")
+        expect(page.locator("#wall-updated")).not_to_be_empty()
+        shown = re.search(r"(\d{2}):(\d{2}):\d{2}", page.locator("#wall-updated").inner_text())
+        assert shown, page.locator("#wall-updated").inner_text()
+        shanghai = datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Shanghai"))
+        # the hour of Shanghai, not New York's (12 or 13 hours behind); a minute's turn is allowed for
+        minutes = int(shown.group(1)) * 60 + int(shown.group(2))
+        assert min(abs(minutes - (shanghai.hour * 60 + shanghai.minute)) % 1440,
+                   1440 - abs(minutes - (shanghai.hour * 60 + shanghai.minute)) % 1440) <= 2
+    finally:
+        context.close()
