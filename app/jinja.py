@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 
 from app import privacy, timeutil
 from app.numbers import score_text
@@ -33,9 +33,13 @@ def _when(starts, ends) -> str:
     return f"{day} {s:%H:%M} – {e:%Y-%m-%d %H:%M}"
 
 
-def _scan_label(code: str) -> str:
+def _scan_label(code: str, direction: str = "in") -> str:
     from app.checkin.models import ScanResult
 
+    if code == ScanResult.OK.value and direction == "out":
+        return gettext("Checked out")
+    if code == ScanResult.OK.value:
+        return gettext("Checked in")
     try:
         return ScanResult(code).message
     except ValueError:

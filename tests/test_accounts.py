@@ -145,3 +145,38 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
 
     with pytest.raises(RuntimeError):
         create_app("production", SECRET_KEY=None)
+
+
+def test_full_width_mobile_digits_are_the_same_number_at_sign_up_and_login(client, db_session):
+    """Issue 12, defect 13: 「１３９…」 typed by a Chinese input method was refused."""
+    response = client.post("/signup", data={"name": "陈静", "mobile": "＋８６ １３９－００１２－３４５６",
+                                            "password": "s3cret-pass"})
+    assert response.status_code == 302
+    user = db_session.scalar(sa.select(User).where(User.name == "陈静"))
+    assert user.mobile == "13900123456"
+    client.post("/logout")
+    for typed in ("１３９００１２３４５６", "13900123456", "0086 139 0012 3456"):
+        assert client.post("/login", data={"login": typed, "password": "s3cret-pass"}).status_code == 302, typed
+        client.post("/logout")
+    assert services.canonical_login("１３９ ００１２ ３４５６") == "13900123456"
+    assert services.canonical_login("Li＠Example.com") == "li@example.com"
+    with pytest.raises(InvalidInput) as taken:  # one number, one account, however it is typed
+        services.sign_up(name="另一人", password="long-enough", mobile="１３９００１２３４５６")
+    assert set(taken.value.fields) == {"mobile"}
+
+
+@pytest.mark.parametrize("typed, says", [
+    ("12345", "身份证号码应为 18 位，现在是 5 位。"),
+    ("11010519491231002Y", "身份证号码由 17 位数字加 1 位数字或 X 组成。"),
+    ("110105194913310021", "第 7–14 位是出生日期（年月日），19491331 不是有效日期。"),
+    ("110105194912310021", "最后一位校验码与前 17 位不符，请检查是否有输错的字符。"),
+])
+def test_an_id_number_says_exactly_what_is_wrong(client, db_session, typed, says):
+    """Issue 12, defect 13: five digits got the "check the last character" message."""
+    with pytest.raises(InvalidInput) as info:
+        services.sign_up(name="王堃", password="long-enough", mobile="13900000077", id_number=typed)
+    assert str(info.value.fields["id_number"]) == says
+    page = client.post("/signup", data={"name": "王堃", "mobile": "13900000077", "password": "long-enough",
+                                        "id_number": typed}).get_data(as_text=True)
+    assert says in page and "检查最后一位" not in page
+    assert services.normalise_id_number("１１０１０５１９４９１２３１００２ｘ") == VALID_ID

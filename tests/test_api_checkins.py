@@ -179,3 +179,54 @@ def test_a_nonce_of_another_checkpoint_does_not_replay_its_decision(client, db_s
     assert probe.status_code == 409 and probe.json["code"] == "nonce_reused"
     assert "赵赟" not in probe.get_data(as_text=True)
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
+
+
+def test_an_exit_scan_says_checked_out_with_the_stay_and_the_log_shows_it(client, db_session, create_event,
+                                                                          create_user, login_as):
+    """Issue 12, defect 2: an exit in 离场 mode said 签到成功，欢迎！ and the log said the same."""
+    event, registration, token = _setup(db_session, create_event, create_user)
+    point = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
+    organiser = create_user("organiser")
+    headers = _token(client, organiser) | {"Accept-Language": "zh-CN"}
+    came = utcnow() - timedelta(minutes=50)
+    body = {"token": token, "checkpoint": point, "scanned_at": came.isoformat()}
+    entry = client.post("/api/v1/checkins", json=body, headers=headers)
+    assert entry.json["result"] == "ok" and entry.json["direction"] == "in"
+    left = client.post("/api/v1/checkins", headers=headers, json=dict(
+        body, direction="out", scanned_at=(came + timedelta(minutes=65)).isoformat()))
+    assert left.json["result"] == "ok" and left.json["direction"] == "out"
+    message = left.json["message"]
+    assert "欢迎" not in message and "签退成功" in message
+    assert "1 小时 5 分钟" in message and f"{(came + timedelta(hours=8)):%H:%M}" in message
+    assert left.json["entered_at"]
+
+    page = login_as(organiser).get(f"/console/events/{event.id}/attendance").get_data(as_text=True)
+    log = page[page.index("scan-log") if "scan-log" in page else 0:]
+    assert "欢迎" not in log and "已签退" in log and "已签到" in log
+
+
+def test_a_replaced_ticket_scan_names_its_holder_and_doors_are_named(client, db_session, create_event,
+                                                                     create_user, login_as):
+    """Issue 12, defect 14: the scan log showed "—" for a revoked ticket's scan, and volunteers
+    were told a device id (2afbab) where the door's name would do."""
+    from app.checkin import links
+
+    event, registration, token = _setup(db_session, create_event, create_user)
+    point = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
+    organiser = create_user("organiser")
+    _north, north_secret = links.create_link(organiser, event, label="北门", hours=4)
+    _south, south_secret = links.create_link(organiser, event, label="南门", hours=4)
+    tickets.reset(registration)
+    db_session.commit()
+    north, south = ({"Authorization": f"Bearer {s}"} for s in (north_secret, south_secret))
+    old = client.post("/api/v1/checkins", json={"token": token, "checkpoint": point}, headers=north)
+    assert old.json["result"] == "revoked" and old.json["attendee"]["name"] == "赵赟"
+    fresh = {"token": tickets.ticket_token(registration), "checkpoint": point}
+    assert client.post("/api/v1/checkins", json=dict(fresh, device="北门 · 2afbab"), headers=north).json["result"] == "ok"
+    again = client.post("/api/v1/checkins", json=dict(fresh, device="南门 · 77c1d0"), headers=south)
+    assert again.json["result"] == "already_checked_in" and again.json["first_place"] == "北门"
+
+    page = login_as(organiser).get(f"/console/events/{event.id}/attendance").get_data(as_text=True)
+    log = page[page.index("扫码记录"):]
+    revoked_row = next(row for row in log.split("<tr>") if "badge-scan-revoked" in row)
+    assert "赵赟" in revoked_row and "—" not in revoked_row

@@ -137,3 +137,22 @@ def test_lessons_reach_the_founders_calendar_feed(client, db_session, create_coh
     feed = client.get(f"/calendar/feed/{token}.ics").get_data(as_text=True).replace("\r\n ", "")
     assert feed.count("BEGIN:VEVENT") == 2  # the lessons, not the cohort's months-long span
     assert "股权激励 第1讲" in feed and "股权激励 第2讲" in feed
+
+
+def test_the_projector_warns_when_check_in_is_not_open(client, db_session, create_cohort, create_user):
+    """Issue 12, defect 14: the lesson projector gave no warning when check-in was not open."""
+    cohort = create_cohort()
+    cohorts.enrol(cohort.runner, cohort, create_user(name="王堃"))
+    later = utcnow() + timedelta(days=2)
+    future = cohorts.save_lesson(cohort.runner, cohort, title="融资路演", starts_at=later,
+                                 ends_at=later + timedelta(hours=2))
+    now_on = cohorts.save_lesson(cohort.runner, cohort, title="股权设计", starts_at=utcnow() - timedelta(minutes=5),
+                                 ends_at=utcnow() + timedelta(hours=2))
+    db_session.commit()
+    login(client, cohort.runner)
+    page = client.get(f"/console/lessons/{future.id}/projector").get_data(as_text=True)
+    assert 'data-testid="projector-notice" role="alert">' in page and "签到尚未开始" in page
+    assert "签到尚未开始" in client.get(f"/console/lessons/{future.id}/projector.json").json["notice"]
+    open_page = client.get(f"/console/lessons/{now_on.id}/projector").get_data(as_text=True)
+    assert 'data-testid="projector-notice" role="alert" hidden>' in open_page
+    assert client.get(f"/console/lessons/{now_on.id}/projector.json").json["notice"] is None

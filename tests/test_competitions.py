@@ -609,3 +609,35 @@ def test_a_judge_cannot_score_an_entry_of_another_category_by_its_id(client, db_
         score(entry, contest.judges[0], foreign_aspect, 3)
     db_session.rollback()
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Score)) == 0
+
+
+def test_the_judge_page_is_read_only_and_says_why_once_results_are_published(client, db_session, contest, enter):
+    """Issue 12, defect 3: after publication the score buttons still changed when tapped, saved
+    nothing and said nothing."""
+    import re
+
+    from tests.conftest import login
+
+    entry = enter("甲")
+    judge = contest.judges[1]
+    login(client, judge)
+    open_page = client.get(f"/judge/entries/{entry.id}").get_data(as_text=True)
+    assert 'data-testid="read-only"' not in open_page
+    assert not re.search(r'<input type="radio"[^>]*disabled', open_page)
+
+    fully_score(contest, entry)
+    cs.confirm(contest.chief, entry)
+    confirmed = client.get(f"/judge/entries/{entry.id}").get_data(as_text=True)
+    assert 'data-testid="confirmed-note"' in confirmed  # still changeable, and the judge is told what that does
+
+    cs.set_status(contest.organiser, contest.competition, "closed")
+    cs.publish_results(contest.organiser, contest.competition)
+    db_session.commit()
+    page = client.get(f"/judge/entries/{entry.id}").get_data(as_text=True)
+    assert 'data-testid="read-only"' in page and "成绩已公布，评分不能再修改。" in page
+    radios = re.findall(r'<input type="radio"[^>]*>', page)
+    assert radios and all("disabled" in r for r in radios)
+    assert "保存我的评分" not in page and "Save my scores" not in page
+    refused = client.post(f"/judge/entries/{entry.id}", data={f"a{contest.judged.id}": "0"})
+    assert refused.status_code == 200 and "成绩已公布" in refused.get_data(as_text=True)
+    assert cs.sheet(entry).confirmed  # nothing changed

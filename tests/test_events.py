@@ -1,5 +1,5 @@
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -150,8 +150,11 @@ def test_console_registrations_bulk_approve_and_export(client, db_session, creat
 
 def test_console_agenda_questions_and_series_forms(client, db_session, create_event, create_user):
     from app.events.models import EventSession, Question
+    from app.timeutil import local_to_utc
 
-    event = create_event()
+    # the sessions below fall inside the event's day (a session outside it is refused)
+    event = create_event(starts_at=local_to_utc(datetime(2026, 12, 18, 9)),
+                         ends_at=local_to_utc(datetime(2026, 12, 18, 17)))
     login(client, create_user("organiser"))
     url = f"/console/events/{event.id}"
     bad = client.post(url + "/sessions/new", data={"title": "分论坛", "starts_at": "2026-12-18T10:00",
@@ -224,3 +227,31 @@ def test_an_organiser_cannot_take_over_or_add_to_another_departments_series(clie
     assert mine.series_id == theirs.id
     admin = create_user("admin")
     assert ev.update_event(admin, own, series_id=theirs.id).series_id == theirs.id
+
+
+def test_a_session_outside_its_event_is_refused_with_a_message(client, db_session, create_event, create_user):
+    """Issue 12, defect 7: a session dated outside its event's time was saved without a word."""
+    from app.errors import InvalidInput
+    from app.events import services as ev
+    from app.events.models import EventSession
+    from app.timeutil import local_to_utc
+
+    event = create_event(starts_at=local_to_utc(datetime(2026, 12, 18, 9)),
+                         ends_at=local_to_utc(datetime(2026, 12, 18, 17)))
+    organiser = create_user("organiser")
+    db_session.commit()
+    for start, end, fields in ((datetime(2026, 12, 19, 10), datetime(2026, 12, 19, 11), {"starts_at", "ends_at"}),
+                               (datetime(2026, 12, 18, 8), datetime(2026, 12, 18, 10), {"starts_at"}),
+                               (datetime(2026, 12, 18, 16), datetime(2026, 12, 18, 18), {"ends_at"})):
+        with pytest.raises(InvalidInput) as refused:
+            ev.save_session(organiser, event, title="分论坛", starts_at=local_to_utc(start), ends_at=local_to_utc(end))
+        assert set(refused.value.fields) == fields
+    db_session.rollback()
+    login(client, organiser)
+    page = client.post(f"/console/events/{event.id}/sessions/new",
+                       data={"title": "分论坛", "starts_at": "2026-12-19T10:00", "ends_at": "2026-12-19T11:00"})
+    assert page.status_code == 200
+    assert "场次须在活动时间内开始（2026-12-18 09:00 – 2026-12-18 17:00）" in page.get_data(as_text=True)
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(EventSession)) == 0
+    ok = ev.save_session(organiser, event, title="主论坛", starts_at=event.starts_at, ends_at=event.ends_at)
+    assert ok.id

@@ -1,4 +1,6 @@
 """Schema, error pages, language, health."""
+import io
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -57,3 +59,13 @@ def test_pages_render_with_viewport_for_phones(client, path):
     html = client.get(path).get_data(as_text=True)
     assert 'name="viewport"' in html and "/static/css/app.css" in html
     assert "cdn" not in html.lower() and "//" not in html.split("href=\"")[1][:2]
+
+
+def test_favicon_is_served_and_linked(client):
+    """Issue 12, defect 14: /favicon.ico was 404 on every page."""
+    from PIL import Image
+
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+    assert Image.open(io.BytesIO(icon.data)).format == "ICO"
+    assert '<link rel="icon" href="/static/favicon.ico"' in client.get("/").get_data(as_text=True)

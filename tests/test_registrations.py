@@ -346,3 +346,56 @@ def test_question_limits_are_set_enforced_and_shown_exactly(app, db_session, cre
     db_session.rollback()
     made = reg.register(person, event, {str(intro.id): "字" * 200, str(year.id): "1988"})
     assert made.answer_map()[year.id] == 1988
+
+
+def test_required_choice_questions_are_marked_like_text_questions(client, db_session, questioned_event,
+                                                                   create_user):
+    """Issue 12, defect 5: required single- and multiple-choice questions carried no marker."""
+    import re
+
+    from tests.conftest import login
+
+    event, q = questioned_event
+    admin = create_user("admin")
+    ev.save_question(admin, event, label="参会目的", kind="multiple", required=True,
+                     choices=ev.parse_choices("招聘\n求职"))
+    ev.save_question(admin, event, label="联系人", kind="text", required=True)
+    db_session.commit()
+    login(client, create_user())
+    page = client.get(f"/events/{event.id}/register").get_data(as_text=True)
+
+    def marked(label):
+        match = re.search(re.escape(label) + r"(?:</label>|</legend>|\s)*(<span class=\"req\">\*</span>)?", page)
+        assert match, label
+        return match.group(1) is not None
+
+    assert marked("联系人") and marked("单位性质") and marked("参会目的")
+    assert not marked("关注议题") and not marked("午餐")
+    # the marker is not a browser check on each box: ticking one purpose is enough
+    assert not re.search(r'<input[^>]*type="checkbox"[^>]*required', page)
+
+
+def test_my_registrations_list_upcoming_first_then_past_and_cancelled_last(client, db_session, create_event,
+                                                                             create_user):
+    """Issue 12, defect 14: "my registrations" listed cancelled ones first."""
+    from datetime import timedelta
+
+    from app.timeutil import utcnow
+    from tests.conftest import login
+
+    now = utcnow()
+    user = create_user()
+    when = {"远期招聘会": timedelta(days=30), "下周论坛": timedelta(days=7), "上月宣讲": timedelta(days=-30),
+            "昨日沙龙": timedelta(days=-1), "取消的讲座": timedelta(days=60)}
+    events = {title: create_event(title=title) for title in when}
+    regs = {title: reg.register(user, event) for title, event in events.items()}
+    reg.cancel(user, regs["取消的讲座"])
+    for title, event in events.items():  # then time passes: some of them are over
+        event.starts_at, event.ends_at = now + when[title], now + when[title] + timedelta(hours=2)
+    db_session.commit()
+    assert [r.event.title for r in reg.user_registrations(user)] == [
+        "下周论坛", "远期招聘会", "昨日沙龙", "上月宣讲", "取消的讲座"]
+    login(client, user)
+    page = client.get("/me/registrations").get_data(as_text=True)
+    positions = [page.index(title) for title in ("下周论坛", "远期招聘会", "昨日沙龙", "上月宣讲", "取消的讲座")]
+    assert positions == sorted(positions)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+import unicodedata
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -16,9 +17,9 @@ from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
 from app.timeutil import utcnow
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-ID_RE = re.compile(r"^\d{17}[\dX]$")
+ID_RE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 MIN_PASSWORD = 8
@@ -39,31 +40,62 @@ class AuthError(InvalidInput):
     default_message = _l("Wrong mobile number, email or password.")
 
 
+def _halfwidth(value: str) -> str:
+    # A Chinese input method types full-width digits and signs (１３９, ＋８６, －): NFKC makes
+    # them the ASCII ones, so 「１３９…」 and 「139…」 are one number.
+    return unicodedata.normalize("NFKC", value)
+
+
 def normalise_mobile(value: str | None) -> str | None:
     if not value:
         return None
-    digits = re.sub(r"[\s\-]", "", value)
-    if digits.startswith("+86"):
-        digits = digits[3:]
+    digits = re.sub(r"[\s\-()]", "", _halfwidth(value))
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix):]
+            break
     return digits or None
 
 
 def normalise_email(value: str | None) -> str | None:
-    return value.strip().lower() if value and value.strip() else None
+    value = _halfwidth(value).strip() if value else ""
+    return value.lower() or None
+
+
+def normalise_id_number(value: str | None) -> str | None:
+    value = re.sub(r"\s", "", _halfwidth(value)).upper() if value else ""
+    return value or None
+
+
+def id_number_problem(value: str):
+    """What is wrong with a resident ID number (GB 11643), or None: its length, its characters,
+    the birth date it holds, or its ISO 7064 MOD 11-2 check character — each said plainly, so a
+    person who typed five digits is not told to check the last one."""
+    value = normalise_id_number(value) or ""
+    if len(value) != 18:
+        return _l("An ID number has 18 characters; this one has %(n)s.", n=len(value))
+    if not ID_RE.match(value):
+        return _l("An ID number is 17 digits followed by a digit or X.")
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        born = None
+    if born is None or born.year < 1900 or born > date.today():
+        return _l("Characters 7–14 of an ID number are the birth date (YYYYMMDD); %(digits)s is not a possible one.",
+                  digits=value[6:14])
+    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS))
+    if ID_CHECK[total % 11] != value[17]:
+        return _l("The last character does not match the first 17: one of the characters is mistyped.")
+    return None
 
 
 def valid_id_number(value: str) -> bool:
-    """Resident ID number (GB 11643) with its ISO 7064 MOD 11-2 check character."""
-    value = value.upper()
-    if not ID_RE.match(value):
-        return False
-    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS))
-    return ID_CHECK[total % 11] == value[17]
+    return id_number_problem(value) is None
 
 
 def canonical_login(login: str | None) -> str:
     """The form of a typed login that names one account (the same one however it is typed)."""
-    login = (login or "").strip()
+    login = _halfwidth(login or "").strip()
     return (normalise_email(login) if "@" in login else normalise_mobile(login)) or ""
 
 
@@ -85,8 +117,8 @@ def _check_profile(*, name, mobile, email, id_number, user: User | None = None) 
         errors["mobile"] = _l("A mainland mobile number has 11 digits and starts with 1.")
     if email and not EMAIL_RE.match(email):
         errors["email"] = _l("This email address is not valid.")
-    if id_number and not valid_id_number(id_number):
-        errors["id_number"] = _l("This ID number is not valid (check the last character).")
+    if id_number and (problem := id_number_problem(id_number)):
+        errors["id_number"] = problem
     own_id = user.id if user else None
     if mobile and "mobile" not in errors:
         other = db.session.scalar(sa.select(User.id).where(User.mobile == mobile))
@@ -102,7 +134,7 @@ def _check_profile(*, name, mobile, email, id_number, user: User | None = None) 
 def sign_up(*, name: str, password: str, mobile: str | None = None, email: str | None = None,
             employer: str | None = None, id_number: str | None = None) -> User:
     mobile, email = normalise_mobile(mobile), normalise_email(email)
-    id_number = id_number.strip().upper() if id_number and id_number.strip() else None
+    id_number = normalise_id_number(id_number)
     errors = _check_profile(name=name, mobile=mobile, email=email, id_number=id_number)
     if not password or len(password) < MIN_PASSWORD:
         errors["password"] = _l("The password needs at least %(n)s characters.", n=MIN_PASSWORD)
@@ -133,7 +165,7 @@ _DUMMY_HASH = "scrypt:32768:8:1$4tiVv0cvsCJWvE3Y$" + "0" * 128
 def update_profile(user: User, *, name: str, mobile: str | None, email: str | None,
                    employer: str | None, id_number: str | None) -> User:
     mobile, email = normalise_mobile(mobile), normalise_email(email)
-    id_number = id_number.strip().upper() if id_number and id_number.strip() else None
+    id_number = normalise_id_number(id_number)
     errors = _check_profile(name=name, mobile=mobile, email=email, id_number=id_number, user=user)
     if errors:
         raise InvalidInput(fields=errors)

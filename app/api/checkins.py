@@ -19,13 +19,17 @@ MAX_TOKEN = 200  # a ticket code is 100 characters, a personal code a little mor
 
 
 def _decision_json(decision: checkin.Decision) -> dict:
-    body = {"result": decision.result.value, "message": decision.message, "scan_id": decision.scan.id}
+    body = {"result": decision.result.value, "message": decision.message, "scan_id": decision.scan.id,
+            "direction": decision.scan.direction}
     if decision.registration is not None:
         user = decision.registration.user
         body["attendee"] = {"name": user.name, "mobile_masked": user.mobile_masked}
     if decision.first is not None:
         body["first_checked_in_at"] = iso(decision.first.scanned_at)
         body["first_device"] = decision.first.device
+        body["first_place"] = checkin.door_name(decision.first)
+    if decision.entry is not None:
+        body["entered_at"] = iso(decision.entry.scanned_at)
     return body
 
 

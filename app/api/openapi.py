@@ -102,6 +102,10 @@ SCHEMAS = {
                                                       "mobile_masked": {"type": "string"}}},
         "first_checked_in_at": {"type": "string", "format": "date-time"},
         "first_device": {"type": "string"},
+        "first_place": {"type": "string", "description": "Scanner link label or checkpoint of the first entry"},
+        "direction": {"type": "string", "enum": ["in", "out"]},
+        "entered_at": {"type": "string", "format": "date-time",
+                       "description": "For an accepted exit: the entry it closes"},
         "nonce": {"type": "string"}, "conflict": {"type": "boolean"}}},
     "RegistrationCreate": {"type": "object", "properties": {
         "answers": {"type": "object", "description": "Keyed by question id; multiple choice takes a list",

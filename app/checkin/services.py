@@ -38,10 +38,28 @@ class Decision:
     scan: Scan
     registration: Registration | None = None
     first: Scan | None = None  # the entry that counts, for already_checked_in
+    entry: Scan | None = None  # the entry an accepted exit closes
 
     @property
     def message(self) -> str:
+        if self.result == ScanResult.OK and self.scan.direction == OUT:
+            return exit_message(self.entry.scanned_at if self.entry else None, self.scan.scanned_at)
         return self.result.message
+
+
+def exit_message(entered_at: datetime | None, left_at: datetime) -> str:
+    """An accepted exit says so, with how long the person stayed and when they came in: the
+    volunteer at the door can tell a checkout from a check-in at a glance."""
+    from flask_babel import gettext as _
+
+    from app.timeutil import fmt
+
+    if entered_at is None:
+        return _("Checked out.")
+    minutes = max(0, int((left_at - entered_at).total_seconds() // 60))
+    hours, minutes = divmod(minutes, 60)
+    stayed = (_("%(h)s h %(m)s min", h=hours, m=minutes) if hours else _("%(m)s min", m=minutes))
+    return _("Checked out: stayed %(stayed)s (in at %(time)s).", stayed=stayed, time=fmt(entered_at, "%H:%M"))
 
 
 # -- checkpoints --------------------------------------------------------------
@@ -110,6 +128,11 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
         except tickets.InvalidTicket as exc:
             code = ScanResult.REVOKED if exc.details.get("reason") == "superseded" else ScanResult.INVALID
             record.detail = {"reason": exc.details.get("reason"), "token_prefix": (token or "")[:12]}
+            holder = getattr(exc, "registration", None)
+            if holder is not None and holder.event_id == checkpoint.event_id:
+                # a replaced ticket of this event: the log shows whose it was, not "—"
+                record.registration_id = holder.id
+                return _store(record, code, holder)
             return _store(record, code, None)
 
     record.registration_id = registration.id
@@ -138,7 +161,8 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
     first = first_in if code == ScanResult.ALREADY_CHECKED_IN else None
     if is_conflict(Decision(code, record, registration, first)):  # kept on the row for the console to list
         record.detail = {"conflict_with": first_in.id, "first_device": first_in.device}
-    return _store(record, code, registration, first=first)
+    entry = accepted[-1] if direction == OUT and code == ScanResult.OK else None
+    return _store(record, code, registration, first=first, entry=entry)
 
 
 def admitted_statuses(checkpoint: Checkpoint) -> list[str]:
@@ -174,7 +198,8 @@ def _lock_registration(registration: Registration) -> None:
         db.session.execute(sa.text("UPDATE registrations SET id = id WHERE id = :id"), {"id": registration.id})
 
 
-def _store(record: Scan, code: ScanResult, registration: Registration | None, first: Scan | None = None) -> Decision:
+def _store(record: Scan, code: ScanResult, registration: Registration | None, first: Scan | None = None,
+           entry: Scan | None = None) -> Decision:
     """Write the scan, unless its nonce is already stored: then this is a retry that raced the
     first attempt, and the first attempt's decision is the answer (the unique nonce decides,
     without a lock or a look-up before every scan)."""
@@ -188,7 +213,7 @@ def _store(record: Scan, code: ScanResult, registration: Registration | None, fi
     if new_id is None:
         return _replay(record.nonce, record.checkpoint_id)
     record.id = new_id  # the answer carries the scan's id; the row itself is written
-    return Decision(code, record, registration, first)
+    return Decision(code, record, registration, first, entry)
 
 
 class NonceReused(Conflict):
@@ -210,7 +235,13 @@ def _replay(nonce: str, checkpoint_id: int) -> Decision | None:
         first = db.session.scalar(sa.select(Scan).where(
             Scan.checkpoint_id == earlier.checkpoint_id, Scan.registration_id == registration.id,
             Scan.result == ScanResult.OK.value, Scan.direction == IN).order_by(Scan.id))
-    return Decision(ScanResult(earlier.result), earlier, registration, first)
+    entry = None
+    if earlier.result == ScanResult.OK.value and earlier.direction == OUT and registration is not None:
+        entry = db.session.scalar(sa.select(Scan).where(
+            Scan.checkpoint_id == earlier.checkpoint_id, Scan.registration_id == registration.id,
+            Scan.result == ScanResult.OK.value, Scan.direction == IN, Scan.id < earlier.id)
+            .order_by(Scan.id.desc()).limit(1))
+    return Decision(ScanResult(earlier.result), earlier, registration, first, entry)
 
 
 # -- counts -------------------------------------------------------------------
@@ -245,6 +276,18 @@ def update_checkpoint(actor, checkpoint: Checkpoint, *, opens_at: datetime | Non
 def event_checkpoints(event: Event) -> list[Checkpoint]:
     return list(db.session.scalars(sa.select(Checkpoint).where(Checkpoint.event_id == event.id)
                                    .order_by(Checkpoint.session_id.is_not(None), Checkpoint.id)))
+
+
+def door_name(scan: Scan) -> str:
+    """Where a scan was made, in words a volunteer knows: the scanner link's label (北门), else
+    the checkpoint's name — not the device's random id."""
+    from app.checkin.models import ScannerLink
+
+    link = db.session.get(ScannerLink, scan.scanner_link_id) if scan.scanner_link_id else None
+    if link is not None and link.label:
+        return link.label
+    checkpoint = scan.checkpoint or db.session.get(Checkpoint, scan.checkpoint_id)
+    return checkpoint.name if checkpoint else ""
 
 
 def is_conflict(decision: Decision) -> bool:

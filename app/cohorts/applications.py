@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
-from app.accounts.services import EMAIL_RE, MOBILE_RE, normalise_mobile, valid_id_number
+from app.accounts.services import EMAIL_RE, MOBILE_RE, id_number_problem, normalise_id_number, normalise_mobile
 from app.audit import services as audit
 from app.cohorts import services as cohorts
 from app.cohorts.models import (
@@ -232,9 +232,9 @@ def _clean(cycle: Cycle, tier: Tier | None, fields: dict) -> tuple[dict, dict]:
     if email and (len(email) > 254 or not EMAIL_RE.match(email)):
         errors["email"] = _l("This email address is not valid.")
     values["email"] = email
-    id_number = (fields.get("id_number") or "").strip().upper() or None
-    if id_number and not valid_id_number(id_number):
-        errors["id_number"] = _l("This ID number is not valid (check the last character).")
+    id_number = normalise_id_number(fields.get("id_number"))
+    if id_number and (problem := id_number_problem(id_number)):
+        errors["id_number"] = problem
     values["id_number"] = id_number
     company = (fields.get("company_name") or "").strip()
     if len(company) < 2 or len(company) > 200:

@@ -195,6 +195,21 @@ def self_check_in(user, code: str, at: float | None = None) -> checkin.Decision:
                         device="self", scanner=user, method="self")
 
 
+def projector_notice(lesson: Lesson, now: datetime | None = None) -> str | None:
+    """A warning for the projected code when the lesson's check-in window is shut: founders
+    scanning it now would be refused (outside_window), and the trainer should know before they do."""
+    from app.timeutil import fmt
+
+    opens, closes = checkin.window(checkin.session_checkpoint(lesson.session))
+    now = now or utcnow()
+    if now < opens:
+        return str(_l("Check-in is not open yet: it opens at %(time)s. Scans before then are refused.",
+                      time=fmt(opens, "%m-%d %H:%M")))
+    if now > closes:
+        return str(_l("Check-in closed at %(time)s: scans are refused now.", time=fmt(closes, "%m-%d %H:%M")))
+    return None
+
+
 def lesson_scanner(actor, lesson: Lesson) -> str:
     """A scanner link for this lesson's checkpoint, for its trainer (or the programme's organiser)."""
     from app.checkin import links

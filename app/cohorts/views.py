@@ -240,7 +240,7 @@ def _projector_data(lesson) -> dict:
     arrived = sum(1 for s in seen.values() if s.status in attendance.ATTENDED)
     left = attendance.ROTATE_SECONDS - int(time.time()) % attendance.ROTATE_SECONDS
     return {"code": code, "url": url, "svg": qr_svg(url), "seconds_left": left,
-            "arrived": arrived, "enrolled": len(people)}
+            "arrived": arrived, "enrolled": len(people), "notice": attendance.projector_notice(lesson)}
 
 
 @bp.route("/console/cohorts/<int:cohort_id>/attendance")

@@ -799,13 +799,22 @@ def sheet(entry: Entry, *, rows: list[Score] | None = None) -> Sheet:
     return Sheet(entry, states, rows[-1].id if rows else None, confirmation)
 
 
-def _require_scoring_open(category: Category) -> None:
+def scoring_closed(category: Category) -> Conflict | None:
+    """Why scores of this category cannot change now, or None: the judge's page shows the same
+    reason read-only that a save would be refused with."""
     competition = category.competition
-    _lock(competition)
     if competition.is_published:
-        raise Conflict(_l("The results are published; scores can no longer change."), code="results_published")
+        return Conflict(_l("The results are published; scores can no longer change."), code="results_published")
     if competition.status == CompetitionStatus.DRAFT.value:
-        raise Conflict(_l("The competition has not opened yet."), code="not_open")
+        return Conflict(_l("The competition has not opened yet."), code="not_open")
+    return None
+
+
+def _require_scoring_open(category: Category) -> None:
+    _lock(category.competition)
+    closed = scoring_closed(category)
+    if closed is not None:
+        raise closed
 
 
 def enter_scores(judge: User, entry: Entry, values: dict[int, str]) -> list[Score]:

@@ -386,7 +386,7 @@ def judge_entry(entry_id: int):
             return redirect(url_for("competitions.judge_entry", entry_id=entry.id))
     return render_template("competitions/judge_entry.html", entry=entry, category=category, sheet=cs.sheet(entry),
                            errors=errors, conflicted=cs.conflicts(current_user, entry),
-                           scorer=cs.is_judge(current_user, category))
+                           scorer=cs.is_judge(current_user, category), closed=cs.scoring_closed(category))
 
 
 @bp.route("/judge/entries/<int:entry_id>/confirm", methods=["POST"])

@@ -301,6 +301,16 @@ def save_session(actor: User, event: Event, *, title: str, starts_at: datetime, 
         errors["ends_at"] = _l("The session must end after it starts.")
     if capacity is not None and capacity < 1:
         errors["capacity"] = _l("Capacity is a whole number from 1 to 100000, or empty for no limit.")
+    if not errors and not event.invitation_only:
+        # An invitation-only occasion (a cohort's lessons, a studio's activities) is stretched over
+        # its agenda by span_agenda; any other event's sessions happen inside the event's own time.
+        from app.timeutil import fmt
+
+        span = {"start": fmt(event.starts_at), "end": fmt(event.ends_at)}
+        if starts_at < event.starts_at or starts_at >= event.ends_at:
+            errors["starts_at"] = _l("The session must start within the event's time (%(start)s – %(end)s).", **span)
+        if ends_at > event.ends_at:
+            errors["ends_at"] = _l("The session must end by the time the event ends (%(end)s).", **span)
     if errors:
         raise InvalidInput(fields=errors)
     if session is None:

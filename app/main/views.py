@@ -52,6 +52,12 @@ def healthz():
     return jsonify(status="ok", database="ok")
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico on every page whatever base.html links: answer it from static.
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)
+
+
 @bp.route("/uploads/<path:name>")
 def upload(name: str):
     response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=86400)

@@ -15,6 +15,17 @@ def field_name(question_id: int) -> str:
     return f"q{question_id}"
 
 
+class MarkedRequired:
+    """Flags a choice question as required so the page marks it like a text question; the
+    service decides whether the answer is there (a browser's own check on a checkbox group
+    would demand every box)."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        pass
+
+
 def registration_form(event: Event) -> FlaskForm:
     """Fields only collect what was typed; the one validator, the service, speaks for web and
     API alike (numbers and dates arrive as the text the browser sent)."""
@@ -29,6 +40,8 @@ def registration_form(event: Event) -> FlaskForm:
         kw = {"label": q.label, "description": hint, "validators": [Optional()]}
         if kind.has_choices:
             field_class = RadioField if kind == QuestionKind.SINGLE else CheckboxesField
+            if q.required:
+                kw["validators"] = [Optional(), MarkedRequired()]
             field = field_class(choices=[SelectChoice(c, c) for c in q.choice_labels], validate_choice=False, **kw)
         else:
             render_kw = {"required": True} if q.required else {}

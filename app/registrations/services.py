@@ -570,9 +570,20 @@ def registration_by_secret(secret: str) -> Registration:
 
 
 def user_registrations(user: User) -> list[Registration]:
-    return list(db.session.scalars(
-        sa.select(Registration).join(Event).where(Registration.user_id == user.id)
-        .order_by(Event.starts_at.desc())))
+    """What a person looks for first: what is coming (soonest first), then what is over (latest
+    first), and last what was cancelled or turned down (theirs or the event's)."""
+    rows = db.session.scalars(sa.select(Registration).join(Event).where(Registration.user_id == user.id)
+                              .options(selectinload(Registration.event)).order_by(Event.starts_at, Registration.id))
+    now = utcnow()
+    upcoming, past, dropped = [], [], []
+    for r in rows:
+        if not r.is_active or r.event.is_cancelled:
+            dropped.append(r)
+        elif r.event.ends_at >= now:
+            upcoming.append(r)
+        else:
+            past.append(r)
+    return upcoming + past[::-1] + dropped[::-1]
 
 
 def event_registrations(actor: User, event: Event, *, status: str | None = None, q: str | None = None):

@@ -76,7 +76,11 @@ def check_token(token: str, *, lock: bool = False) -> Registration:
     except tokens.BadToken as exc:
         raise InvalidTicket(reason=str(exc)) from None
     if (registration.ticket_generation & 0xFFFF) != claims.generation:
-        raise InvalidTicket(reason="superseded")
+        superseded = InvalidTicket(reason="superseded")
+        # genuine but replaced: the scan log names whose old ticket it was (kept off `details`,
+        # which an error answer would show)
+        superseded.registration = registration
+        raise superseded
     return registration
 
 

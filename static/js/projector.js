@@ -16,6 +16,9 @@
         }
         $("projector-arrived").textContent = data.arrived;
         $("projector-enrolled").textContent = data.enrolled;
+        var notice = $("projector-notice");  // the window opens or closes while the code is shown
+        notice.textContent = data.notice || "";
+        notice.hidden = !data.notice;
         left = data.seconds_left;
       })
       .catch(function () { /* keep showing the last code; it stays valid for a minute */ });

@@ -17,7 +17,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var state = {
     secret: null, setup: null, checkpoint: null, roster: null, byId: new Map(), inside: new Map(),
-    admitted: new Set(), direction: "in", online: true, blocked: false, busy: false, syncing: false,
+    admitted: new Set(), enteredAt: new Map(), direction: "in", online: true, blocked: false, busy: false, syncing: false,
     lastText: "", lastAt: 0, expected: 0, checkedIn: 0, device: "", audio: null, resetTimer: null
   };
 
@@ -170,7 +170,7 @@
     if (item.direction === "out") result = inside ? "ok" : "not_checked_in";
     else if (inside || (state.admitted.has(id) && !roster.allow_reentry)) result = "already_checked_in";
     else result = "ok";
-    return { result: result, entry: entry };
+    return { result: result, entry: entry, enteredAt: item.direction === "out" ? state.enteredAt.get(id) : null };
   }
 
   function applyResult(item, result) {
@@ -179,6 +179,7 @@
     if (id == null) return;
     if (item.direction === "out") { state.inside.set(id, false); return; }
     state.inside.set(id, true);
+    state.enteredAt.set(id, item.scanned_at);
     if (!state.admitted.has(id)) {
       state.admitted.add(id);
       showCounts(state.expected, state.checkedIn + 1);
@@ -213,7 +214,9 @@
       await ScannerStore.enqueue(item);
       updateQueue();
       verdict = { result: local.result, message: M[local.result] || T.badRequest, local: true,
+                  direction: item.direction, entered_at: local.enteredAt || null,
                   attendee: local.entry ? { name: local.entry[2], last4: local.entry[3] } : null };
+      if (local.result === "ok" && item.direction === "out") verdict.message = null;  // worded by show()
     }
     applyResult(item, verdict.result);
     show(verdict);
@@ -319,15 +322,20 @@
     box.className = "sc-verdict sc-" + tone;
     box.dataset.result = verdict.result;
     box.dataset.local = verdict.local ? "1" : "";
-    $("sc-verdict-message").textContent = verdict.message || M[verdict.result] || "";
+    var message = verdict.message;
+    if (!message && verdict.result === "ok" && verdict.direction === "out") {
+      // an exit is never worded as a welcome: the door must tell a checkout from a check-in
+      message = verdict.entered_at ? fmt(T.checkedOutAt, { time: shanghaiTime(verdict.entered_at) }) : T.checkedOut;
+    }
+    box.dataset.direction = verdict.direction || state.direction;
+    $("sc-verdict-message").textContent = message || M[verdict.result] || "";
     var who = verdict.attendee, name = "";
     if (who) name = who.name + " · " + (who.mobile_masked || fmt(T.mobileEnd, { digits: who.last4 || "" }));
     $("sc-verdict-name").textContent = name;
     var extra = [];
     if (verdict.first_checked_in_at) {
-      var time = new Date(verdict.first_checked_in_at).toLocaleTimeString(document.documentElement.lang,
-        { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Shanghai" });
-      extra.push(fmt(T.firstIn, { time: time, device: verdict.first_device || "" }));
+      var time = shanghaiTime(verdict.first_checked_in_at);
+      extra.push(fmt(T.firstIn, { time: time, device: verdict.first_place || verdict.first_device || "" }));
     }
     if (verdict.local) extra.push(T.offlineVerdict);
     $("sc-verdict-extra").textContent = extra.join(" · ");
@@ -336,6 +344,11 @@
     state.resetTimer = setTimeout(function () {
       box.className = "sc-verdict sc-idle";
     }, 6000);
+  }
+
+  function shanghaiTime(iso) {
+    return new Date(iso).toLocaleTimeString(document.documentElement.lang,
+      { hour: "2-digit", minute: "2-digit", timeZone: "Asia/Shanghai" });
   }
 
   function signal(tone) {

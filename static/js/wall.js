@@ -50,7 +50,9 @@
       li.appendChild(t);
       recent.appendChild(li);
     });
-    $("wall-updated").textContent = fmt(T.updated, { time: new Date().toLocaleTimeString(document.documentElement.lang) });
+    // the venue's clock, whatever time zone the projecting laptop is set to
+    $("wall-updated").textContent = fmt(T.updated, { time: new Date().toLocaleTimeString(document.documentElement.lang,
+      { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }) });
   }
 
   function refresh() {

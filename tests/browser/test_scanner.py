@@ -166,3 +166,65 @@ def test_check_in_wall_updates_without_reloading(app, live_server, phone, door):
     expect(page.locator("[data-testid=wall-in]")).to_have_text("1", timeout=TIMEOUT_MS)
     assert page.evaluate("window.__marker") == 1  # the same page, not a reload
     assert "李*" in page.locator("#wall-recent").inner_text()
+
+
+def test_exit_mode_says_checked_out_never_welcome(app, live_server, phone, door):
+    """Issue 12, defect 2: in 离场 mode the verdict read 签到成功，欢迎！ — online and offline."""
+    context = phone()
+    page = context.new_page()
+    page.goto(f"{live_server}/scan/#k={door['secret']}")
+    page.locator("body[data-ready='1']").wait_for()
+    page.keyboard.type(door["tokens"][0])
+    page.keyboard.press("Enter")
+    verdict(page, "ok")
+    page.locator(".sc-mode button[data-direction=out]").click()
+    page.wait_for_timeout(SAME_CODE_WAIT_MS)
+    page.keyboard.type(door["tokens"][0])
+    page.keyboard.press("Enter")
+    box = page.locator('[data-testid=verdict][data-result="ok"][data-direction="out"]')
+    box.wait_for()
+    assert "签退成功" in box.inner_text() and "欢迎" not in box.inner_text()
+
+    context.set_offline(True)  # decided by the page itself now
+    page.locator(".sc-mode button[data-direction=in]").click()
+    page.keyboard.type(door["tokens"][1])
+    page.keyboard.press("Enter")
+    page.locator('[data-testid=verdict][data-result="ok"][data-direction="in"][data-local="1"]').wait_for()
+    page.locator(".sc-mode button[data-direction=out]").click()
+    page.wait_for_timeout(SAME_CODE_WAIT_MS)
+    page.keyboard.type(door["tokens"][1])
+    page.keyboard.press("Enter")
+    box = page.locator('[data-testid=verdict][data-result="ok"][data-direction="out"][data-local="1"]')
+    box.wait_for()
+    assert "签退成功" in box.inner_text() and "欢迎" not in box.inner_text()
+
+
+SAME_CODE_WAIT_MS = 2700  # the scanner ignores the same code for 2.5 s (it is still in view)
+
+
+def test_the_wall_shows_shanghai_time_on_a_laptop_set_elsewhere(app, live_server, browser, door):
+    """Issue 12, defect 14: the wall's 更新于 used the device's time zone."""
+    import re
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    context = browser.new_context(**dict(PHONE, timezone_id="America/New_York"))
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=login]", door["organiser"].mobile)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("form .btn-primary").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+        page.goto(f"{live_server}/console/events/{door['event']}/wall")
+        expect(page.locator("#wall-updated")).not_to_be_empty()
+        shown = re.search(r"(\d{2}):(\d{2}):\d{2}", page.locator("#wall-updated").inner_text())
+        assert shown, page.locator("#wall-updated").inner_text()
+        shanghai = datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Shanghai"))
+        # the hour of Shanghai, not New York's (12 or 13 hours behind); a minute's turn is allowed for
+        minutes = int(shown.group(1)) * 60 + int(shown.group(2))
+        assert min(abs(minutes - (shanghai.hour * 60 + shanghai.minute)) % 1440,
+                   1440 - abs(minutes - (shanghai.hour * 60 + shanghai.minute)) % 1440) <= 2
+    finally:
+        context.close()
