@@ -63,7 +63,7 @@ def parse_iso(value: str) -> datetime:
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     parsed = datetime.fromisoformat(text)
-    if not datetime_in_range(parsed.replace(tzinfo=None) if parsed.tzinfo is None else parsed):
+    if not datetime_in_range(parsed):
         raise ValueError("out of range")
     return local_to_utc(parsed)
 

@@ -163,7 +163,7 @@ def _validate_event(data: dict) -> dict:
     opens, closes = data.get("registration_opens_at"), data.get("registration_closes_at")
     if opens and closes and closes <= opens:
         errors["registration_closes_at"] = _l("Registration must close after it opens.")
-    if not isinstance(data.get("wall_names", "masked"), str) or data.get("wall_names", "masked") not in WALL_NAME_LABELS:
+    if data.get("wall_names", "masked") not in list(WALL_NAME_LABELS):
         errors["wall_names"] = _l("Choose how the check-in wall shows names.")
     if data.get("series_id") and db.session.get(Series, data["series_id"]) is None:
         errors["series_id"] = _l("No such series.")

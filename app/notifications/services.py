@@ -22,7 +22,7 @@ from app.notifications.models import OutboxMessage
 from app.notifications.sms.services import queue_sms, sms_templates
 from app.notifications.sms.templates import sms_params
 from app.timeutil import utcnow
-from app.urls import public_base_url
+from app.urls import public_base_url, public_url
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def _queue_sms_for(message: OutboxMessage, user: User, kind: str, registration, 
     """The same notice as an SMS for a person with a mobile number; a rewritten notice rewrites
     the SMS queued with it in this transaction instead of adding a second one."""
     values = sms_params(kind, user=user, registration=registration, params=params,
-                        link=public_base_url() + "/me/registrations")
+                        link=public_url("registrations.mine"))
     earlier = getattr(message, "_sms", None)
     if earlier is not None:
         if values is None:
