@@ -15,6 +15,7 @@ from app.accounts.models import ApiToken, Department, Role, User, UserSession
 from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
+from app.inputs import INT_MAX
 from app.timeutil import utcnow
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
@@ -256,7 +257,6 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
 
 # -- sessions -----------------------------------------------------------------
 SESSION_KEY_MAX = 43
-_ID_MAX = 2**31 - 1
 
 
 def start_session(user: User, *, lifetime: timedelta, user_agent: str | None = None) -> str:
@@ -278,7 +278,7 @@ def user_for_session(value: str | None) -> User | None:
     """Flask-Login's user loader: "<user id>:<session key>" from the session or remember cookie,
     loaded in one query only while that sign-in is neither revoked nor expired."""
     user_id, _, key = (value or "").partition(":")
-    if not (user_id.isdigit() and len(user_id) <= 10 and int(user_id) <= _ID_MAX) \
+    if not (user_id.isdigit() and len(user_id) <= 10 and int(user_id) <= INT_MAX) \
             or not key or len(key) > SESSION_KEY_MAX:
         return None
     user = db.session.scalar(
@@ -327,7 +327,7 @@ def active_api_tokens(user: User) -> list[ApiToken]:
 
 def revoke_api_token(actor: User, token_id: int) -> ApiToken:
     """Owners revoke their own tokens; anybody else's token id is simply not found."""
-    token = db.session.get(ApiToken, token_id) if 0 < token_id <= _ID_MAX else None
+    token = db.session.get(ApiToken, token_id) if 0 < token_id <= INT_MAX else None
     if token is None or token.user_id != actor.id or token.revoked_at is not None:
         raise NotFound(_l("No such active API token."))
     token.revoked_at = utcnow()
