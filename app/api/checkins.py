@@ -6,8 +6,8 @@ import json
 from flask import current_app, g, jsonify
 from flask_babel import gettext as _
 
-from app.api.payload import Payload
-from app.api.views import _json_body, bp, scanner_required
+from app.api.payload import Payload, json_object
+from app.api.views import bp, scanner_required
 from app.checkin import services as checkin
 from app.checkin.models import Scan
 from app.errors import InvalidInput, PermissionDenied
@@ -70,7 +70,7 @@ def _decide(item: dict) -> checkin.Decision:
 @scanner_required
 def checkin_one():
     errors: dict = {}
-    item = _parse_scan(_json_body(), errors)
+    item = _parse_scan(json_object(), errors)
     if errors:
         raise InvalidInput(fields=errors, code="malformed")
     decision = _decide(item)
@@ -83,7 +83,7 @@ def checkin_one():
 @scanner_required
 def checkin_batch():
     """A device's queued offline scans, in the order it made them; idempotent by nonce."""
-    body = _json_body()
+    body = json_object()
     scans = body.get("scans")
     if not isinstance(scans, list) or not 1 <= len(scans) <= MAX_BATCH:
         raise InvalidInput(fields={"scans": _("Send between 1 and %(n)s scans.", n=MAX_BATCH)}, code="malformed")

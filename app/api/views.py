@@ -77,9 +77,6 @@ def scanner_required(view):
     return wrapped
 
 
-_json_body = json_object
-
-
 @bp.errorhandler(ServiceError)
 def _service_error(exc: ServiceError):
     db.session.rollback()
@@ -90,7 +87,7 @@ def _service_error(exc: ServiceError):
 @bp.route("/auth/token", methods=["POST"])
 @throttle.sign_in_api
 def auth_token():
-    p = Payload(_json_body())
+    p = Payload(json_object())
     login, password = p.str("login", required=True, max_length=254), p.str("password", required=True, max_length=200)
     name = p.str("name", column=ApiToken.name)
     p.done()
@@ -173,7 +170,7 @@ def event_detail(event_id: int):
 @bp.route("/events", methods=["POST"])
 @token_required
 def event_create():
-    p = Payload(_json_body())
+    p = Payload(json_object())
     user = g.api_user
     if not user.is_staff:
         raise PermissionDenied()
