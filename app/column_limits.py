@@ -19,12 +19,6 @@ from app.timeutil import date_in_range, datetime_in_range, range_message
 _INT_RANGES = {sa.SmallInteger: 2 ** 15 - 1, sa.BigInteger: 2 ** 63 - 1, sa.Integer: INT_MAX}
 
 
-def max_length(model, attribute: str) -> int | None:
-    """The length a text column holds (None: unbounded)."""
-    column = model.__table__.c[attribute]
-    return getattr(column.type, "length", None)
-
-
 def too_long_message(limit: int):
     return _l("At most %(n)s characters.", n=limit)
 
