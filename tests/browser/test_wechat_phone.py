@@ -211,3 +211,28 @@ def test_ticket_qr_is_an_image_on_a_phone_in_wechat(app, live_server, browser, c
         assert_fits_phone(page)
     finally:
         context.close()
+
+
+def test_header_links_stay_reachable_without_javascript(live_server, browser):
+    """With scripts off (or page.js not loaded) there is no dead menu button: the links show."""
+    context = browser.new_context(java_script_enabled=False, **WECHAT_PHONE)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        goto(page, f"{live_server}/")
+        assert not page.locator("header .menu-toggle").is_visible()
+        assert page.locator("#site-nav a[href^='/login']").first.is_visible()
+        assert_fits_phone(page)
+    finally:
+        context.close()
+
+
+def test_menu_closes_with_escape_and_returns_focus(live_server, phone):
+    page = phone().new_page()
+    goto(page, f"{live_server}/")
+    toggle = page.locator("header .menu-toggle")
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and page.locator("#site-nav").is_visible()
+    page.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false" and not page.locator("#site-nav").is_visible()
+    assert page.evaluate("() => document.activeElement.matches('[data-menu-toggle]')")
