@@ -227,12 +227,13 @@ def test_header_links_stay_reachable_without_javascript(live_server, browser):
         context.close()
 
 
-def test_menu_closes_with_escape_and_returns_focus(live_server, phone):
+def test_menu_closes_with_escape_and_returns_focus(live_server, phone, artifacts_dir):
     page = phone().new_page()
     goto(page, f"{live_server}/")
     toggle = page.locator("header .menu-toggle")
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true" and page.locator("#site-nav").is_visible()
+    page.screenshot(path=str(artifacts_dir / "wechat-menu-open.png"))
     page.keyboard.press("Escape")
     assert toggle.get_attribute("aria-expanded") == "false" and not page.locator("#site-nav").is_visible()
     assert page.evaluate("() => document.activeElement.matches('[data-menu-toggle]')")
