@@ -46,6 +46,25 @@ def _scan_label(code: str, direction: str = "in") -> str:
         return code
 
 
+def in_wechat() -> bool:
+    """The page is open in WeChat's (or WeCom's) in-app browser, whose User-Agent carries
+    MicroMessenger: downloads there often fail silently, a long press on an image is how codes are
+    saved. Only for hints on the page; never for access decisions."""
+    return "micromessenger" in (request.headers.get("User-Agent") or "").lower()
+
+
+def _vary_user_agent(response):
+    # Pages with a WeChat hint differ by User-Agent: a shared cache must not mix them up.
+    if getattr(request, "_varies_by_user_agent", False):
+        response.vary.add("User-Agent")
+    return response
+
+
+def _in_wechat_for_template() -> bool:
+    request._varies_by_user_agent = True
+    return in_wechat()
+
+
 def _url_with(**changes) -> str:
     args = request.args.to_dict()
     args.update({k: v for k, v in changes.items()})
@@ -60,4 +79,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         when=_when, url_with=_url_with, EventKind=EventKind, EventStatus=EventStatus,
         QuestionKind=QuestionKind, RegStatus=RegStatus, get_locale=get_locale,
-        role_label=role_label, outbox_label=outbox_label, scan_label=_scan_label, public_url=public_url)
+        role_label=role_label, outbox_label=outbox_label, scan_label=_scan_label, public_url=public_url,
+        in_wechat=_in_wechat_for_template)
+    app.after_request(_vary_user_agent)

@@ -14,7 +14,7 @@ from app.checkin import services as checkin
 from app.checkin.forms import CheckpointForm, ScannerLinkForm
 from app.checkin.models import SCAN_MESSAGES
 from app.events import services as ev
-from app.tickets.services import qr_svg
+from app.tickets.services import qr_data_uri
 from app.timeutil import local_to_utc, to_local, utcnow
 from app.transaction import commit
 from app.urls import public_url
@@ -88,7 +88,7 @@ def scanner_link(link_id: int):
     fresh = session.pop(_NEW_LINK, None)
     url = scanner_url(fresh["secret"]) if fresh and fresh["id"] == link.id else None
     return render_template("checkin/link.html", link=link, event=link.event, url=url,
-                           qr=qr_svg(url) if url else None)
+                           qr_src=qr_data_uri(url) if url else None)
 
 
 @bp.route("/console/scanner-links/<int:link_id>/revoke", methods=["POST"])

@@ -29,7 +29,7 @@ def show(secret: str):
     token = services.ticket_token(registration) if services.has_ticket(registration) else None
     commit()
     html = render_template("tickets/show.html", registration=registration, event=registration.event,
-                           token=token, qr_svg=services.qr_svg(token) if token else None,
+                           token=token, qr_src=services.qr_data_uri(token) if token else None,
                            position=reg.waitlist_position(registration),
                            owner=current_user.is_authenticated and current_user.id == registration.user_id)
     return _no_store(Response(html))

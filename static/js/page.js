@@ -5,6 +5,9 @@
 //   data-select-on-click on a read-only field: selects its text to copy
 //   data-print           on a button: prints the page
 //   data-bar-width="42"  on a bar: its width in per cent
+//   data-menu-toggle     the header's menu button (phones): shown by this script, it folds the
+//                        links behind it and opens/closes them (aria-expanded); without this script
+//                        the button stays hidden and the links show below the brand
 (function () {
   "use strict";
 
@@ -29,6 +32,25 @@
       window.print();
     }
   });
+
+  var toggle = document.querySelector("[data-menu-toggle]");
+  if (toggle) {
+    var header = toggle.closest("header");
+    header.classList.add("has-menu");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      header.classList.toggle("menu-open", open);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        toggle.setAttribute("aria-expanded", "false");
+        header.classList.remove("menu-open");
+        toggle.focus();
+      }
+    });
+  }
 
   document.querySelectorAll("[data-bar-width]").forEach(function (bar) {
     bar.style.width = Math.max(0, Math.min(100, Number(bar.dataset.barWidth) || 0)) + "%";

@@ -70,6 +70,7 @@ def test_a_judge_scores_on_a_phone_and_the_confirmed_result_is_ranked(app, live_
 
     page = phone().new_page()
     sign_in(page, live_server, arena["judges"][0])
+    page.get_by_role("button", name="菜单").click()  # on a phone the header's links fold behind it
     page.get_by_role("link", name="裁判评分").click()
     page.get_by_role("link", name="养老健康照护").click()
     page.get_by_role("link", name="王丽").click()
