@@ -669,6 +669,7 @@ def test_competition_results_are_called_results_and_awards_never_camp_completion
     assert "<h1>成绩与获奖 · 养老健康照护</h1>" in provisional and "结业" not in provisional
     nav = client.get(f"/console/categories/{category.id}").get_data(as_text=True)
     assert ">成绩与获奖</a>" in nav and "结业" not in nav
+    assert "已审核通过" in nav and "已确认" not in nav  # an approved entry, in the words of a competition
     scores = client.get(f"/console/categories/{category.id}/scores").get_data(as_text=True)
     assert "已复核" in scores and "已确认" not in scores  # a second person's check of scores is 复核
     cs.set_status(contest.organiser, contest.competition, "closed")
