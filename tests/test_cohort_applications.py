@@ -4,6 +4,7 @@ capacities, notifications, permissions and the console pages."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -402,9 +403,9 @@ def test_console_pages_render_and_act(client, db_session, camp, create_user, log
                       data={f"score-{criteria[0].id}": "12", f"score-{criteria[1].id}": "5"})
     assert bad.status_code == 200 and "0 到 10" in bad.text
     listing = client.get(f"/console/cycles/{cycle_id}/applications?tier={camp.tier_id}&status=submitted").text
-    assert "139****5678" in listing and "13912345678" not in listing and "85.0" in listing
+    assert "139****5678" in listing and "13912345678" not in listing and "<td>85 <span" in listing
     detail = client.get(f"/console/applications/{a.id}").text
-    assert "110***********002X" in detail and "pitch-deck.pdf" in detail and "85.0" in detail
+    assert "110***********002X" in detail and "pitch-deck.pdf" in detail and "<strong>85</strong>" in detail
     ranking = client.get(f"/console/cycles/{cycle_id}/ranking?tier={camp.tier_id}").text
     assert "剩余 2 个名额" in ranking and ranking.index(a.company_name) < ranking.index(b.company_name)
     response = client.post(f"/console/cycles/{cycle_id}/decide",
@@ -496,3 +497,61 @@ def test_demo_applications_fill_a_cycle_and_select_from_the_ranking(db_session, 
     ranked = apps.ranking(camp.cycle, camp.tier)
     assert [r.application.status for r in ranked][:2] == ["admitted", "admitted"]
     assert load_applications(camp.cycle, camp.runner, applicants) == {"applications": 0}
+
+
+# -- words (issue 12, defect 9 and the review scores) --------------------------------------------
+def test_a_cycle_badge_tells_its_application_phase_in_one_consistent_word(client, db_session, create_cohort,
+                                                                          login_as):
+    """A cycle without dates showed 申请已截止 beside 申请：尚未公布, and an open one read 申报开始."""
+    cycle = create_cohort("incubation").cycle
+    login_as(create_cohort("growth", cycle=cycle).runner)
+    wrong = ("申报开始", "申报截止", "尚未公布")
+
+    def pages():
+        return [client.get("/camps").get_data(as_text=True), client.get("/console/camps").get_data(as_text=True),
+                client.get(f"/camps/{cycle.id}").get_data(as_text=True)]
+
+    listing, console, detail = pages()  # no dates yet
+    for page in (listing, console):
+        assert "申请时间待公布" in page and "申请已截止" not in page and "正在接受申请" not in page
+    assert "申请时间: 待公布" in detail
+    assert not any(w in p for w in wrong for p in (listing, console, detail))
+
+    cycle.applications_open_at = utcnow() + timedelta(days=3)  # announced, not open yet
+    db_session.commit()
+    listing, console, _detail = pages()
+    for page in (listing, console):
+        assert "开始接受申请" in page and "申请已截止" not in page and "待公布" not in page
+    assert "申请时间: " in listing
+
+    open_applications(cycle, db_session)
+    listing, console, _detail = pages()
+    for page in (listing, console):
+        assert "正在接受申请" in page and "申请已截止" not in page
+        assert not any(w in page for w in wrong)
+
+    cycle.applications_close_at = utcnow() - timedelta(hours=1)
+    cycle.applications_open_at = utcnow() - timedelta(days=10)
+    db_session.commit()
+    listing, console, _detail = pages()
+    for page in (listing, console):
+        assert "申请已截止" in page and "正在接受申请" not in page and "待公布" not in page
+
+
+def test_review_scores_show_two_decimals_like_everywhere_else(client, db_session, camp, create_user, login_as):
+    """Combined scores and reviewers' weighted totals were shown with one decimal (75.6, 66.2)."""
+    runner, trainer = camp.runner, camp.trainers[0]
+    a, b = apps.set_rubric(runner, camp.cycle, RUBRIC)
+    application = submit(camp.cycle, camp.tier, create_user(), db_session)
+    apps.score(runner, application, {a.id: 8, b.id: 5})      # 85
+    apps.score(trainer, application, {a.id: 7.5, b.id: 2})   # (3·0.75 + 1·0.4) / 4 = 66.25
+    db_session.commit()                                      # combined (85 + 66.25) / 2 = 75.625
+    login_as(runner)
+    cycle_id = camp.cycle.id
+    listing = client.get(f"/console/cycles/{cycle_id}/applications").get_data(as_text=True)
+    detail = client.get(f"/console/applications/{application.id}").get_data(as_text=True)
+    ranking = client.get(f"/console/cycles/{cycle_id}/ranking?tier={camp.tier_id}").get_data(as_text=True)
+    for page in (listing, detail, ranking):
+        assert "75.63" in page and not re.search(r"75\.6(?!3)", page)
+    assert "<td>66.25</td>" in detail and "66.2<" not in detail and "<td>85</td>" in detail
+    assert "<td>7.5</td>" in detail

@@ -333,6 +333,8 @@ def test_assessments_editor(app, db_session, create_cohort, login_as):
             "a-1-name": "作业", "a-1-kind": "graded", "a-1-weight": "30", "a-1-max_score": "100",
             "a-2-name": "路演", "a-2-kind": "graded", "a-2-weight": "40", "a-2-max_score": "100",
             "a-2-rubric": "商业模式：优秀=4，良好=3，合格=2，不合格=0\n路演表达：优秀=4，合格=2"}
+    page = client.get(f"/grading/{cohort.id}/assessments").get_data(as_text=True)
+    assert '<label for="a-0-name">考核名称</label>' in page and "姓名" not in page  # an assessment, not a person
     response = client.post(f"/grading/{cohort.id}/assessments", data=form)
     assert response.status_code == 422 and "90" in response.get_data(as_text=True)
     assert grading.assessments(cohort) == []

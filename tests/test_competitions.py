@@ -5,6 +5,7 @@ the marking scheme's XLSX round trip."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
@@ -641,3 +642,41 @@ def test_the_judge_page_is_read_only_and_says_why_once_results_are_published(cli
     refused = client.post(f"/judge/entries/{entry.id}", data={f"a{contest.judged.id}": "0"})
     assert refused.status_code == 200 and "成绩已公布" in refused.get_data(as_text=True)
     assert cs.sheet(entry).confirmed  # nothing changed
+
+
+# -- words (issue 12, defect 9) ------------------------------------------------------------------
+def test_the_competition_name_field_says_competition_name_not_a_persons_name(client, db_session, contest):
+    from tests.conftest import login
+
+    login(client, contest.organiser)
+    page = client.get("/console/competitions/new").get_data(as_text=True)
+    label = re.search(r'<label for="name"[^>]*>([^<]*)</label>', page)
+    assert label and label.group(1).strip() == "竞赛名称", label and label.group(0)
+    assert "姓名" not in page
+
+
+def test_competition_results_are_called_results_and_awards_never_camp_completion(client, db_session, contest,
+                                                                                  enter):
+    from tests.conftest import login
+
+    a = enter("甲")
+    fully_score(contest, a)
+    cs.confirm(contest.chief, a)
+    db_session.commit()
+    login(client, contest.organiser)
+    category = contest.category
+    provisional = client.get(f"/console/categories/{category.id}/results").get_data(as_text=True)
+    assert "<h1>成绩与获奖 · 养老健康照护</h1>" in provisional and "结业" not in provisional
+    nav = client.get(f"/console/categories/{category.id}").get_data(as_text=True)
+    assert ">成绩与获奖</a>" in nav and "结业" not in nav
+    assert "已审核通过" in nav and "已确认" not in nav  # an approved entry, in the words of a competition
+    scores = client.get(f"/console/categories/{category.id}/scores").get_data(as_text=True)
+    assert "已复核" in scores and "已确认" not in scores  # a second person's check of scores is 复核
+    cs.set_status(contest.organiser, contest.competition, "closed")
+    cs.publish_results(contest.organiser, contest.competition)
+    cs.set_recommended(contest.organiser, a, True)
+    db_session.commit()
+    published = client.get(f"/console/categories/{category.id}/results").get_data(as_text=True)
+    assert "成绩与获奖" in published and "结业" not in published
+    # withdrawing a recommendation is 撤回推荐, not 退出 (leaving)
+    assert "撤回推荐" in published and ">退出<" not in published

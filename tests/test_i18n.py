@@ -65,7 +65,9 @@ def test_extraction_finds_the_source_strings():
 def test_every_source_string_has_a_chinese_translation():
     catalog = zh_catalog()
     untranslated = []
-    for (msgid, context), where in sorted(extracted_messages().items()):
+    # (msgid, context) keys: a context is None for most messages, so sort it as "" (pgettext entries)
+    for (msgid, context), where in sorted(extracted_messages().items(),
+                                          key=lambda item: (item[0][0], item[0][1] or "")):
         message = catalog.get(msgid, context=context)
         if not _is_translated(message):
             state = "missing from catalog" if message is None else ("fuzzy" if message.fuzzy else "empty")
@@ -103,9 +105,9 @@ def _key(value):
 def test_compiled_catalog_matches_the_po_file():
     assert ZH_MO.exists(), f"{ZH_MO} is missing: run `.venv/bin/pybabel compile -d translations`."
     with ZH_MO.open("rb") as fileobj:
-        compiled = {_key(m.id): _key(m.string) for m in read_mo(fileobj) if m.id}
-    stale = [f"  {m.id!r}" for m in zh_catalog()
-             if m.id and _is_translated(m) and compiled.get(_key(m.id)) != _key(m.string)]
+        compiled = {(m.context, _key(m.id)): _key(m.string) for m in read_mo(fileobj) if m.id}
+    stale = [f"  {m.id!r}" + (f" (context {m.context!r})" if m.context else "") for m in zh_catalog()
+             if m.id and _is_translated(m) and compiled.get((m.context, _key(m.id))) != _key(m.string)]
     assert not stale, ("messages.mo is older than messages.po for:\n" + "\n".join(stale[:20])
                        + "\nRun `.venv/bin/pybabel compile -d translations`.")
 

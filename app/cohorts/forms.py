@@ -21,8 +21,8 @@ class CycleForm(FlaskForm):
     starts_on = DateField(_l("Starts"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends"), validators=[DataRequired()])
     intake = IntegerField(_l("Total intake"), default=60, validators=[DataRequired(), NumberRange(1, 5000)])
-    applications_open_at = DateTimeLocalField(_l("Applications open"), format=DT, validators=[Optional()])
-    applications_close_at = DateTimeLocalField(_l("Applications close"), format=DT, validators=[Optional()])
+    applications_open_at = DateTimeLocalField(_l("Applications open from"), format=DT, validators=[Optional()])
+    applications_close_at = DateTimeLocalField(_l("Applications close at"), format=DT, validators=[Optional()])
 
 
 class CohortForm(FlaskForm):
@@ -41,7 +41,7 @@ class CohortForm(FlaskForm):
 
 class LessonForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, v) for k, v in LESSON_KIND_LABELS.items()])
+    kind = SelectField(_l("Lesson type"), choices=[SelectChoice(k.value, v) for k, v in LESSON_KIND_LABELS.items()])
     starts_at = DateTimeLocalField(_l("Starts"), format=DT, validators=[DataRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=DT, validators=[DataRequired()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=120)])

@@ -120,6 +120,15 @@ class Cycle(db.Model):
         return (self.applications_open_at is not None and self.applications_open_at <= now
                 and (self.applications_close_at is None or now < self.applications_close_at))
 
+    def applications_phase(self, now: datetime | None = None) -> str:
+        """Where the application window stands: not_announced, upcoming, open or closed."""
+        now = now or utcnow()
+        if self.applications_open_at is None:
+            return "not_announced"
+        if now < self.applications_open_at:
+            return "upcoming"
+        return "open" if self.applications_open(now) else "closed"
+
 
 cohort_trainers = sa.Table(
     "cohort_trainers",

@@ -18,7 +18,7 @@ DT = "%Y-%m-%dT%H:%M"
 
 
 class CompetitionForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    name = StringField(_l("Competition name"), validators=[DataRequired(), Length(max=160)])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(2000, 2100)])
     level = SelectField(_l("Level"), choices=[SelectChoice(k.value, v) for k, v in LEVEL_LABELS.items()])
     department_id = SelectField(_l("Organiser department"), coerce=int, choices=[])

@@ -53,7 +53,7 @@ class CompetitionStatus(str, enum.Enum):
 
 COMPETITION_STATUS_LABELS = {
     CompetitionStatus.DRAFT: _l("Draft"),
-    CompetitionStatus.OPEN: _l("Open for entries"),
+    CompetitionStatus.OPEN: _l("Taking entries"),
     CompetitionStatus.CLOSED: _l("Entries closed"),
     CompetitionStatus.PUBLISHED: _l("Results published"),
 }

@@ -46,7 +46,7 @@ class StudioStatus(str, enum.Enum):
         return str(STATUS_LABELS[self])
 
 
-STATUS_LABELS = {StudioStatus.ACTIVE: _l("Active"), StudioStatus.SUSPENDED: _l("Suspended"),
+STATUS_LABELS = {StudioStatus.ACTIVE: _l("In operation"), StudioStatus.SUSPENDED: _l("Suspended"),
                  StudioStatus.CLOSED: _l("Closed")}
 
 

@@ -479,6 +479,7 @@
     unlockAudio();
     var template = state.direction === "in" ? T.confirm : T.confirmOut;
     $("sc-confirm-text").textContent = fmt(template, { name: entry[2], digits: entry[3] });
+    $("sc-confirm-yes").textContent = state.direction === "in" ? T.confirmYes : T.confirmYesOut;
     $("sc-confirm").hidden = false;
     $("sc-confirm-yes").onclick = function () {
       $("sc-confirm").hidden = true;

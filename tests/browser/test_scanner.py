@@ -199,6 +199,34 @@ def test_exit_mode_says_checked_out_never_welcome(app, live_server, phone, door)
     assert "签退成功" in box.inner_text() and "欢迎" not in box.inner_text()
 
 
+def test_exit_mode_name_search_confirms_with_check_out(app, live_server, phone, door):
+    """Issue 12: in 离场 mode the name-search confirm button said 签到; it says 签退 there."""
+    context = phone()
+    page = context.new_page()
+    page.goto(f"{live_server}/scan/#k={door['secret']}")
+    page.locator("body[data-ready='1']").wait_for()
+    page.keyboard.type(door["tokens"][1])
+    page.keyboard.press("Enter")
+    verdict(page, "ok")
+
+    page.locator(".sc-mode button[data-direction=out]").click()
+    page.fill("#sc-search", "8765")
+    page.get_by_role("button", name="赵赟").click()
+    yes = page.locator("#sc-confirm-yes")
+    expect(yes).to_have_text("签退")
+    assert "签退" in page.locator("#sc-confirm-text").inner_text()
+    yes.click()
+    box = page.locator('[data-testid=verdict][data-result="ok"][data-direction="out"]')
+    box.wait_for()
+    assert "签退成功" in box.inner_text()
+
+    # Back in 入场 mode the same button says 签到 again.
+    page.locator(".sc-mode button[data-direction=in]").click()
+    page.fill("#sc-search", "王堃")
+    page.get_by_role("button", name="王堃").click()
+    expect(page.locator("#sc-confirm-yes")).to_have_text("签到")
+
+
 SAME_CODE_WAIT_MS = 2700  # the scanner ignores the same code for 2.5 s (it is still in view)
 
 
