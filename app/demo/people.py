@@ -18,7 +18,7 @@ from werkzeug.security import generate_password_hash
 
 from app.accounts import services as accounts
 from app.accounts.models import Department, User
-from app.demo import data
+from app.demo import data, post_dating
 from app.demo.context import DemoRun, chunks
 from app.extensions import db
 
@@ -139,7 +139,7 @@ def load_staff(run: DemoRun) -> None:
         if user is None:
             user = accounts.create_user(login=login, password=password, role=role, name=name,
                                         departments=list(departments), actor=admin)
-            user.created_at = run.now - timedelta(days=400)
+            post_dating.date_account(user, created_at=run.now - timedelta(days=400))
             run.created["users"] += 1
             run.echo(f"demo: staff {role} {login}")
         if role == "admin" and admin is None:
@@ -163,7 +163,7 @@ def load_demo_participant(run: DemoRun) -> None:
     if user is None:
         user = accounts.sign_up(name=info["name"], password=DEMO_PASSWORD, mobile=info["mobile"],
                                 email=info["email"], employer=info["employer"])
-        user.created_at = run.now - timedelta(days=120)
+        post_dating.date_account(user, created_at=run.now - timedelta(days=120))
         db.session.commit()
         run.created["users"] += 1
         run.echo(f"demo: participant {info['mobile']}")

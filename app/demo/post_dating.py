@@ -1,4 +1,5 @@
-"""The one place the demo moves times into the past.
+"""The one place the demo moves times into the past: when accounts, series and events were made,
+when people registered or enrolled, and when a competition's entries, marks and results were.
 
 The registration and competition services read the present from the clock in many places (the
 registration window, the waiting-list queue, history rows, queued mail, entries, scores), so
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.accounts.models import User
 from app.cohorts.models import Cohort
 from app.competitions import services as competitions
 from app.competitions.models import Competition, Confirmation, Result, Score
@@ -70,6 +72,11 @@ def date_event(event: Event, *, created_at: datetime, published_at: datetime | N
 
 def date_series(series: Series, *, created_at: datetime) -> None:
     series.created_at = created_at
+
+
+def date_account(user: User, *, created_at: datetime) -> None:
+    """Staff and the demo participant signed up long before the events they run or attend."""
+    user.created_at = created_at
 
 
 def spread_enrolments(cohort: Cohort, load_from: datetime, load_to: datetime, to_from: datetime,
