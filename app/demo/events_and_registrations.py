@@ -36,16 +36,18 @@ from app.timeutil import LOCAL_TZ, utcnow
 def load_events(run: DemoRun) -> None:
     """The series, then every event of the catalogue with its registrations and attendance."""
     loader = _Events(run)
-    series = loader._series()
+    series = loader.series()
     for index, spec in enumerate(EVENTS, 1):
-        loader._event(index, spec, series)
+        loader.event(index, spec, series)
 
 
 class _Events:
+    """Loads one event of the catalogue at a time, with what the run carries (people, clock)."""
+
     def __init__(self, run: DemoRun):
         self.run = run
 
-    def _series(self) -> dict[str, int]:
+    def series(self) -> dict[str, int]:
         admin = db.session.get(User, self.run.staff_ids[ADMIN])
         result = {}
         for slug, name, dept, description in SERIES:
@@ -64,7 +66,7 @@ class _Events:
         d = self.run.today + timedelta(days=day)
         return datetime(d.year, d.month, d.day, hour, minute, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
 
-    def _event(self, index: int, spec: E, series: dict[str, int]) -> None:
+    def event(self, index: int, spec: E, series: dict[str, int]) -> None:
         if db.session.scalar(sa.select(Event.id).where(Event.title == spec.title)) is not None:
             return
         started = time.monotonic()
