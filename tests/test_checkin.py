@@ -195,3 +195,20 @@ def test_manual_scan_accepts_only_registrations_of_the_checkpoints_event(db_sess
         assert checkin.scan(point, None, registration_id=mine.id).result == ScanResult.OK
     db_session.commit()
     assert stranger.id not in set(db_session.scalars(sa.select(Scan.registration_id)))
+
+
+def test_a_scan_decided_at_an_explicit_time(db_session, soon, create_user):
+    """`now` is the server's clock for the decision (the demo records past attendance with it):
+    the scan is received then, and the device's time is judged against it, not the present."""
+    registration, token = _ticket(db_session, soon, create_user())
+    point = checkin.event_checkpoint(soon)
+    late = soon.ends_at + timedelta(days=3)
+    refused = checkin.scan(point, token, scanned_at=soon.starts_at, now=late)
+    assert refused.result == ScanResult.OUTSIDE_WINDOW  # a device clock 3 days off is ignored
+    assert refused.scan.scanned_at == refused.scan.received_at == late
+    at = soon.starts_at - timedelta(minutes=5)
+    decision = checkin.scan(point, token, scanned_at=at, now=at + timedelta(seconds=1))
+    db_session.commit()
+    assert decision.result == ScanResult.OK and decision.registration.id == registration.id
+    stored = db.session.get(Scan, decision.scan.id)
+    assert stored.scanned_at == at and stored.received_at == at + timedelta(seconds=1)

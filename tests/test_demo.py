@@ -5,36 +5,52 @@ import re
 
 import sqlalchemy as sa
 
+from app.accounts.models import User
+from app.accounts.services import authenticate
+from app.certificates.models import Certificate
+from app.checkin import services as checkin
+from app.checkin.models import Checkpoint, Scan, ScanResult
+from app.cohorts import attendance, progression, results
+from app.cohorts import services as cohorts
+from app.cohorts.models import AttendanceMark, Cohort, Enrolment, Lesson
+from app.competitions import services as cs
+from app.competitions.models import Competition, Entry, Score
+from app.demo.catalogue import EVENTS, SERIES
+from app.demo.loader import STAFF, load_demo
+from app.demo.studios import STUDIOS
+from app.events.models import Event, EventSession, Question, Series
+from app.extensions import db
+from app.notifications.models import OutboxMessage
+from app.registrations.models import Registration, RegistrationHistory, SessionBooking
+from app.studios import services as studios
+from app.studios.models import Activity, Studio
 from app.timeutil import utcnow
 
 PARTICIPANTS = 60
 
 
 def _counts(db):
-    from app.accounts.models import User
-    from app.checkin.models import Scan
-    from app.events.models import Event, EventSession, Question, Series
-    from app.notifications.models import OutboxMessage
-    from app.registrations.models import Registration, RegistrationHistory, SessionBooking
-
     return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
             for model in (User, Series, Event, EventSession, Question, Registration, RegistrationHistory,
-                          SessionBooking, OutboxMessage, Scan)}
+                          SessionBooking, OutboxMessage, Scan, AttendanceMark, Enrolment, Lesson, Activity,
+                          Entry, Score)}
 
 
-def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
-    from app.accounts.models import User
-    from app.accounts.services import authenticate
-    from app.demo.loader import STAFF, load_demo
-    from app.events.models import Event, EventSession, Series
-    from app.extensions import db
-    from app.registrations.models import Registration, SessionBooking
+def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session, monkeypatch):
+    decided = []  # every scan must be decided by the check-in service, none written by hand
+    real_scan = checkin.scan
 
+    def spy(*args, **kwargs):
+        decision = real_scan(*args, **kwargs)
+        decided.append(decision.scan.id)
+        return decision
+
+    monkeypatch.setattr(checkin, "scan", spy)
     lines = []
     summary = load_demo(participants=PARTICIPANTS, seed=2026, echo=lines.append)
     assert "registrations" in summary and lines
     first = _counts(db)
-    from app.demo.studios import STUDIOS
+    assert first["Scan"] == len(decided) == len(set(decided)) > 0
 
     assert first["User"] == PARTICIPANTS + len(STAFF) + 1 + len(STUDIOS)  # + the demo participant and masters
     assert first["Event"] >= 18 and first["Registration"] > PARTICIPANTS
@@ -42,6 +58,15 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
     again = load_demo(participants=PARTICIPANTS, seed=2026, echo=lambda *a, **k: None)
     assert _counts(db) == first
     assert again == summary
+
+    # the catalogue is loaded whole: its series, events (+ 6 camp cohorts, the studios and the
+    # competition's 3 categories, each held on an event), questions and agenda sessions
+    assert first["Series"] == len(SERIES)
+    assert first["Event"] == len(EVENTS) + 6 + len(STUDIOS) + 3
+    assert first["Question"] == sum(len(e.questions) for e in EVENTS)
+    catalogue = {e.title for e in EVENTS}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EventSession).join(Event).where(
+        Event.title.in_(catalogue))) == sum(len(e.sessions) for e in EVENTS)
 
     slugs = set(db.session.scalars(sa.select(Series.slug)))
     assert {"talent-week-2026", "haiju-yingcai", "campus-2026"} <= slugs
@@ -83,7 +108,6 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
         assert seated <= session.capacity
 
     # a per-choice limit like "午餐 | 80" exists
-    from app.events.models import Question
     assert any(q.limited_choices for q in db.session.scalars(sa.select(Question)))
 
     # people look real: Chinese names, unique 13x/15x/18x mobiles, some e-mail addresses
@@ -114,9 +138,6 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
 
     # past events have believable attendance: one accepted entry per person, inside the window,
     # only for confirmed registrants holding a seat
-    from app.checkin import services as checkin
-    from app.checkin.models import Scan
-
     attended = 0
     for event in events:
         if not (event.is_published and event.ends_at < now):
@@ -131,16 +152,32 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
             attended += len(ids)
     assert attended > 0
 
-    # the camp: a cycle with its three tier cohorts, lessons, and attendance of lessons held
-    from app.cohorts import attendance
-    from app.cohorts import services as cohorts
-    from app.cohorts.models import Cohort
+    # every scan (events, lessons, studio activities, the competition day) is the ledger's own:
+    # a valid result code, received after it was scanned, an accepted one inside its checkpoint's
+    # window and of someone expected there, a refused second scan only after an accepted one
+    codes = {r.value for r in ScanResult}
+    by_checkpoint: dict[int, list[Scan]] = {}
+    for scan in db.session.scalars(sa.select(Scan).order_by(Scan.id)):
+        assert scan.result in codes and scan.received_at >= scan.scanned_at
+        by_checkpoint.setdefault(scan.checkpoint_id, []).append(scan)
+    assert {s.result for scans in by_checkpoint.values() for s in scans} == {"ok", "already_checked_in"}
+    for checkpoint_id, scans in by_checkpoint.items():
+        checkpoint = db.session.get(Checkpoint, checkpoint_id)
+        opens, closes = checkin.window(checkpoint)
+        expected = checkin.expected_ids(checkpoint)
+        seen = set()
+        for scan in scans:
+            assert scan.registration_id in expected, checkpoint.name
+            if scan.result == "ok":
+                assert opens <= scan.scanned_at <= closes and scan.registration_id not in seen, checkpoint.name
+                seen.add(scan.registration_id)
+            else:
+                assert scan.registration_id in seen, checkpoint.name
 
+    # the camp: a cycle with its three tier cohorts, lessons, and attendance of lessons held
     all_cohorts = db.session.scalars(sa.select(Cohort).order_by(Cohort.id)).all()
     assert [c.tier.code for c in all_cohorts] == ["incubation", "growth", "acceleration"] * 2
     past, camp = all_cohorts[:3], all_cohorts[3:]
-    from app.certificates.models import Certificate
-    from app.cohorts import progression, results
 
     assert past[0].enrolments  # the small test data set may leave later cohorts empty
     for cohort in [c for c in past if c.enrolments]:  # finished: results and certificates published
@@ -161,11 +198,15 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
         assert all(c.has_role("trainer") for c in cohort.trainers)
     rates = [r.rate for r in attendance.rates(camp[0]).values() if r.rate is not None]
     assert rates and 0.5 < sum(rates) / len(rates) <= 1.0
+    # excused absences are the trainer's marks, made when the lesson was held, with a reason
+    marks = db.session.scalars(sa.select(AttendanceMark)).all()
+    assert marks
+    for mark in marks:
+        lesson = db.session.get(Lesson, mark.lesson_id)
+        assert mark.status == "excused" and mark.reason and mark.marked_at == lesson.starts_at
+        assert mark.marked_by_id in {t.id for t in lesson.cohort.trainers}
 
     # three studios with apprentices and activities; attendance only at activities held
-    from app.studios import services as studios
-    from app.studios.models import Studio
-
     workshops = db.session.scalars(sa.select(Studio)).all()
     assert len(workshops) == 3
     for studio in workshops:
@@ -175,11 +216,6 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session):
 
 
 def test_demo_competition_has_marked_entrants_and_published_results(app, db_session):
-    from app.competitions import services as cs
-    from app.competitions.models import Competition, Score
-    from app.demo.loader import load_demo
-    from app.extensions import db
-
     load_demo(participants=PARTICIPANTS, seed=2026, echo=lambda *a, **k: None)
     competition = db.session.scalar(sa.select(Competition))
     assert competition.is_published and competition.level == "district"

@@ -101,13 +101,15 @@ def window(checkpoint: Checkpoint) -> tuple[datetime, datetime]:
 # -- deciding a scan ----------------------------------------------------------
 def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scanned_at: datetime | None = None,
          nonce: str | None = None, device: str = "", scanner=None, link=None,
-         registration_id: int | None = None, method: str = "manual") -> Decision:
+         registration_id: int | None = None, method: str = "manual", now: datetime | None = None) -> Decision:
     """Decide one scan of `token`, or of the registration `registration_id` when there is no
     ticket to read (then `token` is None): `method` says how — "manual" when a volunteer picked
-    the person from the list by name, "self" when a founder scanned the code a trainer projects."""
+    the person from the list by name, "self" when a founder scanned the code a trainer projects.
+    `now` is the server's clock when deciding (the present by default; the demo loader passes
+    a past time to record the attendance history of events already held)."""
     if direction not in (IN, OUT):
         raise InvalidInput(fields={"direction": _l("Direction is in or out.")})
-    now = utcnow()
+    now = now or utcnow()
     if scanned_at is None or abs(scanned_at - now) > MAX_CLOCK_SKEW:
         scanned_at = now  # a device clock that far off is wrong, not informative
 

@@ -129,7 +129,10 @@ def rates(cohort: Cohort, now: datetime | None = None, *, seen: tuple | None = N
 
 
 # -- the trainer's marks ---------------------------------------------------------------
-def mark(actor, lesson: Lesson, enrolment: Enrolment, status: str, *, reason: str = "") -> AttendanceMark:
+def mark(actor, lesson: Lesson, enrolment: Enrolment, status: str, *, reason: str = "",
+         now: datetime | None = None) -> AttendanceMark:
+    """Record the trainer's mark, at `now` (the present by default; the demo loader passes the
+    time of a lesson already held)."""
     cohorts.require_teach(actor, lesson.cohort)
     if enrolment.cohort_id != lesson.cohort_id:
         raise NotFound(_l("This founder is not in the lesson's cohort."))
@@ -141,7 +144,7 @@ def mark(actor, lesson: Lesson, enrolment: Enrolment, status: str, *, reason: st
     if len(reason) > 300:
         raise InvalidInput(fields={"reason": _l("At most 300 characters.")})
     row = AttendanceMark(lesson_id=lesson.id, enrolment_id=enrolment.id, status=status, reason=reason,
-                         marked_by_id=actor.id)
+                         marked_by_id=actor.id, marked_at=now or utcnow())
     db.session.add(row)
     db.session.flush()
     return row

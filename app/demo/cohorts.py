@@ -1,8 +1,9 @@
 """Demo camp: two cycles of 创业人才梯度培育计划 with three tier cohorts each (25 + 20 + 15 places),
 a fortnightly schedule of lectures and follow-up services, attendance of the lessons held,
 grades; the finished 2024–2025 cycle with published results and certificates, and some of its
-graduates invited up a tier in 2026–2027. Built through the services; only the scans of past
-lessons are written directly (the check-in service accepts scans only when they happen).
+graduates invited up a tier in 2026–2027. Built through the services: scans of lessons held go
+through the check-in service and excused absences through the trainer's marks, both at the time
+they happened; enrolments are spread over the weeks before the first lesson (`post_dating`).
 
 Idempotent: nothing is done when the cycle exists.
 """
@@ -15,10 +16,15 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.checkin import services as checkin
-from app.checkin.models import Scan, ScanResult
-from app.cohorts import progression
+from app.checkin.models import ScanResult
+from app.cohorts import attendance as lesson_attendance
+from app.cohorts import grading, progression, results
 from app.cohorts import services as cohorts
-from app.cohorts.models import AttendanceMark, Cycle, LessonKind
+from app.cohorts.certificates import issue_from_results
+from app.cohorts.models import AttendanceStatus, Cycle, LessonKind
+from app.demo import post_dating
+from app.demo.applications import load_applications
+from app.demo.attendance import expect, self_scan, ticket_scan
 from app.extensions import db
 from app.timeutil import LOCAL_TZ, utcnow
 
@@ -94,8 +100,6 @@ def load_camp(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str]],
         db.session.commit()
         echo(f"demo: cohort {cohort.name} — {cohorts.enrolled_count(cohort)} founders, "
              f"{len(cohort.lessons)} lessons")
-    from app.demo.applications import load_applications
-
     made = load_applications(cycle, runner, [db.session.get(User, uid) for uid in founders[:40]], seed=seed)
     db.session.commit()
     echo(f"demo: applications to {cycle.name}: {made}")
@@ -111,12 +115,9 @@ def _cohort(rng, runner, cycle, programme, tier_code, places, trainer_logins, st
         cohorts.enrol(runner, cohort, user, company=user.employer or f"上海{rng.choice(COMPANIES)}有限公司")
     db.session.flush()
     if people:  # enrolled in the weeks before the first lesson, not today
-        from app.demo.loader import _warp_times
-
         before = _at(first, 9)
-        _warp_times(cohort.event_id, loading_from, utcnow(), before - timedelta(days=30), before - timedelta(days=7))
-        for enrolment in cohort.enrolments:
-            enrolment.enrolled_at = enrolment.registration.created_at
+        post_dating.spread_enrolments(cohort, loading_from, utcnow(), before - timedelta(days=30),
+                                      before - timedelta(days=7))
     day = first
     for n, title in enumerate(LECTURES[tier_code]):
         cohorts.save_lesson(runner, cohort, title=title, starts_at=_at(day, 9), ends_at=_at(day, 12),
@@ -138,9 +139,6 @@ def _grade(rng, cohort, runner, *, finished: bool) -> None:
     """Attendance 20 %, assignments 30 %, final pitch 50 % (rubric). A finished cohort is fully
     graded, published, its results published and certificates issued; a running one has its
     assignments graded so far."""
-    from app.cohorts import grading, results
-    from app.cohorts.certificates import issue_from_results
-
     if not cohort.enrolments:  # a small demo data set may run out of founders
         return
     columns = grading.set_assessments(runner, cohort, [
@@ -164,11 +162,12 @@ def _grade(rng, cohort, runner, *, finished: bool) -> None:
 
 
 def _past_attendance(rng: random.Random, cohort, now: datetime) -> None:
-    """Scans and a few marks for lessons already held: most on time, some late, a few absent."""
+    """Scans and a few marks for lessons already held: most on time, some late, a few absent
+    (some of them excused by the trainer). Each scan is decided by the check-in service and
+    each mark made by the trainer's service, at the time it happened."""
     people = cohorts.active_enrolments(cohort)
     diligence = {e.id: rng.uniform(0.7, 1.0) for e in people}
     trainer = cohort.trainers[0]
-    rows = []
     for lesson in cohorts.lessons(cohort):
         if lesson.starts_at > now:
             continue
@@ -176,16 +175,14 @@ def _past_attendance(rng: random.Random, cohort, now: datetime) -> None:
         for person in people:
             if rng.random() > diligence[person.id]:
                 if rng.random() < 0.3:
-                    db.session.add(AttendanceMark(lesson_id=lesson.id, enrolment_id=person.id, status="excused",
-                                                  reason=rng.choice(("出差参加展会", "病假", "客户现场交付")),
-                                                  marked_by_id=trainer.id, marked_at=lesson.starts_at))
+                    lesson_attendance.mark(trainer, lesson, person, AttendanceStatus.EXCUSED.value,
+                                           reason=rng.choice(("出差参加展会", "病假", "客户现场交付")),
+                                           now=lesson.starts_at)
                 continue
             minutes = rng.gauss(-8, 9) if rng.random() > 0.1 else rng.uniform(11, 40)
             at = lesson.starts_at + timedelta(minutes=max(-45.0, minutes))
-            itself = rng.random() < 0.6  # scanned the projected code with their own phone
-            rows.append({"checkpoint_id": point.id, "registration_id": person.registration_id, "direction": "in",
-                         "result": ScanResult.OK.value, "scanned_at": at, "received_at": at + timedelta(seconds=1),
-                         "device": "self" if itself else "教室门口 · 4c1d2e",
-                         "detail": {"method": "self"} if itself else {}})
-    if rows:
-        db.session.execute(sa.insert(Scan), rows)
+            if rng.random() < 0.6:  # scanned the projected code with their own phone
+                decision = self_scan(point, person.registration_id, at)
+            else:  # the trainer's scanner at the door read their ticket
+                decision = ticket_scan(point, person.registration_id, at, "教室门口 · 4c1d2e")
+            expect(decision, ScanResult.OK)

@@ -4,10 +4,10 @@ schemes, judges and a chief judge, approved entrants who checked in, confirmed s
 judgement re-scored after a disagreement), published results and awards, and the first-prize
 winners recommended to the city-level competition. The demo participant 李玥 captains a team.
 
-Built through the competition services. Three things bypass them, as elsewhere in the demo: the
-categories' registration deadline is moved into the past after the entries are in, the times of
-entries, scores and confirmations are set to the competition days, and the day's check-in scans
-are written directly (the check-in service accepts scans only when they happen).
+Built through the competition services; the day's check-in scans go through the check-in
+service at the time they happened. The competition services read the present from the clock, so
+afterwards the categories' registration deadline, and the times of entries, scores,
+confirmations and results, are moved to the competition days (`post_dating.settle_competition`).
 
 Idempotent: nothing is done when the competition exists.
 """
@@ -20,11 +20,13 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.checkin import services as checkin
-from app.checkin.models import Scan, ScanResult
+from app.checkin.models import ScanResult
 from app.competitions import services as cs
-from app.competitions.models import Competition, Confirmation, Entry, Result, Score
+from app.competitions.certificates import issue_awards
+from app.competitions.models import Competition, Entry
+from app.demo import post_dating
+from app.demo.attendance import expect, ticket_scan
 from app.extensions import db
-from app.registrations.models import Registration
 from app.timeutil import LOCAL_TZ, local_today, utcnow
 
 NAME = "2026年闵行区职业技能竞赛"
@@ -149,10 +151,8 @@ def load_competition(seed: int, staff_ids: dict[str, int], pool: list[tuple[int,
         for entry, award, _rank in cs.awards(category):
             if award.value == "first":
                 cs.set_recommended(organiser, entry, True)
-    from app.competitions.certificates import issue_awards
-
     issue_awards(organiser, competition)  # 获奖证书 for the winners
-    _settle_times(rng, competition, categories)
+    post_dating.settle_competition(rng, competition, categories)
     db.session.commit()
     echo(f"demo: competition {NAME} — {sum(len(v) for v in entries.values())} entries, results published")
 
@@ -199,38 +199,6 @@ def _check_ins(rng: random.Random, category) -> None:
     """The approved checked in at the door before the start (the tie-break's last key)."""
     event = category.event
     point = checkin.event_checkpoint(event)
-    rows = []
     for entry in cs.approved_entries(category):
         at = event.starts_at - timedelta(minutes=rng.uniform(5, 50))
-        rows.append({"checkpoint_id": point.id, "registration_id": entry.registration_id, "direction": "in",
-                     "result": ScanResult.OK.value, "scanned_at": at, "received_at": at + timedelta(seconds=1),
-                     "device": "赛场检录处 · 7a2f", "detail": {}})
-    if rows:
-        db.session.execute(sa.insert(Scan), rows)
-
-
-def _settle_times(rng: random.Random, competition: Competition, categories) -> None:
-    """Entries a few weeks before their day, scores and confirmations during the day, results
-    published a week after the last category."""
-    last_end = max(c.event.ends_at for c in categories)
-    competition.published_at = last_end + timedelta(days=7)
-    for category in categories:
-        event = category.event
-        event.registration_closes_at = event.starts_at - timedelta(days=7)
-        for entry in cs.entries(category):
-            entered = event.starts_at - timedelta(days=rng.uniform(10, 30))
-            entry.created_at = entered
-            registration = db.session.get(Registration, entry.registration_id)
-            registration.created_at = registration.queued_at = entered
-            registration.status_changed_at = entered + timedelta(days=2)
-            for n, row in enumerate(registration.history):
-                row.at = entered + timedelta(days=2 * n)
-        ids = [e.id for e in cs.entries(category)]
-        scores = db.session.scalars(sa.select(Score).where(Score.entry_id.in_(ids)).order_by(Score.id)).all()
-        for n, score in enumerate(scores):
-            score.entered_at = event.starts_at + timedelta(hours=1, seconds=40 * n)
-        for confirmation in db.session.scalars(sa.select(Confirmation).where(Confirmation.entry_id.in_(ids))):
-            confirmation.confirmed_at = event.ends_at + timedelta(minutes=30)
-        for result in db.session.scalars(sa.select(Result).where(Result.category_id == category.id)):
-            result.published_at = competition.published_at
-    db.session.flush()
+        expect(ticket_scan(point, entry.registration_id, at, "赛场检录处 · 7a2f"), ScanResult.OK)
