@@ -414,8 +414,17 @@ def update_registration(user: User, registration: Registration, answers: dict | 
         raise NotFound(_l("No such registration."))
     event = registration.event
     _check_editable(registration)
-    cleaned = clean_answers(event, answers)
-    wanted = {s.id for s in _clean_picked_sessions(event, session_ids)}
+    errors, cleaned, wanted = {}, {}, set()
+    try:  # every problem of the form at once
+        cleaned = clean_answers(event, answers)
+    except InvalidInput as exc:
+        errors.update(exc.fields)
+    try:
+        wanted = {s.id for s in _clean_picked_sessions(event, session_ids)}
+    except InvalidInput as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise InvalidInput(fields=errors)
 
     lock_event(event)
     # A cancellation, an approval or a rejection may have committed meanwhile; the row lock
