@@ -244,19 +244,20 @@ def test_people_changing_into_the_same_session_at_once_get_exactly_its_seats(app
     db_session.commit()
     ids = [reg.register(create_user(), event, session_ids=[main.id]).id for _ in range(16)]
     db_session.commit()
+    main_id, popular_id = main.id, popular.id  # the threads must not touch this session's objects
 
     def attempt(registration_id):
         registration = db.session.get(Registration, registration_id)
         reg.update_registration(db.session.get(User, registration.user_id), registration, None,
-                                [main.id, popular.id])
-        return {b.session_id: b.status for b in registration.bookings}[popular.id]
+                                [main_id, popular_id])
+        return {b.session_id: b.status for b in registration.bookings}[popular_id]
 
     workers = 16 if db.engine.dialect.name == "postgresql" else 8
     results, errors = race(app, attempt, ids, workers)
     assert errors == []
     assert sorted(results) == ["confirmed"] * 4 + ["waitlisted"] * 12
     db_session.expire_all()
-    rows = db_session.scalars(sa.select(SessionBooking).where(SessionBooking.session_id == popular.id,
+    rows = db_session.scalars(sa.select(SessionBooking).where(SessionBooking.session_id == popular_id,
                                                               SessionBooking.status == "waitlisted")).all()
     assert sorted(reg.session_queue_position(b) for b in rows) == list(range(1, 13))
 
