@@ -274,7 +274,8 @@ def test_registered_person_sees_their_registration_not_a_blank_form(client, db_s
     assert "我的报名" in doc.findtext(".//h1")
     assert "已确认" in doc.get_element_by_id("registration-status").text_content()
     facts = doc.get_element_by_id("registration-answers")
-    answers = dict(zip([dt.text_content() for dt in facts.findall("dt")], [dd.text_content() for dd in facts.findall("dd")]))
+    answers = dict(zip([dt.text_content() for dt in facts.findall("dt")],
+                       [dd.text_content() for dd in facts.findall("dd")]))
     assert answers["单位性质"] == "高校" and answers["午餐"] == "—"
     rows = [" ".join(li.text_content().split()) for li in doc.xpath('//ul[@class="bookings"]/li')]
     assert rows[0].startswith("候补中 候补第1位 分论坛：集成电路") and rows[1].startswith("已预约 主论坛")
