@@ -45,7 +45,8 @@ def sign_in(page, live_server, user):
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def test_full_session_not_preticked_and_registered_person_sees_their_registration(live_server, phone, agenda):
+def test_full_session_not_preticked_and_registered_person_sees_their_registration(live_server, phone, agenda,
+                                                                                  artifacts_dir):
     a = agenda
     page = phone().new_page()
     sign_in(page, live_server, a["person"])
@@ -59,6 +60,7 @@ def test_full_session_not_preticked_and_registered_person_sees_their_registratio
     assert full.locator(".seat").is_visible()
     assert main.locator("input[type=checkbox]").is_checked()
     assert main.locator(".seat").inner_text() == "剩余30席（共30席）"
+    page.screenshot(path=str(artifacts_dir / "registration-sessions-form.png"), full_page=True)
 
     # choosing the full session anyway: the message says it is waited for
     page.fill(f"#q{a['question']}", "上海某科技有限公司")
@@ -78,6 +80,7 @@ def test_full_session_not_preticked_and_registered_person_sees_their_registratio
     assert "候补第1位" in sessions.nth(0).inner_text() and "已预约" in sessions.nth(1).inner_text()
     assert page.locator("a[href^='/t/']").count() == 1
     assert page.locator(f"#registration-edit #q{a['question']}").input_value() == "上海某科技有限公司"
+    page.screenshot(path=str(artifacts_dir / "registration-mine.png"), full_page=True)
 
     # and changing sessions there: dropping the one waited for
     page.locator(f"#registration-edit label[data-session='{a['full']}'] input").uncheck()
