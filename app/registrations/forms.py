@@ -26,9 +26,10 @@ class MarkedRequired:
         pass
 
 
-def registration_form(event: Event) -> FlaskForm:
+def registration_form(event: Event, data: dict | None = None) -> FlaskForm:
     """Fields only collect what was typed; the one validator, the service, speaks for web and
-    API alike (numbers and dates arrive as the text the browser sent)."""
+    API alike (numbers and dates arrive as the text the browser sent). `data` fills the fields
+    when nothing was posted (see form_data)."""
 
     class RegistrationForm(FlaskForm):
         pass
@@ -58,7 +59,20 @@ def registration_form(event: Event) -> FlaskForm:
         setattr(RegistrationForm, "sessions", CheckboxesField(
             _l("Sessions you will attend"), coerce=int, validate_choice=False,
             choices=[SelectChoice(s.id, s.title) for s in event.sessions]))
-    return RegistrationForm()
+    return RegistrationForm(data=data)
+
+
+def form_data(event: Event, registration=None, seats=()) -> dict:
+    """What the form shows before anything is typed: the person's answers and sessions when
+    they have a registration, else the sessions with a seat free ticked (a full one never is:
+    it would put the person on its waiting list without their choosing)."""
+    data = {}
+    if registration is not None:
+        data = {field_name(qid): value for qid, value in registration.answer_map().items()}
+    if event.sessions:
+        mine = [seat.session.id for seat in seats if seat.booking]
+        data["sessions"] = mine or [seat.session.id for seat in seats if not seat.full]
+    return data
 
 
 def raw_answers(event: Event, form) -> dict:

@@ -127,6 +127,16 @@ class RegistrationAnswer(db.Model):
     question: Mapped[Question] = relationship()
 
 
+# A booking's status: the registration's own words, plus "requested" (the registration holds no
+# seat yet, so neither does the session: decided when it is confirmed).
+BOOKING_STATUS_LABELS = {
+    "requested": _l("To be arranged once your registration is confirmed"),
+    RegStatus.CONFIRMED.value: _l("Seat booked"),
+    RegStatus.WAITLISTED.value: _l("On the waiting list"),
+    RegStatus.CANCELLED.value: _l("Cancelled"),
+}
+
+
 class SessionBooking(db.Model):
     """A registrant's seat in one agenda session (sessions with a capacity keep their own queue)."""
 
@@ -144,6 +154,10 @@ class SessionBooking(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="bookings")
     session: Mapped[EventSession] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return str(BOOKING_STATUS_LABELS.get(self.status, self.status))
 
 
 class RegistrationHistory(db.Model):

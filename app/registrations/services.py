@@ -7,6 +7,7 @@ one registration at a time on PostgreSQL and on SQLite alike.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -46,6 +47,17 @@ class RegistrationClosed(ServiceError):
 class AlreadyRegistered(Conflict):
     code = "already_registered"
     default_message = _l("You are already registered for this event.")
+
+
+class RegistrationNotEditable(Conflict):
+    """The person's registration cannot be changed: registration has closed (`editing_closed`), or
+    the registration is cancelled or was not approved (`not_editable`)."""
+
+    code = "not_editable"
+    default_message = _l("This registration is cancelled or was not approved; it can no longer be changed.")
+
+
+EDITING_CLOSED = _l("Registration has closed; your registration can no longer be changed.")
 
 
 # -- locking ------------------------------------------------------------------
@@ -210,6 +222,15 @@ def clean_answers(event: Event, answers: dict | None) -> dict[int, object]:
     return cleaned
 
 
+def _clean_picked_sessions(event: Event, session_ids) -> list[EventSession]:
+    """The sessions of a change: at least one when the event has an agenda (unlike registering,
+    where no pick means the whole agenda, an empty pick here would be a slip of the thumb)."""
+    sessions = _clean_sessions(event, session_ids)
+    if event.has_sessions and not sessions:
+        raise InvalidInput(fields={"sessions": _l("Choose at least one session.")})
+    return sessions
+
+
 def _check_choice_limits(event: Event, cleaned: dict[int, object], exclude_registration: int | None) -> None:
     """Per-choice limits (e.g. 'lunch: 80'); called under the event lock."""
     if not event.has_questions:
@@ -310,6 +331,151 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
     _check_choice_limits(event, cleaned, registration.id)
     _settle(registration, notice)
     return registration
+
+
+# -- the person's own registration: sessions, seats and changes ------------------
+@dataclass(frozen=True)
+class SessionSeat:
+    """One agenda session as a registrant sees it on the form: seats left, and their own booking."""
+
+    session: EventSession
+    left: int | None              # seats left; None when the session has no limit
+    booking: str | None = None    # the person's booking status (never "cancelled")
+    position: int | None = None   # their place on the session's waiting list
+
+    @property
+    def full(self) -> bool:
+        return self.left == 0
+
+
+def registration_of(user: User, event: Event) -> Registration | None:
+    return db.session.scalar(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.user_id == user.id))
+
+
+def active_bookings(registration: Registration) -> list[SessionBooking]:
+    """The person's sessions (not the ones they dropped), in agenda order."""
+    return sorted((b for b in registration.bookings if b.status != CANCELLED),
+                  key=lambda b: (b.session.starts_at, b.session_id))
+
+
+def session_queue_position(booking: SessionBooking) -> int | None:
+    """1 + the number waiting ahead in that session's queue (first come, first served)."""
+    if booking.status != WAITLISTED:
+        return None
+    ahead = _count(SessionBooking, SessionBooking.session_id == booking.session_id,
+                   SessionBooking.status == WAITLISTED,
+                   sa.tuple_(SessionBooking.queued_at, SessionBooking.id) < sa.tuple_(booking.queued_at, booking.id))
+    return ahead + 1
+
+
+def session_positions(registrations) -> dict[int, int]:
+    """booking id -> place on its session's waiting list, for the person's waiting bookings."""
+    return {b.id: session_queue_position(b) for r in registrations for b in r.bookings if b.status == WAITLISTED}
+
+
+def waitlisted_sessions(registration: Registration) -> list[tuple[EventSession, int]]:
+    """The sessions the person waits for, with their place in each queue (said after registering
+    or changing sessions, so that a full session is never taken silently)."""
+    return [(b.session, session_queue_position(b)) for b in active_bookings(registration)
+            if b.status == WAITLISTED]
+
+
+def session_seats(event: Event, registration: Registration | None = None) -> list[SessionSeat]:
+    if not event.sessions:
+        return []
+    counts = session_confirmed_counts(event)
+    mine = {b.session_id: b for b in active_bookings(registration)} if registration is not None else {}
+    seats = []
+    for session in event.sessions:
+        left = None if session.capacity is None else max(0, session.capacity - counts.get(session.id, 0))
+        booking = mine.get(session.id)
+        seats.append(SessionSeat(session, left, booking.status if booking else None,
+                                 session_queue_position(booking) if booking else None))
+    return seats
+
+
+def can_edit(registration: Registration) -> bool:
+    """Whether the person may still change their answers and sessions."""
+    return registration.is_active and registration.event.registration_open()
+
+
+def update_registration(user: User, registration: Registration, answers: dict | None = None,
+                        session_ids=None) -> Registration:
+    """The person changes their answers and sessions while registration is open.
+
+    Answers are replaced as a whole and checked like a new registration's (per-choice limits count
+    everybody else). Sessions kept keep their seat or their place in the queue; a dropped seat goes
+    to the first person waiting for that session; a new session is booked as when registering: a
+    seat while one is free, else the end of its waiting list (or, while the registration itself
+    holds no seat, requested until it is confirmed). All under the event lock, like registering.
+    """
+    if registration.user_id != user.id:
+        raise NotFound(_l("No such registration."))
+    event = registration.event
+    _check_editable(registration)
+    errors, cleaned, wanted = {}, {}, set()
+    try:  # every problem of the form at once
+        cleaned = clean_answers(event, answers)
+    except InvalidInput as exc:
+        errors.update(exc.fields)
+    try:
+        wanted = {s.id for s in _clean_picked_sessions(event, session_ids)}
+    except InvalidInput as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise InvalidInput(fields=errors)
+
+    lock_event(event)
+    # A cancellation, an approval or a rejection may have committed meanwhile; the row lock
+    # (PostgreSQL; SQLite's write lock is already ours) keeps a rejection from crossing this change.
+    db.session.refresh(registration, with_for_update={"key_share": True})
+    db.session.expire(registration, ["answers", "bookings"])
+    _check_editable(registration)
+    _check_choice_limits(event, cleaned, registration.id)
+
+    held = {a.question_id: a for a in registration.answers}
+    for question_id, answer in held.items():
+        if question_id not in cleaned:
+            registration.answers.remove(answer)
+    for question_id, value in cleaned.items():
+        if question_id in held:
+            held[question_id].value = value
+        else:
+            registration.answers.append(RegistrationAnswer(question_id=question_id, value=value))
+
+    booked = {b.session_id: b for b in registration.bookings}
+    freed = []
+    for session_id, booking in booked.items():
+        if session_id not in wanted and booking.status != CANCELLED:
+            if booking.status == CONFIRMED:
+                freed.append(booking.session)
+            booking.status = CANCELLED
+    added = []
+    for session_id in sorted(wanted):
+        booking = booked.get(session_id)
+        if booking is not None and booking.status != CANCELLED:
+            continue  # kept: its seat or its place in the queue stays
+        if booking is None:
+            booking = SessionBooking(session_id=session_id, status=BOOKING_REQUESTED)
+            registration.bookings.append(booking)
+        booking.status, booking.queued_at = BOOKING_REQUESTED, utcnow()
+        added.append(session_id)
+    db.session.flush()
+    for session in freed:
+        _promote_session(session)
+    if added and registration.status == CONFIRMED:
+        for session_id in added:  # those already waiting for a seat that came free go first
+            _promote_session(db.session.get(EventSession, session_id))
+        _allocate_sessions(registration)
+    return registration
+
+
+def _check_editable(registration: Registration) -> None:
+    if not registration.is_active:
+        raise RegistrationNotEditable()
+    if not registration.event.registration_open():
+        raise RegistrationNotEditable(EDITING_CLOSED, code="editing_closed")
 
 
 def _is_competition_category(event: Event) -> bool:
@@ -573,7 +739,9 @@ def user_registrations(user: User) -> list[Registration]:
     """What a person looks for first: what is coming (soonest first), then what is over (latest
     first), and last what was cancelled or turned down (theirs or the event's)."""
     rows = db.session.scalars(sa.select(Registration).join(Event).where(Registration.user_id == user.id)
-                              .options(selectinload(Registration.event)).order_by(Event.starts_at, Registration.id))
+                              .options(selectinload(Registration.event),
+                                       selectinload(Registration.bookings).selectinload(SessionBooking.session))
+                              .order_by(Event.starts_at, Registration.id))
     now = utcnow()
     upcoming, past, dropped = [], [], []
     for r in rows:

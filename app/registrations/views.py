@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from babel.lists import format_list
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import Conflict, InvalidInput
+from app.errors import CORRECTABLE, Conflict, InvalidInput
 from app.events.services import get_public_event
 from app.extensions import db
 from app.registrations import services
-from app.registrations.forms import field_name, raw_answers, registration_form
+from app.registrations.forms import field_name, form_data, raw_answers, registration_form
 from app.registrations.models import RegStatus
 from app.transaction import commit
 from app.web import apply_errors
@@ -16,13 +18,34 @@ from app.web import apply_errors
 bp = Blueprint("registrations", __name__)
 
 
+def _question_fields(event, form):
+    return [(q, form[field_name(q.id)]) for q in event.questions]
+
+
+def _waitlisted_message(registration) -> str:
+    """Which sessions the person only waits for: said, never left for them to find out."""
+    waiting = services.waitlisted_sessions(registration)
+    if not waiting:
+        return ""
+    items = [_("%(session)s (number %(n)s)", session=session.title, n=n) for session, n in waiting]
+    return _("These sessions are full; you are on their waiting lists: %(sessions)s.",
+             sessions=format_list(items, locale=str(get_locale() or "zh_Hans_CN")))
+
+
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id: int):
     event = get_public_event(event_id, current_user)
-    form = registration_form(event)
-    if request.method == "GET" and event.sessions:
-        form.sessions.data = [s.id for s in event.sessions]
+    existing = services.registration_of(current_user, event)
+    if existing is not None and existing.is_active:
+        # Already registered: their registration, not a blank form. A form they filled in
+        # before (another tab) stays as typed in the change form, unsaved, for them to check.
+        if request.method == "POST":
+            flash(_("You are already registered for this event. What you just entered is not saved yet: "
+                    "check it below and save your changes."), "info")
+        return _show(existing, form_posted=request.method == "POST")
+    seats = services.session_seats(event)
+    form = registration_form(event, None if request.method == "POST" else form_data(event, existing, seats))
     if form.validate_on_submit():
         try:
             registration = services.register(current_user, event, raw_answers(event, form),
@@ -30,6 +53,7 @@ def register(event_id: int):
         except InvalidInput as exc:
             db.session.rollback()
             apply_errors(form, exc, {f"answers.{q.id}": field_name(q.id) for q in event.questions})
+            seats = services.session_seats(event)
         except (Conflict, services.RegistrationClosed) as exc:
             db.session.rollback()
             flash(str(exc.message), "error")
@@ -42,11 +66,54 @@ def register(event_id: int):
                                               n=services.waitlist_position(registration)),
                 RegStatus.PENDING.value: _("Your registration is received and awaits approval."),
             }
-            flash(messages[registration.status], "success")
+            message = " ".join(m for m in (messages[registration.status], _waitlisted_message(registration)) if m)
+            flash(message, "success")
             return redirect(url_for("registrations.mine"))
-    return render_template("registrations/register.html", event=event, form=form,
-                           question_fields=[(q, form[field_name(q.id)]) for q in event.questions],
+    return render_template("registrations/register.html", event=event, form=form, earlier=existing,
+                           question_fields=_question_fields(event, form), seats=seats,
                            seats_left=services.seats_left(event))
+
+
+@bp.route("/me/registrations/<int:registration_id>", methods=["GET", "POST"])
+@login_required
+def show(registration_id: int):
+    """The person's registration: status, answers and sessions, and the change form while
+    registration is open."""
+    registration = services.own_registration(current_user, registration_id)
+    event = registration.event
+    form = registration_form(event) if request.method == "POST" else None
+    if form is not None and form.validate_on_submit():
+        try:
+            services.update_registration(current_user, registration, raw_answers(event, form),
+                                         form.sessions.data if event.sessions else None)
+        except InvalidInput as exc:
+            db.session.rollback()
+            apply_errors(form, exc, {f"answers.{q.id}": field_name(q.id) for q in event.questions})
+        except CORRECTABLE as exc:
+            db.session.rollback()
+            flash(str(exc.message), "error")
+            return redirect(url_for("registrations.show", registration_id=registration_id))
+        else:
+            commit()
+            message = " ".join(m for m in (_("Your changes are saved."), _waitlisted_message(registration)) if m)
+            flash(message, "success")
+            return redirect(url_for("registrations.show", registration_id=registration_id))
+    return _show(registration, form=form)
+
+
+def _show(registration, *, form=None, form_posted: bool = False):
+    event = registration.event
+    seats = services.session_seats(event, registration)
+    editable = services.can_edit(registration)
+    if form is None and editable:
+        form = registration_form(event, None if form_posted else form_data(event, registration, seats))
+    answers = registration.answer_map()
+    return render_template("registrations/show.html", registration=registration, event=event, form=form,
+                           editable=editable, seats=seats, bookings=services.active_bookings(registration),
+                           answers=[(q, answers.get(q.id)) for q in event.questions],
+                           question_fields=_question_fields(event, form) if form is not None else [],
+                           position=services.waitlist_position(registration),
+                           positions=services.session_positions([registration]))
 
 
 @bp.route("/me/registrations")
@@ -54,7 +121,9 @@ def register(event_id: int):
 def mine():
     registrations = services.user_registrations(current_user)
     positions = {r.id: services.waitlist_position(r) for r in registrations}
-    return render_template("registrations/mine.html", registrations=registrations, positions=positions)
+    return render_template("registrations/mine.html", registrations=registrations, positions=positions,
+                           session_positions=services.session_positions(registrations),
+                           bookings={r.id: services.active_bookings(r) for r in registrations})
 
 
 @bp.route("/me/registrations/<int:registration_id>/cancel", methods=["POST"])

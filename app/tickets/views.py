@@ -31,6 +31,9 @@ def show(secret: str):
     html = render_template("tickets/show.html", registration=registration, event=registration.event,
                            token=token, qr_src=services.qr_data_uri(token) if token else None,
                            position=reg.waitlist_position(registration),
+                           bookings=reg.active_bookings(registration),
+                           session_positions=reg.session_positions([registration]),
+                           can_edit=reg.can_edit(registration),
                            owner=current_user.is_authenticated and current_user.id == registration.user_id)
     return _no_store(Response(html))
 
