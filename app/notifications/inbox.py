@@ -39,7 +39,7 @@ BODIES = {
     "tier_invitation": _l("You are invited to %(tier)s of %(programme)s."),
     "results_published": _l("The results of “%(occasion)s” are published."),
     "camp_results_published": _l("The results of “%(occasion)s” are published."),
-    "reminder": _l("Reminder: “%(title)s” starts at %(time)s, %(place)s."),
+    "reminder": _l("Reminder: “%(occasion)s” starts at %(time)s, %(place)s."),
     "certificate_issued": _l("Your certificate “%(certificate)s” for “%(programme)s” is issued; it can be printed "
                              "and verified online."),
 }

@@ -28,11 +28,13 @@ from __future__ import annotations
 import logging
 import threading
 import time as _time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, has_request_context
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
@@ -41,6 +43,7 @@ from app.extensions import db
 from app.registrations.models import RegStatus, Registration
 from app.reminders.models import DAY, DROPPED, SCHEDULED, SENT, TWO_HOURS, Reminder
 from app.timeutil import LOCAL_TZ, fmt, utcnow
+from app.urls import public_base_url
 
 log = logging.getLogger(__name__)
 
@@ -305,11 +308,16 @@ def send(reminder_id: int):
     user = reminder.user
     when = fmt(occasion.starts_at, "%Y-%m-%d %H:%M")
     subject = _l("Reminder: %(title)s at %(time)s", title=occasion.title, time=when)
-    params = dict(title=occasion.title, time=when, place=occasion.place,
+    params = dict(occasion=occasion.title, time=when, place=occasion.place,
                   date=occasion.starts_at.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M"))
     if occasion.session is not None:
         params["session_id"] = occasion.session.id
-    notify(user, "reminder", subject, "reminder", registration=reminder.registration, **params)
+    # A worker has no request: the notice is written in the person's language, links from the
+    # configured address.
+    request = nullcontext() if has_request_context() else \
+        current_app.test_request_context(base_url=public_base_url())
+    with request, force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
+        notify(user, "reminder", subject, "reminder", registration=reminder.registration, **params)
     commit()
     return True
 

@@ -56,7 +56,7 @@ def sms_params(kind: str, *, user, registration=None, params: dict | None = None
     starts = to_local(event.starts_at) if event is not None and getattr(event, "starts_at", None) else None
     date = starts.strftime("%m-%d %H:%M") if starts else str(params.get("cohort_dates") or "").split(" ")[0]
     if kind == "reminder":  # a lesson's reminder is about the lesson, not the cohort's whole span
-        title, date = params.get("title") or title, params.get("date") or date
+        title, date = params.get("occasion") or title, params.get("date") or date
     values = {
         "name": _short(user.name if user is not None else ""),
         "title": _short(title),
