@@ -143,6 +143,34 @@ def test_a_removed_lesson_drops_its_reminders(db_session, create_cohort, create_
     assert len(rows) == 2 and {r.status for r in rows} == {"dropped"}
 
 
+def test_studio_activities_are_reminded_until_the_apprenticeship_ends(db_session, departments, create_user):
+    from app.studios import services as studios
+
+    organiser = create_user("organiser", department="skills")
+    master = create_user("trainer", name="顾国华")
+    studio = studios.create_studio(organiser, name="顾国华数控技能大师工作室", master=master, trade="数控加工",
+                                   department=departments["skills"], founded_on=date(2026, 3, 18))
+    apprentice = create_user(name="学徒乙")
+    pair = studios.add_apprentice(organiser, studio, apprentice, started_on=date(2026, 3, 18))
+    activity = studios.save_activity(organiser, studio, title="五轴编程带教", starts_at=_at(2, 14),
+                                     ends_at=_at(2, 17), place="实训车间")
+    commit()
+    rows = _rows(apprentice)
+    assert sorted((r.occasion, r.slot, r.status) for r in rows) == [
+        (f"session:{activity.session_id}", "1d", "scheduled"), (f"session:{activity.session_id}", "2h", "scheduled")]
+    studios.end_apprenticeship(organiser, pair, ended_on=date.today())
+    commit()
+    assert {r.status for r in _rows(apprentice)} == {"dropped"}
+
+
+def test_an_accepted_competition_entry_is_reminded_of_the_competition_day(db_session, place):
+    """A competition category is an event and an accepted entry a confirmed registration of it:
+    the day is reminded like any event's (the entry services are covered in test_competitions)."""
+    event, person, _ = place(kind="competition", title="闵行区数控车工技能竞赛 决赛", starts_at=_at(6, 8, 30))
+    assert _state(_rows(person)) == [("1d", "scheduled", _at(6, 8, 30), _at(5, 8, 30)),
+                                     ("2h", "scheduled", _at(6, 8, 30), _at(6, 6, 30))]
+
+
 # -- dropped and rescheduled --------------------------------------------------------------------
 def test_cancelling_the_place_drops_the_reminders(db_session, place):
     from app.registrations import services as reg
@@ -278,6 +306,10 @@ def test_the_sweep_sends_what_is_due_and_the_cli_runs_it(app, db_session, place)
     mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.user_id == person.id,
                                                             OutboxMessage.kind == "reminder"))
     assert mail is not None and mail.template == "reminder"
+    from app.notifications.services import message_body
+
+    body = message_body(mail)
+    assert "温馨提醒" in body and "报告厅" in body and "/t/" in body  # the ticket link
 
 
 # -- RQ's scheduler with the real Redis -----------------------------------------------------------
