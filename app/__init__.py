@@ -39,6 +39,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     limiter.init_app(app)
     _import_models()
     _guard_input(app)
+    _reminders(app)
 
     from app import cli, jinja
     from app.accounts.views import bp as accounts_bp
@@ -111,6 +112,16 @@ def _guard_input(app: Flask) -> None:
     column_limits.init_app()
 
 
+def _reminders(app: Flask) -> None:
+    from app.reminders import services as reminders
+
+    reminders.install()  # reminders follow registrations, events and sessions (see its docstring)
+    if app.config.get("REMINDERS_SWEEP_SECONDS") and not app.config.get("REDIS_URL"):
+        @app.before_request
+        def _start_reminder_sweeper():
+            reminders.start_dev_sweeper(app)
+
+
 def _import_models() -> None:
     # Every model module, so Alembic and create_all see the whole schema.
     from app.accounts import models as _a  # noqa: F401
@@ -123,6 +134,7 @@ def _import_models() -> None:
     from app.notifications import models as _n  # noqa: F401
     from app.notifications.sms import models as _sms  # noqa: F401
     from app.registrations import models as _r  # noqa: F401
+    from app.reminders import models as _rem  # noqa: F401
     from app.studios import models as _s  # noqa: F401
     from app.tickets import models as _t  # noqa: F401
 

@@ -11,6 +11,7 @@ from app.extensions import db
 users_cli = AppGroup("users", help="Manage accounts.")
 outbox_cli = AppGroup("outbox", help="The mail outbox.")
 sms_cli = AppGroup("sms", help="Text messages (SMS).")
+reminders_cli = AppGroup("reminders", help="Reminders before occasions.")
 
 
 @users_cli.command("create")
@@ -54,6 +55,16 @@ def sms_send():
     click.echo(", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+@reminders_cli.command("send")
+def reminders_send():
+    """Send the reminders that are due (the sweep: RQ's scheduler sends them on time when
+    REDIS_URL is set; this catches anything it missed, and is the way without Redis)."""
+    from app.reminders.services import send_due
+
+    counts = send_due()
+    click.echo(f"sent {counts['sent']}, skipped {counts['skipped']}")
+
+
 @click.command("demo")
 @click.option("--participants", default=300, show_default=True, help="How many participant accounts.")
 @click.option("--seed", default=2026, show_default=True)
@@ -73,4 +84,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(sms_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(demo)

@@ -112,6 +112,14 @@ class Config:
     SMS_TEMPLATES = os.environ.get("SMS_TEMPLATES") or "{}"  # JSON: notice kind -> template code
     SMS_RECEIPT_TOKEN = os.environ.get("SMS_RECEIPT_TOKEN") or None  # secret in the receipt URL
     SMS_DAILY_CAP_PER_NUMBER = int(os.environ.get("SMS_DAILY_CAP_PER_NUMBER") or 10)
+    # After a request's commit its SMS go to an RQ job on NOTIFICATIONS_QUEUE (REDIS_URL set), else
+    # to a thread (SMS_SEND_ASYNC) or are sent inline; `flask sms send` sweeps what is left.
+    SMS_SEND_AFTER_COMMIT = True
+    SMS_SEND_ASYNC = True
+    NOTIFICATIONS_QUEUE = os.environ.get("NOTIFICATIONS_QUEUE") or "notifications"
+    # Without Redis, a development server sends due reminders from a thread every this many
+    # seconds (0: never; production relies on RQ's scheduler and `flask reminders send`).
+    REMINDERS_SWEEP_SECONDS = 0
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
     # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
@@ -137,6 +145,7 @@ class DevelopmentConfig(Config):
     DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     HSTS_SECONDS = 0
     LOCAL_HOSTS = ("localhost", "127.0.0.1")
+    REMINDERS_SWEEP_SECONDS = 60
 
 
 class TestingConfig(Config):
@@ -155,6 +164,8 @@ class TestingConfig(Config):
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
     SMS_PROVIDER = "none"  # the SMS tests choose theirs
+    SMS_SEND_AFTER_COMMIT = False  # the tests that need it turn it on
+    SMS_SEND_ASYNC = False
     PUBLIC_BASE_URL = "http://localhost"  # fixed: tests compare links
     HSTS_SECONDS = 0
     TRUSTED_HOSTS = None

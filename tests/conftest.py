@@ -59,6 +59,7 @@ def app(database_url, tmp_path_factory):
 
         g.pop("_login_user", None)
         g.pop("outbox_pending", None)
+        g.pop("sms_pending", None)
         g.pop("_flask_babel", None)
 
     application.before_request_funcs[None].insert(0, application.before_request_funcs[None].pop())

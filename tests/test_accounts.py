@@ -57,6 +57,24 @@ def test_profile_shows_id_number_masked_only(client, create_user):
     assert "110***********002X" in html
 
 
+def test_profile_chooses_the_channels_for_notices(client, db_session, create_user):
+    user = create_user(email="wang.kun@example.com")
+    login(client, user)
+    html = client.get("/me/profile").get_data(as_text=True)
+    assert 'name="notify_mail"' in html and 'name="notify_sms"' in html
+    assert html.count("checked") >= 2  # both on for a new account
+    data = {"name": user.name, "mobile": user.mobile, "email": user.email, "language": "zh_CN",
+            "notify_mail": "y"}  # SMS unticked
+    assert client.post("/me/profile", data=data).status_code == 302
+    db_session.refresh(user)
+    assert (user.notify_mail, user.notify_sms) == (True, False)
+    data.pop("notify_mail")
+    data["notify_sms"] = "y"
+    assert client.post("/me/profile", data=data).status_code == 302
+    db_session.refresh(user)
+    assert (user.notify_mail, user.notify_sms) == (False, True)
+
+
 def test_admin_user_list_masks_phone_numbers(client, create_user):
     admin = create_user("admin")
     create_user(name="赵赟", mobile="13912345678")

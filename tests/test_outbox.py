@@ -82,3 +82,23 @@ def test_failed_smtp_marks_failed_and_keeps_the_action(client, db_session, app, 
     db_session.refresh(message)
     assert message.status == "failed" and message.error
     assert reg.confirmed_count(event.id) == 1
+
+
+def test_a_person_who_turned_mail_off_is_not_mailed(client, db_session, smtp, create_event, create_user):
+    person = create_user(email="no.mail@example.com", name="钱多多")
+    person.notify_mail = False
+    db_session.commit()
+    event = create_event(title="闵行区技能人才座谈会")
+    login(client, person)
+    assert client.post(f"/events/{event.id}/register").status_code == 302
+    client.post("/logout")
+    time.sleep(0.3)
+    assert smtp.messages == []
+    message = db_session.scalar(sa.select(OutboxMessage).where(OutboxMessage.user_id == person.id))
+    db_session.refresh(message)
+    assert message.status == "opted_out" and message.sent_at is None
+    assert client.application.test_cli_runner().invoke(args=["outbox", "send"]).output.startswith("sent 0")
+    # The outbox page says why nothing was mailed, and filters by it.
+    login(client, create_user("admin"))
+    html = client.get("/admin/outbox?status=opted_out").get_data(as_text=True)
+    assert "钱多多" in html and "本人已关闭邮件通知" in html

@@ -481,3 +481,133 @@ def test_cli_sends_due_messages(app, db_session, aliyun, create_user):
     assert result.exit_code == 0 and "sent 1" in result.output
     db.session.refresh(sms)
     assert sms.status == "sent"
+
+
+# -- after the commit: an RQ job per message, retries scheduled with enqueue_at ------------------
+NOTIFY_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def notifications_queue(app, monkeypatch):
+    """A notifications queue of its own in the test Redis; SMS handed over after each commit."""
+    import uuid
+
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+    from rq import Queue
+
+    redis = Redis.from_url(NOTIFY_REDIS_URL)
+    try:
+        redis.ping()
+    except RedisDown:
+        pytest.fail(f"Redis is not running at {NOTIFY_REDIS_URL}")
+    name = f"notifications-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setitem(app.config, "REDIS_URL", NOTIFY_REDIS_URL)
+    monkeypatch.setitem(app.config, "NOTIFICATIONS_QUEUE", name)
+    monkeypatch.setitem(app.config, "SMS_SEND_AFTER_COMMIT", True)
+    queue = Queue(name, connection=redis)
+    yield queue
+    queue.delete(delete_jobs=True)
+    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry,
+                     queue.scheduled_job_registry):
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
+    redis.close()
+
+
+def _scheduled(queue) -> dict[str, int]:
+    return {job_id.decode(): int(score) for job_id, score in queue.connection.zrange(
+        queue.scheduled_job_registry.key, 0, -1, withscores=True)}
+
+
+def _work(queue) -> None:
+    from rq import SimpleWorker
+
+    db.session.rollback()
+    worker = SimpleWorker([queue], connection=queue.connection)
+    worker.work(burst=True, with_scheduler=True)
+    queue.connection.delete(worker.key)
+    assert queue.failed_job_registry.count == 0
+
+
+def test_sms_go_to_an_rq_job_after_the_commit_and_a_temporary_failure_is_rescheduled(
+        db_session, aliyun, clock, create_user, notifications_queue):
+    from app.transaction import commit
+
+    aliyun["codes"].append("isp.SYSTEM_ERROR")  # the first attempt fails for now
+    sms = sms_services.queue_sms(create_user(), "rejected", PARAMS)
+    commit()
+    sms_id = sms.id
+    # Handed to the worker, not sent inside the request.
+    assert notifications_queue.job_ids == [f"sms-{sms_id}-0"] and aliyun["requests"] == []
+    _work(notifications_queue)
+    sms = db.session.get(SmsMessage, sms_id)
+    assert (sms.status, sms.attempts, sms.error_code) == ("queued", 1, "isp.SYSTEM_ERROR")
+    assert sms.next_attempt_at == clock["now"] + timedelta(minutes=1)
+    # The retry is scheduled for its time with RQ's scheduler (enqueue_at), one job per attempt.
+    assert _scheduled(notifications_queue) == {f"sms-{sms_id}-1": int(sms.next_attempt_at.timestamp())}
+    assert notifications_queue.count == 0
+
+    # Its time comes (the test moves the schedule, not the clock of Redis): sent on the retry.
+    clock["now"] = sms.next_attempt_at
+    notifications_queue.connection.zadd(notifications_queue.scheduled_job_registry.key,
+                                        {f"sms-{sms_id}-1": 0})
+    _work(notifications_queue)
+    db.session.expire_all()
+    sms = db.session.get(SmsMessage, sms_id)
+    assert (sms.status, sms.attempts) == ("sent", 2) and len(aliyun["requests"]) == 2
+    assert _scheduled(notifications_queue) == {}
+    # The sweep finds nothing left to send.
+    assert sum(sms_services.deliver_due().values()) == 0
+
+
+def test_an_sms_in_the_quiet_hours_is_scheduled_for_eight(db_session, aliyun, clock, create_user,
+                                                        notifications_queue):
+    from app.transaction import commit
+
+    clock["now"] = datetime(2026, 12, 7, 23, 0, tzinfo=SHANGHAI).astimezone(timezone.utc)
+    sms = sms_services.queue_sms(create_user(), "rejected", PARAMS)
+    commit()
+    eight = datetime(2026, 12, 8, 8, 0, tzinfo=SHANGHAI).astimezone(timezone.utc)
+    assert sms.status == "deferred" and sms.next_attempt_at == eight
+    assert _scheduled(notifications_queue) == {f"sms-{sms.id}-0": int(eight.timestamp())}
+    assert notifications_queue.count == 0 and aliyun["requests"] == []
+
+
+def test_without_redis_sms_are_sent_after_the_commit_inline_when_configured(
+        db_session, aliyun, clock, create_user, app, monkeypatch):
+    from app.transaction import commit
+
+    monkeypatch.setitem(app.config, "SMS_SEND_AFTER_COMMIT", True)
+    sms = sms_services.queue_sms(create_user(), "rejected", PARAMS)
+    db.session.flush()
+    assert aliyun["requests"] == []
+    commit()
+    db.session.expire_all()
+    assert db.session.get(SmsMessage, sms.id).status == "sent" and len(aliyun["requests"]) == 1
+
+
+def test_a_person_who_turned_sms_off_gets_none_but_the_inbox_still_has_the_notice(
+        db_session, aliyun, clock, create_user, create_event):
+    from app.notifications.models import InboxMessage, OutboxMessage
+    from app.registrations import services as reg
+
+    organiser = create_user("organiser")
+    event = create_event(requires_approval=True)
+    person = create_user(mobile="13712345679", email="li.xiang@example.com")
+    person.notify_sms, person.notify_mail = False, False
+    registration = reg.register(person, event)
+    reg.reject(organiser, [registration], "名额已满")
+    db.session.commit()
+    assert db.session.scalars(sa.select(SmsMessage).where(SmsMessage.user_id == person.id)).all() == []
+    mails = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.user_id == person.id)).all()
+    assert {m.status for m in mails} == {"opted_out"}  # kept for the record, never mailed
+    inbox = db.session.scalars(sa.select(InboxMessage.kind).where(InboxMessage.user_id == person.id)).all()
+    assert sorted(inbox) == ["pending", "rejected"]
+    # Turned back on: the next notice goes by both.
+    person.notify_sms = person.notify_mail = True
+    other = reg.register(person, create_event(requires_approval=True))
+    db.session.commit()
+    assert db.session.scalar(sa.select(SmsMessage.kind).where(SmsMessage.user_id == person.id)) == "pending"
+    assert db.session.scalar(sa.select(OutboxMessage.status).where(
+        OutboxMessage.registration_id == other.id)) == "queued"

@@ -32,6 +32,8 @@ class SignupForm(ProfileFields, FlaskForm):
 
 class ProfileForm(ProfileFields, FlaskForm):
     language = SelectField(_l("Language"), choices=[SelectChoice("zh_CN", "简体中文"), SelectChoice("en", "English")])
+    notify_mail = BooleanField(_l("By email"))
+    notify_sms = BooleanField(_l("By text message (SMS)"))
 
 
 class PasswordForm(FlaskForm):

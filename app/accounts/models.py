@@ -80,6 +80,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The channels the person wants notices by, besides the inbox (always on).
+    notify_mail: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    notify_sms: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
     departments: Mapped[list[Department]] = relationship(secondary=user_departments, order_by=Department.id)

@@ -182,6 +182,13 @@ def update_profile(user: User, *, name: str, mobile: str | None, email: str | No
     return user
 
 
+def set_notice_channels(user: User, *, mail: bool, sms: bool) -> User:
+    """The channels a person wants notices by besides the inbox, which is always on (every
+    notice lands there whatever they choose here)."""
+    user.notify_mail, user.notify_sms = bool(mail), bool(sms)
+    return user
+
+
 def change_password(user: User, current: str, new: str) -> None:
     """A new password also ends every other sign-in of the account (sessions, remember-me
     cookies, API tokens): whoever knew the old one must not stay in. The session that

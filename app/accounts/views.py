@@ -95,6 +95,7 @@ def profile():
             services.update_profile(current_user, name=form.name.data, mobile=form.mobile.data,
                                     email=form.email.data, employer=form.employer.data,
                                     id_number=form.id_number.data or None)
+            services.set_notice_channels(current_user, mail=form.notify_mail.data, sms=form.notify_sms.data)
             current_user.locale = form.language.data
         except InvalidInput as exc:
             db.session.rollback()

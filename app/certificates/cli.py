@@ -1,4 +1,4 @@
-"""`flask certificates print …` and `flask rq worker` (background batch printing with Redis)."""
+"""`flask certificates print …` and `flask rq worker` (background jobs with Redis: batch printing, notices)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -81,13 +81,17 @@ def print_certificates(event_id, cohort_id, competition_id, kind, ids, include_i
 @rq_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def rq_worker(burst):
-    """Run an RQ worker for batch printing, inside the app (its config and database)."""
+    """Run an RQ worker inside the app (its config and database): batch printing and notices (SMS
+    and their retries, reminders at their time). Its scheduler moves jobs scheduled with
+    `enqueue_at` onto their queue when their time comes."""
     from redis import Redis
     from rq import Worker
 
     from app.certificates.printing import QUEUE
+    from app.jobs import notifications_queue_name
 
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.ClickException("REDIS_URL is not set: without it batches run inside the web process")
-    Worker([QUEUE], connection=Redis.from_url(url)).work(burst=burst)
+    Worker([QUEUE, notifications_queue_name()], connection=Redis.from_url(url)).work(
+        burst=burst, with_scheduler=True)

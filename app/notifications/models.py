@@ -31,7 +31,8 @@ class OutboxMessage(db.Model):
     locale: Mapped[str] = mapped_column(sa.String(16), default="zh_CN")
     base_url: Mapped[str] = mapped_column(sa.String(200), default="")
     body: Mapped[str | None] = mapped_column(sa.Text)
-    # queued -> sent | failed; "unsent" when SMTP is not configured or no address is known.
+    # queued -> sent | failed; "unsent" when SMTP is not configured or no address is known;
+    # "opted_out" when the person turned mail off on their profile.
     status: Mapped[str] = mapped_column(sa.String(12), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -46,6 +47,7 @@ OUTBOX_LABELS = {
     "sent": _l("Sent"),
     "failed": _l("Failed"),
     "unsent": _l("Not mailed (no address or no SMTP)"),
+    "opted_out": _l("Not mailed (the person turned mail off)"),
 }
 
 

@@ -33,7 +33,7 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
     replace a notice this transaction queued earlier. `params` (JSON) reach the template next to
     the registration and event."""
     message = rewrite or OutboxMessage(user_id=user.id, to_address=user.email,
-                                       status="queued" if user.email else "unsent",
+                                       status=mail_status(user),
                                        locale=str(get_locale() or "zh_CN"),
                                        base_url=public_base_url())
     message.kind, message.subject, message.template = kind, str(subject)[:200], template
@@ -48,11 +48,19 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
     return message
 
 
+def mail_status(user: User) -> str:
+    """A person who turned mail off on their profile still gets the row (the outbox shows why
+    nothing was mailed, and the inbox copy travels with it), never the mail."""
+    if not user.email:
+        return "unsent"
+    return "queued" if user.notify_mail is not False else "opted_out"
+
+
 def _queue_sms_for(message: OutboxMessage, user: User, kind: str, registration, params: dict) -> None:
-    """The same notice as an SMS for a person with a mobile number; a rewritten notice rewrites
-    the SMS queued with it in this transaction instead of adding a second one."""
-    values = sms_params(kind, user=user, registration=registration, params=params,
-                        link=public_url("registrations.mine"))
+    """The same notice as an SMS for a person with a mobile number who wants SMS; a rewritten
+    notice rewrites the SMS queued with it in this transaction instead of adding a second one."""
+    values = None if user.notify_sms is False else sms_params(
+        kind, user=user, registration=registration, params=params, link=public_url("registrations.mine"))
     earlier = getattr(message, "_sms", None)
     if earlier is not None:
         if values is None:

@@ -1,7 +1,11 @@
 """Queue, send and track text messages.
 
-`queue_sms()` only adds a row (inside the caller's transaction); `deliver_due()` sends what is
-due, from `flask sms send` or a worker. A temporary failure or the provider's rate limit
+`queue_sms()` only adds a row (inside the caller's transaction). After the request's commit
+(`app.transaction.commit`) the rows it queued are handed over (`send_after_commit`): to an RQ job
+on the notifications queue when REDIS_URL is set, to a daemon thread in development, or sent
+inline when configured so (tests). A job whose message must wait (back-off, quiet hours) is
+scheduled again for `next_attempt_at` with RQ's `enqueue_at`. `deliver_due()`, run by
+`flask sms send`, is the sweep for anything left (a lost Redis, a worker that died). A temporary failure or the provider's rate limit
 reschedules with exponential back-off; a permanent one (bad number, template, sign, balance,
 credentials) is recorded and never retried.
 """
@@ -9,10 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g
 
 from app.extensions import db
 from app.notifications.sms import providers
@@ -88,6 +93,7 @@ def queue_sms(user, kind: str, params: dict[str, str], urgent: bool = False) -> 
         else:
             later = None if urgent else quiet_until(now)
             sms.status, sms.next_attempt_at = (DEFERRED, later) if later else (QUEUED, None)
+            g.setdefault("sms_pending", []).append(sms)
     db.session.add(sms)
     return sms
 
@@ -144,15 +150,93 @@ def deliver_due(limit: int = 200) -> dict[str, int]:
     if client is None:
         return counts
     now = utcnow()
+    # Rows a worker's job holds (FOR UPDATE, PostgreSQL) are skipped: that job is sending them.
     due = db.session.scalars(sa.select(SmsMessage).where(
         SmsMessage.status.in_(DUE_STATUSES),
         sa.or_(SmsMessage.next_attempt_at.is_(None), SmsMessage.next_attempt_at <= now),
-    ).order_by(SmsMessage.id).limit(limit)).all()
+    ).order_by(SmsMessage.id).limit(limit).with_for_update(skip_locked=True)).all()
     for sms in due:
         status = deliver(sms, client)
         counts[{SENT: "sent", FAILED: "failed", DEFERRED: "deferred"}.get(status, "retry")] += 1
         db.session.commit()  # each answer is kept even if a later send crashes
     return counts
+
+
+# -- after the commit: a worker's job per message ------------------------------------------------
+def queued_in_this_request() -> list[tuple[int, datetime | None]]:
+    """(id, next_attempt_at) of the messages this request queued for sending (after a flush,
+    before the commit expires them); rows a rewritten notice removed again are left out."""
+    rows = g.pop("sms_pending", [])
+    if not current_app.config.get("SMS_SEND_AFTER_COMMIT", True):
+        return []
+    return [(s.id, s.next_attempt_at) for s in rows
+            if sa.inspect(s).persistent and s.status in (QUEUED, DEFERRED)]
+
+
+def send_after_commit(pending: list[tuple[int, datetime | None]]) -> None:
+    """Called once the request committed: hand its messages over to be sent."""
+    if not pending:
+        return
+    app = current_app._get_current_object()
+    if app.config.get("REDIS_URL"):
+        for sms_id, at in pending:
+            _schedule(sms_id, at, attempt=0)
+    elif app.config.get("SMS_SEND_ASYNC"):
+        threading.Thread(target=_send_in_thread, args=(app, [i for i, _ in pending]), daemon=True,
+                         name="sms-send").start()
+    else:
+        for sms_id, _ in pending:
+            send_one(sms_id)
+
+
+def _schedule(sms_id: int, at: datetime | None, attempt: int) -> None:
+    from app import jobs
+
+    if at is not None and at <= utcnow():
+        at = None
+    # One job id per attempt: a retry never replaces (or is replaced by) the job that scheduled it.
+    jobs.enqueue(jobs.notifications_queue_name(), run_sms_job, sms_id, at=at, job_id=f"sms-{sms_id}-{attempt}")
+
+
+def run_sms_job(sms_id: int) -> None:
+    """The RQ entry point: one attempt, then the next one scheduled at its time if it must wait."""
+    from app import jobs
+
+    app = jobs.the_app()
+    retry = jobs.in_app(app, send_one, sms_id)
+    if retry is not None:
+        with app.app_context():
+            _schedule(sms_id, retry[1], attempt=retry[0])
+
+
+def _send_in_thread(app, ids: list[int]) -> None:
+    """Development without Redis: send now; a message that must wait is tried again by a timer."""
+    from app import jobs
+
+    for sms_id in ids:
+        retry = jobs.in_app(app, send_one, sms_id)
+        if retry is not None:
+            delay = max(1.0, (retry[1] - utcnow()).total_seconds())
+            timer = threading.Timer(delay, _send_in_thread, args=(app, [sms_id]))
+            timer.daemon = True
+            timer.start()
+
+
+def send_one(sms_id: int) -> tuple[int, datetime] | None:
+    """Try one message if it is due, and commit; returns (attempts, next_attempt_at) when it must
+    be tried again later (a temporary failure's back-off, or quiet hours), else None."""
+    sms = db.session.scalar(sa.select(SmsMessage).where(SmsMessage.id == sms_id).with_for_update())
+    if sms is None or sms.status not in DUE_STATUSES:
+        db.session.rollback()
+        return None
+    if sms.next_attempt_at is not None and sms.next_attempt_at > utcnow():
+        at = sms.next_attempt_at  # woken early: wait for its time
+        db.session.rollback()
+        return sms.attempts, at
+    status = deliver(sms)
+    retry = (sms.attempts, sms.next_attempt_at) if status in (QUEUED, DEFERRED) and sms.next_attempt_at else None
+    db.session.commit()
+    return retry
 
 
 # -- delivery receipts ------------------------------------------------------------------------

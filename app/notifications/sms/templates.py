@@ -26,10 +26,13 @@ SMS_VARIABLES: dict[str, tuple[str, ...]] = {
     "application_admitted": ("name", "title", "link"),
     "application_waitlisted": ("name", "title"),
     "application_rejected": ("name", "title", "link"),
+    "reminder": ("name", "title", "date"),
 }
 
-# Sent even in quiet hours: the person may be on the way to a venue that is closed.
-URGENT_KINDS = frozenset({"event_cancelled"})
+# Sent even in quiet hours: the person may be on the way to a venue that is closed; a reminder
+# is useless after its occasion began (a 2-hour reminder at 07:00 for a 09:00 start must not wait
+# until 08:00) and is never scheduled inside the quiet hours anyway (app/reminders/services.py).
+URGENT_KINDS = frozenset({"event_cancelled", "reminder"})
 
 # Providers cap each variable (Aliyun: 35 characters for most kinds of variable).
 MAX_VALUE_LENGTH = 20
@@ -51,11 +54,13 @@ def sms_params(kind: str, *, user, registration=None, params: dict | None = None
     title = event.title if event is not None else (params.get("tier") or params.get("programme")
                                                     or params.get("cohort") or "")
     starts = to_local(event.starts_at) if event is not None and getattr(event, "starts_at", None) else None
+    date = starts.strftime("%m-%d %H:%M") if starts else str(params.get("cohort_dates") or "").split(" ")[0]
+    if kind == "reminder":  # a lesson's reminder is about the lesson, not the cohort's whole span
+        title, date = params.get("occasion") or title, params.get("date") or date
     values = {
         "name": _short(user.name if user is not None else ""),
         "title": _short(title),
-        "date": starts.strftime("%m-%d %H:%M") if starts \
-            else str(params.get("cohort_dates") or "").split(" ")[0],
+        "date": date,
         "link": link,
     }
     return {name: values[name] for name in names}
