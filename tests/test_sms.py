@@ -611,3 +611,28 @@ def test_a_person_who_turned_sms_off_gets_none_but_the_inbox_still_has_the_notic
     assert db.session.scalar(sa.select(SmsMessage.kind).where(SmsMessage.user_id == person.id)) == "pending"
     assert db.session.scalar(sa.select(OutboxMessage.status).where(
         OutboxMessage.registration_id == other.id)) == "queued"
+
+
+def test_the_sweep_does_not_resend_a_message_a_worker_sent_meanwhile(db_session, aliyun, clock, create_user,
+                                                                      monkeypatch):
+    """The sweep lists what is due, then sends one by one: a message a worker's job sent while the
+    sweep was busy with an earlier one is claimed afresh, found sent, and passed by."""
+    first, second = _queue(create_user(mobile="13912345678")), _queue(create_user(mobile="13812345678"))
+    first_mobile, second_id = first.mobile, second.id
+    real = sms_services._client()
+
+    class WorkerMeanwhile:
+        name = real.name
+
+        def send(self, mobile, template_code, params):
+            if mobile == first_mobile:
+                with db.engine.begin() as conn:  # a job on another connection sends the second
+                    conn.execute(sa.update(SmsMessage).where(SmsMessage.id == second_id)
+                                 .values(status="sent", provider_message_id="by-the-worker"))
+            return real.send(mobile, template_code, params)
+
+    monkeypatch.setattr(sms_services, "_client", WorkerMeanwhile)
+    assert sms_services.deliver_due()["sent"] == 1
+    assert [r["PhoneNumbers"] for r in aliyun["requests"]] == ["13912345678"]
+    db.session.refresh(second)
+    assert (second.status, second.provider_message_id, second.attempts) == ("sent", "by-the-worker", 0)

@@ -144,22 +144,39 @@ def deliver(sms: SmsMessage, client=None) -> str:
 
 
 def deliver_due(limit: int = 200) -> dict[str, int]:
-    """Send every message whose time has come; for `flask sms send` and the worker."""
+    """The sweep (`flask sms send`): every message whose time has come. Each is claimed on its own
+    just before it is tried, so one a worker's job sent in the meantime is not sent again."""
     counts = {"sent": 0, "failed": 0, "retry": 0, "deferred": 0}
     client = _client()
     if client is None:
         return counts
-    now = utcnow()
-    # Rows a worker's job holds (FOR UPDATE, PostgreSQL) are skipped: that job is sending them.
-    due = db.session.scalars(sa.select(SmsMessage).where(
+    due = db.session.scalars(sa.select(SmsMessage.id).where(
         SmsMessage.status.in_(DUE_STATUSES),
-        sa.or_(SmsMessage.next_attempt_at.is_(None), SmsMessage.next_attempt_at <= now),
-    ).order_by(SmsMessage.id).limit(limit).with_for_update(skip_locked=True)).all()
-    for sms in due:
+        sa.or_(SmsMessage.next_attempt_at.is_(None), SmsMessage.next_attempt_at <= utcnow()),
+    ).order_by(SmsMessage.id).limit(limit)).all()
+    db.session.rollback()
+    for sms_id in due:
+        # A row a job holds (FOR UPDATE, PostgreSQL) is passed by: that job is sending it.
+        sms = _claim(sms_id, skip_locked=True)
+        if sms is None or _not_yet(sms):
+            db.session.rollback()
+            continue
         status = deliver(sms, client)
-        counts[{SENT: "sent", FAILED: "failed", DEFERRED: "deferred"}.get(status, "retry")] += 1
         db.session.commit()  # each answer is kept even if a later send crashes
+        counts[{SENT: "sent", FAILED: "failed", DEFERRED: "deferred"}.get(status, "retry")] += 1
     return counts
+
+
+def _claim(sms_id: int, *, skip_locked: bool = False) -> SmsMessage | None:
+    """The message, its row locked until the caller commits, if it still waits to be sent."""
+    sms = db.session.scalar(sa.select(SmsMessage).where(SmsMessage.id == sms_id)
+                            .with_for_update(skip_locked=skip_locked)
+                            .execution_options(populate_existing=True))
+    return sms if sms is not None and sms.status in DUE_STATUSES else None
+
+
+def _not_yet(sms: SmsMessage) -> bool:
+    return sms.next_attempt_at is not None and sms.next_attempt_at > utcnow()
 
 
 # -- after the commit: a worker's job per message ------------------------------------------------
@@ -225,14 +242,14 @@ def _send_in_thread(app, ids: list[int]) -> None:
 def send_one(sms_id: int) -> tuple[int, datetime] | None:
     """Try one message if it is due, and commit; returns (attempts, next_attempt_at) when it must
     be tried again later (a temporary failure's back-off, or quiet hours), else None."""
-    sms = db.session.scalar(sa.select(SmsMessage).where(SmsMessage.id == sms_id).with_for_update())
-    if sms is None or sms.status not in DUE_STATUSES:
+    sms = _claim(sms_id)
+    if sms is None:
         db.session.rollback()
         return None
-    if sms.next_attempt_at is not None and sms.next_attempt_at > utcnow():
-        at = sms.next_attempt_at  # woken early: wait for its time
+    if _not_yet(sms):  # woken early: wait for its time
+        retry = sms.attempts, sms.next_attempt_at
         db.session.rollback()
-        return sms.attempts, at
+        return retry
     status = deliver(sms)
     retry = (sms.attempts, sms.next_attempt_at) if status in (QUEUED, DEFERRED) and sms.next_attempt_at else None
     db.session.commit()
