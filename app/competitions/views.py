@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.accounts.models import Role, User, UserRole
+from app.accounts.models import Role
 from app.competitions import schemes
 from app.competitions import services as cs
+from app.competitions.certificates import issue_awards
 from app.competitions.forms import (
     AspectForm,
     AwardRulesForm,
@@ -22,11 +22,21 @@ from app.competitions.forms import (
     ImportForm,
     JudgesForm,
 )
-from app.competitions.models import Aspect, Category, CompetitionStatus, Criterion
+from app.competitions.models import (
+    ASPECT_KIND_LABELS,
+    AWARD_LABELS,
+    COMPETITION_STATUS_LABELS,
+    LEVEL_LABELS,
+    Aspect,
+    Category,
+    CompetitionStatus,
+    Criterion,
+)
 from app.errors import CORRECTABLE, InvalidInput
 from app.events.services import managed_departments
 from app.extensions import db
 from app.registrations.services import RegistrationClosed
+from app.tickets.services import has_ticket, ticket_url
 from app.timeutil import local_to_utc, local_today, to_local
 from app.transaction import commit
 from app.inputs import int_list
@@ -179,16 +189,11 @@ def entrants_action(category_id: int):
     return _act(lambda: cs.approve_entries(current_user, category, chosen), _("Entries approved."), to)
 
 
-def _judge_accounts() -> list[User]:
-    return list(db.session.scalars(sa.select(User).join(UserRole).where(UserRole.role == Role.JUDGE.value)
-                                   .order_by(User.name)))
-
-
 @bp.route("/console/categories/<int:category_id>/judges", methods=["GET", "POST"])
 @staff
 def judges(category_id: int):
     category = _run_category(category_id)
-    accounts = _judge_accounts()
+    accounts = cs.judge_accounts()
     form = JudgesForm()
     form.judge_ids.choices = [SelectChoice(j.id, f"{j.name}（{j.employer or '—'}）") for j in accounts]
     form.chief_id.choices = [SelectChoice(0, "—")] + [SelectChoice(j.id, j.name) for j in accounts]
@@ -289,7 +294,7 @@ def scheme_export(category_id: int):
 def _viewable(category_id: int) -> Category:
     """Organisers of the competition and the category's judges."""
     category = cs.get_category(category_id)
-    if not (cs.can_run(current_user, category.competition) or cs.is_panel(current_user, category)):
+    if not cs.can_read_scores(current_user, category):
         abort(403)
     return category
 
@@ -325,8 +330,6 @@ def results(category_id: int):
 @bp.route("/console/competitions/<int:competition_id>/certificates", methods=["POST"])
 @staff
 def award_certificates(competition_id: int):
-    from app.competitions.certificates import issue_awards
-
     competition = cs.get_competition(competition_id)
     made = issue_awards(current_user, competition)
     commit()
@@ -406,7 +409,7 @@ def public_list():
 @bp.route("/competitions/<int:competition_id>")
 def public_detail(competition_id: int):
     competition = cs.get_competition(competition_id)
-    if competition.status == CompetitionStatus.DRAFT.value and not cs.can_run(current_user, competition):
+    if not cs.is_public(current_user, competition):
         abort(404)
     published = {c.id: cs.published_results(c) for c in competition.categories} if competition.is_published else {}
     return render_template("competitions/public_detail.html", competition=competition, published=published)
@@ -460,8 +463,6 @@ def enter(category_id: int):
 @bp.route("/competitions/my")
 @login_required
 def mine():
-    from app.tickets.services import has_ticket, ticket_url
-
     rows = []
     for e in cs.entries_of(current_user):
         published = e.category.competition.is_published
@@ -472,7 +473,5 @@ def mine():
 
 @bp.app_context_processor
 def _competition_labels():
-    from app.competitions.models import ASPECT_KIND_LABELS, AWARD_LABELS, COMPETITION_STATUS_LABELS, LEVEL_LABELS
-
     return {"AWARD_LABELS": AWARD_LABELS, "COMPETITION_STATUS_LABELS": COMPETITION_STATUS_LABELS,
             "LEVEL_LABELS": LEVEL_LABELS, "ASPECT_KIND_LABELS": ASPECT_KIND_LABELS}
