@@ -1,14 +1,6 @@
-"""Ranking and awards of a category, live from the confirmed scores (`results`).
-
-Tie-break rule: higher total; then higher marks on the first criterion of the scheme; then the
-earlier first check-in at the category's event. Entrants equal on all three share the rank
-(standard competition ranking: 1, 2, 2, 4).
-
-Awards: in "share" mode the cut-offs are cumulative shares of the N ranked entrants, each rounded
-half up — 一等奖 ranks ≤ round(N × first) (at least 1 when N > 0), 二等奖 ranks ≤ round(N × (first
-+ second)), 三等奖 ranks ≤ round(N × (first + second + third)); in "count" mode they are fixed
-numbers of places. Awards go by rank, so entrants sharing a rank straddling a cut-off all get the
-better award. 优胜奖: the rest whose total reached `merit_min_percent` of the category's maximum.
+"""Ranking and awards of a category, live from the confirmed scores (`results`): the tie-break
+rule (total, then the first criterion, then the earlier first check-in; equals share the rank)
+and the award cut-offs by share or by count, as told in full in the story of `services`.
 """
 from __future__ import annotations
 
@@ -77,7 +69,7 @@ def _round_half_up(value: Decimal) -> int:
 
 
 def award_cutoffs(rules: dict, n: int) -> tuple[int, int, int]:
-    """The last rank of 一等奖, 二等奖 and 三等奖 for n ranked entrants (see the module notes)."""
+    """The last rank of 一等奖, 二等奖 and 三等奖 for n ranked entrants (see the story in `services`)."""
     if n <= 0:
         return 0, 0, 0
     if rules.get("mode", "share") == "count":
