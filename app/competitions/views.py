@@ -63,9 +63,6 @@ def _run_category(category_id: int) -> Category:
     return category
 
 
-_act = posted_action
-
-
 # -- console: competitions ---------------------------------------------------------------------
 @bp.route("/console/competitions")
 @staff
@@ -119,16 +116,16 @@ def competition_status(competition_id: int):
     status = request.form.get("status", "")
     labels = {CompetitionStatus.OPEN.value: _("The competition is open for entries."),
               CompetitionStatus.CLOSED.value: _("Entries are closed.")}
-    return _act(lambda: cs.set_status(current_user, competition, status), labels.get(status, ""),
-                url_for("competitions.competition", competition_id=competition.id))
+    return posted_action(lambda: cs.set_status(current_user, competition, status), labels.get(status, ""),
+                         url_for("competitions.competition", competition_id=competition.id))
 
 
 @bp.route("/console/competitions/<int:competition_id>/publish", methods=["POST"])
 @staff
 def competition_publish(competition_id: int):
     competition = _run(competition_id)
-    return _act(lambda: cs.publish_results(current_user, competition), _("Results published."),
-                url_for("competitions.competition", competition_id=competition.id))
+    return posted_action(lambda: cs.publish_results(current_user, competition), _("Results published."),
+                         url_for("competitions.competition", competition_id=competition.id))
 
 
 @bp.route("/console/competitions/<int:competition_id>/categories/new", methods=["GET", "POST"])
@@ -184,9 +181,10 @@ def entrants_action(category_id: int):
         flash(_("Choose at least one entrant."), "error")
         return redirect(to)
     if request.form.get("action") == "reject":
-        return _act(lambda: cs.reject_entries(current_user, category, chosen, request.form.get("reason", "")),
-                    _("Entries rejected."), to)
-    return _act(lambda: cs.approve_entries(current_user, category, chosen), _("Entries approved."), to)
+        reason = request.form.get("reason", "")
+        return posted_action(lambda: cs.reject_entries(current_user, category, chosen, reason),
+                             _("Entries rejected."), to)
+    return posted_action(lambda: cs.approve_entries(current_user, category, chosen), _("Entries approved."), to)
 
 
 @bp.route("/console/categories/<int:category_id>/judges", methods=["GET", "POST"])
@@ -270,8 +268,8 @@ def scheme(category_id: int):
 def aspect_delete(aspect_id: int):
     aspect = db.session.get(Aspect, aspect_id) or abort(404)
     category = _run_category(aspect.criterion.category_id)
-    return _act(lambda: cs.delete_aspect(current_user, aspect), _("Aspect deleted."),
-                url_for("competitions.scheme", category_id=category.id))
+    return posted_action(lambda: cs.delete_aspect(current_user, aspect), _("Aspect deleted."),
+                         url_for("competitions.scheme", category_id=category.id))
 
 
 @bp.route("/console/criteria/<int:criterion_id>/delete", methods=["POST"])
@@ -279,8 +277,8 @@ def aspect_delete(aspect_id: int):
 def criterion_delete(criterion_id: int):
     criterion = db.session.get(Criterion, criterion_id) or abort(404)
     category = _run_category(criterion.category_id)
-    return _act(lambda: cs.delete_criterion(current_user, criterion), _("Criterion deleted."),
-                url_for("competitions.scheme", category_id=category.id))
+    return posted_action(lambda: cs.delete_criterion(current_user, criterion), _("Criterion deleted."),
+                         url_for("competitions.scheme", category_id=category.id))
 
 
 @bp.route("/console/categories/<int:category_id>/scheme.xlsx")
@@ -343,9 +341,9 @@ def award_certificates(competition_id: int):
 def recommend(entry_id: int):
     entry = cs.get_entry(entry_id)
     wanted = request.form.get("recommended") == "1"
-    return _act(lambda: cs.set_recommended(current_user, entry, wanted),
-                _("Recommended to the city-level competition.") if wanted else _("Recommendation withdrawn."),
-                url_for("competitions.results", category_id=entry.category_id))
+    done = _("Recommended to the city-level competition.") if wanted else _("Recommendation withdrawn.")
+    return posted_action(lambda: cs.set_recommended(current_user, entry, wanted), done,
+                         url_for("competitions.results", category_id=entry.category_id))
 
 
 # -- judges ------------------------------------------------------------------------------------
@@ -396,8 +394,8 @@ def judge_entry(entry_id: int):
 @judges_only
 def judge_confirm(entry_id: int):
     entry = cs.get_entry(entry_id)
-    return _act(lambda: cs.confirm(current_user, entry), _("Scores confirmed."),
-                url_for("competitions.judge_entry", entry_id=entry.id))
+    return posted_action(lambda: cs.confirm(current_user, entry), _("Scores confirmed."),
+                         url_for("competitions.judge_entry", entry_id=entry.id))
 
 
 # -- entrants ----------------------------------------------------------------------------------
