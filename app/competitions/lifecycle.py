@@ -1,6 +1,7 @@
 """A competition's life: created as a draft, its award rules, then open for entries → entries
-closed (and reopened) → results published. Every change of status goes through `transition`,
-which allows only the moves in `TRANSITIONS`; publishing is `publication.publish_results`.
+closed (and reopened) → results published. Every change of status goes through
+`Competition.transition`, which allows only the moves in `models.TRANSITIONS`; publishing is
+`publication.publish_results`.
 `lock` serialises scoring, confirmation and publication of one competition."""
 from __future__ import annotations
 
@@ -18,34 +19,7 @@ from app.events import services as events
 from app.extensions import db
 
 DRAFT, OPEN = CompetitionStatus.DRAFT.value, CompetitionStatus.OPEN.value
-CLOSED, PUBLISHED = CompetitionStatus.CLOSED.value, CompetitionStatus.PUBLISHED.value
-
-# The allowed moves of a competition's status. Organisers open, close and reopen (`set_status`);
-# closed → published is `publication.publish_results` only; published is final.
-TRANSITIONS = {
-    DRAFT: {OPEN},
-    OPEN: {CLOSED},
-    CLOSED: {OPEN, PUBLISHED},
-    PUBLISHED: set(),
-}
-BY_ORGANISERS = {OPEN, CLOSED}
-
-
-def can_move(competition: Competition, status: str) -> bool:
-    return status in TRANSITIONS.get(competition.status, set())
-
-
-def _bad_transition(competition: Competition, status: str) -> Conflict:
-    return Conflict(_l("A competition that is “%(now)s” cannot become “%(then)s”.",
-                       now=competition.status_enum.label, then=CompetitionStatus(status).label
-                       if status in {s.value for s in CompetitionStatus} else status), code="bad_transition")
-
-
-def transition(competition: Competition, status: str) -> None:
-    """The one place a competition's status changes; a move `TRANSITIONS` does not allow is refused."""
-    if not can_move(competition, status):
-        raise _bad_transition(competition, status)
-    competition.status = status
+BY_ORGANISERS = {OPEN, CompetitionStatus.CLOSED.value}  # the moves of `set_status`; publishing is not one
 
 
 def lock(competition: Competition) -> None:
@@ -142,13 +116,13 @@ def set_status(actor: User, competition: Competition, status: str) -> Competitio
     """Open (publishes the categories' events: tickets and check-in), close, reopen. Results are
     published by `publish_results` only."""
     require_run(actor, competition)
-    if status not in BY_ORGANISERS or not can_move(competition, status):
-        raise _bad_transition(competition, status)
+    if status not in BY_ORGANISERS or not competition.can_become(status):
+        raise competition.bad_transition(status)
     if status == OPEN:
         if not competition.categories:
             raise Conflict(_l("Add at least one category before opening the competition."), code="no_categories")
         for category in competition.categories:
             events.publish_event(actor, category.event)
-    transition(competition, status)
+    competition.transition(status)
     audit.record(actor, "competition.status", competition, status=status)
     return competition

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Department, User
+from app.errors import Conflict
 from app.events.models import Event
 from app.extensions import db
 from app.registrations.models import Registration
@@ -56,6 +57,16 @@ COMPETITION_STATUS_LABELS = {
     CompetitionStatus.OPEN: _l("Taking entries"),
     CompetitionStatus.CLOSED: _l("Entries closed"),
     CompetitionStatus.PUBLISHED: _l("Results published"),
+}
+
+# The one table of a competition's allowed moves; Competition.transition() enforces it. Organisers
+# open, close and reopen (`lifecycle.set_status`); closed → published is `publish_results` only;
+# published is final.
+TRANSITIONS = {
+    CompetitionStatus.DRAFT.value: {CompetitionStatus.OPEN.value},
+    CompetitionStatus.OPEN.value: {CompetitionStatus.CLOSED.value},
+    CompetitionStatus.CLOSED.value: {CompetitionStatus.OPEN.value, CompetitionStatus.PUBLISHED.value},
+    CompetitionStatus.PUBLISHED.value: set(),
 }
 
 
@@ -120,6 +131,20 @@ class Competition(db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == CompetitionStatus.PUBLISHED.value
+
+    def can_become(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, set())
+
+    def bad_transition(self, status: str) -> Conflict:
+        return Conflict(_l("A competition that is “%(now)s” cannot become “%(then)s”.",
+                           now=self.status_enum.label, then=CompetitionStatus(status).label
+                           if status in {s.value for s in CompetitionStatus} else status), code="bad_transition")
+
+    def transition(self, status: str) -> None:
+        """The one place the status changes; a move `TRANSITIONS` does not allow is refused."""
+        if not self.can_become(status):
+            raise self.bad_transition(status)
+        self.status = status
 
 
 class JudgeAssignment(db.Model):

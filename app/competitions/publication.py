@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import User
 from app.audit import services as audit
 from app.competitions.access import require_run
-from app.competitions.lifecycle import PUBLISHED, can_move, lock, transition
-from app.competitions.models import Award, Category, Competition, Entry, Result
+from app.competitions.lifecycle import lock
+from app.competitions.models import Award, Category, Competition, CompetitionStatus, Entry, Result
 from app.competitions.ranking import results
 from app.competitions.scoring import category_sheets
 from app.errors import Conflict
@@ -24,7 +24,7 @@ def publish_results(actor: User, competition: Competition) -> list[Result]:
     while an entrant has scores that are not confirmed."""
     require_run(actor, competition)
     lock(competition)
-    if not can_move(competition, PUBLISHED):
+    if not competition.can_become(CompetitionStatus.PUBLISHED.value):
         raise Conflict(_l("Close the entries before publishing the results."), code="not_closed")
     frozen = []
     for category in competition.categories:
@@ -41,7 +41,7 @@ def publish_results(actor: User, competition: Competition) -> list[Result]:
                                           for c, m, mx in s.by_criterion])
             db.session.add(result)
             frozen.append(result)
-    transition(competition, PUBLISHED)
+    competition.transition(CompetitionStatus.PUBLISHED.value)
     competition.published_at = utcnow()
     db.session.flush()
     audit.record(actor, "competition.publish", competition, results=len(frozen))

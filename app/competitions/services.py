@@ -51,15 +51,14 @@ from app.competitions.access import (
     require_run,
 )
 
-# 1. Competitions: create, award rules, open / close (every status change through `transition`).
+# 1. Competitions: create, award rules, open / close (every status change through
+#    `Competition.transition`, which allows only the moves in `models.TRANSITIONS`).
 from app.competitions.lifecycle import (
-    TRANSITIONS,
     competitions_for,
     create_competition,
     public_competitions,
     set_award_rules,
     set_status,
-    transition,
 )
 
 # 1. Categories on their events; 3. judges on a category's panel.
@@ -135,4 +134,4 @@ from app.competitions.publication import awards, publish_results, published_resu
 
 # The models the actions take and return, for callers that reach them through this index.
 from app.accounts.models import User
-from app.competitions.models import Entry, TeamMember
+from app.competitions.models import TRANSITIONS, Entry, TeamMember
