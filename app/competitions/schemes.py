@@ -44,6 +44,14 @@ KIND_WORDS = {"measurement": AspectKind.MEASUREMENT.value, "测量": AspectKind.
 MAX_ROWS = 500
 
 
+def find_criterion(criterion_id: int) -> Criterion | None:
+    return db.session.get(Criterion, criterion_id)
+
+
+def find_aspect(aspect_id: int) -> Aspect | None:
+    return db.session.get(Aspect, aspect_id)
+
+
 def _has_scores(category: Category) -> bool:
     return bool(db.session.scalar(sa.select(sa.exists().where(
         Score.entry_id == Entry.id, Entry.category_id == category.id))))

@@ -106,6 +106,8 @@ from app.competitions.schemes import (
     delete_aspect,
     delete_criterion,
     export_xlsx,
+    find_aspect,
+    find_criterion,
     import_xlsx,
     outcomes_text,
     parse_mark,

@@ -27,10 +27,8 @@ from app.competitions.models import (
     AWARD_LABELS,
     COMPETITION_STATUS_LABELS,
     LEVEL_LABELS,
-    Aspect,
     Category,
     CompetitionStatus,
-    Criterion,
 )
 from app.errors import CORRECTABLE, InvalidInput
 from app.events.services import managed_departments
@@ -266,7 +264,7 @@ def scheme(category_id: int):
 @bp.route("/console/aspects/<int:aspect_id>/delete", methods=["POST"])
 @staff
 def aspect_delete(aspect_id: int):
-    aspect = db.session.get(Aspect, aspect_id) or abort(404)
+    aspect = schemes.find_aspect(aspect_id) or abort(404)
     category = _run_category(aspect.criterion.category_id)
     return posted_action(lambda: cs.delete_aspect(current_user, aspect), _("Aspect deleted."),
                          url_for("competitions.scheme", category_id=category.id))
@@ -275,7 +273,7 @@ def aspect_delete(aspect_id: int):
 @bp.route("/console/criteria/<int:criterion_id>/delete", methods=["POST"])
 @staff
 def criterion_delete(criterion_id: int):
-    criterion = db.session.get(Criterion, criterion_id) or abort(404)
+    criterion = schemes.find_criterion(criterion_id) or abort(404)
     category = _run_category(criterion.category_id)
     return posted_action(lambda: cs.delete_criterion(current_user, criterion), _("Criterion deleted."),
                          url_for("competitions.scheme", category_id=category.id))
