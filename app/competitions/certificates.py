@@ -7,8 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.certificates import services as certificates
 from app.certificates.models import CertificateKind
-from app.competitions import services as cs
+from app.competitions.access import require_run
 from app.competitions.models import Award, Competition
+from app.competitions.publication import awards
 from app.errors import Conflict
 
 # Printed on the certificate, which is in Chinese whatever the organiser's UI language.
@@ -21,12 +22,12 @@ def competition_subject(competition: Competition) -> certificates.Subject:
 
 
 def issue_awards(actor, competition: Competition) -> certificates.IssueResult:
-    cs.require_run(actor, competition)
+    require_run(actor, competition)
     if not competition.is_published:
         raise Conflict(_l("Publish the results first: award certificates follow them."), code="not_published")
     recipients = []
     for category in competition.categories:
-        for entry, award, _rank in cs.awards(category):
+        for entry, award, _rank in awards(category):
             text = AWARD_TEXT[award] if not entry.team_name else f"{entry.team_name} 团体{AWARD_TEXT[award]}"
             recipients.append(certificates.Recipient(entry.user, tier=category.name, award=text[:120]))
     return certificates.issue(actor, competition_subject(competition), CertificateKind.AWARD, recipients)

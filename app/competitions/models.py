@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Department, User
+from app.errors import Conflict
 from app.events.models import Event
 from app.extensions import db
 from app.registrations.models import Registration
@@ -28,27 +29,27 @@ JUDGES_PER_JUDGEMENT = 3  # each judgement aspect is scored 0–3 by three judge
 JUDGEMENT_SCALE = 3
 
 
-class Level(str, enum.Enum):
-    DISTRICT = "district"
-    CITY = "city"
+class _Labelled(str, enum.Enum):
+    """A stored value with a translated label, from its enum's table in `LABELS` (below)."""
 
     @property
     def label(self) -> str:
-        return str(LEVEL_LABELS[self])
+        return str(LABELS[type(self)][self])
+
+
+class Level(_Labelled):
+    DISTRICT = "district"
+    CITY = "city"
 
 
 LEVEL_LABELS = {Level.DISTRICT: _l("District level"), Level.CITY: _l("City level")}
 
 
-class CompetitionStatus(str, enum.Enum):
+class CompetitionStatus(_Labelled):
     DRAFT = "draft"
     OPEN = "open"            # registration open, scoring possible
     CLOSED = "closed"        # registration closed, scoring and confirmation go on
     PUBLISHED = "published"  # results published: scores frozen
-
-    @property
-    def label(self) -> str:
-        return str(COMPETITION_STATUS_LABELS[self])
 
 
 COMPETITION_STATUS_LABELS = {
@@ -58,32 +59,36 @@ COMPETITION_STATUS_LABELS = {
     CompetitionStatus.PUBLISHED: _l("Results published"),
 }
 
+# The one table of a competition's allowed moves; Competition.transition() enforces it. Organisers
+# open, close and reopen (`lifecycle.set_status`); closed → published is `publish_results` only;
+# published is final.
+TRANSITIONS = {
+    CompetitionStatus.DRAFT.value: {CompetitionStatus.OPEN.value},
+    CompetitionStatus.OPEN.value: {CompetitionStatus.CLOSED.value},
+    CompetitionStatus.CLOSED.value: {CompetitionStatus.OPEN.value, CompetitionStatus.PUBLISHED.value},
+    CompetitionStatus.PUBLISHED.value: set(),
+}
 
-class AspectKind(str, enum.Enum):
+
+class AspectKind(_Labelled):
     MEASUREMENT = "measurement"  # objective: the judge picks one of the defined outcomes
     JUDGEMENT = "judgement"      # three judges give 0–3 each; mark = max × average ÷ 3
-
-    @property
-    def label(self) -> str:
-        return str(ASPECT_KIND_LABELS[self])
 
 
 ASPECT_KIND_LABELS = {AspectKind.MEASUREMENT: _l("Measurement"), AspectKind.JUDGEMENT: _l("Judgement")}
 
 
-class Award(str, enum.Enum):
+class Award(_Labelled):
     FIRST = "first"
     SECOND = "second"
     THIRD = "third"
     MERIT = "merit"
 
-    @property
-    def label(self) -> str:
-        return str(AWARD_LABELS[self])
-
 
 AWARD_LABELS = {Award.FIRST: _l("First prize"), Award.SECOND: _l("Second prize"),
                 Award.THIRD: _l("Third prize"), Award.MERIT: _l("Merit award")}
+LABELS = {Level: LEVEL_LABELS, CompetitionStatus: COMPETITION_STATUS_LABELS, AspectKind: ASPECT_KIND_LABELS,
+          Award: AWARD_LABELS}
 
 # How awards are given: "share" — shares of the ranked entrants (cumulative, rounded half up);
 # "count" — fixed numbers of places. 优胜奖 goes to the rest who reached merit_min_percent of the
@@ -120,6 +125,20 @@ class Competition(db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == CompetitionStatus.PUBLISHED.value
+
+    def can_become(self, status: str) -> bool:
+        return status in TRANSITIONS.get(self.status, set())
+
+    def bad_transition(self, status: str) -> Conflict:
+        return Conflict(_l("A competition that is “%(now)s” cannot become “%(then)s”.",
+                           now=self.status_enum.label, then=CompetitionStatus(status).label
+                           if status in {s.value for s in CompetitionStatus} else status), code="bad_transition")
+
+    def transition(self, status: str) -> None:
+        """The one place the status changes; a move `TRANSITIONS` does not allow is refused."""
+        if not self.can_become(status):
+            raise self.bad_transition(status)
+        self.status = status
 
 
 class JudgeAssignment(db.Model):

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.accounts.models import Role, User, UserRole
+from app.accounts.models import Role
 from app.competitions import schemes
 from app.competitions import services as cs
+from app.competitions.certificates import issue_awards
 from app.competitions.forms import (
     AspectForm,
     AwardRulesForm,
@@ -22,11 +22,19 @@ from app.competitions.forms import (
     ImportForm,
     JudgesForm,
 )
-from app.competitions.models import Aspect, Category, CompetitionStatus, Criterion
+from app.competitions.models import (
+    ASPECT_KIND_LABELS,
+    AWARD_LABELS,
+    COMPETITION_STATUS_LABELS,
+    LEVEL_LABELS,
+    Category,
+    CompetitionStatus,
+)
 from app.errors import CORRECTABLE, InvalidInput
 from app.events.services import managed_departments
 from app.extensions import db
 from app.registrations.services import RegistrationClosed
+from app.tickets.services import has_ticket, ticket_url
 from app.timeutil import local_to_utc, local_today, to_local
 from app.transaction import commit
 from app.inputs import int_list
@@ -51,9 +59,6 @@ def _run_category(category_id: int) -> Category:
     category = cs.get_category(category_id)
     cs.require_run(current_user, category.competition)
     return category
-
-
-_act = posted_action
 
 
 # -- console: competitions ---------------------------------------------------------------------
@@ -109,16 +114,16 @@ def competition_status(competition_id: int):
     status = request.form.get("status", "")
     labels = {CompetitionStatus.OPEN.value: _("The competition is open for entries."),
               CompetitionStatus.CLOSED.value: _("Entries are closed.")}
-    return _act(lambda: cs.set_status(current_user, competition, status), labels.get(status, ""),
-                url_for("competitions.competition", competition_id=competition.id))
+    return posted_action(lambda: cs.set_status(current_user, competition, status), labels.get(status, ""),
+                         url_for("competitions.competition", competition_id=competition.id))
 
 
 @bp.route("/console/competitions/<int:competition_id>/publish", methods=["POST"])
 @staff
 def competition_publish(competition_id: int):
     competition = _run(competition_id)
-    return _act(lambda: cs.publish_results(current_user, competition), _("Results published."),
-                url_for("competitions.competition", competition_id=competition.id))
+    return posted_action(lambda: cs.publish_results(current_user, competition), _("Results published."),
+                         url_for("competitions.competition", competition_id=competition.id))
 
 
 @bp.route("/console/competitions/<int:competition_id>/categories/new", methods=["GET", "POST"])
@@ -174,21 +179,17 @@ def entrants_action(category_id: int):
         flash(_("Choose at least one entrant."), "error")
         return redirect(to)
     if request.form.get("action") == "reject":
-        return _act(lambda: cs.reject_entries(current_user, category, chosen, request.form.get("reason", "")),
-                    _("Entries rejected."), to)
-    return _act(lambda: cs.approve_entries(current_user, category, chosen), _("Entries approved."), to)
-
-
-def _judge_accounts() -> list[User]:
-    return list(db.session.scalars(sa.select(User).join(UserRole).where(UserRole.role == Role.JUDGE.value)
-                                   .order_by(User.name)))
+        reason = request.form.get("reason", "")
+        return posted_action(lambda: cs.reject_entries(current_user, category, chosen, reason),
+                             _("Entries rejected."), to)
+    return posted_action(lambda: cs.approve_entries(current_user, category, chosen), _("Entries approved."), to)
 
 
 @bp.route("/console/categories/<int:category_id>/judges", methods=["GET", "POST"])
 @staff
 def judges(category_id: int):
     category = _run_category(category_id)
-    accounts = _judge_accounts()
+    accounts = cs.judge_accounts()
     form = JudgesForm()
     form.judge_ids.choices = [SelectChoice(j.id, f"{j.name}（{j.employer or '—'}）") for j in accounts]
     form.chief_id.choices = [SelectChoice(0, "—")] + [SelectChoice(j.id, j.name) for j in accounts]
@@ -263,19 +264,19 @@ def scheme(category_id: int):
 @bp.route("/console/aspects/<int:aspect_id>/delete", methods=["POST"])
 @staff
 def aspect_delete(aspect_id: int):
-    aspect = db.session.get(Aspect, aspect_id) or abort(404)
+    aspect = schemes.find_aspect(aspect_id) or abort(404)
     category = _run_category(aspect.criterion.category_id)
-    return _act(lambda: cs.delete_aspect(current_user, aspect), _("Aspect deleted."),
-                url_for("competitions.scheme", category_id=category.id))
+    return posted_action(lambda: cs.delete_aspect(current_user, aspect), _("Aspect deleted."),
+                         url_for("competitions.scheme", category_id=category.id))
 
 
 @bp.route("/console/criteria/<int:criterion_id>/delete", methods=["POST"])
 @staff
 def criterion_delete(criterion_id: int):
-    criterion = db.session.get(Criterion, criterion_id) or abort(404)
+    criterion = schemes.find_criterion(criterion_id) or abort(404)
     category = _run_category(criterion.category_id)
-    return _act(lambda: cs.delete_criterion(current_user, criterion), _("Criterion deleted."),
-                url_for("competitions.scheme", category_id=category.id))
+    return posted_action(lambda: cs.delete_criterion(current_user, criterion), _("Criterion deleted."),
+                         url_for("competitions.scheme", category_id=category.id))
 
 
 @bp.route("/console/categories/<int:category_id>/scheme.xlsx")
@@ -289,7 +290,7 @@ def scheme_export(category_id: int):
 def _viewable(category_id: int) -> Category:
     """Organisers of the competition and the category's judges."""
     category = cs.get_category(category_id)
-    if not (cs.can_run(current_user, category.competition) or cs.is_panel(current_user, category)):
+    if not cs.can_read_scores(current_user, category):
         abort(403)
     return category
 
@@ -325,8 +326,6 @@ def results(category_id: int):
 @bp.route("/console/competitions/<int:competition_id>/certificates", methods=["POST"])
 @staff
 def award_certificates(competition_id: int):
-    from app.competitions.certificates import issue_awards
-
     competition = cs.get_competition(competition_id)
     made = issue_awards(current_user, competition)
     commit()
@@ -340,9 +339,9 @@ def award_certificates(competition_id: int):
 def recommend(entry_id: int):
     entry = cs.get_entry(entry_id)
     wanted = request.form.get("recommended") == "1"
-    return _act(lambda: cs.set_recommended(current_user, entry, wanted),
-                _("Recommended to the city-level competition.") if wanted else _("Recommendation withdrawn."),
-                url_for("competitions.results", category_id=entry.category_id))
+    done = _("Recommended to the city-level competition.") if wanted else _("Recommendation withdrawn.")
+    return posted_action(lambda: cs.set_recommended(current_user, entry, wanted), done,
+                         url_for("competitions.results", category_id=entry.category_id))
 
 
 # -- judges ------------------------------------------------------------------------------------
@@ -393,8 +392,8 @@ def judge_entry(entry_id: int):
 @judges_only
 def judge_confirm(entry_id: int):
     entry = cs.get_entry(entry_id)
-    return _act(lambda: cs.confirm(current_user, entry), _("Scores confirmed."),
-                url_for("competitions.judge_entry", entry_id=entry.id))
+    return posted_action(lambda: cs.confirm(current_user, entry), _("Scores confirmed."),
+                         url_for("competitions.judge_entry", entry_id=entry.id))
 
 
 # -- entrants ----------------------------------------------------------------------------------
@@ -406,7 +405,7 @@ def public_list():
 @bp.route("/competitions/<int:competition_id>")
 def public_detail(competition_id: int):
     competition = cs.get_competition(competition_id)
-    if competition.status == CompetitionStatus.DRAFT.value and not cs.can_run(current_user, competition):
+    if not cs.is_public(current_user, competition):
         abort(404)
     published = {c.id: cs.published_results(c) for c in competition.categories} if competition.is_published else {}
     return render_template("competitions/public_detail.html", competition=competition, published=published)
@@ -460,8 +459,6 @@ def enter(category_id: int):
 @bp.route("/competitions/my")
 @login_required
 def mine():
-    from app.tickets.services import has_ticket, ticket_url
-
     rows = []
     for e in cs.entries_of(current_user):
         published = e.category.competition.is_published
@@ -472,7 +469,5 @@ def mine():
 
 @bp.app_context_processor
 def _competition_labels():
-    from app.competitions.models import ASPECT_KIND_LABELS, AWARD_LABELS, COMPETITION_STATUS_LABELS, LEVEL_LABELS
-
     return {"AWARD_LABELS": AWARD_LABELS, "COMPETITION_STATUS_LABELS": COMPETITION_STATUS_LABELS,
             "LEVEL_LABELS": LEVEL_LABELS, "ASPECT_KIND_LABELS": ASPECT_KIND_LABELS}

@@ -1,0 +1,90 @@
+"""Conflicts of interest: a judge may never score or confirm an entrant from their own employer
+(normalised names of the judge's employer and of the entrant's or any team member's). The
+judge's employer is the one fixed on their assignment to the category, which only the organiser
+changes (audited), not their editable profile."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.competitions.access import require_run
+from app.competitions.categories import panel
+from app.competitions.entries import entries
+from app.competitions.models import Category, Entry
+from app.errors import Conflict, InvalidInput, NotFound
+from app.extensions import db
+
+
+class ConflictOfInterest(Conflict):
+    code = "conflict_of_interest"
+    default_message = _l("A judge may not score an entrant from their own employer.")
+
+
+_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "coltd", "ltd", "inc", "co")
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+
+
+def normalise_employer(name: str | None) -> str:
+    """Compare employers, not spellings: full-width forms, spaces, punctuation, bracketed
+    places (（上海）) and company-form suffixes (有限公司, Co., Ltd.) do not count."""
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    text = _BRACKETED.sub("", text)
+    text = "".join(ch for ch in text if ch.isalnum())
+    changed = True
+    while changed and text:
+        changed = False
+        for suffix in _SUFFIXES:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text, changed = text[: -len(suffix)], True
+    return text
+
+
+def assigned_employer(judge: User, category: Category) -> str | None:
+    """The employer fixed on the judge's assignment to `category` (not their editable profile)."""
+    for assignment in category.assignments:
+        if assignment.user_id == judge.id:
+            return assignment.employer
+    if category.chief_judge_id == judge.id:
+        return category.chief_judge_employer
+    return judge.employer  # not on the panel: refused anyway, checked as the profile says
+
+
+def set_judge_employer(actor: User, category: Category, judge_id: int, employer: str) -> str | None:
+    """The organiser corrects the employer a judge of the category is checked against."""
+    require_run(actor, category.competition)
+    employer = (employer or "").strip() or None
+    if employer is not None and len(employer) > 120:
+        raise InvalidInput(fields={"employer": _l("At most 120 characters.")})
+    assignment = next((a for a in category.assignments if a.user_id == judge_id), None)
+    is_chief = category.chief_judge_id is not None and category.chief_judge_id == judge_id
+    if assignment is None and not is_chief:
+        raise NotFound(_l("This person is not a judge of this category."))
+    before = assignment.employer if assignment is not None else category.chief_judge_employer
+    if assignment is not None:
+        assignment.employer = employer
+    if is_chief:
+        category.chief_judge_employer = employer
+    audit.record(actor, "competition.judge_employer", category, judge=judge_id, before=before, after=employer)
+    db.session.flush()
+    return employer
+
+
+def conflicts(judge: User, entry: Entry) -> bool:
+    mine = normalise_employer(assigned_employer(judge, entry.category))
+    return bool(mine) and any(normalise_employer(e) == mine for e in entry.employers)
+
+
+def conflict_map(category: Category) -> dict[int, list[Entry]]:
+    """judge id → the entries that judge may not score (for the assignment page)."""
+    people = entries(category)
+    return {judge.id: [e for e in people if conflicts(judge, e)] for judge, _employer in panel(category)}
+
+
+def require_no_conflict(judge: User, entry: Entry) -> None:
+    if conflicts(judge, entry):
+        raise ConflictOfInterest(_l("%(judge)s works for the same employer as %(entrant)s and may not score or "
+                                    "confirm this entrant.", judge=judge.name, entrant=entry.display_name))
