@@ -2,10 +2,8 @@
 background job through RQ with a real Redis (127.0.0.1:6379, started by `make test` / .ci/run)."""
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
@@ -18,8 +16,6 @@ from app.certificates.models import CertificateKind, JobStatus, PrintJob
 from tests.certificate_helpers import RARE_NAMES, event_with_attendees
 from tests.conftest import login
 from tests.test_certificates_pdf import _fonts, _pages, _pdf_file, _text
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture
@@ -93,27 +89,11 @@ def test_a_failing_chunk_fails_the_batch(app, db_session, certs, in_chunks, monk
 
 # -- RQ with a real Redis -------------------------------------------------------------
 @pytest.fixture
-def rq_queue(app, monkeypatch):
-    """A queue of its own in the test Redis, emptied and deleted afterwards."""
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-    from rq import Queue
-
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        redis.ping()
-    except RedisDown:
-        pytest.fail(f"Redis is not running at {REDIS_URL}: `make test` and .ci/run start it")
-    name = f"certificates-test-{uuid.uuid4().hex[:12]}"
-    monkeypatch.setattr(printing, "QUEUE", name)
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    queue = Queue(name, connection=redis)
-    yield queue
-    queue.delete(delete_jobs=True)
-    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
-    redis.close()
+def rq_queue(monkeypatch, create_rq_queue):
+    """The certificates queue, one of this test's own in the test Redis."""
+    queue = create_rq_queue("certificates-test")
+    monkeypatch.setattr(printing, "QUEUE", queue.name)
+    return queue
 
 
 def test_print_job_runs_in_an_rq_worker(app, db_session, certs, admin, rq_queue, in_chunks):
