@@ -12,24 +12,15 @@ import zxingcpp
 from PIL import Image
 
 from app.certificates import batches, printing, rendering, services, stamping
-from app.certificates.models import CertificateKind, JobStatus, PrintJob
-from tests.certificate_helpers import RARE_NAMES, event_with_attendees
+from app.certificates.models import JobStatus, PrintJob
+from tests.fixtures.accounts import RARE_NAMES
 from tests.conftest import login
 from tests.test_certificates_pdf import _fonts, _pages, _pdf_file, _text
 
 
 @pytest.fixture
-def admin(create_user):
-    return create_user("admin")
-
-
-@pytest.fixture
-def certs(db_session, create_event, create_user, admin):
-    names = RARE_NAMES + ("欧阳娜娜", "陈立群")
-    event, _came, _ = event_with_attendees(db_session, create_event, create_user, names)
-    result = services.issue_for_attendance(admin, event, kind=CertificateKind.COMPLETION)
-    db_session.commit()
-    return sorted(result.issued, key=lambda c: c.serial)
+def certs(issue_completion):
+    return issue_completion(RARE_NAMES + ("欧阳娜娜", "陈立群"))
 
 
 @pytest.fixture

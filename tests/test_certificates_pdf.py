@@ -16,7 +16,7 @@ from PIL import Image
 
 from app.certificates import batches, rendering, services
 from app.certificates.models import CertificateKind
-from tests.certificate_helpers import RARE_NAMES, event_with_attendees
+from tests.fixtures.accounts import RARE_NAMES
 from tests.conftest import login
 
 SERIF_CJK = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
@@ -24,16 +24,8 @@ SERIF_CJK_BOLD = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
 
 
 @pytest.fixture
-def admin(create_user):
-    return create_user("admin")
-
-
-@pytest.fixture
-def certs(db_session, create_event, create_user, admin):
-    event, _came, _ = event_with_attendees(db_session, create_event, create_user, RARE_NAMES)
-    result = services.issue_for_attendance(admin, event, kind=CertificateKind.COMPLETION)
-    db_session.commit()
-    return result.issued
+def certs(issue_completion):
+    return issue_completion(RARE_NAMES)
 
 
 def _pdf_file(tmp_path: Path, body: bytes, name: str = "out.pdf") -> Path:

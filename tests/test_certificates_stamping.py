@@ -11,8 +11,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from app.certificates import batches, services, stamping, tokens
-from app.certificates.models import CertificateKind
-from tests.certificate_helpers import RARE_NAMES, event_with_attendees
+from tests.fixtures.accounts import RARE_NAMES
 from tests.test_certificates_pdf import _pages, _pdf_file, _text
 
 # Long enough that the name line wraps in the default template: this certificate prints whole.
@@ -20,20 +19,8 @@ WRAPPING_NAME = "阿卜杜热合曼·买买提艾力·阿卜杜拉·吐尔逊·�
 
 
 @pytest.fixture
-def admin(create_user):
-    return create_user("admin")
-
-
-def _issue(db_session, create_event, create_user, admin, names):
-    event, _came, _ = event_with_attendees(db_session, create_event, create_user, names)
-    result = services.issue_for_attendance(admin, event, kind=CertificateKind.COMPLETION)
-    db_session.commit()
-    return sorted(result.issued, key=lambda c: c.serial)
-
-
-@pytest.fixture
-def certs(db_session, create_event, create_user, admin):
-    return _issue(db_session, create_event, create_user, admin, RARE_NAMES + ("欧阳娜娜", "陈立群", "孙赟"))
+def certs(issue_completion):
+    return issue_completion(RARE_NAMES + ("欧阳娜娜", "陈立群", "孙赟"))
 
 
 @pytest.fixture
@@ -97,9 +84,9 @@ def test_a_stamped_batch_looks_exactly_like_each_certificate_printed_whole(app, 
         assert not [other for other in names - {cert.recipient_name} if other in page]
 
 
-def test_a_certificate_whose_block_grows_is_printed_whole(app, db_session, create_event, create_user, admin,
-                                                          two_chunks, tmp_path, monkeypatch):
-    certs = _issue(db_session, create_event, create_user, admin, RARE_NAMES + (WRAPPING_NAME,))
+def test_a_certificate_whose_block_grows_is_printed_whole(app, db_session, issue_completion, two_chunks, tmp_path,
+                                                          monkeypatch):
+    certs = issue_completion(RARE_NAMES + (WRAPPING_NAME,))
     stamped, timings = _printed(certs, tmp_path, "stamped")
     assert timings["stamped"] == len(certs) - 1
     assert _pages(stamped) == len(certs)

@@ -174,12 +174,12 @@ def test_camp_results_reach_every_founder(db_session, create_graded_cohort):
         assert message.link == "/camps/my/results"
 
 
-def test_certificates_issued_reach_their_holders(db_session, create_event, create_user):
+def test_certificates_issued_reach_their_holders(db_session, create_user, create_attended_event):
     from app.certificates import services as certificates
-    from tests.certificate_helpers import RARE_NAMES, event_with_attendees
+    from tests.fixtures.accounts import RARE_NAMES
 
     admin = create_user("admin")
-    event, came, absent = event_with_attendees(db_session, create_event, create_user, RARE_NAMES[:2], absent=1)
+    event, came, absent = create_attended_event(RARE_NAMES[:2], absent=1)
     certificates.issue_for_attendance(admin, event)
     db_session.flush()
     for person in came:
