@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app.timeutil import utcnow
 from tests.conftest import PASSWORD
+from tests.fixtures.accounts import api_token
 
 
 def _login(client, user, remember=False):
@@ -35,15 +36,6 @@ def _signed_in(client) -> bool:
     response = client.get("/me/profile")
     assert response.status_code in (200, 302)
     return response.status_code == 200
-
-
-def _token(client, user, name=None) -> str:
-    body = {"login": user.mobile, "password": PASSWORD}
-    if name:
-        body["name"] = name
-    response = client.post("/api/v1/auth/token", json=body)
-    assert response.status_code == 200, response.json
-    return response.json["token"]
 
 
 def _api_ok(client, token) -> int:
@@ -85,8 +77,8 @@ def test_password_change_ends_every_other_sign_in(app, create_user):
     _login(changer, user)
     _login(other_browser, user, remember=True)
     copied = _cookies(other_browser)
-    token = _token(app.test_client(), user)
-    others_token = _token(app.test_client(), other_user)
+    token = api_token(app.test_client(), user)
+    others_token = api_token(app.test_client(), other_user)
     assert _api_ok(changer, token) == 200
 
     response = changer.post("/me/password", data={"pw-current": PASSWORD, "pw-new": "a-new-secret-42"})
@@ -142,9 +134,9 @@ def test_profile_lists_and_revokes_own_api_tokens(app, client, create_user):
     from app.extensions import db
 
     user, stranger = create_user(), create_user()
-    scanner = _token(app.test_client(), user, name="入口扫码枪")
-    kiosk = _token(app.test_client(), user)
-    strangers = _token(app.test_client(), stranger)
+    scanner = api_token(app.test_client(), user, name="入口扫码枪")
+    kiosk = api_token(app.test_client(), user)
+    strangers = api_token(app.test_client(), stranger)
     _login(client, user)
 
     page = client.get("/me/profile").get_data(as_text=True)
@@ -168,7 +160,7 @@ def test_profile_lists_and_revokes_own_api_tokens(app, client, create_user):
 
 def test_revoking_a_token_needs_the_csrf_token(app, client, create_user):
     user = create_user()
-    token = _token(app.test_client(), user)
+    token = api_token(app.test_client(), user)
     _login(client, user)
     token_id = _token_id(user)
     app.config["WTF_CSRF_ENABLED"] = True
