@@ -89,10 +89,17 @@ def _engine_options(url: str) -> dict:
     return {"pool_size": 20, "max_overflow": 60, "pool_pre_ping": True}
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "module_world: the module builds one data set for all its tests "
+                                       "(tests/fixtures/world.py); its tests do not empty the tables")
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request, app):
     yield
     if "app" not in request.fixturenames and "db_session" not in request.fixturenames:
+        return
+    if request.node.get_closest_marker("module_world"):
         return
     truncate_all(app)
 
