@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from app.certificates import rendering, services
 from app.certificates.models import Certificate, CertificateKind, CertificateTemplate
 from app.errors import Conflict, InvalidInput, PermissionDenied
-from tests.fixtures.accounts import RARE_NAMES
 from tests.conftest import login
+from tests.fixtures.accounts import RARE_NAMES
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from PIL import Image
 
 from app.certificates import batches, printing, rendering, services, stamping
 from app.certificates.models import JobStatus, PrintJob
-from tests.fixtures.accounts import RARE_NAMES
 from tests.conftest import login
-from tests.test_certificates_pdf import _fonts, _pages, _pdf_file, _text
+from tests.fixtures.accounts import RARE_NAMES
+from tests.fixtures.certificates import pdf_file, pdf_fonts, pdf_pages, pdf_text
 
 
 @pytest.fixture
@@ -33,11 +33,11 @@ def in_chunks(app, monkeypatch):
 
 
 def _check_document(path: Path, certs) -> None:
-    assert _pages(path) == len(certs)
+    assert pdf_pages(path) == len(certs)
     for n, cert in enumerate(certs, 1):
-        page = _text(path, n)
+        page = pdf_text(path, n)
         assert cert.serial in page and cert.recipient_name in page
-    for font in _fonts(path):
+    for font in pdf_fonts(path):
         assert font["emb"] == "yes" and font["uni"] == "yes" and "Noto-Serif-CJK-SC" in font["name"], font
 
 
@@ -45,7 +45,7 @@ def test_chunks_render_in_parallel_processes_and_join_in_order(app, certs, in_ch
     seen, timings = [], {}
     body = batches.certificates_pdf(certs, on_page=seen.append, timings=timings)
     assert timings["processes"] == 3 and timings["stamped"] == len(certs)
-    path = _pdf_file(tmp_path, body)
+    path = pdf_file(tmp_path, body)
     _check_document(path, certs)
     assert seen == sorted(seen) and seen[-1] == len(certs)  # progress counts pages of all chunks
     # the QR code of a page from the last chunk still decodes from a 150-dpi scan
@@ -67,7 +67,7 @@ def test_a_threaded_process_forks_through_a_forkserver(app, certs, in_chunks, tm
         body = batches.certificates_pdf(certs[:4])
     finally:
         stop.set()
-    _check_document(_pdf_file(tmp_path, body), certs[:4])
+    _check_document(pdf_file(tmp_path, body), certs[:4])
 
 
 def test_a_failing_chunk_fails_the_batch(app, db_session, certs, in_chunks, monkeypatch):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures.accounts import RARE_NAMES
 from tests.conftest import PASSWORD
+from tests.fixtures.accounts import RARE_NAMES
 
 pytestmark = pytest.mark.browser
 
