@@ -2,13 +2,7 @@ import sqlalchemy as sa
 
 from app.events import services as ev
 from app.events.models import Event
-from tests.conftest import PASSWORD
-
-
-def _token(client, user):
-    response = client.post("/api/v1/auth/token", json={"login": user.mobile, "password": PASSWORD})
-    assert response.status_code == 200, response.json
-    return {"Authorization": f"Bearer {response.json['token']}"}
+from tests.fixtures.accounts import api_headers
 
 
 def test_token_exchange(client, create_user):
@@ -16,7 +10,7 @@ def test_token_exchange(client, create_user):
     assert client.post("/api/v1/auth/token", json={"login": user.mobile, "password": "nope-nope"}).status_code == 401
     assert client.post("/api/v1/auth/token", data="not json").status_code == 422
     assert client.post("/api/v1/auth/token", json={"login": 5, "password": []}).status_code == 422
-    assert _token(client, user)
+    assert api_headers(client, user)
 
 
 def test_reading_published_events_needs_no_token(client, create_event):
@@ -32,7 +26,7 @@ def test_reading_published_events_needs_no_token(client, create_event):
 
 def test_create_event(client, db_session, create_user):
     organiser = create_user("organiser")
-    headers = _token(client, organiser)
+    headers = api_headers(client, organiser)
     body = {"title": "技能人才座谈会", "kind": "symposium", "department": "区人才中心", "venue": "南科创实训基地",
             "starts_at": "2026-12-20T14:00:00+08:00", "ends_at": "2026-12-20T16:00:00", "capacity": 40,
             "requires_approval": True, "status": "published"}
@@ -47,7 +41,7 @@ def test_create_event(client, db_session, create_user):
     assert response.status_code == 422 and {"starts_at", "capacity"} <= set(response.json["fields"])
     response = client.post("/api/v1/events", json=dict(body, department="职业能力建设科"), headers=headers)
     assert response.status_code == 422  # not the organiser's department
-    participant = _token(client, create_user())
+    participant = api_headers(client, create_user())
     assert client.post("/api/v1/events", json=body, headers=participant).status_code == 403
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Event)) == 1
 
@@ -58,7 +52,7 @@ def test_register_statuses_and_errors(client, db_session, create_event, create_u
                          choices=ev.parse_choices("企业\n高校"))
     db_session.commit()
     url = f"/api/v1/events/{event.id}/registrations"
-    first, second = _token(client, create_user()), _token(client, create_user())
+    first, second = api_headers(client, create_user()), api_headers(client, create_user())
 
     assert client.post(url, json={"answers": {}}).status_code == 401
     response = client.post(url, json={"answers": {str(q.id): "农场"}}, headers=first)
@@ -87,7 +81,7 @@ def test_register_statuses_and_errors(client, db_session, create_event, create_u
 def test_pending_when_approval_needed(client, create_event, create_user):
     event = create_event(requires_approval=True)
     response = client.post(f"/api/v1/events/{event.id}/registrations", json={},
-                           headers=_token(client, create_user()))
+                           headers=api_headers(client, create_user()))
     assert response.status_code == 201 and response.json["status"] == "pending"
 
 
@@ -99,20 +93,20 @@ def test_organiser_lists_registrations_paginated_and_masked(client, db_session, 
     for person in people:
         reg.register(person, event)
     db_session.commit()
-    organiser = _token(client, create_user("organiser"))
+    organiser = api_headers(client, create_user("organiser"))
     url = f"/api/v1/events/{event.id}/registrations"
     page = client.get(url + "?per_page=2&page=2", headers=organiser).json
     assert page["total"] == 5 and page["pages"] == 3 and len(page["items"]) == 2
     attendee = page["items"][0]["attendee"]
     assert "*" in attendee["mobile_masked"] and "mobile" not in attendee
-    assert client.get(url, headers=_token(client, people[0])).status_code == 403
+    assert client.get(url, headers=api_headers(client, people[0])).status_code == 403
     assert client.get(url + "?page=abc", headers=organiser).status_code == 422
 
 
 def test_cancel_via_api_promotes(client, db_session, create_event, create_user):
     event = create_event(capacity=1)
     a, b = create_user(), create_user()
-    ta, tb = _token(client, a), _token(client, b)
+    ta, tb = api_headers(client, a), api_headers(client, b)
     url = f"/api/v1/events/{event.id}/registrations"
     rid = client.post(url, json={}, headers=ta).json["id"]
     client.post(url, json={}, headers=tb)

@@ -6,7 +6,7 @@ from app.checkin.models import Scan
 from app.registrations import services as reg
 from app.tickets import services as tickets
 from app.timeutil import utcnow
-from tests.test_api import _token
+from tests.fixtures.accounts import api_headers
 
 
 def _setup(db_session, create_event, create_user):
@@ -24,7 +24,7 @@ def test_event_lists_its_checkpoints_and_scans_decide(client, db_session, create
     event, registration, token = _setup(db_session, create_event, create_user)
     points = client.get(f"/api/v1/events/{event.id}").json["checkpoints"]
     assert [p["session"] for p in points] == [None]
-    headers = _token(client, create_user("organiser"))
+    headers = api_headers(client, create_user("organiser"))
     body = {"token": token, "checkpoint": points[0]["id"], "device": "east-door"}
     first = client.post("/api/v1/checkins", json=body, headers=headers)
     assert first.status_code == 200 and first.json["result"] == "ok"
@@ -40,10 +40,10 @@ def test_checkin_auth_and_malformed_bodies(client, db_session, create_event, cre
     event, registration, token = _setup(db_session, create_event, create_user)
     point = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
     assert client.post("/api/v1/checkins", json={"token": token, "checkpoint": point}).status_code == 401
-    outsider = _token(client, create_user("organiser", department="skills"))
+    outsider = api_headers(client, create_user("organiser", department="skills"))
     assert client.post("/api/v1/checkins", json={"token": token, "checkpoint": point},
                        headers=outsider).status_code == 403
-    organiser = _token(client, create_user("organiser"))
+    organiser = api_headers(client, create_user("organiser"))
     for bad in ({}, {"token": token}, {"token": token, "checkpoint": "1"},
                 {"token": token, "checkpoint": point, "direction": "sideways"},
                 {"token": token, "checkpoint": point, "scanned_at": "yesterday"}):
@@ -56,7 +56,7 @@ def test_checkin_auth_and_malformed_bodies(client, db_session, create_event, cre
 def test_offline_batches_are_idempotent_and_report_conflicts(client, db_session, create_event, create_user):
     event, registration, token = _setup(db_session, create_event, create_user)
     point = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
-    headers = _token(client, create_user("organiser"))
+    headers = api_headers(client, create_user("organiser"))
     scanned = (utcnow() - timedelta(minutes=5)).isoformat()
     phone_a = {"device": "phone-a", "scans": [
         {"token": token, "checkpoint": point, "scanned_at": scanned, "nonce": "a-1"}]}
@@ -100,7 +100,7 @@ def test_roster_for_10000_registrants_is_compact_and_verifies_tokens(client, db_
         {"event_id": event.id, "user_id": uid, "status": "confirmed", "created_at": now, "queued_at": now,
          "status_changed_at": now, "ticket_secret": f"s{uid}", "ticket_generation": 1} for uid in ids])
     db_session.commit()
-    headers = _token(client, create_user("organiser"))
+    headers = api_headers(client, create_user("organiser"))
     started = clock.perf_counter()
     response = client.get(f"/api/v1/checkpoints/{point}/roster", headers=headers)
     took = clock.perf_counter() - started
@@ -119,7 +119,7 @@ def test_roster_for_10000_registrants_is_compact_and_verifies_tokens(client, db_
 def test_answer_carries_the_stored_scan_id_and_a_retry_gets_it_back(client, db_session, create_event, create_user):
     event, registration, token = _setup(db_session, create_event, create_user)
     point = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
-    headers = _token(client, create_user("organiser"))
+    headers = api_headers(client, create_user("organiser"))
     body = {"token": token, "checkpoint": point, "nonce": "phone-1-0001"}
     first = client.post("/api/v1/checkins", json=body, headers=headers).json
     assert first["result"] == "ok" and isinstance(first["scan_id"], int)
@@ -166,7 +166,7 @@ def test_a_nonce_of_another_checkpoint_does_not_replay_its_decision(client, db_s
 
     event, registration, token = _setup(db_session, create_event, create_user)
     theirs = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
-    organiser = _token(client, create_user("organiser"))
+    organiser = api_headers(client, create_user("organiser"))
     assert client.post("/api/v1/checkins", json={"token": token, "checkpoint": theirs, "nonce": "door-1"},
                        headers=organiser).json["result"] == "ok"
     start = utcnow() + timedelta(hours=1)
@@ -187,7 +187,7 @@ def test_an_exit_scan_says_checked_out_with_the_stay_and_the_log_shows_it(client
     event, registration, token = _setup(db_session, create_event, create_user)
     point = client.get(f"/api/v1/events/{event.id}").json["checkpoints"][0]["id"]
     organiser = create_user("organiser")
-    headers = _token(client, organiser) | {"Accept-Language": "zh-CN"}
+    headers = api_headers(client, organiser) | {"Accept-Language": "zh-CN"}
     came = utcnow() - timedelta(minutes=50)
     body = {"token": token, "checkpoint": point, "scanned_at": came.isoformat()}
     entry = client.post("/api/v1/checkins", json=body, headers=headers)

@@ -21,31 +21,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app.api.openapi import build as openapi_document
-from tests.matrix_world import build
 
 EXAMPLES_PER_OPERATION = 20
 # The scanner's operations: a scanner link is what volunteers' phones send.
 SCANNER_PATHS = ("/checkins", "/checkpoints/", "/scanner")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 TALLY = Counter()
-
-
-@pytest.fixture(autouse=True)
-def _clean_database():
-    """One data set for the module (see `fuzz_world`): tests here do not empty tables."""
-    yield
-
-
-@pytest.fixture(scope="module")
-def fuzz_world(app):
-    from tests.conftest import truncate_all
-
-    truncate_all(app)
-    yield build(app)
-    truncate_all(app)
-    from app.extensions import limiter
-
-    limiter.reset()  # the requests here count against limits (verify, login) that later tests rely on
+# One world for the module (tests/fixtures/world.py): tables are not emptied after each test.
+pytestmark = pytest.mark.module_world
 
 
 # The document /api/v1/openapi.json serves (test_the_served_document_is_the_one_fuzzed checks that).
@@ -63,9 +46,9 @@ def test_the_served_document_is_the_one_fuzzed(client):
 @schema.parametrize()
 @settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
           suppress_health_check=list(HealthCheck), print_blob=True)
-def test_api_answers_as_documented(case, app, fuzz_world):
+def test_api_answers_as_documented(case, app, matrix_world):
     path = case.operation.path
-    actor = fuzz_world.actors["scanner" if path.startswith(SCANNER_PATHS) else "admin"]
+    actor = matrix_world.actors["scanner" if path.startswith(SCANNER_PATHS) else "admin"]
     case.headers = dict(case.headers or {}, Authorization=f"Bearer {actor.bearer}")
     TALLY["requests"] += 1
     response = case.call(app=app)

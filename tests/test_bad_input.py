@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.timeutil import utcnow
 from tests.conftest import PASSWORD
-from tests.test_api import _token
+from tests.fixtures.accounts import api_headers
 
 HUGE = [2 ** 31, 99999999999, 24018411884370006016, 879788954083549651661883357467246592]
 
@@ -36,7 +36,7 @@ def world(client, db_session, create_event, create_user):
     db_session.commit()
     organiser = create_user("organiser")
     world = {"event": event.id, "registration": registration.id, "secret": registration.ticket_secret,
-             "organiser": organiser, "headers": _token(client, organiser)}
+             "organiser": organiser, "headers": api_headers(client, organiser)}
     world["checkpoint"] = checkpoint.id
     world["before"] = _counts()
     return world

@@ -10,18 +10,13 @@ import sqlalchemy as sa
 from app.certificates import rendering, services
 from app.certificates.models import Certificate, CertificateKind, CertificateTemplate
 from app.errors import Conflict, InvalidInput, PermissionDenied
-from tests.certificate_helpers import RARE_NAMES, event_with_attendees
 from tests.conftest import login
+from tests.fixtures.accounts import RARE_NAMES
 
 
 @pytest.fixture
-def admin(create_user):
-    return create_user("admin", name="陈立群")
-
-
-@pytest.fixture
-def issued(db_session, create_event, create_user, admin):
-    event, came, absent = event_with_attendees(db_session, create_event, create_user, RARE_NAMES[:3], absent=2)
+def issued(db_session, admin, create_attended_event):
+    event, came, absent = create_attended_event(RARE_NAMES[:3], absent=2)
     result = services.issue_for_attendance(admin, event)
     db_session.commit()
     return event, came, absent, result.issued
@@ -345,9 +340,9 @@ def test_console_revoke_and_reissue(app, db_session, issued, admin):
     assert response.headers["Location"].endswith(f"/console/certificates/{new.id}")
 
 
-def test_console_issue_from_event_page(app, db_session, create_event, create_user):
+def test_console_issue_from_event_page(app, db_session, create_user, create_attended_event):
     organiser = create_user("organiser")
-    event, came, _ = event_with_attendees(db_session, create_event, create_user, ["周〇", "吴喆"], absent=1)
+    event, came, _ = create_attended_event(["周〇", "吴喆"], absent=1)
     client = app.test_client()
     login(client, organiser)
     assert client.post(f"/console/certificates/events/{event.id}", data={"kind": "attendance", "confirm": "1"}).status_code == 302
@@ -396,7 +391,8 @@ def test_another_departments_certificates_are_refused_by_id(app, db_session, iss
     assert db_session.scalar(sa.select(sa.func.count()).select_from(PrintJob)) == 0
 
 
-def test_event_page_defaults_to_attendance_and_confirms_count_and_kind(app, db_session, create_event, create_user):
+def test_event_page_defaults_to_attendance_and_confirms_count_and_kind(app, db_session, create_user,
+                                                                       create_attended_event):
     """Issue 12, defect 4: on an event's certificate page the kind defaulted to 结业证书 and one
     click issued them to every attendee. The default is 参会证明; the first POST only shows how
     many of which kind will be made; only the confirmed POST issues."""
@@ -405,7 +401,7 @@ def test_event_page_defaults_to_attendance_and_confirms_count_and_kind(app, db_s
     assert DEFAULT_KINDS == {"event": CertificateKind.ATTENDANCE, "cohort": CertificateKind.COMPLETION,
                              "competition": CertificateKind.AWARD}
     organiser = create_user("organiser")
-    event, came, _ = event_with_attendees(db_session, create_event, create_user, ["周〇", "吴喆", "郑赟"])
+    event, came, _ = create_attended_event(["周〇", "吴喆", "郑赟"])
     client = app.test_client()
     login(client, organiser)
     page = client.get(f"/console/certificates/events/{event.id}").get_data(as_text=True)

@@ -2,10 +2,8 @@
 background job through RQ with a real Redis (127.0.0.1:6379, started by `make test` / .ci/run)."""
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,26 +12,15 @@ import zxingcpp
 from PIL import Image
 
 from app.certificates import batches, printing, rendering, services, stamping
-from app.certificates.models import CertificateKind, JobStatus, PrintJob
-from tests.certificate_helpers import RARE_NAMES, event_with_attendees
+from app.certificates.models import JobStatus, PrintJob
 from tests.conftest import login
-from tests.test_certificates_pdf import _fonts, _pages, _pdf_file, _text
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture
-def admin(create_user):
-    return create_user("admin")
+from tests.fixtures.accounts import RARE_NAMES
+from tests.fixtures.certificates import pdf_file, pdf_fonts, pdf_pages, pdf_text
 
 
 @pytest.fixture
-def certs(db_session, create_event, create_user, admin):
-    names = RARE_NAMES + ("欧阳娜娜", "陈立群")
-    event, _came, _ = event_with_attendees(db_session, create_event, create_user, names)
-    result = services.issue_for_attendance(admin, event, kind=CertificateKind.COMPLETION)
-    db_session.commit()
-    return sorted(result.issued, key=lambda c: c.serial)
+def certs(issue_completion):
+    return issue_completion(RARE_NAMES + ("欧阳娜娜", "陈立群"))
 
 
 @pytest.fixture
@@ -46,11 +33,11 @@ def in_chunks(app, monkeypatch):
 
 
 def _check_document(path: Path, certs) -> None:
-    assert _pages(path) == len(certs)
+    assert pdf_pages(path) == len(certs)
     for n, cert in enumerate(certs, 1):
-        page = _text(path, n)
+        page = pdf_text(path, n)
         assert cert.serial in page and cert.recipient_name in page
-    for font in _fonts(path):
+    for font in pdf_fonts(path):
         assert font["emb"] == "yes" and font["uni"] == "yes" and "Noto-Serif-CJK-SC" in font["name"], font
 
 
@@ -58,7 +45,7 @@ def test_chunks_render_in_parallel_processes_and_join_in_order(app, certs, in_ch
     seen, timings = [], {}
     body = batches.certificates_pdf(certs, on_page=seen.append, timings=timings)
     assert timings["processes"] == 3 and timings["stamped"] == len(certs)
-    path = _pdf_file(tmp_path, body)
+    path = pdf_file(tmp_path, body)
     _check_document(path, certs)
     assert seen == sorted(seen) and seen[-1] == len(certs)  # progress counts pages of all chunks
     # the QR code of a page from the last chunk still decodes from a 150-dpi scan
@@ -80,7 +67,7 @@ def test_a_threaded_process_forks_through_a_forkserver(app, certs, in_chunks, tm
         body = batches.certificates_pdf(certs[:4])
     finally:
         stop.set()
-    _check_document(_pdf_file(tmp_path, body), certs[:4])
+    _check_document(pdf_file(tmp_path, body), certs[:4])
 
 
 def test_a_failing_chunk_fails_the_batch(app, db_session, certs, in_chunks, monkeypatch):
@@ -93,27 +80,11 @@ def test_a_failing_chunk_fails_the_batch(app, db_session, certs, in_chunks, monk
 
 # -- RQ with a real Redis -------------------------------------------------------------
 @pytest.fixture
-def rq_queue(app, monkeypatch):
-    """A queue of its own in the test Redis, emptied and deleted afterwards."""
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-    from rq import Queue
-
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        redis.ping()
-    except RedisDown:
-        pytest.fail(f"Redis is not running at {REDIS_URL}: `make test` and .ci/run start it")
-    name = f"certificates-test-{uuid.uuid4().hex[:12]}"
-    monkeypatch.setattr(printing, "QUEUE", name)
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    queue = Queue(name, connection=redis)
-    yield queue
-    queue.delete(delete_jobs=True)
-    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
-    redis.close()
+def rq_queue(monkeypatch, create_rq_queue):
+    """The certificates queue, one of this test's own in the test Redis."""
+    queue = create_rq_queue("certificates-test")
+    monkeypatch.setattr(printing, "QUEUE", queue.name)
+    return queue
 
 
 def test_print_job_runs_in_an_rq_worker(app, db_session, certs, admin, rq_queue, in_chunks):

@@ -3,11 +3,9 @@ scan, batch printing (one document / ZIP / background job / CLI), template editi
 from __future__ import annotations
 
 import io
-import re
 import subprocess
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,50 +14,17 @@ from PIL import Image
 
 from app.certificates import batches, rendering, services
 from app.certificates.models import CertificateKind
-from tests.certificate_helpers import RARE_NAMES, event_with_attendees
 from tests.conftest import login
+from tests.fixtures.accounts import RARE_NAMES
+from tests.fixtures.certificates import pdf_file, pdf_fonts, pdf_pages, pdf_text
 
 SERIF_CJK = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 SERIF_CJK_BOLD = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
 
 
 @pytest.fixture
-def admin(create_user):
-    return create_user("admin")
-
-
-@pytest.fixture
-def certs(db_session, create_event, create_user, admin):
-    event, _came, _ = event_with_attendees(db_session, create_event, create_user, RARE_NAMES)
-    result = services.issue_for_attendance(admin, event, kind=CertificateKind.COMPLETION)
-    db_session.commit()
-    return result.issued
-
-
-def _pdf_file(tmp_path: Path, body: bytes, name: str = "out.pdf") -> Path:
-    path = tmp_path / name
-    path.write_bytes(body)
-    return path
-
-
-def _fonts(path: Path) -> list[dict]:
-    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    rows = []
-    for line in out.splitlines()[2:]:
-        m = re.match(r"(\S+)\s+(.+?)\s+(Identity-H|WinAnsi|Custom|Builtin|\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)", line)
-        assert m, line
-        rows.append({"name": m[1], "type": m[2], "emb": m[4], "uni": m[6]})
-    return rows
-
-
-def _pages(path: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"Pages:\s+(\d+)", info)[1])
-
-
-def _text(path: Path, page: int | None = None) -> str:
-    args = ["pdftotext", "-layout"] + (["-f", str(page), "-l", str(page)] if page else []) + [str(path), "-"]
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+def certs(issue_completion):
+    return issue_completion(RARE_NAMES)
 
 
 def _face(ttc: str, family: str):
@@ -72,15 +37,15 @@ def _face(ttc: str, family: str):
 
 
 def test_every_font_is_embedded_and_rare_names_are_set_in_serif_cjk(app, certs, tmp_path):
-    path = _pdf_file(tmp_path, batches.certificates_pdf(certs))
-    fonts = _fonts(path)
+    path = pdf_file(tmp_path, batches.certificates_pdf(certs))
+    fonts = pdf_fonts(path)
     assert fonts, "no fonts in the PDF"
     for font in fonts:
         assert font["emb"] == "yes", font            # every font is embedded
         assert font["type"].startswith("CID"), font  # CID-keyed: the CJK font, not a Latin fallback
         assert font["uni"] == "yes", font            # with a ToUnicode map, so text extraction is real
         assert "Noto-Serif-CJK-SC" in font["name"], font  # no fallback font stood in for a missing glyph
-    text = _text(path)
+    text = pdf_text(path)
     for name in RARE_NAMES:
         assert name in text
     assert "〇" in text and "二〇" in text
@@ -106,7 +71,7 @@ def test_rare_characters_are_not_blank_boxes(app, db_session, tmp_path):
                                            ".big { font-size: 120pt; margin: 0; }",
                                        html='<p class="big">{{ recipient_name }}</p>')
         body = rendering.render_body(template, dict(rendering.sample_context(template), recipient_name=char))
-        pdf = _pdf_file(tmp_path, rendering.write_pdf(rendering.document_html([rendering.Page(template, body)])),
+        pdf = pdf_file(tmp_path, rendering.write_pdf(rendering.document_html([rendering.Page(template, body)])),
                         "char.pdf")
         subprocess.run(["pdftoppm", "-r", "40", "-gray", "-png", "-singlefile", str(pdf), str(tmp_path / "char")],
                        check=True)
@@ -125,7 +90,7 @@ def test_rare_characters_are_not_blank_boxes(app, db_session, tmp_path):
 
 
 def test_qr_decodes_from_a_150_dpi_scan_and_opens_the_verification_page(app, certs, tmp_path):
-    path = _pdf_file(tmp_path, batches.certificates_pdf(certs[:2]))
+    path = pdf_file(tmp_path, batches.certificates_pdf(certs[:2]))
     subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
     for n, cert in enumerate(certs[:2], 1):
         image = Image.open(tmp_path / f"page-{n}.png")
@@ -140,10 +105,10 @@ def test_qr_decodes_from_a_150_dpi_scan_and_opens_the_verification_page(app, cer
 def test_one_document_for_a_batch_in_order_and_zip_of_each(app, certs, tmp_path):
     from app.certificates import printing
 
-    path = _pdf_file(tmp_path, printing.render(certs, "pdf"))
-    assert _pages(path) == len(certs)
+    path = pdf_file(tmp_path, printing.render(certs, "pdf"))
+    assert pdf_pages(path) == len(certs)
     for n, cert in enumerate(certs, 1):
-        assert cert.serial in _text(path, n) and cert.recipient_name in _text(path, n)
+        assert cert.serial in pdf_text(path, n) and cert.recipient_name in pdf_text(path, n)
     archive = zipfile.ZipFile(io.BytesIO(printing.render(certs[:3], "zip")))
     assert archive.namelist() == [f"{c.serial}.pdf" for c in certs[:3]]
     assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
@@ -176,10 +141,10 @@ def test_background_print_job_progress_and_download(app, db_session, certs, admi
     assert status["percent"] == 100 and status["download_url"]
     download = client.get(status["download_url"])
     assert download.status_code == 200 and download.mimetype == "application/pdf"
-    path = _pdf_file(tmp_path, download.data)
-    assert _pages(path) == len(certs)
+    path = pdf_file(tmp_path, download.data)
+    assert pdf_pages(path) == len(certs)
     # printed in serial order, whatever order the boxes were ticked in
-    assert certs[0].serial in _text(path, 1) and certs[-1].serial in _text(path, len(certs))
+    assert certs[0].serial in pdf_text(path, 1) and certs[-1].serial in pdf_text(path, len(certs))
     actions = db_session.scalars(sa.select(AuditEntry.action)).all()
     assert "certificates.bulk_print" in actions and "certificates.bulk_download" in actions
     stranger = app.test_client()
@@ -204,7 +169,7 @@ def test_cli_prints_an_event(app, certs, tmp_path):
     result = app.test_cli_runner().invoke(args=["certificates", "print", "--event", str(certs[0].subject_id),
                                                 "--output", str(out)])
     assert result.exit_code == 0, result.output
-    assert _pages(out) == len(certs)
+    assert pdf_pages(out) == len(certs)
     bad = app.test_cli_runner().invoke(args=["certificates", "print", "--event", "999999", "--output", str(out)])
     assert bad.exit_code != 0 and "no certificates" in bad.output
 
@@ -233,7 +198,7 @@ def test_admin_edits_template_with_preview_and_seal(app, db_session, admin, cert
     preview = client.post(f"/console/certificates/templates/{template.id}/preview",
                           data=_form(template, html=template.html.replace("特发此证", "特发此证书")))
     assert preview.status_code == 200 and preview.data.startswith(b"%PDF")
-    assert "特发此证书" in _text(_pdf_file(tmp_path, preview.data))
+    assert "特发此证书" in pdf_text(pdf_file(tmp_path, preview.data))
     broken = client.post(f"/console/certificates/templates/{template.id}/preview", data=_form(template, html="{{ x."))
     assert broken.status_code == 422 and broken.get_json()["code"] == "template_error"
 
@@ -243,11 +208,11 @@ def test_admin_edits_template_with_preview_and_seal(app, db_session, admin, cert
     assert saved.status_code == 302
     db_session.refresh(template)
     assert template.signatory == "局长 张三" and template.seal_image
-    pdf = _pdf_file(tmp_path, batches.certificates_pdf(certs[:1]))
+    pdf = pdf_file(tmp_path, batches.certificates_pdf(certs[:1]))
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
     kinds = [line.split()[2] for line in images.splitlines()[2:]]
     assert kinds.count("image") == 2  # the QR code and the seal (plus the seal's alpha mask)
-    assert "局长 张三" in _text(pdf)
+    assert "局长 张三" in pdf_text(pdf)
 
 
 @pytest.mark.parametrize("upload, message", [

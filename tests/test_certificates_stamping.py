@@ -11,29 +11,16 @@ import pytest
 from PIL import Image, ImageChops
 
 from app.certificates import batches, services, stamping, tokens
-from app.certificates.models import CertificateKind
-from tests.certificate_helpers import RARE_NAMES, event_with_attendees
-from tests.test_certificates_pdf import _pages, _pdf_file, _text
+from tests.fixtures.accounts import RARE_NAMES
+from tests.fixtures.certificates import pdf_file, pdf_pages, pdf_text
 
 # Long enough that the name line wraps in the default template: this certificate prints whole.
 WRAPPING_NAME = "阿卜杜热合曼·买买提艾力·阿卜杜拉·吐尔逊·艾买提"
 
 
 @pytest.fixture
-def admin(create_user):
-    return create_user("admin")
-
-
-def _issue(db_session, create_event, create_user, admin, names):
-    event, _came, _ = event_with_attendees(db_session, create_event, create_user, names)
-    result = services.issue_for_attendance(admin, event, kind=CertificateKind.COMPLETION)
-    db_session.commit()
-    return sorted(result.issued, key=lambda c: c.serial)
-
-
-@pytest.fixture
-def certs(db_session, create_event, create_user, admin):
-    return _issue(db_session, create_event, create_user, admin, RARE_NAMES + ("欧阳娜娜", "陈立群", "孙赟"))
+def certs(issue_completion):
+    return issue_completion(RARE_NAMES + ("欧阳娜娜", "陈立群", "孙赟"))
 
 
 @pytest.fixture
@@ -46,7 +33,7 @@ def two_chunks(app, monkeypatch):
 
 def _printed(certs, tmp_path: Path, name: str) -> tuple[Path, dict]:
     timings: dict = {}
-    return _pdf_file(tmp_path, batches.certificates_pdf(certs, timings=timings), f"{name}.pdf"), timings
+    return pdf_file(tmp_path, batches.certificates_pdf(certs, timings=timings), f"{name}.pdf"), timings
 
 
 def _whole(certs, tmp_path: Path, monkeypatch) -> Path:
@@ -91,18 +78,18 @@ def test_a_stamped_batch_looks_exactly_like_each_certificate_printed_whole(app, 
     _assert_same_pages(stamped, _whole(certs, tmp_path, monkeypatch), tmp_path)
     names = {c.recipient_name for c in certs}
     for n, cert in enumerate(certs, 1):
-        page = _text(stamped, n)
+        page = pdf_text(stamped, n)
         assert cert.serial in page and cert.recipient_name in page
         # each page carries its own layer only: nobody else's name hides in it
         assert not [other for other in names - {cert.recipient_name} if other in page]
 
 
-def test_a_certificate_whose_block_grows_is_printed_whole(app, db_session, create_event, create_user, admin,
-                                                          two_chunks, tmp_path, monkeypatch):
-    certs = _issue(db_session, create_event, create_user, admin, RARE_NAMES + (WRAPPING_NAME,))
+def test_a_certificate_whose_block_grows_is_printed_whole(app, db_session, issue_completion, two_chunks, tmp_path,
+                                                          monkeypatch):
+    certs = issue_completion(RARE_NAMES + (WRAPPING_NAME,))
     stamped, timings = _printed(certs, tmp_path, "stamped")
     assert timings["stamped"] == len(certs) - 1
-    assert _pages(stamped) == len(certs)
+    assert pdf_pages(stamped) == len(certs)
     _assert_same_pages(stamped, _whole(certs, tmp_path, monkeypatch), tmp_path)
 
 

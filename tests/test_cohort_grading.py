@@ -2,65 +2,20 @@
 total, every change kept, the lock (publish → refused; unlock by an admin with a reason),
 completion and distinction with the top-share boundary, rules fixed once results are published,
 and trainers seeing only their own cohorts."""
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
-from app.cohorts import attendance, grading, results
+from app.cohorts import grading, results
 from app.cohorts import services as cohorts
 from app.cohorts.models import GradeChange
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.timeutil import utcnow
-
-PITCH_RUBRIC = [
-    {"name": "商业模式", "levels": [{"label": "优秀", "points": 4}, {"label": "良好", "points": 3},
-                                {"label": "合格", "points": 2}, {"label": "不合格", "points": 0}]},
-    {"name": "路演表达", "levels": [{"label": "优秀", "points": 4}, {"label": "良好", "points": 3},
-                                {"label": "合格", "points": 2}, {"label": "不合格", "points": 0}]},
-]
+from tests.fixtures.cohorts import PITCH_RUBRIC, rubric_levels
 
 
-def _standard(cohort, runner):
-    return grading.set_assessments(runner, cohort, [
-        {"name": "出勤", "kind": "attendance", "weight": 20},
-        {"name": "作业", "kind": "graded", "weight": 30, "max_score": 50},
-        {"name": "结业路演", "kind": "graded", "weight": 50, "rubric": PITCH_RUBRIC},
-    ])
-
-
-@pytest.fixture
-def camp(db_session, create_cohort, create_user):
-    """A cohort of `n` founders, one lecture held yesterday (everyone present unless marked
-    otherwise), and the standard assessments: attendance 20 %, assignments 30 % (out of 50),
-    final pitch 50 % with a rubric."""
-    def _make(n: int = 3, absent: tuple[int, ...] = ()):
-        cohort = create_cohort()
-        runner, trainer = cohort.runner, cohort.trainers[0]
-        people = [cohorts.enrol(runner, cohort, create_user(name=f"学员{i}")) for i in range(n)]
-        start = utcnow() - timedelta(days=1)
-        lessons = [cohorts.save_lesson(runner, cohort, title=f"第{k}讲", starts_at=start + timedelta(hours=k * 4),
-                                       ends_at=start + timedelta(hours=k * 4 + 3), trainer=trainer)
-                   for k in range(2)]
-        for i, person in enumerate(people):
-            for k, lesson in enumerate(lessons):
-                status = "absent" if (i in absent and k == 0) else "present"
-                attendance.mark(trainer, lesson, person, status)
-        columns = _standard(cohort, runner)
-        db_session.commit()
-        return {"cohort": cohort, "runner": runner, "trainer": trainer, "people": people,
-                "attendance": columns[0], "work": columns[1], "pitch": columns[2]}
-    return _make
-
-
-def _levels(pitch, *labels):
-    return {str(c.id): next(lv.id for lv in c.levels if lv.label == label)
-            for c, label in zip(pitch.criteria, labels)}
-
-
-def test_weights_must_sum_to_100_and_nothing_changes(db_session, camp):
-    c = camp(1)
+def test_weights_must_sum_to_100_and_nothing_changes(db_session, create_graded_cohort):
+    c = create_graded_cohort(1)
     with pytest.raises(InvalidInput) as error:
         grading.set_assessments(c["runner"], c["cohort"], [{"name": "作业", "weight": 30},
                                                            {"name": "路演", "weight": 60}])
@@ -75,23 +30,23 @@ def test_weights_must_sum_to_100_and_nothing_changes(db_session, camp):
         grading.set_assessments(c["trainer"], c["cohort"], [{"name": "路演", "weight": 100}])
 
 
-def test_weighted_total_with_rubric_and_attendance(db_session, camp):
-    c = camp(2, absent=(1,))
+def test_weighted_total_with_rubric_and_attendance(db_session, create_graded_cohort):
+    c = create_graded_cohort(2, absent=(1,))
     a, b = c["people"]
     grading.record_grade(c["trainer"], a, c["work"], score="40")       # 40/50 × 30 = 24
-    grading.record_grade(c["trainer"], a, c["pitch"], levels=_levels(c["pitch"], "优秀", "良好"))  # 7/8 × 100
+    grading.record_grade(c["trainer"], a, c["pitch"], levels=rubric_levels(c["pitch"], "优秀", "良好"))  # 7/8 × 100
     grade = grading.grades(c["cohort"])[(a.id, c["pitch"].id)]
     assert grade.score == 87.5
     total = grading.weighted_total(a)  # attendance 2/2 → 20; 24; 87.5 × 0.5 = 43.75
     assert (total.score, total.graded, total.of, total.complete) == (87.75, 3, 3, True)
-    grading.record_grade(c["trainer"], b, c["pitch"], levels=_levels(c["pitch"], "合格", "不合格"))
+    grading.record_grade(c["trainer"], b, c["pitch"], levels=rubric_levels(c["pitch"], "合格", "不合格"))
     total = grading.weighted_total(b)  # attendance 1/2 → 10; no assignment; 2/8 × 100 × 0.5 = 12.5
     assert (total.score, total.graded, total.complete) == (22.5, 2, False)
     assert grading.totals(c["cohort"])[a.id].score == 87.75
 
 
-def test_grade_validation(db_session, camp):
-    c = camp(1)
+def test_grade_validation(db_session, create_graded_cohort):
+    c = create_graded_cohort(1)
     a = c["people"][0]
     for bad in ("51", "-1", "abc", "nan"):
         with pytest.raises(InvalidInput) as error:
@@ -108,8 +63,8 @@ def test_grade_validation(db_session, camp):
     assert db_session.scalar(sa.select(sa.func.count()).select_from(GradeChange)) == 0
 
 
-def test_lock_unlock_and_the_audit_trail(db_session, camp, create_user):
-    c = camp(1)
+def test_lock_unlock_and_the_audit_trail(db_session, create_graded_cohort, create_user):
+    c = create_graded_cohort(1)
     a, trainer, runner = c["people"][0], c["trainer"], c["runner"]
     grading.record_grade(trainer, a, c["work"], score=30)
     grading.record_grade(trainer, a, c["work"], score=30)  # unchanged: no new change row
@@ -145,8 +100,8 @@ def test_lock_unlock_and_the_audit_trail(db_session, camp, create_user):
     assert [e.action for e in grading.lock_history(c["cohort"])] == ["publish", "unlock"]
 
 
-def test_assessment_with_grades_keeps_its_shape(db_session, camp):
-    c = camp(1)
+def test_assessment_with_grades_keeps_its_shape(db_session, create_graded_cohort):
+    c = create_graded_cohort(1)
     grading.record_grade(c["trainer"], c["people"][0], c["work"], score=20)
     db_session.commit()
     specs = [{"id": c["attendance"].id, "name": "出勤", "kind": "attendance", "weight": 20},
@@ -172,16 +127,16 @@ def test_top_share_rounds_up():
     assert results.rank({1: 90.0, 2: 80.0, 3: 90.0, 4: None, 5: 70.0}) == {1: 1, 3: 1, 2: 3, 5: 4}
 
 
-def test_completion_and_distinction_with_ties_at_the_boundary(db_session, camp):
+def test_completion_and_distinction_with_ties_at_the_boundary(db_session, create_graded_cohort):
     # 10 founders, top 20 % → 2 places. Pitch levels give the scores; founder 9 missed a lecture.
-    c = camp(10, absent=(9,))
+    c = create_graded_cohort(10, absent=(9,))
     cohort, trainer, runner = c["cohort"], c["trainer"], c["runner"]
     work = [50, 50, 50, 50, 40, 30, 20, 10, 0, 50]
     pitch = [("优秀", "优秀"), ("优秀", "良好"), ("优秀", "良好"), ("良好", "良好"), ("良好", "良好"),
              ("合格", "合格"), ("合格", "合格"), ("合格", "不合格"), ("不合格", "不合格"), ("优秀", "优秀")]
     for person, w, p in zip(c["people"], work, pitch):
         grading.record_grade(trainer, person, c["work"], score=w)
-        grading.record_grade(trainer, person, c["pitch"], levels=_levels(c["pitch"], *p))
+        grading.record_grade(trainer, person, c["pitch"], levels=rubric_levels(c["pitch"], *p))
     db_session.commit()
     with pytest.raises(Conflict) as error:  # results come from published grades
         results.compute_results(runner, cohort)
@@ -209,13 +164,13 @@ def test_completion_and_distinction_with_ties_at_the_boundary(db_session, camp):
     assert results.published_result(c["people"][0]) is None
 
 
-def test_publication_fixes_the_rules_and_feeds_outcomes(db_session, camp, create_user):
-    c = camp(2)
+def test_publication_fixes_the_rules_and_feeds_outcomes(db_session, create_graded_cohort, create_user):
+    c = create_graded_cohort(2)
     cohort, trainer, runner = c["cohort"], c["trainer"], c["runner"]
     grading.set_rules(runner, cohort, min_score=50, distinction_top_share="0.5")
     for person, w in zip(c["people"], (50, 20)):
         grading.record_grade(trainer, person, c["work"], score=w)
-        grading.record_grade(trainer, person, c["pitch"], levels=_levels(c["pitch"], "优秀", "优秀"))
+        grading.record_grade(trainer, person, c["pitch"], levels=rubric_levels(c["pitch"], "优秀", "优秀"))
     grading.publish(runner, cohort)
     db_session.commit()
     with pytest.raises(Conflict) as error:
@@ -250,12 +205,12 @@ def test_publication_fixes_the_rules_and_feeds_outcomes(db_session, camp, create
     assert results.latest_run(cohort, published=True).id == run.id != rerun.id
 
 
-def test_only_the_cohorts_trainers_grade(db_session, camp, create_user):
-    c = camp(1)
+def test_only_the_cohorts_trainers_grade(db_session, create_graded_cohort, create_user):
+    c = create_graded_cohort(1)
     other = create_user("trainer", name="别班导师")
     with pytest.raises(PermissionDenied):
         grading.record_grade(other, c["people"][0], c["work"], score=10)
-    second = camp(1)
+    second = create_graded_cohort(1)
     with pytest.raises(NotFound):  # an assessment of another cohort
         grading.record_grade(c["trainer"], c["people"][0], second["work"], score=10)
     assert c["cohort"] in cohorts.cohorts_for(c["trainer"]) and second["cohort"] not in cohorts.cohorts_for(
@@ -268,8 +223,9 @@ def _cell(client, cohort, enrolment, assessment, **data):
                                                             **data}, headers={"Accept": "application/json"})
 
 
-def test_another_trainer_gets_403_on_the_grid_and_the_save_endpoint(app, db_session, camp, create_user, login_as):
-    c = camp(1)
+def test_another_trainer_gets_403_on_the_grid_and_the_save_endpoint(app, db_session, create_graded_cohort,
+                                                                   create_user, login_as):
+    c = create_graded_cohort(1)
     ids = (c["cohort"].id, c["people"][0].id, c["work"].id)
     other = create_user("trainer", name="别班导师")
     client = login_as(other)
@@ -284,8 +240,8 @@ def test_another_trainer_gets_403_on_the_grid_and_the_save_endpoint(app, db_sess
     assert grading.grades(c["cohort"]) == {}
 
 
-def test_the_grid_saves_cells_as_json(app, db_session, camp, login_as):
-    c = camp(2)
+def test_the_grid_saves_cells_as_json(app, db_session, create_graded_cohort, login_as):
+    c = create_graded_cohort(2)
     cohort, a = c["cohort"], c["people"][0]
     client = login_as(c["trainer"])
     page = client.get(f"/grading/{cohort.id}")
@@ -296,10 +252,10 @@ def test_the_grid_saves_cells_as_json(app, db_session, camp, login_as):
     assert response.json["score"] == 40 and response.json["total"] == {"score": 44.0, "graded": 2, "of": 3}
     bad = _cell(client, cohort, a, c["work"], score="60")
     assert bad.status_code == 422 and "50" in bad.json["fields"]["score"]
-    levels = _levels(c["pitch"], "良好", "良好")
+    levels = rubric_levels(c["pitch"], "良好", "良好")
     rubric = _cell(client, cohort, a, c["pitch"], levels=levels)
     assert rubric.json["score"] == 75 and rubric.json["total"]["score"] == 81.5
-    stranger = _cell(client, cohort, a, camp(1)["work"], score=10)
+    stranger = _cell(client, cohort, a, create_graded_cohort(1)["work"], score=10)
     assert stranger.status_code == 404
     db_session.expire_all()
     assert grading.grades(cohort)[(a.id, c["work"].id)].score == 40
@@ -307,8 +263,9 @@ def test_the_grid_saves_cells_as_json(app, db_session, camp, login_as):
     assert "— → <b>40</b>" in history and c["trainer"].name in history
 
 
-def test_publish_locks_the_endpoint_and_admin_unlocks_with_a_reason(app, db_session, camp, create_user, login_as):
-    c = camp(1)
+def test_publish_locks_the_endpoint_and_admin_unlocks_with_a_reason(app, db_session, create_graded_cohort,
+                                                                   create_user, login_as):
+    c = create_graded_cohort(1)
     cohort, a = c["cohort"], c["people"][0]
     client = login_as(c["runner"])
     assert client.post(f"/grading/{cohort.id}/publish").status_code == 302
@@ -350,12 +307,12 @@ def test_assessments_editor(app, db_session, create_cohort, login_as):
     assert login_as(cohort.trainers[0]).get(f"/grading/{cohort.id}/assessments").status_code == 403
 
 
-def test_results_pages_export_and_the_founders_own_results(app, db_session, camp, login_as):
-    c = camp(2)
+def test_results_pages_export_and_the_founders_own_results(app, db_session, create_graded_cohort, login_as):
+    c = create_graded_cohort(2)
     cohort, a = c["cohort"], c["people"][0]
     for person, w in zip(c["people"], (50, 10)):
         grading.record_grade(c["trainer"], person, c["work"], score=w)
-        grading.record_grade(c["trainer"], person, c["pitch"], levels=_levels(c["pitch"], "优秀", "优秀"))
+        grading.record_grade(c["trainer"], person, c["pitch"], levels=rubric_levels(c["pitch"], "优秀", "优秀"))
     db_session.commit()
     founder = login_as(a.user)
     before = founder.get("/camps/my/results?lang=en").get_data(as_text=True)
@@ -379,7 +336,7 @@ def test_results_pages_export_and_the_founders_own_results(app, db_session, camp
 
 
 @pytest.mark.concurrency
-def test_grades_racing_publication_never_slip_in_after_the_lock(app, db_session, camp):
+def test_grades_racing_publication_never_slip_in_after_the_lock(app, db_session, create_graded_cohort):
     """Trainers saving cells (several on the same cell) while an organiser publishes: each save
     lands before the publication or is refused with grades_locked; none is lost or doubled."""
     from app.accounts.models import User
@@ -387,7 +344,7 @@ def test_grades_racing_publication_never_slip_in_after_the_lock(app, db_session,
     from app.extensions import db
     from tests.racing import race
 
-    c = camp(4)
+    c = create_graded_cohort(4)
     cohort_id, trainer_id, runner_id, work_id = c["cohort"].id, c["trainer"].id, c["runner"].id, c["work"].id
     people = [p.id for p in c["people"]]
     items = [("grade", people[i % 4], 10 + i) for i in range(12)] + [("publish", None, None)]
@@ -413,10 +370,10 @@ def test_grades_racing_publication_never_slip_in_after_the_lock(app, db_session,
         assert (grade.score if grade else None) == (chain[-1].new_score if chain else None)
 
 
-def test_a_founder_of_another_cohort_is_refused_in_the_grid(app, db_session, camp, login_as):
+def test_a_founder_of_another_cohort_is_refused_in_the_grid(app, db_session, create_graded_cohort, login_as):
     """Issue 11, finding 1: a grading cell with the founder (enrolment) id of another cohort
     where the trainer does not teach, posted to the trainer's own cohort: 404, nothing saved."""
-    c, other = camp(1), camp(1)
+    c, other = create_graded_cohort(1), create_graded_cohort(1)
     client = login_as(c["trainer"])
     response = _cell(client, c["cohort"], other["people"][0], c["work"], score=10)
     assert response.status_code == 404
@@ -426,7 +383,7 @@ def test_a_founder_of_another_cohort_is_refused_in_the_grid(app, db_session, cam
     assert grading.grades(other["cohort"]) == {} and grading.grades(c["cohort"]) == {}
 
 
-def test_totals_round_half_up_on_exact_decimals_everywhere(app, db_session, camp, login_as):
+def test_totals_round_half_up_on_exact_decimals_everywhere(app, db_session, create_graded_cohort, login_as):
     """Issue 12, defect 12: 50 % × 88.33 + 50 % × 89 is 88.665, which floats rounded to 88.66 in
     the grid and the XLSX. One rule (app.numbers.round_score: two decimals, half up, on exact
     decimals) gives 88.67 in the grid, the cell's JSON, the XLSX, the results and the ranking; and
@@ -439,7 +396,7 @@ def test_totals_round_half_up_on_exact_decimals_everywhere(app, db_session, camp
     from app.numbers import round_score
 
     assert round_score(88.665) == Decimal("88.67") and round_score(Decimal("84.995")) == Decimal("85.00")
-    c = camp(2)
+    c = create_graded_cohort(2)
     cohort, runner, trainer = c["cohort"], c["runner"], c["trainer"]
     theory, pitch = grading.set_assessments(runner, cohort, [
         {"name": "理论", "kind": "graded", "weight": 50, "max_score": 100},

@@ -6,34 +6,21 @@ import pytest
 import sqlalchemy as sa
 
 from app.certificates.models import Certificate
-from app.cohorts import grading, progression, results
+from app.cohorts import progression
 from app.cohorts import services as cohorts
 from app.cohorts.certificates import issue_from_results
 from app.errors import Conflict
 from app.notifications.models import OutboxMessage
 from tests.conftest import login
-from tests.test_cohort_grading import _levels, camp  # noqa: F401 - the fixture
+from tests.fixtures.cohorts import publish_graded
 
 
-def _published(c, db_session, scores=(50, 20, 5)):
-    cohort, trainer, runner = c["cohort"], c["trainer"], c["runner"]
-    grading.set_rules(runner, cohort, min_score=80, distinction_score=85, distinction_top_share="0.34")
-    for person, work in zip(c["people"], scores):
-        grading.record_grade(trainer, person, c["work"], score=work)
-        grading.record_grade(trainer, person, c["pitch"], levels=_levels(c["pitch"], "优秀", "优秀"))
-    grading.publish(runner, cohort)
-    results.compute_results(runner, cohort)
-    results.publish_results(runner, cohort)
-    db_session.commit()
-    return [o for _e, o in results.outcomes(cohort)]
-
-
-def test_certificates_follow_published_results(db_session, camp):  # noqa: F811
-    c = camp(3)
+def test_certificates_follow_published_results(db_session, create_graded_cohort):
+    c = create_graded_cohort(3)
     with pytest.raises(Conflict) as error:
         issue_from_results(c["runner"], c["cohort"])
     assert error.value.code == "results_not_published"
-    assert _published(c, db_session) == ["distinction", "completed", "not_completed"]
+    assert publish_graded(c, db_session) == ["distinction", "completed", "not_completed"]
     made = issue_from_results(c["runner"], c["cohort"])
     db_session.commit()
     assert len(made["completion"].issued) == 2 and len(made["distinction"].issued) == 1
@@ -47,9 +34,10 @@ def test_certificates_follow_published_results(db_session, camp):  # noqa: F811
     assert not again["completion"].issued and len(again["completion"].skipped) == 2
 
 
-def test_graduates_are_invited_to_the_next_tier_of_a_later_cycle(client, db_session, camp, create_cohort):  # noqa: F811
-    c = camp(3)
-    _published(c, db_session)
+def test_graduates_are_invited_to_the_next_tier_of_a_later_cycle(client, db_session, create_graded_cohort,
+                                                                 create_cohort):
+    c = create_graded_cohort(3)
+    publish_graded(c, db_session)
     runner = c["runner"]
     later = cohorts.create_cycle(runner, c["cohort"].cycle.programme, name="2028–2029", starts_on=date(2028, 3, 1),
                                  ends_on=date(2029, 12, 31))

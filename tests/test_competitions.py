@@ -21,60 +21,7 @@ from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.registrations import services as reg
 from app.registrations.models import Registration
 from app.timeutil import utcnow
-
-JUDGE_EMPLOYERS = ("上海市第五社会福利院", "闵行区中心医院", "上海健康医学院", "闵行区养老服务指导中心")
-
-
-@pytest.fixture
-def contest(db_session, create_user, departments):
-    """A district competition, open, with one category (养老健康照护, ages 18–55, two
-    occupations) and its scheme: a measurement aspect (max 3) and a judgement aspect (max 6);
-    three judges and a chief judge, each from a different employer."""
-    organiser = create_user("organiser", department="skills", name="赵建国")
-    competition = cs.create_competition(organiser, name="闵行区职业技能竞赛", year=2026, level="district",
-                                        department_id=departments["skills"].id)
-    start = utcnow() + timedelta(hours=1)
-    category = cs.save_category(organiser, competition, name="养老健康照护", venue="闵行区社会福利院 实训楼",
-                                starts_at=start, ends_at=start + timedelta(hours=8), capacity=10, min_age=18,
-                                max_age=55, occupations=["养老护理员", "护士"])
-    practice = cs.add_criterion(organiser, category, name="技能操作")
-    measured = cs.add_aspect(organiser, practice, description="血压测量读数准确", kind="measurement", max_mark="3",
-                             outcomes="完全正确=3; 部分正确=1.5; 错误=0")
-    care = cs.add_criterion(organiser, category, name="职业素养")
-    judged = cs.add_aspect(organiser, care, description="沟通与人文关怀", kind="judgement", max_mark="6")
-    judges = [create_user("judge", name=f"裁判{i}", employer=e) for i, e in enumerate(JUDGE_EMPLOYERS[:3], 1)]
-    chief = create_user("judge", name="裁判长", employer=JUDGE_EMPLOYERS[3])
-    cs.set_judges(organiser, category, judges, chief)
-    cs.set_status(organiser, competition, "open")
-    db_session.commit()
-    return SimpleNamespace(organiser=organiser, competition=competition, category=category, judges=judges,
-                           chief=chief, measured=measured, judged=judged)
-
-
-@pytest.fixture
-def enter(db_session, create_user, contest):
-    """`enter(name, employer)`: an approved entrant of the contest's category."""
-    def _enter(name="王丽", employer="上海颐家养老服务有限公司", approve=True, category=None, **kw):
-        category = category or contest.category
-        user = create_user(name=name)
-        entry = cs.register_entry(user, category, employer=employer, occupation=kw.pop("occupation", "养老护理员"),
-                                  birth_date=kw.pop("birth_date", date(1990, 5, 1)), **kw)
-        if approve:
-            cs.approve_entries(contest.organiser, category, [entry])
-        db_session.commit()
-        return entry
-    return _enter
-
-
-def score(entry, judge, aspect, value):
-    return cs.enter_scores(judge, entry, {aspect.id: str(value)})
-
-
-def fully_score(contest, entry, measured="完全正确", judged=(3, 3, 3)):
-    score(entry, contest.judges[0], contest.measured, measured)
-    for judge, value in zip(contest.judges, judged):
-        score(entry, judge, contest.judged, value)
-
+from tests.fixtures.competitions import JUDGE_EMPLOYERS, fully_score, score
 
 # -- categories, entrants, approval, check-in ---------------------------------------------------
 def test_entrants_register_get_approved_and_check_in_through_the_shared_services(db_session, contest, create_user):

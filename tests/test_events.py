@@ -187,7 +187,7 @@ def test_an_organiser_cannot_take_over_or_add_to_another_departments_series(clie
     their department: its organisers (and admins) edit it and add events to it."""
     from app.events import services as ev
     from app.events.models import Event
-    from tests.test_api import _token
+    from tests.fixtures.accounts import api_headers
 
     skills = create_user("organiser", department="skills")
     theirs = ev.save_series(skills, name="2026技能人才培育", slug="skills-2026", department=departments["skills"])
@@ -207,10 +207,10 @@ def test_an_organiser_cannot_take_over_or_add_to_another_departments_series(clie
     body = {"title": "借别人系列的活动", "kind": "forum", "venue": "闵行区人才服务中心", "department": "talent_center",
             "starts_at": "2026-12-18T09:00:00+08:00", "ends_at": "2026-12-18T11:00:00+08:00",
             "series": theirs.id, "status": "published"}
-    api = client.post("/api/v1/events", json=body, headers=_token(client, intruder))
+    api = client.post("/api/v1/events", json=body, headers=api_headers(client, intruder))
     assert api.status_code == 422 and "series_id" in api.json["fields"]
     assert client.post("/api/v1/events", json=dict(body, series="skills-2026"),
-                       headers=_token(client, intruder)).status_code == 422
+                       headers=api_headers(client, intruder)).status_code == 422
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Event).where(Event.series_id == theirs.id)) == 0
 
     # editing one's own event onto the series is refused too; the series' own organisers may

@@ -12,8 +12,6 @@ from app.notifications.services import notify
 from app.registrations import services as reg
 from app.tickets import services as tickets
 from tests.conftest import login
-from tests.test_cohort_grading import camp  # noqa: F401 - the fixture
-from tests.test_competitions import contest, enter  # noqa: F401 - the fixtures
 
 
 def _messages(db_session, user) -> list[InboxMessage]:
@@ -165,23 +163,23 @@ def test_the_inbox_needs_a_sign_in(client):
     assert client.post("/me/inbox/read-all").status_code in (302, 400)
 
 
-def test_camp_results_reach_every_founder(db_session, camp):  # noqa: F811 - the fixture
-    from tests.test_cohort_progression import _published
+def test_camp_results_reach_every_founder(db_session, create_graded_cohort):
+    from tests.fixtures.cohorts import publish_graded
 
-    c = camp(3)
-    _published(c, db_session)
+    c = create_graded_cohort(3)
+    publish_graded(c, db_session)
     for enrolment in c["people"]:
         message = _messages(db_session, enrolment.user)[-1]
         assert message.kind == "camp_results_published" and c["cohort"].name in message.body
         assert message.link == "/camps/my/results"
 
 
-def test_certificates_issued_reach_their_holders(db_session, create_event, create_user):
+def test_certificates_issued_reach_their_holders(db_session, create_user, create_attended_event):
     from app.certificates import services as certificates
-    from tests.certificate_helpers import RARE_NAMES, event_with_attendees
+    from tests.fixtures.accounts import RARE_NAMES
 
     admin = create_user("admin")
-    event, came, absent = event_with_attendees(db_session, create_event, create_user, RARE_NAMES[:2], absent=1)
+    event, came, absent = create_attended_event(RARE_NAMES[:2], absent=1)
     certificates.issue_for_attendance(admin, event)
     db_session.flush()
     for person in came:
@@ -190,9 +188,9 @@ def test_certificates_issued_reach_their_holders(db_session, create_event, creat
     assert all(m.kind != "certificate_issued" for p in absent for m in _messages(db_session, p))
 
 
-def test_competition_results_reach_every_entrant(db_session, contest, enter):  # noqa: F811 - the fixtures
+def test_competition_results_reach_every_entrant(db_session, contest, enter):
     from app.competitions import services as cs
-    from tests.test_competitions import fully_score
+    from tests.fixtures.competitions import fully_score
 
     entries = [enter("甲"), enter("乙")]
     for entry, judged in zip(entries, ((3, 3, 3), (1, 1, 1))):

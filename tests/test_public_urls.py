@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.notifications.models import OutboxMessage
 from app.notifications.services import message_body
 from app.registrations import services as reg
-from tests.conftest import PASSWORD
+from tests.fixtures.accounts import api_headers
 
 EVIL = {"Host": "evil.example"}
 
@@ -19,11 +19,6 @@ def any_host(app, monkeypatch):
     monkeypatch.setitem(app.config, "TRUSTED_HOSTS", None)
 
 
-def _token(client, user):
-    response = client.post("/api/v1/auth/token", json={"login": user.mobile, "password": PASSWORD})
-    return {"Authorization": f"Bearer {response.json['token']}"}
-
-
 def test_a_promotion_notice_mailed_from_a_forged_host_links_to_the_site(app, client, db_session, any_host,
                                                                          create_event, create_user):
     event = create_event(capacity=1)
@@ -32,7 +27,7 @@ def test_a_promotion_notice_mailed_from_a_forged_host_links_to_the_site(app, cli
     waiting = reg.register(second, event)
     db_session.commit()
 
-    response = client.post(f"/api/v1/registrations/{mine.id}/cancel", headers=_token(client, first) | EVIL)
+    response = client.post(f"/api/v1/registrations/{mine.id}/cancel", headers=api_headers(client, first) | EVIL)
     assert response.status_code == 200
 
     db_session.expire_all()
@@ -46,7 +41,7 @@ def test_a_promotion_notice_mailed_from_a_forged_host_links_to_the_site(app, cli
 
 def test_the_api_ticket_url_ignores_the_host(client, db_session, any_host, create_event, create_user):
     event, person = create_event(), create_user()
-    headers = _token(client, person) | EVIL
+    headers = api_headers(client, person) | EVIL
     response = client.post(f"/api/v1/events/{event.id}/registrations", json={}, headers=headers)
     assert response.status_code == 201
     assert response.json["ticket_url"].startswith("http://localhost/t/")

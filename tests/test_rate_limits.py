@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -20,28 +19,20 @@ from flask import request
 
 from app.config import Config
 from tests.conftest import PASSWORD
+from tests.fixtures.platform import REDIS_URL
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_LIMITS = {"LOGIN_RATE_LIMIT": Config.LOGIN_RATE_LIMIT,
                      "LOGIN_ACCOUNT_RATE_LIMIT": getattr(Config, "LOGIN_ACCOUNT_RATE_LIMIT", None)}
 
 
 @pytest.fixture
-def redis_prefix():
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        redis.ping()
-    except RedisDown:
-        pytest.fail(f"Redis is not running at {REDIS_URL}: `make test` and .ci/run start it")
+def redis_prefix(redis_client):
+    """A key prefix of this test's own; its keys are deleted afterwards."""
     prefix = f"minhang-test-{secrets.token_hex(6)}"
     yield prefix
-    for key in redis.scan_iter(match=f"*{prefix}*", count=500):
-        redis.delete(key)
-    redis.close()
+    for key in redis_client.scan_iter(match=f"*{prefix}*", count=500):
+        redis_client.delete(key)
 
 
 @pytest.fixture

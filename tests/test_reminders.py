@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as time_of_day
 from zoneinfo import ZoneInfo
@@ -19,9 +18,9 @@ from app.reminders import services as reminders
 from app.reminders.models import Reminder
 from app.timeutil import utcnow
 from app.transaction import commit
+from tests.fixtures.platform import rq_scheduled, rq_work
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime:
@@ -315,62 +314,24 @@ def test_the_sweep_sends_what_is_due_and_the_cli_runs_it(app, db_session, place)
 
 
 # -- RQ's scheduler with the real Redis -----------------------------------------------------------
-@pytest.fixture
-def rq_queue(app, monkeypatch):
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-    from rq import Queue
-
-    redis = Redis.from_url(REDIS_URL)
-    try:
-        redis.ping()
-    except RedisDown:
-        pytest.fail(f"Redis is not running at {REDIS_URL}")
-    name = f"notifications-test-{uuid.uuid4().hex[:12]}"
-    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
-    monkeypatch.setitem(app.config, "NOTIFICATIONS_QUEUE", name)
-    queue = Queue(name, connection=redis)
-    yield queue
-    queue.delete(delete_jobs=True)
-    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry,
-                     queue.scheduled_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
-    redis.close()
-
-
-def _scheduled(queue) -> dict[str, float]:
-    return {job_id: score for job_id, score in queue.connection.zrange(
-        queue.scheduled_job_registry.key, 0, -1, withscores=True) for job_id in [job_id.decode()]}
-
-
-def _work(queue) -> None:
-    from rq import SimpleWorker
-
-    db.session.rollback()  # the test's session holds nothing while the worker writes
-    worker = SimpleWorker([queue], connection=queue.connection)
-    worker.work(burst=True, with_scheduler=True)
-    queue.connection.delete(worker.key)
-    assert queue.failed_job_registry.count == 0
-
-
-def test_reminders_are_scheduled_in_rq_and_rescheduled_on_a_time_change(db_session, place, rq_queue, create_user):
+def test_reminders_are_scheduled_in_rq_and_rescheduled_on_a_time_change(db_session, place, notifications_queue,
+                                                                       create_user):
     from app.events import services as events
 
     event, person, _ = place()
     rows = _rows(person)
     expected = {reminders.job_id(r.id, r.due_at): int(r.due_at.timestamp()) for r in rows}
-    assert _scheduled(rq_queue) == expected
+    assert rq_scheduled(notifications_queue) == expected
     organiser = create_user("organiser")
     events.update_event(organiser, event, starts_at=_at(4, 10), ends_at=_at(4, 12))
     commit()
     fresh = [r for r in _rows(person) if r.status == "scheduled"]
     assert len(fresh) == 2 and not set(r.id for r in fresh) & set(r.id for r in rows)
     for r in fresh:
-        assert _scheduled(rq_queue)[reminders.job_id(r.id, r.due_at)] == int(r.due_at.timestamp())
+        assert rq_scheduled(notifications_queue)[reminders.job_id(r.id, r.due_at)] == int(r.due_at.timestamp())
 
 
-def test_the_scheduler_runs_a_due_reminder_once(db_session, place, rq_queue, monkeypatch):
+def test_the_scheduler_runs_a_due_reminder_once(db_session, place, notifications_queue, monkeypatch):
     """A reminder due in two seconds: RQ's scheduler moves it to the queue at its time and the
     worker sends exactly one notice (one inbox message, one SMS row), once however often it runs."""
     # Whatever the time of day the suite runs at: no night-time rule keeps this one from being made.
@@ -379,19 +340,19 @@ def test_the_scheduler_runs_a_due_reminder_once(db_session, place, rq_queue, mon
     start = utcnow() + timedelta(hours=2, seconds=2)
     _, person, _ = place(starts_at=start)
     (reminder,) = _rows(person)
-    assert reminder.slot == "2h" and _scheduled(rq_queue) == {
+    assert reminder.slot == "2h" and rq_scheduled(notifications_queue) == {
         reminders.job_id(reminder.id, reminder.due_at): int(reminder.due_at.timestamp())}
-    _work(rq_queue)
+    rq_work(notifications_queue)
     assert _notices(person) == ([], [])  # not yet due: the scheduler keeps it
     time.sleep(max(0.0, (reminder.due_at - utcnow()).total_seconds()) + 1.2)
-    _work(rq_queue)
+    rq_work(notifications_queue)
     inbox, sms = _notices(person)
     assert len(inbox) == 1 and len(sms) == 1
     assert db.session.get(Reminder, reminder.id).status == "sent"
-    assert _scheduled(rq_queue) == {} and rq_queue.finished_job_registry.count == 1
+    assert rq_scheduled(notifications_queue) == {} and notifications_queue.finished_job_registry.count == 1
 
     # The same job enqueued again (a retry, a second worker) and the sweep: still one notice.
-    rq_queue.enqueue(reminders.run_reminder_job, reminder.id)
-    _work(rq_queue)
+    notifications_queue.enqueue(reminders.run_reminder_job, reminder.id)
+    rq_work(notifications_queue)
     assert reminders.send_due()["sent"] == 0
     assert [len(x) for x in _notices(person)] == [1, 1]

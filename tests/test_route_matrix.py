@@ -18,7 +18,10 @@ from urllib.parse import quote
 import lxml.html
 import pytest
 
-from tests.matrix_world import ROLES, build, fingerprint
+from tests.matrix_world import ROLES, fingerprint
+
+# One world for the module (tests/fixtures/world.py): tables are not emptied after each test.
+pytestmark = pytest.mark.module_world
 
 # Routes the matrix does not request, and why.
 EXEMPT = {
@@ -178,25 +181,6 @@ def _text(response) -> str:
 
 
 # -- the matrix -------------------------------------------------------------------
-@pytest.fixture(autouse=True)
-def _clean_database():
-    """The world is built once for the module (see `world`), so tests here do not empty tables."""
-    yield
-
-
-@pytest.fixture(scope="module")
-def world(app):
-    from tests.conftest import truncate_all
-
-    truncate_all(app)
-    built = build(app)
-    yield built
-    truncate_all(app)
-    from app.extensions import limiter
-
-    limiter.reset()  # the requests here count against limits (verify, login) that later tests rely on
-
-
 def _rules(app):
     return sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint))
 
@@ -204,9 +188,9 @@ def _rules(app):
 TALLY = Counter()
 
 
-def test_every_rule_can_be_filled(app, world):
+def test_every_rule_can_be_filled(app, matrix_world):
     unfilled = [f"{rule.endpoint} {rule.rule}: {sorted(rule.arguments)}" for rule in _rules(app)
-                if _path(rule, world) is None
+                if _path(rule, matrix_world) is None
                 and not all((rule.endpoint, m) in EXEMPT for m in ("GET", "POST") if m in rule.methods)]
     assert not unfilled, ("add these arguments to `values` in tests/matrix_world.py, or the rules to EXEMPT "
                           "with the reason:\n" + "\n".join(unfilled))
@@ -229,10 +213,10 @@ def _foreign_bodies(world):
     ]
 
 
-def test_foreign_ids_in_the_body_of_own_routes(app, world):
+def test_foreign_ids_in_the_body_of_own_routes(app, matrix_world):
     problems = []
-    for role, path, kind, body in _foreign_bodies(world):
-        actor = world.actors[role]
+    for role, path, kind, body in _foreign_bodies(matrix_world):
+        actor = matrix_world.actors[role]
         headers = {"Authorization": f"Bearer {actor.bearer}"} if actor.bearer else {}
         before = fingerprint(app)
         if kind == "json":
@@ -245,7 +229,7 @@ def test_foreign_ids_in_the_body_of_own_routes(app, world):
         where = f"POST {path} {body} as {role}"
         if response.status_code >= 500:
             problems.append(f"{where}: {response.status_code}")
-        leaked = [m for m in world.private if m in _text(response)]
+        leaked = [m for m in matrix_world.private if m in _text(response)]
         if leaked:
             problems.append(f"{where}: answer ({response.status_code}) shows another side's data {leaked[:3]}")
         changed = sorted(t for t in after if after[t] != before.get(t))
@@ -255,39 +239,40 @@ def test_foreign_ids_in_the_body_of_own_routes(app, world):
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
-def test_a_draft_event_is_seen_by_its_department_only(app, world, role):
+def test_a_draft_event_is_seen_by_its_department_only(app, matrix_world, role):
     """Every page of one event, public ones included, with another department's draft."""
-    actor = world.actors[role]
+    actor = matrix_world.actors[role]
     headers = {"Authorization": f"Bearer {actor.bearer}"} if actor.bearer else {}
     problems = []
     for rule in _rules(app):
         if "GET" not in rule.methods or not rule.arguments or not rule.arguments <= {"event_id", "fmt"}:
             continue
-        path = _path(rule, world).replace(f"/{world.values['event_id']}", f"/{world.own['draft_event_id']}", 1)
+        path = _path(rule, matrix_world).replace(f"/{matrix_world.values['event_id']}",
+                                                 f"/{matrix_world.own['draft_event_id']}", 1)
         response = actor.client.get(path, headers=headers)
         TALLY["requests"] += 1
         if not _refused(response, role):
             problems.append(f"GET {path} [{rule.endpoint}] as {role}: answered {response.status_code}")
-        leaked = [m for m in world.private if m in _text(response)]
+        leaked = [m for m in matrix_world.private if m in _text(response)]
         if leaked:
             problems.append(f"GET {path} [{rule.endpoint}] as {role}: shows {leaked[:3]}")
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_nobody_reads_or_changes_what_is_not_theirs(app, world, role):
-    actor = world.actors[role]
+def test_nobody_reads_or_changes_what_is_not_theirs(app, matrix_world, role):
+    actor = matrix_world.actors[role]
     problems = []
     before = fingerprint(app)
     for rule in _rules(app):
-        path = _path(rule, world)
+        path = _path(rule, matrix_world)
         if path is None:
             continue
         cat = category(rule)
         for method in ("GET", "POST"):
             if method not in rule.methods or (rule.endpoint, method) in EXEMPT:
                 continue
-            response = _request(actor, method, path, rule, world)
+            response = _request(actor, method, path, rule, matrix_world)
             TALLY["requests"] += 1
             TALLY[f"{method} rules"] += 1 if role == ROLES[0] else 0
             where = f"{method} {path} [{rule.endpoint}, {cat}] as {role}"
@@ -301,7 +286,7 @@ def test_nobody_reads_or_changes_what_is_not_theirs(app, world, role):
                 problems.append(f"{where}: answered {status}{extra}, not refused")
             if role != "admin" and cat != "capability":
                 body = _text(response)
-                leaked = [m for m in world.private if m in body]
+                leaked = [m for m in matrix_world.private if m in body]
                 if leaked:
                     problems.append(f"{where}: answer ({status}) shows another side's data {leaked[:3]}")
             if method == "POST" and role != "admin":
@@ -315,7 +300,7 @@ def test_nobody_reads_or_changes_what_is_not_theirs(app, world, role):
     assert not problems, f"{len(problems)} problems as {role}:\n" + "\n".join(problems)
 
 
-def test_matrix_summary(app, world, capsys):
+def test_matrix_summary(app, matrix_world, capsys):
     rules = _rules(app)
     pairs = sum(1 for r in rules for m in ("GET", "POST") if m in r.methods and (r.endpoint, m) not in EXEMPT)
     with capsys.disabled():

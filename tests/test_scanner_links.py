@@ -14,7 +14,7 @@ from app.registrations import services as reg
 from app.tickets import services as tickets
 from app.timeutil import utcnow
 from tests.conftest import login
-from tests.test_api import _token
+from tests.fixtures.accounts import api_headers
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_only_the_events_organisers_make_links_and_bad_input_changes_nothing(db_
 
 
 def test_user_token_setup_is_refused_but_checkins_work(client, db_session, venue):
-    headers = _token(client, venue["organiser"])
+    headers = api_headers(client, venue["organiser"])
     assert client.get("/api/v1/scanner", headers=headers).json["code"] == "not_a_scanner_link"
     token = tickets.ticket_token(venue["people"][1])
     response = client.post("/api/v1/checkins", json={"token": token, "checkpoint": venue["main"].id},

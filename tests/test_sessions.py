@@ -7,16 +7,8 @@ from email.utils import parsedate_to_datetime
 import sqlalchemy as sa
 
 from app.timeutil import utcnow
-from tests.conftest import PASSWORD
-
-
-def _login(client, user, remember=False):
-    data = {"login": user.mobile, "password": PASSWORD}
-    if remember:
-        data["remember"] = "y"
-    response = client.post("/login", data=data)
-    assert response.status_code == 302
-    return response
+from tests.conftest import PASSWORD, login
+from tests.fixtures.accounts import api_token
 
 
 def _cookies(client) -> dict[str, str]:
@@ -37,22 +29,13 @@ def _signed_in(client) -> bool:
     return response.status_code == 200
 
 
-def _token(client, user, name=None) -> str:
-    body = {"login": user.mobile, "password": PASSWORD}
-    if name:
-        body["name"] = name
-    response = client.post("/api/v1/auth/token", json=body)
-    assert response.status_code == 200, response.json
-    return response.json["token"]
-
-
 def _api_ok(client, token) -> int:
     return client.get("/api/v1/me/registrations", headers={"Authorization": f"Bearer {token}"}).status_code
 
 
 def test_copied_cookies_stop_working_after_logout(app, client, create_user):
     user = create_user()
-    _login(client, user, remember=True)
+    login(client, user, remember=True)
     copied = _cookies(client)
     assert {"session", "remember_token"} <= copied.keys()
     assert _signed_in(_replay(app, copied))
@@ -69,8 +52,8 @@ def test_copied_cookies_stop_working_after_logout(app, client, create_user):
 def test_logout_ends_only_that_session(app, create_user):
     user = create_user()
     phone, laptop = app.test_client(), app.test_client()
-    _login(phone, user)
-    _login(laptop, user)
+    login(phone, user)
+    login(laptop, user)
     phone.post("/logout")
     assert not _signed_in(phone) and _signed_in(laptop)
 
@@ -82,11 +65,11 @@ def test_password_change_ends_every_other_sign_in(app, create_user):
     user = create_user()
     other_user = create_user()
     changer, other_browser = app.test_client(), app.test_client()
-    _login(changer, user)
-    _login(other_browser, user, remember=True)
+    login(changer, user)
+    login(other_browser, user, remember=True)
     copied = _cookies(other_browser)
-    token = _token(app.test_client(), user)
-    others_token = _token(app.test_client(), other_user)
+    token = api_token(app.test_client(), user)
+    others_token = api_token(app.test_client(), other_user)
     assert _api_ok(changer, token) == 200
 
     response = changer.post("/me/password", data={"pw-current": PASSWORD, "pw-new": "a-new-secret-42"})
@@ -109,15 +92,15 @@ def test_password_change_ends_every_other_sign_in(app, create_user):
 def test_a_wrong_current_password_ends_nothing(app, create_user):
     user = create_user()
     changer, other_browser = app.test_client(), app.test_client()
-    _login(changer, user)
-    _login(other_browser, user)
+    login(changer, user)
+    login(other_browser, user)
     changer.post("/me/password", data={"pw-current": "not-the-password", "pw-new": "a-new-secret-42"})
     assert _signed_in(other_browser)
 
 
 def test_remember_cookie_lasts_at_most_30_days(app, client, create_user):
     user = create_user()
-    response = _login(client, user, remember=True)
+    response = login(client, user, remember=True)
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token="))
     expires = parsedate_to_datetime(next(part.split("=", 1)[1] for part in cookie.split("; ")
                                          if part.lower().startswith("expires=")))
@@ -142,10 +125,10 @@ def test_profile_lists_and_revokes_own_api_tokens(app, client, create_user):
     from app.extensions import db
 
     user, stranger = create_user(), create_user()
-    scanner = _token(app.test_client(), user, name="入口扫码枪")
-    kiosk = _token(app.test_client(), user)
-    strangers = _token(app.test_client(), stranger)
-    _login(client, user)
+    scanner = api_token(app.test_client(), user, name="入口扫码枪")
+    kiosk = api_token(app.test_client(), user)
+    strangers = api_token(app.test_client(), stranger)
+    login(client, user)
 
     page = client.get("/me/profile").get_data(as_text=True)
     assert "入口扫码枪" in page and "API 令牌" in page
@@ -168,8 +151,8 @@ def test_profile_lists_and_revokes_own_api_tokens(app, client, create_user):
 
 def test_revoking_a_token_needs_the_csrf_token(app, client, create_user):
     user = create_user()
-    token = _token(app.test_client(), user)
-    _login(client, user)
+    token = api_token(app.test_client(), user)
+    login(client, user)
     token_id = _token_id(user)
     app.config["WTF_CSRF_ENABLED"] = True
     try:

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.notifications.sms import services as sms_services
 from app.notifications.sms.models import SmsMessage
 from app.notifications.sms.providers import AliyunClient, TencentClient
+from tests.fixtures.platform import rq_scheduled, rq_work
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TEMPLATES = {"rejected": "SMS_472100001", "confirmed": "SMS_472100002", "event_cancelled": "SMS_472100003",
@@ -484,50 +485,11 @@ def test_cli_sends_due_messages(app, db_session, aliyun, create_user):
 
 
 # -- after the commit: an RQ job per message, retries scheduled with enqueue_at ------------------
-NOTIFY_REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
 @pytest.fixture
-def notifications_queue(app, monkeypatch):
+def notifications_queue(notifications_queue, app, monkeypatch):
     """A notifications queue of its own in the test Redis; SMS handed over after each commit."""
-    import uuid
-
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisDown
-    from rq import Queue
-
-    redis = Redis.from_url(NOTIFY_REDIS_URL)
-    try:
-        redis.ping()
-    except RedisDown:
-        pytest.fail(f"Redis is not running at {NOTIFY_REDIS_URL}")
-    name = f"notifications-test-{uuid.uuid4().hex[:12]}"
-    monkeypatch.setitem(app.config, "REDIS_URL", NOTIFY_REDIS_URL)
-    monkeypatch.setitem(app.config, "NOTIFICATIONS_QUEUE", name)
     monkeypatch.setitem(app.config, "SMS_SEND_AFTER_COMMIT", True)
-    queue = Queue(name, connection=redis)
-    yield queue
-    queue.delete(delete_jobs=True)
-    for registry in (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry,
-                     queue.scheduled_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
-    redis.close()
-
-
-def _scheduled(queue) -> dict[str, int]:
-    return {job_id.decode(): int(score) for job_id, score in queue.connection.zrange(
-        queue.scheduled_job_registry.key, 0, -1, withscores=True)}
-
-
-def _work(queue) -> None:
-    from rq import SimpleWorker
-
-    db.session.rollback()
-    worker = SimpleWorker([queue], connection=queue.connection)
-    worker.work(burst=True, with_scheduler=True)
-    queue.connection.delete(worker.key)
-    assert queue.failed_job_registry.count == 0
+    return notifications_queue
 
 
 def test_sms_go_to_an_rq_job_after_the_commit_and_a_temporary_failure_is_rescheduled(
@@ -540,23 +502,23 @@ def test_sms_go_to_an_rq_job_after_the_commit_and_a_temporary_failure_is_resched
     sms_id = sms.id
     # Handed to the worker, not sent inside the request.
     assert notifications_queue.job_ids == [f"sms-{sms_id}-0"] and aliyun["requests"] == []
-    _work(notifications_queue)
+    rq_work(notifications_queue)
     sms = db.session.get(SmsMessage, sms_id)
     assert (sms.status, sms.attempts, sms.error_code) == ("queued", 1, "isp.SYSTEM_ERROR")
     assert sms.next_attempt_at == clock["now"] + timedelta(minutes=1)
     # The retry is scheduled for its time with RQ's scheduler (enqueue_at), one job per attempt.
-    assert _scheduled(notifications_queue) == {f"sms-{sms_id}-1": int(sms.next_attempt_at.timestamp())}
+    assert rq_scheduled(notifications_queue) == {f"sms-{sms_id}-1": int(sms.next_attempt_at.timestamp())}
     assert notifications_queue.count == 0
 
     # Its time comes (the test moves the schedule, not the clock of Redis): sent on the retry.
     clock["now"] = sms.next_attempt_at
     notifications_queue.connection.zadd(notifications_queue.scheduled_job_registry.key,
                                         {f"sms-{sms_id}-1": 0})
-    _work(notifications_queue)
+    rq_work(notifications_queue)
     db.session.expire_all()
     sms = db.session.get(SmsMessage, sms_id)
     assert (sms.status, sms.attempts) == ("sent", 2) and len(aliyun["requests"]) == 2
-    assert _scheduled(notifications_queue) == {}
+    assert rq_scheduled(notifications_queue) == {}
     # The sweep finds nothing left to send.
     assert sum(sms_services.deliver_due().values()) == 0
 
@@ -570,7 +532,7 @@ def test_an_sms_in_the_quiet_hours_is_scheduled_for_eight(db_session, aliyun, cl
     commit()
     eight = datetime(2026, 12, 8, 8, 0, tzinfo=SHANGHAI).astimezone(timezone.utc)
     assert sms.status == "deferred" and sms.next_attempt_at == eight
-    assert _scheduled(notifications_queue) == {f"sms-{sms.id}-0": int(eight.timestamp())}
+    assert rq_scheduled(notifications_queue) == {f"sms-{sms.id}-0": int(eight.timestamp())}
     assert notifications_queue.count == 0 and aliyun["requests"] == []
 
 

@@ -17,17 +17,6 @@ from app.timeutil import local_today, utcnow
 from tests.conftest import login
 
 
-@pytest.fixture
-def studio(db_session, departments, create_user):
-    organiser = create_user("organiser", department="skills")
-    master = create_user("trainer", name="顾国华")
-    made = studios.create_studio(organiser, name="顾国华数控技能大师工作室", master=master, trade="数控加工",
-                                 department=departments["skills"], founded_on=date(2026, 3, 18))
-    made.organiser = organiser
-    db_session.commit()
-    return made
-
-
 def test_studio_runs_on_an_invitation_only_event(db_session, studio, create_user, departments):
     assert studio.event.invitation_only and studio.event.is_published
     with pytest.raises(Conflict):

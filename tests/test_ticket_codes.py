@@ -55,12 +55,12 @@ def test_each_mutation_of_a_valid_ticket_is_refused(ticket, n):
 
 def test_a_mutated_code_scans_as_invalid_through_the_api(client, db_session, ticket, create_user):
     from app.checkin.services import ensure_checkpoints
-    from tests.test_api import _token
+    from tests.fixtures.accounts import api_headers
 
     registration, token = ticket
     checkpoint = ensure_checkpoints(registration.event)[0]
     db_session.commit()
-    headers = _token(client, create_user("organiser"))
+    headers = api_headers(client, create_user("organiser"))
     for bad in _mutations(token):
         response = client.post("/api/v1/checkins", json={"token": bad, "checkpoint": checkpoint.id},
                                headers=headers)

@@ -11,13 +11,6 @@ from app.tickets import tokens
 from tests.conftest import login
 
 
-@pytest.fixture
-def confirmed(db_session, create_event, create_user):
-    registration = reg.register(create_user(name="王堃"), create_event(capacity=5))
-    db_session.commit()
-    return registration
-
-
 def _flip(token: str, index: int) -> str:
     raw = bytearray(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
     raw[index] ^= 0x01

@@ -8,11 +8,9 @@ import io
 import re
 from html import unescape
 
-import pytest
 import zxingcpp
 from PIL import Image
 
-from app.registrations import services as reg
 from app.tickets import services as tickets
 from tests.conftest import login
 
@@ -37,13 +35,6 @@ def _decode_img(html: str, element_id: str) -> str:
     found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert len(found) == 1
     return found[0].text
-
-
-@pytest.fixture
-def confirmed(db_session, create_event, create_user):
-    registration = reg.register(create_user(), create_event(capacity=10))
-    db_session.commit()
-    return registration
 
 
 # -- QR codes as images ---------------------------------------------------------

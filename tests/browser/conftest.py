@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.accounts import PASSWORD
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -106,3 +108,25 @@ def phone(browser):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# -- helpers for the pages ------------------------------------------------------
+def goto(page, url: str):
+    """Open `url`; its answer must be a success."""
+    response = page.goto(url)
+    assert response is not None and response.ok, f"GET {url} -> {response and response.status}"
+    return response
+
+
+def sign_in(page, live_server, user, password: str = PASSWORD):
+    """Log `user` in through the login form (by mobile) and wait to leave the login page."""
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=login]", user.mobile)
+    page.fill("input[name=password]", password)
+    page.locator("form .btn-primary").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+def assert_fits_phone(page) -> None:
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"{page.url} scrolls sideways on a phone: {widths[0]}px > {widths[1]}px"

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.certificate_helpers import RARE_NAMES, event_with_attendees
 from tests.conftest import PASSWORD
+from tests.fixtures.accounts import RARE_NAMES
 
 pytestmark = pytest.mark.browser
 
 
-def test_batch_print_progress_and_download(app, live_server, phone, db_session, create_event, create_user, tmp_path):
+def test_batch_print_progress_and_download(app, live_server, phone, db_session, create_user, create_attended_event,
+                                           tmp_path):
     from app.certificates import services
 
     organiser = create_user("organiser", mobile="13700000001")
     names = [RARE_NAMES[i % len(RARE_NAMES)] for i in range(30)]
-    event, _came, _ = event_with_attendees(db_session, create_event, create_user, names)
+    event, _came, _ = create_attended_event(names)
     issued = services.issue_for_attendance(organiser, event).issued
     db_session.commit()
     assert len(issued) == 30

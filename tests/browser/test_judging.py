@@ -4,63 +4,31 @@ re-scored; the judge who entered scores cannot confirm them; the chief judge con
 ranking page then shows the entrant with the confirmed total."""
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 import pytest
 
-from tests.browser.test_ticket_flow import assert_fits_phone
-from tests.conftest import PASSWORD
+from tests.browser.conftest import assert_fits_phone, sign_in
+from tests.fixtures.competitions import score
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def arena(db_session, create_user, departments):
-    """养老健康照护 with a measurement (max 3) and a judgement aspect (max 6), three judges and a
-    chief judge, two approved entrants checked in through the shared scan service; for 王丽 the
-    other two judges already gave 1 and 3 on the judgement aspect (flagged)."""
+def arena(db_session, contest, enter):
+    """The shared `contest` (养老健康照护: a measurement aspect, max 3, and a judgement aspect, max 6;
+    three judges and a chief judge) with two approved entrants checked in through the shared scan
+    service; for 王丽 the second and third judges already gave 1 and 3 on the judgement aspect
+    (flagged)."""
     from app.checkin import services as checkin
-    from app.competitions import services as cs
     from app.tickets.services import ticket_token
-    from app.timeutil import utcnow
 
-    organiser = create_user("organiser", department="skills")
-    competition = cs.create_competition(organiser, name="闵行区职业技能竞赛", year=2026, level="district",
-                                        department_id=departments["skills"].id)
-    start = utcnow() + timedelta(minutes=30)
-    category = cs.save_category(organiser, competition, name="养老健康照护", venue="实训楼", starts_at=start,
-                                ends_at=start + timedelta(hours=6), capacity=10, min_age=18, max_age=55)
-    practice = cs.add_criterion(organiser, category, name="基础护理")
-    measured = cs.add_aspect(organiser, practice, description="血压测量读数", kind="measurement", max_mark="3",
-                             outcomes="完全正确=3; 部分正确=1.5; 错误=0")
-    care = cs.add_criterion(organiser, category, name="人文关怀")
-    judged = cs.add_aspect(organiser, care, description="与老人沟通", kind="judgement", max_mark="6")
-    panel = (("钱喆", "上海健康医学院"), ("许文澜", "闵行区中心医院"), ("何建平", "上海市第五社会福利院"))
-    judges = [create_user("judge", name=n, employer=e) for n, e in panel]
-    chief = create_user("judge", name="吕国栋", employer="闵行区职业技能鉴定所")
-    cs.set_judges(organiser, category, judges, chief)
-    cs.set_status(organiser, competition, "open")
-    entries = []
-    for name in ("王丽", "陈静"):
-        user = create_user(name=name)
-        entries.append(cs.register_entry(user, category, employer="上海颐家养老服务有限公司", occupation="养老护理员",
-                                         birth_date=date(1990, 5, 1)))
-    cs.approve_entries(organiser, category, entries)
-    point = checkin.event_checkpoint(category.event)
+    entries = [enter("王丽"), enter("陈静")]
+    point = checkin.event_checkpoint(contest.category.event)
     assert all(checkin.scan(point, ticket_token(e.registration)).result.value == "ok" for e in entries)
-    cs.enter_scores(judges[1], entries[0], {judged.id: "1"})
-    cs.enter_scores(judges[2], entries[0], {judged.id: "3"})
+    score(entries[0], contest.judges[1], contest.judged, "1")
+    score(entries[0], contest.judges[2], contest.judged, "3")
     db_session.commit()
-    return {"category": category.id, "entry": entries[0].id, "measured": measured.id, "judged": judged.id,
-            "judges": judges, "chief": chief}
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=login]", user.mobile)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form .btn-primary").click()
-    page.wait_for_url(lambda url: "/login" not in url)
+    return {"category": contest.category.id, "entry": entries[0].id, "measured": contest.measured.id,
+            "judged": contest.judged.id, "judges": contest.judges, "chief": contest.chief}
 
 
 def test_a_judge_scores_on_a_phone_and_the_confirmed_result_is_ranked(app, live_server, phone, arena,
@@ -88,7 +56,7 @@ def test_a_judge_scores_on_a_phone_and_the_confirmed_result_is_ranked(app, live_
     assert page.get_by_role("button", name="复核确认评分").count() == 0  # they entered scores: not theirs to confirm
     page.screenshot(path=str(artifacts_dir / "judging-flagged.png"), full_page=True)
 
-    with app.app_context():  # after the discussion, 许文澜 re-scores within one point
+    with app.app_context():  # after the discussion, the second judge re-scores within one point
         entry = cs.get_entry(arena["entry"])
         cs.enter_scores(cs.get_category(arena["category"]).judges[1], entry, {arena["judged"]: "2"})
         db.session.commit()

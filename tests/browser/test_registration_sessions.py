@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.browser.conftest import assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,19 +30,6 @@ def agenda(db_session, create_event, create_user):
     db_session.commit()  # the server thread only sees committed rows
     return {"id": event.id, "full": full.id, "main": main.id, "question": question.id,
             "person": create_user(name="李青")}
-
-
-def assert_fits_phone(page) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} scrolls sideways on a phone: {widths[0]}px > {widths[1]}px"
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server}/login")
-    page.fill("input[name=login]", user.mobile)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form .btn-primary").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_full_session_not_preticked_and_registered_person_sees_their_registration(live_server, phone, agenda,

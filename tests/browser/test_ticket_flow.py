@@ -10,6 +10,8 @@ import secrets
 import pytest
 import sqlalchemy as sa
 
+from tests.browser.conftest import assert_fits_phone, goto
+
 pytestmark = pytest.mark.browser
 
 NAME = "王堃"  # 堃: a rare character that many name fields and fonts get wrong
@@ -41,17 +43,6 @@ def flip(token: str, index: int) -> str:
     6 bits and 100 characters hold exactly 600 bits, so every flip changes the bytes)."""
     new = "A" if token[index] != "A" else "B"
     return token[:index] + new + token[index + 1:]
-
-
-def assert_fits_phone(page) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} scrolls sideways on a phone: {widths[0]}px > {widths[1]}px"
-
-
-def goto(page, url: str):
-    response = page.goto(url)
-    assert response is not None and response.ok, f"GET {url} -> {response and response.status}"
-    return response
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ import secrets
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.conftest import PHONE, TIMEOUT_MS
-from tests.browser.test_ticket_flow import assert_fits_phone, decode_qr, goto
+from tests.browser.conftest import PHONE, TIMEOUT_MS, assert_fits_phone, goto
+from tests.browser.test_ticket_flow import decode_qr
 from tests.conftest import PASSWORD as ORGANISER_PASSWORD
 
 pytestmark = pytest.mark.browser
