@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -20,16 +21,25 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def to_local(value: datetime | None) -> datetime | None:
+def as_utc(value: datetime | None) -> datetime | None:
+    """A stored time as aware UTC: a naive one is UTC already (as the database keeps it)."""
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(LOCAL_TZ)
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
 
 
-def local_to_utc(value: datetime) -> datetime:
-    """A naive datetime typed by a person in Shanghai, as aware UTC."""
+def to_local(value: datetime | None) -> datetime | None:
+    value = as_utc(value)
+    return value.astimezone(LOCAL_TZ) if value is not None else None
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """A time typed by a person in Shanghai (naive, as a form gives it) as aware UTC; an empty
+    form field (None) stays None."""
+    if value is None:
+        return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=LOCAL_TZ)
     return value.astimezone(timezone.utc)
@@ -47,8 +57,6 @@ def date_in_range(value: date) -> bool:
 
 
 def range_message(dates: bool = False):
-    from flask_babel import lazy_gettext
-
     if dates:
         return lazy_gettext("Give a date between %(start)s and %(end)s.",
                             start=EARLIEST_DATE.isoformat(), end=LATEST_DATE.isoformat())
@@ -96,6 +104,4 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.astimezone(timezone.utc).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc)
+        return as_utc(value)

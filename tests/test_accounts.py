@@ -183,6 +183,17 @@ def test_full_width_mobile_digits_are_the_same_number_at_sign_up_and_login(clien
     assert set(taken.value.fields) == {"mobile"}
 
 
+def test_find_by_mobile_reads_the_number_as_the_login_does(db_session, create_user):
+    """Issue 13: the one look-up of a person by mobile number (enrolling a founder, adding an apprentice
+    or a master) normalises as the login does."""
+    person = create_user(name="林森", mobile="13812345678")
+    for typed in ("13812345678", "+86 138 1234 5678", "0086-138-1234-5678", "１３８１２３４５６７８",
+                  "＋８６ １３８－１２３４－５６７８", " 138 1234 5678 "):
+        assert services.find_by_mobile(typed) == person, typed
+    for nobody in ("13812345679", "", None, "+86"):
+        assert services.find_by_mobile(nobody) is None, nobody
+
+
 @pytest.mark.parametrize("typed, says", [
     ("12345", "身份证号码应为 18 位，现在是 5 位。"),
     ("11010519491231002Y", "身份证号码由 17 位数字加 1 位数字或 X 组成。"),

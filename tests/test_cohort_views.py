@@ -156,3 +156,17 @@ def test_the_projector_warns_when_check_in_is_not_open(client, db_session, creat
     open_page = client.get(f"/console/lessons/{now_on.id}/projector").get_data(as_text=True)
     assert 'data-testid="projector-notice" role="alert" hidden>' in open_page
     assert client.get(f"/console/lessons/{now_on.id}/projector.json").json["notice"] is None
+
+
+def test_enrolling_finds_the_founder_however_the_mobile_is_typed(client, db_session, create_cohort, create_user):
+    """Issue 13: the enrol form read the number as typed, so "+86 138 1234 5678" or full-width digits
+    from a Chinese input method found nobody; it now reads it as the login does."""
+    cohort = create_cohort("incubation")
+    spaced = create_user(name="林森", mobile="13812345678")
+    wide = create_user(name="许诺", mobile="13987654321")
+    login(client, cohort.runner)
+    for typed in ("+86 138 1234 5678", "１３９－８７６５－４３２１"):
+        answer = client.post(f"/console/cohorts/{cohort.id}", data={"mobile": typed, "company": "森诺科技"})
+        assert answer.status_code == 302, typed
+    db_session.expire_all()
+    assert {e.user_id for e in cohorts.active_enrolments(cohort)} == {spaced.id, wide.id}

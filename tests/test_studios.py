@@ -147,3 +147,16 @@ def test_another_studios_activity_and_apprentices_are_refused_with_their_ids(cli
     assert secret_activity.title == "保密的攻关课题"
     decision = checkin.scan(checkin.session_checkpoint(mine.session), None, registration_id=foreign.registration_id)
     assert decision.result.value == "not_registered" and decision.registration is None
+
+
+def test_adding_an_apprentice_finds_them_however_the_mobile_is_typed(client, db_session, studio, create_user):
+    """Issue 13: "+86 138 1234 5678" and full-width digits found nobody; the number is read as the
+    login reads it."""
+    spaced = create_user(name="林森", mobile="13812345678")
+    wide = create_user(name="许诺", mobile="13987654321")
+    login(client, studio.organiser)
+    for typed in ("+86 138 1234 5678", "１３９－８７６５－４３２１"):
+        answer = client.post(f"/console/studios/{studio.id}", data={"mobile": typed, "started_on": "2026-05-01"})
+        assert answer.status_code == 302, typed
+    db_session.expire_all()
+    assert {p.apprentice_id for p in studio.apprenticeships} == {spaced.id, wide.id}

@@ -100,12 +100,22 @@ def canonical_login(login: str | None) -> str:
     return (normalise_email(login) if "@" in login else normalise_mobile(login)) or ""
 
 
+def find_by_mobile(mobile: str | None) -> User | None:
+    """The account with this mobile number however it is typed, read as the login reads it:
+    「１３８…」, "+86 138 1234 5678" and "138-1234-5678" are all 13812345678."""
+    mobile = normalise_mobile(mobile)
+    if not mobile:
+        return None
+    return db.session.scalar(sa.select(User).where(User.mobile == mobile))
+
+
 def _find_by_login(login: str) -> User | None:
     login = canonical_login(login)
     if not login:
         return None
-    column = User.email if "@" in login else User.mobile
-    return db.session.scalar(sa.select(User).where(column == login))
+    if "@" in login:
+        return db.session.scalar(sa.select(User).where(User.email == login))
+    return find_by_mobile(login)
 
 
 def _check_profile(*, name, mobile, email, id_number, user: User | None = None) -> dict:
@@ -122,8 +132,8 @@ def _check_profile(*, name, mobile, email, id_number, user: User | None = None) 
         errors["id_number"] = problem
     own_id = user.id if user else None
     if mobile and "mobile" not in errors:
-        other = db.session.scalar(sa.select(User.id).where(User.mobile == mobile))
-        if other and other != own_id:
+        other = find_by_mobile(mobile)
+        if other is not None and other.id != own_id:
             errors["mobile"] = _l("An account with this mobile number already exists.")
     if email and "email" not in errors:
         other = db.session.scalar(sa.select(User.id).where(User.email == email))

@@ -9,22 +9,29 @@ studio activities all decide scans here.
 """
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
-from app.checkin.models import Checkpoint, Scan, ScanResult
+from app.accounts.models import User
+from app.audit import services as audit
+from app.checkin.models import Checkpoint, Scan, ScannerLink, ScanResult
 from app.errors import Conflict, InvalidInput, NotFound
 from app.events.models import Event, EventSession
+from app.events.services import require_manage
 from app.extensions import db
+from app.locking import lock
+from app.privacy import mask_phone
 from app.registrations.models import Registration, RegStatus, SessionBooking
 from app.tickets import services as tickets
-from app.timeutil import utcnow
+from app.timeutil import fmt, iso, utcnow
 
 IN, OUT = "in", "out"
 # A checkpoint without its own window opens two hours before the start and closes at the end.
@@ -50,10 +57,6 @@ class Decision:
 def exit_message(entered_at: datetime | None, left_at: datetime) -> str:
     """An accepted exit says so, with how long the person stayed and when they came in: the
     volunteer at the door can tell a checkout from a check-in at a glance."""
-    from flask_babel import gettext as _
-
-    from app.timeutil import fmt
-
     if entered_at is None:
         return _("Checked out.")
     minutes = max(0, int((left_at - entered_at).total_seconds() // 60))
@@ -147,7 +150,8 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
         return _store(record, ScanResult.OUTSIDE_WINDOW, registration)
 
     if registration_id is not None or db.session.get_bind().dialect.name != "postgresql":
-        _lock_registration(registration)  # (check_token locked it already on PostgreSQL)
+        # One scan of a ticket at a time (check_token locked it already on PostgreSQL).
+        lock(Registration, registration.id)
     accepted = db.session.scalars(
         sa.select(Scan).where(Scan.checkpoint_id == checkpoint.id, Scan.registration_id == registration.id,
                               Scan.result == ScanResult.OK.value)
@@ -188,16 +192,6 @@ def _booked(registration: Registration, checkpoint: Checkpoint) -> bool:
         return True
     return bool(db.session.scalar(sa.select(sa.exists().where(
         Registration.id == registration.id, _holds_seat(checkpoint)))))
-
-
-def _lock_registration(registration: Registration) -> None:
-    # FOR NO KEY UPDATE: scans of other tickets insert rows referencing their own registration
-    # only, and the key-share locks of those inserts must not wait on us.
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.select(Registration.id).where(Registration.id == registration.id)
-                           .with_for_update(key_share=True))
-    else:
-        db.session.execute(sa.text("UPDATE registrations SET id = id WHERE id = :id"), {"id": registration.id})
 
 
 def _store(record: Scan, code: ScanResult, registration: Registration | None, first: Scan | None = None,
@@ -262,9 +256,6 @@ def ensure_checkpoints(event: Event) -> list[Checkpoint]:
 def update_checkpoint(actor, checkpoint: Checkpoint, *, opens_at: datetime | None, closes_at: datetime | None,
                       allow_reentry: bool, admit_pending: bool) -> Checkpoint:
     """The checkpoint's rules; empty times fall back to the default window (see `window`)."""
-    from app.audit import services as audit
-    from app.events.services import require_manage
-
     require_manage(actor, checkpoint.event)
     if opens_at and closes_at and closes_at <= opens_at:
         raise InvalidInput(fields={"closes_at": _l("Check-in must close after it opens.")})
@@ -283,8 +274,6 @@ def event_checkpoints(event: Event) -> list[Checkpoint]:
 def door_name(scan: Scan) -> str:
     """Where a scan was made, in words a volunteer knows: the scanner link's label (北门), else
     the checkpoint's name — not the device's random id."""
-    from app.checkin.models import ScannerLink
-
     link = db.session.get(ScannerLink, scan.scanner_link_id) if scan.scanner_link_id else None
     if link is not None and link.label:
         return link.label
@@ -339,8 +328,6 @@ def checkpoint_attendance(checkpoint: Checkpoint, firsts: dict[int, Scan] | None
 
 
 def registrant_names(registration_ids: list[int]) -> dict[int, str]:
-    from app.accounts.models import User
-
     if not registration_ids:
         return {}
     return dict(db.session.execute(sa.select(Registration.id, User.name).join(User, User.id == Registration.user_id)
@@ -368,11 +355,6 @@ def scan_log(event: Event, limit: int = 200) -> list[Scan]:
 
 def attendance_rows(event: Event) -> tuple[list[str], list[list]]:
     """One row per confirmed registrant, a column per checkpoint with the first entry time."""
-    from flask_babel import gettext as _
-
-    from app.privacy import mask_phone
-    from app.timeutil import fmt
-
     points = event_checkpoints(event)
     firsts = {p.id: first_entries(p) for p in points}
     header = [_("Name"), _("Mobile"), _("Employer")] + [p.name for p in points]
@@ -391,12 +373,6 @@ def roster(checkpoint: Checkpoint) -> dict:
     """What a paired scanner caches to decide scans offline: the event's public key and, per
     admissible registration, [id, ticket generation, name, last four digits of the mobile].
     A token whose generation differs was reset (revoked); ids not listed are not admitted."""
-    import base64
-
-    from app.accounts.models import User
-    from app.tickets.services import public_key
-    from app.timeutil import iso
-
     rows = db.session.execute(
         sa.select(Registration.id, Registration.ticket_generation, User.name, User.mobile)
         .join(User, User.id == Registration.user_id)
@@ -408,7 +384,7 @@ def roster(checkpoint: Checkpoint) -> dict:
         "checkpoint": checkpoint.id, "event": checkpoint.event_id, "session": checkpoint.session_id,
         "generated_at": iso(utcnow()), "opens_at": iso(opens), "closes_at": iso(closes),
         "allow_reentry": checkpoint.allow_reentry,
-        "public_key": base64.urlsafe_b64encode(public_key(checkpoint.event)).rstrip(b"=").decode(),
+        "public_key": base64.urlsafe_b64encode(tickets.public_key(checkpoint.event)).rstrip(b"=").decode(),
         "fields": ["id", "generation", "name", "mobile_last4"],
         "entries": [[r.id, r.ticket_generation & 0xFFFF, r.name, (r.mobile or "")[-4:]] for r in rows],
         "checked_in": sorted(first_entries(checkpoint)),

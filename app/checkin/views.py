@@ -122,8 +122,8 @@ def checkpoint_settings(checkpoint_id: int):
     if form.validate_on_submit() and (done := form_action(
             form, lambda: checkin.update_checkpoint(
                 current_user, checkpoint,
-                opens_at=local_to_utc(form.opens_at.data) if form.opens_at.data else None,
-                closes_at=local_to_utc(form.closes_at.data) if form.closes_at.data else None,
+                opens_at=local_to_utc(form.opens_at.data),
+                closes_at=local_to_utc(form.closes_at.data),
                 allow_reentry=form.allow_reentry.data, admit_pending=form.admit_pending.data),
             _("Check-in rules saved."), lambda c: url_for("console.attendance", event_id=c.event_id))):
         return done

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import security_headers
+from app.accounts import services as accounts
 from app.accounts.models import Role, User, UserRole
 from app.audit import services as audit
 from app.checkin.views import scanner_url
@@ -49,10 +50,6 @@ def _teachable(cohort_id: int) -> Cohort:
     return cohort
 
 
-def _utc(value):
-    return local_to_utc(value) if value else None
-
-
 def _trainers() -> list[User]:
     return list(db.session.scalars(sa.select(User).join(UserRole).where(UserRole.role == Role.TRAINER.value)
                                    .order_by(User.name)))
@@ -82,8 +79,8 @@ def cycle_new(code: str):
             form, lambda: cohorts.create_cycle(
                 current_user, programme, name=form.name.data, starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data, intake=form.intake.data,
-                applications_open_at=_utc(form.applications_open_at.data),
-                applications_close_at=_utc(form.applications_close_at.data)),
+                applications_open_at=local_to_utc(form.applications_open_at.data),
+                applications_close_at=local_to_utc(form.applications_close_at.data)),
             _("Cycle created. Now add its cohorts."), lambda cycle: url_for("cohorts.cohort_new", cycle_id=cycle.id))):
         return done
     return render_template("cohorts/cycle_form.html", form=form, programme=programme)
@@ -123,7 +120,7 @@ def cohort(cohort_id: int):
     form = EnrolForm()
     if runs and form.validate_on_submit():
         def enrol():
-            user = db.session.scalar(sa.select(User).where(User.mobile == form.mobile.data.strip()))
+            user = accounts.find_by_mobile(form.mobile.data)
             if user is None:
                 raise InvalidInput(fields={
                     "mobile": _("No account has this mobile number: the founder signs up first.")})
@@ -176,8 +173,8 @@ def lesson_form(cohort_id: int, lesson_id: int | None = None):
         form.trainer_id.data = lesson.trainer_id or 0
     if form.validate_on_submit() and (done := form_action(
             form, lambda: cohorts.save_lesson(
-                current_user, cohort, title=form.title.data, starts_at=_utc(form.starts_at.data),
-                ends_at=_utc(form.ends_at.data), place=form.place.data or "", kind=form.kind.data,
+                current_user, cohort, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
+                ends_at=local_to_utc(form.ends_at.data), place=form.place.data or "", kind=form.kind.data,
                 trainer=next((t for t in trainers if t.id == form.trainer_id.data), None), lesson=lesson),
             _("Lesson saved."), lambda _l: url_for("cohorts.cohort", cohort_id=cohort.id))):
         return done

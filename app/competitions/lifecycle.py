@@ -2,7 +2,8 @@
 closed (and reopened) → results published. Every change of status goes through
 `Competition.transition`, which allows only the moves in `models.TRANSITIONS`; publishing is
 `publication.publish_results`.
-`lock` serialises scoring, confirmation and publication of one competition."""
+`lock_objects(competition, refresh=["status"])` (app.locking) serialises scoring, confirmation
+and publication of one competition."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -20,16 +21,6 @@ from app.extensions import db
 
 DRAFT, OPEN = CompetitionStatus.DRAFT.value, CompetitionStatus.OPEN.value
 BY_ORGANISERS = {OPEN, CompetitionStatus.CLOSED.value}  # the moves of `set_status`; publishing is not one
-
-
-def lock(competition: Competition) -> None:
-    """Serialise scoring, confirmation and publication of one competition."""
-    db.session.flush()
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.refresh(competition, ["status"], with_for_update={"key_share": True})
-    else:
-        db.session.execute(sa.text("UPDATE competitions SET id = id WHERE id = :id"), {"id": competition.id})
-        db.session.refresh(competition, ["status"])
 
 
 # -- lists -------------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import User
 from app.audit import services as audit
 from app.competitions.access import require_run
-from app.competitions.lifecycle import lock
 from app.competitions.models import Award, Category, Competition, CompetitionStatus, Entry, Result
 from app.competitions.ranking import results
 from app.competitions.scoring import category_sheets
 from app.errors import Conflict
 from app.extensions import db
+from app.locking import lock_objects
 from app.notifications.services import notify
 from app.timeutil import utcnow
 
@@ -23,7 +23,7 @@ def publish_results(actor: User, competition: Competition) -> list[Result]:
     """Freeze every category's ranking and awards into Result rows; scores stop changing. Refused
     while an entrant has scores that are not confirmed."""
     require_run(actor, competition)
-    lock(competition)
+    lock_objects(competition, refresh=["status"])
     if not competition.can_become(CompetitionStatus.PUBLISHED.value):
         raise Conflict(_l("Close the entries before publishing the results."), code="not_closed")
     frozen = []

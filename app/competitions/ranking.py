@@ -14,7 +14,7 @@ from app.checkin.models import Checkpoint, Scan, ScanResult
 from app.competitions.models import DEFAULT_AWARD_RULES, Award, Category, Criterion, Entry
 from app.competitions.scoring import Sheet, category_sheets
 from app.extensions import db
-from app.timeutil import UTCDateTime
+from app.timeutil import as_utc
 
 
 @dataclass
@@ -43,10 +43,8 @@ def first_check_ins(category: Category) -> dict[int, datetime]:
     out = {}
     for registration_id, at in rows:
         if isinstance(at, str):  # SQLite's min() loses the column type
-            at = UTCDateTime().process_result_value(datetime.fromisoformat(at), None)
-        elif at is not None and at.tzinfo is None:
-            at = UTCDateTime().process_result_value(at, None)
-        out[registration_id] = at
+            at = datetime.fromisoformat(at)
+        out[registration_id] = as_utc(at)
     return out
 
 

@@ -16,7 +16,6 @@ from app.accounts.models import User
 from app.competitions.access import is_judge, require_panel
 from app.competitions.conflicts import require_no_conflict
 from app.competitions.entries import approved_entries
-from app.competitions.lifecycle import lock
 from app.competitions.models import (
     JUDGEMENT_SCALE,
     JUDGES_PER_JUDGEMENT,
@@ -31,6 +30,7 @@ from app.competitions.models import (
 from app.competitions.schemes import aspects
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
+from app.locking import lock_objects
 from app.numbers import round_score
 from app.registrations.models import RegStatus
 
@@ -147,7 +147,7 @@ def scoring_closed(category: Category) -> Conflict | None:
 
 
 def _require_scoring_open(category: Category) -> None:
-    lock(category.competition)
+    lock_objects(category.competition, refresh=["status"])  # scores wait for a publication under way
     closed = scoring_closed(category)
     if closed is not None:
         raise closed

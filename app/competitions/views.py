@@ -45,10 +45,6 @@ staff = roles_required(Role.ADMIN, Role.ORGANISER)
 judges_only = roles_required(Role.JUDGE)
 
 
-def _utc(value):
-    return local_to_utc(value) if value else None
-
-
 def _run(competition_id: int):
     competition = cs.get_competition(competition_id)
     cs.require_run(current_user, competition)
@@ -147,11 +143,12 @@ def category_form(competition_id: int | None = None, category_id: int | None = N
     if form.validate_on_submit() and (done := form_action(
             form, lambda: cs.save_category(
                 current_user, competition, name=form.name.data, venue=form.venue.data,
-                starts_at=_utc(form.starts_at.data), ends_at=_utc(form.ends_at.data), capacity=form.capacity.data,
+                starts_at=local_to_utc(form.starts_at.data), ends_at=local_to_utc(form.ends_at.data),
+                capacity=form.capacity.data,
                 min_age=form.min_age.data, max_age=form.max_age.data,
                 occupations=cs.parse_occupations(form.occupations.data), team=form.team.data,
                 team_min=form.team_min.data or 2, team_max=form.team_max.data or 2,
-                registration_closes_at=_utc(form.registration_closes_at.data),
+                registration_closes_at=local_to_utc(form.registration_closes_at.data),
                 description=form.description.data or "", category=category),
             _("Category saved."), lambda c: url_for("competitions.category", category_id=c.id))):
         return done

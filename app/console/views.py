@@ -9,6 +9,8 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role
+from app.audit import services as audit
+from app.checkin import services as checkin
 from app.errors import CORRECTABLE, InvalidInput
 from app.events import services as ev
 from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, SessionForm
@@ -40,19 +42,15 @@ def _series_choices(event=None):
     return usable
 
 
-def _utc(value):
-    return local_to_utc(value) if value else None
-
-
 def _event_data(form: EventForm) -> dict:
     return {
         "title": form.title.data, "series_id": form.series_id.data or None, "kind": form.kind.data,
         "department_id": form.department_id.data, "venue": form.venue.data, "address": form.address.data or "",
-        "starts_at": _utc(form.starts_at.data), "ends_at": _utc(form.ends_at.data),
+        "starts_at": local_to_utc(form.starts_at.data), "ends_at": local_to_utc(form.ends_at.data),
         "description": form.description.data or "", "capacity": form.capacity.data,
         "requires_approval": form.requires_approval.data,
-        "registration_opens_at": _utc(form.registration_opens_at.data),
-        "registration_closes_at": _utc(form.registration_closes_at.data),
+        "registration_opens_at": local_to_utc(form.registration_opens_at.data),
+        "registration_closes_at": local_to_utc(form.registration_closes_at.data),
         "wall_names": form.wall_names.data,
     }
 
@@ -208,8 +206,8 @@ def session_form(event_id: int, session_id: int | None = None):
         form.starts_at.data, form.ends_at.data = _local_naive(session.starts_at), _local_naive(session.ends_at)
     if form.validate_on_submit() and (done := form_action(
             form, lambda: ev.save_session(
-                current_user, event, title=form.title.data, starts_at=_utc(form.starts_at.data),
-                ends_at=_utc(form.ends_at.data), room=form.room.data, speaker=form.speaker.data,
+                current_user, event, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
+                ends_at=local_to_utc(form.ends_at.data), room=form.room.data, speaker=form.speaker.data,
                 capacity=form.capacity.data, session=session),
             _("Agenda saved."), lambda _s: url_for("console.event", event_id=event.id) + "#agenda")):
         return done
@@ -331,8 +329,6 @@ def registrations_export(event_id: int, fmt: str):
 @bp.route("/events/<int:event_id>/attendance")
 @staff_only
 def attendance(event_id: int):
-    from app.checkin import services as checkin
-
     event = _managed_event(event_id)
     return render_template("console/attendance.html", event=event, summary=checkin.attendance(event),
                            scans=checkin.scan_log(event), conflicts=checkin.conflicts(event))
@@ -341,9 +337,6 @@ def attendance(event_id: int):
 @bp.route("/events/<int:event_id>/attendance.xlsx")
 @staff_only
 def attendance_export(event_id: int):
-    from app.audit import services as audit
-    from app.checkin import services as checkin
-
     event = _managed_event(event_id)
     header, rows = checkin.attendance_rows(event)
     audit.record(current_user, "attendance.export", event, rows=len(rows))

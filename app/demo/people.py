@@ -159,7 +159,7 @@ def organiser_of(run: DemoRun, dept_code: str) -> User:
 
 def load_demo_participant(run: DemoRun) -> None:
     info = DEMO_PARTICIPANT
-    user = db.session.scalar(sa.select(User).where(User.mobile == info["mobile"]))
+    user = accounts.find_by_mobile(info["mobile"])
     if user is None:
         user = accounts.sign_up(name=info["name"], password=DEMO_PASSWORD, mobile=info["mobile"],
                                 email=info["email"], employer=info["employer"])

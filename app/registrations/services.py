@@ -20,8 +20,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.accounts.models import User
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
 from app.events.models import NUMBER_BOUND, Event, EventSession, Question, QuestionKind
-from app.events.services import require_manage
+from app.events.services import can_manage, require_manage, update_event
 from app.extensions import db
+from app.locking import lock_objects
 from app.notifications.services import notify
 from app.registrations.models import (
     ACTIVE_STATUSES,
@@ -68,19 +69,9 @@ _DECIDING_COLUMNS = ["status", "capacity", "confirmed_count", "requires_approval
 
 
 def lock_event(event: Event) -> Event:
-    """Serialise seat decisions of one event until the transaction ends.
-
-    PostgreSQL: a row lock, FOR NO KEY UPDATE so that it does not conflict with the key-share
-    locks that inserting registrations (foreign keys to the event) take. SQLite: a no-op
-    write, which takes the database's write lock at once (the driver opens its transaction
-    at the first write), so the counts read afterwards cannot change under us.
-    """
-    db.session.flush()  # the refresh must not discard this transaction's own counter changes
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.refresh(event, _DECIDING_COLUMNS, with_for_update={"key_share": True})
-    else:
-        db.session.execute(sa.text("UPDATE events SET id = id WHERE id = :id"), {"id": event.id})
-        db.session.refresh(event, _DECIDING_COLUMNS)
+    """Serialise seat decisions of one event until the transaction ends (`app.locking`), and
+    re-read what they depend on."""
+    lock_objects(event, refresh=_DECIDING_COLUMNS)
     return event
 
 
@@ -620,8 +611,6 @@ def cancel(actor: User, registration: Registration, *, reason: str = "") -> Regi
 
 def set_capacity(actor: User, event: Event, capacity: int | None) -> list[Registration]:
     """Change capacity; a larger one lets the waiting list in at once."""
-    from app.events.services import update_event
-
     lock_event(event)
     confirmed = event.confirmed_count
     if capacity is not None and capacity < confirmed:
@@ -773,6 +762,4 @@ def require_owner_or_manager(actor: User, registration: Registration) -> None:
 
 
 def _manages(actor, event) -> bool:
-    from app.events.services import can_manage
-
     return can_manage(actor, event)

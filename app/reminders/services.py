@@ -30,7 +30,7 @@ import threading
 import time as _time
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context, has_request_context
@@ -38,11 +38,14 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app import jobs
 from app.events.models import Event, EventSession, EventStatus
 from app.extensions import db
+from app.notifications.services import notify
 from app.registrations.models import RegStatus, Registration
 from app.reminders.models import DAY, DROPPED, SCHEDULED, SENT, TWO_HOURS, Reminder
-from app.timeutil import LOCAL_TZ, fmt, utcnow
+from app.timeutil import LOCAL_TZ, as_utc, fmt, local_to_utc, utcnow
+from app.transaction import commit
 from app.urls import public_base_url
 
 log = logging.getLogger(__name__)
@@ -57,10 +60,6 @@ EVENING = time(20, 0)
 QUIET_START, QUIET_END, EARLIEST_TWO_HOUR = time(22, 0), time(8, 0), time(6, 0)
 # A job may wake a little before the row's due time (clocks of web, worker and Redis differ).
 EARLY = timedelta(seconds=60)
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -89,9 +88,9 @@ def occasions(registration: Registration) -> list[Occasion]:
             or event.status != EventStatus.PUBLISHED.value):
         return []
     if event.invitation_only:
-        return [Occasion(f"session:{s.id}", event, s, _utc(s.starts_at)) for s in event.sessions
+        return [Occasion(f"session:{s.id}", event, s, as_utc(s.starts_at)) for s in event.sessions
                 if s.id is not None]
-    return [Occasion(f"event:{event.id}", event, None, _utc(event.starts_at))]
+    return [Occasion(f"event:{event.id}", event, None, as_utc(event.starts_at))]
 
 
 def due_time(slot: str, starts_at: datetime) -> datetime | None:
@@ -102,7 +101,7 @@ def due_time(slot: str, starts_at: datetime) -> datetime | None:
     if slot == DAY:
         if quiet:
             day = starts_at.astimezone(LOCAL_TZ).date() - timedelta(days=1)
-            due = datetime.combine(day, EVENING, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+            due = local_to_utc(datetime.combine(day, EVENING))
         return due
     if local.time() >= QUIET_START or local.time() < EARLIEST_TWO_HOUR:
         return None
@@ -130,7 +129,7 @@ def sync_registrations(registrations, now: datetime | None = None) -> list[Remin
                 if due is not None:
                     wanted[(occasion.key, slot, occasion.starts_at)] = (occasion, due)
         for row in existing.get(registration.id, []):
-            key = (row.occasion, row.slot, _utc(row.starts_at))
+            key = (row.occasion, row.slot, as_utc(row.starts_at))
             if key not in wanted:
                 if row.status == SCHEDULED:
                     row.status, row.dropped_at = DROPPED, now
@@ -139,7 +138,7 @@ def sync_registrations(registrations, now: datetime | None = None) -> list[Remin
             if row.status == DROPPED and due > now:  # the time (or the place) came back
                 row.status, row.dropped_at, row.due_at = SCHEDULED, None, due
                 scheduled.append(row)
-            elif row.status == SCHEDULED and _utc(row.due_at) != due:
+            elif row.status == SCHEDULED and as_utc(row.due_at) != due:
                 row.due_at = due
                 scheduled.append(row)
         for (key, slot, starts_at), (occasion, due) in wanted.items():
@@ -210,7 +209,7 @@ def _sync_before_commit(session: Session) -> None:
     scheduled = sync_registrations(list(targets.values()))
     if scheduled:
         session.flush()
-        session.info.setdefault("reminders_schedule", []).extend((r.id, _utc(r.due_at)) for r in scheduled)
+        session.info.setdefault("reminders_schedule", []).extend((r.id, as_utc(r.due_at)) for r in scheduled)
     session.info.pop("reminders_regs", None)  # nothing of our own flush needs another round
     session.info.pop("reminders_events", None)
 
@@ -250,16 +249,12 @@ def job_id(reminder_id: int, due: datetime) -> str:
 
 
 def schedule(reminder_id: int, due: datetime) -> None:
-    from app import jobs
-
     jobs.enqueue(jobs.notifications_queue_name(), run_reminder_job, reminder_id, at=due,
                  job_id=job_id(reminder_id, due))
 
 
 def run_reminder_job(reminder_id: int) -> None:
     """The RQ entry point (scheduled for the reminder's due time)."""
-    from app import jobs
-
     app = jobs.the_app()
     early = jobs.in_app(app, send, reminder_id)
     if isinstance(early, datetime):  # woken before its time: back to the scheduler
@@ -272,7 +267,7 @@ def _still_wanted(reminder: Reminder, now: datetime) -> Occasion | None:
     if registration is None:
         return None
     for occasion in occasions(registration):
-        if occasion.key == reminder.occasion and occasion.starts_at == _utc(reminder.starts_at):
+        if occasion.key == reminder.occasion and occasion.starts_at == as_utc(reminder.starts_at):
             return occasion if occasion.starts_at > now else None
     return None
 
@@ -280,16 +275,13 @@ def _still_wanted(reminder: Reminder, now: datetime) -> Occasion | None:
 def send(reminder_id: int):
     """Send one reminder if it is due and still wanted; True when this call sent it, a datetime
     when it is not due yet, else False. Commits."""
-    from app.notifications.services import notify
-    from app.transaction import commit
-
     now = utcnow()
     reminder = db.session.get(Reminder, reminder_id)
     if reminder is None or reminder.status != SCHEDULED:
         db.session.rollback()
         return False
-    if _utc(reminder.due_at) > now + EARLY:
-        due = _utc(reminder.due_at)
+    if as_utc(reminder.due_at) > now + EARLY:
+        due = as_utc(reminder.due_at)
         db.session.rollback()
         return due
     occasion = _still_wanted(reminder, now)
@@ -351,8 +343,6 @@ def start_dev_sweeper(app) -> None:
         _sweeper_started = True
 
     def loop():
-        from app import jobs
-
         while True:
             _time.sleep(seconds)
             try:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from app.accounts import services as accounts
 from app.accounts.models import User
 from app.checkin.views import scanner_url
 from app.errors import InvalidInput
@@ -14,7 +15,7 @@ from app.events.services import managed_departments
 from app.extensions import db
 from app.studios import services as studios
 from app.studios.forms import AchievementForm, ActivityForm, ApprenticeForm, StudioForm
-from app.studios.models import Apprenticeship
+from app.studios.models import ACHIEVEMENT_LABELS, ACTIVITY_LABELS, LEVEL_LABELS, STATUS_LABELS, Apprenticeship
 from app.timeutil import local_to_utc, local_today, to_local
 from app.transaction import commit
 from app.web import form_action, int_arg, posted_action
@@ -23,7 +24,7 @@ bp = Blueprint("studios", __name__, url_prefix="/console/studios")
 
 
 def _by_mobile(mobile: str, field: str) -> User:
-    user = db.session.scalar(db.select(User).where(User.mobile == (mobile or "").strip()))
+    user = accounts.find_by_mobile(mobile)
     if user is None:
         raise InvalidInput(fields={field: _("No account has this mobile number: they sign up first.")})
     return user
@@ -146,7 +147,5 @@ def end_pair(pair_id: int):
 
 @bp.app_context_processor
 def _studio_labels():
-    from app.studios.models import ACHIEVEMENT_LABELS, ACTIVITY_LABELS, LEVEL_LABELS, STATUS_LABELS
-
     return {"STUDIO_LEVELS": LEVEL_LABELS, "STUDIO_STATUSES": STATUS_LABELS, "ACTIVITY_LABELS": ACTIVITY_LABELS,
             "ACHIEVEMENT_LABELS": ACHIEVEMENT_LABELS}

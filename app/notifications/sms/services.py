@@ -14,17 +14,18 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, g
 
+from app import jobs
 from app.extensions import db
 from app.notifications.sms import providers
 from app.notifications.sms.models import (CAPPED, DEFERRED, DELIVERED, DUE_STATUSES, FAILED, QUEUED,
                                           SENT, UNSENT, SmsMessage)
 from app.notifications.sms.templates import SMS_VARIABLES, URGENT_KINDS
-from app.timeutil import LOCAL_TZ, utcnow
+from app.timeutil import LOCAL_TZ, local_to_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +56,12 @@ def quiet_until(moment: datetime) -> datetime | None:
     if QUIET_END <= local.time() < QUIET_START:
         return None
     day = local.date() if local.time() < QUIET_END else local.date() + timedelta(days=1)
-    return datetime.combine(day, QUIET_END, tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return local_to_utc(datetime.combine(day, QUIET_END))
 
 
 def _local_day_start(moment: datetime) -> datetime:
     local = moment.astimezone(LOCAL_TZ)
-    return datetime.combine(local.date(), time(0), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
+    return local_to_utc(datetime.combine(local.date(), time(0)))
 
 
 def queue_sms(user, kind: str, params: dict[str, str], urgent: bool = False) -> SmsMessage | None:
@@ -207,8 +208,6 @@ def send_after_commit(pending: list[tuple[int, datetime | None]]) -> None:
 
 
 def _schedule(sms_id: int, at: datetime | None, attempt: int) -> None:
-    from app import jobs
-
     if at is not None and at <= utcnow():
         at = None
     # One job id per attempt: a retry never replaces (or is replaced by) the job that scheduled it.
@@ -217,8 +216,6 @@ def _schedule(sms_id: int, at: datetime | None, attempt: int) -> None:
 
 def run_sms_job(sms_id: int) -> None:
     """The RQ entry point: one attempt, then the next one scheduled at its time if it must wait."""
-    from app import jobs
-
     app = jobs.the_app()
     retry = jobs.in_app(app, send_one, sms_id)
     if retry is not None:
@@ -228,8 +225,6 @@ def run_sms_job(sms_id: int) -> None:
 
 def _send_in_thread(app, ids: list[int]) -> None:
     """Development without Redis: send now; a message that must wait is tried again by a timer."""
-    from app import jobs
-
     for sms_id in ids:
         retry = jobs.in_app(app, send_one, sms_id)
         if retry is not None:
@@ -259,8 +254,7 @@ def send_one(sms_id: int) -> tuple[int, datetime] | None:
 # -- delivery receipts ------------------------------------------------------------------------
 def _parse_local(value) -> datetime | None:
     try:
-        return datetime.strptime(str(value), "%Y-%m-%d %H:%M:%S").replace(tzinfo=LOCAL_TZ) \
-            .astimezone(timezone.utc)
+        return local_to_utc(datetime.strptime(str(value), "%Y-%m-%d %H:%M:%S"))
     except ValueError:
         return None
 
