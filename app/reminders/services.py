@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time as _time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
@@ -38,8 +37,11 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from app import jobs
 from app.events.models import Event, EventSession, EventStatus
 from app.extensions import db
+from app.notifications.services import notify
+from app.transaction import commit
 from app.registrations.models import RegStatus, Registration
 from app.reminders.models import DAY, DROPPED, SCHEDULED, SENT, TWO_HOURS, Reminder
 from app.timeutil import LOCAL_TZ, fmt, utcnow
@@ -250,21 +252,15 @@ def job_id(reminder_id: int, due: datetime) -> str:
 
 
 def schedule(reminder_id: int, due: datetime) -> None:
-    from app import jobs
-
     jobs.enqueue(jobs.notifications_queue_name(), run_reminder_job, reminder_id, at=due,
                  job_id=job_id(reminder_id, due))
 
 
 def run_reminder_job(reminder_id: int) -> None:
-    """The RQ entry point (scheduled for the reminder's due time)."""
-    from app import jobs
-
-    app = jobs.the_app()
-    early = jobs.in_app(app, send, reminder_id)
+    """The RQ job (in the worker's app context), scheduled for the reminder's due time."""
+    early = send(reminder_id)
     if isinstance(early, datetime):  # woken before its time: back to the scheduler
-        with app.app_context():
-            schedule(reminder_id, early)
+        schedule(reminder_id, early)
 
 
 def _still_wanted(reminder: Reminder, now: datetime) -> Occasion | None:
@@ -280,9 +276,6 @@ def _still_wanted(reminder: Reminder, now: datetime) -> Occasion | None:
 def send(reminder_id: int):
     """Send one reminder if it is due and still wanted; True when this call sent it, a datetime
     when it is not due yet, else False. Commits."""
-    from app.notifications.services import notify
-    from app.transaction import commit
-
     now = utcnow()
     reminder = db.session.get(Reminder, reminder_id)
     if reminder is None or reminder.status != SCHEDULED:
@@ -349,15 +342,4 @@ def start_dev_sweeper(app) -> None:
         if _sweeper_started:
             return
         _sweeper_started = True
-
-    def loop():
-        from app import jobs
-
-        while True:
-            _time.sleep(seconds)
-            try:
-                jobs.in_app(app, send_due)
-            except Exception:  # noqa: BLE001 - keep sweeping; the log says what went wrong
-                log.exception("reminder sweep failed")
-
-    threading.Thread(target=loop, name="reminders-sweep", daemon=True).start()
+    jobs.every(app, seconds, send_due, name="reminders-sweep")
