@@ -27,6 +27,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Department, User, organises
@@ -38,10 +39,16 @@ from app.certificates.models import (
     CertStatus,
     SerialCounter,
 )
+from app.certificates.rendering import PAGE_SIZES, check_template
+from app.checkin import services as checkin
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.events.services import require_manage as require_event
 from app.extensions import db
 from app.notifications.services import notify
+from app.privacy import mask_name
+from app.registrations.models import Registration
 from app.timeutil import local_today, to_local, utcnow
+from app.uploads import save_image
 
 DEFAULTS_DIR = Path(__file__).with_name("defaults")
 DEFAULT_TITLES = {
@@ -109,8 +116,6 @@ def get_template(template_id: int) -> CertificateTemplate:
 
 def save_template(actor: User, template: CertificateTemplate, *, name: str, title: str, html: str, css: str,
                   page_size: str, signatory: str = "") -> CertificateTemplate:
-    from app.certificates.rendering import PAGE_SIZES, check_template
-
     if not actor.is_admin:
         raise PermissionDenied()
     errors = {}
@@ -136,8 +141,6 @@ def save_template(actor: User, template: CertificateTemplate, *, name: str, titl
 
 def set_template_image(actor: User, template: CertificateTemplate, which: str, storage) -> str:
     """Seal or signature image, checked by decoding it (app.uploads.save_image)."""
-    from app.uploads import save_image
-
     if not actor.is_admin:
         raise PermissionDenied()
     if which not in ("seal", "signature"):
@@ -205,10 +208,7 @@ def _lock_counter(kind: CertificateKind, year: int) -> SerialCounter:
     FOR UPDATE on PostgreSQL; on SQLite the insert or the no-op update takes the database's
     write lock (one writer at a time)."""
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     db.session.execute(insert(SerialCounter).values(kind=kind.value, year=year, last_value=0)
                        .on_conflict_do_nothing())
     query = sa.select(SerialCounter).where(SerialCounter.kind == kind.value, SerialCounter.year == year)
@@ -296,9 +296,6 @@ def _new_certificate(actor, subject: Subject, kind: CertificateKind, template: C
 
 def attendees(event) -> list[User]:
     """Who attended: a first accepted entry at the event's whole-event checkpoint, in order of arrival."""
-    from app.checkin import services as checkin
-    from app.registrations.models import Registration
-
     point = next((p for p in checkin.event_checkpoints(event) if p.session_id is None), None)
     if point is None:
         return []
@@ -334,8 +331,6 @@ class IssuePreview:
 
 
 def preview_for_attendance(actor: User, event, *, kind=CertificateKind.ATTENDANCE) -> IssuePreview:
-    from app.events.services import require_manage as require_event
-
     require_event(actor, event)
     kind = _kind(kind)
     if not can_issue(actor, event.department):
@@ -350,8 +345,6 @@ def issue_for_attendance(actor: User, event, *, kind=CertificateKind.ATTENDANCE,
                          user_ids: list[int] | None = None, issued_on: date | None = None) -> IssueResult:
     """Attendance certificates (or any kind) for everyone who checked in at the event, or the
     chosen ones among them; those who did not check in are never included."""
-    from app.events.services import require_manage as require_event
-
     require_event(actor, event)
     people = attendees(event)
     if user_ids is not None:
@@ -470,8 +463,6 @@ def verification(cert: Certificate | None) -> dict:
     verifier already holds from the paper. Serials are sequential, so anyone can walk them: the
     programme, issuer, department, version, the successor's serial and the reason for revoking
     stay private (a reason can say why a person lost a certificate)."""
-    from app.privacy import mask_name
-
     if cert is None:
         return {"state": "not_found"}
     return {
