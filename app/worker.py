@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 
 from flask import Flask, current_app, has_app_context
-from rq import Worker
+from rq import SimpleWorker, Worker
 
 from app.extensions import db
 
 
-class AppWorker(Worker):
-    """An RQ worker whose jobs run in an app context of its own. Give it `app=`, start it inside an
-    app context, or subclass it with `make_app()`."""
+class AppContextJobs:
+    """Mixed into an RQ worker class: its jobs run in an app context of their own. Give it `app=`,
+    start it inside an app context, or subclass it with `make_app()`."""
 
     def __init__(self, *args, app: Flask | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,3 +54,12 @@ class AppWorker(Worker):
                 return super().perform_job(*args, **kwargs)
             finally:
                 db.session.remove()
+
+
+class AppWorker(AppContextJobs, Worker):
+    """The production worker: each job in a forked work horse, in an app context of its own."""
+
+
+class AppSimpleWorker(AppContextJobs, SimpleWorker):
+    """The same without forking (tests, or a platform without fork): each job still gets an app
+    context and a database session of its own, never the caller's."""
