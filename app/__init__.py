@@ -11,10 +11,47 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import language, security_headers, urls
+from app import cli, column_limits, inputs, jinja, language, security_headers, urls
+from app.accounts.views import bp as accounts_bp
+from app.admin.views import bp as admin_bp
+from app.api import certificates as _certificate_routes  # noqa: F401 - registers on the API blueprint
+from app.api import checkins as _checkin_routes  # noqa: F401 - registers on the API blueprint
+from app.api.views import bp as api_bp
+from app.calendars.views import bp as calendars_bp
+from app.certificates.views import bp as certificates_bp
+from app.certificates.views import public as verify_bp
+from app.checkin.views import bp as checkin_bp
+from app.cohorts import application_views as _application_routes
+from app.cohorts.views import bp as cohorts_bp
+from app.competitions.views import bp as competitions_bp
 from app.config import CONFIGS, INSTANCE, ROOT
-from app.privacy import RateLimitKeyFilter
+from app.console.views import bp as console_bp
+from app.events.views import bp as events_bp
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.main.errors import init_app as init_errors
+from app.main.views import bp as main_bp
+from app.notifications.sms.views import bp as sms_bp
+from app.notifications.views import bp as inbox_bp
+from app.privacy import RateLimitKeyFilter
+from app.registrations.views import bp as registrations_bp
+from app.reminders import services as reminders
+from app.studios.views import bp as studios_bp
+from app.tickets.views import bp as tickets_bp
+
+# Every model module, so that Alembic and create_all see the whole schema.
+from app.accounts import models as _accounts_models  # noqa: F401
+from app.audit import models as _audit_models  # noqa: F401
+from app.certificates import models as _certificates_models  # noqa: F401
+from app.checkin import models as _checkin_models  # noqa: F401
+from app.cohorts import models as _cohorts_models  # noqa: F401
+from app.competitions import models as _competitions_models  # noqa: F401
+from app.events import models as _events_models  # noqa: F401
+from app.notifications import models as _notifications_models  # noqa: F401
+from app.notifications.sms import models as _sms_models  # noqa: F401
+from app.registrations import models as _registrations_models  # noqa: F401
+from app.reminders import models as _reminders_models  # noqa: F401
+from app.studios import models as _studios_models  # noqa: F401
+from app.tickets import models as _tickets_models  # noqa: F401
 
 
 def create_app(config: str | None = None, **overrides) -> Flask:
@@ -37,31 +74,8 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=language.select_locale, timezone_selector=lambda: "Asia/Shanghai")
     language.init_app(app)
     limiter.init_app(app)
-    _import_models()
     _guard_input(app)
     _reminders(app)
-
-    from app import cli, jinja
-    from app.accounts.views import bp as accounts_bp
-    from app.admin.views import bp as admin_bp
-    from app.api import certificates as _certificate_routes  # noqa: F401 - registers on the API blueprint
-    from app.api import checkins as _checkin_routes  # noqa: F401 - registers on the API blueprint
-    from app.api.views import bp as api_bp
-    from app.calendars.views import bp as calendars_bp
-    from app.certificates.views import bp as certificates_bp
-    from app.certificates.views import public as verify_bp
-    from app.checkin.views import bp as checkin_bp
-    from app.cohorts import application_views as _application_routes  # noqa: F401 - registers on cohorts_bp
-    from app.cohorts.views import bp as cohorts_bp
-    from app.competitions.views import bp as competitions_bp
-    from app.console.views import bp as console_bp
-    from app.events.views import bp as events_bp
-    from app.main.views import bp as main_bp
-    from app.notifications.views import bp as inbox_bp
-    from app.notifications.sms.views import bp as sms_bp
-    from app.registrations.views import bp as registrations_bp
-    from app.studios.views import bp as studios_bp
-    from app.tickets.views import bp as tickets_bp
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, certificates_bp, verify_bp,
@@ -75,8 +89,6 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     security_headers.init_app(app)
     cli.init_app(app)
     _trust_proxies(app)
-    from app.main.errors import init_app as init_errors
-
     init_errors(app)
     return app
 
@@ -104,8 +116,6 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _guard_input(app: Flask) -> None:
-    from app import column_limits, inputs
-
     # Before any blueprint adds its rules, so that every `<int:id>` gets the bounded converter.
     app.url_map.converters["int"] = inputs.BoundedIntConverter
     app.before_request(inputs.refuse_control_characters)
@@ -113,30 +123,11 @@ def _guard_input(app: Flask) -> None:
 
 
 def _reminders(app: Flask) -> None:
-    from app.reminders import services as reminders
-
     reminders.install()  # reminders follow registrations, events and sessions (see its docstring)
     if app.config.get("REMINDERS_SWEEP_SECONDS") and not app.config.get("REDIS_URL"):
         @app.before_request
         def _start_reminder_sweeper():
             reminders.start_dev_sweeper(app)
-
-
-def _import_models() -> None:
-    # Every model module, so Alembic and create_all see the whole schema.
-    from app.accounts import models as _a  # noqa: F401
-    from app.audit import models as _au  # noqa: F401
-    from app.certificates import models as _ce  # noqa: F401
-    from app.checkin import models as _c  # noqa: F401
-    from app.cohorts import models as _co  # noqa: F401
-    from app.competitions import models as _cm  # noqa: F401
-    from app.events import models as _e  # noqa: F401
-    from app.notifications import models as _n  # noqa: F401
-    from app.notifications.sms import models as _sms  # noqa: F401
-    from app.registrations import models as _r  # noqa: F401
-    from app.reminders import models as _rem  # noqa: F401
-    from app.studios import models as _s  # noqa: F401
-    from app.tickets import models as _t  # noqa: F401
 
 
 def _configure_logging(app: Flask) -> None:

@@ -7,6 +7,7 @@ from flask_babel import get_locale, gettext
 from app import privacy, timeutil
 from app.numbers import score_text
 from app.accounts.models import role_label
+from app.checkin.models import ScanResult
 from app.events.models import EventKind, EventStatus, QuestionKind
 from app.notifications.models import outbox_label
 from app.registrations.models import RegStatus
@@ -34,8 +35,6 @@ def _when(starts, ends) -> str:
 
 
 def _scan_label(code: str, direction: str = "in") -> str:
-    from app.checkin.models import ScanResult
-
     if code == ScanResult.OK.value and direction == "out":
         return gettext("Checked out")
     if code == ScanResult.OK.value:

@@ -1,29 +1,34 @@
-"""Background jobs: RQ when REDIS_URL is set (`flask rq worker`, with its scheduler for jobs
-that run at a given time), otherwise the caller's fallback (a thread, or inline).
+"""Background jobs, the one place that hands work over: to RQ when REDIS_URL is set (a worker
+from app/worker.py runs them, with its scheduler for jobs due at a given time), otherwise to a
+thread of this process (development, small installations).
 
-A job function is a plain module-level function taking ids; it runs in an app context and a
-database session of its own (`in_app`), so it never shares the enqueuing request's session.
+A job function is a plain module-level function taking ids. It assumes an app context and
+never builds an app: the worker (`flask rq worker`, or `rq worker --worker-class worker.Worker`)
+and the thread fallbacks here run it in an app context, and so a database session, of its own,
+never the enqueuing request's.
 """
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from datetime import datetime
+from typing import Callable
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app
+from redis import Redis
+from rq import Queue
+
+from app.extensions import db
 
 log = logging.getLogger(__name__)
-
-_worker_app = None
 
 
 def redis_url() -> str | None:
     return current_app.config.get("REDIS_URL") or None
 
 
-def queue(name: str):
-    from redis import Redis
-    from rq import Queue
-
+def queue(name: str) -> Queue:
     return Queue(name, connection=Redis.from_url(redis_url()))
 
 
@@ -31,34 +36,49 @@ def notifications_queue_name() -> str:
     return current_app.config.get("NOTIFICATIONS_QUEUE") or "notifications"
 
 
-def enqueue(queue_name: str, func, *args, at: datetime | None = None, job_id: str | None = None):
+def enqueue(queue_name: str, func, *args, at: datetime | None = None, job_id: str | None = None,
+            timeout: int = 600):
     """Run `func(*args)` in a worker now, or at `at` (RQ's scheduler: the worker must run
     with_scheduler, which `flask rq worker` does). An existing job with the same id is replaced."""
     q = queue(queue_name)
     if at is None:
-        return q.enqueue(func, *args, job_id=job_id, job_timeout=600)
-    return q.enqueue_at(at, func, *args, job_id=job_id, job_timeout=600)
+        return q.enqueue(func, *args, job_id=job_id, job_timeout=timeout)
+    return q.enqueue_at(at, func, *args, job_id=job_id, job_timeout=timeout)
 
 
-def the_app():
-    """The app of the current context (`flask rq worker`, a test), or one built from the
-    environment once per process (a bare `rq worker`)."""
-    global _worker_app
-    if has_app_context():
-        return current_app._get_current_object()
-    if _worker_app is None:
-        from app import create_app
-
-        _worker_app = create_app()
-    return _worker_app
-
-
-def in_app(app, func, *args):
+def in_app(app: Flask, func: Callable, *args):
     """`func(*args)` in an app context (and so a database session) of its own, closed after."""
-    from app.extensions import db
-
     with app.app_context():
         try:
             return func(*args)
         finally:
             db.session.remove()
+
+
+def in_thread(func: Callable, *args, name: str | None = None, delay: float = 0) -> None:
+    """Without Redis: `func(*args)` in a daemon thread of this process (after `delay` seconds), in
+    an app context of its own of the current app."""
+    app = current_app._get_current_object()
+    if delay > 0:
+        thread = threading.Timer(delay, in_app, args=(app, func, *args))
+    else:
+        thread = threading.Thread(target=in_app, args=(app, func, *args))
+    if name:
+        thread.name = name
+    thread.daemon = True
+    thread.start()
+
+
+def every(app: Flask, seconds: int, func: Callable, name: str) -> None:
+    """Without Redis: `func()` every `seconds` in a daemon thread, each time in an app context of
+    its own; a failure is logged and the next round runs all the same."""
+
+    def loop():
+        while True:
+            time.sleep(seconds)
+            try:
+                in_app(app, func)
+            except Exception:  # noqa: BLE001 - keep going; the log says what went wrong
+                log.exception("%s failed", name)
+
+    threading.Thread(target=loop, name=name, daemon=True).start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from babel import Locale
 from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 COOKIE = "lang"
 # Babel expands zh_CN to its CLDR name zh_Hans_CN, which is also the catalog's folder name.
@@ -31,8 +32,6 @@ def select_locale() -> Locale:
         return LOCALES[wanted]
     if request.blueprint == "api":  # token-authenticated: no session user to ask
         return LOCALES["zh_CN"]
-    from flask_login import current_user
-
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
         return LOCALES[current_user.locale]
     return LOCALES["zh_CN"]

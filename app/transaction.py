@@ -1,11 +1,10 @@
 """One commit per request; side effects (mail, SMS) only after it."""
 from app.extensions import db
+from app.notifications.services import deliver_after_commit, queued_in_this_request
+from app.notifications.sms import services as sms
 
 
 def commit() -> None:
-    from app.notifications.services import deliver_after_commit, queued_in_this_request
-    from app.notifications.sms import services as sms
-
     db.session.flush()
     outbox_ids = queued_in_this_request()  # read before the commit expires the rows
     sms_pending = sms.queued_in_this_request()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, request
+from flask import Response, abort, flash, redirect, request
 from flask_login import current_user, login_required
 from wtforms import DateField as _DateField
 from wtforms import DateTimeLocalField as _DateTimeLocalField
@@ -12,7 +12,11 @@ from wtforms import SelectMultipleField
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.errors import ServiceError
+from app.errors import CORRECTABLE, InvalidInput, ServiceError
+from app.extensions import db
+from app.inputs import INT_MAX, PAGE_MAX, bounded_int
+from app.timeutil import date_in_range, datetime_in_range, range_message
+from app.transaction import commit
 
 
 class CheckboxesField(SelectMultipleField):
@@ -28,16 +32,12 @@ class DateTimeLocalField(_DateTimeLocalField):
     validators (which would replace the message with "required")."""
 
     def pre_validate(self, form):
-        from app.timeutil import datetime_in_range, range_message
-
         if self.data is not None and not datetime_in_range(self.data):
             raise StopValidation(str(range_message()))
 
 
 class DateField(_DateField):
     def pre_validate(self, form):
-        from app.timeutil import date_in_range, range_message
-
         if self.data is not None and not date_in_range(self.data):
             raise StopValidation(str(range_message(dates=True)))
 
@@ -73,10 +73,6 @@ def form_action(form, action, success: str, to):
     """Run a service action for a submitted, valid form; one commit on success, then redirect
     to `to(result)`. On the service's InvalidInput nothing is kept and the messages go onto
     the form's fields: returns None, and the view shows the form again."""
-    from app.errors import InvalidInput
-    from app.extensions import db
-    from app.transaction import commit
-
     try:
         result = action()
         db.session.flush()  # the column checks (app/column_limits.py) run here, not at the commit
@@ -93,10 +89,6 @@ def posted_action(action, success: str, to: str):
     """A button's POST that runs one service action, then goes to `to`: one commit and a success
     message, or, when the service refuses (InvalidInput, Conflict), nothing kept and its reasons
     shown. Permission and not-found errors still reach their error pages."""
-    from app.errors import CORRECTABLE
-    from app.extensions import db
-    from app.transaction import commit
-
     try:
         action()
         db.session.flush()
@@ -115,8 +107,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def download(body: bytes, filename: str, mimetype: str = XLSX):
     """A file to save (exports are personal data: never kept by a cache or proxy)."""
-    from flask import Response
-
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -133,12 +123,8 @@ def safe_next(default: str) -> str:
 def int_arg(name: str, minimum: int = 0, maximum: int | None = None) -> int | None:
     """A whole number from the query string, or None when absent, malformed or out of range
     (an id PostgreSQL cannot hold matches nothing, so it is the same as no filter)."""
-    from app.inputs import INT_MAX, bounded_int
-
     return bounded_int(request.args.get(name), minimum, INT_MAX if maximum is None else maximum)
 
 
 def page_arg() -> int:
-    from app.inputs import PAGE_MAX
-
     return int_arg("page", 1, PAGE_MAX) or 1

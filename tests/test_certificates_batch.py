@@ -13,6 +13,7 @@ from PIL import Image
 
 from app.certificates import batches, printing, rendering, services, stamping
 from app.certificates.models import JobStatus, PrintJob
+from app.worker import AppSimpleWorker
 from tests.conftest import login
 from tests.fixtures.accounts import RARE_NAMES
 from tests.fixtures.certificates import pdf_file, pdf_fonts, pdf_pages, pdf_text
@@ -88,8 +89,6 @@ def rq_queue(monkeypatch, create_rq_queue):
 
 
 def test_print_job_runs_in_an_rq_worker(app, db_session, certs, admin, rq_queue, in_chunks):
-    from rq import SimpleWorker
-
     client = app.test_client()
     login(client, admin)
     response = client.post("/console/certificates/print",
@@ -102,7 +101,7 @@ def test_print_job_runs_in_an_rq_worker(app, db_session, certs, admin, rq_queue,
     db_session.rollback()  # the test's own session holds nothing while the worker writes
 
     test_session = db_session()
-    worker = SimpleWorker([rq_queue], connection=rq_queue.connection)
+    worker = AppSimpleWorker([rq_queue], connection=rq_queue.connection)
     assert worker.work(burst=True) is True
     rq_queue.connection.delete(worker.key)  # the stopped worker's record (it would expire in seconds)
     assert rq_queue.count == 0 and rq_queue.failed_job_registry.count == 0

@@ -17,7 +17,9 @@ from __future__ import annotations
 import io
 import logging
 import math
+import multiprocessing
 import os
+import queue as queues
 import threading
 import time
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from flask import current_app
 from app.certificates import rendering, stamping, tokens
 from app.certificates.models import Certificate
 from app.certificates.rendering import Page, TemplateSpec
+from app.certificates.services import template_for
 
 log = logging.getLogger(__name__)
 # Below this many pages per process, forking costs more than it saves.
@@ -135,7 +138,7 @@ class _Progress:
 def _cut(document, plans: dict[int, stamping.Plan], groups: list[int]) -> list | None:
     """The sheets of `document` cut into one WeasyPrint page per stamped certificate, each None
     where its layer did not come out like the sample; None if the sheets do not hold them all."""
-    from weasyprint.document import Page as LaidOutPage
+    from weasyprint.document import Page as LaidOutPage  # lazy: WeasyPrint takes 0.4 s to import
 
     out = []
     for sheet in document.pages:
@@ -212,8 +215,6 @@ def _context():
     """`fork` (cheap: the child inherits loaded fonts and modules) when this process runs one
     thread, as the CLI and an RQ work horse do; `forkserver` otherwise (a web process running a
     batch in a thread), because forking a threaded process can copy a lock another thread held."""
-    import multiprocessing
-
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -227,8 +228,6 @@ def _parallel(items: list[Item], plans: dict, processes: int, on_page: Callable[
               upload_dir: str, backgrounds: dict) -> tuple[list[Part], dict[int, bytes]]:
     """The chunks in processes; the backgrounds go with the first chunk when it is forked (laid-out
     pages cannot be sent to a fresh process), else they are printed here, returned as PDFs."""
-    import queue as queues
-
     ctx = _context()
     size = math.ceil(len(items) / processes)
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
@@ -279,7 +278,7 @@ def join(parts: list[Part], printed: dict[int, bytes] | None = None) -> bytes:
     that drew it or from `printed` (group -> a PDF of it)."""
     if len(parts) == 1 and not parts[0].backgrounds and not any(g is not None for g in parts[0].groups):
         return parts[0].pdf
-    import pikepdf
+    import pikepdf  # lazy: import time, only when parts are joined
 
     out = pikepdf.Pdf.new()
     opened, groups, backgrounds = [], [], {}
@@ -314,8 +313,6 @@ def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | 
                      *, timings: dict | None = None) -> bytes:
     """One print-ready PDF of `certs` in order. `on_page(n)` reports pages done so far;
     `timings`, if given, gets seconds per phase and how many pages were stamped (for the benchmark)."""
-    from app.certificates.services import template_for
-
     t0 = time.perf_counter()
     templates: dict[tuple, object] = {}  # template_for looks the default templates up each time
     specs: dict[int, TemplateSpec] = {}

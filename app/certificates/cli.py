@@ -1,16 +1,18 @@
-"""`flask certificates print …` and `flask rq worker` (background jobs with Redis: batch printing, notices)."""
+"""`flask certificates print …`: a print-ready file of a selection, from the command line."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import current_app
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from app.audit import services as audit
+from app.certificates import printing, rendering
+from app.certificates.models import Certificate
 from app.extensions import db
 
 certificates_cli = AppGroup("certificates", help="Certificates: print batches.")
-rq_cli = AppGroup("rq", help="Background jobs (needs REDIS_URL).")
 
 
 def _ids(value: str | None) -> list[int] | None:
@@ -34,12 +36,6 @@ def _ids(value: str | None) -> list[int] | None:
 @click.option("--base-url", default=None, help="Site address for the QR links (default: PUBLIC_BASE_URL).")
 def print_certificates(event_id, cohort_id, competition_id, kind, ids, include_invalid, as_zip, output, base_url):
     """One print-ready PDF (or ZIP) of the selected certificates, ordered by serial."""
-    import sqlalchemy as sa
-
-    from app.audit import services as audit
-    from app.certificates import printing, rendering
-    from app.certificates.models import Certificate
-
     subjects = [(t, i) for t, i in (("event", event_id), ("cohort", cohort_id), ("competition", competition_id))
                 if i is not None]
     if len(subjects) > 1:
@@ -77,21 +73,3 @@ def print_certificates(event_id, cohort_id, competition_id, kind, ids, include_i
     db.session.commit()
     click.echo(f"wrote {output}: {len(certs)} certificates, {len(body) // 1024} KB")
 
-
-@rq_cli.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-def rq_worker(burst):
-    """Run an RQ worker inside the app (its config and database): batch printing and notices (SMS
-    and their retries, reminders at their time). Its scheduler moves jobs scheduled with
-    `enqueue_at` onto their queue when their time comes."""
-    from redis import Redis
-    from rq import Worker
-
-    from app.certificates.printing import QUEUE
-    from app.jobs import notifications_queue_name
-
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        raise click.ClickException("REDIS_URL is not set: without it batches run inside the web process")
-    Worker([QUEUE, notifications_queue_name()], connection=Redis.from_url(url)).work(
-        burst=burst, with_scheduler=True)

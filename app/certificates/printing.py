@@ -1,7 +1,7 @@
 """Batch printing: one print-ready PDF of a whole selection in order, or a ZIP of one PDF each.
 
-A batch runs in the background: in an RQ worker when REDIS_URL is set (`flask rq worker`),
-otherwise in a thread of the web process. Either way its state (status, done/total, file,
+A batch runs in the background (app/jobs.py): in an RQ worker when REDIS_URL is set (`flask rq
+worker`), otherwise in a thread of the web process. Either way its state (status, done/total, file,
 error) lives in the certificate_print_jobs table, so any web process can show its progress
 and the organiser can leave and come back for the file.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 import time
 import uuid
 import zipfile
@@ -17,9 +16,10 @@ from pathlib import Path
 from typing import Callable
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from app import jobs
 from app.audit import services as audit
 from app.certificates import batches, rendering
 from app.certificates.models import Certificate, JobStatus, PrintJob
@@ -80,45 +80,10 @@ def create_job(actor, certs: list[Certificate], output: str = "pdf", label: str 
 
 def dispatch(job_id: str) -> None:
     """After the commit: hand the job to RQ if Redis is configured, else to a thread here."""
-    url = current_app.config.get("REDIS_URL")
-    if url:
-        from redis import Redis
-        from rq import Queue
-
-        Queue(QUEUE, connection=Redis.from_url(url)).enqueue(run_job, job_id, job_timeout=3600,
-                                                             job_id=f"certificates-{job_id}")
-        return
-    app = current_app._get_current_object()
-    threading.Thread(target=_run_in_app, args=(app, job_id), name=f"print-{job_id[:8]}", daemon=True).start()
-
-
-def _run_in_app(app, job_id: str) -> None:
-    """The job in an app context of its own, so with its own database session (Flask-SQLAlchemy
-    scopes sessions by app context), closed at the end whatever the caller had open."""
-    with app.app_context():
-        try:
-            _run(job_id)
-        finally:
-            db.session.remove()
-
-
-_worker_app = None
-
-
-def run_job(job_id: str) -> None:
-    """The RQ entry point. Under `flask rq worker` the app is the CLI's (its config and database);
-    under a bare `rq worker certificates` there is none, so build one from the environment
-    (APP_ENV, DATABASE_URL, ...) once per worker process."""
-    global _worker_app
-    if has_app_context():
-        app = current_app._get_current_object()
+    if jobs.redis_url():
+        jobs.enqueue(QUEUE, run_job, job_id, job_id=f"certificates-{job_id}", timeout=3600)
     else:
-        if _worker_app is None:
-            from app import create_app
-
-            _worker_app = create_app()
-        app = _worker_app
-    _run_in_app(app, job_id)
+        jobs.in_thread(run_job, job_id, name=f"print-{job_id[:8]}")
 
 
 def _set(job_id: str, **values) -> None:
@@ -127,7 +92,9 @@ def _set(job_id: str, **values) -> None:
         conn.execute(sa.update(PrintJob).where(PrintJob.id == job_id).values(**values))
 
 
-def _run(job_id: str) -> None:
+def run_job(job_id: str) -> None:
+    """The job: render the batch and record its progress, file or failure. Runs in an app context
+    of its own (the RQ worker's, or the thread's), so with its own database session."""
     job = db.session.get(PrintJob, job_id)
     if job is None or job.status not in (JobStatus.QUEUED.value,):
         return

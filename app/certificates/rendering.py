@@ -15,8 +15,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
+from urllib.request import url2pathname
 
 import qrcode
+from PIL import Image
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateError
@@ -130,8 +132,6 @@ def _qr_version(length: int) -> int:
 def qr_data_uri(data: str) -> str:
     """A QR code as the smallest possible PNG (one pixel per module, 1-bit); CSS scales it.
     The mask pattern is fixed: scoring all eight costs ~6 ms a code, and any mask is valid."""
-    from PIL import Image
-
     qr = qrcode.QRCode(version=_qr_version(len(data.encode("utf-8"))), border=2, mask_pattern=2,
                        error_correction=qrcode.constants.ERROR_CORRECT_M)
     qr.add_data(data)
@@ -244,7 +244,7 @@ def document_html(pages: Iterable[Page], css: str = "") -> str:
 def _fetcher(upload_dir: str | None = None):
     """Resources a certificate may load: data: URIs and files in the upload folder. Nothing else:
     no network (offline venues) and no other local file (a template is user input)."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # lazy: WeasyPrint takes 0.4 s to import
 
     allowed_root = Path(upload_dir or current_app.config["UPLOAD_DIR"]).resolve()
 
@@ -256,8 +256,6 @@ def _fetcher(upload_dir: str | None = None):
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             if url.startswith("file:"):
-                from urllib.request import url2pathname
-
                 path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
                 if path.is_relative_to(allowed_root) and path.is_file():
                     return super().fetch(url, headers)
@@ -280,7 +278,7 @@ class _PageCounter(logging.Handler):
 
 def layout(html: str, on_page: Callable[[int], None] | None = None, *, upload_dir: str | None = None):
     """The laid-out WeasyPrint document (pages and boxes), and its parsed HTML."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: WeasyPrint takes 0.4 s to import
 
     logger = logging.getLogger("weasyprint.progress")
     handler = _PageCounter(on_page) if on_page else None

@@ -33,7 +33,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import Department, User, organises
 from app.audit import services as audit
-from app.certificates.rendering import PAGE_SIZES, check_template
 from app.certificates.models import (
     Certificate,
     CertificateKind,
@@ -41,6 +40,7 @@ from app.certificates.models import (
     CertStatus,
     SerialCounter,
 )
+from app.certificates.rendering import PAGE_SIZES, check_template
 from app.checkin import services as checkin
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events.services import require_manage as require_event

@@ -210,14 +210,14 @@ def _marker(box) -> int | None:
 
 
 def _anonymous(box) -> bool:
-    from weasyprint.css import AnonymousStyle
+    from weasyprint.css import AnonymousStyle  # lazy: WeasyPrint takes 0.4 s to import
 
     return isinstance(box.style, AnonymousStyle)
 
 
 def _content_sized(box, parent) -> bool:
     """Would this box's width or place follow its content (so a longer name moves things)?"""
-    from weasyprint.formatting_structure import boxes as b
+    from weasyprint.formatting_structure import boxes as b  # lazy: WeasyPrint takes 0.4 s to import
 
     if isinstance(box, (b.InlineLevelBox, b.TableBox, b.TableCellBox, b.TableRowBox, b.TableRowGroupBox)):
         return True
@@ -231,7 +231,7 @@ def _content_sized(box, parent) -> bool:
 
 
 def _candidate(box, parent) -> bool:
-    from weasyprint.formatting_structure import boxes as b
+    from weasyprint.formatting_structure import boxes as b  # lazy: WeasyPrint takes 0.4 s to import
 
     if type(box) not in (b.BlockBox, b.BlockReplacedBox, b.FlexBox, b.GridBox):
         return False
@@ -242,7 +242,7 @@ def _candidate(box, parent) -> bool:
 
 def _paints(box) -> bool:
     """Does this box itself put ink on the page (text, image, background or border)?"""
-    from weasyprint.formatting_structure import boxes as b
+    from weasyprint.formatting_structure import boxes as b  # lazy: WeasyPrint takes 0.4 s to import
 
     if box.style["visibility"] != "visible":
         return False
@@ -423,8 +423,8 @@ def marked(tokens: Tokens) -> str:
 def background(document, plan: Plan):
     """The sample's laid-out page without its variable blocks: the page printed once per group
     (nothing else moves, as the layout is not redone)."""
-    from weasyprint.document import Page
-    from weasyprint.formatting_structure.boxes import ParentBox
+    from weasyprint.document import Page  # lazy: WeasyPrint takes 0.4 s to import
+    from weasyprint.formatting_structure.boxes import ParentBox  # lazy: WeasyPrint takes 0.4 s to import
 
     def without(box):
         if not isinstance(box, ParentBox):

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time as _time
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -254,12 +253,10 @@ def schedule(reminder_id: int, due: datetime) -> None:
 
 
 def run_reminder_job(reminder_id: int) -> None:
-    """The RQ entry point (scheduled for the reminder's due time)."""
-    app = jobs.the_app()
-    early = jobs.in_app(app, send, reminder_id)
+    """The RQ job (in the worker's app context), scheduled for the reminder's due time."""
+    early = send(reminder_id)
     if isinstance(early, datetime):  # woken before its time: back to the scheduler
-        with app.app_context():
-            schedule(reminder_id, early)
+        schedule(reminder_id, early)
 
 
 def _still_wanted(reminder: Reminder, now: datetime) -> Occasion | None:
@@ -341,13 +338,4 @@ def start_dev_sweeper(app) -> None:
         if _sweeper_started:
             return
         _sweeper_started = True
-
-    def loop():
-        while True:
-            _time.sleep(seconds)
-            try:
-                jobs.in_app(app, send_due)
-            except Exception:  # noqa: BLE001 - keep sweeping; the log says what went wrong
-                log.exception("reminder sweep failed")
-
-    threading.Thread(target=loop, name="reminders-sweep", daemon=True).start()
+    jobs.every(app, seconds, send_due, name="reminders-sweep")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -195,13 +194,11 @@ def send_after_commit(pending: list[tuple[int, datetime | None]]) -> None:
     """Called once the request committed: hand its messages over to be sent."""
     if not pending:
         return
-    app = current_app._get_current_object()
-    if app.config.get("REDIS_URL"):
+    if jobs.redis_url():
         for sms_id, at in pending:
             _schedule(sms_id, at, attempt=0)
-    elif app.config.get("SMS_SEND_ASYNC"):
-        threading.Thread(target=_send_in_thread, args=(app, [i for i, _ in pending]), daemon=True,
-                         name="sms-send").start()
+    elif current_app.config.get("SMS_SEND_ASYNC"):
+        jobs.in_thread(_send_now, [i for i, _ in pending], name="sms-send")
     else:
         for sms_id, _ in pending:
             send_one(sms_id)
@@ -215,23 +212,21 @@ def _schedule(sms_id: int, at: datetime | None, attempt: int) -> None:
 
 
 def run_sms_job(sms_id: int) -> None:
-    """The RQ entry point: one attempt, then the next one scheduled at its time if it must wait."""
-    app = jobs.the_app()
-    retry = jobs.in_app(app, send_one, sms_id)
+    """The RQ job (in the worker's app context): one attempt, then the next one scheduled at its
+    time if it must wait."""
+    retry = send_one(sms_id)
     if retry is not None:
-        with app.app_context():
-            _schedule(sms_id, retry[1], attempt=retry[0])
+        _schedule(sms_id, retry[1], attempt=retry[0])
 
 
-def _send_in_thread(app, ids: list[int]) -> None:
-    """Development without Redis: send now; a message that must wait is tried again by a timer."""
+def _send_now(ids: list[int]) -> None:
+    """Development without Redis (in a thread's app context): send now; a message that must wait
+    is tried again by a timer."""
     for sms_id in ids:
-        retry = jobs.in_app(app, send_one, sms_id)
+        retry = send_one(sms_id)
         if retry is not None:
             delay = max(1.0, (retry[1] - utcnow()).total_seconds())
-            timer = threading.Timer(delay, _send_in_thread, args=(app, [sms_id]))
-            timer.daemon = True
-            timer.start()
+            jobs.in_thread(_send_now, [sms_id], name="sms-send", delay=delay)
 
 
 def send_one(sms_id: int) -> tuple[int, datetime] | None:
