@@ -370,6 +370,8 @@ def test_required_choice_questions_are_marked_like_text_questions(client, db_ses
         return match.group(1) is not None
 
     assert marked("联系人") and marked("单位性质") and marked("参会目的")
+    # inside its label (or legend): beside it, in the field's flex column, it fell to a line of its own
+    assert '联系人 <span class="req">*</span></label>' in page
     assert not marked("关注议题") and not marked("午餐")
     # the marker is not a browser check on each box: ticking one purpose is enough
     assert not re.search(r'<input[^>]*type="checkbox"[^>]*required', page)
