@@ -2,7 +2,12 @@
 applications, reading them, and the mail to the applicant."""
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
 from app.accounts.models import User
 from app.cohorts import services as cohorts
 from app.cohorts.models import (
@@ -19,9 +24,6 @@ from app.cohorts.models import (
 from app.errors import Conflict, NotFound, PermissionDenied
 from app.extensions import db
 from app.notifications.services import notify
-from datetime import date
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 
 SUBMITTED = ApplicationStatus.SUBMITTED.value
@@ -158,7 +160,7 @@ def status_counts(cycle: Cycle, tier_id: int | None = None) -> dict[str, int]:
 
 
 
-def _move(application: Application, new: str, actor: User | None, note: str = "") -> None:
+def move_status(application: Application, new: str, actor: User | None, note: str = "") -> None:
     old = application.status if application.id else None
     application.status = new
     application.history.append(ApplicationHistory(actor_id=getattr(actor, "id", None), old_status=old,
@@ -166,7 +168,7 @@ def _move(application: Application, new: str, actor: User | None, note: str = ""
 
 
 
-def _notify(application: Application, kind: str, subject, registration=None, **params) -> None:
+def notify_applicant(application: Application, kind: str, subject, registration=None, **params) -> None:
     """Queue a mail to the applicant; an admitted founder's links to their cohort registration
     (its ticket is their QR credential for lessons)."""
     cycle = application.cycle

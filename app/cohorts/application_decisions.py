@@ -1,12 +1,14 @@
 """Decisions (admit, waitlist, reject under the cohort event's lock) and the export."""
 from __future__ import annotations
 
+from flask_babel import gettext as _, lazy_gettext as _l
+
 from app.accounts.models import User
 from app.audit import services as audit
 from app.cohorts import services as cohorts
 from app.cohorts.application_access import (
-    _move,
-    _notify,
+    move_status,
+    notify_applicant,
     ADMITTED,
     applications,
     cohort_for,
@@ -26,7 +28,6 @@ from app.privacy import mask_email, mask_id_number, mask_phone
 from app.registrations.export import to_xlsx as xlsx
 from app.registrations.services import lock_event
 from app.timeutil import fmt, utcnow
-from flask_babel import gettext as _, lazy_gettext as _l
 
 
 # -- decisions -----------------------------------------------------------------------------
@@ -72,7 +73,7 @@ def decide(actor: User, chosen: list[Application], status: str, note: str = "") 
     now = utcnow()
     for a in todo:
         old = a.status
-        _move(a, status, actor, note)
+        move_status(a, status, actor, note)
         a.decided_at, a.decided_by_id, a.decision_note = now, actor.id, note
         audit.record(actor, "application.decide", a, old=old, new=status, note=note)
         cohort = enrolments[a.id].cohort if a.id in enrolments else None
@@ -81,7 +82,7 @@ def decide(actor: User, chosen: list[Application], status: str, note: str = "") 
             WAITLISTED: _l("You are on the waiting list of %(tier)s", tier=a.tier.name),
             REJECTED: _l("Your application to %(tier)s", tier=a.tier.name),
         }
-        _notify(a, f"application_{status}", subjects[status], note=note,
+        notify_applicant(a, f"application_{status}", subjects[status], note=note,
                 registration=enrolments[a.id].registration if a.id in enrolments else None,
                 cohort=cohort.name if cohort else None,
                 cohort_dates=f"{cohort.starts_on:%Y-%m-%d} – {cohort.ends_on:%Y-%m-%d}" if cohort else None,

@@ -1,12 +1,17 @@
 """The application form: cleaning its fields, apply, update and withdraw."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
 from app.accounts.models import User
 from app.accounts.services import EMAIL_RE, id_number_problem, MOBILE_RE, normalise_id_number, normalise_mobile
 from app.audit import services as audit
 from app.cohorts.application_access import (
-    _move,
-    _notify,
+    move_status,
+    notify_applicant,
     ADMITTED,
     AlreadyApplied,
     application_of,
@@ -19,14 +24,11 @@ from app.cohorts.application_access import (
     WITHDRAWN,
 )
 from app.cohorts.models import Application, Cycle, FUNDING_STAGES, INDUSTRIES, Tier
-from app.cohorts.pitch_decks import _read_pitch_deck, _store_pitch_deck
+from app.cohorts.pitch_decks import read_pitch_deck, store_pitch_deck
 from app.cohorts.uscc import normalise_uscc, validate_uscc
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
 from app.timeutil import local_today, utcnow
-from datetime import date, datetime
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 
 # -- the application form ------------------------------------------------------------------
@@ -111,7 +113,7 @@ def apply(user: User, cycle: Cycle, tier: Tier | None, *, pitch_deck=None, **fie
     if existing is not None and existing.status != WITHDRAWN:
         raise AlreadyApplied(_l("You have already applied to this cycle; you can edit your application."))
     values, errors = _clean(cycle, tier, fields)
-    deck = _read_pitch_deck(pitch_deck, errors)
+    deck = read_pitch_deck(pitch_deck, errors)
     if errors:
         raise InvalidInput(fields=errors)
     application = existing or Application(cycle=cycle, user=user)
@@ -119,10 +121,10 @@ def apply(user: User, cycle: Cycle, tier: Tier | None, *, pitch_deck=None, **fie
         setattr(application, key, value)
     application.tier = tier
     if deck is not None:
-        application.pitch_deck = _store_pitch_deck(deck)
+        application.pitch_deck = store_pitch_deck(deck)
     application.submitted_at = application.updated_at = utcnow()
     application.decided_at, application.decided_by_id, application.decision_note = None, None, ""
-    _move(application, SUBMITTED, user)
+    move_status(application, SUBMITTED, user)
     if existing is None:
         try:
             with db.session.begin_nested():  # the same person submitting twice at once: one wins
@@ -132,7 +134,7 @@ def apply(user: User, cycle: Cycle, tier: Tier | None, *, pitch_deck=None, **fie
                 from None
     db.session.flush()
     audit.record(user, "application.submit", application, cycle=cycle.id, tier=tier.code)
-    _notify(application, "application_received", _l("Application received: %(programme)s",
+    notify_applicant(application, "application_received", _l("Application received: %(programme)s",
                                                     programme=cycle.programme.name))
     return application
 
@@ -151,7 +153,7 @@ def update(user: User, application: Application, tier: Tier | None, *, pitch_dec
     if application.status != SUBMITTED:
         raise Conflict(_l("This application can no longer be edited."), code="not_editable")
     values, errors = _clean(application.cycle, tier, fields)
-    deck = _read_pitch_deck(pitch_deck, errors)
+    deck = read_pitch_deck(pitch_deck, errors)
     if errors:
         raise InvalidInput(fields=errors)
     changed = sorted(k for k, v in values.items() if getattr(application, k) != v)
@@ -161,7 +163,7 @@ def update(user: User, application: Application, tier: Tier | None, *, pitch_dec
         changed.append("tier_id")
     application.tier = tier
     if deck is not None:
-        application.pitch_deck = _store_pitch_deck(deck)
+        application.pitch_deck = store_pitch_deck(deck)
         changed.append("pitch_deck")
     application.updated_at = utcnow()
     db.session.flush()
@@ -177,7 +179,7 @@ def withdraw(user: User, application: Application, note: str = "") -> Applicatio
     if application.status == ADMITTED:
         raise Conflict(_l("You have been admitted; please contact the organisers to withdraw."),
                        code="already_admitted")
-    _move(application, WITHDRAWN, user, note)
+    move_status(application, WITHDRAWN, user, note)
     application.updated_at = utcnow()
     db.session.flush()
     audit.record(user, "application.withdraw", application)

@@ -1,7 +1,12 @@
 """Rubric, reviewers' scores, combined scores and the ranking of a tier's applications."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
 from app.accounts.models import User
 from app.audit import services as audit
 from app.cohorts import services as cohorts
@@ -11,9 +16,6 @@ from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
 from app.inputs import bounded_int, INT_MAX
 from app.timeutil import utcnow
-from dataclasses import dataclass, field
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 
 # -- rubric and scores ---------------------------------------------------------------------

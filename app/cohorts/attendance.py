@@ -25,8 +25,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app import base64url
-from app.checkin import services as checkin
 from app.checkin import links
+from app.checkin import services as checkin
 from app.checkin.models import ScanResult
 from app.cohorts import services as cohorts
 from app.cohorts.models import AttendanceBasis, AttendanceMark, AttendanceStatus, Cohort, Enrolment, Lesson, LessonKind

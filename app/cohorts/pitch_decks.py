@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import secrets
-from app.cohorts.models import Application
+from pathlib import Path
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from pathlib import Path
+
+from app.cohorts.models import Application
 
 
 def private_dir() -> Path:
@@ -15,7 +17,7 @@ def private_dir() -> Path:
     return path
 
 
-def _read_pitch_deck(storage, errors: dict) -> bytes | None:
+def read_pitch_deck(storage, errors: dict) -> bytes | None:
     """The uploaded PDF's bytes, or None when no file was chosen; problems go into `errors`."""
     if storage is None or not getattr(storage, "filename", None):
         return None
@@ -32,7 +34,7 @@ def _read_pitch_deck(storage, errors: dict) -> bytes | None:
     return None
 
 
-def _store_pitch_deck(data: bytes) -> str:
+def store_pitch_deck(data: bytes) -> str:
     name = f"{secrets.token_hex(16)}.pdf"
     (private_dir() / name).write_bytes(data)
     return name

@@ -3,9 +3,8 @@ into the next tier's cohort of a later cycle. The invitation enrols them (their 
 credential comes with it) and mails them."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app.cohorts import results
 from app.cohorts import services as cohorts
