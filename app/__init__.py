@@ -22,7 +22,7 @@ from app.certificates.views import bp as certificates_bp
 from app.certificates.views import public as verify_bp
 from app.checkin.views import bp as checkin_bp
 from app.cohorts import application_views as _application_routes
-from app.cohorts.views import bp as cohorts_bp
+from app.cohorts.blueprint import bp as cohorts_bp
 from app.competitions.views import bp as competitions_bp
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.console.views import bp as console_bp

@@ -11,7 +11,7 @@ from app.cohorts import applications as apps
 from app.cohorts import services as cohorts
 from app.cohorts.application_forms import ApplicationForm, WithdrawForm
 from app.cohorts.models import Application, ApplicationStatus
-from app.cohorts.views import bp
+from app.cohorts.bp import bp
 from app.errors import CORRECTABLE, InvalidInput
 from app.extensions import db
 from app.transaction import commit

@@ -25,13 +25,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app import base64url
+from app.checkin import links
 from app.checkin import services as checkin
 from app.checkin.models import ScanResult
 from app.cohorts import services as cohorts
 from app.cohorts.models import AttendanceBasis, AttendanceMark, AttendanceStatus, Cohort, Enrolment, Lesson, LessonKind
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
-from app.timeutil import utcnow
+from app.timeutil import fmt, utcnow
 
 ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
 
@@ -201,8 +202,6 @@ def self_check_in(user, code: str, at: float | None = None) -> checkin.Decision:
 def projector_notice(lesson: Lesson, now: datetime | None = None) -> str | None:
     """A warning for the projected code when the lesson's check-in window is shut: founders
     scanning it now would be refused (outside_window), and the trainer should know before they do."""
-    from app.timeutil import fmt
-
     opens, closes = checkin.window(checkin.session_checkpoint(lesson.session))
     now = now or utcnow()
     if now < opens:
@@ -215,8 +214,6 @@ def projector_notice(lesson: Lesson, now: datetime | None = None) -> str | None:
 
 def lesson_scanner(actor, lesson: Lesson) -> str:
     """A scanner link for this lesson's checkpoint, for its trainer (or the programme's organiser)."""
-    from app.checkin import links
-
     cohorts.require_teach(actor, lesson.cohort)
     return links.issue_link(actor, lesson.cohort.event, label=f"{actor.name} · {lesson.title}"[:80],
                             hours=links.OWN_SCANNER_HOURS, checkpoint=checkin.session_checkpoint(lesson.session))[1]

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit import services as audit
+from app.cohorts import attendance
 from app.cohorts import services as cohorts
 from app.cohorts.models import (
     DEFAULT_RULES,
@@ -341,8 +342,6 @@ class Total:
 
 def scores(cohort: Cohort, *, rates: dict | None = None, now=None) -> dict[int, dict[int, float | None]]:
     """{enrolment id: {assessment id: score or None}} for the enrolled founders."""
-    from app.cohorts import attendance
-
     columns = assessments(cohort)
     people = cohorts.active_enrolments(cohort)
     if rates is None and any(a.is_attendance for a in columns):

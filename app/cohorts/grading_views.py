@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from app.cohorts import attendance, grading, results
 from app.cohorts import services as cohorts
 from app.cohorts.models import ASSESSMENT_KIND_LABELS, AssessmentKind, Enrolment, Outcome
-from app.cohorts.views import bp
+from app.cohorts.bp import bp
 from app.errors import InvalidInput
 from app.extensions import db
 from app.transaction import commit

@@ -3,12 +3,14 @@ into the next tier's cohort of a later cycle. The invitation enrols them (their 
 credential comes with it) and mails them."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.cohorts import results
 from app.cohorts import services as cohorts
-from app.cohorts.models import Cohort, Enrolment, Outcome
+from app.cohorts.models import Cohort, Cycle, Enrolment, Outcome
 from app.errors import Conflict
+from app.extensions import db
 from app.notifications.services import notify
 
 PASSED = (Outcome.COMPLETED.value, Outcome.DISTINCTION.value)
@@ -28,11 +30,6 @@ def next_cohorts(cohort: Cohort) -> list[Cohort]:
 
 
 def _later_cycles(cohort: Cohort):
-    import sqlalchemy as sa
-
-    from app.cohorts.models import Cycle
-    from app.extensions import db
-
     return db.session.scalars(sa.select(Cycle).where(Cycle.programme_id == cohort.cycle.programme_id,
                                                      Cycle.starts_on > cohort.cycle.starts_on)
                               .order_by(Cycle.starts_on))

@@ -32,6 +32,7 @@ from app.extensions import db
 from app.notifications.services import notify
 from app.numbers import exact, round_score
 from app.privacy import mask_phone
+from app.registrations.export import to_xlsx as xlsx
 from app.timeutil import fmt, utcnow
 
 
@@ -197,6 +198,4 @@ def export_rows(actor, cohort: Cohort) -> tuple[list[str], list[list]]:
 
 
 def to_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
-    from app.registrations.export import to_xlsx as xlsx
-
     return xlsx(title, header, rows, sheet_title=_("Grades"), max_width=40)

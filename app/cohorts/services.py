@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Department, User, organises
+from app.accounts.services import ensure_departments
 from app.audit import services as audit
 from app.cohorts.catalogue import PROGRAMMES
 from app.cohorts.models import (
@@ -29,7 +30,7 @@ from app.cohorts.models import (
 )
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events import services as events
-from app.events.models import EventKind
+from app.events.models import EventKind, EventSession
 from app.extensions import db
 from app.registrations import services as registrations
 from app.timeutil import LOCAL_TZ, utcnow
@@ -38,8 +39,6 @@ from app.timeutil import LOCAL_TZ, utcnow
 # -- programmes and tiers (data) ---------------------------------------------------------------
 def ensure_programmes() -> list[Programme]:
     """Create the catalogue's programmes and tiers that do not exist yet (idempotent)."""
-    from app.accounts.services import ensure_departments
-
     ensure_departments()
     departments = {d.code: d for d in db.session.scalars(sa.select(Department))}
     existing = {p.code: p for p in db.session.scalars(sa.select(Programme))}
@@ -306,8 +305,6 @@ def save_lesson(actor: User, cohort: Cohort, *, title: str, starts_at: datetime,
 
 
 def lessons(cohort: Cohort) -> list[Lesson]:
-    from app.events.models import EventSession
-
     return list(db.session.scalars(sa.select(Lesson).join(EventSession).where(Lesson.cohort_id == cohort.id)
                                    .order_by(EventSession.starts_at, Lesson.id)))
 

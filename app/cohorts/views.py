@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +16,7 @@ from app.accounts.models import Role, User, UserRole
 from app.audit import services as audit
 from app.checkin.views import scanner_url
 from app.cohorts import attendance, progression
+from app.cohorts.bp import bp
 from app.cohorts import services as cohorts
 from app.cohorts.certificates import issue_from_results
 from app.cohorts.forms import CohortForm, CycleForm, EnrolForm, LessonForm, MarkForm
@@ -40,7 +41,6 @@ from app.inputs import int_list
 from app.urls import public_url
 from app.web import download, form_action, roles_required
 
-bp = Blueprint("cohorts", __name__)
 staff = roles_required(Role.ADMIN, Role.ORGANISER, Role.TRAINER)
 
 
@@ -361,5 +361,3 @@ def self_check_in(code: str):
 def _cohort_labels():
     return {"ATTENDANCE_LABELS": ATTENDANCE_LABELS, "BASIS_LABELS": BASIS_LABELS,
             "LESSON_KIND_LABELS": LESSON_KIND_LABELS, "OUTCOME_LABELS": OUTCOME_LABELS}
-
-from app.cohorts import grading_views as _grading_views  # noqa: E402,F401 - registers its routes on bp

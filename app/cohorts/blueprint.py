@@ -1,0 +1,15 @@
+"""The cohorts area's routes, listed in one place.
+
+The blueprint object lives in app/cohorts/bp.py (so view modules can import it
+without importing this module back); importing this module loads every view
+module, which registers its routes on it. app/__init__.py registers `bp`.
+"""
+
+from __future__ import annotations
+
+from app.cohorts import application_views, grading_views, views
+from app.cohorts.bp import bp
+
+VIEW_MODULES = (views, grading_views, application_views)
+
+__all__ = ["bp", "VIEW_MODULES"]
