@@ -597,7 +597,7 @@ def test_the_competition_name_field_says_competition_name_not_a_persons_name(cli
 
     login(client, contest.organiser)
     page = client.get("/console/competitions/new").get_data(as_text=True)
-    label = re.search(r'<label for="name"[^>]*>([^<]*)</label>', page)
+    label = re.search(r'<label for="name"[^>]*>([^<]*)(?:<span class="req">\*</span>)?</label>', page)
     assert label and label.group(1).strip() == "竞赛名称", label and label.group(0)
     assert "姓名" not in page
 
