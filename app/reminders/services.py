@@ -41,6 +41,7 @@ from app import jobs
 from app.events.models import Event, EventSession, EventStatus
 from app.extensions import db
 from app.notifications.services import notify
+from app.notifications.sms.services import QUIET_END, QUIET_START
 from app.registrations.models import RegStatus, Registration
 from app.reminders.models import DAY, DROPPED, SCHEDULED, SENT, TWO_HOURS, Reminder
 from app.timeutil import LOCAL_TZ, as_utc, fmt, local_to_utc, utcnow
@@ -56,7 +57,7 @@ SLOTS = {DAY: timedelta(hours=24), TWO_HOURS: timedelta(hours=2)}
 # the quiet hours goes out at 20:00 on the evening before the occasion's day; a two-hour reminder
 # before 06:00 (an occasion before 08:00) is not made, the evening one covers it.
 EVENING = time(20, 0)
-QUIET_START, QUIET_END, EARLIEST_TWO_HOUR = time(22, 0), time(8, 0), time(6, 0)
+EARLIEST_TWO_HOUR = time(6, 0)
 # A job may wake a little before the row's due time (clocks of web, worker and Redis differ).
 EARLY = timedelta(seconds=60)
 
