@@ -40,6 +40,7 @@ from app.tickets.views import bp as tickets_bp
 
 # Every model module, so that Alembic and create_all see the whole schema.
 from app.accounts import models as _accounts_models  # noqa: F401
+from app import transitions as _transitions  # noqa: F401  (status_changes)
 from app.audit import models as _audit_models  # noqa: F401
 from app.certificates import models as _certificates_models  # noqa: F401
 from app.checkin import models as _checkin_models  # noqa: F401

@@ -160,13 +160,6 @@ def status_counts(cycle: Cycle, tier_id: int | None = None) -> dict[str, int]:
 
 
 
-def move_status(application: Application, new: str, actor: User | None, note: str = "") -> None:
-    old = application.status if application.id else None
-    application.status = new
-    application.history.append(ApplicationHistory(actor_id=getattr(actor, "id", None), old_status=old,
-                                                  new_status=new, note=(note or "")[:500]))
-
-
 
 def notify_applicant(application: Application, kind: str, subject, registration=None, **params) -> None:
     """Queue a mail to the applicant; an admitted founder's links to their cohort registration

@@ -7,7 +7,6 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.cohorts import services as cohorts
 from app.cohorts.application_access import (
-    move_status,
     notify_applicant,
     ADMITTED,
     applications,
@@ -73,7 +72,7 @@ def decide(actor: User, chosen: list[Application], status: str, note: str = "") 
     now = utcnow()
     for a in todo:
         old = a.status
-        move_status(a, status, actor, note)
+        a.transition(status, actor=actor, note=note)
         a.decided_at, a.decided_by_id, a.decision_note = now, actor.id, note
         audit.record(actor, "application.decide", a, old=old, new=status, note=note)
         cohort = enrolments[a.id].cohort if a.id in enrolments else None

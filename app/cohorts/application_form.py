@@ -10,7 +10,6 @@ from app.accounts.models import User
 from app.accounts.services import EMAIL_RE, id_number_problem, MOBILE_RE, normalise_id_number, normalise_mobile
 from app.audit import services as audit
 from app.cohorts.application_access import (
-    move_status,
     notify_applicant,
     ADMITTED,
     AlreadyApplied,
@@ -124,7 +123,7 @@ def apply(user: User, cycle: Cycle, tier: Tier | None, *, pitch_deck=None, **fie
         application.pitch_deck = store_pitch_deck(deck)
     application.submitted_at = application.updated_at = utcnow()
     application.decided_at, application.decided_by_id, application.decision_note = None, None, ""
-    move_status(application, SUBMITTED, user)
+    application.transition(SUBMITTED, actor=user)
     if existing is None:
         try:
             with db.session.begin_nested():  # the same person submitting twice at once: one wins
@@ -179,7 +178,7 @@ def withdraw(user: User, application: Application, note: str = "") -> Applicatio
     if application.status == ADMITTED:
         raise Conflict(_l("You have been admitted; please contact the organisers to withdraw."),
                        code="already_admitted")
-    move_status(application, WITHDRAWN, user, note)
+    application.transition(WITHDRAWN, actor=user, note=note)
     application.updated_at = utcnow()
     db.session.flush()
     audit.record(user, "application.withdraw", application)

@@ -36,6 +36,7 @@ from app.events.models import Event, EventSession
 from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import UTCDateTime, utcnow
+from app.transitions import Stateful, transition_table
 
 
 class ProgrammeKind(str, enum.Enum):
@@ -228,6 +229,21 @@ class ApplicationStatus(str, enum.Enum):
         return str(APPLICATION_STATUS_LABELS[self])
 
 
+# An application is submitted, then decided; undecided, waitlisted or rejected ones can still be
+# decided otherwise or withdrawn; admission is final here (leaving a camp is the enrolment's
+# withdrawal); a withdrawn application is submitted again by applying again.
+APPLICATION_TRANSITIONS = transition_table({
+    None: {ApplicationStatus.SUBMITTED},
+    ApplicationStatus.SUBMITTED: {ApplicationStatus.ADMITTED, ApplicationStatus.WAITLISTED,
+                                  ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN},
+    ApplicationStatus.WAITLISTED: {ApplicationStatus.ADMITTED, ApplicationStatus.REJECTED,
+                                   ApplicationStatus.WITHDRAWN},
+    ApplicationStatus.REJECTED: {ApplicationStatus.ADMITTED, ApplicationStatus.WAITLISTED,
+                                 ApplicationStatus.WITHDRAWN},
+    ApplicationStatus.ADMITTED: set(),
+    ApplicationStatus.WITHDRAWN: {ApplicationStatus.SUBMITTED},
+})
+
 APPLICATION_STATUS_LABELS = {
     ApplicationStatus.SUBMITTED: _l("Submitted"),
     ApplicationStatus.ADMITTED: _l("Admitted"),
@@ -261,7 +277,7 @@ FUNDING_STAGES = {
 }
 
 
-class Application(db.Model):
+class Application(Stateful, db.Model):
     """A founder's application to a tier of a cycle, with a snapshot of the details given then.
     One per person per cycle; status moves only through `applications.decide` / `withdraw`, and
     each move is a row of ApplicationHistory."""
@@ -299,6 +315,12 @@ class Application(db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     history: Mapped[list[ApplicationHistory]] = relationship(
         back_populates="application", order_by="ApplicationHistory.id")
+
+    TRANSITIONS = APPLICATION_TRANSITIONS
+
+    def record_transition(self, old, new, *, actor, note, at) -> None:
+        self.history.append(ApplicationHistory(actor_id=getattr(actor, "id", None), old_status=old,
+                                               new_status=new, note=note[:500], created_at=at))
 
     @property
     def status_enum(self) -> ApplicationStatus:

@@ -23,6 +23,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.registrations.models import Registration
 from app.timeutil import UTCDateTime, utcnow
+from app.transitions import Stateful, transition_table
 
 MARK = sa.Numeric(8, 2)
 JUDGES_PER_JUDGEMENT = 3  # each judgement aspect is scored 0–3 by three judges
@@ -62,12 +63,12 @@ COMPETITION_STATUS_LABELS = {
 # The one table of a competition's allowed moves; Competition.transition() enforces it. Organisers
 # open, close and reopen (`lifecycle.set_status`); closed → published is `publish_results` only;
 # published is final.
-TRANSITIONS = {
-    CompetitionStatus.DRAFT.value: {CompetitionStatus.OPEN.value},
-    CompetitionStatus.OPEN.value: {CompetitionStatus.CLOSED.value},
-    CompetitionStatus.CLOSED.value: {CompetitionStatus.OPEN.value, CompetitionStatus.PUBLISHED.value},
-    CompetitionStatus.PUBLISHED.value: set(),
-}
+TRANSITIONS = transition_table({
+    CompetitionStatus.DRAFT: {CompetitionStatus.OPEN},
+    CompetitionStatus.OPEN: {CompetitionStatus.CLOSED},
+    CompetitionStatus.CLOSED: {CompetitionStatus.OPEN, CompetitionStatus.PUBLISHED},
+    CompetitionStatus.PUBLISHED: set(),
+})
 
 
 class AspectKind(_Labelled):
@@ -96,7 +97,7 @@ LABELS = {Level: LEVEL_LABELS, CompetitionStatus: COMPETITION_STATUS_LABELS, Asp
 DEFAULT_AWARD_RULES = {"mode": "share", "first": 0.10, "second": 0.20, "third": 0.30, "merit_min_percent": 60}
 
 
-class Competition(db.Model):
+class Competition(Stateful, db.Model):
     __tablename__ = "competitions"
     __table_args__ = (sa.UniqueConstraint("name", "year"),)
 
@@ -126,19 +127,15 @@ class Competition(db.Model):
     def is_published(self) -> bool:
         return self.status == CompetitionStatus.PUBLISHED.value
 
-    def can_become(self, status: str) -> bool:
-        return status in TRANSITIONS.get(self.status, set())
+    TRANSITIONS = TRANSITIONS
+
+    def refused_transition(self, old, new) -> Conflict:
+        return self.bad_transition(new)
 
     def bad_transition(self, status: str) -> Conflict:
         return Conflict(_l("A competition that is “%(now)s” cannot become “%(then)s”.",
                            now=self.status_enum.label, then=CompetitionStatus(status).label
                            if status in {s.value for s in CompetitionStatus} else status), code="bad_transition")
-
-    def transition(self, status: str) -> None:
-        """The one place the status changes; a move `TRANSITIONS` does not allow is refused."""
-        if not self.can_become(status):
-            raise self.bad_transition(status)
-        self.status = status
 
 
 class JudgeAssignment(db.Model):

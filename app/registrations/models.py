@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.events.models import Event, EventSession, Question
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
+from app.transitions import Stateful, transition_table
 
 
 class RegStatus(str, enum.Enum):
@@ -38,22 +39,17 @@ REJECTED_WITHOUT_REASON = "rejected"
 ACTIVE_STATUSES = (RegStatus.PENDING.value, RegStatus.CONFIRMED.value, RegStatus.WAITLISTED.value)
 
 # The one table of allowed moves; Registration.transition() enforces it.
-TRANSITIONS: dict[str | None, set[str]] = {
+TRANSITIONS = transition_table({
     None: {RegStatus.PENDING, RegStatus.CONFIRMED, RegStatus.WAITLISTED},
     RegStatus.PENDING: {RegStatus.CONFIRMED, RegStatus.WAITLISTED, RegStatus.REJECTED, RegStatus.CANCELLED},
     RegStatus.WAITLISTED: {RegStatus.CONFIRMED, RegStatus.CANCELLED, RegStatus.REJECTED},
     RegStatus.CONFIRMED: {RegStatus.CANCELLED},
     RegStatus.CANCELLED: {RegStatus.PENDING, RegStatus.CONFIRMED, RegStatus.WAITLISTED},
     RegStatus.REJECTED: {RegStatus.PENDING, RegStatus.CONFIRMED, RegStatus.WAITLISTED},
-}
-TRANSITIONS = {(k.value if k else None): {s.value for s in v} for k, v in TRANSITIONS.items()}
+})
 
 
-class IllegalTransition(Exception):
-    pass
-
-
-class Registration(db.Model):
+class Registration(Stateful, db.Model):
     __tablename__ = "registrations"
     __table_args__ = (
         sa.UniqueConstraint("event_id", "user_id"),
@@ -88,19 +84,14 @@ class Registration(db.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
-    def transition(self, new: RegStatus | str, *, actor=None, note: str = "") -> None:
-        new = new.value if isinstance(new, RegStatus) else new
-        old = self.status
-        if new not in TRANSITIONS.get(old, set()):
-            raise IllegalTransition(f"{old} -> {new}")
-        now = utcnow()
-        self.status = new
-        self.status_changed_at = now
+    TRANSITIONS = TRANSITIONS
+
+    def record_transition(self, old, new, *, actor, note, at) -> None:
+        self.status_changed_at = at
         if new in (RegStatus.WAITLISTED.value, RegStatus.PENDING.value) or old is None:
-            self.queued_at = now
-        entry = RegistrationHistory(from_status=old, to_status=new, at=now,
-                                    actor_id=getattr(actor, "id", None), note=note[:300])
-        self.history.append(entry)
+            self.queued_at = at
+        self.history.append(RegistrationHistory(from_status=old, to_status=new, at=at,
+                                                actor_id=getattr(actor, "id", None), note=note[:300]))
 
     @property
     def rejection_reason(self) -> str:
