@@ -12,7 +12,7 @@ from wtforms import SelectMultipleField
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.errors import CORRECTABLE, InvalidInput, ServiceError
+from app.errors import CORRECTABLE, ServiceError
 from app.extensions import db
 from app.inputs import INT_MAX, PAGE_MAX, bounded_int
 from app.timeutil import date_in_range, datetime_in_range, range_message
@@ -69,37 +69,39 @@ def apply_errors(form, error: ServiceError, mapping: dict | None = None) -> None
         flash(" ".join(unplaced) or str(error.message), "error")
 
 
-def form_action(form, action, success: str, to):
-    """Run a service action for a submitted, valid form; one commit on success, then redirect
-    to `to(result)`. On the service's InvalidInput nothing is kept and the messages go onto
-    the form's fields: returns None, and the view shows the form again."""
+def perform(action, *, success: str, to, form=None):
+    """The one way a view runs a business action on a POST: call the one service, flush (the
+    column checks of app/column_limits.py run there), commit once, flash `success` and redirect
+    to `to` (a URL, or a function of the action's result).
+
+    When the service refuses with an error the person can correct (InvalidInput, Conflict),
+    nothing is kept: with a `form` its messages go onto the form's fields and None is returned,
+    so the view shows the form again; without one they are flashed and the redirect goes to `to`
+    (a function `to` then gets None). Permission and not-found errors reach their error pages
+    through the one handler in main/errors.py, like every other ServiceError."""
     try:
         result = action()
-        db.session.flush()  # the column checks (app/column_limits.py) run here, not at the commit
-    except InvalidInput as exc:
-        db.session.rollback()
-        apply_errors(form, exc)
-        return None
-    commit()
-    flash(success, "success")
-    return redirect(to(result))
-
-
-def posted_action(action, success: str, to: str):
-    """A button's POST that runs one service action, then goes to `to`: one commit and a success
-    message, or, when the service refuses (InvalidInput, Conflict), nothing kept and its reasons
-    shown. Permission and not-found errors still reach their error pages."""
-    try:
-        action()
         db.session.flush()
     except CORRECTABLE as exc:
         db.session.rollback()
+        if form is not None:
+            apply_errors(form, exc)
+            return None
         for message in [str(m) for m in (exc.fields or {}).values()] or [str(exc.message)]:
             flash(message, "error")
-    else:
-        commit()
+        return redirect(to(None) if callable(to) else to)
+    commit()
+    if success:
         flash(success, "success")
-    return redirect(to)
+    return redirect(to(result) if callable(to) else to)
+
+
+def form_action(form, action, success: str, to):  # being replaced by perform()
+    return perform(action, success=success, to=to, form=form)
+
+
+def posted_action(action, success: str, to: str):  # being replaced by perform()
+    return perform(action, success=success, to=to)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
