@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.accounts.services import EMAIL_RE, id_number_problem, MOBILE_RE, normalise_id_number, normalise_mobile
 from app.audit import services as audit
-from app.cohorts.application_access import (
+from app.cohorts.selection.access import (
     notify_applicant,
     ADMITTED,
     AlreadyApplied,
@@ -23,8 +23,8 @@ from app.cohorts.application_access import (
     WITHDRAWN,
 )
 from app.cohorts.models import Application, Cycle, FUNDING_STAGES, INDUSTRIES, Tier
-from app.cohorts.pitch_decks import read_pitch_deck, store_pitch_deck
-from app.cohorts.uscc import normalise_uscc, validate_uscc
+from app.cohorts.selection.pitch_decks import read_pitch_deck, store_pitch_deck
+from app.cohorts.selection.uscc import normalise_uscc, validate_uscc
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
 from app.timeutil import local_today, utcnow

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.cohorts import attendance, grading, results
+from app.cohorts import attendance
+from app.cohorts.grading import grades, results
 from app.cohorts import services as cohorts
 from app.cohorts.models import ASSESSMENT_KIND_LABELS, AssessmentKind, Enrolment, Outcome
 from app.cohorts.bp import bp
@@ -45,28 +46,28 @@ def grading_index():
         abort(403)
     return render_template("cohorts/grading_index.html", cohorts=mine,
                            counts={c.id: cohorts.enrolled_count(c) for c in mine},
-                           locked={c.id: grading.is_locked(c) for c in mine})
+                           locked={c.id: grades.is_locked(c) for c in mine})
 
 
 @bp.route("/grading/<int:cohort_id>")
 @login_required
 def grading_grid(cohort_id: int):
     cohort = _cohort_to_teach(cohort_id)
-    columns = grading.assessments(cohort)
+    columns = grades.assessments(cohort)
     people = cohorts.active_enrolments(cohort)
     rates = attendance.rates(cohort) if any(a.is_attendance for a in columns) else {}
-    table = grading.scores(cohort, rates=rates)
+    table = grades.scores(cohort, rates=rates)
     return render_template("cohorts/grading_grid.html", cohort=cohort, columns=columns, people=people,
-                           table=table, cells=grading.grades(cohort),
-                           totals={e.id: grading.total_of(columns, table[e.id]) for e in people},
-                           locked=grading.is_locked(cohort), can_run=_can_run(cohort),
+                           table=table, cells=grades.grades(cohort),
+                           totals={e.id: grades.total_of(columns, table[e.id]) for e in people},
+                           locked=grades.is_locked(cohort), can_run=_can_run(cohort),
                            rubrics={a.id: [{"id": c.id, "name": c.name,
                                             "levels": [{"id": lv.id, "label": lv.label, "points": lv.points}
                                                        for lv in c.levels]} for c in a.criteria]
                                     for a in columns if a.has_rubric})
 
 
-def _total_json(total: grading.Total) -> dict:
+def _total_json(total: grades.Total) -> dict:
     return {"score": float(total.score), "graded": total.graded, "of": total.of}
 
 
@@ -79,13 +80,13 @@ def grading_cell(cohort_id: int):
     if not isinstance(data, dict):
         raise InvalidInput(_l("The request could not be understood."))
     enrolment = _enrolment_in(cohort, data.get("enrolment"))
-    assessment = grading.get_assessment(data.get("assessment") if isinstance(data.get("assessment"), int) else 0,
+    assessment = grades.get_assessment(data.get("assessment") if isinstance(data.get("assessment"), int) else 0,
                                         cohort)
-    grade = grading.record_grade(current_user, enrolment, assessment, score=data.get("score"),
+    grade = grades.record_grade(current_user, enrolment, assessment, score=data.get("score"),
                                  levels=data.get("levels"))
     commit()
     return {"ok": True, "score": grade.score, "levels": grade.levels or {},
-            "total": _total_json(grading.weighted_total(enrolment))}
+            "total": _total_json(grades.weighted_total(enrolment))}
 
 
 # -- assessments -------------------------------------------------------------------------------
@@ -130,7 +131,7 @@ BLANK_ROWS = 3
 def grading_assessments(cohort_id: int):
     cohort = cohorts.get_cohort(cohort_id)
     cohorts.require_run(current_user, cohort.cycle.programme)
-    existing = grading.assessments(cohort)
+    existing = grades.assessments(cohort)
     rows = [{"id": a.id, "name": a.name, "kind": a.kind, "weight": a.weight, "max_score": f"{a.max_score:g}",
              "rubric": rubric_text(a)} for a in existing]
     errors = {}
@@ -138,7 +139,7 @@ def grading_assessments(cohort_id: int):
         form = request.form
         count = int(form.get("rows", "0") or 0) if (form.get("rows") or "0").isdigit() else 0
         rows, specs, row_of = [], [], {}
-        for i in range(min(count, grading.MAX_ASSESSMENTS + BLANK_ROWS)):
+        for i in range(min(count, grades.MAX_ASSESSMENTS + BLANK_ROWS)):
             row = {key: (form.get(f"a-{i}-{key}") or "").strip()
                    for key in ("id", "name", "kind", "weight", "max_score", "rubric")}
             rows.append(row)
@@ -154,7 +155,7 @@ def grading_assessments(cohort_id: int):
                           "weight": row["weight"], "max_score": row["max_score"] or 100, "rubric": rubric})
         if not errors:
             try:
-                grading.set_assessments(current_user, cohort, specs)
+                grades.set_assessments(current_user, cohort, specs)
             except InvalidInput as exc:
                 db.session.rollback()
                 for key, message in exc.fields.items():
@@ -173,7 +174,7 @@ def grading_assessments(cohort_id: int):
         rows += [{"id": "", "name": "", "kind": AssessmentKind.GRADED.value, "weight": "", "max_score": "100",
                   "rubric": ""} for _i in range(BLANK_ROWS)]
     return render_template("cohorts/grading_assessments.html", cohort=cohort, rows=rows, errors=errors,
-                           kinds=ASSESSMENT_KIND_LABELS, locked=grading.is_locked(cohort)), \
+                           kinds=ASSESSMENT_KIND_LABELS, locked=grades.is_locked(cohort)), \
         (422 if errors else 200)
 
 
@@ -194,8 +195,8 @@ def grading_history(cohort_id: int, enrolment_id: int):
     cohort = _cohort_to_teach(cohort_id)
     enrolment = _enrolment_in(cohort, enrolment_id)
     return render_template("cohorts/grading_history.html", cohort=cohort, enrolment=enrolment,
-                           changes=grading.changes(enrolment), describe=describe, can_run=_can_run(cohort),
-                           total=grading.weighted_total(enrolment))
+                           changes=grades.changes(enrolment), describe=describe, can_run=_can_run(cohort),
+                           total=grades.weighted_total(enrolment))
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -204,14 +205,14 @@ def grading_history(cohort_id: int, enrolment_id: int):
 def grading_results(cohort_id: int):
     cohort = _cohort_to_teach(cohort_id)
     run = results.latest_run(cohort)
-    totals = grading.totals(cohort)
+    totals = grades.totals(cohort)
     ranked = sorted(run.results, key=lambda r: (r.rank is None, r.rank or 0, r.enrolment_id)) if run else []
     return render_template("cohorts/grading_results.html", cohort=cohort, run=run, ranked=ranked,
                            published_run=results.latest_run(cohort, published=True),
                            counts=results.counts(run), chart=results.distribution(totals),
-                           state=grading.state(cohort), history=grading.lock_history(cohort),
-                           rules=grading.rules(cohort), can_run=_can_run(cohort), Outcome=Outcome,
-                           places=results.top_places(grading.rules(cohort)["distinction_top_share"],
+                           state=grades.state(cohort), history=grades.lock_history(cohort),
+                           rules=grades.rules(cohort), can_run=_can_run(cohort), Outcome=Outcome,
+                           places=results.top_places(grades.rules(cohort)["distinction_top_share"],
                                                      cohorts.enrolled_count(cohort)))
 
 
@@ -223,7 +224,7 @@ def _action(cohort, action, success: str):
 @login_required
 def grading_publish(cohort_id: int):
     cohort = cohorts.get_cohort(cohort_id)
-    return _action(cohort, lambda: grading.publish(current_user, cohort),
+    return _action(cohort, lambda: grades.publish(current_user, cohort),
                    _("The grades are published and locked."))
 
 
@@ -231,7 +232,7 @@ def grading_publish(cohort_id: int):
 @login_required
 def grading_unlock(cohort_id: int):
     cohort = cohorts.get_cohort(cohort_id)
-    return _action(cohort, lambda: grading.unlock(current_user, cohort, request.form.get("reason", "")),
+    return _action(cohort, lambda: grades.unlock(current_user, cohort, request.form.get("reason", "")),
                    _("The grades are unlocked; every change now records your reason."))
 
 
@@ -242,10 +243,10 @@ def grading_rules(cohort_id: int):
     values = {}
     for key in ("min_attendance", "distinction_top_share"):  # entered as percentages
         raw = (request.form.get(key) or "").strip()
-        values[key] = grading._number(raw) / 100 if grading._number(raw) is not None else raw
+        values[key] = grades._number(raw) / 100 if grades._number(raw) is not None else raw
     for key in ("min_score", "distinction_score"):
         values[key] = request.form.get(key, "")
-    return _action(cohort, lambda: grading.set_rules(current_user, cohort, **values),
+    return _action(cohort, lambda: grades.set_rules(current_user, cohort, **values),
                    _("Completion rules saved."))
 
 

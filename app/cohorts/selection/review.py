@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.audit import services as audit
 from app.cohorts import services as cohorts
-from app.cohorts.application_access import applications, require_review, WITHDRAWN
+from app.cohorts.selection.access import applications, require_review, WITHDRAWN
 from app.cohorts.models import Application, Cycle, ReviewCriterion, ReviewScore, Tier
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
