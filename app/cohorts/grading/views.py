@@ -3,35 +3,27 @@ one by one as JSON), assessments editor, a founder's grade history, results (pre
 unlock), the XLSX export, and the founder's own results."""
 from __future__ import annotations
 
-import re
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.cohorts import attendance
-from app.cohorts.grading import grades, results
 from app.cohorts import services as cohorts
-from app.cohorts.models import ASSESSMENT_KIND_LABELS, AssessmentKind, Enrolment, Outcome
 from app.cohorts.bp import bp
+from app.cohorts.grading import assessments, grades, results
+from app.cohorts.models import ASSESSMENT_KIND_LABELS, Outcome
 from app.errors import InvalidInput
-from app.extensions import db
 from app.transaction import commit
-from app.web import download, posted_action
+from app.web import FieldMessages, allowed, download, perform
 
 
 def _cohort_to_teach(cohort_id: int):
-    cohort = cohorts.get_cohort(cohort_id)
-    cohorts.require_teach(current_user, cohort)  # 403 for another cohort's trainer
-    return cohort
+    return allowed(cohorts.get_cohort(cohort_id), cohorts.require_teach)  # 403 for another cohort's trainer
 
 
-def _enrolment_in(cohort, enrolment_id) -> Enrolment:
-    enrolment = db.session.get(Enrolment, enrolment_id) if isinstance(enrolment_id, int) else None
-    if enrolment is None or enrolment.cohort_id != cohort.id:
-        abort(404)
-    return enrolment
+def _cohort_to_run(cohort_id: int):
+    return allowed(cohorts.get_cohort(cohort_id), cohorts.require_run, lambda c: c.cycle.programme)
 
 
 def _can_run(cohort) -> bool:
@@ -79,7 +71,7 @@ def grading_cell(cohort_id: int):
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise InvalidInput(_l("The request could not be understood."))
-    enrolment = _enrolment_in(cohort, data.get("enrolment"))
+    enrolment = grades.enrolment_in(cohort, data.get("enrolment"))
     assessment = grades.get_assessment(data.get("assessment") if isinstance(data.get("assessment"), int) else 0,
                                         cohort)
     grade = grades.record_grade(current_user, enrolment, assessment, score=data.get("score"),
@@ -90,89 +82,16 @@ def grading_cell(cohort_id: int):
 
 
 # -- assessments -------------------------------------------------------------------------------
-_LEVEL = re.compile(r"^(.+?)\s*[=＝:：]\s*([0-9]+(?:\.[0-9]+)?)$")
-
-
-def parse_rubric(text: str) -> list[dict] | None:
-    """'商业模式：优秀=4，良好=3，合格=2，不合格=0' per line → [{"name", "levels": [...]}]; None if
-    a line cannot be read."""
-    rubric = []
-    for line in (text or "").splitlines():
-        line = line.strip()
-        if not line:
-            continue
-        parts = re.split(r"[:：|]", line, maxsplit=1)
-        if len(parts) != 2:
-            return None
-        name, rest = parts
-        levels = []
-        for part in re.split(r"[,，;；、]", rest):
-            part = part.strip()
-            if not part:
-                continue
-            match = _LEVEL.match(part)
-            if not match:
-                return None
-            levels.append({"label": match.group(1).strip(), "points": match.group(2)})
-        rubric.append({"name": name.strip(), "levels": levels})
-    return rubric
-
-
-def rubric_text(assessment) -> str:
-    return "\n".join(f"{c.name}：" + "，".join(f"{lv.label}={lv.points:g}" for lv in c.levels)
-                     for c in assessment.criteria)
-
-
-BLANK_ROWS = 3
-
-
 @bp.route("/grading/<int:cohort_id>/assessments", methods=["GET", "POST"])
 @login_required
 def grading_assessments(cohort_id: int):
-    cohort = cohorts.get_cohort(cohort_id)
-    cohorts.require_run(current_user, cohort.cycle.programme)
-    existing = grades.assessments(cohort)
-    rows = [{"id": a.id, "name": a.name, "kind": a.kind, "weight": a.weight, "max_score": f"{a.max_score:g}",
-             "rubric": rubric_text(a)} for a in existing]
-    errors = {}
+    cohort = _cohort_to_run(cohort_id)
+    rows, errors = assessments.editor_rows(cohort), FieldMessages(summary="")
     if request.method == "POST":
-        form = request.form
-        count = int(form.get("rows", "0") or 0) if (form.get("rows") or "0").isdigit() else 0
-        rows, specs, row_of = [], [], {}
-        for i in range(min(count, grades.MAX_ASSESSMENTS + BLANK_ROWS)):
-            row = {key: (form.get(f"a-{i}-{key}") or "").strip()
-                   for key in ("id", "name", "kind", "weight", "max_score", "rubric")}
-            rows.append(row)
-            if not (row["name"] or row["weight"] or row["rubric"]):
-                continue
-            rubric = parse_rubric(row["rubric"])
-            if rubric is None:
-                errors[f"{i}-rubric"] = _("Write each criterion on its own line: name, a colon, then levels such "
-                                          "as 优秀=4，良好=3，合格=2，不合格=0.")
-                rubric = []
-            row_of[len(specs)] = i
-            specs.append({"id": row["id"] or None, "name": row["name"], "kind": row["kind"],
-                          "weight": row["weight"], "max_score": row["max_score"] or 100, "rubric": rubric})
-        if not errors:
-            try:
-                grades.set_assessments(current_user, cohort, specs)
-            except InvalidInput as exc:
-                db.session.rollback()
-                for key, message in exc.fields.items():
-                    match = re.match(r"assessments-(\d+)-(\w+)$", key)
-                    if match:
-                        errors[f"{row_of.get(int(match.group(1)), 0)}-{match.group(2)}"] = str(message)
-                    else:
-                        errors["all"] = " ".join(filter(None, [errors.get("all"), str(message)]))
-            else:
-                commit()
-                flash(_("Assessments saved."), "success")
-                return redirect(url_for("cohorts.grading_assessments", cohort_id=cohort.id))
-        else:
-            db.session.rollback()
-    if request.method == "GET":
-        rows += [{"id": "", "name": "", "kind": AssessmentKind.GRADED.value, "weight": "", "max_score": "100",
-                  "rubric": ""} for _i in range(BLANK_ROWS)]
+        rows = assessments.entered_rows(request.form)
+        if done := perform(lambda: assessments.save_rows(current_user, cohort, rows), success=_("Assessments saved."),
+                           to=url_for("cohorts.grading_assessments", cohort_id=cohort.id), form=errors):
+            return done
     return render_template("cohorts/grading_assessments.html", cohort=cohort, rows=rows, errors=errors,
                            kinds=ASSESSMENT_KIND_LABELS, locked=grades.is_locked(cohort)), \
         (422 if errors else 200)
@@ -193,7 +112,7 @@ def describe(assessment, score, levels) -> str:
 @login_required
 def grading_history(cohort_id: int, enrolment_id: int):
     cohort = _cohort_to_teach(cohort_id)
-    enrolment = _enrolment_in(cohort, enrolment_id)
+    enrolment = grades.enrolment_in(cohort, enrolment_id)
     return render_template("cohorts/grading_history.html", cohort=cohort, enrolment=enrolment,
                            changes=grades.changes(enrolment), describe=describe, can_run=_can_run(cohort),
                            total=grades.weighted_total(enrolment))
@@ -216,54 +135,43 @@ def grading_results(cohort_id: int):
                                                      cohorts.enrolled_count(cohort)))
 
 
-def _action(cohort, action, success: str):
-    return posted_action(action, success, url_for("cohorts.grading_results", cohort_id=cohort.id))
+def _on_results(cohort_id: int, service, success: str, *args, **kwargs):
+    """Run `service(current_user, cohort, *args, **kwargs)` on the cohort the URL names, then back
+    to its results page."""
+    cohort = cohorts.get_cohort(cohort_id)
+    return perform(lambda: service(current_user, cohort, *args, **kwargs), success=success,
+                   to=url_for("cohorts.grading_results", cohort_id=cohort.id))
 
 
 @bp.route("/grading/<int:cohort_id>/publish", methods=["POST"])
 @login_required
 def grading_publish(cohort_id: int):
-    cohort = cohorts.get_cohort(cohort_id)
-    return _action(cohort, lambda: grades.publish(current_user, cohort),
-                   _("The grades are published and locked."))
+    return _on_results(cohort_id, grades.publish, _("The grades are published and locked."))
 
 
 @bp.route("/grading/<int:cohort_id>/unlock", methods=["POST"])
 @login_required
 def grading_unlock(cohort_id: int):
-    cohort = cohorts.get_cohort(cohort_id)
-    return _action(cohort, lambda: grades.unlock(current_user, cohort, request.form.get("reason", "")),
-                   _("The grades are unlocked; every change now records your reason."))
+    return _on_results(cohort_id, grades.unlock, _("The grades are unlocked; every change now records your reason."),
+                       request.form.get("reason", ""))
 
 
 @bp.route("/grading/<int:cohort_id>/rules", methods=["POST"])
 @login_required
 def grading_rules(cohort_id: int):
-    cohort = cohorts.get_cohort(cohort_id)
-    values = {}
-    for key in ("min_attendance", "distinction_top_share"):  # entered as percentages
-        raw = (request.form.get(key) or "").strip()
-        values[key] = grades._number(raw) / 100 if grades._number(raw) is not None else raw
-    for key in ("min_score", "distinction_score"):
-        values[key] = request.form.get(key, "")
-    return _action(cohort, lambda: grades.set_rules(current_user, cohort, **values),
-                   _("Completion rules saved."))
+    return _on_results(cohort_id, grades.set_rules, _("Completion rules saved."), **grades.entered_rules(request.form))
 
 
 @bp.route("/grading/<int:cohort_id>/results/compute", methods=["POST"])
 @login_required
 def results_compute(cohort_id: int):
-    cohort = cohorts.get_cohort(cohort_id)
-    return _action(cohort, lambda: results.compute_results(current_user, cohort),
-                   _("Results computed: review them, then publish."))
+    return _on_results(cohort_id, results.compute_results, _("Results computed: review them, then publish."))
 
 
 @bp.route("/grading/<int:cohort_id>/results/publish", methods=["POST"])
 @login_required
 def results_publish(cohort_id: int):
-    cohort = cohorts.get_cohort(cohort_id)
-    return _action(cohort, lambda: results.publish_results(current_user, cohort),
-                   _("Results published: founders can see theirs."))
+    return _on_results(cohort_id, results.publish_results, _("Results published: founders can see theirs."))
 
 
 @bp.route("/grading/<int:cohort_id>/grades.xlsx")
