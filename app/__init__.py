@@ -23,7 +23,7 @@ from app.certificates.views import public as verify_bp
 from app.checkin.views import bp as checkin_bp
 from app.cohorts.blueprint import bp as cohorts_bp
 from app.cohorts.selection.views import allow_pitch_decks
-from app.competitions.views import bp as competitions_bp
+from app.competitions.blueprint import bp as competitions_bp
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.console.views import bp as console_bp
 from app.events.views import bp as events_bp
