@@ -6,8 +6,14 @@ from flask import Blueprint
 
 from app.accounts.models import Role
 from app.competitions import services as cs
-from app.competitions.models import ASPECT_KIND_LABELS, AWARD_LABELS, COMPETITION_STATUS_LABELS, LEVEL_LABELS
-from app.competitions.models import Category, Competition
+from app.competitions.models import (
+    ASPECT_KIND_LABELS,
+    AWARD_LABELS,
+    COMPETITION_STATUS_LABELS,
+    LEVEL_LABELS,
+    Category,
+    Competition,
+)
 from app.web import allowed, roles_required
 
 bp = Blueprint("competitions", __name__)

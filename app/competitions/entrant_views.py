@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, render_template, request, url_for
-from flask_login import current_user, login_required
 from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from app.competitions import services as cs
 from app.competitions.bp import bp
