@@ -21,9 +21,9 @@ from app.calendars.views import bp as calendars_bp
 from app.certificates.views import bp as certificates_bp
 from app.certificates.views import public as verify_bp
 from app.checkin.views import bp as checkin_bp
-from app.cohorts import application_views as _application_routes
 from app.cohorts.blueprint import bp as cohorts_bp
-from app.competitions.views import bp as competitions_bp
+from app.cohorts.selection.views import allow_pitch_decks
+from app.competitions.blueprint import bp as competitions_bp
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.console.views import bp as console_bp
 from app.events.views import bp as events_bp
@@ -85,7 +85,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     csrf.exempt(api_bp)
     csrf.exempt(sms_bp)  # the provider posts receipts; the secret in the URL stands in for a session
     # Before CSRF protection reads the body: the camp application form takes larger uploads.
-    app.before_request_funcs.setdefault(None, []).insert(0, _application_routes.allow_pitch_decks)
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_pitch_decks)
     jinja.init_app(app)
     security_headers.init_app(app)
     cli.init_app(app)

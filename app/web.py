@@ -12,11 +12,14 @@ from wtforms import SelectMultipleField
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.errors import CORRECTABLE, ServiceError
+from app.errors import CORRECTABLE, Conflict, ServiceError
 from app.extensions import db
 from app.inputs import INT_MAX, PAGE_MAX, bounded_int
 from app.timeutil import date_in_range, datetime_in_range, range_message
 from app.transaction import commit
+
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 
 class CheckboxesField(SelectMultipleField):
@@ -29,7 +32,11 @@ class CheckboxesField(SelectMultipleField):
 class DateTimeLocalField(_DateTimeLocalField):
     """A Shanghai time typed into a form, within the years the system accepts (timeutil.EARLIEST..LATEST):
     year 0001 or 9999 is the field's error, not an overflow later. Checked before the field's
-    validators (which would replace the message with "required")."""
+    validators (which would replace the message with "required"). Read and written in the format
+    of the browser's datetime-local input unless told otherwise."""
+
+    def __init__(self, label=None, validators=None, format=DATETIME_LOCAL, **kwargs):
+        super().__init__(label, validators, format=format, **kwargs)
 
     def pre_validate(self, form):
         if self.data is not None and not datetime_in_range(self.data):
@@ -54,8 +61,35 @@ def roles_required(*roles):
     return decorator
 
 
+class FieldMessages(dict):
+    """The form of a page whose inputs are not a WTForm (a grid of scores, a rubric editor, a
+    sheet to import): perform() keeps a refusal's field messages here under the service's keys,
+    for the page to show beside its inputs, and flashes `summary` instead of them (None: the
+    error's own message; "": nothing). A refusal naming no field flashes its message."""
+
+    def __init__(self, summary=None):
+        super().__init__()
+        self.summary = summary
+
+
+def allowed(obj, require, about=None):
+    """The object a URL names (fetched through its service) once `require(current_user, …)` lets
+    the person have it; `require` is given `about(obj)`, what the permission is on (a cycle, a
+    competition), or else the object itself, and refuses by raising PermissionDenied or NotFound."""
+    require(current_user, obj if about is None else about(obj))
+    return obj
+
+
 def apply_errors(form, error: ServiceError, mapping: dict | None = None) -> None:
-    """Put a service's field errors on the matching form fields; the rest go to flash."""
+    """Put a service's field errors on the matching form fields; the rest go to flash, and are
+    kept in `form.other_errors` by key for a page that shows them where they belong (a team's
+    members are not fields of the form)."""
+    if isinstance(form, FieldMessages):
+        form.update({key: str(message) for key, message in (error.fields or {}).items()})
+        summary = str(error.message) if not error.fields or form.summary is None else str(form.summary)
+        if summary:
+            flash(summary, "error")
+        return
     mapping = mapping or {}
     unplaced = []
     for key, message in (error.fields or {}).items():
@@ -65,34 +99,43 @@ def apply_errors(form, error: ServiceError, mapping: dict | None = None) -> None
             field.errors = list(field.errors or []) + [str(message)]
         else:
             unplaced.append(str(message))
+            if form is not None:
+                form.other_errors = {**getattr(form, "other_errors", {}), key: str(message)}
     if unplaced or not error.fields:
         flash(" ".join(unplaced) or str(error.message), "error")
 
 
-def perform(action, *, success: str, to, form=None):
+def perform(action, *, success, to, form=None, refused=None, state_errors=(), kind: str = "success"):
     """The one way a view runs a business action on a POST: call the one service, flush (the
-    column checks of app/column_limits.py run there), commit once, flash `success` and redirect
-    to `to` (a URL, or a function of the action's result).
+    column checks of app/column_limits.py run there), commit once, flash `success` (a message,
+    or a function of the action's result; of `kind` "info" for an undoing such as a withdrawal)
+    and redirect to `to` (a URL, or a function of the action's result).
 
     When the service refuses with an error the person can correct (InvalidInput, Conflict),
-    nothing is kept: with a `form` its messages go onto the form's fields and None is returned,
-    so the view shows the form again; without one they are flashed and the redirect goes to `to`
-    (a function `to` then gets None). Permission and not-found errors reach their error pages
-    through the one handler in main/errors.py, like every other ServiceError."""
+    nothing is kept: with a `form` (a WTForm, or FieldMessages) its messages go onto the form's
+    fields and None is returned, so the view shows the form again; without one they are flashed
+    and the redirect goes to `to` (a function `to` then gets None). With a form and a `refused`
+    URL, a Conflict (the state refuses: closed, already applied; nothing to correct on the form)
+    is flashed and redirects there instead; `state_errors` names more such refusals of the state
+    (registration closed) for that page. Permission and not-found errors reach their error
+    pages through the one handler in main/errors.py, like every other ServiceError."""
     try:
         result = action()
         db.session.flush()
-    except CORRECTABLE as exc:
+    except (*CORRECTABLE, *state_errors) as exc:
         db.session.rollback()
-        if form is not None:
+        if form is not None and not (refused is not None and isinstance(exc, (Conflict, *state_errors))):
             apply_errors(form, exc)
             return None
         for message in [str(m) for m in (exc.fields or {}).values()] or [str(exc.message)]:
             flash(message, "error")
+        if form is not None:
+            return redirect(refused)
         return redirect(to(None) if callable(to) else to)
     commit()
-    if success:
-        flash(success, "success")
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, kind)
     return redirect(to(result) if callable(to) else to)
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from app.audit.models import AuditEntry
-from app.cohorts import applications as apps
+from app.cohorts.selection import applications as apps
 from app.cohorts import services as cohorts
 from app.cohorts.models import Application, ApplicationHistory
 from app.errors import Conflict, InvalidInput, PermissionDenied
@@ -427,7 +427,7 @@ def test_console_pages_render_and_act(client, db_session, camp, create_user, log
 
 
 def test_the_larger_upload_limit_is_set_before_csrf_protection_reads_the_form(app):
-    from app.cohorts.application_views import allow_pitch_decks
+    from app.cohorts.selection.views import allow_pitch_decks
 
     names = [f.__name__ for f in app.before_request_funcs[None]]
     assert names.index(allow_pitch_decks.__name__) < names.index("csrf_protect")

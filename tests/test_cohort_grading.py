@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
-from app.cohorts import grading, results
+from app.cohorts.grading import grades as grading, results
 from app.cohorts import services as cohorts
 from app.cohorts.models import GradeChange
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied

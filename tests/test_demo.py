@@ -10,7 +10,8 @@ from app.accounts.services import authenticate
 from app.certificates.models import Certificate
 from app.checkin import services as checkin
 from app.checkin.models import Checkpoint, Scan, ScanResult
-from app.cohorts import attendance, progression, results
+from app.cohorts import attendance, progression
+from app.cohorts.grading import results
 from app.cohorts import services as cohorts
 from app.cohorts.models import AttendanceMark, Cohort, Enrolment, Lesson
 from app.competitions import services as cs

@@ -7,9 +7,11 @@ module, which registers its routes on it. app/__init__.py registers `bp`.
 
 from __future__ import annotations
 
-from app.cohorts import application_views, grading_views, views
+from app.cohorts import views
+from app.cohorts.grading import views as grading_views
+from app.cohorts.selection import views as selection_views
 from app.cohorts.bp import bp
 
-VIEW_MODULES = (views, grading_views, application_views)
+VIEW_MODULES = (views, grading_views, selection_views)
 
 __all__ = ["bp", "VIEW_MODULES"]

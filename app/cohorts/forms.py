@@ -13,16 +13,14 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.cohorts.models import ATTENDANCE_LABELS, BASIS_LABELS, LESSON_KIND_LABELS
 from app.web import DateField, DateTimeLocalField
 
-DT = "%Y-%m-%dT%H:%M"
-
 
 class CycleForm(FlaskForm):
     name = StringField(_l("Name (e.g. 2026–2027)"), validators=[DataRequired(), Length(max=40)])
     starts_on = DateField(_l("Starts"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends"), validators=[DataRequired()])
     intake = IntegerField(_l("Total intake"), default=60, validators=[DataRequired(), NumberRange(1, 5000)])
-    applications_open_at = DateTimeLocalField(_l("Applications open from"), format=DT, validators=[Optional()])
-    applications_close_at = DateTimeLocalField(_l("Applications close at"), format=DT, validators=[Optional()])
+    applications_open_at = DateTimeLocalField(_l("Applications open from"), validators=[Optional()])
+    applications_close_at = DateTimeLocalField(_l("Applications close at"), validators=[Optional()])
 
 
 class CohortForm(FlaskForm):
@@ -42,8 +40,8 @@ class CohortForm(FlaskForm):
 class LessonForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Lesson type"), choices=[SelectChoice(k.value, v) for k, v in LESSON_KIND_LABELS.items()])
-    starts_at = DateTimeLocalField(_l("Starts"), format=DT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), format=DT, validators=[DataRequired()])
+    starts_at = DateTimeLocalField(_l("Starts"), validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), validators=[DataRequired()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=120)])
     trainer_id = SelectField(_l("Trainer"), coerce=int, choices=[])
 

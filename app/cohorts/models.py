@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Department, User
-from app.cohorts.grading_models import (  # noqa: F401 - re-exported: grading models live there
+from app.cohorts.grading.models import (  # noqa: F401 - re-exported: grading models live there
     AssessmentKind,
     ASSESSMENT_KIND_LABELS,
     Assessment,

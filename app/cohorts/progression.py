@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.cohorts import results
+from app.cohorts.grading import results
 from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort, Cycle, Enrolment, Outcome
 from app.errors import Conflict

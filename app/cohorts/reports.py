@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.cohorts import attendance, grading, results
+from app.cohorts import attendance
+from app.cohorts.grading import grades, results
 from app.cohorts.models import ATTENDANCE_LABELS, AttendanceStatus, Cohort
 from app.privacy import mask_phone
 from app.timeutil import fmt, utcnow
@@ -35,7 +36,7 @@ def cohort_summary(cohort: Cohort) -> dict:
     bands = [{"label": label, "count": sum(1 for r in known if low <= r < high)} for low, high, label in RATE_BANDS]
     chart.update(bands=bands, founders=_("Founders"), labels={k.value: str(v) for k, v in ATTENDANCE_LABELS.items()})
     published = results.latest_run(cohort, published=True)
-    grade_bins = results.distribution(grading.totals(cohort, rates=rates, now=now))
+    grade_bins = results.distribution(grades.totals(cohort, rates=rates, now=now))
     chart.update(grade_labels=[label for label, _n in grade_bins], grade_counts=[n for _label, n in grade_bins],
                  grade_label=_("Founders per band of weighted total"))
     return {

@@ -60,6 +60,17 @@ def can_read_scores(user: User | None, category: Category) -> bool:
     return can_run(user, category.competition) or is_panel(user, category)
 
 
+def require_read_scores(user: User | None, category: Category) -> None:
+    if not can_read_scores(user, category):
+        raise PermissionDenied(_l("You do not have permission to open this page."))
+
+
 def is_public(user: User | None, competition: Competition) -> bool:
     """A draft is seen only by those who run it; from its opening on, by everyone."""
     return competition.status != CompetitionStatus.DRAFT.value or can_run(user, competition)
+
+
+def require_public(user: User | None, competition: Competition) -> None:
+    """A draft one may not see is, for them, not there."""
+    if not is_public(user, competition):
+        raise NotFound(_l("The page you are looking for does not exist."))

@@ -14,8 +14,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.competitions.models import ASPECT_KIND_LABELS, LEVEL_LABELS
 from app.web import CheckboxesField, DateField, DateTimeLocalField
 
-DT = "%Y-%m-%dT%H:%M"
-
 
 class CompetitionForm(FlaskForm):
     name = StringField(_l("Competition name"), validators=[DataRequired(), Length(max=160)])
@@ -38,9 +36,9 @@ class AwardRulesForm(FlaskForm):
 class CategoryForm(FlaskForm):
     name = StringField(_l("Category (trade)"), validators=[DataRequired(), Length(max=120)])
     venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
-    starts_at = DateTimeLocalField(_l("Starts"), format=DT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), format=DT, validators=[DataRequired()])
-    registration_closes_at = DateTimeLocalField(_l("Entries close"), format=DT, validators=[Optional()])
+    starts_at = DateTimeLocalField(_l("Starts"), validators=[DataRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), validators=[DataRequired()])
+    registration_closes_at = DateTimeLocalField(_l("Entries close"), validators=[Optional()])
     capacity = IntegerField(_l("Places"), validators=[DataRequired(), NumberRange(1, 10000)])
     min_age = IntegerField(_l("Lowest age"), validators=[Optional(), NumberRange(14, 100)])
     max_age = IntegerField(_l("Highest age"), validators=[Optional(), NumberRange(14, 100)])

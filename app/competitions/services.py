@@ -48,6 +48,8 @@ from app.competitions.access import (
     is_panel,
     is_public,
     require_panel,
+    require_public,
+    require_read_scores,
     require_run,
 )
 

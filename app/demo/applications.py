@@ -11,7 +11,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.accounts.models import User
-from app.cohorts import applications as apps
+from app.cohorts.selection import applications as apps
 from app.cohorts.models import (
     FUNDING_STAGES,
     INDUSTRIES,

@@ -18,7 +18,8 @@ from app.accounts.models import User
 from app.checkin import services as checkin
 from app.checkin.models import ScanResult
 from app.cohorts import attendance as lesson_attendance
-from app.cohorts import grading, progression, results
+from app.cohorts import progression
+from app.cohorts.grading import grades, results
 from app.cohorts import services as cohorts
 from app.cohorts.certificates import issue_from_results
 from app.cohorts.models import AttendanceStatus, Cycle, LessonKind
@@ -141,21 +142,21 @@ def _grade(rng, cohort, runner, *, finished: bool) -> None:
     assignments graded so far."""
     if not cohort.enrolments:  # a small demo data set may run out of founders
         return
-    columns = grading.set_assessments(runner, cohort, [
+    columns = grades.set_assessments(runner, cohort, [
         {"name": "出勤", "kind": "attendance", "weight": 20},
         {"name": "课后作业", "kind": "graded", "weight": 30},
         {"name": "结业路演", "kind": "graded", "weight": 50, "rubric": PITCH_RUBRIC}])
     trainer = cohort.trainers[0]
     for enrolment in cohorts.active_enrolments(cohort):
         talent = rng.gauss(0, 1)
-        grading.record_grade(trainer, enrolment, columns[1], score=round(min(100, max(40, 80 + 9 * talent)), 0))
+        grades.record_grade(trainer, enrolment, columns[1], score=round(min(100, max(40, 80 + 9 * talent)), 0))
         if finished:
             pitch = columns[2]
             levels = {str(c.id): c.levels[min(3, max(0, int(round(1.2 - talent + rng.gauss(0, 0.6)))))].id
                       for c in pitch.criteria}
-            grading.record_grade(trainer, enrolment, pitch, levels=levels)
+            grades.record_grade(trainer, enrolment, pitch, levels=levels)
     if finished:
-        grading.publish(runner, cohort)
+        grades.publish(runner, cohort)
         results.compute_results(runner, cohort)
         results.publish_results(runner, cohort)
         issue_from_results(runner, cohort, issued_on=cohort.ends_on + timedelta(days=7))

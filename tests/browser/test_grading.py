@@ -21,7 +21,8 @@ TABLET = {"viewport": {"width": 1024, "height": 768}, "device_scale_factor": 2, 
 def graded_cohort(request, db_session, create_cohort, create_user):
     """Three founders, one lecture held yesterday (all present), assessments: attendance 20 %,
     assignments 30 %, final pitch 50 % (both out of 100)."""
-    from app.cohorts import attendance, grading
+    from app.cohorts import attendance
+    from app.cohorts.grading import grades as grading
     from app.cohorts import services as cohorts
     from app.timeutil import utcnow
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import User
 from app.accounts.services import EMAIL_RE, id_number_problem, MOBILE_RE, normalise_id_number, normalise_mobile
 from app.audit import services as audit
-from app.cohorts.application_access import (
+from app.cohorts.selection.access import (
     notify_applicant,
     ADMITTED,
     AlreadyApplied,
@@ -23,14 +23,21 @@ from app.cohorts.application_access import (
     WITHDRAWN,
 )
 from app.cohorts.models import Application, Cycle, FUNDING_STAGES, INDUSTRIES, Tier
-from app.cohorts.pitch_decks import read_pitch_deck, store_pitch_deck
-from app.cohorts.uscc import normalise_uscc, validate_uscc
+from app.cohorts.selection.pitch_decks import read_pitch_deck, store_pitch_deck
+from app.cohorts.selection.uscc import normalise_uscc, validate_uscc
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
 from app.timeutil import local_today, utcnow
 
 
 # -- the application form ------------------------------------------------------------------
+def _choice(fields: dict, key: str, choices, message, values: dict, errors: dict) -> None:
+    """One of the form's fixed choices (industry, funding stage): kept as given, refused unless listed."""
+    values[key] = fields.get(key) or ""
+    if values[key] not in choices:
+        errors[key] = message
+
+
 def _clean(cycle: Cycle, tier: Tier | None, fields: dict) -> tuple[dict, dict]:
     errors: dict = {}
     values: dict = {}
@@ -75,10 +82,7 @@ def _clean(cycle: Cycle, tier: Tier | None, fields: dict) -> tuple[dict, dict]:
     elif founded > local_today() or founded < EARLIEST_FOUNDING:
         errors["founded_on"] = _l("The founding date must be in the past.")
     values["founded_on"] = founded
-    industry = fields.get("industry") or ""
-    if industry not in INDUSTRIES:
-        errors["industry"] = _l("Choose the industry.")
-    values["industry"] = industry
+    _choice(fields, "industry", INDUSTRIES, _l("Choose the industry."), values, errors)
     team_size = fields.get("team_size")
     try:
         team_size = int(str(team_size).strip())
@@ -87,10 +91,7 @@ def _clean(cycle: Cycle, tier: Tier | None, fields: dict) -> tuple[dict, dict]:
     if team_size is None or not 1 <= team_size <= 10000:
         errors["team_size"] = _l("The team size is a whole number from 1 to 10000.")
     values["team_size"] = team_size
-    stage = fields.get("funding_stage") or ""
-    if stage not in FUNDING_STAGES:
-        errors["funding_stage"] = _l("Choose the funding stage.")
-    values["funding_stage"] = stage
+    _choice(fields, "funding_stage", FUNDING_STAGES, _l("Choose the funding stage."), values, errors)
     plan = (fields.get("business_plan") or "").strip().replace("\r\n", "\n")
     if not BUSINESS_PLAN_MIN <= len(plan) <= BUSINESS_PLAN_MAX:
         errors["business_plan"] = _l("Describe the business in %(min)s to %(max)s characters (now %(n)s).",

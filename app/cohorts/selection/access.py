@@ -127,6 +127,11 @@ def tiers_for(cycle: Cycle) -> list[Tier]:
     return [t for t in tiers if t.id in with_cohort] if with_cohort else tiers
 
 
+def tier_of(cycle: Cycle, tier_id) -> Tier | None:
+    """The programme's tier chosen on the form (None for one it does not have)."""
+    return next((t for t in cycle.programme.tiers if t.id == tier_id), None)
+
+
 def cohort_for(cycle: Cycle, tier_id: int) -> Cohort | None:
     return next((c for c in cycle.cohorts if c.tier_id == tier_id), None)
 
@@ -148,6 +153,13 @@ def applications(cycle: Cycle, *, tier_id: int | None = None, status: str | None
                                    Application.mobile.like(like), Application.uscc.ilike(like)))
     return list(db.session.scalars(query.options(selectinload(Application.tier))
                                    .order_by(Application.submitted_at, Application.id)))
+
+
+def applications_by_id(cycle: Cycle, ids: list[int]) -> list[Application]:
+    """The applications of `cycle` among `ids`, in their order (ids of other cycles or of none left out)."""
+    found = {a.id: a for a in db.session.scalars(sa.select(Application).where(Application.cycle_id == cycle.id,
+                                                                           Application.id.in_(ids or [-1])))}
+    return [found[i] for i in ids if i in found]
 
 
 def status_counts(cycle: Cycle, tier_id: int | None = None) -> dict[str, int]:

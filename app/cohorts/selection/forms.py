@@ -6,7 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from app.cohorts.applications import BUSINESS_PLAN_MAX
+from app.cohorts.selection.applications import BUSINESS_PLAN_MAX
 from app.cohorts.models import FUNDING_STAGES, INDUSTRIES
 
 FIELDS = ("name", "mobile", "email", "id_number", "company_name", "uscc", "founded_on", "industry",

@@ -6,7 +6,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from app.accounts.models import User
 from app.audit import services as audit
 from app.cohorts import services as cohorts
-from app.cohorts.application_access import (
+from app.cohorts.selection.access import (
     notify_applicant,
     ADMITTED,
     applications,
@@ -18,7 +18,7 @@ from app.cohorts.application_access import (
     WAITLISTED,
     WITHDRAWN,
 )
-from app.cohorts.application_review import combined_scores
+from app.cohorts.selection.review import combined_scores
 from app.cohorts.models import Application, Cycle, Enrolment
 from app.errors import Conflict, InvalidInput
 from app.extensions import db

@@ -112,6 +112,14 @@ def get_assessment(assessment_id: int, cohort: Cohort) -> Assessment:
     return assessment
 
 
+def enrolment_in(cohort: Cohort, enrolment_id) -> Enrolment:
+    """The cohort's enrolment with this id (NotFound for another cohort's, or for no whole number)."""
+    enrolment = db.session.get(Enrolment, enrolment_id) if isinstance(enrolment_id, int) else None
+    if enrolment is None or enrolment.cohort_id != cohort.id:
+        raise NotFound(_l("The page you are looking for does not exist."))
+    return enrolment
+
+
 def _number(value, *, whole: bool = False) -> float | None:
     if value is None or isinstance(value, bool):
         return None
@@ -430,6 +438,22 @@ RULE_BOUNDS = {
 
 def rules(cohort: Cohort) -> dict:
     return dict(DEFAULT_RULES) | {k: v for k, v in (cohort.rules or {}).items() if k in DEFAULT_RULES}
+
+
+PERCENT_RULES = ("min_attendance", "distinction_top_share")  # entered as percentages, kept as shares
+
+
+def entered_rules(form) -> dict:
+    """The rules form's values as set_rules takes them: percentages become shares; what is not a
+    number is passed on as typed, for set_rules to refuse."""
+    values = {}
+    for key in PERCENT_RULES:
+        raw = (form.get(key) or "").strip()
+        number = _number(raw)
+        values[key] = number / 100 if number is not None else raw
+    for key in ("min_score", "distinction_score"):
+        values[key] = form.get(key, "")
+    return values
 
 
 def set_rules(actor, cohort: Cohort, **values) -> dict:

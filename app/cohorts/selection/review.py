@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import User
 from app.audit import services as audit
 from app.cohorts import services as cohorts
-from app.cohorts.application_access import applications, require_review, WITHDRAWN
+from app.cohorts.selection.access import applications, require_review, WITHDRAWN
 from app.cohorts.models import Application, Cycle, ReviewCriterion, ReviewScore, Tier
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
@@ -22,6 +22,21 @@ from app.timeutil import utcnow
 def rubric(cycle: Cycle) -> list[ReviewCriterion]:
     return list(db.session.scalars(sa.select(ReviewCriterion).where(ReviewCriterion.cycle_id == cycle.id)
                                    .order_by(ReviewCriterion.position, ReviewCriterion.id)))
+
+
+MAX_RUBRIC_ROWS = 100  # a rubric has a handful of criteria; the form says how many rows it sent
+
+
+def entered_rubric(form) -> list[dict]:
+    """The rubric editor's rows (`rows` of them, fields criteria-N-id/name/weight/max_score) as
+    set_rubric takes them: blank new lines are ignored, and an existing criterion whose name was
+    blanked is left out, so it is removed."""
+    rows = []
+    for i in range(bounded_int(form.get("rows"), 0, MAX_RUBRIC_ROWS) or 0):
+        row = {k: form.get(f"criteria-{i}-{k}", "").strip() for k in ("id", "name", "weight", "max_score")}
+        if row["name"]:
+            rows.append(row)
+    return rows
 
 
 def _int(value) -> int | None:

@@ -20,17 +20,17 @@ holds more applicants for a cohort than it has places left, `decide` raises a Co
 so the organiser picks that many and waitlists the rest explicitly.
 
 This module is the index of the applications actions (callers write `apps.apply`, `apps.decide`…);
-each lives in the module named by what it holds:
-  uscc                  统一社会信用代码 check
-  application_access    statuses, errors, permissions, reading, status history, the applicant's mail
-  pitch_decks           pitch-deck storage (private uploads)
-  application_form      the form: clean, apply, update, withdraw
-  application_review    rubric, scores, combined scores, ranking
-  application_decisions admit / waitlist / reject, export
+each lives in the module of this package named by what it holds:
+  uscc          统一社会信用代码 check
+  access        statuses, errors, permissions, reading, status history, the applicant's mail
+  pitch_decks   pitch-deck storage (private uploads)
+  submission    the applicant's side: clean the form, apply, update, withdraw
+  review        rubric, scores, combined scores, ranking
+  decisions     admit / waitlist / reject, export
 """
 from __future__ import annotations
 
-from app.cohorts.uscc import (  # noqa: F401
+from app.cohorts.selection.uscc import (  # noqa: F401
     USCC_ALPHABET,
     USCC_WEIGHTS,
     USCC_RE,
@@ -38,7 +38,7 @@ from app.cohorts.uscc import (  # noqa: F401
     normalise_uscc,
     validate_uscc,
 )
-from app.cohorts.application_access import (  # noqa: F401
+from app.cohorts.selection.access import (  # noqa: F401
     SUBMITTED,
     ADMITTED,
     WAITLISTED,
@@ -63,23 +63,26 @@ from app.cohorts.application_access import (  # noqa: F401
     enrolment_for,
     open_cycles,
     tiers_for,
+    tier_of,
     cohort_for,
     places_left,
     applications,
+    applications_by_id,
     status_counts,
     history,
 )
-from app.cohorts.pitch_decks import (  # noqa: F401
+from app.cohorts.selection.pitch_decks import (  # noqa: F401
     private_dir,
     pitch_deck_path,
 )
-from app.cohorts.application_form import (  # noqa: F401
+from app.cohorts.selection.submission import (  # noqa: F401
     apply,
     update,
     withdraw,
 )
-from app.cohorts.application_review import (  # noqa: F401
+from app.cohorts.selection.review import (  # noqa: F401
     rubric,
+    entered_rubric,
     set_rubric,
     score,
     Review,
@@ -89,7 +92,7 @@ from app.cohorts.application_review import (  # noqa: F401
     RankRow,
     ranking,
 )
-from app.cohorts.application_decisions import (  # noqa: F401
+from app.cohorts.selection.decisions import (  # noqa: F401
     decide,
     export_rows,
     to_xlsx,
@@ -126,9 +129,11 @@ __all__ = [
     "enrolment_for",
     "open_cycles",
     "tiers_for",
+    "tier_of",
     "cohort_for",
     "places_left",
     "applications",
+    "applications_by_id",
     "status_counts",
     "history",
     "private_dir",
@@ -137,6 +142,7 @@ __all__ = [
     "update",
     "withdraw",
     "rubric",
+    "entered_rubric",
     "set_rubric",
     "score",
     "Review",

@@ -24,7 +24,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.audit import services as audit
-from app.cohorts import attendance, grading
+from app.cohorts import attendance
+from app.cohorts.grading import grades
 from app.cohorts import services as cohorts
 from app.cohorts.models import Cohort, CohortResult, Enrolment, Outcome, ResultRun
 from app.errors import Conflict
@@ -62,20 +63,20 @@ def compute_results(actor, cohort: Cohort, *, now=None) -> ResultRun:
     """Compute every enrolled founder's result from the published (locked) grades: a preview,
     not yet visible to founders."""
     cohorts.require_run(actor, cohort.cycle.programme)
-    row = grading.state(cohort, lock=True)
+    row = grades.state(cohort, lock=True)
     if not row.locked:
         raise Conflict(_l("Publish the grades first: results are computed from locked grades."),
                        code="grades_not_published")
-    the_rules = grading.rules(cohort)
+    the_rules = grades.rules(cohort)
     people = cohorts.active_enrolments(cohort)
     rates = attendance.rates(cohort, now)
-    totals = grading.totals(cohort, rates=rates)
+    totals = grades.totals(cohort, rates=rates)
     scores = {e.id: totals[e.id].score if totals[e.id].graded else None for e in people}
     places = top_places(the_rules["distinction_top_share"], len(people))
     ranks = rank(scores)
     at = utcnow()
     run = ResultRun(cohort_id=cohort.id, rules=the_rules, enrolled=len(people), computed_at=at,
-                    computed_by_id=actor.id, lock_event_id=getattr(grading.latest_publication(cohort), "id", None))
+                    computed_by_id=actor.id, lock_event_id=getattr(grades.latest_publication(cohort), "id", None))
     for enrolment in people:
         rate = rates[enrolment.id].rate if enrolment.id in rates else None
         outcome = decide(rate, scores[enrolment.id], ranks.get(enrolment.id), places, the_rules)
@@ -100,13 +101,13 @@ def publish_results(actor, cohort: Cohort) -> ResultRun:
     """Publish the latest preview: founders see their results, and the cohort's completion
     rules are fixed from now on."""
     cohorts.require_run(actor, cohort.cycle.programme)
-    row = grading.state(cohort, lock=True)
+    row = grades.state(cohort, lock=True)
     run = latest_run(cohort)
     if run is None:
         raise Conflict(_l("Compute the results first."), code="no_results")
     if run.published_at is not None:
         return run
-    publication = grading.latest_publication(cohort)
+    publication = grades.latest_publication(cohort)
     if not row.locked or publication is None or run.lock_event_id != publication.id:
         raise Conflict(_l("The grades changed since these results were computed: compute them again."),
                        code="results_stale")
@@ -170,9 +171,9 @@ def distribution(totals: dict, *, width: int = 10) -> list[tuple[str, int]]:
 def export_rows(actor, cohort: Cohort) -> tuple[list[str], list[list]]:
     """Grades, totals and the latest results of a cohort; phone numbers masked. Audited."""
     cohorts.require_teach(actor, cohort)
-    columns = grading.assessments(cohort)
+    columns = grades.assessments(cohort)
     rates = attendance.rates(cohort)
-    table = grading.scores(cohort, rates=rates)
+    table = grades.scores(cohort, rates=rates)
     run = latest_run(cohort)
     by_enrolment = {r.enrolment_id: r for r in run.results} if run else {}
     header = [_("No."), _("Name"), _("Company"), _("Mobile")]
@@ -181,7 +182,7 @@ def export_rows(actor, cohort: Cohort) -> tuple[list[str], list[list]]:
     rows = []
     for n, enrolment in enumerate(cohorts.active_enrolments(cohort), 1):
         row = table.get(enrolment.id, {})
-        total = grading.total_of(columns, row)
+        total = grades.total_of(columns, row)
         rate = rates.get(enrolment.id)
         result = by_enrolment.get(enrolment.id)
         rows.append([

@@ -7,18 +7,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.cohorts import applications as apps
 from app.cohorts import services as cohorts
-from app.cohorts.application_forms import ApplicationForm, WithdrawForm
-from app.cohorts.models import Application, ApplicationStatus
 from app.cohorts.bp import bp
-from app.errors import CORRECTABLE, InvalidInput
-from app.extensions import db
+from app.cohorts.models import Application, ApplicationStatus
+from app.cohorts.selection import applications as apps
+from app.cohorts.selection.forms import ApplicationForm, WithdrawForm
+from app.inputs import int_list
 from app.transaction import commit
-from app.inputs import bounded_int, int_list
-from app.web import apply_errors, download, int_arg
+from app.web import FieldMessages, allowed, download, int_arg, perform
 
-MAX_RUBRIC_ROWS = 100  # a rubric has a handful of criteria; the form says how many rows it sent
 UPLOADING_ENDPOINTS = {"cohorts.apply", "cohorts.application_edit"}
 
 
@@ -27,10 +24,6 @@ def allow_pitch_decks() -> None:
     anything (CSRF protection) reads the body; create_app runs it first."""
     if request.endpoint in UPLOADING_ENDPOINTS:
         request.max_content_length = current_app.config["MAX_APPLICATION_REQUEST_BYTES"]
-
-
-def _tier(cycle, tier_id):
-    return next((t for t in cycle.programme.tiers if t.id == tier_id), None)
 
 
 def _form_for(cycle, application=None) -> ApplicationForm:
@@ -75,21 +68,12 @@ def apply(cycle_id: int):
         flash(_("Applications for %(cycle)s are not open.", cycle=cycle.name), "error")
         return redirect(url_for("cohorts.camp", cycle_id=cycle.id))
     form = _form_for(cycle, existing)
-    if form.validate_on_submit():
-        try:
-            apps.apply(current_user, cycle, _tier(cycle, form.tier_id.data), pitch_deck=form.pitch_deck.data,
-                       **form.values())
-        except InvalidInput as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        except CORRECTABLE as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return redirect(url_for("cohorts.camp", cycle_id=cycle.id))
-        else:
-            commit()
-            flash(_("Your application is submitted. We will let you know the result."), "success")
-            return redirect(url_for("cohorts.my_applications"))
+    if form.validate_on_submit() and (done := perform(
+            lambda: apps.apply(current_user, cycle, apps.tier_of(cycle, form.tier_id.data),
+                               pitch_deck=form.pitch_deck.data, **form.values()),
+            success=_("Your application is submitted. We will let you know the result."),
+            to=url_for("cohorts.my_applications"), form=form, refused=url_for("cohorts.camp", cycle_id=cycle.id))):
+        return done
     return render_template("cohorts/apply.html", cycle=cycle, form=form, application=None)
 
 
@@ -117,21 +101,12 @@ def application_edit(application_id: int):
         flash(_("This application can no longer be edited."), "error")
         return redirect(url_for("cohorts.my_applications"))
     form = _form_for(cycle, application)
-    if form.validate_on_submit():
-        try:
-            apps.update(current_user, application, _tier(cycle, form.tier_id.data),
-                        pitch_deck=form.pitch_deck.data, **form.values())
-        except InvalidInput as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        except CORRECTABLE as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return redirect(url_for("cohorts.my_applications"))
-        else:
-            commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("cohorts.my_applications"))
+    mine = url_for("cohorts.my_applications")
+    if form.validate_on_submit() and (done := perform(
+            lambda: apps.update(current_user, application, apps.tier_of(cycle, form.tier_id.data),
+                                pitch_deck=form.pitch_deck.data, **form.values()),
+            success=_("Changes saved."), to=mine, form=form, refused=mine)):
+        return done
     return render_template("cohorts/apply.html", cycle=cycle, form=form, application=application)
 
 
@@ -142,22 +117,14 @@ def application_withdraw(application_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        apps.withdraw(current_user, application, form.note.data or "")
-    except CORRECTABLE as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        commit()
-        flash(_("Your application is withdrawn."), "info")
-    return redirect(url_for("cohorts.my_applications"))
+    return perform(lambda: apps.withdraw(current_user, application, form.note.data or ""),
+                   success=_("Your application is withdrawn."), to=url_for("cohorts.my_applications"), kind="info")
 
 
 @bp.route("/camps/applications/<int:application_id>/pitch-deck.pdf")
 @login_required
 def pitch_deck(application_id: int):
-    application = apps.get_application(application_id)
-    apps.require_see(current_user, application)
+    application = allowed(apps.get_application(application_id), apps.require_see)
     path = apps.pitch_deck_path(application)
     if path is None:
         abort(404)
@@ -170,15 +137,15 @@ def pitch_deck(application_id: int):
 
 # -- console --------------------------------------------------------------------------------
 def _reviewed_cycle(cycle_id: int):
-    cycle = cohorts.get_cycle(cycle_id)
-    apps.require_review(current_user, cycle)
-    return cycle
+    return allowed(cohorts.get_cycle(cycle_id), apps.require_review)
+
+
+def _reviewed_application(application_id: int) -> Application:
+    return allowed(apps.get_application(application_id), apps.require_review, lambda a: a.cycle)
 
 
 def _run_cycle(cycle_id: int):
-    cycle = cohorts.get_cycle(cycle_id)
-    cohorts.require_run(current_user, cycle.programme)
-    return cycle
+    return allowed(cohorts.get_cycle(cycle_id), cohorts.require_run, lambda c: c.programme)
 
 
 def _chosen_tier(cycle):
@@ -214,8 +181,7 @@ def console_applications(cycle_id: int):
 @bp.route("/console/applications/<int:application_id>")
 @login_required
 def console_application(application_id: int):
-    application = apps.get_application(application_id)
-    apps.require_review(current_user, application.cycle)
+    application = _reviewed_application(application_id)
     return render_template("cohorts/console_application.html", application=application,
                            criteria=apps.rubric(application.cycle),
                            combined=apps.combined_scores(application.cycle, [application.id])[application.id],
@@ -226,29 +192,19 @@ def console_application(application_id: int):
 @bp.route("/console/applications/<int:application_id>/score", methods=["GET", "POST"])
 @login_required
 def console_score(application_id: int):
-    application = apps.get_application(application_id)
-    apps.require_review(current_user, application.cycle)
+    application = _reviewed_application(application_id)
     criteria = apps.rubric(application.cycle)
     combined = apps.combined_scores(application.cycle, [application.id])[application.id]
     mine = next((r for r in combined.reviews if r.reviewer.id == current_user.id), None)
     values = {c.id: (f"{mine.scores[c.id].score:g}" if mine and c.id in mine.scores else "") for c in criteria}
-    comment, errors = (mine.comment if mine else ""), {}
+    comment, errors = (mine.comment if mine else ""), FieldMessages()
     if request.method == "POST":
         values = {c.id: request.form.get(f"score-{c.id}", "") for c in criteria}
         comment = request.form.get("comment", "")
-        try:
-            apps.score(current_user, application, values, comment)
-        except InvalidInput as exc:
-            db.session.rollback()
-            errors = {k: str(v) for k, v in exc.fields.items()}
-            flash(str(exc.message), "error")
-        except CORRECTABLE as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-        else:
-            commit()
-            flash(_("Your scores are saved."), "success")
-            return redirect(url_for("cohorts.console_application", application_id=application.id))
+        if done := perform(lambda: apps.score(current_user, application, values, comment),
+                           success=_("Your scores are saved."),
+                           to=url_for("cohorts.console_application", application_id=application.id), form=errors):
+            return done
     return render_template("cohorts/console_score.html", application=application, criteria=criteria,
                            values=values, comment=comment, errors=errors)
 
@@ -258,25 +214,12 @@ def console_score(application_id: int):
 def console_rubric(cycle_id: int):
     cycle = _run_cycle(cycle_id)
     rows = [{"id": c.id, "name": c.name, "weight": c.weight, "max_score": c.max_score} for c in apps.rubric(cycle)]
-    errors = {}
+    errors = FieldMessages()
     if request.method == "POST":
-        rows = []
-        for i in range(bounded_int(request.form.get("rows"), 0, MAX_RUBRIC_ROWS) or 0):
-            row = {k: request.form.get(f"criteria-{i}-{k}", "").strip() for k in ("id", "name", "weight", "max_score")}
-            if row["name"] or row["id"]:  # blank new lines are ignored; a blanked existing one is removed
-                rows.append(row)
-        kept = [r for r in rows if r["name"]]
-        try:
-            apps.set_rubric(current_user, cycle, kept)
-        except InvalidInput as exc:
-            db.session.rollback()
-            errors = {k: str(v) for k, v in exc.fields.items()}
-            rows = kept
-            flash(str(exc.message), "error")
-        else:
-            commit()
-            flash(_("The rubric is saved."), "success")
-            return redirect(url_for("cohorts.console_rubric", cycle_id=cycle.id))
+        rows = apps.entered_rubric(request.form)
+        if done := perform(lambda: apps.set_rubric(current_user, cycle, rows), success=_("The rubric is saved."),
+                           to=url_for("cohorts.console_rubric", cycle_id=cycle.id), form=errors):
+            return done
     rows = rows + [{"id": "", "name": "", "weight": "", "max_score": ""} for _i in range(3)]
     return render_template("cohorts/console_rubric.html", cycle=cycle, rows=rows, errors=errors, can_run=True)
 
@@ -298,8 +241,7 @@ def console_ranking(cycle_id: int):
 @login_required
 def console_decide(cycle_id: int):
     cycle = _run_cycle(cycle_id)
-    ids = int_list(request.form.getlist("ids"))
-    chosen = [a for a in (db.session.get(Application, i) for i in ids) if a is not None and a.cycle_id == cycle.id]
+    chosen = apps.applications_by_id(cycle, int_list(request.form.getlist("ids")))
     status = request.form.get("action", "")
     back = request.form.get("back", "")
     if not back.startswith("/") or back.startswith("//") or "\\" in back:  # only a page of this site
@@ -307,16 +249,11 @@ def console_decide(cycle_id: int):
     if not chosen:
         flash(_("Select at least one application."), "error")
         return redirect(back)
-    try:
-        result = apps.decide(current_user, chosen, status, request.form.get("note", ""))
-    except CORRECTABLE as exc:
-        db.session.rollback()
-        apply_errors(None, exc)
-    else:
-        commit()
-        flash(_("%(changed)s applications updated, %(skipped)s skipped (withdrawn, already admitted or "
-                "unchanged).", changed=result["changed"], skipped=result["skipped"]), "success")
-    return redirect(back)
+    return perform(lambda: apps.decide(current_user, chosen, status, request.form.get("note", "")),
+                   success=lambda result: _("%(changed)s applications updated, %(skipped)s skipped (withdrawn, "
+                                            "already admitted or unchanged).", changed=result["changed"],
+                                            skipped=result["skipped"]),
+                   to=back)
 
 
 @bp.route("/console/cycles/<int:cycle_id>/applications.xlsx")
