@@ -54,6 +54,7 @@ from app.timeutil import local_today, to_local, utcnow
 from app.uploads import save_image
 
 DEFAULTS_DIR = Path(__file__).with_name("defaults")
+WORDING_SLOT = "  {# the wording of one kind: <kind>.html #}\n"
 DEFAULT_TITLES = {
     CertificateKind.COMPLETION: "结业证书",
     CertificateKind.DISTINCTION: "优秀学员证书",
@@ -82,9 +83,12 @@ def _kind(value) -> CertificateKind:
 
 # -- templates ------------------------------------------------------------------
 def default_source(kind: CertificateKind) -> tuple[str, str]:
-    html = (DEFAULTS_DIR / f"{kind.value}.html").read_text(encoding="utf-8")
+    """The shipped design of `kind` as one self-contained template (it is copied into the row the
+    admin edits): the shared frame.html with the kind's own wording, <kind>.html, in its slot."""
+    frame = (DEFAULTS_DIR / "frame.html").read_text(encoding="utf-8")
+    wording = (DEFAULTS_DIR / f"{kind.value}.html").read_text(encoding="utf-8")
     css = (DEFAULTS_DIR / "certificate.css").read_text(encoding="utf-8")
-    return html, css
+    return frame.replace(WORDING_SLOT, wording), css
 
 
 def ensure_templates() -> list[CertificateTemplate]:
