@@ -23,6 +23,14 @@ class LabelledEnum(str, enum.Enum):
     def label(self) -> str:
         return str(self._label)
 
+    @classmethod
+    def label_of(cls, code: str) -> str:
+        """The label of a stored code; a code this enum does not know (an older row) shows as is."""
+        try:
+            return cls(code).label
+        except ValueError:
+            return code
+
 
 def labels(kind: type[LabelledEnum]) -> dict:
     """{member: lazy label} in declaration order (lazy, so a table built at import follows the

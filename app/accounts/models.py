@@ -26,7 +26,7 @@ ROLE_LABELS = labels(Role)
 
 
 def role_label(role: str) -> str:
-    return str(ROLE_LABELS.get(role, role))
+    return Role.label_of(role)
 
 
 user_departments = sa.Table(

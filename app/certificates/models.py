@@ -147,10 +147,7 @@ JOB_LABELS = labels(JobStatus)
 
 
 def job_label(status: str) -> str:
-    try:
-        return JobStatus(status).label
-    except ValueError:
-        return status
+    return JobStatus.label_of(status)
 
 
 class PrintJob(db.Model):
