@@ -39,10 +39,7 @@ def _scan_label(code: str, direction: str = "in") -> str:
         return gettext("Checked out")
     if code == ScanResult.OK.value:
         return gettext("Checked in")
-    try:
-        return ScanResult(code).message
-    except ValueError:
-        return code
+    return ScanResult.label_of(code)
 
 
 def in_wechat() -> bool:

@@ -93,6 +93,18 @@ def test_broken_template_is_never_saved(app, db_session, admin):
     assert template.html == before
 
 
+def test_default_templates_are_whole_documents(app):
+    """The shipped designs are the shared frame with each kind's wording in it: what is copied
+    into the template row is complete, with no slot left and nothing of another kind."""
+    sources = {kind: services.default_source(kind)[0] for kind in CertificateKind}
+    for kind, html in sources.items():
+        assert services.WORDING_SLOT not in html
+        assert html.startswith('<div class="cert-frame">') and html.endswith("</div></div>\n")
+        assert html.count('class="cert-name"') == 1 and "证书编号：{{ serial }}" in html
+        rendering.check_template(html)
+    assert len(set(sources.values())) == len(sources)
+
+
 def test_chinese_date():
     from datetime import date
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,29 +9,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.labels import LabelledEnum, labels
 from app.privacy import mask_email, mask_id_number, mask_phone
 from app.timeutil import UTCDateTime, utcnow
 
 
-class Role(str, enum.Enum):
-    ADMIN = "admin"
-    ORGANISER = "organiser"
-    TRAINER = "trainer"
-    JUDGE = "judge"
-    PARTICIPANT = "participant"
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Administrator")
+    ORGANISER = "organiser", _l("Organiser")
+    TRAINER = "trainer", _l("Trainer")
+    JUDGE = "judge", _l("Judge")
+    PARTICIPANT = "participant", _l("Participant")
 
 
-ROLE_LABELS = {
-    Role.ADMIN.value: _l("Administrator"),
-    Role.ORGANISER.value: _l("Organiser"),
-    Role.TRAINER.value: _l("Trainer"),
-    Role.JUDGE.value: _l("Judge"),
-    Role.PARTICIPANT.value: _l("Participant"),
-}
+ROLE_LABELS = labels(Role)
 
 
 def role_label(role: str) -> str:
-    return str(ROLE_LABELS.get(role, role))
+    return Role.label_of(role)
 
 
 user_departments = sa.Table(

@@ -49,58 +49,44 @@ class Payload:
             return MISSING
         return value
 
+    def _checked(self, key: str, required: bool, default, *rules):
+        """The field if present and passing each (test, message) rule in turn; otherwise `default`,
+        with the message of the first rule it fails as the field's error."""
+        value = self._get(key, required)
+        if value is MISSING:
+            return default
+        for test, message in rules:
+            if not test(value):
+                self.error(key, message)
+                return default
+        return value
+
     def str(self, key: str, *, required: bool = False, max_length: int | None = None, column=None,
             default=None, allow_empty: bool = True):
         """A string; `column` (a model attribute) gives the maximum length of what it is stored in."""
-        value = self._get(key, required)
-        if value is MISSING:
-            return default
-        if not isinstance(value, str):
-            self.error(key, _("Must be a string."))
-            return default
         if column is not None:
             max_length = getattr(column.type, "length", None) or max_length
-        if max_length is not None and len(value) > max_length:
-            self.error(key, _("At most %(n)s characters.", n=max_length))
-            return default
-        if not value and (required or not allow_empty):
-            self.error(key, _("This field is required."))
-            return default
-        return value
+        return self._checked(key, required, default,
+                             (lambda v: isinstance(v, str), _("Must be a string.")),
+                             (lambda v: max_length is None or len(v) <= max_length,
+                              _("At most %(n)s characters.", n=max_length)),
+                             (lambda v: bool(v) or (allow_empty and not required), _("This field is required.")))
 
     def int(self, key: str, *, required: bool = False, minimum: int = 0, maximum: int = INT_MAX, default=None):
-        value = self._get(key, required)
-        if value is MISSING:
-            return default
-        if not _is_int(value):
-            self.error(key, _("Must be a whole number."))
-            return default
-        if not minimum <= value <= maximum:
-            self.error(key, _("Must be between %(low)s and %(high)s.", low=minimum, high=maximum))
-            return default
-        return value
+        return self._checked(key, required, default, (_is_int, _("Must be a whole number.")),
+                             (lambda v: minimum <= v <= maximum,
+                              _("Must be between %(low)s and %(high)s.", low=minimum, high=maximum)))
 
     def id(self, key: str, *, required: bool = False):
         return self.int(key, required=required, minimum=1)
 
     def bool(self, key: str, *, default: bool = False) -> bool:
-        value = self._get(key, False)
-        if value is MISSING:
-            return default
-        if not isinstance(value, bool):
-            self.error(key, _("Must be true or false."))
-            return default
-        return value
+        return self._checked(key, False, default, (lambda v: isinstance(v, bool), _("Must be true or false.")))
 
     def choice(self, key: str, choices, *, required: bool = False, default=None):
-        value = self._get(key, required)
-        if value is MISSING:
-            return default
         allowed = [str(c) for c in choices]
-        if not isinstance(value, str) or value not in allowed:
-            self.error(key, _("Choose one of: %(choices)s.", choices=", ".join(allowed)))
-            return default
-        return value
+        return self._checked(key, required, default, (lambda v: isinstance(v, str) and v in allowed,
+                                                      _("Choose one of: %(choices)s.", choices=", ".join(allowed))))
 
     def datetime(self, key: str, *, required: bool = False) -> datetime | None:
         value = self._get(key, required)
@@ -120,36 +106,19 @@ class Payload:
         return None
 
     def object(self, key: str, *, required: bool = False) -> dict | None:
-        value = self._get(key, required)
-        if value is MISSING:
-            return None
-        if not isinstance(value, dict):
-            self.error(key, _("Must be a JSON object."))
-            return None
-        return value
+        return self._checked(key, required, None, (lambda v: isinstance(v, dict), _("Must be a JSON object.")))
 
     def id_list(self, key: str, *, required: bool = False, max_items: int = 500) -> list[int] | None:
-        value = self._get(key, required)
-        if value is MISSING:
-            return None
-        if (not isinstance(value, list) or len(value) > max_items
-                or not all(_is_int(v) and 1 <= v <= INT_MAX for v in value)):
-            self.error(key, _("Must be a list of ids."))
-            return None
-        return value
+        return self._checked(key, required, None, (
+            lambda ids: isinstance(ids, list) and len(ids) <= max_items and all(_is_int(i) and 1 <= i <= INT_MAX
+                                                                                for i in ids),
+            _("Must be a list of ids.")))
 
     def any_of(self, key: str, kinds: tuple, message) -> object:
         """A field that may be one of several JSON types (e.g. an id or a slug)."""
-        value = self._get(key, False)
-        if value is MISSING:
-            return None
-        if isinstance(value, bool) or not isinstance(value, kinds):
-            self.error(key, message)
-            return None
-        if _is_int(value) and not 1 <= value <= INT_MAX:
-            self.error(key, message)
-            return None
-        return value
+        return self._checked(key, False, None, (
+            lambda v: not isinstance(v, bool) and isinstance(v, kinds) and (not _is_int(v) or 1 <= v <= INT_MAX),
+            message))
 
     def nested(self, prefix: str, body) -> Payload:
         return Payload(body, prefix=self.prefix + prefix, errors=self.errors, code=self.code)

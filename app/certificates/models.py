@@ -1,7 +1,6 @@
 """Certificates: templates, issued certificates (never deleted), serial counters, print jobs."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -10,18 +9,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Department, User
 from app.extensions import db
+from app.labels import LabelledEnum, labels
 from app.timeutil import UTCDateTime, utcnow
 
 
-class CertificateKind(str, enum.Enum):
-    COMPLETION = "completion"      # 结业证书
-    DISTINCTION = "distinction"    # 优秀学员证书
-    AWARD = "award"                # 获奖证书
-    ATTENDANCE = "attendance"      # 参会证明
-
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
+class CertificateKind(LabelledEnum):
+    COMPLETION = "completion", _l("Certificate of completion")     # 结业证书
+    DISTINCTION = "distinction", _l("Certificate of distinction")  # 优秀学员证书
+    AWARD = "award", _l("Award certificate")                       # 获奖证书
+    ATTENDANCE = "attendance", _l("Certificate of attendance")     # 参会证明
 
     @property
     def serial_code(self) -> str:
@@ -29,12 +25,7 @@ class CertificateKind(str, enum.Enum):
         return SERIAL_CODES[self]
 
 
-KIND_LABELS = {
-    CertificateKind.COMPLETION: _l("Certificate of completion"),
-    CertificateKind.DISTINCTION: _l("Certificate of distinction"),
-    CertificateKind.AWARD: _l("Award certificate"),
-    CertificateKind.ATTENDANCE: _l("Certificate of attendance"),
-}
+KIND_LABELS = labels(CertificateKind)
 SERIAL_CODES = {
     CertificateKind.COMPLETION: "JY",    # 结业
     CertificateKind.DISTINCTION: "YX",   # 优秀
@@ -43,21 +34,13 @@ SERIAL_CODES = {
 }
 
 
-class CertStatus(str, enum.Enum):
-    VALID = "valid"
-    REVOKED = "revoked"
-    SUPERSEDED = "superseded"
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
+class CertStatus(LabelledEnum):
+    VALID = "valid", _l("Valid")
+    REVOKED = "revoked", _l("Revoked")
+    SUPERSEDED = "superseded", _l("Superseded by a newer version")
 
 
-STATUS_LABELS = {
-    CertStatus.VALID: _l("Valid"),
-    CertStatus.REVOKED: _l("Revoked"),
-    CertStatus.SUPERSEDED: _l("Superseded by a newer version"),
-}
+STATUS_LABELS = labels(CertStatus)
 
 
 class CertificateTemplate(db.Model):
@@ -153,26 +136,18 @@ class Certificate(db.Model):
         return f"<Certificate {self.serial}>"
 
 
-class JobStatus(str, enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
+class JobStatus(LabelledEnum):
+    QUEUED = "queued", _l("Waiting to start")
+    RUNNING = "running", _l("Rendering")
+    DONE = "done", _l("Ready")
+    FAILED = "failed", _l("Failed")
 
 
-JOB_LABELS = {
-    JobStatus.QUEUED: _l("Waiting to start"),
-    JobStatus.RUNNING: _l("Rendering"),
-    JobStatus.DONE: _l("Ready"),
-    JobStatus.FAILED: _l("Failed"),
-}
+JOB_LABELS = labels(JobStatus)
 
 
 def job_label(status: str) -> str:
-    try:
-        return str(JOB_LABELS[JobStatus(status)])
-    except ValueError:
-        return status
+    return JobStatus.label_of(status)
 
 
 class PrintJob(db.Model):

@@ -42,10 +42,11 @@ from app.certificates.models import (
 )
 from app.certificates.rendering import PAGE_SIZES, check_template
 from app.checkin import services as checkin
-from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.events.services import require_manage as require_event
 from app.extensions import db
 from app.locking import lock
+from app.lookups import get_or_not_found
 from app.notifications.services import notify
 from app.privacy import mask_name
 from app.registrations.models import Registration
@@ -53,6 +54,7 @@ from app.timeutil import local_today, to_local, utcnow
 from app.uploads import save_image
 
 DEFAULTS_DIR = Path(__file__).with_name("defaults")
+WORDING_SLOT = "  {# the wording of one kind: <kind>.html #}\n"
 DEFAULT_TITLES = {
     CertificateKind.COMPLETION: "结业证书",
     CertificateKind.DISTINCTION: "优秀学员证书",
@@ -81,9 +83,12 @@ def _kind(value) -> CertificateKind:
 
 # -- templates ------------------------------------------------------------------
 def default_source(kind: CertificateKind) -> tuple[str, str]:
-    html = (DEFAULTS_DIR / f"{kind.value}.html").read_text(encoding="utf-8")
+    """The shipped design of `kind` as one self-contained template (it is copied into the row the
+    admin edits): the shared frame.html with the kind's own wording, <kind>.html, in its slot."""
+    frame = (DEFAULTS_DIR / "frame.html").read_text(encoding="utf-8")
+    wording = (DEFAULTS_DIR / f"{kind.value}.html").read_text(encoding="utf-8")
     css = (DEFAULTS_DIR / "certificate.css").read_text(encoding="utf-8")
-    return html, css
+    return frame.replace(WORDING_SLOT, wording), css
 
 
 def ensure_templates() -> list[CertificateTemplate]:
@@ -110,10 +115,7 @@ def template_for(cert: Certificate) -> CertificateTemplate:
 
 
 def get_template(template_id: int) -> CertificateTemplate:
-    template = db.session.get(CertificateTemplate, template_id)
-    if template is None:
-        raise NotFound(_l("No such certificate template."))
-    return template
+    return get_or_not_found(CertificateTemplate, template_id, _l("No such certificate template."))
 
 
 def save_template(actor: User, template: CertificateTemplate, *, name: str, title: str, html: str, css: str,
@@ -403,10 +405,7 @@ def reissue(actor: User, cert: Certificate, *, name: str | None = None, tier: st
 
 # -- lookups --------------------------------------------------------------------
 def get_certificate(cert_id: int) -> Certificate:
-    cert = db.session.get(Certificate, cert_id)
-    if cert is None:
-        raise NotFound(_l("No such certificate."))
-    return cert
+    return get_or_not_found(Certificate, cert_id, _l("No such certificate."))
 
 
 def certificates_of(user: User) -> list[Certificate]:

@@ -18,10 +18,11 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import User
 from app.audit import services as audit
 from app.checkin.models import Checkpoint, ScannerLink
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput
 from app.events.models import Event
 from app.events.services import can_manage, require_manage
 from app.extensions import db
+from app.lookups import get_or_not_found
 from app.timeutil import utcnow
 
 PREFIX = "scan_"
@@ -94,10 +95,7 @@ def revoke_link(actor: User, link: ScannerLink) -> ScannerLink:
 
 
 def get_link(link_id: int) -> ScannerLink:
-    link = db.session.get(ScannerLink, link_id)
-    if link is None:
-        raise NotFound(_l("No such scanner link."))
-    return link
+    return get_or_not_found(ScannerLink, link_id, _l("No such scanner link."))
 
 
 def link_for_secret(secret: str) -> ScannerLink | None:

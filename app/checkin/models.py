@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,34 +9,27 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.events.models import Event, EventSession
 from app.extensions import db
+from app.labels import LabelledEnum, labels
 from app.timeutil import UTCDateTime, utcnow
 
 
-class ScanResult(str, enum.Enum):
-    OK = "ok"
-    ALREADY_CHECKED_IN = "already_checked_in"
-    NOT_REGISTERED = "not_registered"
-    NOT_CONFIRMED = "not_confirmed"
-    INVALID = "invalid"
-    OUTSIDE_WINDOW = "outside_window"
-    REVOKED = "revoked"
-    NOT_CHECKED_IN = "not_checked_in"  # an exit scan with no entry before it
+class ScanResult(LabelledEnum):
+    OK = "ok", _l("Welcome!")
+    ALREADY_CHECKED_IN = "already_checked_in", _l("Already checked in.")
+    NOT_REGISTERED = "not_registered", _l("This ticket is for another event or session.")
+    NOT_CONFIRMED = "not_confirmed", _l("This registration is not confirmed.")
+    INVALID = "invalid", _l("Not a valid ticket.")
+    OUTSIDE_WINDOW = "outside_window", _l("Check-in is not open at this time.")
+    REVOKED = "revoked", _l("This ticket has been replaced or revoked.")
+    # an exit scan with no entry before it
+    NOT_CHECKED_IN = "not_checked_in", _l("This person has not checked in, so cannot check out.")
 
     @property
     def message(self) -> str:
-        return str(SCAN_MESSAGES[self])
+        return self.label
 
 
-SCAN_MESSAGES = {
-    ScanResult.OK: _l("Welcome!"),
-    ScanResult.ALREADY_CHECKED_IN: _l("Already checked in."),
-    ScanResult.NOT_REGISTERED: _l("This ticket is for another event or session."),
-    ScanResult.NOT_CONFIRMED: _l("This registration is not confirmed."),
-    ScanResult.INVALID: _l("Not a valid ticket."),
-    ScanResult.OUTSIDE_WINDOW: _l("Check-in is not open at this time."),
-    ScanResult.REVOKED: _l("This ticket has been replaced or revoked."),
-    ScanResult.NOT_CHECKED_IN: _l("This person has not checked in, so cannot check out."),
-}
+SCAN_MESSAGES = labels(ScanResult)
 
 
 class Checkpoint(db.Model):

@@ -23,11 +23,12 @@ from sqlalchemy.orm import joinedload
 from app.accounts.models import User
 from app.audit import services as audit
 from app.checkin.models import Checkpoint, Scan, ScannerLink, ScanResult
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput
 from app.events.models import Event, EventSession
 from app.events.services import require_manage
 from app.extensions import db
 from app.locking import lock
+from app.lookups import get_or_not_found
 from app.privacy import mask_phone
 from app.registrations.models import Registration, RegStatus, SessionBooking
 from app.tickets import services as tickets
@@ -88,10 +89,8 @@ def _checkpoint(event: Event, session: EventSession | None, name: str) -> Checkp
 
 def get_checkpoint(checkpoint_id: int) -> Checkpoint:
     # with its event: every caller asks who may manage it and when it opens
-    checkpoint = db.session.get(Checkpoint, checkpoint_id, options=[joinedload(Checkpoint.event)])
-    if checkpoint is None:
-        raise NotFound(_l("No such checkpoint."))
-    return checkpoint
+    return get_or_not_found(Checkpoint, checkpoint_id, _l("No such checkpoint."),
+                            options=[joinedload(Checkpoint.event)])
 
 
 def window(checkpoint: Checkpoint) -> tuple[datetime, datetime]:

@@ -34,26 +34,19 @@ from app.cohorts.grading.models import (  # noqa: F401 - re-exported: grading mo
 )
 from app.events.models import Event, EventSession
 from app.extensions import db
+from app.labels import LabelledEnum, labels
 from app.registrations.models import Registration
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
 
 
-class ProgrammeKind(str, enum.Enum):
-    CAMP = "camp"                # 创业营: tiered entrepreneurship camps
-    TRAINEESHIP = "traineeship"  # 职业见习 / 大学生社会实践 batches
-    SEMINAR = "seminar"          # 人才研修班
-
-    @property
-    def label(self) -> str:
-        return str(PROGRAMME_KIND_LABELS[self])
+class ProgrammeKind(LabelledEnum):
+    CAMP = "camp", _l("Entrepreneurship camp")      # 创业营: tiered entrepreneurship camps
+    TRAINEESHIP = "traineeship", _l("Traineeship")  # 职业见习 / 大学生社会实践 batches
+    SEMINAR = "seminar", _l("Seminar")              # 人才研修班
 
 
-PROGRAMME_KIND_LABELS = {
-    ProgrammeKind.CAMP: _l("Entrepreneurship camp"),
-    ProgrammeKind.TRAINEESHIP: _l("Traineeship"),
-    ProgrammeKind.SEMINAR: _l("Seminar"),
-}
+PROGRAMME_KIND_LABELS = labels(ProgrammeKind)
 
 # Completion rules of a cohort, fixed when its first result is published. Shares are 0..1.
 DEFAULT_RULES = {
@@ -64,19 +57,12 @@ DEFAULT_RULES = {
 }
 
 
-class AttendanceBasis(str, enum.Enum):
-    HELD = "held"            # lessons held so far
-    SCHEDULED = "scheduled"  # every scheduled lesson
-
-    @property
-    def label(self) -> str:
-        return str(BASIS_LABELS[self])
+class AttendanceBasis(LabelledEnum):
+    HELD = "held", _l("Lessons held so far")
+    SCHEDULED = "scheduled", _l("All scheduled lessons")
 
 
-BASIS_LABELS = {
-    AttendanceBasis.HELD: _l("Lessons held so far"),
-    AttendanceBasis.SCHEDULED: _l("All scheduled lessons"),
-}
+BASIS_LABELS = labels(AttendanceBasis)
 
 
 class Programme(db.Model):
@@ -217,16 +203,12 @@ class Enrolment(db.Model):
 # -- applications and selection -------------------------------------------------
 
 
-class ApplicationStatus(str, enum.Enum):
-    SUBMITTED = "submitted"
-    ADMITTED = "admitted"
-    WAITLISTED = "waitlisted"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return str(APPLICATION_STATUS_LABELS[self])
+class ApplicationStatus(LabelledEnum):
+    SUBMITTED = "submitted", _l("Submitted")
+    ADMITTED = "admitted", _l("Admitted")
+    WAITLISTED = "waitlisted", _l("Waiting list")
+    REJECTED = "rejected", _l("Not admitted")
+    WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
 # An application is submitted, then decided; undecided, waitlisted or rejected ones can still be
@@ -244,13 +226,7 @@ APPLICATION_TRANSITIONS = transition_table({
     ApplicationStatus.WITHDRAWN: {ApplicationStatus.SUBMITTED},
 })
 
-APPLICATION_STATUS_LABELS = {
-    ApplicationStatus.SUBMITTED: _l("Submitted"),
-    ApplicationStatus.ADMITTED: _l("Admitted"),
-    ApplicationStatus.WAITLISTED: _l("Waiting list"),
-    ApplicationStatus.REJECTED: _l("Not admitted"),
-    ApplicationStatus.WITHDRAWN: _l("Withdrawn"),
-}
+APPLICATION_STATUS_LABELS = labels(ApplicationStatus)
 
 # Choice lists of the application form: stored codes, translated labels.
 INDUSTRIES = {
@@ -384,26 +360,15 @@ class ReviewScore(db.Model):
     criterion: Mapped[ReviewCriterion] = relationship()
 
 
-
-class LessonKind(str, enum.Enum):
-    LECTURE = "lecture"          # 集中授课
-    MENTORING = "mentoring"      # 延伸服务: 导师辅导
-    VISIT = "visit"              # 走访
-    MATCHMAKING = "matchmaking"  # 投融资对接
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return str(LESSON_KIND_LABELS[self])
+class LessonKind(LabelledEnum):
+    LECTURE = "lecture", _l("Lecture")                       # 集中授课
+    MENTORING = "mentoring", _l("Mentoring")                 # 延伸服务: 导师辅导
+    VISIT = "visit", _l("Company visit")                     # 走访
+    MATCHMAKING = "matchmaking", _l("Investor matchmaking")  # 投融资对接
+    OTHER = "other", _l("Other")
 
 
-LESSON_KIND_LABELS = {
-    LessonKind.LECTURE: _l("Lecture"),
-    LessonKind.MENTORING: _l("Mentoring"),
-    LessonKind.VISIT: _l("Company visit"),
-    LessonKind.MATCHMAKING: _l("Investor matchmaking"),
-    LessonKind.OTHER: _l("Other"),
-}
+LESSON_KIND_LABELS = labels(LessonKind)
 
 
 class Lesson(db.Model):
@@ -435,23 +400,14 @@ class Lesson(db.Model):
         return self.session.ends_at
 
 
-class AttendanceStatus(str, enum.Enum):
-    PRESENT = "present"
-    LATE = "late"
-    EXCUSED = "excused"
-    ABSENT = "absent"
-
-    @property
-    def label(self) -> str:
-        return str(ATTENDANCE_LABELS[self])
+class AttendanceStatus(LabelledEnum):
+    PRESENT = "present", _l("Present")
+    LATE = "late", _l("Late")
+    EXCUSED = "excused", _l("Excused")
+    ABSENT = "absent", _l("Absent")
 
 
-ATTENDANCE_LABELS = {
-    AttendanceStatus.PRESENT: _l("Present"),
-    AttendanceStatus.LATE: _l("Late"),
-    AttendanceStatus.EXCUSED: _l("Excused"),
-    AttendanceStatus.ABSENT: _l("Absent"),
-}
+ATTENDANCE_LABELS = labels(AttendanceStatus)
 
 
 class AttendanceMark(db.Model):

@@ -32,6 +32,7 @@ from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events import services as events
 from app.events.models import EventKind, EventSession
 from app.extensions import db
+from app.lookups import get_or_not_found
 from app.registrations import services as registrations
 from app.timeutil import LOCAL_TZ, utcnow
 
@@ -133,10 +134,7 @@ def create_cycle(actor: User, programme: Programme, *, name: str, starts_on: dat
 
 
 def get_cycle(cycle_id: int) -> Cycle:
-    cycle = db.session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise NotFound(_l("No such cycle."))
-    return cycle
+    return get_or_not_found(Cycle, cycle_id, _l("No such cycle."))
 
 
 # -- cohorts ------------------------------------------------------------------------------
@@ -190,10 +188,7 @@ def create_cohort(actor: User, cycle: Cycle, tier: Tier, *, capacity: int | None
 
 
 def get_cohort(cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None:
-        raise NotFound(_l("No such cohort."))
-    return cohort
+    return get_or_not_found(Cohort, cohort_id, _l("No such cohort."))
 
 
 def set_trainers(actor: User, cohort: Cohort, trainers: list[User]) -> Cohort:
@@ -310,7 +305,4 @@ def lessons(cohort: Cohort) -> list[Lesson]:
 
 
 def get_lesson(lesson_id: int) -> Lesson:
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None:
-        raise NotFound(_l("No such lesson."))
-    return lesson
+    return get_or_not_found(Lesson, lesson_id, _l("No such lesson."))

@@ -7,28 +7,21 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User, organises
 from app.competitions.models import Category, Competition, CompetitionStatus, Entry
-from app.errors import NotFound, PermissionDenied
-from app.extensions import db
+from app.errors import PermissionDenied
+from app.lookups import get_or_not_found
 
 
 # -- what a URL names --------------------------------------------------------------------------
-def _get(model, object_id: int, missing):
-    found = db.session.get(model, object_id)
-    if found is None:
-        raise NotFound(missing)
-    return found
-
-
 def get_competition(competition_id: int) -> Competition:
-    return _get(Competition, competition_id, _l("No such competition."))
+    return get_or_not_found(Competition, competition_id, _l("No such competition."))
 
 
 def get_category(category_id: int) -> Category:
-    return _get(Category, category_id, _l("No such category."))
+    return get_or_not_found(Category, category_id, _l("No such category."))
 
 
 def get_entry(entry_id: int) -> Entry:
-    return _get(Entry, entry_id, _l("No such entrant."))
+    return get_or_not_found(Entry, entry_id, _l("No such entrant."))
 
 
 # -- who may do it -----------------------------------------------------------------------------

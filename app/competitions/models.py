@@ -9,7 +9,6 @@ the earlier ones are its history (who, when, old → new).
 """
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -21,6 +20,7 @@ from app.accounts.models import Department, User
 from app.errors import Conflict
 from app.events.models import Event
 from app.extensions import db
+from app.labels import LabelledEnum, labels
 from app.registrations.models import Registration
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
@@ -30,35 +30,22 @@ JUDGES_PER_JUDGEMENT = 3  # each judgement aspect is scored 0–3 by three judge
 JUDGEMENT_SCALE = 3
 
 
-class _Labelled(str, enum.Enum):
-    """A stored value with a translated label, from its enum's table in `LABELS` (below)."""
-
-    @property
-    def label(self) -> str:
-        return str(LABELS[type(self)][self])
+class Level(LabelledEnum):
+    DISTRICT = "district", _l("District level")
+    CITY = "city", _l("City level")
 
 
-class Level(_Labelled):
-    DISTRICT = "district"
-    CITY = "city"
+LEVEL_LABELS = labels(Level)
 
 
-LEVEL_LABELS = {Level.DISTRICT: _l("District level"), Level.CITY: _l("City level")}
+class CompetitionStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    OPEN = "open", _l("Taking entries")               # registration open, scoring possible
+    CLOSED = "closed", _l("Entries closed")           # registration closed, scoring and confirmation go on
+    PUBLISHED = "published", _l("Results published")  # results published: scores frozen
 
 
-class CompetitionStatus(_Labelled):
-    DRAFT = "draft"
-    OPEN = "open"            # registration open, scoring possible
-    CLOSED = "closed"        # registration closed, scoring and confirmation go on
-    PUBLISHED = "published"  # results published: scores frozen
-
-
-COMPETITION_STATUS_LABELS = {
-    CompetitionStatus.DRAFT: _l("Draft"),
-    CompetitionStatus.OPEN: _l("Taking entries"),
-    CompetitionStatus.CLOSED: _l("Entries closed"),
-    CompetitionStatus.PUBLISHED: _l("Results published"),
-}
+COMPETITION_STATUS_LABELS = labels(CompetitionStatus)
 
 # The one table of a competition's allowed moves; Competition.transition() enforces it. Organisers
 # open, close and reopen (`lifecycle.set_status`); closed → published is `publish_results` only;
@@ -71,25 +58,22 @@ TRANSITIONS = transition_table({
 })
 
 
-class AspectKind(_Labelled):
-    MEASUREMENT = "measurement"  # objective: the judge picks one of the defined outcomes
-    JUDGEMENT = "judgement"      # three judges give 0–3 each; mark = max × average ÷ 3
+class AspectKind(LabelledEnum):
+    MEASUREMENT = "measurement", _l("Measurement")  # objective: the judge picks one of the defined outcomes
+    JUDGEMENT = "judgement", _l("Judgement")        # three judges give 0–3 each; mark = max × average ÷ 3
 
 
-ASPECT_KIND_LABELS = {AspectKind.MEASUREMENT: _l("Measurement"), AspectKind.JUDGEMENT: _l("Judgement")}
+ASPECT_KIND_LABELS = labels(AspectKind)
 
 
-class Award(_Labelled):
-    FIRST = "first"
-    SECOND = "second"
-    THIRD = "third"
-    MERIT = "merit"
+class Award(LabelledEnum):
+    FIRST = "first", _l("First prize")
+    SECOND = "second", _l("Second prize")
+    THIRD = "third", _l("Third prize")
+    MERIT = "merit", _l("Merit award")
 
 
-AWARD_LABELS = {Award.FIRST: _l("First prize"), Award.SECOND: _l("Second prize"),
-                Award.THIRD: _l("Third prize"), Award.MERIT: _l("Merit award")}
-LABELS = {Level: LEVEL_LABELS, CompetitionStatus: COMPETITION_STATUS_LABELS, AspectKind: ASPECT_KIND_LABELS,
-          Award: AWARD_LABELS}
+AWARD_LABELS = labels(Award)
 
 # How awards are given: "share" — shares of the ranked entrants (cumulative, rounded half up);
 # "count" — fixed numbers of places. 优胜奖 goes to the rest who reached merit_min_percent of the

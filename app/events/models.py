@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,74 +9,49 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.accounts.models import Department, User
 from app.extensions import db
+from app.labels import LabelledEnum, labels
 from app.timeutil import UTCDateTime, utcnow
 
 
-class EventKind(str, enum.Enum):
-    FORUM = "forum"
-    JOB_FAIR = "job_fair"
-    POLICY_BRIEFING = "policy_briefing"
-    LECTURE = "lecture"
-    CAMPUS_RECRUITING = "campus_recruiting"
-    SYMPOSIUM = "symposium"
-    SALON = "salon"
-    TRAINING = "training"
-    COMPETITION = "competition"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
+class EventKind(LabelledEnum):
+    FORUM = "forum", _l("Forum")
+    JOB_FAIR = "job_fair", _l("Job fair")
+    POLICY_BRIEFING = "policy_briefing", _l("Policy briefing")
+    LECTURE = "lecture", _l("Lecture")
+    CAMPUS_RECRUITING = "campus_recruiting", _l("Campus recruiting")
+    SYMPOSIUM = "symposium", _l("Symposium")
+    SALON = "salon", _l("Salon")
+    TRAINING = "training", _l("Training")
+    COMPETITION = "competition", _l("Competition")
+    OTHER = "other", _l("Other")
 
 
-KIND_LABELS = {
-    EventKind.FORUM: _l("Forum"),
-    EventKind.JOB_FAIR: _l("Job fair"),
-    EventKind.POLICY_BRIEFING: _l("Policy briefing"),
-    EventKind.LECTURE: _l("Lecture"),
-    EventKind.CAMPUS_RECRUITING: _l("Campus recruiting"),
-    EventKind.SYMPOSIUM: _l("Symposium"),
-    EventKind.SALON: _l("Salon"),
-    EventKind.TRAINING: _l("Training"),
-    EventKind.COMPETITION: _l("Competition"),
-    EventKind.OTHER: _l("Other"),
-}
+KIND_LABELS = labels(EventKind)
 
 
-class EventStatus(str, enum.Enum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
+class EventStatus(LabelledEnum):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-STATUS_LABELS = {
-    EventStatus.DRAFT: _l("Draft"),
-    EventStatus.PUBLISHED: _l("Published"),
-    EventStatus.CANCELLED: _l("Cancelled"),
-}
+STATUS_LABELS = labels(EventStatus)
 
 
-class QuestionKind(str, enum.Enum):
-    TEXT = "text"
-    LONG_TEXT = "long_text"
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    NUMBER = "number"
-    DATE = "date"
-
-    @property
-    def label(self) -> str:
-        return str(QUESTION_KIND_LABELS[self])
+class QuestionKind(LabelledEnum):
+    TEXT = "text", _l("Short text")
+    LONG_TEXT = "long_text", _l("Long text")
+    SINGLE = "single", _l("Single choice")
+    MULTIPLE = "multiple", _l("Multiple choice")
+    NUMBER = "number", _l("Number")
+    DATE = "date", _l("Date")
 
     @property
     def has_choices(self) -> bool:
         return self in (QuestionKind.SINGLE, QuestionKind.MULTIPLE)
 
 
+QUESTION_KIND_LABELS = labels(QuestionKind)
 # The longest answer each text kind takes; a question may set a lower max_length.
 TEXT_LIMITS = {QuestionKind.TEXT: 200, QuestionKind.LONG_TEXT: 4000}
 NUMBER_BOUND = Decimal("1e12")  # beyond any count, amount or year a form asks for
@@ -87,16 +61,6 @@ def plain_number(value: Decimal) -> str:
     """1950, 2.5 — not 1950.000000 or 1.95E+3."""
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-QUESTION_KIND_LABELS = {
-    QuestionKind.TEXT: _l("Short text"),
-    QuestionKind.LONG_TEXT: _l("Long text"),
-    QuestionKind.SINGLE: _l("Single choice"),
-    QuestionKind.MULTIPLE: _l("Multiple choice"),
-    QuestionKind.NUMBER: _l("Number"),
-    QuestionKind.DATE: _l("Date"),
-}
 
 
 WALL_NAME_LABELS = {

@@ -24,6 +24,7 @@ from app.events.models import (
     Series,
 )
 from app.extensions import db
+from app.lookups import get_or_not_found
 from app.timeutil import LOCAL_TZ, utcnow
 
 
@@ -46,10 +47,7 @@ def managed_departments(user: User) -> list[Department]:
 
 
 def get_event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound(_l("No such event."))
-    return event
+    return get_or_not_found(Event, event_id, _l("No such event."))
 
 
 def get_public_event(event_id: int, viewer: User | None = None) -> Event:
@@ -92,10 +90,7 @@ def usable_series(user: User) -> list[Series]:
 
 
 def get_series_by_id(series_id: int) -> Series:
-    series = db.session.get(Series, series_id)
-    if series is None:
-        raise NotFound(_l("No such series."))
-    return series
+    return get_or_not_found(Series, series_id, _l("No such series."))
 
 
 def save_series(actor: User, *, name: str, slug: str, description: str = "",

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,29 +9,20 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.events.models import Event, EventSession, Question
 from app.extensions import db
+from app.labels import LabelledEnum, labels
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
 
 
-class RegStatus(str, enum.Enum):
-    PENDING = "pending"
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
-    REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        return str(REG_STATUS_LABELS[self])
+class RegStatus(LabelledEnum):
+    PENDING = "pending", _l("Pending approval")
+    CONFIRMED = "confirmed", _l("Confirmed")
+    WAITLISTED = "waitlisted", _l("Waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
+    REJECTED = "rejected", _l("Rejected")
 
 
-REG_STATUS_LABELS = {
-    RegStatus.PENDING: _l("Pending approval"),
-    RegStatus.CONFIRMED: _l("Confirmed"),
-    RegStatus.WAITLISTED: _l("Waiting list"),
-    RegStatus.CANCELLED: _l("Cancelled"),
-    RegStatus.REJECTED: _l("Rejected"),
-}
+REG_STATUS_LABELS = labels(RegStatus)
 
 # The history note of a rejection the organiser gave no reason for (a reason is shown to the person).
 REJECTED_WITHOUT_REASON = "rejected"

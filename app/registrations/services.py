@@ -23,6 +23,7 @@ from app.events.models import NUMBER_BOUND, Event, EventSession, Question, Quest
 from app.events.services import can_manage, require_manage, update_event
 from app.extensions import db
 from app.locking import lock_objects
+from app.lookups import get_or_not_found
 from app.notifications.services import notify
 from app.registrations.models import (
     ACTIVE_STATUSES,
@@ -701,10 +702,7 @@ def notify_event_cancelled(event: Event) -> int:
 
 # -- lookups ------------------------------------------------------------------
 def get_registration(registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise NotFound(_l("No such registration."))
-    return registration
+    return get_or_not_found(Registration, registration_id, _l("No such registration."))
 
 
 def own_registration(user: User, registration_id: int) -> Registration:

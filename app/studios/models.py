@@ -7,7 +7,6 @@ same scan service and scanner as everything else.
 """
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Department, User
 from app.events.models import Event, EventSession
 from app.extensions import db
+from app.labels import LabelledEnum, labels
 from app.registrations.models import Registration
 from app.timeutil import UTCDateTime, utcnow
 
@@ -24,60 +24,40 @@ from app.timeutil import UTCDateTime, utcnow
 YEARLY_TARGET = 5
 
 
-class StudioLevel(str, enum.Enum):
-    DISTRICT = "district"
-    CITY = "city"
-
-    @property
-    def label(self) -> str:
-        return str(LEVEL_LABELS[self])
+class StudioLevel(LabelledEnum):
+    DISTRICT = "district", _l("District level")
+    CITY = "city", _l("City level")
 
 
-LEVEL_LABELS = {StudioLevel.DISTRICT: _l("District level"), StudioLevel.CITY: _l("City level")}
+LEVEL_LABELS = labels(StudioLevel)
 
 
-class StudioStatus(str, enum.Enum):
-    ACTIVE = "active"
-    SUSPENDED = "suspended"
-    CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS[self])
+class StudioStatus(LabelledEnum):
+    ACTIVE = "active", _l("In operation")
+    SUSPENDED = "suspended", _l("Suspended")
+    CLOSED = "closed", _l("Closed")
 
 
-STATUS_LABELS = {StudioStatus.ACTIVE: _l("In operation"), StudioStatus.SUSPENDED: _l("Suspended"),
-                 StudioStatus.CLOSED: _l("Closed")}
+STATUS_LABELS = labels(StudioStatus)
 
 
-class ActivityKind(str, enum.Enum):
-    TRAINING = "training"
-    PROBLEM_SOLVING = "problem_solving"  # 技能攻关
-    VISIT = "visit"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return str(ACTIVITY_LABELS[self])
+class ActivityKind(LabelledEnum):
+    TRAINING = "training", _l("Training session")
+    PROBLEM_SOLVING = "problem_solving", _l("Technical problem-solving")  # 技能攻关
+    VISIT = "visit", _l("Visit")
+    OTHER = "other", _l("Other")
 
 
-ACTIVITY_LABELS = {ActivityKind.TRAINING: _l("Training session"),
-                   ActivityKind.PROBLEM_SOLVING: _l("Technical problem-solving"),
-                   ActivityKind.VISIT: _l("Visit"), ActivityKind.OTHER: _l("Other")}
+ACTIVITY_LABELS = labels(ActivityKind)
 
 
-class AchievementKind(str, enum.Enum):
-    COMPETITION_AWARD = "competition_award"
-    SKILL_LEVEL = "skill_level"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return str(ACHIEVEMENT_LABELS[self])
+class AchievementKind(LabelledEnum):
+    COMPETITION_AWARD = "competition_award", _l("Competition award")
+    SKILL_LEVEL = "skill_level", _l("New skill level")
+    OTHER = "other", _l("Other")
 
 
-ACHIEVEMENT_LABELS = {AchievementKind.COMPETITION_AWARD: _l("Competition award"),
-                      AchievementKind.SKILL_LEVEL: _l("New skill level"), AchievementKind.OTHER: _l("Other")}
+ACHIEVEMENT_LABELS = labels(AchievementKind)
 
 
 class Studio(db.Model):

@@ -19,6 +19,7 @@ from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events import services as events
 from app.events.models import EventKind
 from app.extensions import db
+from app.lookups import get_or_not_found
 from app.registrations import services as registrations
 from app.studios.models import (
     YEARLY_TARGET,
@@ -111,10 +112,7 @@ def update_studio(actor: User, studio: Studio, *, name: str, master: User | None
 
 
 def get_studio(studio_id: int) -> Studio:
-    studio = db.session.get(Studio, studio_id)
-    if studio is None:
-        raise NotFound(_l("No such studio."))
-    return studio
+    return get_or_not_found(Studio, studio_id, _l("No such studio."))
 
 
 def studios_for(user: User) -> list[Studio]:

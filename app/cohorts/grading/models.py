@@ -6,7 +6,6 @@ module does not import app/cohorts/models.py, which imports it."""
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -15,25 +14,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
 from app.extensions import db
+from app.labels import LabelledEnum, labels
 from app.timeutil import UTCDateTime, utcnow
 
 
 # -- grading --------------------------------------------------------------------
 
 
-class AssessmentKind(str, enum.Enum):
-    ATTENDANCE = "attendance"  # score = attendance rate × max score, computed
-    GRADED = "graded"          # a trainer enters a score, or picks rubric levels
-
-    @property
-    def label(self) -> str:
-        return str(ASSESSMENT_KIND_LABELS[self])
+class AssessmentKind(LabelledEnum):
+    ATTENDANCE = "attendance", _l("Attendance (computed)")  # score = attendance rate × max score, computed
+    GRADED = "graded", _l("Graded by trainers")             # a trainer enters a score, or picks rubric levels
 
 
-ASSESSMENT_KIND_LABELS = {
-    AssessmentKind.ATTENDANCE: _l("Attendance (computed)"),
-    AssessmentKind.GRADED: _l("Graded by trainers"),
-}
+ASSESSMENT_KIND_LABELS = labels(AssessmentKind)
 
 
 class Assessment(db.Model):
@@ -166,21 +159,13 @@ class GradeLockEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class Outcome(str, enum.Enum):
-    COMPLETED = "completed"          # 结业
-    DISTINCTION = "distinction"      # 优秀学员 (completed, and excelled)
-    NOT_COMPLETED = "not_completed"  # 未结业
-
-    @property
-    def label(self) -> str:
-        return str(OUTCOME_LABELS[self])
+class Outcome(LabelledEnum):
+    COMPLETED = "completed", _l("Completed")              # 结业
+    DISTINCTION = "distinction", _l("Distinction")        # 优秀学员 (completed, and excelled)
+    NOT_COMPLETED = "not_completed", _l("Not completed")  # 未结业
 
 
-OUTCOME_LABELS = {
-    Outcome.COMPLETED: _l("Completed"),
-    Outcome.DISTINCTION: _l("Distinction"),
-    Outcome.NOT_COMPLETED: _l("Not completed"),
-}
+OUTCOME_LABELS = labels(Outcome)
 
 
 class ResultRun(db.Model):

@@ -21,8 +21,9 @@ from app.cohorts.models import (
     ProgrammeKind,
     Tier,
 )
-from app.errors import Conflict, NotFound, PermissionDenied
+from app.errors import Conflict, PermissionDenied
 from app.extensions import db
+from app.lookups import get_or_not_found
 from app.notifications.services import notify
 
 
@@ -90,10 +91,7 @@ def cycles_for(user: User) -> list[Cycle]:
 
 # -- reading -------------------------------------------------------------------------------
 def get_application(application_id: int) -> Application:
-    application = db.session.get(Application, application_id)
-    if application is None:
-        raise NotFound(_l("No such application."))
-    return application
+    return get_or_not_found(Application, application_id, _l("No such application."))
 
 
 def application_of(user: User, cycle: Cycle) -> Application | None:
