@@ -66,7 +66,10 @@ redis:
 	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; \
 	  for _ in $$(seq 50); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.1; done; }
 
+# The layers contract first (pyproject.toml [tool.importlinter]): an upward import fails here, in seconds.
 test: install-dev redis
+	@echo "== import layers"
+	$(VENV)/bin/lint-imports
 	@echo "== test suite on SQLite"
 	TEST_DATABASE=sqlite $(PY) -m pytest -q -p no:cacheprovider
 	@echo "== test suite on PostgreSQL"

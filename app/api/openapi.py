@@ -127,7 +127,7 @@ SCHEMAS = {
 
 
 # Answers any operation may give besides its own, so that every status the API can answer is
-# documented (a client can rely on the list; the fuzz test in tests/test_api_fuzz.py holds us to it).
+# documented (a client can rely on the list; the fuzz test in tests/api/test_api_fuzz.py holds us to it).
 COMMON_ERRORS = {
     "401": (lambda op: bool(op.get("security")), "No or bad token"),
     "404": (lambda op: any(p.get("in") == "path" for p in op.get("parameters", [])),

@@ -21,7 +21,7 @@ from app.config import Config
 from tests.conftest import PASSWORD
 from tests.fixtures.platform import REDIS_URL
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_LIMITS = {"LOGIN_RATE_LIMIT": Config.LOGIN_RATE_LIMIT,
                      "LOGIN_ACCOUNT_RATE_LIMIT": getattr(Config, "LOGIN_ACCOUNT_RATE_LIMIT", None)}
 

@@ -69,10 +69,8 @@ def test_a_booked_session_is_still_refused_with_a_message(client, db_session, cr
 
 
 def test_a_stranger_recording_an_apprentices_achievement_is_forbidden_whatever_they_send(
-        client, db_session, departments, create_user, login_as):
-    organiser = create_user("organiser", department="skills")
-    studio = studios.create_studio(organiser, name="顾国华数控技能大师工作室", master=create_user("trainer"),
-                                   trade="数控加工", department=departments["skills"], founded_on=date(2026, 3, 18))
+        client, db_session, studio, create_user, login_as):
+    organiser = studio.organiser
     pair = studios.add_apprentice(organiser, studio, create_user(), started_on=date(2026, 4, 1))
     db_session.commit()
     login_as(create_user("organiser", department="talent_center"))
@@ -82,10 +80,8 @@ def test_a_stranger_recording_an_apprentices_achievement_is_forbidden_whatever_t
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Achievement)) == 0
 
 
-def test_the_studios_organiser_still_gets_field_messages(client, db_session, departments, create_user, login_as):
-    organiser = create_user("organiser", department="skills")
-    studio = studios.create_studio(organiser, name="顾国华数控技能大师工作室", master=create_user("trainer"),
-                                   trade="数控加工", department=departments["skills"], founded_on=date(2026, 3, 18))
+def test_the_studios_organiser_still_gets_field_messages(client, db_session, studio, create_user, login_as):
+    organiser = studio.organiser
     pair = studios.add_apprentice(organiser, studio, create_user(), started_on=date(2026, 4, 1))
     db_session.commit()
     login_as(organiser)

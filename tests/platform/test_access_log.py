@@ -14,7 +14,7 @@ import pytest
 
 from app.privacy import mask_private_urls
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SECRET = "Zq7kP2mXw9Lr4Tn8Vb3Hc6Jd"
 
 

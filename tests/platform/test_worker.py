@@ -14,7 +14,7 @@ from app.certificates.models import JobStatus, PrintJob
 from tests.fixtures.accounts import RARE_NAMES
 from tests.fixtures.platform import REDIS_URL
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_bare_rq_worker_process_runs_a_print_job(app, database_url, db_session, issue_completion, admin,

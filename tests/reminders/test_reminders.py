@@ -144,13 +144,10 @@ def test_a_removed_lesson_drops_its_reminders(db_session, create_cohort, create_
     assert len(rows) == 2 and {r.status for r in rows} == {"dropped"}
 
 
-def test_studio_activities_are_reminded_until_the_apprenticeship_ends(db_session, departments, create_user):
+def test_studio_activities_are_reminded_until_the_apprenticeship_ends(db_session, studio, create_user):
     from app.studios import services as studios
 
-    organiser = create_user("organiser", department="skills")
-    master = create_user("trainer", name="顾国华")
-    studio = studios.create_studio(organiser, name="顾国华数控技能大师工作室", master=master, trade="数控加工",
-                                   department=departments["skills"], founded_on=date(2026, 3, 18))
+    organiser = studio.organiser
     apprentice = create_user(name="学徒乙")
     pair = studios.add_apprentice(organiser, studio, apprentice, started_on=date(2026, 3, 18))
     activity = studios.save_activity(organiser, studio, title="五轴编程带教", starts_at=_at(2, 14),

@@ -85,13 +85,11 @@ def test_attendance_export_neutralises_checkpoint_names(client, db_session, crea
     assert "'" + EVIL_CHECKPOINT in cells and "'" + EVIL_TITLE in cells
 
 
-def test_marking_scheme_sheet_is_neutral_and_reads_back_as_typed(db_session, create_user, departments):
+def test_marking_scheme_sheet_is_neutral_and_reads_back_as_typed(db_session, contest):
     from app.competitions import schemes
     from app.competitions import services as cs
 
-    organiser = create_user("organiser", department="skills")
-    competition = cs.create_competition(organiser, name="竞赛", year=2026, level="district",
-                                        department_id=departments["skills"].id)
+    organiser, competition = contest.organiser, contest.competition
     start = utcnow() + timedelta(days=2)
     category = cs.save_category(organiser, competition, name="=A1/[护理]:?*", venue="V", starts_at=start,
                                 ends_at=start + timedelta(hours=8), capacity=10)

@@ -120,14 +120,14 @@ def test_studio_pages(client, db_session, studio, create_user):
 
 
 def test_another_studios_activity_and_apprentices_are_refused_with_their_ids(client, db_session, studio,
-                                                                               create_user, departments):
+                                                                               create_studio, create_user,
+                                                                               departments):
     """Issue 11, finding 1 (ids from the client): an organiser opening their own studio's
     activity form with the id of another department's activity saw its title and summary; a
     manual check-in at one's own activity with an apprentice of another studio is refused."""
     theirs_organiser = create_user("organiser", department="talent_center")
-    theirs = studios.create_studio(theirs_organiser, name="别处的技能大师工作室", master=create_user("trainer"),
-                                   trade="焊接", department=departments["talent_center"],
-                                   founded_on=date(2026, 4, 1))
+    theirs = create_studio(theirs_organiser, master=create_user("trainer"), name="别处的技能大师工作室", trade="焊接",
+                           department=departments["talent_center"], founded_on=date(2026, 4, 1))
     start = utcnow() - timedelta(minutes=30)
     secret_activity = studios.save_activity(theirs_organiser, theirs, title="保密的攻关课题", summary="内部工艺参数",
                                             starts_at=start, ends_at=start + timedelta(hours=2))

@@ -5,18 +5,15 @@ from __future__ import annotations
 import pytest
 
 from app.competitions import services as cs
-from app.competitions.models import Competition
 from app.errors import Conflict
 
 
 @pytest.fixture
-def closed(db_session, create_user, departments):
-    organiser = create_user("organiser", department="skills", name="赵建国")
-    competition = Competition(name="闵行区职业技能竞赛", year=2026, level="district",
-                              department_id=departments["skills"].id, status="closed")
-    db_session.add(competition)
+def closed(db_session, contest):
+    """The shared `contest`, closed by its organiser."""
+    cs.set_status(contest.organiser, contest.competition, "closed")
     db_session.flush()
-    return organiser, competition
+    return contest.organiser, contest.competition
 
 
 def test_organisers_cannot_publish_by_setting_the_status(db_session, closed):

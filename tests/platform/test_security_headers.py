@@ -88,7 +88,7 @@ def test_no_template_has_inline_script_handlers_or_styles():
     import re
     from pathlib import Path
 
-    root = Path(__file__).resolve().parent.parent / "templates"
+    root = Path(__file__).resolve().parents[2] / "templates"
     found = []
     for path in root.rglob("*.html"):
         text = path.read_text(encoding="utf-8")

@@ -25,7 +25,8 @@ pytestmark = pytest.mark.module_world
 
 # Routes the matrix does not request, and why.
 EXEMPT = {
-    ("accounts.logout", "POST"): "ends the role's own session, which later rows still need; tests/test_accounts.py",
+    ("accounts.logout", "POST"): ("ends the role's own session, which later rows still need; "
+                                  "tests/accounts/test_accounts.py"),
 }
 
 # Who may use a route (anything not listed: OWNED when the rule names an object, else STAFF).
