@@ -25,13 +25,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app import base64url
-from app.checkin import links
 from app.checkin import services as checkin
 from app.checkin.models import ScanResult
 from app.cohorts import services as cohorts
 from app.cohorts.models import AttendanceBasis, AttendanceMark, AttendanceStatus, Cohort, Enrolment, Lesson, LessonKind
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
+from app.occasions import services as occasions
 from app.timeutil import fmt, utcnow
 
 ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
@@ -57,17 +57,17 @@ def lesson_statuses(lesson: Lesson, enrolments: list[Enrolment], *, now: datetim
                     marks: dict | None = None) -> dict[int, Seen]:
     now = now or utcnow()
     marks = _latest_marks([lesson.id]) if marks is None else marks
-    firsts = checkin.first_entries(checkin.session_checkpoint(lesson.session))
+    arrivals = occasions.meeting_arrivals(lesson.session)
     late_after = lesson.starts_at + timedelta(minutes=lesson.cohort.late_after_minutes)
     seen = {}
     for enrolment in enrolments:
         mark = marks.get((lesson.id, enrolment.id))
-        scan = firsts.get(enrolment.registration_id)
+        arrived = arrivals.get(enrolment.registration_id)
         if mark is not None:
-            seen[enrolment.id] = Seen(mark.status, "mark", scan.scanned_at if scan else None, mark.reason)
-        elif scan is not None:
-            status = AttendanceStatus.PRESENT if scan.scanned_at <= late_after else AttendanceStatus.LATE
-            seen[enrolment.id] = Seen(status.value, "scan", scan.scanned_at)
+            seen[enrolment.id] = Seen(mark.status, "mark", arrived, mark.reason)
+        elif arrived is not None:
+            status = AttendanceStatus.PRESENT if arrived <= late_after else AttendanceStatus.LATE
+            seen[enrolment.id] = Seen(status.value, "scan", arrived)
         elif lesson.starts_at <= now:
             seen[enrolment.id] = Seen(AttendanceStatus.ABSENT.value)
         else:
@@ -195,14 +195,14 @@ def self_check_in(user, code: str, at: float | None = None) -> checkin.Decision:
     enrolment = cohorts.enrolment_of(user, lesson.cohort)
     if enrolment is None or not enrolment.active:
         raise PermissionDenied(_l("You are not enrolled in this cohort."))
-    return checkin.scan(checkin.session_checkpoint(lesson.session), None, registration_id=enrolment.registration_id,
+    return checkin.scan(occasions.meeting_checkpoint(lesson.session), None, registration_id=enrolment.registration_id,
                         device="self", scanner=user, method="self")
 
 
 def projector_notice(lesson: Lesson, now: datetime | None = None) -> str | None:
     """A warning for the projected code when the lesson's check-in window is shut: founders
     scanning it now would be refused (outside_window), and the trainer should know before they do."""
-    opens, closes = checkin.window(checkin.session_checkpoint(lesson.session))
+    opens, closes = checkin.window(occasions.meeting_checkpoint(lesson.session))
     now = now or utcnow()
     if now < opens:
         return str(_l("Check-in is not open yet: it opens at %(time)s. Scans before then are refused.",
@@ -215,8 +215,7 @@ def projector_notice(lesson: Lesson, now: datetime | None = None) -> str | None:
 def lesson_scanner(actor, lesson: Lesson) -> str:
     """A scanner link for this lesson's checkpoint, for its trainer (or the programme's organiser)."""
     cohorts.require_teach(actor, lesson.cohort)
-    return links.issue_link(actor, lesson.cohort.event, label=f"{actor.name} · {lesson.title}"[:80],
-                            hours=links.OWN_SCANNER_HOURS, checkpoint=checkin.session_checkpoint(lesson.session))[1]
+    return occasions.meeting_scanner(actor, lesson.session)
 
 
 def is_ok(decision: checkin.Decision) -> bool:

@@ -32,9 +32,9 @@ from app.cohorts.grading_models import (  # noqa: F401 - re-exported: grading mo
     ResultRun,
     CohortResult,
 )
-from app.events.models import Event, EventSession
+from app.events.models import Event
 from app.extensions import db
-from app.registrations.models import Registration
+from app.occasions.models import Meeting, Seat
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
 
@@ -186,7 +186,15 @@ class EnrolmentStatus(str, enum.Enum):
     WITHDRAWN = "withdrawn"
 
 
-class Enrolment(db.Model):
+# A founder withdrawn from a cycle may come back (into the same or another cohort of it).
+ENROLMENT_TRANSITIONS = transition_table({
+    None: {EnrolmentStatus.ENROLLED},
+    EnrolmentStatus.ENROLLED: {EnrolmentStatus.WITHDRAWN},
+    EnrolmentStatus.WITHDRAWN: {EnrolmentStatus.ENROLLED},
+})
+
+
+class Enrolment(Stateful, Seat, db.Model):
     """A person in a cohort. At most one cohort per cycle: the unique key is on the cycle."""
 
     __tablename__ = "enrolments"
@@ -196,7 +204,6 @@ class Enrolment(db.Model):
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
     cycle_id: Mapped[int] = mapped_column(sa.ForeignKey("cycles.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id"), unique=True)
     status: Mapped[str] = mapped_column(sa.String(12), default=EnrolmentStatus.ENROLLED.value)
     company: Mapped[str] = mapped_column(sa.String(200), default="")
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -207,7 +214,8 @@ class Enrolment(db.Model):
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     user: Mapped[User] = relationship()
-    registration: Mapped[Registration] = relationship()
+
+    TRANSITIONS = ENROLMENT_TRANSITIONS
 
     @property
     def active(self) -> bool:
@@ -406,7 +414,7 @@ LESSON_KIND_LABELS = {
 }
 
 
-class Lesson(db.Model):
+class Lesson(Meeting, db.Model):
     """A lesson or follow-up service of a cohort: an agenda session of the cohort's event (time,
     place, check-in) with what only lessons have (kind, trainer)."""
 
@@ -414,25 +422,11 @@ class Lesson(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(sa.ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_sessions.id", ondelete="CASCADE"), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20), default=LessonKind.LECTURE.value)
     trainer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     cohort: Mapped[Cohort] = relationship(back_populates="lessons")
-    session: Mapped[EventSession] = relationship()
     trainer: Mapped[User | None] = relationship()
-
-    @property
-    def title(self) -> str:
-        return self.session.title
-
-    @property
-    def starts_at(self) -> datetime:
-        return self.session.starts_at
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.session.ends_at
 
 
 class AttendanceStatus(str, enum.Enum):

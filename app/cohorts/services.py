@@ -29,10 +29,9 @@ from app.cohorts.models import (
     cohort_trainers,
 )
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.events import services as events
-from app.events.models import EventKind, EventSession
+from app.events.models import EventKind
 from app.extensions import db
-from app.registrations import services as registrations
+from app.occasions import services as occasions
 from app.timeutil import LOCAL_TZ, utcnow
 
 
@@ -175,11 +174,10 @@ def create_cohort(actor: User, cycle: Cycle, tier: Tier, *, capacity: int | None
     if errors:
         raise InvalidInput(fields=errors)
     name = (name or "").strip() or f"{cycle.name} {tier.name}"
-    event = events.create_event(
+    event = occasions.open_occasion(
         actor, title=name[:200], kind=EventKind.TRAINING.value, department_id=programme.department_id,
         venue=venue or "—", starts_at=_day_start(starts_on), ends_at=_day_start(ends_on) + timedelta(hours=9),
-        description=tier.description, capacity=capacity, requires_approval=False, invitation_only=True)
-    events.publish_event(actor, event)  # its key signs the founders' QR credentials
+        description=tier.description, capacity=capacity)
     cohort = Cohort(cycle=cycle, tier=tier, event=event, name=name[:120], capacity=capacity, venue=venue,
                     starts_on=starts_on, ends_on=ends_on, trainers=list(trainers), rules=dict(tier.rules),
                     attendance_basis=attendance_basis, late_after_minutes=late_after_minutes)
@@ -231,7 +229,7 @@ def enrol(actor: User, cohort: Cohort, user: User, *, company: str = "") -> Enro
     credential) and an enrolment. Under the event's lock, so two organisers admitting at once
     cannot overfill it; one cohort per person per cycle (unique key)."""
     require_run(actor, cohort.cycle.programme)
-    registrations.lock_event(cohort.event)
+    occasions.lock(cohort.event)
     existing = db.session.scalar(sa.select(Enrolment).where(Enrolment.cycle_id == cohort.cycle_id,
                                                             Enrolment.user_id == user.id))
     if existing is not None and existing.active:
@@ -242,13 +240,14 @@ def enrol(actor: User, cohort: Cohort, user: User, *, company: str = "") -> Enro
     if enrolled_count(cohort) >= cohort.capacity:
         raise CohortFull(_l("%(cohort)s is full (%(capacity)s places).", cohort=cohort.name,
                             capacity=cohort.capacity))
-    registration = registrations.admit(actor, cohort.event, user, note="enrolled")
+    registration = occasions.seat(actor, cohort.event, user, note="enrolled")
     if existing is None:
         existing = Enrolment(cohort=cohort, cycle_id=cohort.cycle_id, user=user, registration=registration)
         db.session.add(existing)
     else:  # back after withdrawing, possibly into another cohort of the cycle
         existing.cohort, existing.registration = cohort, registration
-        existing.status, existing.withdrawn_at, existing.withdraw_reason = EnrolmentStatus.ENROLLED.value, None, ""
+        existing.withdrawn_at, existing.withdraw_reason = None, ""
+        existing.transition(EnrolmentStatus.ENROLLED, actor=actor, note="enrolled again")
     existing.company = (company or existing.company or user.employer or "")[:200]
     existing.enrolled_at = utcnow()
     db.session.flush()
@@ -262,9 +261,9 @@ def withdraw(actor: User, enrolment: Enrolment, *, reason: str) -> Enrolment:
         return enrolment
     if not (reason or "").strip():
         raise InvalidInput(fields={"reason": _l("Give the reason for the withdrawal.")})
-    registrations.cancel(actor, enrolment.registration, reason=reason)
-    enrolment.status, enrolment.withdrawn_at = EnrolmentStatus.WITHDRAWN.value, utcnow()
-    enrolment.withdraw_reason = reason.strip()[:300]
+    occasions.unseat(actor, enrolment.registration, reason=reason)
+    enrolment.transition(EnrolmentStatus.WITHDRAWN, actor=actor, note=reason.strip())
+    enrolment.withdrawn_at, enrolment.withdraw_reason = utcnow(), reason.strip()[:300]
     audit.record(actor, "cohort.withdraw", enrolment.cohort, user=enrolment.user_id, reason=reason)
     return enrolment
 
@@ -292,21 +291,19 @@ def save_lesson(actor: User, cohort: Cohort, *, title: str, starts_at: datetime,
         raise InvalidInput(fields={"trainer_id": _l("%(name)s is not a trainer.", name=trainer.name)})
     if lesson is not None and lesson.cohort_id != cohort.id:
         raise NotFound()
-    session = events.save_session(actor, cohort.event, title=title, starts_at=starts_at, ends_at=ends_at,
-                                  room=place, speaker=trainer.name if trainer else "",
-                                  session=lesson.session if lesson else None)
+    session = occasions.save_meeting(actor, cohort.event, title=title, starts_at=starts_at, ends_at=ends_at,
+                                     place=place, speaker=trainer.name if trainer else "",
+                                     session=lesson.session if lesson else None)
     if lesson is None:
         lesson = Lesson(cohort=cohort, session=session)
         db.session.add(lesson)
     lesson.kind, lesson.trainer = kind, trainer
-    events.span_agenda(cohort.event)
     db.session.flush()
     return lesson
 
 
 def lessons(cohort: Cohort) -> list[Lesson]:
-    return list(db.session.scalars(sa.select(Lesson).join(EventSession).where(Lesson.cohort_id == cohort.id)
-                                   .order_by(EventSession.starts_at, Lesson.id)))
+    return occasions.meetings(Lesson, Lesson.cohort_id == cohort.id)
 
 
 def get_lesson(lesson_id: int) -> Lesson:

@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Department, User
-from app.events.models import Event, EventSession
+from app.events.models import Event
 from app.extensions import db
-from app.registrations.models import Registration
+from app.occasions.models import Meeting, Seat
 from app.timeutil import UTCDateTime, utcnow
 
 # The action plan opens about five new studios a year.
@@ -103,7 +103,7 @@ class Studio(db.Model):
     activities: Mapped[list[Activity]] = relationship(back_populates="studio", order_by="Activity.id")
 
 
-class Apprenticeship(db.Model):
+class Apprenticeship(Seat, db.Model):
     """A 传帮带 pair: an apprentice learning from a master of the studio, from a start date, towards goals."""
 
     __tablename__ = "apprenticeships"
@@ -113,7 +113,6 @@ class Apprenticeship(db.Model):
     studio_id: Mapped[int] = mapped_column(sa.ForeignKey("studios.id", ondelete="CASCADE"), index=True)
     apprentice_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     master_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id"), unique=True)
     started_on: Mapped[date]
     goals: Mapped[str] = mapped_column(sa.Text, default="")
     ended_on: Mapped[date | None]
@@ -122,7 +121,6 @@ class Apprenticeship(db.Model):
     studio: Mapped[Studio] = relationship(back_populates="apprenticeships")
     apprentice: Mapped[User] = relationship(foreign_keys=[apprentice_id])
     master: Mapped[User] = relationship(foreign_keys=[master_id])
-    registration: Mapped[Registration] = relationship()
     achievements: Mapped[list[Achievement]] = relationship(back_populates="apprenticeship",
                                                            order_by="Achievement.achieved_on")
 
@@ -131,27 +129,17 @@ class Apprenticeship(db.Model):
         return self.ended_on is None
 
 
-class Activity(db.Model):
+class Activity(Meeting, db.Model):
     """A scheduled occasion of a studio, on its event's agenda (time, place, check-in)."""
 
     __tablename__ = "studio_activities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     studio_id: Mapped[int] = mapped_column(sa.ForeignKey("studios.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_sessions.id", ondelete="CASCADE"), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20), default=ActivityKind.TRAINING.value)
     summary: Mapped[str] = mapped_column(sa.Text, default="")
 
     studio: Mapped[Studio] = relationship(back_populates="activities")
-    session: Mapped[EventSession] = relationship()
-
-    @property
-    def title(self) -> str:
-        return self.session.title
-
-    @property
-    def starts_at(self) -> datetime:
-        return self.session.starts_at
 
 
 class Achievement(db.Model):
