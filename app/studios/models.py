@@ -19,6 +19,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.occasions.models import Meeting, Seat
 from app.timeutil import UTCDateTime, utcnow
+from app.transitions import Stateful, transition_table
 
 # The action plan opens about five new studios a year.
 YEARLY_TARGET = 5
@@ -49,6 +50,10 @@ class StudioStatus(str, enum.Enum):
 STATUS_LABELS = {StudioStatus.ACTIVE: _l("In operation"), StudioStatus.SUSPENDED: _l("Suspended"),
                  StudioStatus.CLOSED: _l("Closed")}
 
+# Organisers may set any of the three (a closed studio can be reopened); the move is recorded.
+STUDIO_TRANSITIONS = transition_table({None: set(StudioStatus)} | {
+    status: set(StudioStatus) - {status} for status in StudioStatus})
+
 
 class ActivityKind(str, enum.Enum):
     TRAINING = "training"
@@ -66,6 +71,19 @@ ACTIVITY_LABELS = {ActivityKind.TRAINING: _l("Training session"),
                    ActivityKind.VISIT: _l("Visit"), ActivityKind.OTHER: _l("Other")}
 
 
+class PairStatus(str, enum.Enum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+# An apprentice whose pairing ended may be taken on again by the studio.
+PAIR_TRANSITIONS = transition_table({
+    None: {PairStatus.ACTIVE},
+    PairStatus.ACTIVE: {PairStatus.ENDED},
+    PairStatus.ENDED: {PairStatus.ACTIVE},
+})
+
+
 class AchievementKind(str, enum.Enum):
     COMPETITION_AWARD = "competition_award"
     SKILL_LEVEL = "skill_level"
@@ -80,7 +98,7 @@ ACHIEVEMENT_LABELS = {AchievementKind.COMPETITION_AWARD: _l("Competition award")
                       AchievementKind.SKILL_LEVEL: _l("New skill level"), AchievementKind.OTHER: _l("Other")}
 
 
-class Studio(db.Model):
+class Studio(Stateful, db.Model):
     __tablename__ = "studios"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,8 +120,10 @@ class Studio(db.Model):
                                                                   order_by="Apprenticeship.id")
     activities: Mapped[list[Activity]] = relationship(back_populates="studio", order_by="Activity.id")
 
+    TRANSITIONS = STUDIO_TRANSITIONS
 
-class Apprenticeship(Seat, db.Model):
+
+class Apprenticeship(Stateful, Seat, db.Model):
     """A 传帮带 pair: an apprentice learning from a master of the studio, from a start date, towards goals."""
 
     __tablename__ = "apprenticeships"
@@ -115,6 +135,7 @@ class Apprenticeship(Seat, db.Model):
     master_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     started_on: Mapped[date]
     goals: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(10), default=PairStatus.ACTIVE.value)
     ended_on: Mapped[date | None]
     end_note: Mapped[str] = mapped_column(sa.String(300), default="")
 
@@ -124,9 +145,11 @@ class Apprenticeship(Seat, db.Model):
     achievements: Mapped[list[Achievement]] = relationship(back_populates="apprenticeship",
                                                            order_by="Achievement.achieved_on")
 
+    TRANSITIONS = PAIR_TRANSITIONS
+
     @property
     def active(self) -> bool:
-        return self.ended_on is None
+        return self.status == PairStatus.ACTIVE.value
 
 
 class Activity(Meeting, db.Model):

@@ -25,6 +25,7 @@ from app.studios.models import (
     Activity,
     ActivityKind,
     Apprenticeship,
+    PairStatus,
     Studio,
     StudioLevel,
     StudioStatus,
@@ -100,7 +101,9 @@ def update_studio(actor: User, studio: Studio, *, name: str, master: User | None
         raise InvalidInput(fields=errors)
     before = {"status": studio.status, "level": studio.level, "master": studio.master_id}
     studio.name, studio.master, studio.trade, studio.level = name.strip(), master, trade.strip(), level
-    studio.status, studio.founded_on, studio.description = status, founded_on, description or ""
+    if status != studio.status:
+        studio.transition(status, actor=actor)
+    studio.founded_on, studio.description = founded_on, description or ""
     audit.record(actor, "studio.update", studio, before=before,
                  after={"status": status, "level": level, "master": master.id})
     return studio
@@ -160,6 +163,8 @@ def add_apprentice(actor: User, studio: Studio, apprentice: User, *, started_on:
     if existing is None:
         existing = Apprenticeship(studio=studio, apprentice=apprentice, registration=registration)
         db.session.add(existing)
+    else:  # taken on again after an earlier pairing ended
+        existing.transition(PairStatus.ACTIVE, actor=actor, note="apprentice again")
     existing.master, existing.started_on, existing.goals = master, started_on, (goals or "").strip()
     existing.ended_on, existing.end_note, existing.registration = None, "", registration
     db.session.flush()
@@ -174,6 +179,7 @@ def end_apprenticeship(actor: User, pair: Apprenticeship, *, ended_on: date, not
     if not isinstance(ended_on, date) or ended_on < pair.started_on:
         raise InvalidInput(fields={"ended_on": _l("The end date is on or after the start date.")})
     occasions.unseat(actor, pair.registration, reason=note or "apprenticeship ended")
+    pair.transition(PairStatus.ENDED, actor=actor, note=note or "")
     pair.ended_on, pair.end_note = ended_on, (note or "")[:300]
     audit.record(actor, "studio.apprentice_end", pair.studio, apprentice=pair.apprentice_id)
     return pair
