@@ -11,8 +11,8 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.models import Department, User, organises
-from app.accounts.services import ensure_departments
+from app.accounts.models import Department, Role, User, UserRole, organises
+from app.accounts.services import ensure_departments, find_by_mobile
 from app.audit import services as audit
 from app.cohorts.catalogue import PROGRAMMES
 from app.cohorts.models import (
@@ -57,6 +57,16 @@ def ensure_programmes() -> list[Programme]:
                                             rules=dict(DEFAULT_RULES) | tier.get("rules", {})))
     db.session.flush()
     return list(existing.values())
+
+
+def programmes_run_by(user: User) -> list[Programme]:
+    return [p for p in db.session.scalars(sa.select(Programme).order_by(Programme.id)) if can_run(user, p)]
+
+
+def trainer_accounts() -> list[User]:
+    """Everyone with the trainer role, by name: whom an organiser can put on a cohort."""
+    return list(db.session.scalars(sa.select(User).join(UserRole).where(UserRole.role == Role.TRAINER.value)
+                                   .order_by(User.name)))
 
 
 def get_programme(code: str) -> Programme:
@@ -268,6 +278,20 @@ def withdraw(actor: User, enrolment: Enrolment, *, reason: str) -> Enrolment:
     return enrolment
 
 
+def enrol_by_mobile(actor: User, cohort: Cohort, mobile: str, *, company: str = "") -> Enrolment:
+    user = find_by_mobile(mobile)
+    if user is None:
+        raise InvalidInput(fields={"mobile": _l("No account has this mobile number: the founder signs up first.")})
+    return enrol(actor, cohort, user, company=company)
+
+
+def get_enrolment(enrolment_id: int) -> Enrolment:
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        raise NotFound()
+    return enrolment
+
+
 def enrolment_of(user: User, cohort: Cohort) -> Enrolment | None:
     return db.session.scalar(sa.select(Enrolment).where(Enrolment.cohort_id == cohort.id,
                                                         Enrolment.user_id == user.id))
@@ -306,8 +330,9 @@ def lessons(cohort: Cohort) -> list[Lesson]:
     return occasions.meetings(Lesson, Lesson.cohort_id == cohort.id)
 
 
-def get_lesson(lesson_id: int) -> Lesson:
+def get_lesson(lesson_id: int, cohort: Cohort | None = None) -> Lesson:
+    """The lesson; with `cohort`, only one of that cohort's (the id comes from the client)."""
     lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None:
+    if lesson is None or (cohort is not None and lesson.cohort_id != cohort.id):
         raise NotFound(_l("No such lesson."))
     return lesson

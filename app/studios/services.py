@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Department, User, organises
+from app.accounts.services import find_by_mobile
 from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events.models import EventKind
@@ -142,6 +143,21 @@ def opened_in(year: int) -> YearTarget:
 
 
 # -- apprentices --------------------------------------------------------------------------
+def person_by_mobile(mobile: str, field: str) -> User:
+    """The account a master or apprentice is chosen by (`field`: the form field to blame)."""
+    user = find_by_mobile(mobile)
+    if user is None:
+        raise InvalidInput(fields={field: _l("No account has this mobile number: they sign up first.")})
+    return user
+
+
+def get_pair(pair_id: int) -> Apprenticeship:
+    pair = db.session.get(Apprenticeship, pair_id)
+    if pair is None:
+        raise NotFound()
+    return pair
+
+
 def add_apprentice(actor: User, studio: Studio, apprentice: User, *, started_on: date, goals: str = "",
                    master: User | None = None) -> Apprenticeship:
     """Pair `apprentice` with the studio's master (or another master of the studio): they get a
