@@ -10,9 +10,11 @@ from app.accounts.services import authenticate
 from app.certificates.models import Certificate
 from app.checkin import services as checkin
 from app.checkin.models import Checkpoint, Scan, ScanResult
-from app.cohorts import attendance, progression, results
-from app.cohorts import services as cohorts
-from app.cohorts.models import AttendanceMark, Cohort, Enrolment, Lesson
+from app.cohorts import progression, results
+from app.cohorts.lessons import attendance
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.models import Cohort, Enrolment
+from app.cohorts.lessons.models import AttendanceMark, Lesson
 from app.competitions import services as cs
 from app.competitions.models import Competition, Entry, Score
 from app.demo.catalogue import EVENTS, SERIES

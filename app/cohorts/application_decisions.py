@@ -5,7 +5,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.cohorts import services as cohorts
+from app.cohorts.camps import services as cohorts
 from app.cohorts.application_access import (
     notify_applicant,
     ADMITTED,
@@ -19,7 +19,8 @@ from app.cohorts.application_access import (
     WITHDRAWN,
 )
 from app.cohorts.application_review import combined_scores
-from app.cohorts.models import Application, Cycle, Enrolment
+from app.cohorts.camps.models import Cycle, Enrolment
+from app.cohorts.models import Application
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.numbers import round_score

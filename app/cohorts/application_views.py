@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.cohorts import applications as apps
-from app.cohorts import services as cohorts
+from app.cohorts.camps import services as cohorts
 from app.cohorts.application_forms import ApplicationForm, WithdrawForm
 from app.cohorts.models import Application, ApplicationStatus
 from app.cohorts.bp import bp

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from app.cohorts import application_views, grading_views, views
 from app.cohorts.bp import bp
+from app.cohorts.lessons import views as lesson_views
 
-VIEW_MODULES = (views, grading_views, application_views)
+VIEW_MODULES = (views, lesson_views, grading_views, application_views)
 
 __all__ = ["bp", "VIEW_MODULES"]

@@ -10,9 +10,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.cohorts import attendance, grading, results
-from app.cohorts import services as cohorts
-from app.cohorts.models import ASSESSMENT_KIND_LABELS, AssessmentKind, Enrolment, Outcome
+from app.cohorts import grading, results
+from app.cohorts.lessons import attendance
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.models import Enrolment
+from app.cohorts.models import ASSESSMENT_KIND_LABELS, AssessmentKind, Outcome
 from app.cohorts.bp import bp
 from app.errors import InvalidInput
 from app.extensions import db

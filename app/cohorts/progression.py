@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.cohorts import results
-from app.cohorts import services as cohorts
-from app.cohorts.models import Cohort, Cycle, Enrolment, Outcome
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.models import Cohort, Cycle, Enrolment
+from app.cohorts.models import Outcome
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.notifications.services import notify

@@ -1,49 +1,30 @@
-"""Cohort pages: the console (organisers run cycles and cohorts; trainers see their own cohorts,
-take attendance and project the rotating check-in code) and the founder's own camp page."""
+"""Cohort pages: the console (organisers run cycles and cohorts, enrol founders, see the attendance
+export, reports, graduates and certificates) and the founder's own camp page. Lesson pages are in
+app/cohorts/lessons/views.py."""
 from __future__ import annotations
 
-import time
-
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app import security_headers
-from app.accounts.models import Role
 from app.audit import services as audit
-from app.checkin.views import scanner_url
-from app.cohorts import attendance, progression
-from app.cohorts.bp import bp
-from app.cohorts import services as cohorts
+from app.cohorts import progression
+from app.cohorts.bp import bp, staff
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.forms import CohortForm, CycleForm, EnrolForm
+from app.cohorts.camps.models import BASIS_LABELS, Cohort, Cycle
 from app.cohorts.certificates import issue_from_results
-from app.cohorts.forms import CohortForm, CycleForm, EnrolForm, LessonForm, MarkForm
-from app.cohorts.models import (
-    ATTENDANCE_LABELS,
-    BASIS_LABELS,
-    LESSON_KIND_LABELS,
-    OUTCOME_LABELS,
-    Cohort,
-    Cycle,
-)
+from app.cohorts.lessons import attendance, schedule
+from app.cohorts.lessons.models import ATTENDANCE_LABELS, LESSON_KIND_LABELS
+from app.cohorts.models import OUTCOME_LABELS
 from app.cohorts.reports import attendance_rows, cohort_summary
-from app.errors import InvalidInput, NotFound, ServiceError
-from app.extensions import db
-from app.registrations.export import to_xlsx
-from app.tickets.services import qr_svg, ticket_url
-from app.timeutil import local_to_utc, to_local
-from app.transaction import commit
 from app.inputs import int_list
-from app.urls import public_url
-from app.web import download, perform, roles_required
-
-staff = roles_required(Role.ADMIN, Role.ORGANISER, Role.TRAINER)
-
-
-def _teachable(cohort_id: int) -> Cohort:
-    cohort = cohorts.get_cohort(cohort_id)
-    cohorts.require_teach(current_user, cohort)
-    return cohort
+from app.registrations.export import to_xlsx
+from app.tickets.services import ticket_url
+from app.timeutil import local_to_utc
+from app.transaction import commit
+from app.web import download, perform
 
 
 # -- console: cycles and cohorts -----------------------------------------------------------
@@ -106,7 +87,7 @@ def cohort_new(cycle_id: int):
 @bp.route("/console/cohorts/<int:cohort_id>", methods=["GET", "POST"])
 @staff
 def cohort(cohort_id: int):
-    cohort = _teachable(cohort_id)
+    cohort = cohorts.taught_cohort(current_user, cohort_id)
     runs = cohorts.can_run(current_user, cohort.cycle.programme)
     form = EnrolForm()
     if runs and form.validate_on_submit() and (done := perform(
@@ -115,7 +96,7 @@ def cohort(cohort_id: int):
         return done
     rates = attendance.rates(cohort)
     return render_template("cohorts/cohort.html", cohort=cohort, runs=runs, form=form,
-                           enrolments=cohorts.active_enrolments(cohort), lessons=cohorts.lessons(cohort), rates=rates)
+                           enrolments=cohorts.active_enrolments(cohort), lessons=schedule.lessons(cohort), rates=rates)
 
 
 @bp.route("/console/enrolments/<int:enrolment_id>/withdraw", methods=["POST"])
@@ -127,105 +108,10 @@ def withdraw(enrolment_id: int):
                    to=url_for("cohorts.cohort", cohort_id=enrolment.cohort_id))
 
 
-# -- lessons ------------------------------------------------------------------------------
-@bp.route("/console/cohorts/<int:cohort_id>/lessons/new", methods=["GET", "POST"])
-@bp.route("/console/cohorts/<int:cohort_id>/lessons/<int:lesson_id>", methods=["GET", "POST"])
-@staff
-def lesson_form(cohort_id: int, lesson_id: int | None = None):
-    cohort = cohorts.get_cohort(cohort_id)
-    cohorts.require_run(current_user, cohort.cycle.programme)
-    lesson = cohorts.get_lesson(lesson_id, cohort) if lesson_id else None
-    form = LessonForm()
-    trainers = cohort.trainers
-    form.trainer_id.choices = [SelectChoice(0, "—")] + [SelectChoice(t.id, t.name) for t in trainers]
-    if lesson is not None and not form.is_submitted():
-        form.title.data, form.kind.data, form.place.data = lesson.title, lesson.kind, lesson.session.room
-        form.starts_at.data = to_local(lesson.starts_at).replace(tzinfo=None)
-        form.ends_at.data = to_local(lesson.ends_at).replace(tzinfo=None)
-        form.trainer_id.data = lesson.trainer_id or 0
-    if form.validate_on_submit() and (done := perform(
-            lambda: cohorts.save_lesson(
-                current_user, cohort, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
-                ends_at=local_to_utc(form.ends_at.data), place=form.place.data or "", kind=form.kind.data,
-                trainer=next((t for t in trainers if t.id == form.trainer_id.data), None), lesson=lesson),
-            success=_("Lesson saved."), form=form, to=url_for("cohorts.cohort", cohort_id=cohort.id))):
-        return done
-    return render_template("cohorts/lesson_form.html", form=form, cohort=cohort, lesson=lesson)
-
-
-@bp.route("/console/lessons/<int:lesson_id>/attendance", methods=["GET", "POST"])
-@staff
-def lesson_attendance(lesson_id: int):
-    lesson = cohorts.get_lesson(lesson_id)
-    cohort = _teachable(lesson.cohort_id)
-    people = cohorts.active_enrolments(cohort)
-    form = MarkForm()
-    if form.validate_on_submit():
-        enrolment = next((e for e in people if e.id == form.enrolment_id.data), None)
-        if enrolment is None:
-            abort(404)
-        if done := perform(lambda: attendance.mark(current_user, lesson, enrolment, form.status.data,
-                                                   reason=form.reason.data or ""),
-                           success=_("%(name)s: attendance recorded.", name=enrolment.user.name), form=form,
-                           to=url_for("cohorts.lesson_attendance", lesson_id=lesson.id)):
-            return done
-    seen = attendance.lesson_statuses(lesson, people)
-    return render_template("cohorts/lesson_attendance.html", lesson=lesson, cohort=cohort, people=people,
-                           seen=seen, form=form)
-
-
-@bp.route("/console/lessons/<int:lesson_id>/scanner", methods=["POST"])
-@staff
-def lesson_scanner(lesson_id: int):
-    lesson = cohorts.get_lesson(lesson_id)
-    return perform(lambda: attendance.lesson_scanner(current_user, lesson), success="", to=scanner_url)
-
-
-@bp.route("/console/lessons/<int:lesson_id>/projector")
-@staff
-def projector(lesson_id: int):
-    lesson = cohorts.get_lesson(lesson_id)
-    _teachable(lesson.cohort_id)
-    return render_template("cohorts/projector.html", lesson=lesson, data=_projector_data(lesson),
-                           rotate=attendance.ROTATE_SECONDS)
-
-
-@bp.route("/console/lessons/<int:lesson_id>/projector.json")
-@staff
-def projector_json(lesson_id: int):
-    lesson = cohorts.get_lesson(lesson_id)
-    _teachable(lesson.cohort_id)
-    response = jsonify(_projector_data(lesson))
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _projector_data(lesson) -> dict:
-    code = attendance.projector_code(lesson)
-    url = public_url("cohorts.self_check_in", code=code)
-    people = cohorts.active_enrolments(lesson.cohort)
-    seen = attendance.lesson_statuses(lesson, people)
-    arrived = sum(1 for s in seen.values() if s.status in attendance.ATTENDED)
-    left = attendance.ROTATE_SECONDS - int(time.time()) % attendance.ROTATE_SECONDS
-    return {"code": code, "url": url, "svg": qr_svg(url), "seconds_left": left,
-            "arrived": arrived, "enrolled": len(people), "notice": attendance.projector_notice(lesson)}
-
-
-@bp.route("/console/cohorts/<int:cohort_id>/attendance")
-@staff
-def cohort_attendance(cohort_id: int):
-    cohort = _teachable(cohort_id)
-    seen = attendance.grid(cohort)
-    lessons, people, cells = seen
-    return render_template("cohorts/attendance.html", cohort=cohort, lessons=lessons, people=people, cells=cells,
-                           rates=attendance.rates(cohort, seen=seen),
-                           counted={lesson.id for lesson in attendance.counted_lessons(cohort, lessons=lessons)})
-
-
 @bp.route("/console/cohorts/<int:cohort_id>/attendance.xlsx")
 @staff
 def cohort_attendance_export(cohort_id: int):
-    cohort = _teachable(cohort_id)
+    cohort = cohorts.taught_cohort(current_user, cohort_id)
     header, rows = attendance_rows(cohort)
     audit.record(current_user, "cohort.attendance_export", cohort, rows=len(rows))
     commit()
@@ -235,7 +121,7 @@ def cohort_attendance_export(cohort_id: int):
 @bp.route("/console/cohorts/<int:cohort_id>/report")
 @staff
 def cohort_report(cohort_id: int):
-    cohort = _teachable(cohort_id)
+    cohort = cohorts.taught_cohort(current_user, cohort_id)
     return render_template("cohorts/report.html", cohort=cohort, summary=cohort_summary(cohort))
 
 
@@ -296,27 +182,9 @@ def my_camps():
                         rate=attendance.rates(cohort, seen=grid)[enrolment.id],
                         ticket=ticket_url(enrolment.registration))
         else:
-            page["lessons"] = cohorts.lessons(cohort)
+            page["lessons"] = schedule.lessons(cohort)
         pages.append(page)
     return render_template("cohorts/my.html", pages=pages, history=mine)
-
-
-@bp.route("/c/<code>")
-@security_headers.private_link
-@login_required
-def self_check_in(code: str):
-    try:
-        lesson = attendance.lesson_for_code(code)
-        decision = attendance.self_check_in(current_user, code)
-    except (InvalidInput, NotFound) as exc:
-        db.session.rollback()
-        return render_template("cohorts/self_check_in.html", error=str(exc.message), decision=None), 400
-    except ServiceError as exc:
-        db.session.rollback()
-        return render_template("cohorts/self_check_in.html", error=str(exc.message), decision=None), 403
-    body = render_template("cohorts/self_check_in.html", error=None, decision=decision, lesson=lesson)
-    commit()
-    return body
 
 
 @bp.app_context_processor

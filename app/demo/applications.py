@@ -12,14 +12,8 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.cohorts import applications as apps
-from app.cohorts.models import (
-    FUNDING_STAGES,
-    INDUSTRIES,
-    Application,
-    ApplicationHistory,
-    Cycle,
-    Enrolment,
-)
+from app.cohorts.camps.models import Cycle, Enrolment
+from app.cohorts.models import FUNDING_STAGES, INDUSTRIES, Application, ApplicationHistory
 from app.extensions import db
 from app.timeutil import local_today, utcnow
 

@@ -27,8 +27,10 @@ from flask_babel import lazy_gettext as _l
 from app import base64url
 from app.checkin import services as checkin
 from app.checkin.models import ScanResult
-from app.cohorts import services as cohorts
-from app.cohorts.models import AttendanceBasis, AttendanceMark, AttendanceStatus, Cohort, Enrolment, Lesson, LessonKind
+from app.cohorts.camps import services as cohorts
+from app.cohorts.lessons import schedule
+from app.cohorts.camps.models import AttendanceBasis, Cohort, Enrolment
+from app.cohorts.lessons.models import AttendanceMark, AttendanceStatus, Lesson, LessonKind
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
 from app.occasions import services as occasions
@@ -95,7 +97,7 @@ class Rate:
 
 def counted_lessons(cohort: Cohort, now: datetime | None = None, lessons: list[Lesson] | None = None) -> list[Lesson]:
     now = now or utcnow()
-    lessons = cohorts.lessons(cohort) if lessons is None else lessons
+    lessons = schedule.lessons(cohort) if lessons is None else lessons
     lectures = [lesson for lesson in lessons if lesson.kind == LessonKind.LECTURE.value]
     if cohort.attendance_basis == AttendanceBasis.HELD.value:
         return [lesson for lesson in lectures if lesson.starts_at <= now]
@@ -105,7 +107,7 @@ def counted_lessons(cohort: Cohort, now: datetime | None = None, lessons: list[L
 def grid(cohort: Cohort, now: datetime | None = None) -> tuple[list[Lesson], list[Enrolment], dict]:
     """Every lesson × enrolled founder: {(lesson id, enrolment id): Seen}."""
     now = now or utcnow()
-    all_lessons = cohorts.lessons(cohort)
+    all_lessons = schedule.lessons(cohort)
     people = cohorts.active_enrolments(cohort)
     marks = _latest_marks([lesson.id for lesson in all_lessons])
     cells = {}
@@ -186,7 +188,7 @@ def lesson_for_code(code: str, at: float | None = None) -> Lesson:
     lesson_id, slot = _CODE.unpack(raw[:_CODE.size])
     if not 0 <= _slot(at) - slot <= 1:
         raise CodeExpired(_l("This code has expired: scan the code on the screen again."))
-    return cohorts.get_lesson(lesson_id)
+    return schedule.get_lesson(lesson_id)
 
 
 def self_check_in(user, code: str, at: float | None = None) -> checkin.Decision:

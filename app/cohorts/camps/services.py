@@ -14,16 +14,14 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import Department, Role, User, UserRole, organises
 from app.accounts.services import ensure_departments, find_by_mobile
 from app.audit import services as audit
-from app.cohorts.catalogue import PROGRAMMES
-from app.cohorts.models import (
+from app.cohorts.camps.catalogue import PROGRAMMES
+from app.cohorts.camps.models import (
     DEFAULT_RULES,
     AttendanceBasis,
     Cohort,
     Cycle,
     Enrolment,
     EnrolmentStatus,
-    Lesson,
-    LessonKind,
     Programme,
     Tier,
     cohort_trainers,
@@ -204,6 +202,13 @@ def get_cohort(cohort_id: int) -> Cohort:
     return cohort
 
 
+def taught_cohort(user: User, cohort_id: int) -> Cohort:
+    """The cohort, for one of its trainers or those who run its programme."""
+    cohort = get_cohort(cohort_id)
+    require_teach(user, cohort)
+    return cohort
+
+
 def set_trainers(actor: User, cohort: Cohort, trainers: list[User]) -> Cohort:
     require_run(actor, cohort.cycle.programme)
     not_trainers = [t.name for t in trainers if not t.has_role("trainer")]
@@ -302,37 +307,3 @@ def history(user: User) -> list[Enrolment]:
     return list(db.session.scalars(sa.select(Enrolment).join(Cohort).join(Cycle)
                                    .where(Enrolment.user_id == user.id)
                                    .order_by(Cycle.starts_on, Enrolment.id)))
-
-
-# -- lessons ------------------------------------------------------------------------------
-def save_lesson(actor: User, cohort: Cohort, *, title: str, starts_at: datetime, ends_at: datetime,
-                place: str = "", kind: str = LessonKind.LECTURE.value, trainer: User | None = None,
-                lesson: Lesson | None = None) -> Lesson:
-    require_run(actor, cohort.cycle.programme)
-    if kind not in {k.value for k in LessonKind}:
-        raise InvalidInput(fields={"kind": _l("Choose the kind of lesson.")})
-    if trainer is not None and not trainer.has_role("trainer"):
-        raise InvalidInput(fields={"trainer_id": _l("%(name)s is not a trainer.", name=trainer.name)})
-    if lesson is not None and lesson.cohort_id != cohort.id:
-        raise NotFound()
-    session = occasions.save_meeting(actor, cohort.event, title=title, starts_at=starts_at, ends_at=ends_at,
-                                     place=place, speaker=trainer.name if trainer else "",
-                                     session=lesson.session if lesson else None)
-    if lesson is None:
-        lesson = Lesson(cohort=cohort, session=session)
-        db.session.add(lesson)
-    lesson.kind, lesson.trainer = kind, trainer
-    db.session.flush()
-    return lesson
-
-
-def lessons(cohort: Cohort) -> list[Lesson]:
-    return occasions.meetings(Lesson, Lesson.cohort_id == cohort.id)
-
-
-def get_lesson(lesson_id: int, cohort: Cohort | None = None) -> Lesson:
-    """The lesson; with `cohort`, only one of that cohort's (the id comes from the client)."""
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or (cohort is not None and lesson.cohort_id != cohort.id):
-        raise NotFound(_l("No such lesson."))
-    return lesson
