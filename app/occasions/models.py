@@ -3,13 +3,12 @@ is the person's credential) and a meeting (an agenda session: its title, time an
 session's and are read from it, never copied)."""
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.events.models import EventSession
 from app.registrations.models import Registration
+from app.transitions import transition_table
 
 
 class Seat:
@@ -22,6 +21,10 @@ class Seat:
         return relationship(Registration)
 
 
+def _from_session(name: str, doc: str) -> property:
+    return property(lambda self: getattr(self.session, name), doc=doc)
+
+
 class Meeting:
     """A lesson or activity: one agenda session of the occasion's event."""
 
@@ -31,18 +34,13 @@ class Meeting:
     def session(cls) -> Mapped[EventSession]:
         return relationship(EventSession)
 
-    @property
-    def title(self) -> str:
-        return self.session.title
+    title = _from_session("title", "The session's title.")
+    starts_at = _from_session("starts_at", "When the session starts (UTC).")
+    ends_at = _from_session("ends_at", "When the session ends (UTC).")
+    place = _from_session("room", "Where it is held (the session's room).")
 
-    @property
-    def starts_at(self) -> datetime:
-        return self.session.starts_at
 
-    @property
-    def ends_at(self) -> datetime:
-        return self.session.ends_at
-
-    @property
-    def place(self) -> str:
-        return self.session.room
+def seat_transitions(seated, left) -> dict:
+    """The moves of a seat's status: taken, left, and taken again (a founder back in the cycle,
+    an apprentice taken on again)."""
+    return transition_table({None: {seated}, seated: {left}, left: {seated}})

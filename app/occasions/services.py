@@ -52,15 +52,19 @@ def unseat(actor: User, registration: Registration, *, reason: str) -> Registrat
     return registrations.cancel(actor, registration, reason=reason)
 
 
-def save_meeting(actor: User, event: Event, *, title: str, starts_at: datetime, ends_at: datetime,
-                 place: str = "", speaker: str = "", session: EventSession | None = None) -> EventSession:
-    """Add or edit a meeting: an agenda session of the occasion's event, with its own checkpoint;
-    the event is stretched over its whole agenda."""
+def save_meeting(actor: User, event: Event, meeting, *, make, title: str, starts_at: datetime,
+                 ends_at: datetime, place: str = "", speaker: str = ""):
+    """Add or edit a meeting (`meeting`: the lesson or activity edited, or None for a new one,
+    which `make(session)` builds): an agenda session of the occasion's event with its own
+    checkpoint; the event is stretched over its whole agenda."""
     session = events.save_session(actor, event, title=title, starts_at=starts_at, ends_at=ends_at,
-                                  room=place, speaker=speaker, session=session)
+                                  room=place, speaker=speaker, session=meeting.session if meeting else None)
     meeting_checkpoint(session)
     events.span_agenda(event)
-    return session
+    if meeting is None:
+        meeting = make(session)
+        db.session.add(meeting)
+    return meeting
 
 
 def meetings(model, *where) -> list:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Department, User
 from app.events.models import Event
 from app.extensions import db
-from app.occasions.models import Meeting, Seat
+from app.occasions.models import Meeting, Seat, seat_transitions
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
 
@@ -77,11 +77,7 @@ class PairStatus(str, enum.Enum):
 
 
 # An apprentice whose pairing ended may be taken on again by the studio.
-PAIR_TRANSITIONS = transition_table({
-    None: {PairStatus.ACTIVE},
-    PairStatus.ACTIVE: {PairStatus.ENDED},
-    PairStatus.ENDED: {PairStatus.ACTIVE},
-})
+PAIR_TRANSITIONS = seat_transitions(PairStatus.ACTIVE, PairStatus.ENDED)
 
 
 class AchievementKind(str, enum.Enum):

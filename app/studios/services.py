@@ -18,6 +18,7 @@ from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events.models import EventKind
 from app.extensions import db
+from app.lookups import get_or_not_found
 from app.occasions import services as occasions
 from app.studios.models import (
     YEARLY_TARGET,
@@ -111,10 +112,7 @@ def update_studio(actor: User, studio: Studio, *, name: str, master: User | None
 
 
 def get_studio(studio_id: int) -> Studio:
-    studio = db.session.get(Studio, studio_id)
-    if studio is None:
-        raise NotFound(_l("No such studio."))
-    return studio
+    return get_or_not_found(Studio, studio_id, _l("No such studio."))
 
 
 def studios_for(user: User) -> list[Studio]:
@@ -152,10 +150,7 @@ def person_by_mobile(mobile: str, field: str) -> User:
 
 
 def get_pair(pair_id: int) -> Apprenticeship:
-    pair = db.session.get(Apprenticeship, pair_id)
-    if pair is None:
-        raise NotFound()
-    return pair
+    return get_or_not_found(Apprenticeship, pair_id, NotFound.default_message)
 
 
 def add_apprentice(actor: User, studio: Studio, apprentice: User, *, started_on: date, goals: str = "",
@@ -229,12 +224,10 @@ def save_activity(actor: User, studio: Studio, *, title: str, starts_at: datetim
         raise InvalidInput(fields={"kind": _l("Choose the kind of activity.")})
     if activity is not None and activity.studio_id != studio.id:
         raise NotFound()
-    session = occasions.save_meeting(actor, studio.event, title=title, starts_at=starts_at, ends_at=ends_at,
-                                     place=place, speaker=studio.master.name,
-                                     session=activity.session if activity else None)
-    if activity is None:
-        activity = Activity(studio=studio, session=session)
-        db.session.add(activity)
+    activity = occasions.save_meeting(actor, studio.event, activity,
+                                      make=lambda session: Activity(studio=studio, session=session),
+                                      title=title, starts_at=starts_at, ends_at=ends_at, place=place,
+                                      speaker=studio.master.name)
     activity.kind, activity.summary = kind, (summary or "")[:5000]
     db.session.flush()
     return activity
@@ -246,8 +239,8 @@ def activities(studio: Studio) -> list[Activity]:
 
 def get_activity(activity_id: int, studio: Studio | None = None) -> Activity:
     """The activity; with `studio`, only one of that studio's (the id comes from the client)."""
-    activity = db.session.get(Activity, activity_id)
-    if activity is None or (studio is not None and activity.studio_id != studio.id):
+    activity = get_or_not_found(Activity, activity_id, _l("No such activity."))
+    if studio is not None and activity.studio_id != studio.id:
         raise NotFound(_l("No such activity."))
     return activity
 

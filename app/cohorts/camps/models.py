@@ -18,9 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Department, User
 from app.events.models import Event
 from app.extensions import db
-from app.occasions.models import Seat
+from app.occasions.models import Seat, seat_transitions
 from app.timeutil import UTCDateTime, utcnow
-from app.transitions import Stateful, transition_table
+from app.transitions import Stateful
 
 
 class ProgrammeKind(str, enum.Enum):
@@ -170,11 +170,7 @@ class EnrolmentStatus(str, enum.Enum):
 
 
 # A founder withdrawn from a cycle may come back (into the same or another cohort of it).
-ENROLMENT_TRANSITIONS = transition_table({
-    None: {EnrolmentStatus.ENROLLED},
-    EnrolmentStatus.ENROLLED: {EnrolmentStatus.WITHDRAWN},
-    EnrolmentStatus.WITHDRAWN: {EnrolmentStatus.ENROLLED},
-})
+ENROLMENT_TRANSITIONS = seat_transitions(EnrolmentStatus.ENROLLED, EnrolmentStatus.WITHDRAWN)
 
 
 class Enrolment(Stateful, Seat, db.Model):

@@ -29,6 +29,7 @@ from app.cohorts.camps.models import (
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events.models import EventKind
 from app.extensions import db
+from app.lookups import get_or_not_found
 from app.occasions import services as occasions
 from app.timeutil import LOCAL_TZ, utcnow
 
@@ -140,10 +141,7 @@ def create_cycle(actor: User, programme: Programme, *, name: str, starts_on: dat
 
 
 def get_cycle(cycle_id: int) -> Cycle:
-    cycle = db.session.get(Cycle, cycle_id)
-    if cycle is None:
-        raise NotFound(_l("No such cycle."))
-    return cycle
+    return get_or_not_found(Cycle, cycle_id, _l("No such cycle."))
 
 
 # -- cohorts ------------------------------------------------------------------------------
@@ -196,10 +194,7 @@ def create_cohort(actor: User, cycle: Cycle, tier: Tier, *, capacity: int | None
 
 
 def get_cohort(cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None:
-        raise NotFound(_l("No such cohort."))
-    return cohort
+    return get_or_not_found(Cohort, cohort_id, _l("No such cohort."))
 
 
 def taught_cohort(user: User, cohort_id: int) -> Cohort:
@@ -291,10 +286,7 @@ def enrol_by_mobile(actor: User, cohort: Cohort, mobile: str, *, company: str = 
 
 
 def get_enrolment(enrolment_id: int) -> Enrolment:
-    enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None:
-        raise NotFound()
-    return enrolment
+    return get_or_not_found(Enrolment, enrolment_id, NotFound.default_message)
 
 
 def enrolment_of(user: User, cohort: Cohort) -> Enrolment | None:

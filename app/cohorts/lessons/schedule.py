@@ -12,6 +12,7 @@ from app.cohorts.camps.services import require_run
 from app.cohorts.lessons.models import Lesson, LessonKind
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
+from app.lookups import get_or_not_found
 from app.occasions import services as occasions
 
 
@@ -25,12 +26,10 @@ def save_lesson(actor: User, cohort: Cohort, *, title: str, starts_at: datetime,
         raise InvalidInput(fields={"trainer_id": _l("%(name)s is not a trainer.", name=trainer.name)})
     if lesson is not None and lesson.cohort_id != cohort.id:
         raise NotFound()
-    session = occasions.save_meeting(actor, cohort.event, title=title, starts_at=starts_at, ends_at=ends_at,
-                                     place=place, speaker=trainer.name if trainer else "",
-                                     session=lesson.session if lesson else None)
-    if lesson is None:
-        lesson = Lesson(cohort=cohort, session=session)
-        db.session.add(lesson)
+    lesson = occasions.save_meeting(actor, cohort.event, lesson,
+                                    make=lambda session: Lesson(cohort=cohort, session=session),
+                                    title=title, starts_at=starts_at, ends_at=ends_at, place=place,
+                                    speaker=trainer.name if trainer else "")
     lesson.kind, lesson.trainer = kind, trainer
     db.session.flush()
     return lesson
@@ -42,7 +41,7 @@ def lessons(cohort: Cohort) -> list[Lesson]:
 
 def get_lesson(lesson_id: int, cohort: Cohort | None = None) -> Lesson:
     """The lesson; with `cohort`, only one of that cohort's (the id comes from the client)."""
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or (cohort is not None and lesson.cohort_id != cohort.id):
+    lesson = get_or_not_found(Lesson, lesson_id, _l("No such lesson."))
+    if cohort is not None and lesson.cohort_id != cohort.id:
         raise NotFound(_l("No such lesson."))
     return lesson
