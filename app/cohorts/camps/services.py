@@ -1,8 +1,9 @@
-"""Cohorts: programmes and tiers (data), cycles, cohorts with their trainers, enrolment, lessons.
+"""Camps and cycles: programmes and tiers (data), cycles, cohorts with their trainers, enrolment.
 
 Who may do what: organisers of the programme's department (and admins) run cycles and cohorts;
-a trainer sees and grades only the cohorts they are a trainer of (`can_teach`). Applications and
-selection live in `applications.py`, attendance in `attendance.py`, grades in `grading.py`.
+a trainer sees and grades only the cohorts they are a trainer of (`can_teach`). A cohort is an
+occasion (app.occasions): enrolling seats the founder on its event. Lessons and attendance live
+in app.cohorts.lessons, applications and selection in `applications.py`, grades in `grading.py`.
 """
 from __future__ import annotations
 
