@@ -31,7 +31,7 @@ from app.cohorts.camps import services as cohorts
 from app.cohorts.lessons import schedule
 from app.cohorts.camps.models import AttendanceBasis, Cohort, Enrolment
 from app.cohorts.lessons.models import AttendanceMark, AttendanceStatus, Lesson, LessonKind
-from app.errors import InvalidInput, NotFound, PermissionDenied
+from app.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from app.extensions import db
 from app.occasions import services as occasions
 from app.timeutil import fmt, utcnow
@@ -199,6 +199,26 @@ def self_check_in(user, code: str, at: float | None = None) -> checkin.Decision:
         raise PermissionDenied(_l("You are not enrolled in this cohort."))
     return checkin.scan(occasions.meeting_checkpoint(lesson.session), None, registration_id=enrolment.registration_id,
                         device="self", scanner=user, method="self")
+
+
+@dataclass
+class CodeCheckIn:
+    """What the founder's phone shows after scanning the projected code: the scan's decision, or
+    the refusal as the page's message (400: not a code or a stale one; 403: not enrolled)."""
+    lesson: Lesson | None = None
+    decision: checkin.Decision | None = None
+    error: str | None = None
+    status: int = 200
+
+
+def check_in_by_code(user, code: str, at: float | None = None) -> CodeCheckIn:
+    try:
+        lesson = lesson_for_code(code, at)
+        return CodeCheckIn(lesson, self_check_in(user, code, at))
+    except (InvalidInput, NotFound) as exc:
+        return CodeCheckIn(error=str(exc.message), status=400)
+    except ServiceError as exc:
+        return CodeCheckIn(error=str(exc.message), status=403)
 
 
 def projector_notice(lesson: Lesson, now: datetime | None = None) -> str | None:

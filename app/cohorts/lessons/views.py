@@ -16,8 +16,6 @@ from app.cohorts.bp import bp, staff
 from app.cohorts.camps import services as cohorts
 from app.cohorts.lessons import attendance, schedule
 from app.cohorts.lessons.forms import LessonForm, MarkForm
-from app.errors import InvalidInput, NotFound, ServiceError
-from app.extensions import db
 from app.tickets.services import qr_svg
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
@@ -125,15 +123,8 @@ def cohort_attendance(cohort_id: int):
 @security_headers.private_link
 @login_required
 def self_check_in(code: str):
-    try:
-        lesson = attendance.lesson_for_code(code)
-        decision = attendance.self_check_in(current_user, code)
-    except (InvalidInput, NotFound) as exc:
-        db.session.rollback()
-        return render_template("cohorts/self_check_in.html", error=str(exc.message), decision=None), 400
-    except ServiceError as exc:
-        db.session.rollback()
-        return render_template("cohorts/self_check_in.html", error=str(exc.message), decision=None), 403
-    body = render_template("cohorts/self_check_in.html", error=None, decision=decision, lesson=lesson)
-    commit()
-    return body
+    seen = attendance.check_in_by_code(current_user, code)
+    body = render_template("cohorts/self_check_in.html", error=seen.error, decision=seen.decision, lesson=seen.lesson)
+    if seen.error is None:
+        commit()  # the scan; a refused code leaves nothing to keep
+    return body, seen.status
