@@ -16,6 +16,7 @@ from app.accounts.models import User
 from app.checkin import links
 from app.checkin import services as checkin
 from app.events import services as events
+from app.errors import NotFound
 from app.events.models import Event, EventSession
 from app.extensions import db
 from app.registrations import services as registrations
@@ -71,6 +72,16 @@ def meetings(model, *where) -> list:
     """The rows of `model` (a Meeting: lessons, activities) matching `where`, in the order they are held."""
     return list(db.session.scalars(sa.select(model).join(EventSession, model.session_id == EventSession.id)
                                    .where(*where).order_by(EventSession.starts_at, model.id)))
+
+
+def get_meeting(model, meeting_id: int, missing, **owner):
+    """The lesson or activity by id; with an owner (cohort=…, studio=…), only one of that owner's
+    (the id comes from the client). `missing`: the caller's NotFound message."""
+    meeting = db.session.get(model, meeting_id)
+    if meeting is None or any(value is not None and getattr(meeting, f"{name}_id") != value.id
+                              for name, value in owner.items()):
+        raise NotFound(missing)
+    return meeting
 
 
 def meeting_checkpoint(session: EventSession):

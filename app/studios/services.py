@@ -238,11 +238,8 @@ def activities(studio: Studio) -> list[Activity]:
 
 
 def get_activity(activity_id: int, studio: Studio | None = None) -> Activity:
-    """The activity; with `studio`, only one of that studio's (the id comes from the client)."""
-    activity = get_or_not_found(Activity, activity_id, _l("No such activity."))
-    if studio is not None and activity.studio_id != studio.id:
-        raise NotFound(_l("No such activity."))
-    return activity
+    """The activity; with `studio`, only one of that studio's."""
+    return occasions.get_meeting(Activity, activity_id, _l("No such activity."), studio=studio)
 
 
 def pairs_on(studio: Studio, day: date) -> list[Apprenticeship]:

@@ -12,7 +12,6 @@ from app.cohorts.camps.services import require_run
 from app.cohorts.lessons.models import Lesson, LessonKind
 from app.errors import InvalidInput, NotFound
 from app.extensions import db
-from app.lookups import get_or_not_found
 from app.occasions import services as occasions
 
 
@@ -40,8 +39,5 @@ def lessons(cohort: Cohort) -> list[Lesson]:
 
 
 def get_lesson(lesson_id: int, cohort: Cohort | None = None) -> Lesson:
-    """The lesson; with `cohort`, only one of that cohort's (the id comes from the client)."""
-    lesson = get_or_not_found(Lesson, lesson_id, _l("No such lesson."))
-    if cohort is not None and lesson.cohort_id != cohort.id:
-        raise NotFound(_l("No such lesson."))
-    return lesson
+    """The lesson; with `cohort`, only one of that cohort's."""
+    return occasions.get_meeting(Lesson, lesson_id, _l("No such lesson."), cohort=cohort)
