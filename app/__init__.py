@@ -45,6 +45,8 @@ from app.audit import models as _audit_models  # noqa: F401
 from app.certificates import models as _certificates_models  # noqa: F401
 from app.checkin import models as _checkin_models  # noqa: F401
 from app.cohorts import models as _cohorts_models  # noqa: F401
+from app.cohorts.camps import models as _camps_models  # noqa: F401
+from app.cohorts.lessons import models as _lessons_models  # noqa: F401
 from app.competitions import models as _competitions_models  # noqa: F401
 from app.events import models as _events_models  # noqa: F401
 from app.notifications import models as _notifications_models  # noqa: F401

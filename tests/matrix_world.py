@@ -81,7 +81,9 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     from app.certificates.models import Certificate, CertificateTemplate, PrintJob
     from app.checkin import links
     from app.checkin.models import Checkpoint
-    from app.cohorts.models import Application, Cohort, Enrolment, Lesson, cohort_trainers
+    from app.cohorts.camps.models import Cohort, Enrolment, cohort_trainers
+    from app.cohorts.lessons.models import Lesson
+    from app.cohorts.models import Application
     from app.competitions.models import Aspect, Category, Criterion, Entry, Result, category_judges
     from app.demo.loader import STAFF, load_demo
     from app.events.models import Event, EventSession, EventStatus, Question
@@ -217,7 +219,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     with open(f"{upload_dir}/matrix.txt", "w") as fh:
         fh.write("public upload")
 
-    from app.cohorts.attendance import projector_code
+    from app.cohorts.lessons.attendance import projector_code
 
     values = {
         "event_id": event.id, "session_id": session.id, "question_id": question.id,

@@ -11,7 +11,8 @@ from app.cohorts import views
 from app.cohorts.grading import views as grading_views
 from app.cohorts.selection import views as selection_views
 from app.cohorts.bp import bp
+from app.cohorts.lessons import views as lesson_views
 
-VIEW_MODULES = (views, grading_views, selection_views)
+VIEW_MODULES = (views, lesson_views, grading_views, selection_views)
 
 __all__ = ["bp", "VIEW_MODULES"]

@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.certificates import services as certificates
 from app.certificates.models import CertificateKind
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.models import Cohort
 from app.cohorts.grading import results
-from app.cohorts import services as cohorts
-from app.cohorts.models import Cohort, Outcome
+from app.cohorts.models import Outcome
 from app.errors import Conflict
 
 

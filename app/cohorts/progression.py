@@ -6,10 +6,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.models import Cohort, Cycle, Enrolment
 from app.cohorts.grading import results
-from app.cohorts import services as cohorts
-from app.cohorts.models import Cohort, Cycle, Enrolment, Outcome
-from app.errors import Conflict
+from app.cohorts.models import Outcome
+from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.notifications.services import notify
 
@@ -48,3 +49,10 @@ def invite(actor, enrolment: Enrolment, target: Cohort) -> Enrolment:
            tier=target.tier.name, cohort=target.name, cohort_dates=f"{target.starts_on} – {target.ends_on}",
            venue=target.venue, note=str(_l("Invited as a graduate of %(cohort)s.", cohort=source.name)))
     return moved
+
+
+def invite_all(actor, enrolments: list[Enrolment], target: Cohort | None) -> list[Enrolment]:
+    """Invite the chosen graduates into `target`, all or none."""
+    if target is None or not enrolments:
+        raise InvalidInput(_l("Choose the graduates and the cohort to invite them to."))
+    return [invite(actor, enrolment, target) for enrolment in enrolments]

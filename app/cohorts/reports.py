@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.cohorts import attendance
+from app.cohorts.camps.models import Cohort
 from app.cohorts.grading import grades, results
-from app.cohorts.models import ATTENDANCE_LABELS, AttendanceStatus, Cohort
+from app.cohorts.lessons import attendance
+from app.cohorts.lessons.models import ATTENDANCE_LABELS, AttendanceStatus
 from app.privacy import mask_phone
 from app.timeutil import fmt, utcnow
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User, organises
 from app.competitions.models import Category, Competition, CompetitionStatus, Entry
-from app.errors import PermissionDenied
+from app.errors import NotFound, PermissionDenied
 from app.lookups import get_or_not_found
 
 

@@ -17,6 +17,7 @@ from app.errors import Conflict, InvalidInput
 from app.events import services as events
 from app.events.models import EventKind
 from app.extensions import db
+from app.occasions import services as occasions
 from app.registrations import services as registrations
 
 MAX_TEAM = 10
@@ -66,19 +67,19 @@ def save_category(actor: User, competition: Competition, *, name: str, venue: st
         raise InvalidInput(fields=errors)
     data = dict(title=f"{competition.name} · {name}"[:200], kind=EventKind.COMPETITION.value,
                 department_id=competition.department_id, venue=(venue or "").strip(), starts_at=starts_at,
-                ends_at=ends_at, capacity=capacity, requires_approval=True,
-                registration_closes_at=registration_closes_at, description=description or "")
+                ends_at=ends_at, capacity=capacity, registration_closes_at=registration_closes_at,
+                description=description or "")
     if category is None:
-        event = events.create_event(actor, **data)
-        if competition.status in (CompetitionStatus.OPEN.value, CompetitionStatus.CLOSED.value):
-            events.publish_event(actor, event)
+        event = occasions.open_occasion(
+            actor, places=occasions.ENTRY, **data,
+            publish=competition.status in (CompetitionStatus.OPEN.value, CompetitionStatus.CLOSED.value))
         category = Category(competition=competition, event=event)
         db.session.add(category)
     else:
         if category.event.capacity != capacity:
             registrations.set_capacity(actor, category.event, capacity)
         data.pop("capacity")
-        events.update_event(actor, category.event, **data)
+        events.update_event(actor, category.event, requires_approval=True, **data)
     category.name, category.min_age, category.max_age = name, min_age, max_age
     category.occupations = list(occupations or [])
     category.team, category.team_min, category.team_max = bool(team), team_min, team_max

@@ -21,7 +21,7 @@ from app.errors import Conflict
 from app.events.models import Event
 from app.extensions import db
 from app.labels import LabelledEnum, labels
-from app.registrations.models import Registration
+from app.occasions.models import Seat
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
 
@@ -182,7 +182,7 @@ class Category(db.Model):
         return sum((a.max_mark for c in self.criteria for a in c.aspects), Decimal("0"))
 
 
-class Entry(db.Model):
+class Entry(Seat, db.Model):
     """An entrant (or a team, registered by its captain) in a category: the captain's
     registration of the category's event carries approval, ticket and check-in."""
 
@@ -192,7 +192,6 @@ class Entry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(sa.ForeignKey("competition_categories.id", ondelete="CASCADE"),
                                              index=True)
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id"), unique=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     employer: Mapped[str] = mapped_column(sa.String(120))
     occupation: Mapped[str] = mapped_column(sa.String(60), default="")
@@ -203,7 +202,6 @@ class Entry(db.Model):
 
     category: Mapped[Category] = relationship()
     user: Mapped[User] = relationship()
-    registration: Mapped[Registration] = relationship()
     members: Mapped[list[TeamMember]] = relationship(back_populates="entry", order_by="TeamMember.position",
                                                      cascade="all, delete-orphan")
 

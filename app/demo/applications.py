@@ -11,15 +11,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.accounts.models import User
+from app.cohorts.camps.models import Cycle, Enrolment
+from app.cohorts.models import FUNDING_STAGES, INDUSTRIES, Application, ApplicationHistory
 from app.cohorts.selection import applications as apps
-from app.cohorts.models import (
-    FUNDING_STAGES,
-    INDUSTRIES,
-    Application,
-    ApplicationHistory,
-    Cycle,
-    Enrolment,
-)
 from app.extensions import db
 from app.timeutil import local_today, utcnow
 

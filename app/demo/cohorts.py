@@ -17,12 +17,14 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.checkin import services as checkin
 from app.checkin.models import ScanResult
-from app.cohorts import attendance as lesson_attendance
 from app.cohorts import progression
+from app.cohorts.camps import services as cohorts
 from app.cohorts.grading import grades, results
-from app.cohorts import services as cohorts
+from app.cohorts.lessons import attendance as lesson_attendance
+from app.cohorts.lessons import schedule
 from app.cohorts.certificates import issue_from_results
-from app.cohorts.models import AttendanceStatus, Cycle, LessonKind
+from app.cohorts.camps.models import Cycle
+from app.cohorts.lessons.models import AttendanceStatus, LessonKind
 from app.demo import post_dating
 from app.demo.applications import load_applications
 from app.demo.attendance import expect, self_scan, ticket_scan
@@ -121,13 +123,13 @@ def _cohort(rng, runner, cycle, programme, tier_code, places, trainer_logins, st
                                       before - timedelta(days=7))
     day = first
     for n, title in enumerate(LECTURES[tier_code]):
-        cohorts.save_lesson(runner, cohort, title=title, starts_at=_at(day, 9), ends_at=_at(day, 12),
+        schedule.save_lesson(runner, cohort, title=title, starts_at=_at(day, 9), ends_at=_at(day, 12),
                             place="培训教室A" if tier_code != "acceleration" else "路演厅",
                             kind=LessonKind.LECTURE.value, trainer=trainers[n % len(trainers)])
         if n % 3 == 1:
             follow, kind = FOLLOW_UPS[(n // 3) % len(FOLLOW_UPS)]
             follow_day = day + timedelta(days=4)
-            cohorts.save_lesson(runner, cohort, title=follow, starts_at=_at(follow_day, 14),
+            schedule.save_lesson(runner, cohort, title=follow, starts_at=_at(follow_day, 14),
                                 ends_at=_at(follow_day, 16, 30), place="紫竹创业补给站", kind=kind.value,
                                 trainer=trainers[0])
         day += timedelta(days=21 if tier_code == "acceleration" else 14)
@@ -169,7 +171,7 @@ def _past_attendance(rng: random.Random, cohort, now: datetime) -> None:
     people = cohorts.active_enrolments(cohort)
     diligence = {e.id: rng.uniform(0.7, 1.0) for e in people}
     trainer = cohort.trainers[0]
-    for lesson in cohorts.lessons(cohort):
+    for lesson in schedule.lessons(cohort):
         if lesson.starts_at > now:
             continue
         point = checkin.session_checkpoint(lesson.session)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.accounts.models import User
-from app.cohorts.models import Cohort
+from app.cohorts.camps.models import Cohort
 from app.competitions import services as competitions
 from app.competitions.models import Competition, Confirmation, Result, Score
 from app.events.models import Event, Series

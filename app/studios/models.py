@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import enum
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Department, User
-from app.events.models import Event, EventSession
+from app.events.models import Event
 from app.extensions import db
 from app.labels import LabelledEnum, labels
-from app.registrations.models import Registration
+from app.occasions.models import Meeting, Seat, seat_transitions
 from app.timeutil import UTCDateTime, utcnow
+from app.transitions import Stateful, transition_table
 
 # The action plan opens about five new studios a year.
 YEARLY_TARGET = 5
@@ -40,6 +43,10 @@ class StudioStatus(LabelledEnum):
 
 STATUS_LABELS = labels(StudioStatus)
 
+# Organisers may set any of the three (a closed studio can be reopened); the move is recorded.
+STUDIO_TRANSITIONS = transition_table({None: set(StudioStatus)} | {
+    status: set(StudioStatus) - {status} for status in StudioStatus})
+
 
 class ActivityKind(LabelledEnum):
     TRAINING = "training", _l("Training session")
@@ -51,6 +58,15 @@ class ActivityKind(LabelledEnum):
 ACTIVITY_LABELS = labels(ActivityKind)
 
 
+class PairStatus(str, enum.Enum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+# An apprentice whose pairing ended may be taken on again by the studio.
+PAIR_TRANSITIONS = seat_transitions(PairStatus.ACTIVE, PairStatus.ENDED)
+
+
 class AchievementKind(LabelledEnum):
     COMPETITION_AWARD = "competition_award", _l("Competition award")
     SKILL_LEVEL = "skill_level", _l("New skill level")
@@ -60,7 +76,7 @@ class AchievementKind(LabelledEnum):
 ACHIEVEMENT_LABELS = labels(AchievementKind)
 
 
-class Studio(db.Model):
+class Studio(Stateful, db.Model):
     __tablename__ = "studios"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,8 +98,10 @@ class Studio(db.Model):
                                                                   order_by="Apprenticeship.id")
     activities: Mapped[list[Activity]] = relationship(back_populates="studio", order_by="Activity.id")
 
+    TRANSITIONS = STUDIO_TRANSITIONS
 
-class Apprenticeship(db.Model):
+
+class Apprenticeship(Stateful, Seat, db.Model):
     """A 传帮带 pair: an apprentice learning from a master of the studio, from a start date, towards goals."""
 
     __tablename__ = "apprenticeships"
@@ -93,45 +111,36 @@ class Apprenticeship(db.Model):
     studio_id: Mapped[int] = mapped_column(sa.ForeignKey("studios.id", ondelete="CASCADE"), index=True)
     apprentice_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     master_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    registration_id: Mapped[int] = mapped_column(sa.ForeignKey("registrations.id"), unique=True)
     started_on: Mapped[date]
     goals: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(10), default=PairStatus.ACTIVE.value)
     ended_on: Mapped[date | None]
     end_note: Mapped[str] = mapped_column(sa.String(300), default="")
 
     studio: Mapped[Studio] = relationship(back_populates="apprenticeships")
     apprentice: Mapped[User] = relationship(foreign_keys=[apprentice_id])
     master: Mapped[User] = relationship(foreign_keys=[master_id])
-    registration: Mapped[Registration] = relationship()
     achievements: Mapped[list[Achievement]] = relationship(back_populates="apprenticeship",
                                                            order_by="Achievement.achieved_on")
 
+    TRANSITIONS = PAIR_TRANSITIONS
+
     @property
     def active(self) -> bool:
-        return self.ended_on is None
+        return self.status == PairStatus.ACTIVE.value
 
 
-class Activity(db.Model):
+class Activity(Meeting, db.Model):
     """A scheduled occasion of a studio, on its event's agenda (time, place, check-in)."""
 
     __tablename__ = "studio_activities"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     studio_id: Mapped[int] = mapped_column(sa.ForeignKey("studios.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_sessions.id", ondelete="CASCADE"), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20), default=ActivityKind.TRAINING.value)
     summary: Mapped[str] = mapped_column(sa.Text, default="")
 
     studio: Mapped[Studio] = relationship(back_populates="activities")
-    session: Mapped[EventSession] = relationship()
-
-    @property
-    def title(self) -> str:
-        return self.session.title
-
-    @property
-    def starts_at(self) -> datetime:
-        return self.session.starts_at
 
 
 class Achievement(db.Model):

@@ -13,14 +13,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Department, User, organises
+from app.accounts.services import find_by_mobile
 from app.audit import services as audit
-from app.checkin import services as checkin
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.events import services as events
 from app.events.models import EventKind
 from app.extensions import db
 from app.lookups import get_or_not_found
-from app.registrations import services as registrations
+from app.occasions import services as occasions
 from app.studios.models import (
     YEARLY_TARGET,
     Achievement,
@@ -28,11 +27,12 @@ from app.studios.models import (
     Activity,
     ActivityKind,
     Apprenticeship,
+    PairStatus,
     Studio,
     StudioLevel,
     StudioStatus,
 )
-from app.timeutil import LOCAL_TZ, local_today, utcnow
+from app.timeutil import LOCAL_TZ, local_today, to_local, utcnow
 
 
 # -- permissions ---------------------------------------------------------------------------
@@ -81,11 +81,9 @@ def create_studio(actor: User, *, name: str, master: User | None, trade: str, de
     if errors:
         raise InvalidInput(fields=errors)
     start = datetime.combine(founded_on, time(9, 0), tzinfo=LOCAL_TZ)
-    event = events.create_event(actor, title=name.strip()[:200], kind=EventKind.TRAINING.value,
-                                department_id=department.id, venue=name.strip()[:200], starts_at=start,
-                                ends_at=start + timedelta(hours=8), description=description,
-                                invitation_only=True)
-    events.publish_event(actor, event)  # its key signs the apprentices' QR credentials
+    event = occasions.open_occasion(actor, title=name.strip()[:200], kind=EventKind.TRAINING.value,
+                                    department_id=department.id, venue=name.strip()[:200], starts_at=start,
+                                    ends_at=start + timedelta(hours=8), description=description)
     studio = Studio(name=name.strip(), master=master, trade=trade.strip(), department=department, level=level,
                     founded_on=founded_on, description=description or "", event=event)
     db.session.add(studio)
@@ -105,7 +103,9 @@ def update_studio(actor: User, studio: Studio, *, name: str, master: User | None
         raise InvalidInput(fields=errors)
     before = {"status": studio.status, "level": studio.level, "master": studio.master_id}
     studio.name, studio.master, studio.trade, studio.level = name.strip(), master, trade.strip(), level
-    studio.status, studio.founded_on, studio.description = status, founded_on, description or ""
+    if status != studio.status:
+        studio.transition(status, actor=actor)
+    studio.founded_on, studio.description = founded_on, description or ""
     audit.record(actor, "studio.update", studio, before=before,
                  after={"status": status, "level": level, "master": master.id})
     return studio
@@ -141,6 +141,18 @@ def opened_in(year: int) -> YearTarget:
 
 
 # -- apprentices --------------------------------------------------------------------------
+def person_by_mobile(mobile: str, field: str) -> User:
+    """The account a master or apprentice is chosen by (`field`: the form field to blame)."""
+    user = find_by_mobile(mobile)
+    if user is None:
+        raise InvalidInput(fields={field: _l("No account has this mobile number: they sign up first.")})
+    return user
+
+
+def get_pair(pair_id: int) -> Apprenticeship:
+    return get_or_not_found(Apprenticeship, pair_id, NotFound.default_message)
+
+
 def add_apprentice(actor: User, studio: Studio, apprentice: User, *, started_on: date, goals: str = "",
                    master: User | None = None) -> Apprenticeship:
     """Pair `apprentice` with the studio's master (or another master of the studio): they get a
@@ -158,10 +170,12 @@ def add_apprentice(actor: User, studio: Studio, apprentice: User, *, started_on:
     if existing is not None and existing.active:
         raise Conflict(_l("%(name)s is already an apprentice of this studio.", name=apprentice.name),
                        code="already_apprentice")
-    registration = registrations.admit(actor, studio.event, apprentice, note="apprentice")
+    registration = occasions.seat(actor, studio.event, apprentice, note="apprentice")
     if existing is None:
         existing = Apprenticeship(studio=studio, apprentice=apprentice, registration=registration)
         db.session.add(existing)
+    else:  # taken on again after an earlier pairing ended
+        existing.transition(PairStatus.ACTIVE, actor=actor, note="apprentice again")
     existing.master, existing.started_on, existing.goals = master, started_on, (goals or "").strip()
     existing.ended_on, existing.end_note, existing.registration = None, "", registration
     db.session.flush()
@@ -175,7 +189,8 @@ def end_apprenticeship(actor: User, pair: Apprenticeship, *, ended_on: date, not
         return pair
     if not isinstance(ended_on, date) or ended_on < pair.started_on:
         raise InvalidInput(fields={"ended_on": _l("The end date is on or after the start date.")})
-    registrations.cancel(actor, pair.registration, reason=note or "apprenticeship ended")
+    occasions.unseat(actor, pair.registration, reason=note or "apprenticeship ended")
+    pair.transition(PairStatus.ENDED, actor=actor, note=note or "")
     pair.ended_on, pair.end_note = ended_on, (note or "")[:300]
     audit.record(actor, "studio.apprentice_end", pair.studio, apprentice=pair.apprentice_id)
     return pair
@@ -209,31 +224,22 @@ def save_activity(actor: User, studio: Studio, *, title: str, starts_at: datetim
         raise InvalidInput(fields={"kind": _l("Choose the kind of activity.")})
     if activity is not None and activity.studio_id != studio.id:
         raise NotFound()
-    session = events.save_session(actor, studio.event, title=title, starts_at=starts_at, ends_at=ends_at,
-                                  room=place, speaker=studio.master.name,
-                                  session=activity.session if activity else None)
-    if activity is None:
-        activity = Activity(studio=studio, session=session)
-        db.session.add(activity)
+    activity = occasions.save_meeting(actor, studio.event, activity,
+                                      make=lambda session: Activity(studio=studio, session=session),
+                                      title=title, starts_at=starts_at, ends_at=ends_at, place=place,
+                                      speaker=studio.master.name)
     activity.kind, activity.summary = kind, (summary or "")[:5000]
-    events.span_agenda(studio.event)
     db.session.flush()
     return activity
 
 
 def activities(studio: Studio) -> list[Activity]:
-    from app.events.models import EventSession
-
-    return list(db.session.scalars(sa.select(Activity).join(EventSession).where(Activity.studio_id == studio.id)
-                                   .order_by(EventSession.starts_at, Activity.id)))
+    return occasions.meetings(Activity, Activity.studio_id == studio.id)
 
 
 def get_activity(activity_id: int, studio: Studio | None = None) -> Activity:
-    """The activity; with `studio`, only one of that studio's (the id comes from the client)."""
-    activity = db.session.get(Activity, activity_id)
-    if activity is None or (studio is not None and activity.studio_id != studio.id):
-        raise NotFound(_l("No such activity."))
-    return activity
+    """The activity; with `studio`, only one of that studio's."""
+    return occasions.get_meeting(Activity, activity_id, _l("No such activity."), studio=studio)
 
 
 def pairs_on(studio: Studio, day: date) -> list[Apprenticeship]:
@@ -244,21 +250,15 @@ def pairs_on(studio: Studio, day: date) -> list[Apprenticeship]:
 def activity_attendance(activity: Activity) -> dict[int, datetime | None]:
     """apprenticeship id -> first entry scan at the activity (None: did not come), for the
     apprentices of the studio on the activity's day."""
-    from app.timeutil import to_local
-
-    firsts = checkin.first_entries(checkin.session_checkpoint(activity.session))
+    arrivals = occasions.meeting_arrivals(activity.session)
     day = to_local(activity.starts_at).date()
-    return {p.id: (firsts[p.registration_id].scanned_at if p.registration_id in firsts else None)
-            for p in pairs_on(activity.studio, day)}
+    return {p.id: arrivals.get(p.registration_id) for p in pairs_on(activity.studio, day)}
 
 
 def activity_scanner(actor: User, activity: Activity) -> str:
     """A scanner link for this activity's checkpoint, for the master or the studio's organisers."""
-    from app.checkin import links
-
     require_view(actor, activity.studio)
-    return links.issue_link(actor, activity.studio.event, label=f"{actor.name} · {activity.title}"[:80],
-                            hours=links.OWN_SCANNER_HOURS, checkpoint=checkin.session_checkpoint(activity.session))[1]
+    return occasions.meeting_scanner(actor, activity.session)
 
 
 # -- yearly review ------------------------------------------------------------------------
@@ -273,8 +273,6 @@ class Review:
 
 
 def yearly_review(studio: Studio, year: int) -> Review:
-    from app.timeutil import to_local
-
     first, last = date(year, 1, 1), date(year, 12, 31)
     now = utcnow()
     held = [a for a in activities(studio) if a.starts_at <= now and first <= to_local(a.starts_at).date() <= last]

@@ -2,32 +2,20 @@
 pairs, activities, attendance and yearly review; forms for organisers; the master's own view."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from app.accounts import services as accounts
-from app.accounts.models import User
 from app.checkin.views import scanner_url
-from app.errors import InvalidInput
 from app.events.services import managed_departments
-from app.extensions import db
 from app.studios import services as studios
 from app.studios.forms import AchievementForm, ActivityForm, ApprenticeForm, StudioForm
-from app.studios.models import ACHIEVEMENT_LABELS, ACTIVITY_LABELS, LEVEL_LABELS, STATUS_LABELS, Apprenticeship
+from app.studios.models import ACHIEVEMENT_LABELS, ACTIVITY_LABELS, LEVEL_LABELS, STATUS_LABELS
 from app.timeutil import local_to_utc, local_today, to_local
-from app.transaction import commit
-from app.web import form_action, int_arg, posted_action
+from app.web import int_arg, perform
 
 bp = Blueprint("studios", __name__, url_prefix="/console/studios")
-
-
-def _by_mobile(mobile: str, field: str) -> User:
-    user = accounts.find_by_mobile(mobile)
-    if user is None:
-        raise InvalidInput(fields={field: _("No account has this mobile number: they sign up first.")})
-    return user
 
 
 @bp.route("/")
@@ -56,7 +44,7 @@ def studio_form(studio_id: int | None = None):
         form.master_mobile.data = studio.master.mobile
 
     def save():
-        master = _by_mobile(form.master_mobile.data, "master_mobile")
+        master = studios.person_by_mobile(form.master_mobile.data, "master_mobile")
         if studio is None:
             department = next(d for d in departments if d.id == form.department_id.data)
             return studios.create_studio(current_user, name=form.name.data, master=master, trade=form.trade.data,
@@ -66,8 +54,8 @@ def studio_form(studio_id: int | None = None):
                                      level=form.level.data, status=form.status.data,
                                      founded_on=form.founded_on.data, description=form.description.data or "")
 
-    if form.validate_on_submit() and (done := form_action(
-            form, save, _("Studio saved."), lambda s: url_for("studios.studio", studio_id=s.id))):
+    if form.validate_on_submit() and (done := perform(
+            save, success=_("Studio saved."), form=form, to=lambda s: url_for("studios.studio", studio_id=s.id))):
         return done
     return render_template("studios/studio_form.html", form=form, studio=studio)
 
@@ -79,10 +67,10 @@ def studio(studio_id: int):
     studios.require_view(current_user, studio)
     runs = studios.can_run(current_user, studio)
     form = ApprenticeForm()
-    if runs and form.validate_on_submit() and (done := form_action(
-            form, lambda: studios.add_apprentice(current_user, studio, _by_mobile(form.mobile.data, "mobile"),
-                                                 started_on=form.started_on.data, goals=form.goals.data or ""),
-            _("Apprentice added."), lambda _p: url_for("studios.studio", studio_id=studio.id))):
+    if runs and form.validate_on_submit() and (done := perform(
+            lambda: studios.add_apprentice(current_user, studio, studios.person_by_mobile(form.mobile.data, "mobile"),
+                                           started_on=form.started_on.data, goals=form.goals.data or ""),
+            success=_("Apprentice added."), form=form, to=url_for("studios.studio", studio_id=studio.id))):
         return done
     year = int_arg("year", 2000, 2100) or local_today().year
     items = studios.activities(studio)
@@ -101,16 +89,16 @@ def activity_form(studio_id: int, activity_id: int | None = None):
     activity = studios.get_activity(activity_id, studio) if activity_id else None
     form = ActivityForm()
     if activity is not None and not form.is_submitted():
-        form.title.data, form.kind.data, form.place.data = activity.title, activity.kind, activity.session.room
+        form.title.data, form.kind.data, form.place.data = activity.title, activity.kind, activity.place
         form.summary.data = activity.summary
         form.starts_at.data = to_local(activity.starts_at).replace(tzinfo=None)
-        form.ends_at.data = to_local(activity.session.ends_at).replace(tzinfo=None)
-    if form.validate_on_submit() and (done := form_action(
-            form, lambda: studios.save_activity(
+        form.ends_at.data = to_local(activity.ends_at).replace(tzinfo=None)
+    if form.validate_on_submit() and (done := perform(
+            lambda: studios.save_activity(
                 current_user, studio, title=form.title.data, kind=form.kind.data,
                 starts_at=local_to_utc(form.starts_at.data), ends_at=local_to_utc(form.ends_at.data),
                 place=form.place.data or "", summary=form.summary.data or "", activity=activity),
-            _("Activity saved."), lambda _a: url_for("studios.studio", studio_id=studio.id))):
+            success=_("Activity saved."), form=form, to=url_for("studios.studio", studio_id=studio.id))):
         return done
     return render_template("studios/activity_form.html", form=form, studio=studio, activity=activity)
 
@@ -118,31 +106,30 @@ def activity_form(studio_id: int, activity_id: int | None = None):
 @bp.route("/activities/<int:activity_id>/scanner", methods=["POST"])
 @login_required
 def activity_scanner(activity_id: int):
-    secret = studios.activity_scanner(current_user, studios.get_activity(activity_id))
-    commit()
-    return redirect(scanner_url(secret))
+    activity = studios.get_activity(activity_id)
+    return perform(lambda: studios.activity_scanner(current_user, activity), success="", to=scanner_url)
 
 
 @bp.route("/apprentices/<int:pair_id>/achievements", methods=["POST"])
 @login_required
 def achievement(pair_id: int):
-    pair = db.session.get(Apprenticeship, pair_id) or abort(404)
+    pair = studios.get_pair(pair_id)
     # The service judges the fields after checking who asks, so a stranger is refused (403)
     # whatever they sent, rather than told what to correct.
     form = AchievementForm()
     back = url_for("studios.studio", studio_id=pair.studio_id)
-    return posted_action(lambda: studios.record_achievement(current_user, pair, kind=form.kind.data,
-                                                            title=form.title.data, achieved_on=form.achieved_on.data),
-                         _("Achievement recorded."), back)
+    return perform(lambda: studios.record_achievement(current_user, pair, kind=form.kind.data,
+                                                      title=form.title.data, achieved_on=form.achieved_on.data),
+                   success=_("Achievement recorded."), to=back)
 
 
 @bp.route("/apprentices/<int:pair_id>/end", methods=["POST"])
 @login_required
 def end_pair(pair_id: int):
-    pair = db.session.get(Apprenticeship, pair_id) or abort(404)
-    return posted_action(lambda: studios.end_apprenticeship(current_user, pair, ended_on=local_today(),
-                                                            note=request.form.get("note", "")),
-                         _("The apprenticeship has ended."), url_for("studios.studio", studio_id=pair.studio_id))
+    pair = studios.get_pair(pair_id)
+    return perform(lambda: studios.end_apprenticeship(current_user, pair, ended_on=local_today(),
+                                                      note=request.form.get("note", "")),
+                   success=_("The apprenticeship has ended."), to=url_for("studios.studio", studio_id=pair.studio_id))
 
 
 @bp.app_context_processor

@@ -21,16 +21,17 @@ TABLET = {"viewport": {"width": 1024, "height": 768}, "device_scale_factor": 2, 
 def graded_cohort(request, db_session, create_cohort, create_user):
     """Three founders, one lecture held yesterday (all present), assessments: attendance 20 %,
     assignments 30 %, final pitch 50 % (both out of 100)."""
-    from app.cohorts import attendance
+    from app.cohorts.camps import services as cohorts
     from app.cohorts.grading import grades as grading
-    from app.cohorts import services as cohorts
+    from app.cohorts.lessons import attendance
+    from app.cohorts.lessons import schedule
     from app.timeutil import utcnow
 
     cohort = create_cohort()
     runner, trainer = cohort.runner, cohort.trainers[0]
     people = [cohorts.enrol(runner, cohort, create_user(name=n)) for n in ("张玥", "李喆", "王堃")]
     start = utcnow() - timedelta(days=1)
-    lesson = cohorts.save_lesson(runner, cohort, title="商业模式画布", starts_at=start,
+    lesson = schedule.save_lesson(runner, cohort, title="商业模式画布", starts_at=start,
                                  ends_at=start + timedelta(hours=3), trainer=trainer)
     for person in people:
         attendance.mark(trainer, lesson, person, "present")

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
 from app.audit.models import AuditEntry
+from app.cohorts.camps import services as cohorts
 from app.cohorts.selection import applications as apps
-from app.cohorts import services as cohorts
 from app.cohorts.models import Application, ApplicationHistory
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.notifications.models import OutboxMessage
@@ -470,7 +470,7 @@ def test_the_same_person_submitting_twice_at_once_gets_one_application(app, db_s
 
     def attempt(_):
         from app.accounts.models import User
-        from app.cohorts.models import Tier
+        from app.cohorts.camps.models import Tier
         from app.extensions import db
 
         return apps.apply(db.session.get(User, founder_id), cohorts.get_cycle(cycle_id),

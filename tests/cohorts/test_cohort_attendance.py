@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from app.checkin import services as checkin
 from app.checkin.models import Scan
-from app.cohorts import attendance
-from app.cohorts import services as cohorts
+from app.cohorts.lessons import attendance
+from app.cohorts.camps import services as cohorts
+from app.cohorts.lessons import schedule
 from app.errors import InvalidInput, PermissionDenied
 from app.tickets import services as tickets
 from app.timeutil import utcnow
@@ -29,7 +30,7 @@ def course(db_session, create_cohort, create_user):
                              ("now", now - timedelta(minutes=30), "lecture"),
                              ("mentor", now - timedelta(hours=20), "mentoring"),
                              ("next", now + timedelta(days=7), "lecture")):
-        made[key] = cohorts.save_lesson(runner, cohort, title=f"课程 {key}", starts_at=start,
+        made[key] = schedule.save_lesson(runner, cohort, title=f"课程 {key}", starts_at=start,
                                         ends_at=start + timedelta(hours=3), kind=kind, trainer=trainer)
     db_session.commit()
     return {"cohort": cohort, "people": people, "trainer": trainer, **made}
@@ -116,7 +117,7 @@ def test_only_the_cohorts_trainers_mark_and_get_a_lesson_scanner(client, db_sess
 def test_founders_of_another_cohort_are_refused_by_id(client, db_session, course, create_cohort, create_user):
     """Issue 11, finding 1: ids from the client. A trainer marking, or scanning manually at their
     lesson, a founder of another cohort gets 404 / not_registered, and nothing is recorded."""
-    from app.cohorts.models import AttendanceMark
+    from app.cohorts.lessons.models import AttendanceMark
     from app.errors import NotFound
 
     elsewhere = create_cohort(tier="growth")

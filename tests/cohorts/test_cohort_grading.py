@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
+from app.cohorts.camps import services as cohorts
 from app.cohorts.grading import grades as grading, results
-from app.cohorts import services as cohorts
 from app.cohorts.models import GradeChange
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tests.fixtures.cohorts import PITCH_RUBRIC, rubric_levels
@@ -340,7 +340,8 @@ def test_grades_racing_publication_never_slip_in_after_the_lock(app, db_session,
     """Trainers saving cells (several on the same cell) while an organiser publishes: each save
     lands before the publication or is refused with grades_locked; none is lost or doubled."""
     from app.accounts.models import User
-    from app.cohorts.models import Assessment, Enrolment, Grade, GradeLockEvent
+    from app.cohorts.camps.models import Enrolment
+    from app.cohorts.models import Assessment, Grade, GradeLockEvent
     from app.extensions import db
     from tests.racing import race
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.certificates.models import Certificate
 from app.cohorts import progression
-from app.cohorts import services as cohorts
+from app.cohorts.camps import services as cohorts
 from app.cohorts.certificates import issue_from_results
 from app.errors import Conflict
 from app.notifications.models import OutboxMessage

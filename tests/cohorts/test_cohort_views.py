@@ -6,9 +6,11 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.checkin.models import Scan
-from app.cohorts import attendance
-from app.cohorts import services as cohorts
-from app.cohorts.models import AttendanceMark, Cohort, Cycle, Lesson
+from app.cohorts.lessons import attendance
+from app.cohorts.camps import services as cohorts
+from app.cohorts.lessons import schedule
+from app.cohorts.camps.models import Cohort, Cycle
+from app.cohorts.lessons.models import AttendanceMark, Lesson
 from app.timeutil import to_local, utcnow
 from tests.conftest import login
 
@@ -68,7 +70,7 @@ def test_trainer_sees_only_own_cohorts_and_marks_attendance(client, db_session, 
     b = create_cohort("growth", trainers=[other], cycle=a.cycle)
     founder = cohorts.enrol(a.runner, a, create_user(name="王堃"))
     start = utcnow() - timedelta(minutes=20)
-    lesson = cohorts.save_lesson(a.runner, a, title="股权设计", starts_at=start, ends_at=start + timedelta(hours=2),
+    lesson = schedule.save_lesson(a.runner, a, title="股权设计", starts_at=start, ends_at=start + timedelta(hours=2),
                                  trainer=mine)
     db_session.commit()
     login(client, mine)
@@ -98,7 +100,7 @@ def test_founder_page_and_self_check_in(client, db_session, create_cohort, creat
     person = create_user(name="李喆")
     enrolment = cohorts.enrol(cohort.runner, cohort, person)
     start = utcnow() - timedelta(minutes=5)
-    lesson = cohorts.save_lesson(cohort.runner, cohort, title="融资路演", starts_at=start,
+    lesson = schedule.save_lesson(cohort.runner, cohort, title="融资路演", starts_at=start,
                                  ends_at=start + timedelta(hours=2))
     db_session.commit()
     code = attendance.projector_code(lesson)
@@ -129,7 +131,7 @@ def test_lessons_reach_the_founders_calendar_feed(client, db_session, create_coh
     cohorts.enrol(cohort.runner, cohort, person)
     start = utcnow() + timedelta(days=5)
     for n in range(2):
-        cohorts.save_lesson(cohort.runner, cohort, title=f"股权激励 第{n + 1}讲",
+        schedule.save_lesson(cohort.runner, cohort, title=f"股权激励 第{n + 1}讲",
                             starts_at=start + timedelta(days=7 * n), ends_at=start + timedelta(days=7 * n, hours=3),
                             place="教室B")
     token = calendar_token(person)
@@ -144,9 +146,9 @@ def test_the_projector_warns_when_check_in_is_not_open(client, db_session, creat
     cohort = create_cohort()
     cohorts.enrol(cohort.runner, cohort, create_user(name="王堃"))
     later = utcnow() + timedelta(days=2)
-    future = cohorts.save_lesson(cohort.runner, cohort, title="融资路演", starts_at=later,
+    future = schedule.save_lesson(cohort.runner, cohort, title="融资路演", starts_at=later,
                                  ends_at=later + timedelta(hours=2))
-    now_on = cohorts.save_lesson(cohort.runner, cohort, title="股权设计", starts_at=utcnow() - timedelta(minutes=5),
+    now_on = schedule.save_lesson(cohort.runner, cohort, title="股权设计", starts_at=utcnow() - timedelta(minutes=5),
                                  ends_at=utcnow() + timedelta(hours=2))
     db_session.commit()
     login(client, cohort.runner)

@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.cohorts import services as cohorts
-from app.cohorts.models import Enrolment, Programme
+from app.cohorts.camps import services as cohorts
+from app.cohorts.lessons import schedule
+from app.cohorts.camps.models import Enrolment, Programme
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.registrations import services as reg
 from app.timeutil import LOCAL_TZ
@@ -90,14 +91,14 @@ def test_lessons_are_agenda_sessions_with_checkpoints(db_session, create_cohort,
     cohort = create_cohort()
     trainer = cohort.trainers[0]
     start = datetime(2026, 4, 11, 9, 0, tzinfo=LOCAL_TZ)
-    lesson = cohorts.save_lesson(cohort.runner, cohort, title="商业模式画布", starts_at=start,
+    lesson = schedule.save_lesson(cohort.runner, cohort, title="商业模式画布", starts_at=start,
                                  ends_at=start + timedelta(hours=3), place="培训教室A", trainer=trainer)
     assert lesson.session.event_id == cohort.event_id and lesson.session.speaker == trainer.name
     assert checkin.session_checkpoint(lesson.session).session_id == lesson.session_id
     with pytest.raises(InvalidInput):
-        cohorts.save_lesson(cohort.runner, cohort, title="x", starts_at=start, ends_at=start, kind="lecture")
+        schedule.save_lesson(cohort.runner, cohort, title="x", starts_at=start, ends_at=start, kind="lecture")
     with pytest.raises(InvalidInput):
-        cohorts.save_lesson(cohort.runner, cohort, title="x", starts_at=start, ends_at=start + timedelta(hours=1),
+        schedule.save_lesson(cohort.runner, cohort, title="x", starts_at=start, ends_at=start + timedelta(hours=1),
                             kind="party")
     with pytest.raises(NotFound):
-        cohorts.get_lesson(999999)
+        schedule.get_lesson(999999)

@@ -10,10 +10,12 @@ from app.accounts.services import authenticate
 from app.certificates.models import Certificate
 from app.checkin import services as checkin
 from app.checkin.models import Checkpoint, Scan, ScanResult
-from app.cohorts import attendance, progression
+from app.cohorts import progression
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.models import Cohort, Enrolment
 from app.cohorts.grading import results
-from app.cohorts import services as cohorts
-from app.cohorts.models import AttendanceMark, Cohort, Enrolment, Lesson
+from app.cohorts.lessons import attendance
+from app.cohorts.lessons.models import AttendanceMark, Lesson
 from app.competitions import services as cs
 from app.competitions.models import Competition, Entry, Score
 from app.demo.catalogue import EVENTS, SERIES

@@ -98,13 +98,14 @@ def test_day_before_reminder_never_falls_in_the_quiet_hours():
 
 
 def test_camp_lessons_are_reminded_each_not_the_cohorts_span(db_session, create_cohort, create_user):
-    from app.cohorts import services as cohorts
+    from app.cohorts.camps import services as cohorts
+    from app.cohorts.lessons import schedule
 
     cohort = create_cohort(starts_on=date.today() + timedelta(days=1), ends_on=date.today() + timedelta(days=120))
     founder = create_user(name="创业者甲")
     cohorts.enrol(cohort.runner, cohort, founder)
-    first = cohorts.save_lesson(cohort.runner, cohort, title="商业模式", starts_at=_at(4, 14), ends_at=_at(4, 17))
-    second = cohorts.save_lesson(cohort.runner, cohort, title="股权设计", starts_at=_at(11, 14), ends_at=_at(11, 17))
+    first = schedule.save_lesson(cohort.runner, cohort, title="商业模式", starts_at=_at(4, 14), ends_at=_at(4, 17))
+    second = schedule.save_lesson(cohort.runner, cohort, title="股权设计", starts_at=_at(11, 14), ends_at=_at(11, 17))
     commit()
     rows = _rows(founder)
     assert sorted((r.occasion, r.slot) for r in rows) == sorted(
@@ -112,7 +113,7 @@ def test_camp_lessons_are_reminded_each_not_the_cohorts_span(db_session, create_
     assert not any(r.occasion.startswith("event:") for r in rows)  # no reminder of the months-long span
 
     # A lesson moved: its old reminders dropped, new ones for the new time; the other lesson's untouched.
-    cohorts.save_lesson(cohort.runner, cohort, title="商业模式", starts_at=_at(5, 9), ends_at=_at(5, 12),
+    schedule.save_lesson(cohort.runner, cohort, title="商业模式", starts_at=_at(5, 9), ends_at=_at(5, 12),
                         lesson=first)
     commit()
     moved = _rows(founder, session_id=first.session_id)
@@ -129,12 +130,13 @@ def test_camp_lessons_are_reminded_each_not_the_cohorts_span(db_session, create_
 
 
 def test_a_removed_lesson_drops_its_reminders(db_session, create_cohort, create_user):
-    from app.cohorts import services as cohorts
+    from app.cohorts.camps import services as cohorts
+    from app.cohorts.lessons import schedule
 
     cohort = create_cohort(starts_on=date.today() + timedelta(days=1), ends_on=date.today() + timedelta(days=60))
     founder = create_user()
     cohorts.enrol(cohort.runner, cohort, founder)
-    lesson = cohorts.save_lesson(cohort.runner, cohort, title="融资路演", starts_at=_at(6, 14), ends_at=_at(6, 16))
+    lesson = schedule.save_lesson(cohort.runner, cohort, title="融资路演", starts_at=_at(6, 14), ends_at=_at(6, 16))
     commit()
     session_key = f"session:{lesson.session_id}"
     db.session.delete(lesson.session)

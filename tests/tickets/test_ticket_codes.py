@@ -90,7 +90,7 @@ def test_strict_decoding_refuses_non_canonical_last_characters():
 
 
 def test_lesson_codes_decode_strictly_too(app, ctx):
-    from app.cohorts import attendance
+    from app.cohorts.lessons import attendance
     from app.errors import InvalidInput
 
     raw = b"\x00\x00\x00\x01" + b"\x00\x00\x00\x02" + attendance._mac(b"\x00\x00\x00\x01\x00\x00\x00\x02")

@@ -8,7 +8,8 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from app.cohorts.grading import grades
-from app.cohorts.models import Assessment, AssessmentKind, Cohort
+from app.cohorts.camps.models import Cohort
+from app.cohorts.models import Assessment, AssessmentKind
 from app.errors import InvalidInput
 
 BLANK_ROWS = 3  # empty rows the editor offers for new assessments

@@ -24,15 +24,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit import services as audit
-from app.cohorts import attendance
-from app.cohorts import services as cohorts
+from app.cohorts.lessons import attendance
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.models import DEFAULT_RULES, Cohort, Enrolment
 from app.cohorts.models import (
-    DEFAULT_RULES,
     Assessment,
     AssessmentKind,
-    Cohort,
     CohortGrading,
-    Enrolment,
     Grade,
     GradeChange,
     GradeLockEvent,

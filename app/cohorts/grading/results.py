@@ -24,10 +24,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.audit import services as audit
-from app.cohorts import attendance
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.models import Cohort, Enrolment
 from app.cohorts.grading import grades
-from app.cohorts import services as cohorts
-from app.cohorts.models import Cohort, CohortResult, Enrolment, Outcome, ResultRun
+from app.cohorts.lessons import attendance
+from app.cohorts.models import CohortResult, Outcome, ResultRun
 from app.errors import Conflict
 from app.extensions import db
 from app.notifications.services import notify

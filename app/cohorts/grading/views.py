@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.cohorts import attendance
-from app.cohorts import services as cohorts
 from app.cohorts.bp import bp
+from app.cohorts.camps import services as cohorts
 from app.cohorts.grading import assessments, grades, results
+from app.cohorts.lessons import attendance
 from app.cohorts.models import ASSESSMENT_KIND_LABELS, Outcome
 from app.errors import InvalidInput
 from app.transaction import commit

@@ -9,19 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
-from app.cohorts import services as cohorts
-from app.cohorts.models import (
-    Application,
-    ApplicationHistory,
-    ApplicationStatus,
-    Cohort,
-    Cycle,
-    Enrolment,
-    Programme,
-    ProgrammeKind,
-    Tier,
-)
-from app.errors import Conflict, PermissionDenied
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.models import Cohort, Cycle, Enrolment, Programme, ProgrammeKind, Tier
+from app.cohorts.models import Application, ApplicationHistory, ApplicationStatus
+from app.errors import Conflict, NotFound, PermissionDenied
 from app.extensions import db
 from app.lookups import get_or_not_found
 from app.notifications.services import notify

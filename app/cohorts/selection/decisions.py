@@ -5,7 +5,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.cohorts import services as cohorts
+from app.cohorts.camps import services as cohorts
 from app.cohorts.selection.access import (
     notify_applicant,
     ADMITTED,
@@ -18,8 +18,9 @@ from app.cohorts.selection.access import (
     WAITLISTED,
     WITHDRAWN,
 )
+from app.cohorts.camps.models import Cycle, Enrolment
+from app.cohorts.models import Application
 from app.cohorts.selection.review import combined_scores
-from app.cohorts.models import Application, Cycle, Enrolment
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.numbers import round_score

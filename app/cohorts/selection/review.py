@@ -9,9 +9,10 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.cohorts import services as cohorts
+from app.cohorts.camps import services as cohorts
+from app.cohorts.camps.models import Cycle, Tier
+from app.cohorts.models import Application, ReviewCriterion, ReviewScore
 from app.cohorts.selection.access import applications, require_review, WITHDRAWN
-from app.cohorts.models import Application, Cycle, ReviewCriterion, ReviewScore, Tier
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
 from app.inputs import bounded_int, INT_MAX

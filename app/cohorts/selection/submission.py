@@ -22,7 +22,8 @@ from app.cohorts.selection.access import (
     tiers_for,
     WITHDRAWN,
 )
-from app.cohorts.models import Application, Cycle, FUNDING_STAGES, INDUSTRIES, Tier
+from app.cohorts.camps.models import Cycle, Tier
+from app.cohorts.models import Application, FUNDING_STAGES, INDUSTRIES
 from app.cohorts.selection.pitch_decks import read_pitch_deck, store_pitch_deck
 from app.cohorts.selection.uscc import normalise_uscc, validate_uscc
 from app.errors import Conflict, InvalidInput, PermissionDenied

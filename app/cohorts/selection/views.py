@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.cohorts import services as cohorts
+from app.cohorts.camps import services as cohorts
 from app.cohorts.bp import bp
 from app.cohorts.models import Application, ApplicationStatus
 from app.cohorts.selection import applications as apps

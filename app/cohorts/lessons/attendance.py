@@ -25,13 +25,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app import base64url
-from app.checkin import links
 from app.checkin import services as checkin
 from app.checkin.models import ScanResult
-from app.cohorts import services as cohorts
-from app.cohorts.models import AttendanceBasis, AttendanceMark, AttendanceStatus, Cohort, Enrolment, Lesson, LessonKind
-from app.errors import InvalidInput, NotFound, PermissionDenied
+from app.cohorts.camps import services as cohorts
+from app.cohorts.lessons import schedule
+from app.cohorts.camps.models import AttendanceBasis, Cohort, Enrolment
+from app.cohorts.lessons.models import AttendanceMark, AttendanceStatus, Lesson, LessonKind
+from app.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from app.extensions import db
+from app.occasions import services as occasions
 from app.timeutil import fmt, utcnow
 
 ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
@@ -57,17 +59,17 @@ def lesson_statuses(lesson: Lesson, enrolments: list[Enrolment], *, now: datetim
                     marks: dict | None = None) -> dict[int, Seen]:
     now = now or utcnow()
     marks = _latest_marks([lesson.id]) if marks is None else marks
-    firsts = checkin.first_entries(checkin.session_checkpoint(lesson.session))
+    arrivals = occasions.meeting_arrivals(lesson.session)
     late_after = lesson.starts_at + timedelta(minutes=lesson.cohort.late_after_minutes)
     seen = {}
     for enrolment in enrolments:
         mark = marks.get((lesson.id, enrolment.id))
-        scan = firsts.get(enrolment.registration_id)
+        arrived = arrivals.get(enrolment.registration_id)
         if mark is not None:
-            seen[enrolment.id] = Seen(mark.status, "mark", scan.scanned_at if scan else None, mark.reason)
-        elif scan is not None:
-            status = AttendanceStatus.PRESENT if scan.scanned_at <= late_after else AttendanceStatus.LATE
-            seen[enrolment.id] = Seen(status.value, "scan", scan.scanned_at)
+            seen[enrolment.id] = Seen(mark.status, "mark", arrived, mark.reason)
+        elif arrived is not None:
+            status = AttendanceStatus.PRESENT if arrived <= late_after else AttendanceStatus.LATE
+            seen[enrolment.id] = Seen(status.value, "scan", arrived)
         elif lesson.starts_at <= now:
             seen[enrolment.id] = Seen(AttendanceStatus.ABSENT.value)
         else:
@@ -95,7 +97,7 @@ class Rate:
 
 def counted_lessons(cohort: Cohort, now: datetime | None = None, lessons: list[Lesson] | None = None) -> list[Lesson]:
     now = now or utcnow()
-    lessons = cohorts.lessons(cohort) if lessons is None else lessons
+    lessons = schedule.lessons(cohort) if lessons is None else lessons
     lectures = [lesson for lesson in lessons if lesson.kind == LessonKind.LECTURE.value]
     if cohort.attendance_basis == AttendanceBasis.HELD.value:
         return [lesson for lesson in lectures if lesson.starts_at <= now]
@@ -105,7 +107,7 @@ def counted_lessons(cohort: Cohort, now: datetime | None = None, lessons: list[L
 def grid(cohort: Cohort, now: datetime | None = None) -> tuple[list[Lesson], list[Enrolment], dict]:
     """Every lesson × enrolled founder: {(lesson id, enrolment id): Seen}."""
     now = now or utcnow()
-    all_lessons = cohorts.lessons(cohort)
+    all_lessons = schedule.lessons(cohort)
     people = cohorts.active_enrolments(cohort)
     marks = _latest_marks([lesson.id for lesson in all_lessons])
     cells = {}
@@ -186,7 +188,7 @@ def lesson_for_code(code: str, at: float | None = None) -> Lesson:
     lesson_id, slot = _CODE.unpack(raw[:_CODE.size])
     if not 0 <= _slot(at) - slot <= 1:
         raise CodeExpired(_l("This code has expired: scan the code on the screen again."))
-    return cohorts.get_lesson(lesson_id)
+    return schedule.get_lesson(lesson_id)
 
 
 def self_check_in(user, code: str, at: float | None = None) -> checkin.Decision:
@@ -195,14 +197,34 @@ def self_check_in(user, code: str, at: float | None = None) -> checkin.Decision:
     enrolment = cohorts.enrolment_of(user, lesson.cohort)
     if enrolment is None or not enrolment.active:
         raise PermissionDenied(_l("You are not enrolled in this cohort."))
-    return checkin.scan(checkin.session_checkpoint(lesson.session), None, registration_id=enrolment.registration_id,
+    return checkin.scan(occasions.meeting_checkpoint(lesson.session), None, registration_id=enrolment.registration_id,
                         device="self", scanner=user, method="self")
+
+
+@dataclass
+class CodeCheckIn:
+    """What the founder's phone shows after scanning the projected code: the scan's decision, or
+    the refusal as the page's message (400: not a code or a stale one; 403: not enrolled)."""
+    lesson: Lesson | None = None
+    decision: checkin.Decision | None = None
+    error: str | None = None
+    status: int = 200
+
+
+def check_in_by_code(user, code: str, at: float | None = None) -> CodeCheckIn:
+    try:
+        lesson = lesson_for_code(code, at)
+        return CodeCheckIn(lesson, self_check_in(user, code, at))
+    except (InvalidInput, NotFound) as exc:
+        return CodeCheckIn(error=str(exc.message), status=400)
+    except ServiceError as exc:
+        return CodeCheckIn(error=str(exc.message), status=403)
 
 
 def projector_notice(lesson: Lesson, now: datetime | None = None) -> str | None:
     """A warning for the projected code when the lesson's check-in window is shut: founders
     scanning it now would be refused (outside_window), and the trainer should know before they do."""
-    opens, closes = checkin.window(checkin.session_checkpoint(lesson.session))
+    opens, closes = checkin.window(occasions.meeting_checkpoint(lesson.session))
     now = now or utcnow()
     if now < opens:
         return str(_l("Check-in is not open yet: it opens at %(time)s. Scans before then are refused.",
@@ -215,8 +237,7 @@ def projector_notice(lesson: Lesson, now: datetime | None = None) -> str | None:
 def lesson_scanner(actor, lesson: Lesson) -> str:
     """A scanner link for this lesson's checkpoint, for its trainer (or the programme's organiser)."""
     cohorts.require_teach(actor, lesson.cohort)
-    return links.issue_link(actor, lesson.cohort.event, label=f"{actor.name} · {lesson.title}"[:80],
-                            hours=links.OWN_SCANNER_HOURS, checkpoint=checkin.session_checkpoint(lesson.session))[1]
+    return occasions.meeting_scanner(actor, lesson.session)
 
 
 def is_ok(decision: checkin.Decision) -> bool:

@@ -1,8 +1,9 @@
-"""Cohorts: programmes and tiers (data), cycles, cohorts with their trainers, enrolment, lessons.
+"""Camps and cycles: programmes and tiers (data), cycles, cohorts with their trainers, enrolment.
 
 Who may do what: organisers of the programme's department (and admins) run cycles and cohorts;
-a trainer sees and grades only the cohorts they are a trainer of (`can_teach`). Applications and
-selection live in `applications.py`, attendance in `attendance.py`, grades in `grading.py`.
+a trainer sees and grades only the cohorts they are a trainer of (`can_teach`). A cohort is an
+occasion (app.occasions): enrolling seats the founder on its event. Lessons and attendance live
+in app.cohorts.lessons, applications and selection in `applications.py`, grades in `grading.py`.
 """
 from __future__ import annotations
 
@@ -11,29 +12,26 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.models import Department, User, organises
-from app.accounts.services import ensure_departments
+from app.accounts.models import Department, Role, User, UserRole, organises
+from app.accounts.services import ensure_departments, find_by_mobile
 from app.audit import services as audit
-from app.cohorts.catalogue import PROGRAMMES
-from app.cohorts.models import (
+from app.cohorts.camps.catalogue import PROGRAMMES
+from app.cohorts.camps.models import (
     DEFAULT_RULES,
     AttendanceBasis,
     Cohort,
     Cycle,
     Enrolment,
     EnrolmentStatus,
-    Lesson,
-    LessonKind,
     Programme,
     Tier,
     cohort_trainers,
 )
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from app.events import services as events
-from app.events.models import EventKind, EventSession
+from app.events.models import EventKind
 from app.extensions import db
 from app.lookups import get_or_not_found
-from app.registrations import services as registrations
+from app.occasions import services as occasions
 from app.timeutil import LOCAL_TZ, utcnow
 
 
@@ -59,6 +57,16 @@ def ensure_programmes() -> list[Programme]:
                                             rules=dict(DEFAULT_RULES) | tier.get("rules", {})))
     db.session.flush()
     return list(existing.values())
+
+
+def programmes_run_by(user: User) -> list[Programme]:
+    return [p for p in db.session.scalars(sa.select(Programme).order_by(Programme.id)) if can_run(user, p)]
+
+
+def trainer_accounts() -> list[User]:
+    """Everyone with the trainer role, by name: whom an organiser can put on a cohort."""
+    return list(db.session.scalars(sa.select(User).join(UserRole).where(UserRole.role == Role.TRAINER.value)
+                                   .order_by(User.name)))
 
 
 def get_programme(code: str) -> Programme:
@@ -173,11 +181,10 @@ def create_cohort(actor: User, cycle: Cycle, tier: Tier, *, capacity: int | None
     if errors:
         raise InvalidInput(fields=errors)
     name = (name or "").strip() or f"{cycle.name} {tier.name}"
-    event = events.create_event(
+    event = occasions.open_occasion(
         actor, title=name[:200], kind=EventKind.TRAINING.value, department_id=programme.department_id,
         venue=venue or "—", starts_at=_day_start(starts_on), ends_at=_day_start(ends_on) + timedelta(hours=9),
-        description=tier.description, capacity=capacity, requires_approval=False, invitation_only=True)
-    events.publish_event(actor, event)  # its key signs the founders' QR credentials
+        description=tier.description, capacity=capacity)
     cohort = Cohort(cycle=cycle, tier=tier, event=event, name=name[:120], capacity=capacity, venue=venue,
                     starts_on=starts_on, ends_on=ends_on, trainers=list(trainers), rules=dict(tier.rules),
                     attendance_basis=attendance_basis, late_after_minutes=late_after_minutes)
@@ -189,6 +196,13 @@ def create_cohort(actor: User, cycle: Cycle, tier: Tier, *, capacity: int | None
 
 def get_cohort(cohort_id: int) -> Cohort:
     return get_or_not_found(Cohort, cohort_id, _l("No such cohort."))
+
+
+def taught_cohort(user: User, cohort_id: int) -> Cohort:
+    """The cohort, for one of its trainers or those who run its programme."""
+    cohort = get_cohort(cohort_id)
+    require_teach(user, cohort)
+    return cohort
 
 
 def set_trainers(actor: User, cohort: Cohort, trainers: list[User]) -> Cohort:
@@ -226,7 +240,7 @@ def enrol(actor: User, cohort: Cohort, user: User, *, company: str = "") -> Enro
     credential) and an enrolment. Under the event's lock, so two organisers admitting at once
     cannot overfill it; one cohort per person per cycle (unique key)."""
     require_run(actor, cohort.cycle.programme)
-    registrations.lock_event(cohort.event)
+    occasions.lock(cohort.event)
     existing = db.session.scalar(sa.select(Enrolment).where(Enrolment.cycle_id == cohort.cycle_id,
                                                             Enrolment.user_id == user.id))
     if existing is not None and existing.active:
@@ -237,13 +251,14 @@ def enrol(actor: User, cohort: Cohort, user: User, *, company: str = "") -> Enro
     if enrolled_count(cohort) >= cohort.capacity:
         raise CohortFull(_l("%(cohort)s is full (%(capacity)s places).", cohort=cohort.name,
                             capacity=cohort.capacity))
-    registration = registrations.admit(actor, cohort.event, user, note="enrolled")
+    registration = occasions.seat(actor, cohort.event, user, note="enrolled")
     if existing is None:
         existing = Enrolment(cohort=cohort, cycle_id=cohort.cycle_id, user=user, registration=registration)
         db.session.add(existing)
     else:  # back after withdrawing, possibly into another cohort of the cycle
         existing.cohort, existing.registration = cohort, registration
-        existing.status, existing.withdrawn_at, existing.withdraw_reason = EnrolmentStatus.ENROLLED.value, None, ""
+        existing.withdrawn_at, existing.withdraw_reason = None, ""
+        existing.transition(EnrolmentStatus.ENROLLED, actor=actor, note="enrolled again")
     existing.company = (company or existing.company or user.employer or "")[:200]
     existing.enrolled_at = utcnow()
     db.session.flush()
@@ -257,11 +272,22 @@ def withdraw(actor: User, enrolment: Enrolment, *, reason: str) -> Enrolment:
         return enrolment
     if not (reason or "").strip():
         raise InvalidInput(fields={"reason": _l("Give the reason for the withdrawal.")})
-    registrations.cancel(actor, enrolment.registration, reason=reason)
-    enrolment.status, enrolment.withdrawn_at = EnrolmentStatus.WITHDRAWN.value, utcnow()
-    enrolment.withdraw_reason = reason.strip()[:300]
+    occasions.unseat(actor, enrolment.registration, reason=reason)
+    enrolment.transition(EnrolmentStatus.WITHDRAWN, actor=actor, note=reason.strip())
+    enrolment.withdrawn_at, enrolment.withdraw_reason = utcnow(), reason.strip()[:300]
     audit.record(actor, "cohort.withdraw", enrolment.cohort, user=enrolment.user_id, reason=reason)
     return enrolment
+
+
+def enrol_by_mobile(actor: User, cohort: Cohort, mobile: str, *, company: str = "") -> Enrolment:
+    user = find_by_mobile(mobile)
+    if user is None:
+        raise InvalidInput(fields={"mobile": _l("No account has this mobile number: the founder signs up first.")})
+    return enrol(actor, cohort, user, company=company)
+
+
+def get_enrolment(enrolment_id: int) -> Enrolment:
+    return get_or_not_found(Enrolment, enrolment_id, NotFound.default_message)
 
 
 def enrolment_of(user: User, cohort: Cohort) -> Enrolment | None:
@@ -274,35 +300,3 @@ def history(user: User) -> list[Enrolment]:
     return list(db.session.scalars(sa.select(Enrolment).join(Cohort).join(Cycle)
                                    .where(Enrolment.user_id == user.id)
                                    .order_by(Cycle.starts_on, Enrolment.id)))
-
-
-# -- lessons ------------------------------------------------------------------------------
-def save_lesson(actor: User, cohort: Cohort, *, title: str, starts_at: datetime, ends_at: datetime,
-                place: str = "", kind: str = LessonKind.LECTURE.value, trainer: User | None = None,
-                lesson: Lesson | None = None) -> Lesson:
-    require_run(actor, cohort.cycle.programme)
-    if kind not in {k.value for k in LessonKind}:
-        raise InvalidInput(fields={"kind": _l("Choose the kind of lesson.")})
-    if trainer is not None and not trainer.has_role("trainer"):
-        raise InvalidInput(fields={"trainer_id": _l("%(name)s is not a trainer.", name=trainer.name)})
-    if lesson is not None and lesson.cohort_id != cohort.id:
-        raise NotFound()
-    session = events.save_session(actor, cohort.event, title=title, starts_at=starts_at, ends_at=ends_at,
-                                  room=place, speaker=trainer.name if trainer else "",
-                                  session=lesson.session if lesson else None)
-    if lesson is None:
-        lesson = Lesson(cohort=cohort, session=session)
-        db.session.add(lesson)
-    lesson.kind, lesson.trainer = kind, trainer
-    events.span_agenda(cohort.event)
-    db.session.flush()
-    return lesson
-
-
-def lessons(cohort: Cohort) -> list[Lesson]:
-    return list(db.session.scalars(sa.select(Lesson).join(EventSession).where(Lesson.cohort_id == cohort.id)
-                                   .order_by(EventSession.starts_at, Lesson.id)))
-
-
-def get_lesson(lesson_id: int) -> Lesson:
-    return get_or_not_found(Lesson, lesson_id, _l("No such lesson."))

@@ -1,7 +1,7 @@
+"""Forms of the camp console: cycles, cohorts, enrolment."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -10,7 +10,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.cohorts.models import ATTENDANCE_LABELS, BASIS_LABELS, LESSON_KIND_LABELS
+from app.cohorts.camps.models import BASIS_LABELS
 from app.web import DateField, DateTimeLocalField
 
 
@@ -37,21 +37,6 @@ class CohortForm(FlaskForm):
                                       validators=[Optional(), NumberRange(0, 240)])
 
 
-class LessonForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    kind = SelectField(_l("Lesson type"), choices=[SelectChoice(k.value, v) for k, v in LESSON_KIND_LABELS.items()])
-    starts_at = DateTimeLocalField(_l("Starts"), validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), validators=[DataRequired()])
-    place = StringField(_l("Place"), validators=[Optional(), Length(max=120)])
-    trainer_id = SelectField(_l("Trainer"), coerce=int, choices=[])
-
-
 class EnrolForm(FlaskForm):
     mobile = StringField(_l("Founder's mobile number"), validators=[DataRequired(), Length(max=20)])
     company = StringField(_l("Company"), validators=[Optional(), Length(max=200)])
-
-
-class MarkForm(FlaskForm):
-    enrolment_id = HiddenField(validators=[DataRequired()], filters=[lambda v: int(v) if v and str(v).isdigit() else v])
-    status = SelectField(_l("Status"), choices=[SelectChoice(k.value, v) for k, v in ATTENDANCE_LABELS.items()])
-    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
