@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.accounts.bp import bp
 from app.accounts import services, throttle
 from app.accounts.forms import LoginForm, PasswordForm, ProfileForm, SignupForm
 from app.accounts.models import User
@@ -13,7 +14,6 @@ from app.transaction import commit
 from app.urls import public_url
 from app.web import apply_errors, safe_next
 
-bp = Blueprint("accounts", __name__)
 login_manager.login_view = "accounts.login"
 login_manager.login_message_category = "info"
 

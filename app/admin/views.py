@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.admin.bp import bp
 from app.accounts import services as accounts
 from app.accounts.forms import UserAdminForm, UserCreateForm
 from app.accounts.models import Department, Role, User, UserRole, role_label
@@ -19,7 +20,6 @@ from app.notifications.sms.models import SMS_LABELS, SmsMessage, sms_label
 from app.transaction import commit
 from app.web import apply_errors, page_arg, roles_required
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required(Role.ADMIN)
 
 

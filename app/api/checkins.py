@@ -7,7 +7,8 @@ from flask import current_app, g, jsonify
 from flask_babel import gettext as _
 
 from app.api.payload import Payload, json_object
-from app.api.views import bp, scanner_required
+from app.api.bp import bp
+from app.api.views import scanner_required
 from app.checkin import services as checkin
 from app.checkin.models import Scan
 from app.errors import InvalidInput, PermissionDenied

@@ -8,9 +8,10 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
+from app.api.bp import bp
 from app.accounts import services as accounts
 from app.accounts import throttle
 from app.accounts.models import ApiToken, Department
@@ -28,7 +29,6 @@ from app.timeutil import iso
 from app.transaction import commit
 from app.urls import public_base_url
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def _error(status: int, code: str, message: str, **extra):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -22,6 +21,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.certificates.bp import bp, public
 from app import security_headers
 from app.accounts.models import Role
 from app.audit import services as audit
@@ -36,8 +36,6 @@ from app.inputs import bounded_int, int_list
 from app.web import apply_errors, page_arg, roles_required
 
 log = logging.getLogger(__name__)
-bp = Blueprint("certificates", __name__, url_prefix="/console/certificates")
-public = Blueprint("verify", __name__)
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
 admin_only = roles_required(Role.ADMIN)
 PAGE = 50

@@ -2,11 +2,12 @@
 rules in the console, and the live check-in wall for a projector."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, session, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.checkin.bp import bp
 from app import security_headers
 from app.accounts.models import Role
 from app.checkin import links, wall
@@ -20,7 +21,6 @@ from app.transaction import commit
 from app.urls import public_url
 from app.web import form_action, roles_required
 
-bp = Blueprint("checkin", __name__)
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
 _NEW_LINK = "new_scanner_link"
 

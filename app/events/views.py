@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 
+from app.events.bp import bp
 from app.events.models import Event, EventStatus
 from app.events.services import can_manage, get_public_event, get_series
 from app.extensions import db
 from app.registrations import services as reg
 from app.registrations.models import Registration
 
-bp = Blueprint("events", __name__)
 
 
 @bp.route("/events/<int:event_id>")

@@ -4,7 +4,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import (
-    Blueprint,
     current_app,
     jsonify,
     make_response,
@@ -14,13 +13,13 @@ from flask import (
     send_from_directory,
 )
 
+from app.main.bp import bp
 from app import language
 from app.events.models import EventKind, Series
 from app.events.services import EventFilter, public_events
 from app.extensions import db
 from app.web import int_arg, safe_next
 
-bp = Blueprint("main", __name__)
 
 
 def _date_arg(name: str) -> date | None:

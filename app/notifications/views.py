@@ -1,15 +1,15 @@
 """/me/inbox: the person's own notices."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.notifications.bp import bp
 from app.notifications import inbox
 from app.transaction import commit
 from app.web import page_arg
 
-bp = Blueprint("inbox", __name__)
 
 
 @bp.route("/me/inbox")

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from babel.lists import format_list
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.registrations.bp import bp
 from app.errors import CORRECTABLE, Conflict, InvalidInput
 from app.events.services import get_public_event
 from app.extensions import db
@@ -15,7 +16,6 @@ from app.registrations.models import RegStatus
 from app.transaction import commit
 from app.web import apply_errors
 
-bp = Blueprint("registrations", __name__)
 
 
 def _question_fields(event, form):

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.tickets.bp import bp
 from app import security_headers
 from app.errors import CORRECTABLE
 from app.extensions import limiter
@@ -12,7 +13,6 @@ from app.registrations.models import RegStatus
 from app.tickets import services
 from app.transaction import commit
 
-bp = Blueprint("tickets", __name__)
 
 
 def _no_store(response: Response) -> Response:

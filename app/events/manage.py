@@ -1,13 +1,14 @@
-"""Organiser console: events, agenda, questions, registrations, exports, series."""
+"""Event management in the organiser console: events, agenda, questions, registrations, exports, series."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.events.bp import console as bp
 from app.accounts.models import Role
 from app.audit import services as audit
 from app.checkin import services as checkin
@@ -25,7 +26,6 @@ from app.uploads import save_image
 from app.inputs import int_list
 from app.web import apply_errors, download, form_action, int_arg, page_arg, roles_required
 
-bp = Blueprint("console", __name__, url_prefix="/console")
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
 PAGE = 50
 
