@@ -15,9 +15,11 @@ from app.api.bp import bp
 from app.accounts import services as accounts
 from app.accounts import throttle
 from app.accounts.models import ApiToken, Department
+from app.checkin import links
+from app.checkin.services import event_checkpoints
 from app.api.openapi import build as openapi_document
 from app.api.payload import Payload, json_object
-from app.errors import InvalidInput, PermissionDenied, ServiceError
+from app.errors import InvalidInput, PermissionDenied
 from app.events import services as ev
 from app.events.models import Event, EventKind, EventStatus, Series
 from app.extensions import db
@@ -58,8 +60,6 @@ def token_required(view):
 
 def scanner_required(view):
     """Check-in endpoints: an account's API token, or a scanner link, which may do nothing else."""
-    from app.checkin import links
-
     @wraps(view)
     def wrapped(*args, **kwargs):
         secret = _bearer_secret()
@@ -75,12 +75,6 @@ def scanner_required(view):
             return _error(401, "unauthenticated", message)
         return view(*args, **kwargs)
     return wrapped
-
-
-@bp.errorhandler(ServiceError)
-def _service_error(exc: ServiceError):
-    db.session.rollback()
-    return jsonify(exc.as_dict()), exc.http_status
 
 
 # -- auth ---------------------------------------------------------------------
@@ -119,8 +113,6 @@ def event_json(event: Event, detail: bool = False) -> dict:
                              "capacity": s.capacity} for s in event.sessions]
         data["questions"] = [{"id": q.id, "label": q.label, "kind": q.kind, "required": q.required,
                               "help_text": q.help_text, "choices": q.choices or []} for q in event.questions]
-        from app.checkin.services import event_checkpoints
-
         data["checkpoints"] = [{"id": c.id, "name": c.name, "session": c.session_id}
                                for c in event_checkpoints(event)]
     return data

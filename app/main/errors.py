@@ -103,6 +103,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
+        """The one answer to a refused business action, for the pages and the API alike: JSON
+        `{"code", "message", "fields"}` with the error's status under /api/ (or when JSON is asked
+        for), the error page otherwise."""
         db.session.rollback()
         if _wants_json():
             return jsonify(exc.as_dict()), exc.http_status
