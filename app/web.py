@@ -12,7 +12,7 @@ from wtforms import SelectMultipleField
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.errors import CORRECTABLE, ServiceError
+from app.errors import CORRECTABLE, InvalidInput, ServiceError
 from app.extensions import db
 from app.inputs import INT_MAX, PAGE_MAX, bounded_int
 from app.timeutil import date_in_range, datetime_in_range, range_message
@@ -69,30 +69,36 @@ def apply_errors(form, error: ServiceError, mapping: dict | None = None) -> None
         flash(" ".join(unplaced) or str(error.message), "error")
 
 
-def perform(action, *, success: str, to, form=None):
+def perform(action, *, success, to, form=None, fields: dict | None = None, refused_to=None,
+            refusals: tuple = CORRECTABLE, category: str = "success"):
     """The one way a view runs a business action on a POST: call the one service, flush (the
-    column checks of app/column_limits.py run there), commit once, flash `success` and redirect
+    column checks of app/column_limits.py run there), commit once, flash `success` (a message, or
+    a function of the action's result giving it; `category` is its flash category) and redirect
     to `to` (a URL, or a function of the action's result).
 
-    When the service refuses with an error the person can correct (InvalidInput, Conflict),
-    nothing is kept: with a `form` its messages go onto the form's fields and None is returned,
-    so the view shows the form again; without one they are flashed and the redirect goes to `to`
-    (a function `to` then gets None). Permission and not-found errors reach their error pages
-    through the one handler in main/errors.py, like every other ServiceError."""
+    When the service refuses with an error the person can correct (`refusals`: InvalidInput,
+    Conflict unless a view names more), nothing is kept: with a `form` its messages go onto the
+    form's fields (`fields` maps the service's keys to the form's field names) and None is
+    returned, so the view shows the form again; without one, or when `refused_to` is given and the
+    refusal is not about the input (not an InvalidInput), they are flashed and the redirect goes to
+    `refused_to` or `to` (a function `to` then gets None). Permission and not-found errors reach
+    their error pages through the one handler in main/errors.py, like every other ServiceError."""
     try:
         result = action()
         db.session.flush()
-    except CORRECTABLE as exc:
+    except refusals as exc:
         db.session.rollback()
-        if form is not None:
-            apply_errors(form, exc)
+        if form is not None and (refused_to is None or isinstance(exc, InvalidInput)):
+            apply_errors(form, exc, fields)
             return None
         for message in [str(m) for m in (exc.fields or {}).values()] or [str(exc.message)]:
             flash(message, "error")
-        return redirect(to(None) if callable(to) else to)
+        target = refused_to if refused_to is not None else to
+        return redirect(target(None) if callable(target) else target)
     commit()
-    if success:
-        flash(success, "success")
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, category)
     return redirect(to(result) if callable(to) else to)
 
 
