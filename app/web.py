@@ -54,6 +54,13 @@ def roles_required(*roles):
     return decorator
 
 
+def answers_json(view):
+    """A page route fetched by a script: a ServiceError it raises is answered as JSON
+    ({"code", "message", "fields"}, by main/errors.py), like the API's, for the script to show."""
+    view.answers_json = True
+    return view
+
+
 def apply_errors(form, error: ServiceError, mapping: dict | None = None) -> None:
     """Put a service's field errors on the matching form fields; the rest go to flash."""
     mapping = mapping or {}
