@@ -29,5 +29,5 @@ def receipts(provider: str, token: str):
     if not isinstance(payload, (list, dict)):
         return jsonify(bad), 400
     record_receipt(provider, payload)
-    commit()
+    commit()  # the provider's callback answers JSON, not a page: no perform() redirect here
     return jsonify(ok)
