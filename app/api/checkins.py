@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from app.api.payload import Payload, json_object
 from app.api.bp import bp
-from app.api.views import scanner_required
+from app.api.views import committed, scanner_required
 from app.checkin import services as checkin
 from app.checkin.models import Scan
 from app.errors import InvalidInput, PermissionDenied
@@ -75,9 +75,7 @@ def checkin_one():
     if errors:
         raise InvalidInput(fields=errors, code="malformed")
     decision = _decide(item)
-    body = _decision_json(decision)  # before the commit expires what it reads
-    commit()
-    return jsonify(body)
+    return committed(_decision_json(decision))
 
 
 @bp.route("/checkins/batch", methods=["POST"])
@@ -110,8 +108,7 @@ def checkin_batch():
                               "first_device": decision.first.device,
                               "first_checked_in_at": iso(decision.first.scanned_at)})
         results.append(result)
-    commit()
-    return jsonify(results=results, conflicts=conflicts)
+    return committed({"results": results, "conflicts": conflicts})
 
 
 @bp.route("/checkpoints/<int:checkpoint_id>/roster", methods=["GET"])

@@ -2,7 +2,6 @@
 participant's own certificates, and public verification."""
 from __future__ import annotations
 
-import logging
 
 from flask import (
     Response,
@@ -18,12 +17,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.certificates.bp import bp, public
 from app import security_headers
 from app.accounts.models import Role
-from app.certificates import batches, downloads, printing, rendering, services
+from app.certificates import batches, downloads, printing, rendering, services, verification
 from app.certificates.forms import IssueForm, ReissueForm, RevokeForm, TemplateForm, VerifyForm
 from app.certificates.models import CertificateKind, CertStatus, JobStatus, job_label
 from app.errors import InvalidInput
@@ -33,7 +31,6 @@ from app.inputs import bounded_int, int_list
 from app.transaction import commit
 from app.web import answers_json, page_arg, perform, roles_required
 
-log = logging.getLogger(__name__)
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
 admin_only = roles_required(Role.ADMIN)
 PAGE = 50
@@ -286,23 +283,12 @@ def _verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
-def _lookup(text: str):
-    """(certificate or None, ok). ok is False when the database could not be read: then the
-    page says so, and never "valid"."""
-    try:
-        return services.find_for_verification(text), True
-    except SQLAlchemyError:
-        log.exception("certificate verification could not read the database")
-        db.session.rollback()
-        return None, False
-
-
 @public.route("/verify", methods=["GET"])
 @limiter.limit(_verify_limit)
 def lookup():
     form = VerifyForm(request.args)
     if request.args.get("q") and form.validate():
-        cert, ok = _lookup(form.q.data)
+        cert, ok = verification.lookup(form.q.data)
         if ok and cert is not None:
             return redirect(url_for("verify.show", code=cert.code))
         return _verification_page(None, ok, form)
@@ -324,14 +310,14 @@ def _verification_page(cert, ok: bool, form=None):
 def show(code: str):
     if code.endswith(".json"):
         return show_json(code[:-5])
-    cert, ok = _lookup(code)
+    cert, ok = verification.lookup(code)
     if ok and cert is not None and cert.code != code:  # typed serial: one canonical address
         return redirect(url_for("verify.show", code=cert.code))
     return _verification_page(cert, ok)
 
 
 def show_json(code: str):
-    cert, ok = _lookup(code)
+    cert, ok = verification.lookup(code)
     if not ok:
         return jsonify(state="unavailable", message=_("The certificate register cannot be read right now. "
                                                       "Please try again later.")), 503

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.accounts.models import User
+from app.accounts.models import Department, User
 from app.errors import NotFound
 from app.events.models import Event, EventSession, EventStatus, Question, Series
 from app.events.services import get_event, require_manage
@@ -46,3 +46,13 @@ def series_events(series: Series) -> list[Event]:
         .order_by(Event.starts_at)))
 
 
+
+
+def series_id_for_slug(slug: str) -> int | None:
+    return db.session.scalar(sa.select(Series.id).where(Series.slug == slug))
+
+
+def department_id_for(name_or_code: str) -> int | None:
+    """The department an API client names by its name or its code."""
+    return db.session.scalar(sa.select(Department.id).where(
+        sa.or_(Department.name == name_or_code, Department.code == name_or_code)))
