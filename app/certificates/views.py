@@ -2,7 +2,6 @@
 participant's own certificates, and public verification."""
 from __future__ import annotations
 
-
 from flask import (
     Response,
     abort,
