@@ -48,6 +48,14 @@ def _managed(cert_id: int):
     return cert
 
 
+def _validated(form, field: str, message):
+    """The form, once valid; one posted without `field` is refused like a service's field error
+    (inside perform, so it goes back to the certificate's page with the message)."""
+    if not form.validate_on_submit():
+        raise InvalidInput(fields={field: message})
+    return form
+
+
 def _subject_filter() -> dict:
     """?event=ID, ?cohort=ID or ?competition=ID: the certificates issued for that subject."""
     for subject_type in ("event", "cohort", "competition"):
@@ -100,13 +108,9 @@ def pdf(cert_id: int):
 def revoke(cert_id: int):
     cert = _managed(cert_id)
     form = RevokeForm()
-
-    def revoke_it():
-        if not form.validate_on_submit():
-            raise InvalidInput(fields={"reason": _("Please give the reason for revoking.")})
-        return services.revoke(current_user, cert, form.reason.data)
-
-    return perform(revoke_it, success=_("The certificate is revoked; its verification page now says so."),
+    return perform(lambda: services.revoke(current_user, cert, _validated(
+                       form, "reason", _("Please give the reason for revoking.")).reason.data),
+                   success=_("The certificate is revoked; its verification page now says so."),
                    to=url_for("certificates.detail", cert_id=cert_id))
 
 
@@ -117,8 +121,7 @@ def reissue(cert_id: int):
     form = ReissueForm()
 
     def reissue_it():
-        if not form.validate_on_submit():
-            raise InvalidInput(fields={"name": _("A certificate needs the recipient's name.")})
+        _validated(form, "name", _("A certificate needs the recipient's name."))
         return services.reissue(current_user, cert, name=form.name.data, tier=form.tier.data or "",
                                 award=form.award.data or "")
 

@@ -166,6 +166,12 @@ def event_duplicate(event_id: int):
                    refused_to=url_for("console.event", event_id=event.id))
 
 
+def _delete(delete, child, said: str, anchor: str):
+    """Delete an agenda session or a question, back to that part of the event's page."""
+    return perform(lambda: delete(current_user, child), success=said, category="info",
+                   to=url_for("console.event", event_id=child.event_id) + anchor)
+
+
 # -- agenda -------------------------------------------------------------------
 @bp.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"])
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>", methods=["GET", "POST"])
@@ -189,9 +195,7 @@ def session_form(event_id: int, session_id: int | None = None):
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
 @staff_only
 def session_delete(event_id: int, session_id: int):
-    session = queries.event_session(event_id, session_id)
-    return perform(lambda: ev.delete_session(current_user, session), success=_("Session deleted."),
-                   category="info", to=url_for("console.event", event_id=event_id) + "#agenda")
+    return _delete(ev.delete_session, queries.event_session(event_id, session_id), _("Session deleted."), "#agenda")
 
 
 # -- questions ----------------------------------------------------------------
@@ -221,9 +225,8 @@ def question_form(event_id: int, question_id: int | None = None):
 @bp.route("/events/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
 @staff_only
 def question_delete(event_id: int, question_id: int):
-    question = queries.event_question(event_id, question_id)
-    return perform(lambda: ev.delete_question(current_user, question), success=_("Question deleted."),
-                   category="info", to=url_for("console.event", event_id=event_id) + "#questions")
+    return _delete(ev.delete_question, queries.event_question(event_id, question_id), _("Question deleted."),
+                   "#questions")
 
 
 # -- registrations ------------------------------------------------------------
@@ -315,9 +318,7 @@ def series_list():
 @bp.route("/series/<int:series_id>", methods=["GET", "POST"])
 @staff_only
 def series_form(series_id: int | None = None):
-    series = ev.get_series_by_id(series_id) if series_id else None
-    if series is not None:
-        ev.require_manage_series(current_user, series)
+    series = queries.managed_series(current_user, series_id) if series_id else None
     form = SeriesForm(obj=series)
     departments = ev.managed_departments(current_user)
     form.department_id.choices = [SelectChoice(d.id, d.name) for d in departments]

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.accounts.models import Department, User
 from app.errors import NotFound
 from app.events.models import Event, EventSession, EventStatus, Question, Series
-from app.events.services import get_event, require_manage
+from app.events.services import get_event, get_series_by_id, require_manage, require_manage_series
 from app.extensions import db
 
 
@@ -16,6 +16,12 @@ def managed_event(actor: User, event_id: int) -> Event:
     event = get_event(event_id)
     require_manage(actor, event)
     return event
+
+
+def managed_series(actor: User, series_id: int) -> Series:
+    series = get_series_by_id(series_id)
+    require_manage_series(actor, series)
+    return series
 
 
 def _child(model, child_id: int, event_id: int):
