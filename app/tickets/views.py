@@ -8,8 +8,7 @@ from app.tickets.bp import bp
 from app import security_headers
 from app.extensions import limiter
 from app.registrations import services as reg
-from app.registrations.models import RegStatus
-from app.tickets import services
+from app.tickets import queries, services
 from app.transaction import commit
 from app.web import perform
 
@@ -70,11 +69,7 @@ def resend(secret: str):
 @bp.route("/me/registrations/<int:registration_id>/ticket/reset", methods=["POST"])
 @login_required
 def reset(registration_id: int):
-    registration = reg.get_registration(registration_id)
-    if registration.user_id != current_user.id:
-        abort(403)
-    if registration.status != RegStatus.CONFIRMED.value:
-        abort(409)
+    registration = queries.own_ticket(current_user, registration_id)
     return perform(lambda: services.reset(registration),
                    success=_("Your ticket has a new link and a new code; the old ones no longer work."),
                    to=lambda _none: url_for("tickets.show", secret=registration.ticket_secret))  # the new link
