@@ -4,8 +4,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts.bp import bp
 from app.accounts import services, throttle
+from app.accounts.bp import bp
 from app.accounts.forms import LoginForm, PasswordForm, ProfileForm, SignupForm
 from app.accounts.models import User
 from app.extensions import login_manager

@@ -6,8 +6,8 @@ import json
 from flask import current_app, g, jsonify
 from flask_babel import gettext as _
 
-from app.api.payload import Payload, json_object
 from app.api.bp import bp
+from app.api.payload import Payload, json_object
 from app.api.views import committed, scanner_required
 from app.checkin import services as checkin
 from app.checkin.models import Scan

@@ -10,14 +10,14 @@ from functools import wraps
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
-from app.api.bp import bp
 from app.accounts import services as accounts
 from app.accounts import throttle
 from app.accounts.models import ApiToken
-from app.checkin import links
-from app.checkin.services import event_checkpoints
+from app.api.bp import bp
 from app.api.openapi import build as openapi_document
 from app.api.payload import Payload, json_object
+from app.checkin import links
+from app.checkin.services import event_checkpoints
 from app.errors import InvalidInput, PermissionDenied
 from app.events import queries as event_queries
 from app.events import services as ev
@@ -30,7 +30,6 @@ from app.tickets.services import ticket_url
 from app.timeutil import iso
 from app.transaction import commit
 from app.urls import public_base_url
-
 
 
 def _error(status: int, code: str, message: str, **extra):

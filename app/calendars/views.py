@@ -3,11 +3,10 @@ from __future__ import annotations
 from flask import Response, abort
 from flask_login import current_user
 
-from app.calendars.bp import bp
 from app import security_headers
 from app.calendars import services
+from app.calendars.bp import bp
 from app.events.services import get_public_event, get_series
-
 
 
 def _ics(body: bytes, filename: str, private: bool = False) -> Response:

@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.certificates.bp import bp, public
 from app import security_headers
 from app.accounts.models import Role
 from app.certificates import batches, downloads, printing, rendering, services, verification
+from app.certificates.bp import bp, public
 from app.certificates.forms import IssueForm, ReissueForm, RevokeForm, TemplateForm, VerifyForm
 from app.certificates.models import CertificateKind, CertStatus, JobStatus, job_label
 from app.errors import InvalidInput

@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.checkin.bp import bp
 from app import security_headers
 from app.accounts.models import Role
 from app.checkin import links, wall
 from app.checkin import services as checkin
+from app.checkin.bp import bp
 from app.checkin.forms import CheckpointForm, ScannerLinkForm
 from app.checkin.models import SCAN_MESSAGES
 from app.events import queries as event_queries

@@ -7,12 +7,12 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.events.bp import console as bp
 from app.accounts.models import Role
 from app.checkin import services as checkin
 from app.checkin.exports import attendance_export as attendance_sheet
 from app.events import queries
 from app.events import services as ev
+from app.events.bp import console as bp
 from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, SessionForm
 from app.events.models import EventKind, EventStatus, plain_number
 from app.extensions import db

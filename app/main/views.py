@@ -12,14 +12,13 @@ from flask import (
     send_from_directory,
 )
 
-from app.main.bp import bp
 from app import language
 from app.events.models import EventKind
 from app.events.queries import all_series
 from app.events.services import EventFilter, public_events
+from app.main.bp import bp
 from app.main.health import database_reachable
 from app.web import int_arg, safe_next
-
 
 
 def _date_arg(name: str) -> date | None:

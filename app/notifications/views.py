@@ -5,11 +5,10 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.notifications.bp import bp
 from app.notifications import inbox
+from app.notifications.bp import bp
 from app.transaction import commit
 from app.web import page_arg, perform
-
 
 
 @bp.route("/me/inbox")

@@ -6,14 +6,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.registrations.bp import bp
 from app.errors import CORRECTABLE
 from app.events.services import get_public_event
 from app.registrations import services
+from app.registrations.bp import bp
 from app.registrations.forms import field_name, form_data, raw_answers, registration_form
 from app.registrations.models import RegStatus
 from app.web import perform
-
 
 
 def _question_fields(event, form):

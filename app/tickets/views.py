@@ -4,14 +4,13 @@ from flask import Response, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.tickets.bp import bp
 from app import security_headers
 from app.extensions import limiter
 from app.registrations import services as reg
 from app.tickets import queries, services
+from app.tickets.bp import bp
 from app.transaction import commit
 from app.web import perform
-
 
 
 def _no_store(response: Response) -> Response:
