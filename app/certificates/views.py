@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 
 from app import security_headers
 from app.accounts.models import Role
-from app.certificates import batches, downloads, printing, rendering, services, verification
+from app.certificates import downloads, printing, rendering, services, verification
 from app.certificates.bp import bp, public
 from app.certificates.forms import IssueForm, ReissueForm, RevokeForm, TemplateForm, VerifyForm
 from app.certificates.models import CertificateKind, CertStatus, JobStatus, job_label
@@ -274,10 +274,8 @@ def mine():
 @public.route("/me/certificates/<int:cert_id>.pdf")
 @login_required
 def my_pdf(cert_id: int):
-    cert = services.get_certificate(cert_id)
-    if cert.recipient_id != current_user.id:
-        abort(404)
-    return _pdf(batches.certificates_pdf([cert]), f"{cert.serial}.pdf")
+    cert, body = downloads.own_certificate_pdf(current_user, cert_id)
+    return _pdf(body, f"{cert.serial}.pdf")
 
 
 # -- public verification --------------------------------------------------------
