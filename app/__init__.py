@@ -12,31 +12,29 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import cli, column_limits, inputs, jinja, language, security_headers, urls
-from app.accounts.views import bp as accounts_bp
-from app.admin.views import bp as admin_bp
-from app.api import certificates as _certificate_routes  # noqa: F401 - registers on the API blueprint
-from app.api import checkins as _checkin_routes  # noqa: F401 - registers on the API blueprint
-from app.api.views import bp as api_bp
-from app.calendars.views import bp as calendars_bp
-from app.certificates.views import bp as certificates_bp
-from app.certificates.views import public as verify_bp
-from app.checkin.views import bp as checkin_bp
+from app.accounts.blueprint import bp as accounts_bp
+from app.admin.blueprint import bp as admin_bp
+from app.api.blueprint import bp as api_bp
+from app.calendars.blueprint import bp as calendars_bp
+from app.certificates.blueprint import bp as certificates_bp
+from app.certificates.blueprint import public as verify_bp
+from app.checkin.blueprint import bp as checkin_bp
 from app.cohorts.blueprint import bp as cohorts_bp
 from app.cohorts.selection.views import allow_pitch_decks
 from app.competitions.blueprint import bp as competitions_bp
 from app.config import CONFIGS, INSTANCE, ROOT
-from app.console.views import bp as console_bp
-from app.events.views import bp as events_bp
+from app.events.blueprint import bp as events_bp
+from app.events.blueprint import console as console_bp
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.main.errors import init_app as init_errors
-from app.main.views import bp as main_bp
-from app.notifications.sms.views import bp as sms_bp
-from app.notifications.views import bp as inbox_bp
+from app.main.blueprint import bp as main_bp
+from app.notifications.blueprint import bp as inbox_bp
+from app.notifications.blueprint import sms as sms_bp
 from app.privacy import RateLimitKeyFilter
-from app.registrations.views import bp as registrations_bp
+from app.registrations.blueprint import bp as registrations_bp
 from app.reminders import services as reminders
 from app.studios.views import bp as studios_bp
-from app.tickets.views import bp as tickets_bp
+from app.tickets.blueprint import bp as tickets_bp
 
 # Every model module, so that Alembic and create_all see the whole schema.
 from app.accounts import models as _accounts_models  # noqa: F401

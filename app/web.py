@@ -12,7 +12,7 @@ from wtforms import SelectMultipleField
 from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.errors import CORRECTABLE, Conflict, ServiceError
+from app.errors import CORRECTABLE, InvalidInput, ServiceError
 from app.extensions import db
 from app.inputs import INT_MAX, PAGE_MAX, bounded_int
 from app.timeutil import date_in_range, datetime_in_range, range_message
@@ -80,6 +80,13 @@ def allowed(obj, require, about=None):
     return obj
 
 
+def answers_json(view):
+    """A page route fetched by a script: a ServiceError it raises is answered as JSON
+    ({"code", "message", "fields"}, by main/errors.py), like the API's, for the script to show."""
+    view.answers_json = True
+    return view
+
+
 def apply_errors(form, error: ServiceError, mapping: dict | None = None) -> None:
     """Put a service's field errors on the matching form fields; the rest go to flash, and are
     kept in `form.other_errors` by key for a page that shows them where they belong (a team's
@@ -105,46 +112,39 @@ def apply_errors(form, error: ServiceError, mapping: dict | None = None) -> None
         flash(" ".join(unplaced) or str(error.message), "error")
 
 
-def perform(action, *, success, to, form=None, refused=None, state_errors=(), kind: str = "success"):
+def perform(action, *, success, to, form=None, fields: dict | None = None, refused_to=None,
+            refusals: tuple = (), category: str = "success"):
     """The one way a view runs a business action on a POST: call the one service, flush (the
-    column checks of app/column_limits.py run there), commit once, flash `success` (a message,
-    or a function of the action's result; of `kind` "info" for an undoing such as a withdrawal)
-    and redirect to `to` (a URL, or a function of the action's result).
+    column checks of app/column_limits.py run there), commit once, flash `success` (a message, or
+    a function of the action's result; `category` is its flash category, "info" for an undoing
+    such as a withdrawal) and redirect to `to` (a URL, or a function of the action's result).
 
-    When the service refuses with an error the person can correct (InvalidInput, Conflict),
-    nothing is kept: with a `form` (a WTForm, or FieldMessages) its messages go onto the form's
-    fields and None is returned, so the view shows the form again; without one they are flashed
-    and the redirect goes to `to` (a function `to` then gets None). With a form and a `refused`
-    URL, a Conflict (the state refuses: closed, already applied; nothing to correct on the form)
-    is flashed and redirects there instead; `state_errors` names more such refusals of the state
-    (registration closed) for that page. Permission and not-found errors reach their error
-    pages through the one handler in main/errors.py, like every other ServiceError."""
+    When the service refuses with an error the person can correct (InvalidInput, Conflict, and
+    the `refusals` a view names besides, such as registration closed), nothing is kept: with a
+    `form` (a WTForm, or FieldMessages) its messages go onto the form's fields (`fields` maps the
+    service's keys to the form's field names) and None is returned, so the view shows the form
+    again. Without a form, or when `refused_to` is given and the refusal is of the state rather
+    than the input (not an InvalidInput: closed, already applied), the messages are flashed and
+    the redirect goes to `refused_to`, or else `to` (a function `to` then gets None). Permission
+    and not-found errors reach their error pages through the one handler in main/errors.py, like
+    every other ServiceError."""
     try:
         result = action()
         db.session.flush()
-    except (*CORRECTABLE, *state_errors) as exc:
+    except (*CORRECTABLE, *refusals) as exc:
         db.session.rollback()
-        if form is not None and not (refused is not None and isinstance(exc, (Conflict, *state_errors))):
-            apply_errors(form, exc)
+        if form is not None and (refused_to is None or isinstance(exc, InvalidInput)):
+            apply_errors(form, exc, fields)
             return None
         for message in [str(m) for m in (exc.fields or {}).values()] or [str(exc.message)]:
             flash(message, "error")
-        if form is not None:
-            return redirect(refused)
-        return redirect(to(None) if callable(to) else to)
+        target = refused_to if refused_to is not None else to
+        return redirect(target(None) if callable(target) else target)
     commit()
     message = success(result) if callable(success) else success
     if message:
-        flash(message, kind)
+        flash(message, category)
     return redirect(to(result) if callable(to) else to)
-
-
-def form_action(form, action, success: str, to):  # being replaced by perform()
-    return perform(action, success=success, to=to, form=form)
-
-
-def posted_action(action, success: str, to: str):  # being replaced by perform()
-    return perform(action, success=success, to=to)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -2,7 +2,7 @@
 is as public as the verification page, and rate-limited the same way)."""
 from __future__ import annotations
 
-from app.api.views import bp
+from app.api.bp import bp
 from app.certificates.views import _verify_limit, show_json
 from app.extensions import limiter
 

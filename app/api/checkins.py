@@ -6,8 +6,9 @@ import json
 from flask import current_app, g, jsonify
 from flask_babel import gettext as _
 
+from app.api.bp import bp
 from app.api.payload import Payload, json_object
-from app.api.views import bp, scanner_required
+from app.api.views import committed, scanner_required
 from app.checkin import services as checkin
 from app.checkin.models import Scan
 from app.errors import InvalidInput, PermissionDenied
@@ -74,9 +75,7 @@ def checkin_one():
     if errors:
         raise InvalidInput(fields=errors, code="malformed")
     decision = _decide(item)
-    body = _decision_json(decision)  # before the commit expires what it reads
-    commit()
-    return jsonify(body)
+    return committed(_decision_json(decision))
 
 
 @bp.route("/checkins/batch", methods=["POST"])
@@ -109,8 +108,7 @@ def checkin_batch():
                               "first_device": decision.first.device,
                               "first_checked_in_at": iso(decision.first.scanned_at)})
         results.append(result)
-    commit()
-    return jsonify(results=results, conflicts=conflicts)
+    return committed({"results": results, "conflicts": conflicts})
 
 
 @bp.route("/checkpoints/<int:checkpoint_id>/roster", methods=["GET"])

@@ -8,14 +8,14 @@ field error, and every error of a body is reported at once (InvalidInput, 422).
 """
 from __future__ import annotations
 
-from datetime import datetime
+import datetime as dt
 
 from flask import request
 from flask_babel import gettext as _
 
 from app.errors import InvalidInput
 from app.inputs import INT_MAX
-from app.timeutil import parse_iso
+from app.timeutil import EARLIEST, LATEST, parse_iso
 
 MISSING = object()
 
@@ -88,7 +88,7 @@ class Payload:
         return self._checked(key, required, default, (lambda v: isinstance(v, str) and v in allowed,
                                                       _("Choose one of: %(choices)s.", choices=", ".join(allowed))))
 
-    def datetime(self, key: str, *, required: bool = False) -> datetime | None:
+    def datetime(self, key: str, *, required: bool = False) -> dt.datetime | None:
         value = self._get(key, required)
         if value is MISSING or value == "":
             if value == "" and required:
@@ -99,8 +99,6 @@ class Payload:
                 return parse_iso(value)
             except (ValueError, OverflowError):
                 pass
-        from app.timeutil import EARLIEST, LATEST
-
         self.error(key, _("Use an ISO 8601 time such as 2026-05-18T09:00:00+08:00, between %(start)s and %(end)s.",
                           start=EARLIEST.date().isoformat(), end=LATEST.date().isoformat()))
         return None

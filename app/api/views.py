@@ -7,18 +7,21 @@ from __future__ import annotations
 
 from functools import wraps
 
-import sqlalchemy as sa
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from app.accounts import services as accounts
 from app.accounts import throttle
-from app.accounts.models import ApiToken, Department
+from app.accounts.models import ApiToken
+from app.api.bp import bp
 from app.api.openapi import build as openapi_document
 from app.api.payload import Payload, json_object
-from app.errors import InvalidInput, PermissionDenied, ServiceError
+from app.checkin import links
+from app.checkin.services import event_checkpoints
+from app.errors import InvalidInput, PermissionDenied
+from app.events import queries as event_queries
 from app.events import services as ev
-from app.events.models import Event, EventKind, EventStatus, Series
+from app.events.models import Event, EventKind, EventStatus
 from app.extensions import db
 from app.inputs import PAGE_MAX, bounded_int
 from app.registrations import services as reg
@@ -28,11 +31,16 @@ from app.timeutil import iso
 from app.transaction import commit
 from app.urls import public_base_url
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
 
 def _error(status: int, code: str, message: str, **extra):
     return jsonify(code=code, message=message, **extra), status
+
+
+def committed(body: dict, status: int = 200):
+    """The API's one commit per request, then its answer. The body is read from the rows before
+    (the commit expires what it would read)."""
+    commit()
+    return jsonify(body), status
 
 
 def _bearer_secret() -> str:
@@ -58,8 +66,6 @@ def token_required(view):
 
 def scanner_required(view):
     """Check-in endpoints: an account's API token, or a scanner link, which may do nothing else."""
-    from app.checkin import links
-
     @wraps(view)
     def wrapped(*args, **kwargs):
         secret = _bearer_secret()
@@ -77,12 +83,6 @@ def scanner_required(view):
     return wrapped
 
 
-@bp.errorhandler(ServiceError)
-def _service_error(exc: ServiceError):
-    db.session.rollback()
-    return jsonify(exc.as_dict()), exc.http_status
-
-
 # -- auth ---------------------------------------------------------------------
 @bp.route("/auth/token", methods=["POST"])
 @throttle.sign_in_api
@@ -93,9 +93,8 @@ def auth_token():
     p.done()
     user = accounts.authenticate(login, password)
     token = accounts.issue_api_token(user, name)
-    commit()
-    return jsonify(token=token, token_type="Bearer", user={"id": user.id, "name": user.name,
-                                                           "roles": sorted(user.roles)})
+    return committed({"token": token, "token_type": "Bearer",
+                      "user": {"id": user.id, "name": user.name, "roles": sorted(user.roles)}})
 
 
 # -- events -------------------------------------------------------------------
@@ -119,8 +118,6 @@ def event_json(event: Event, detail: bool = False) -> dict:
                              "capacity": s.capacity} for s in event.sessions]
         data["questions"] = [{"id": q.id, "label": q.label, "kind": q.kind, "required": q.required,
                               "help_text": q.help_text, "choices": q.choices or []} for q in event.questions]
-        from app.checkin.services import event_checkpoints
-
         data["checkpoints"] = [{"id": c.id, "name": c.name, "session": c.session_id}
                                for c in event_checkpoints(event)]
     return data
@@ -196,14 +193,13 @@ def event_create():
     if errors:
         raise InvalidInput(fields=errors, code="invalid_input")
     event = ev.create_event(user, **data)
-    commit()
-    return jsonify(event_json(event, detail=True)), 201
+    return committed(event_json(event, detail=True), 201)
 
 
 def _series_id(value, errors) -> int | None:
     if isinstance(value, int):
         return value
-    found = db.session.scalar(sa.select(Series.id).where(Series.slug == value))
+    found = event_queries.series_id_for_slug(value)
     if found is None:
         errors["series"] = _("No such series.")
     return found
@@ -213,8 +209,7 @@ def _department_id(value, errors) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value:
-        dept = db.session.scalar(sa.select(Department.id).where(
-            sa.or_(Department.name == value, Department.code == value)))
+        dept = event_queries.department_id_for(value)
         if dept:
             return dept
     errors["department"] = _("Give the owner department by id, code or name.")
@@ -249,8 +244,7 @@ def register(event_id: int):
     # Serialised before the commit, which expires the loaded attributes.
     data = registration_json(registration, position=reg.waitlist_position(registration))
     data["ticket_url"] = ticket_url(registration)
-    commit()
-    return jsonify(data), 201
+    return committed(data, 201)
 
 
 @bp.route("/events/<int:event_id>/registrations", methods=["GET"])
@@ -279,8 +273,7 @@ def cancel(registration_id: int):
     registration = reg.get_registration(registration_id)
     reg.require_owner_or_manager(g.api_user, registration)
     reg.cancel(g.api_user, registration)
-    commit()
-    return jsonify(registration_json(registration))
+    return committed(registration_json(registration))
 
 
 @bp.route("/openapi.json")

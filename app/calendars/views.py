@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Response, abort
 from flask_login import current_user
 
 from app import security_headers
 from app.calendars import services
+from app.calendars.bp import bp
 from app.events.services import get_public_event, get_series
-
-bp = Blueprint("calendars", __name__, url_prefix="/calendar")
 
 
 def _ics(body: bytes, filename: str, private: bool = False) -> Response:

@@ -2,14 +2,10 @@
 participant's own certificates, and public verification."""
 from __future__ import annotations
 
-import logging
-
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -20,24 +16,20 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy.exc import SQLAlchemyError
 
 from app import security_headers
 from app.accounts.models import Role
-from app.audit import services as audit
-from app.certificates import batches, printing, rendering, services
+from app.certificates import downloads, printing, rendering, services, verification
+from app.certificates.bp import bp, public
 from app.certificates.forms import IssueForm, ReissueForm, RevokeForm, TemplateForm, VerifyForm
 from app.certificates.models import CertificateKind, CertStatus, JobStatus, job_label
-from app.errors import CORRECTABLE, InvalidInput
-from app.events import services as ev
+from app.errors import InvalidInput
+from app.events import queries as event_queries
 from app.extensions import db, limiter
-from app.transaction import commit
 from app.inputs import bounded_int, int_list
-from app.web import apply_errors, page_arg, roles_required
+from app.transaction import commit
+from app.web import answers_json, page_arg, perform, roles_required
 
-log = logging.getLogger(__name__)
-bp = Blueprint("certificates", __name__, url_prefix="/console/certificates")
-public = Blueprint("verify", __name__)
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
 admin_only = roles_required(Role.ADMIN)
 PAGE = 50
@@ -54,6 +46,14 @@ def _managed(cert_id: int):
     cert = services.get_certificate(cert_id)
     services.require_manage(current_user, cert)
     return cert
+
+
+def _validated(form, field: str, message):
+    """The form, once valid; one posted without `field` is refused like a service's field error
+    (inside perform, so it goes back to the certificate's page with the message)."""
+    if not form.validate_on_submit():
+        raise InvalidInput(fields={field: message})
+    return form
 
 
 def _subject_filter() -> dict:
@@ -98,9 +98,8 @@ def detail(cert_id: int):
 @staff_only
 def pdf(cert_id: int):
     cert = _managed(cert_id)
-    body = batches.certificates_pdf([cert])
-    audit.record(current_user, "certificates.downloaded", cert, serial=cert.serial)
-    commit()
+    body = downloads.certificate_pdf(current_user, cert)
+    commit()  # the audit row of who downloaded it
     return _pdf(body, f"{cert.serial}.pdf")
 
 
@@ -109,17 +108,10 @@ def pdf(cert_id: int):
 def revoke(cert_id: int):
     cert = _managed(cert_id)
     form = RevokeForm()
-    try:
-        if not form.validate_on_submit():
-            raise InvalidInput(fields={"reason": _("Please give the reason for revoking.")})
-        services.revoke(current_user, cert, form.reason.data)
-    except CORRECTABLE as exc:
-        db.session.rollback()
-        flash(" ".join(str(m) for m in exc.fields.values()) or str(exc.message), "error")
-    else:
-        commit()
-        flash(_("The certificate is revoked; its verification page now says so."), "success")
-    return redirect(url_for("certificates.detail", cert_id=cert_id))
+    return perform(lambda: services.revoke(current_user, cert, _validated(
+                       form, "reason", _("Please give the reason for revoking.")).reason.data),
+                   success=_("The certificate is revoked; its verification page now says so."),
+                   to=url_for("certificates.detail", cert_id=cert_id))
 
 
 @bp.route("/<int:cert_id>/reissue", methods=["POST"])
@@ -127,42 +119,40 @@ def revoke(cert_id: int):
 def reissue(cert_id: int):
     cert = _managed(cert_id)
     form = ReissueForm()
-    try:
-        if not form.validate_on_submit():
-            raise InvalidInput(fields={"name": _("A certificate needs the recipient's name.")})
-        new = services.reissue(current_user, cert, name=form.name.data, tier=form.tier.data or "",
-                               award=form.award.data or "")
-    except CORRECTABLE as exc:
-        db.session.rollback()
-        flash(" ".join(str(m) for m in exc.fields.values()) or str(exc.message), "error")
-        return redirect(url_for("certificates.detail", cert_id=cert_id))
-    commit()
-    flash(_("Reissued as %(serial)s; the old certificate now shows as superseded.", serial=new.serial), "success")
-    return redirect(url_for("certificates.detail", cert_id=new.id))
+
+    def reissue_it():
+        _validated(form, "name", _("A certificate needs the recipient's name."))
+        return services.reissue(current_user, cert, name=form.name.data, tier=form.tier.data or "",
+                                award=form.award.data or "")
+
+    return perform(reissue_it, to=lambda new: url_for("certificates.detail", cert_id=new.id),
+                   refused_to=url_for("certificates.detail", cert_id=cert_id),
+                   success=lambda new: _("Reissued as %(serial)s; the old certificate now shows as superseded.",
+                                         serial=new.serial))
 
 
 # -- console: issuing for an event ---------------------------------------------
 @bp.route("/events/<int:event_id>", methods=["GET", "POST"])
 @staff_only
 def event(event_id: int):
-    event = ev.get_event(event_id)
-    ev.require_manage(current_user, event)
+    event = event_queries.managed_event(current_user, event_id)
     form = IssueForm(kind=services.default_kind("event").value)
     preview = None
     if form.validate_on_submit() and request.form.get("confirm") != "1":
         # Nothing is issued on the first POST: the organiser sees how many of which kind, then confirms.
         preview = services.preview_for_attendance(current_user, event, kind=form.kind.data)
     elif form.validate_on_submit():
-        result = services.issue_for_attendance(current_user, event, kind=form.kind.data)
-        commit()
-        flash(ngettext("%(num)s certificate issued.", "%(num)s certificates issued.", len(result.issued))
-              + " " + ngettext("%(num)s person already had one.", "%(num)s people already had one.",
-                               len(result.skipped)), "success")
-        return redirect(url_for("certificates.event", event_id=event.id))
-    certs = db.session.scalars(services.select_certificates(current_user, subject_type="event",
-                                                            subject_id=event.id)).all()
+        return perform(lambda: services.issue_for_attendance(current_user, event, kind=form.kind.data),
+                       success=_issued, to=url_for("certificates.event", event_id=event.id))
+    certs = downloads.listed_certificates(current_user, subject_type="event", subject_id=event.id)
     return render_template("certificates/event.html", event=event, form=form, certs=certs,
                            attendees=services.attendees(event), preview=preview)
+
+
+def _issued(result) -> str:
+    return (ngettext("%(num)s certificate issued.", "%(num)s certificates issued.", len(result.issued))
+            + " " + ngettext("%(num)s person already had one.", "%(num)s people already had one.",
+                             len(result.skipped)))
 
 
 # -- console: batch printing ----------------------------------------------------
@@ -170,20 +160,18 @@ def event(event_id: int):
 @staff_only
 def print_batch():
     if request.form.get("scope") == "all":
-        certs = db.session.scalars(services.select_certificates(current_user, **_filters())).all()
+        certs = downloads.listed_certificates(current_user, **_filters())
     else:
-        ids = int_list(request.form.getlist("ids"))
-        certs = db.session.scalars(services.select_certificates(current_user, ids=ids)).all()
-    try:
-        job = printing.create_job(current_user, list(certs), request.form.get("output", "pdf"),
-                                  label=request.form.get("label", ""))
-    except CORRECTABLE as exc:
-        db.session.rollback()
-        flash(str(exc.message) if not exc.fields else " ".join(map(str, exc.fields.values())), "error")
-        return redirect(request.form.get("back") or url_for("certificates.index"))
-    commit()
+        certs = downloads.listed_certificates(current_user, ids=int_list(request.form.getlist("ids")))
+    return perform(lambda: printing.create_job(current_user, certs, request.form.get("output", "pdf"),
+                                               label=request.form.get("label", "")),
+                   success="", to=_started, refused_to=request.form.get("back") or url_for("certificates.index"))
+
+
+def _started(job) -> str:
+    """perform() calls this after its commit: only then may the worker look for the job's row."""
     printing.dispatch(job.id)
-    return redirect(url_for("certificates.job", job_id=job.id))
+    return url_for("certificates.job", job_id=job.id)
 
 
 @bp.route("/jobs/<job_id>")
@@ -208,8 +196,8 @@ def job_file(job_id: str):
     job = printing.get_job(current_user, job_id)
     if job.status != JobStatus.DONE.value or not job.file_path:
         abort(404)
-    audit.record(current_user, "certificates.bulk_download", None, job=job.id, count=job.total)
-    commit()
+    downloads.record_job_download(current_user, job)
+    commit()  # the audit row of who downloaded it
     mimetype = "application/pdf" if job.output == "pdf" else "application/zip"
     response = send_file(job.file_path, mimetype=mimetype, as_attachment=True,
                          download_name=f"certificates-{job.id[:8]}.{job.output}")
@@ -222,7 +210,7 @@ def job_file(job_id: str):
 @admin_only
 def templates():
     items = services.ensure_templates()
-    commit()
+    commit()  # the shipped templates may have just been created
     return render_template("certificates/templates.html", templates=items)
 
 
@@ -237,26 +225,25 @@ def _template_fields(form: TemplateForm) -> dict:
 def template_edit(template_id: int):
     template = services.get_template(template_id)
     form = TemplateForm(obj=template)
-    if form.validate_on_submit():
-        try:
-            services.save_template(current_user, template, **_template_fields(form))
-            for which in ("seal", "signature"):
-                storage = getattr(form, which).data
-                if storage:
-                    services.set_template_image(current_user, template, which, storage)
-        except InvalidInput as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Template saved."), "success")
-            return redirect(url_for("certificates.template_edit", template_id=template.id))
+
+    def save():
+        services.save_template(current_user, template, **_template_fields(form))
+        for which in ("seal", "signature"):
+            storage = getattr(form, which).data
+            if storage:
+                services.set_template_image(current_user, template, which, storage)
+
+    if form.validate_on_submit() and (done := perform(
+            save, form=form, success=_("Template saved."),
+            to=url_for("certificates.template_edit", template_id=template.id))):
+        return done
     return render_template("certificates/template_form.html", form=form, template=template,
                            placeholders=rendering.PLACEHOLDERS)
 
 
 @bp.route("/templates/<int:template_id>/preview", methods=["POST"])
 @admin_only
+@answers_json  # the editor's script shows a broken template's message from the JSON body
 def template_preview(template_id: int):
     """The edited template as a PDF with sample values: the live preview (the draft is never saved)."""
     saved = services.get_template(template_id)
@@ -265,20 +252,16 @@ def template_preview(template_id: int):
                         page_size=request.form.get("page_size") or saved.page_size,
                         signatory=request.form.get("signatory", ""), seal_image=saved.seal_image,
                         signature_image=saved.signature_image)
-    try:
-        body = rendering.preview_pdf(draft)
-    except InvalidInput as exc:
-        return jsonify(exc.as_dict()), 422
-    return _pdf(body, "preview.pdf", inline=True)
+    return _pdf(rendering.preview_pdf(draft), "preview.pdf", inline=True)
 
 
 @bp.route("/templates/<int:template_id>/reset", methods=["POST"])
 @admin_only
 def template_reset(template_id: int):
-    services.reset_template(current_user, services.get_template(template_id))
-    commit()
-    flash(_("The template is back to the shipped design."), "info")
-    return redirect(url_for("certificates.template_edit", template_id=template_id))
+    template = services.get_template(template_id)
+    return perform(lambda: services.reset_template(current_user, template),
+                   success=_("The template is back to the shipped design."), category="info",
+                   to=url_for("certificates.template_edit", template_id=template_id))
 
 
 # -- participants ---------------------------------------------------------------
@@ -291,10 +274,8 @@ def mine():
 @public.route("/me/certificates/<int:cert_id>.pdf")
 @login_required
 def my_pdf(cert_id: int):
-    cert = services.get_certificate(cert_id)
-    if cert.recipient_id != current_user.id:
-        abort(404)
-    return _pdf(batches.certificates_pdf([cert]), f"{cert.serial}.pdf")
+    cert, body = downloads.own_certificate_pdf(current_user, cert_id)
+    return _pdf(body, f"{cert.serial}.pdf")
 
 
 # -- public verification --------------------------------------------------------
@@ -302,23 +283,12 @@ def _verify_limit() -> str:
     return current_app.config["VERIFY_RATE_LIMIT"]
 
 
-def _lookup(text: str):
-    """(certificate or None, ok). ok is False when the database could not be read: then the
-    page says so, and never "valid"."""
-    try:
-        return services.find_for_verification(text), True
-    except SQLAlchemyError:
-        log.exception("certificate verification could not read the database")
-        db.session.rollback()
-        return None, False
-
-
 @public.route("/verify", methods=["GET"])
 @limiter.limit(_verify_limit)
 def lookup():
     form = VerifyForm(request.args)
     if request.args.get("q") and form.validate():
-        cert, ok = _lookup(form.q.data)
+        cert, ok = verification.lookup(form.q.data)
         if ok and cert is not None:
             return redirect(url_for("verify.show", code=cert.code))
         return _verification_page(None, ok, form)
@@ -340,14 +310,14 @@ def _verification_page(cert, ok: bool, form=None):
 def show(code: str):
     if code.endswith(".json"):
         return show_json(code[:-5])
-    cert, ok = _lookup(code)
+    cert, ok = verification.lookup(code)
     if ok and cert is not None and cert.code != code:  # typed serial: one canonical address
         return redirect(url_for("verify.show", code=cert.code))
     return _verification_page(cert, ok)
 
 
 def show_json(code: str):
-    cert, ok = _lookup(code)
+    cert, ok = verification.lookup(code)
     if not ok:
         return jsonify(state="unavailable", message=_("The certificate register cannot be read right now. "
                                                       "Please try again later.")), 503

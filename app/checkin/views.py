@@ -2,7 +2,7 @@
 rules in the console, and the live check-in wall for a projector."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, session, url_for
+from flask import current_app, jsonify, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -11,24 +11,22 @@ from app import security_headers
 from app.accounts.models import Role
 from app.checkin import links, wall
 from app.checkin import services as checkin
+from app.checkin.bp import bp
 from app.checkin.forms import CheckpointForm, ScannerLinkForm
 from app.checkin.models import SCAN_MESSAGES
+from app.events import queries as event_queries
 from app.events import services as ev
 from app.tickets.services import qr_data_uri
 from app.timeutil import local_to_utc, to_local, utcnow
-from app.transaction import commit
 from app.urls import public_url
-from app.web import form_action, roles_required
+from app.web import perform, roles_required
 
-bp = Blueprint("checkin", __name__)
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
 _NEW_LINK = "new_scanner_link"
 
 
 def _managed_event(event_id: int):
-    event = ev.get_event(event_id)
-    ev.require_manage(current_user, event)
-    return event
+    return event_queries.managed_event(current_user, event_id)
 
 
 def scanner_url(secret: str) -> str:
@@ -72,9 +70,9 @@ def scanner_links(event_id: int):
         session[_NEW_LINK] = {"id": link.id, "secret": secret}
         return link
 
-    if form.validate_on_submit() and (done := form_action(
-            form, create, _("Scanner link created. Show or print its QR code now: it is shown only once."),
-            lambda link: url_for("checkin.scanner_link", link_id=link.id))):
+    if form.validate_on_submit() and (done := perform(
+            create, form=form, success=_("Scanner link created. Show or print its QR code now: it is shown only once."),
+            to=lambda link: url_for("checkin.scanner_link", link_id=link.id))):
         return done
     return render_template("checkin/links.html", event=event, form=form, links=links.event_links(event),
                            now=utcnow())
@@ -94,19 +92,18 @@ def scanner_link(link_id: int):
 @bp.route("/console/scanner-links/<int:link_id>/revoke", methods=["POST"])
 @staff_only
 def scanner_link_revoke(link_id: int):
-    link = links.revoke_link(current_user, links.get_link(link_id))  # CSRFProtect guards every POST
-    commit()
-    flash(_("The link is revoked: its scanner stops working at its next scan."), "info")
-    return redirect(url_for("checkin.scanner_links", event_id=link.event_id))
+    link = links.get_link(link_id)
+    return perform(lambda: links.revoke_link(current_user, link),  # CSRFProtect guards every POST
+                   success=_("The link is revoked: its scanner stops working at its next scan."), category="info",
+                   to=url_for("checkin.scanner_links", event_id=link.event_id))
 
 
 @bp.route("/console/events/<int:event_id>/scanner", methods=["POST"])
 @staff_only
 def own_scanner(event_id: int):
     event = _managed_event(event_id)
-    secret = links.own_scanner(current_user, event)
-    commit()
-    return redirect(scanner_url(secret))
+    return perform(lambda: links.own_scanner(current_user, event), success="", to=scanner_url,
+                   refused_to=url_for("checkin.scanner_links", event_id=event.id))
 
 
 # -- checkpoint rules ---------------------------------------------------------
@@ -119,13 +116,14 @@ def checkpoint_settings(checkpoint_id: int):
     if not form.is_submitted():
         form.opens_at.data = to_local(checkpoint.opens_at).replace(tzinfo=None) if checkpoint.opens_at else None
         form.closes_at.data = to_local(checkpoint.closes_at).replace(tzinfo=None) if checkpoint.closes_at else None
-    if form.validate_on_submit() and (done := form_action(
-            form, lambda: checkin.update_checkpoint(
+    if form.validate_on_submit() and (done := perform(
+            lambda: checkin.update_checkpoint(
                 current_user, checkpoint,
                 opens_at=local_to_utc(form.opens_at.data),
                 closes_at=local_to_utc(form.closes_at.data),
                 allow_reentry=form.allow_reentry.data, admit_pending=form.admit_pending.data),
-            _("Check-in rules saved."), lambda c: url_for("console.attendance", event_id=c.event_id))):
+            form=form, success=_("Check-in rules saved."),
+            to=url_for("console.attendance", event_id=checkpoint.event_id))):
         return done
     opens, closes = checkin.window(checkpoint)
     return render_template("checkin/checkpoint_form.html", form=form, checkpoint=checkpoint,

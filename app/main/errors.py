@@ -3,7 +3,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
@@ -34,6 +34,12 @@ RETRY_AFTER_SECONDS = 30
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _script_route() -> bool:
+    """A page route marked with web.answers_json (its refusals go to a script, not a person)."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return getattr(view, "answers_json", False)
 
 
 def _render(status: int, message: str, headers=None):
@@ -103,8 +109,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
+        """The one answer to a refused business action, for the pages and the API alike: JSON
+        `{"code", "message", "fields"}` with the error's status under /api/ (or when JSON is asked
+        for), the error page otherwise."""
         db.session.rollback()
-        if _wants_json():
+        if _wants_json() or _script_route():
             return jsonify(exc.as_dict()), exc.http_status
         # No form to put field messages on here: show them, or the page says only "correct the fields".
         message = " ".join(dict.fromkeys(str(m) for m in exc.fields.values())) or str(exc.message)

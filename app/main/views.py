@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask import (
-    Blueprint,
     current_app,
     jsonify,
     make_response,
@@ -15,12 +13,12 @@ from flask import (
 )
 
 from app import language
-from app.events.models import EventKind, Series
+from app.events.models import EventKind
+from app.events.queries import all_series
 from app.events.services import EventFilter, public_events
-from app.extensions import db
+from app.main.bp import bp
+from app.main.health import database_reachable
 from app.web import int_arg, safe_next
-
-bp = Blueprint("main", __name__)
 
 
 def _date_arg(name: str) -> date | None:
@@ -37,17 +35,13 @@ def home():
                     on_date=_date_arg("date"), q=request.args.get("q") or None,
                     upcoming=request.args.get("past") != "1")
     events = public_events(f)
-    series = db.session.scalars(sa.select(Series).order_by(Series.id)).all()
-    return render_template("main/home.html", events=events, series=series, filter=f,
+    return render_template("main/home.html", events=events, series=all_series(), filter=f,
                            show_past=request.args.get("past") == "1")
 
 
 @bp.route("/healthz")
 def healthz():
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
-        current_app.logger.error("health check failed: %s", exc)
+    if not database_reachable():
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
 

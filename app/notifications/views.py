@@ -1,15 +1,14 @@
 """/me/inbox: the person's own notices."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.notifications import inbox
+from app.notifications.bp import bp
 from app.transaction import commit
-from app.web import page_arg
-
-bp = Blueprint("inbox", __name__)
+from app.web import page_arg, perform
 
 
 @bp.route("/me/inbox")
@@ -22,7 +21,7 @@ def index():
 @login_required
 def open_message(inbox_id: int):
     message = inbox.open_message(current_user, inbox_id)
-    commit()
+    commit()  # opening it marks it read
     link = message.link if message.link.startswith("/") and not message.link.startswith("//") else ""
     return redirect(request.script_root + link if link else url_for("inbox.index"))
 
@@ -30,10 +29,9 @@ def open_message(inbox_id: int):
 @bp.route("/me/inbox/read-all", methods=["POST"])
 @login_required
 def read_all():
-    if inbox.mark_all_read(current_user):
-        commit()
-        flash(_("All messages are marked as read."), "success")
-    return redirect(url_for("inbox.index"))
+    return perform(lambda: inbox.mark_all_read(current_user),
+                   success=lambda changed: _("All messages are marked as read.") if changed else "",
+                   to=url_for("inbox.index"))
 
 
 @bp.app_context_processor

@@ -1,25 +1,36 @@
 from __future__ import annotations
 
 from babel.lists import format_list
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.errors import CORRECTABLE, Conflict, InvalidInput
 from app.events.services import get_public_event
-from app.extensions import db
 from app.registrations import services
+from app.registrations.bp import bp
 from app.registrations.forms import field_name, form_data, raw_answers, registration_form
 from app.registrations.models import RegStatus
-from app.transaction import commit
-from app.web import apply_errors
-
-bp = Blueprint("registrations", __name__)
+from app.web import perform
 
 
 def _question_fields(event, form):
     return [(q, form[field_name(q.id)]) for q in event.questions]
+
+
+def _answer_fields(event) -> dict:
+    """The service's keys for answers, mapped to the form's fields."""
+    return {f"answers.{q.id}": field_name(q.id) for q in event.questions}
+
+
+def _registered_message(registration) -> str:
+    messages = {
+        RegStatus.CONFIRMED.value: _("You are registered. Your ticket is ready."),
+        RegStatus.WAITLISTED.value: _("The event is full; you are number %(n)s on the waiting list.",
+                                      n=services.waitlist_position(registration)),
+        RegStatus.PENDING.value: _("Your registration is received and awaits approval."),
+    }
+    return " ".join(m for m in (messages[registration.status], _waitlisted_message(registration)) if m)
 
 
 def _waitlisted_message(registration) -> str:
@@ -47,28 +58,14 @@ def register(event_id: int):
     seats = services.session_seats(event)
     form = registration_form(event, None if request.method == "POST" else form_data(event, existing, seats))
     if form.validate_on_submit():
-        try:
-            registration = services.register(current_user, event, raw_answers(event, form),
-                                             form.sessions.data if event.sessions else None)
-        except InvalidInput as exc:
-            db.session.rollback()
-            apply_errors(form, exc, {f"answers.{q.id}": field_name(q.id) for q in event.questions})
-            seats = services.session_seats(event)
-        except (Conflict, services.RegistrationClosed) as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return redirect(url_for("events.detail", event_id=event.id))
-        else:
-            commit()
-            messages = {
-                RegStatus.CONFIRMED.value: _("You are registered. Your ticket is ready."),
-                RegStatus.WAITLISTED.value: _("The event is full; you are number %(n)s on the waiting list.",
-                                              n=services.waitlist_position(registration)),
-                RegStatus.PENDING.value: _("Your registration is received and awaits approval."),
-            }
-            message = " ".join(m for m in (messages[registration.status], _waitlisted_message(registration)) if m)
-            flash(message, "success")
-            return redirect(url_for("registrations.mine"))
+        done = perform(lambda: services.register(current_user, event, raw_answers(event, form),
+                                                 form.sessions.data if event.sessions else None),
+                       form=form, fields=_answer_fields(event), success=_registered_message,
+                       to=url_for("registrations.mine"), refusals=(services.RegistrationClosed,),
+                       refused_to=url_for("events.detail", event_id=event.id))
+        if done:
+            return done
+        seats = services.session_seats(event)  # the seats as they are now, beside the form's messages
     return render_template("registrations/register.html", event=event, form=form, earlier=existing,
                            question_fields=_question_fields(event, form), seats=seats,
                            seats_left=services.seats_left(event))
@@ -82,22 +79,14 @@ def show(registration_id: int):
     registration = services.own_registration(current_user, registration_id)
     event = registration.event
     form = registration_form(event) if request.method == "POST" else None
-    if form is not None and form.validate_on_submit():
-        try:
-            services.update_registration(current_user, registration, raw_answers(event, form),
-                                         form.sessions.data if event.sessions else None)
-        except InvalidInput as exc:
-            db.session.rollback()
-            apply_errors(form, exc, {f"answers.{q.id}": field_name(q.id) for q in event.questions})
-        except CORRECTABLE as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return redirect(url_for("registrations.show", registration_id=registration_id))
-        else:
-            commit()
-            message = " ".join(m for m in (_("Your changes are saved."), _waitlisted_message(registration)) if m)
-            flash(message, "success")
-            return redirect(url_for("registrations.show", registration_id=registration_id))
+    here = url_for("registrations.show", registration_id=registration_id)
+    if form is not None and form.validate_on_submit() and (done := perform(
+            lambda: services.update_registration(current_user, registration, raw_answers(event, form),
+                                                 form.sessions.data if event.sessions else None),
+            form=form, fields=_answer_fields(event), to=here, refused_to=here,
+            success=lambda _r: " ".join(
+                m for m in (_("Your changes are saved."), _waitlisted_message(registration)) if m))):
+        return done
     return _show(registration, form=form)
 
 
@@ -130,7 +119,7 @@ def mine():
 @login_required
 def cancel(registration_id: int):
     registration = services.own_registration(current_user, registration_id)
-    services.cancel(current_user, registration)
-    commit()
-    flash(_("Your registration for “%(event)s” is cancelled.", event=registration.event.title), "info")
-    return redirect(url_for("registrations.mine"))
+    title = registration.event.title  # read before the commit expires it
+    return perform(lambda: services.cancel(current_user, registration),
+                   success=_("Your registration for “%(event)s” is cancelled.", event=title), category="info",
+                   to=url_for("registrations.mine"))

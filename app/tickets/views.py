@@ -1,18 +1,16 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import security_headers
-from app.errors import CORRECTABLE
 from app.extensions import limiter
 from app.registrations import services as reg
-from app.registrations.models import RegStatus
-from app.tickets import services
+from app.tickets import queries, services
+from app.tickets.bp import bp
 from app.transaction import commit
-
-bp = Blueprint("tickets", __name__)
+from app.web import perform
 
 
 def _no_store(response: Response) -> Response:
@@ -27,7 +25,7 @@ def _no_store(response: Response) -> Response:
 def show(secret: str):
     registration = reg.registration_by_secret(secret)
     token = services.ticket_token(registration) if services.has_ticket(registration) else None
-    commit()
+    commit()  # the event's signing key may have just been created
     html = render_template("tickets/show.html", registration=registration, event=registration.event,
                            token=token, qr_src=services.qr_data_uri(token) if token else None,
                            position=reg.waitlist_position(registration),
@@ -45,7 +43,7 @@ def image(secret: str):
     if not services.has_ticket(registration):
         abort(404)
     png = services.ticket_png(registration)
-    commit()
+    commit()  # the event's signing key may have just been created
     response = Response(png, mimetype="image/png")
     filename = f"ticket-{registration.event_id}-{registration.id}.png"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -57,29 +55,20 @@ def image(secret: str):
 @limiter.limit("3 per hour")
 def resend(secret: str):
     registration = reg.registration_by_secret(secret)
-    try:
-        services.resend(registration)
-    except CORRECTABLE as exc:
-        flash(str(exc.message), "error")
+    if registration.user.email:
+        said, category = _("The ticket link has been sent to %(email)s.",
+                           email=registration.user.email_masked), "success"
     else:
-        commit()
-        if registration.user.email:
-            flash(_("The ticket link has been sent to %(email)s.", email=registration.user.email_masked), "success")
-        else:
-            flash(_("Your account has no email address. Add one in your profile to receive ticket links "
-                    "by email."), "info")
-    return redirect(url_for("tickets.show", secret=registration.ticket_secret))
+        said, category = _("Your account has no email address. Add one in your profile to receive ticket "
+                           "links by email."), "info"
+    return perform(lambda: services.resend(registration), success=said, category=category,
+                   to=url_for("tickets.show", secret=registration.ticket_secret))
 
 
 @bp.route("/me/registrations/<int:registration_id>/ticket/reset", methods=["POST"])
 @login_required
 def reset(registration_id: int):
-    registration = reg.get_registration(registration_id)
-    if registration.user_id != current_user.id:
-        abort(403)
-    if registration.status != RegStatus.CONFIRMED.value:
-        abort(409)
-    services.reset(registration)
-    commit()
-    flash(_("Your ticket has a new link and a new code; the old ones no longer work."), "success")
-    return redirect(url_for("tickets.show", secret=registration.ticket_secret))
+    registration = queries.own_ticket(current_user, registration_id)
+    return perform(lambda: services.reset(registration),
+                   success=_("Your ticket has a new link and a new code; the old ones no longer work."),
+                   to=lambda _none: url_for("tickets.show", secret=registration.ticket_secret))  # the new link

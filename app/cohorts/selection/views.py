@@ -72,7 +72,7 @@ def apply(cycle_id: int):
             lambda: apps.apply(current_user, cycle, apps.tier_of(cycle, form.tier_id.data),
                                pitch_deck=form.pitch_deck.data, **form.values()),
             success=_("Your application is submitted. We will let you know the result."),
-            to=url_for("cohorts.my_applications"), form=form, refused=url_for("cohorts.camp", cycle_id=cycle.id))):
+            to=url_for("cohorts.my_applications"), form=form, refused_to=url_for("cohorts.camp", cycle_id=cycle.id))):
         return done
     return render_template("cohorts/apply.html", cycle=cycle, form=form, application=None)
 
@@ -105,7 +105,7 @@ def application_edit(application_id: int):
     if form.validate_on_submit() and (done := perform(
             lambda: apps.update(current_user, application, apps.tier_of(cycle, form.tier_id.data),
                                 pitch_deck=form.pitch_deck.data, **form.values()),
-            success=_("Changes saved."), to=mine, form=form, refused=mine)):
+            success=_("Changes saved."), to=mine, form=form, refused_to=mine)):
         return done
     return render_template("cohorts/apply.html", cycle=cycle, form=form, application=application)
 
@@ -118,7 +118,7 @@ def application_withdraw(application_id: int):
     if not form.validate_on_submit():
         abort(400)
     return perform(lambda: apps.withdraw(current_user, application, form.note.data or ""),
-                   success=_("Your application is withdrawn."), to=url_for("cohorts.my_applications"), kind="info")
+                   success=_("Your application is withdrawn."), to=url_for("cohorts.my_applications"), category="info")
 
 
 @bp.route("/camps/applications/<int:application_id>/pitch-deck.pdf")

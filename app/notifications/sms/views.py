@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import abort, current_app, jsonify, request
 
+from app.notifications.bp import sms as bp
 from app.notifications.sms.services import record_receipt
 from app.transaction import commit
 
-bp = Blueprint("sms", __name__, url_prefix="/sms")
 
 # What each provider expects back, as documented (Tencent: result/errmsg; Aliyun: code/msg).
 ANSWERS = {"tencent": ({"result": 0, "errmsg": "OK"}, {"result": 1, "errmsg": "bad payload"}),
@@ -29,5 +29,5 @@ def receipts(provider: str, token: str):
     if not isinstance(payload, (list, dict)):
         return jsonify(bad), 400
     record_receipt(provider, payload)
-    commit()
+    commit()  # the provider's callback answers JSON, not a page: no perform() redirect here
     return jsonify(ok)

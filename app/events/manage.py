@@ -1,37 +1,33 @@
-"""Organiser console: events, agenda, questions, registrations, exports, series."""
+"""Event management in the organiser console: events, agenda, questions, registrations, exports, series."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import Role
-from app.audit import services as audit
 from app.checkin import services as checkin
-from app.errors import CORRECTABLE, InvalidInput
+from app.checkin.exports import attendance_export as attendance_sheet
+from app.events import queries
 from app.events import services as ev
+from app.events.bp import console as bp
 from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, SessionForm
-from app.events.models import EventKind, EventSession, EventStatus, Question, Series, plain_number
+from app.events.models import EventKind, EventStatus, plain_number
 from app.extensions import db
-from app.registrations import export
+from app.inputs import int_list
+from app.registrations import bulk, export
+from app.registrations import queries as registration_queries
 from app.registrations import services as reg
-from app.registrations.models import Registration, RegStatus
+from app.registrations.models import RegStatus
 from app.timeutil import local_to_utc, to_local
 from app.transaction import commit
 from app.uploads import save_image
-from app.inputs import int_list
-from app.web import apply_errors, download, form_action, int_arg, page_arg, roles_required
+from app.web import download, int_arg, page_arg, perform, roles_required
 
-bp = Blueprint("console", __name__, url_prefix="/console")
 staff_only = roles_required(Role.ADMIN, Role.ORGANISER)
 PAGE = 50
-
-
-def _series_all():
-    return db.session.scalars(sa.select(Series).order_by(Series.id)).all()
 
 
 def _series_choices(event=None):
@@ -56,19 +52,7 @@ def _event_data(form: EventForm) -> dict:
 
 
 def _managed_event(event_id: int):
-    event = ev.get_event(event_id)
-    ev.require_manage(current_user, event)
-    return event
-
-
-def _event_child(model, child_id: int | None, event_id: int):
-    """An agenda session or question of this event; None for a new one, 404 for a stranger's."""
-    if child_id is None:
-        return None
-    child = db.session.get(model, child_id)
-    if child is None or child.event_id != event_id:
-        abort(404)
-    return child
+    return queries.managed_event(current_user, event_id)
 
 
 def _local_naive(value):
@@ -89,16 +73,9 @@ def events():
                        department_id=int_arg("department"), status=request.args.get("status") or None,
                        q=request.args.get("q") or None)
     rows = ev.console_events(current_user, f)
-    counts = {}
-    if rows:
-        result = db.session.execute(
-            sa.select(Registration.event_id, Registration.status, sa.func.count())
-            .where(Registration.event_id.in_([e.id for e in rows]))
-            .group_by(Registration.event_id, Registration.status))
-        for event_id, status, n in result:
-            counts.setdefault(event_id, {})[status] = n
+    counts = registration_queries.status_counts_by_event([e.id for e in rows])
     return render_template("console/events.html", events=rows, counts=counts, filter=f,
-                           series=_series_all(), departments=ev.managed_departments(current_user))
+                           series=queries.all_series(), departments=ev.managed_departments(current_user))
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -113,9 +90,10 @@ def event_new():
             ev.set_cover_image(current_user, event, save_image(form.cover.data))
         return event
 
-    if form.validate_on_submit() and (done := form_action(
-            form, create, _("The event is saved as a draft. Add its agenda and questions, then publish it."),
-            lambda event: url_for("console.event", event_id=event.id))):
+    if form.validate_on_submit() and (done := perform(
+            create, form=form,
+            success=_("The event is saved as a draft. Add its agenda and questions, then publish it."),
+            to=lambda event: url_for("console.event", event_id=event.id))):
         return done
     return render_template("console/event_form.html", form=form, event=None)
 
@@ -139,25 +117,22 @@ def event_edit(event_id: int):
         form.series_id.data = event.series_id or 0
         for key in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
             getattr(form, key).data = _local_naive(getattr(event, key))
-    if form.validate_on_submit():
-        try:
-            data = _event_data(form)
-            capacity = data.pop("capacity")
-            ev.update_event(current_user, event, **data)
-            if capacity != event.capacity:
-                promoted = reg.set_capacity(current_user, event, capacity)
-                if promoted:
-                    flash(ngettext("%(num)s person moved up from the waiting list.",
-                                   "%(num)s people moved up from the waiting list.", len(promoted)), "info")
-            if form.cover.data:
-                ev.set_cover_image(current_user, event, save_image(form.cover.data))
-        except InvalidInput as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("console.event", event_id=event.id))
+
+    def save():
+        data = _event_data(form)
+        capacity = data.pop("capacity")
+        ev.update_event(current_user, event, **data)
+        if capacity != event.capacity:
+            promoted = reg.set_capacity(current_user, event, capacity)
+            if promoted:
+                flash(ngettext("%(num)s person moved up from the waiting list.",
+                               "%(num)s people moved up from the waiting list.", len(promoted)), "info")
+        if form.cover.data:
+            ev.set_cover_image(current_user, event, save_image(form.cover.data))
+
+    if form.validate_on_submit() and (done := perform(
+            save, form=form, success=_("Changes saved."), to=url_for("console.event", event_id=event.id))):
+        return done
     return render_template("console/event_form.html", form=form, event=event)
 
 
@@ -165,10 +140,8 @@ def event_edit(event_id: int):
 @staff_only
 def event_publish(event_id: int):
     event = ev.get_event(event_id)
-    ev.publish_event(current_user, event)
-    commit()
-    flash(_("The event is published."), "success")
-    return redirect(url_for("console.event", event_id=event.id))
+    return perform(lambda: ev.publish_event(current_user, event), success=_("The event is published."),
+                   to=url_for("console.event", event_id=event.id))
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["POST"])
@@ -178,20 +151,25 @@ def event_cancel(event_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
-    ev.cancel_event(current_user, event, form.reason.data or "")
-    commit()
-    flash(_("The event is cancelled and registrants are notified."), "info")
-    return redirect(url_for("console.event", event_id=event.id))
+    return perform(lambda: ev.cancel_event(current_user, event, form.reason.data or ""),
+                   success=_("The event is cancelled and registrants are notified."), category="info",
+                   to=url_for("console.event", event_id=event.id))
 
 
 @bp.route("/events/<int:event_id>/duplicate", methods=["POST"])
 @staff_only
 def event_duplicate(event_id: int):
     event = ev.get_event(event_id)
-    copy = ev.duplicate_event(current_user, event)
-    commit()
-    flash(_("A draft copy was created; adjust its dates before publishing."), "success")
-    return redirect(url_for("console.event_edit", event_id=copy.id))
+    return perform(lambda: ev.duplicate_event(current_user, event),
+                   success=_("A draft copy was created; adjust its dates before publishing."),
+                   to=lambda copy: url_for("console.event_edit", event_id=copy.id),
+                   refused_to=url_for("console.event", event_id=event.id))
+
+
+def _delete(delete, child, said: str, anchor: str):
+    """Delete an agenda session or a question, back to that part of the event's page."""
+    return perform(lambda: delete(current_user, child), success=said, category="info",
+                   to=url_for("console.event", event_id=child.event_id) + anchor)
 
 
 # -- agenda -------------------------------------------------------------------
@@ -200,16 +178,16 @@ def event_duplicate(event_id: int):
 @staff_only
 def session_form(event_id: int, session_id: int | None = None):
     event = _managed_event(event_id)
-    session = _event_child(EventSession, session_id, event.id)
+    session = queries.event_session(event.id, session_id) if session_id is not None else None
     form = SessionForm(obj=session)
     if request.method == "GET" and session:
         form.starts_at.data, form.ends_at.data = _local_naive(session.starts_at), _local_naive(session.ends_at)
-    if form.validate_on_submit() and (done := form_action(
-            form, lambda: ev.save_session(
+    if form.validate_on_submit() and (done := perform(
+            lambda: ev.save_session(
                 current_user, event, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
                 ends_at=local_to_utc(form.ends_at.data), room=form.room.data, speaker=form.speaker.data,
                 capacity=form.capacity.data, session=session),
-            _("Agenda saved."), lambda _s: url_for("console.event", event_id=event.id) + "#agenda")):
+            form=form, success=_("Agenda saved."), to=url_for("console.event", event_id=event.id) + "#agenda")):
         return done
     return render_template("console/session_form.html", form=form, event=event, session=session)
 
@@ -217,16 +195,7 @@ def session_form(event_id: int, session_id: int | None = None):
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
 @staff_only
 def session_delete(event_id: int, session_id: int):
-    session = _event_child(EventSession, session_id, event_id)
-    try:
-        ev.delete_session(current_user, session)
-    except CORRECTABLE as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        commit()
-        flash(_("Session deleted."), "info")
-    return redirect(url_for("console.event", event_id=event_id) + "#agenda")
+    return _delete(ev.delete_session, queries.event_session(event_id, session_id), _("Session deleted."), "#agenda")
 
 
 # -- questions ----------------------------------------------------------------
@@ -235,19 +204,20 @@ def session_delete(event_id: int, session_id: int):
 @staff_only
 def question_form(event_id: int, question_id: int | None = None):
     event = _managed_event(event_id)
-    question = _event_child(Question, question_id, event.id)
+    question = queries.event_question(event.id, question_id) if question_id is not None else None
     form = QuestionForm(obj=question)
     if request.method == "GET" and question:
         form.choices.data = ev.choices_text(question)
         form.min_value.data, form.max_value.data = (
             "" if v is None else plain_number(v) for v in (question.min_value, question.max_value))
-    if form.validate_on_submit() and (done := form_action(
-            form, lambda: ev.save_question(
+    if form.validate_on_submit() and (done := perform(
+            lambda: ev.save_question(
                 current_user, event, label=form.label.data, kind=form.kind.data, required=form.required.data,
                 help_text=form.help_text.data or "", choices=ev.parse_choices(form.choices.data),
                 position=form.position.data, question=question, max_length=form.max_length.data,
                 min_value=form.min_value.data, max_value=form.max_value.data),
-            _("Question saved."), lambda _q: url_for("console.event", event_id=event.id) + "#questions")):
+            form=form, success=_("Question saved."),
+            to=url_for("console.event", event_id=event.id) + "#questions")):
         return done
     return render_template("console/question_form.html", form=form, event=event, question=question)
 
@@ -255,11 +225,8 @@ def question_form(event_id: int, question_id: int | None = None):
 @bp.route("/events/<int:event_id>/questions/<int:question_id>/delete", methods=["POST"])
 @staff_only
 def question_delete(event_id: int, question_id: int):
-    question = _event_child(Question, question_id, event_id)
-    ev.delete_question(current_user, question)
-    commit()
-    flash(_("Question deleted."), "info")
-    return redirect(url_for("console.event", event_id=event_id) + "#questions")
+    return _delete(ev.delete_question, queries.event_question(event_id, question_id), _("Question deleted."),
+                   "#questions")
 
 
 # -- registrations ------------------------------------------------------------
@@ -270,44 +237,40 @@ def registrations(event_id: int):
     status = request.args.get("status") if request.args.get("status") in {s.value for s in RegStatus} else None
     query = reg.event_registrations(current_user, event, status=status, q=request.args.get("q"))
     page = db.paginate(query, page=page_arg(), per_page=PAGE, error_out=False)
-    waiting = db.session.scalars(sa.select(Registration.id).where(
-        Registration.event_id == event.id, Registration.status == RegStatus.WAITLISTED.value)
-        .order_by(Registration.queued_at, Registration.id)).all()
     return render_template("console/registrations.html", event=event, page=page, status=status,
                            counts=reg.status_counts(event.id),
-                           positions={rid: i + 1 for i, rid in enumerate(waiting)})
+                           positions=registration_queries.waitlist_positions(event))
+
+
+def _approved(result: dict) -> str:
+    return _("Approved: %(c)s confirmed, %(w)s to the waiting list, %(s)s skipped (not pending).",
+             c=result["confirmed"], w=result["waitlisted"], s=result["skipped"])
+
+
+# action: (service, message from its result, flash category)
+BULK_ACTIONS = {
+    "approve": (lambda actor, chosen, _reason: reg.approve(actor, chosen), _approved, "success"),
+    "reject": (reg.reject, lambda n: ngettext("%(num)s registration rejected.",
+                                              "%(num)s registrations rejected.", n), "info"),
+    "cancel": (bulk.cancel_active, lambda n: ngettext("%(num)s registration cancelled.",
+                                                      "%(num)s registrations cancelled.", n), "info"),
+}
 
 
 @bp.route("/events/<int:event_id>/registrations/bulk", methods=["POST"])
 @staff_only
 def registrations_bulk(event_id: int):
     event = _managed_event(event_id)
-    ids = int_list(request.form.getlist("ids"))
-    chosen = db.session.scalars(sa.select(Registration).where(
-        Registration.event_id == event.id, Registration.id.in_(ids))).all()
-    action = request.form.get("action")
+    chosen = registration_queries.chosen_registrations(event, int_list(request.form.getlist("ids")))
+    back = request.form.get("back") or url_for("console.registrations", event_id=event.id)
     if not chosen:
         flash(_("Select at least one registration."), "error")
-    elif action == "approve":
-        result = reg.approve(current_user, list(chosen))
-        commit()
-        flash(_("Approved: %(c)s confirmed, %(w)s to the waiting list, %(s)s skipped (not pending).",
-                c=result["confirmed"], w=result["waitlisted"], s=result["skipped"]), "success")
-    elif action == "reject":
-        n = reg.reject(current_user, list(chosen), request.form.get("reason", ""))
-        commit()
-        flash(ngettext("%(num)s registration rejected.", "%(num)s registrations rejected.", n), "info")
-    elif action == "cancel":
-        n = 0
-        for registration in chosen:
-            if registration.is_active:
-                reg.cancel(current_user, registration, reason=request.form.get("reason", "") or "by organiser")
-                n += 1
-        commit()
-        flash(ngettext("%(num)s registration cancelled.", "%(num)s registrations cancelled.", n), "info")
-    else:
+        return redirect(back)
+    if request.form.get("action") not in BULK_ACTIONS:
         abort(400)
-    return redirect(request.form.get("back") or url_for("console.registrations", event_id=event.id))
+    run, said, category = BULK_ACTIONS[request.form["action"]]
+    reason = request.form.get("reason", "")
+    return perform(lambda: run(current_user, chosen, reason), success=said, category=category, to=back)
 
 
 @bp.route("/events/<int:event_id>/registrations.<fmt>")
@@ -338,9 +301,8 @@ def attendance(event_id: int):
 @staff_only
 def attendance_export(event_id: int):
     event = _managed_event(event_id)
-    header, rows = checkin.attendance_rows(event)
-    audit.record(current_user, "attendance.export", event, rows=len(rows))
-    commit()
+    header, rows = attendance_sheet(current_user, event)
+    commit()  # the audit row of who exported what
     return download(export.to_xlsx(event.title, header, rows), f"attendance-{event.id}.xlsx")
 
 
@@ -348,7 +310,7 @@ def attendance_export(event_id: int):
 @bp.route("/series")
 @staff_only
 def series_list():
-    return render_template("console/series.html", series=_series_all(),
+    return render_template("console/series.html", series=queries.all_series(),
                            mine={s.id for s in ev.usable_series(current_user)})
 
 
@@ -356,18 +318,16 @@ def series_list():
 @bp.route("/series/<int:series_id>", methods=["GET", "POST"])
 @staff_only
 def series_form(series_id: int | None = None):
-    series = ev.get_series_by_id(series_id) if series_id else None
-    if series is not None:
-        ev.require_manage_series(current_user, series)
+    series = queries.managed_series(current_user, series_id) if series_id else None
     form = SeriesForm(obj=series)
     departments = ev.managed_departments(current_user)
     form.department_id.choices = [SelectChoice(d.id, d.name) for d in departments]
     department = next((d for d in departments if d.id == form.department_id.data), None)
-    if form.validate_on_submit() and (done := form_action(
-            form, lambda: ev.save_series(current_user, name=form.name.data, slug=form.slug.data.strip(),
+    if form.validate_on_submit() and (done := perform(
+            lambda: ev.save_series(current_user, name=form.name.data, slug=form.slug.data.strip(),
                                          description=form.description.data or "", department=department,
                                          series=series),
-            _("Series saved."), lambda _s: url_for("console.series_list"))):
+            form=form, success=_("Series saved."), to=url_for("console.series_list"))):
         return done
     return render_template("console/series_form.html", form=form, series=series)
 

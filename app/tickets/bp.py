@@ -1,0 +1,8 @@
+"""The tickets blueprint object. View modules register their routes on it;
+app/tickets/blueprint.py imports every view module, so the app sees all routes."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("tickets", __name__)
