@@ -59,8 +59,8 @@ def enter(category_id: int):
             success=_("Your entry is received and awaits the organisers' approval."),
             to=url_for("competitions.mine"), form=form,
             # closed for entries: a state, told on the competition's page
-            refused=url_for("competitions.public_detail", competition_id=category.competition_id),
-            state_errors=(RegistrationClosed,))):
+            refused_to=url_for("competitions.public_detail", competition_id=category.competition_id),
+            refusals=(RegistrationClosed,))):
         return done
     member_errors = {k: v for k, v in getattr(form, "other_errors", {}).items() if k.startswith("members")}
     return render_template("competitions/enter.html", category=category, form=form, member_errors=member_errors,
