@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from app import security_headers
 from app.calendars import services
-from app.events.services import get_public_event, get_series
+from app.events.services import get_series
+from app.registrations.services import get_public_event
 
 bp = Blueprint("calendars", __name__, url_prefix="/calendar")
 

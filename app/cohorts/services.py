@@ -32,6 +32,8 @@ from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events import services as events
 from app.events.models import EventKind, EventSession
 from app.extensions import db
+from app.lifecycle import agenda
+from app.lifecycle import services as lifecycle
 from app.registrations import services as registrations
 from app.timeutil import LOCAL_TZ, utcnow
 
@@ -179,7 +181,7 @@ def create_cohort(actor: User, cycle: Cycle, tier: Tier, *, capacity: int | None
         actor, title=name[:200], kind=EventKind.TRAINING.value, department_id=programme.department_id,
         venue=venue or "—", starts_at=_day_start(starts_on), ends_at=_day_start(ends_on) + timedelta(hours=9),
         description=tier.description, capacity=capacity, requires_approval=False, invitation_only=True)
-    events.publish_event(actor, event)  # its key signs the founders' QR credentials
+    lifecycle.publish_event(actor, event)  # its key signs the founders' QR credentials
     cohort = Cohort(cycle=cycle, tier=tier, event=event, name=name[:120], capacity=capacity, venue=venue,
                     starts_on=starts_on, ends_on=ends_on, trainers=list(trainers), rules=dict(tier.rules),
                     attendance_basis=attendance_basis, late_after_minutes=late_after_minutes)
@@ -292,7 +294,7 @@ def save_lesson(actor: User, cohort: Cohort, *, title: str, starts_at: datetime,
         raise InvalidInput(fields={"trainer_id": _l("%(name)s is not a trainer.", name=trainer.name)})
     if lesson is not None and lesson.cohort_id != cohort.id:
         raise NotFound()
-    session = events.save_session(actor, cohort.event, title=title, starts_at=starts_at, ends_at=ends_at,
+    session = agenda.save_session(actor, cohort.event, title=title, starts_at=starts_at, ends_at=ends_at,
                                   room=place, speaker=trainer.name if trainer else "",
                                   session=lesson.session if lesson else None)
     if lesson is None:

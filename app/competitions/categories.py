@@ -17,7 +17,7 @@ from app.errors import Conflict, InvalidInput
 from app.events import services as events
 from app.events.models import EventKind
 from app.extensions import db
-from app.registrations import services as registrations
+from app.lifecycle import services as lifecycle
 
 MAX_TEAM = 10
 
@@ -71,12 +71,12 @@ def save_category(actor: User, competition: Competition, *, name: str, venue: st
     if category is None:
         event = events.create_event(actor, **data)
         if competition.status in (CompetitionStatus.OPEN.value, CompetitionStatus.CLOSED.value):
-            events.publish_event(actor, event)
+            lifecycle.publish_event(actor, event)
         category = Category(competition=competition, event=event)
         db.session.add(category)
     else:
         if category.event.capacity != capacity:
-            registrations.set_capacity(actor, category.event, capacity)
+            lifecycle.set_capacity(actor, category.event, capacity)
         data.pop("capacity")
         events.update_event(actor, category.event, **data)
     category.name, category.min_age, category.max_age = name, min_age, max_age

@@ -16,6 +16,8 @@ from app.events import services as ev
 from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, SessionForm
 from app.events.models import EventKind, EventSession, EventStatus, Question, Series, plain_number
 from app.extensions import db
+from app.lifecycle import agenda
+from app.lifecycle import services as lifecycle
 from app.registrations import export
 from app.registrations import services as reg
 from app.registrations.models import Registration, RegStatus
@@ -145,7 +147,7 @@ def event_edit(event_id: int):
             capacity = data.pop("capacity")
             ev.update_event(current_user, event, **data)
             if capacity != event.capacity:
-                promoted = reg.set_capacity(current_user, event, capacity)
+                promoted = lifecycle.set_capacity(current_user, event, capacity)
                 if promoted:
                     flash(ngettext("%(num)s person moved up from the waiting list.",
                                    "%(num)s people moved up from the waiting list.", len(promoted)), "info")
@@ -165,7 +167,7 @@ def event_edit(event_id: int):
 @staff_only
 def event_publish(event_id: int):
     event = ev.get_event(event_id)
-    ev.publish_event(current_user, event)
+    lifecycle.publish_event(current_user, event)
     commit()
     flash(_("The event is published."), "success")
     return redirect(url_for("console.event", event_id=event.id))
@@ -178,7 +180,7 @@ def event_cancel(event_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
-    ev.cancel_event(current_user, event, form.reason.data or "")
+    lifecycle.cancel_event(current_user, event, form.reason.data or "")
     commit()
     flash(_("The event is cancelled and registrants are notified."), "info")
     return redirect(url_for("console.event", event_id=event.id))
@@ -205,7 +207,7 @@ def session_form(event_id: int, session_id: int | None = None):
     if request.method == "GET" and session:
         form.starts_at.data, form.ends_at.data = _local_naive(session.starts_at), _local_naive(session.ends_at)
     if form.validate_on_submit() and (done := form_action(
-            form, lambda: ev.save_session(
+            form, lambda: agenda.save_session(
                 current_user, event, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
                 ends_at=local_to_utc(form.ends_at.data), room=form.room.data, speaker=form.speaker.data,
                 capacity=form.capacity.data, session=session),
@@ -219,7 +221,7 @@ def session_form(event_id: int, session_id: int | None = None):
 def session_delete(event_id: int, session_id: int):
     session = _event_child(EventSession, session_id, event_id)
     try:
-        ev.delete_session(current_user, session)
+        agenda.delete_session(current_user, session)
     except CORRECTABLE as exc:
         db.session.rollback()
         flash(str(exc.message), "error")

@@ -52,22 +52,6 @@ def get_event(event_id: int) -> Event:
     return event
 
 
-def get_public_event(event_id: int, viewer: User | None = None) -> Event:
-    event = get_event(event_id)
-    if event.status == EventStatus.DRAFT.value and not can_manage(viewer, event):
-        raise NotFound(_l("No such event."))
-    if event.invitation_only and not (can_manage(viewer, event) or _invited(viewer, event)):
-        raise NotFound(_l("No such event."))
-    return event
-
-
-def _invited(viewer: User | None, event: Event) -> bool:
-    from app.registrations.models import Registration
-
-    return viewer is not None and getattr(viewer, "id", None) is not None and db.session.scalar(
-        sa.select(sa.exists().where(Registration.event_id == event.id, Registration.user_id == viewer.id)))
-
-
 # -- series -------------------------------------------------------------------
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9\-]{1,58}$")
 
@@ -185,6 +169,9 @@ def _check_series(actor: User, series_id) -> None:
 
 
 def create_event(actor: User, **data) -> Event:
+    """A new event, always a draft here: `status` (published or draft) is checked with the other
+    fields, and app.lifecycle.create_event publishes it when asked (publishing needs the ticket
+    key and the checkpoints, which live above this layer)."""
     if not actor.is_staff:
         raise PermissionDenied()
     status = data.pop("status", EventStatus.DRAFT.value) or EventStatus.DRAFT.value
@@ -200,9 +187,7 @@ def create_event(actor: User, **data) -> Event:
     event.title, event.venue = event.title.strip(), event.venue.strip()
     db.session.add(event)
     db.session.flush()
-    if status == EventStatus.PUBLISHED.value:
-        publish_event(actor, event)
-    elif status == EventStatus.CANCELLED.value:
+    if status == EventStatus.CANCELLED.value:
         raise InvalidInput(fields={"status": _l("A new event cannot start cancelled.")})
     return event
 
@@ -223,38 +208,6 @@ def update_event(actor: User, event: Event, **data) -> Event:
         if key in data:
             setattr(event, key, data[key])
     db.session.flush()
-    return event
-
-
-def publish_event(actor: User, event: Event) -> Event:
-    require_manage(actor, event)
-    if event.is_cancelled:
-        raise Conflict(_l("A cancelled event cannot be published again."), code="event_cancelled")
-    if not event.is_published:
-        event.status = EventStatus.PUBLISHED.value
-        event.published_at = utcnow()
-    from app.checkin.services import ensure_checkpoints
-    from app.tickets.services import ensure_event_key
-
-    ensure_event_key(event)
-    ensure_checkpoints(event)
-    return event
-
-
-def cancel_event(actor: User, event: Event, reason: str = "") -> Event:
-    """Cancel and tell everybody still registered; registrations stay as they were for the record."""
-    require_manage(actor, event)
-    if event.is_cancelled:
-        return event
-    from app.registrations.services import lock_event, notify_event_cancelled
-
-    lock_event(event)  # no registration slips in between the cancellation and its notices
-    was_published = event.is_published
-    event.status = EventStatus.CANCELLED.value
-    event.cancelled_at = utcnow()
-    event.cancel_reason = (reason or "").strip()[:300] or None
-    if was_published:
-        notify_event_cancelled(event)
     return event
 
 
@@ -288,63 +241,12 @@ def set_cover_image(actor: User, event: Event, filename: str | None) -> None:
 
 
 # -- agenda sessions ----------------------------------------------------------
-def save_session(actor: User, event: Event, *, title: str, starts_at: datetime, ends_at: datetime,
-                 room: str = "", speaker: str = "", capacity: int | None = None,
-                 session: EventSession | None = None) -> EventSession:
-    require_manage(actor, event)
-    errors = {}
-    if not (title or "").strip():
-        errors["title"] = _l("Please enter a title.")
-    if not starts_at:
-        errors["starts_at"] = _l("Please enter the start time.")
-    if not ends_at or (starts_at and ends_at <= starts_at):
-        errors["ends_at"] = _l("The session must end after it starts.")
-    if capacity is not None and capacity < 1:
-        errors["capacity"] = _l("Capacity is a whole number from 1 to 100000, or empty for no limit.")
-    if not errors and not event.invitation_only:
-        # An invitation-only occasion (a cohort's lessons, a studio's activities) is stretched over
-        # its agenda by span_agenda; any other event's sessions happen inside the event's own time.
-        from app.timeutil import fmt
-
-        span = {"start": fmt(event.starts_at), "end": fmt(event.ends_at)}
-        if starts_at < event.starts_at or starts_at >= event.ends_at:
-            errors["starts_at"] = _l("The session must start within the event's time (%(start)s – %(end)s).", **span)
-        if ends_at > event.ends_at:
-            errors["ends_at"] = _l("The session must end by the time the event ends (%(end)s).", **span)
-    if errors:
-        raise InvalidInput(fields=errors)
-    if session is None:
-        session = EventSession(event=event)
-        db.session.add(session)
-    elif session.event_id != event.id:
-        raise NotFound()
-    session.title, session.starts_at, session.ends_at = title.strip(), starts_at, ends_at
-    session.room, session.speaker, session.capacity = room or "", speaker or "", capacity
-    db.session.flush()
-    if event.is_published:
-        from app.checkin.services import session_checkpoint
-
-        session_checkpoint(session)
-    return session
-
-
 def span_agenda(event: Event) -> None:
     """Stretch an invitation-only event over its whole agenda (a cohort's lessons, a studio's
     activities), so its calendar entry, check-in windows and "past" state follow the schedule."""
     if event.sessions:
         event.starts_at = min([event.starts_at] + [s.starts_at for s in event.sessions])
         event.ends_at = max([event.ends_at] + [s.ends_at for s in event.sessions])
-
-
-def delete_session(actor: User, session: EventSession) -> None:
-    require_manage(actor, session.event)
-    from app.registrations.models import SessionBooking
-
-    booked = db.session.scalar(sa.select(sa.func.count()).select_from(SessionBooking)
-                               .where(SessionBooking.session_id == session.id))
-    if booked:
-        raise Conflict(_l("People have booked this session; it cannot be deleted."), code="session_booked")
-    db.session.delete(session)
 
 
 # -- questions ----------------------------------------------------------------

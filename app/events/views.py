@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from app.events.models import Event, EventStatus
-from app.events.services import can_manage, get_public_event, get_series
+from app.events.services import can_manage, get_series
 from app.extensions import db
 from app.registrations import services as reg
 from app.registrations.models import Registration
@@ -16,7 +16,7 @@ bp = Blueprint("events", __name__)
 @bp.route("/events/<int:event_id>")
 def detail(event_id: int):
     viewer = current_user if current_user.is_authenticated else None
-    event = get_public_event(event_id, viewer)
+    event = reg.get_public_event(event_id, viewer)
     mine = None
     if viewer is not None:
         mine = db.session.scalar(sa.select(Registration).where(

@@ -19,8 +19,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
-from app.events.models import NUMBER_BOUND, Event, EventSession, Question, QuestionKind
-from app.events.services import can_manage, require_manage, update_event
+from app.events.models import NUMBER_BOUND, Event, EventSession, EventStatus, Question, QuestionKind
+from app.events.services import can_manage, get_event, require_manage
 from app.extensions import db
 from app.locking import lock_objects
 from app.notifications.services import notify
@@ -609,18 +609,6 @@ def cancel(actor: User, registration: Registration, *, reason: str = "") -> Regi
     return registration
 
 
-def set_capacity(actor: User, event: Event, capacity: int | None) -> list[Registration]:
-    """Change capacity; a larger one lets the waiting list in at once."""
-    lock_event(event)
-    confirmed = event.confirmed_count
-    if capacity is not None and capacity < confirmed:
-        raise InvalidInput(fields={"capacity": _l(
-            "%(n)s people are already confirmed; the capacity cannot be lower. Cancel registrations first.",
-            n=confirmed)})
-    update_event(actor, event, capacity=capacity)
-    return promote_waitlist(event) if event.is_published else []
-
-
 # -- approval -----------------------------------------------------------------
 def approve(actor: User, registrations: list[Registration]) -> dict[str, int]:
     """Approve pending registrations oldest first; past capacity they join the waiting list."""
@@ -700,6 +688,22 @@ def notify_event_cancelled(event: Event) -> int:
 
 
 # -- lookups ------------------------------------------------------------------
+def get_public_event(event_id: int, viewer: User | None = None) -> Event:
+    """An event as `viewer` may see it: a draft only by its managers, an invitation-only
+    occasion only by its managers and the people it seated."""
+    event = get_event(event_id)
+    if event.status == EventStatus.DRAFT.value and not can_manage(viewer, event):
+        raise NotFound(_l("No such event."))
+    if event.invitation_only and not (can_manage(viewer, event) or _invited(viewer, event)):
+        raise NotFound(_l("No such event."))
+    return event
+
+
+def _invited(viewer: User | None, event: Event) -> bool:
+    return viewer is not None and getattr(viewer, "id", None) is not None and db.session.scalar(
+        sa.select(sa.exists().where(Registration.event_id == event.id, Registration.user_id == viewer.id)))
+
+
 def get_registration(registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None:

@@ -19,6 +19,8 @@ from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events import services as events
 from app.events.models import EventKind
 from app.extensions import db
+from app.lifecycle import agenda
+from app.lifecycle import services as lifecycle
 from app.registrations import services as registrations
 from app.studios.models import (
     YEARLY_TARGET,
@@ -84,7 +86,7 @@ def create_studio(actor: User, *, name: str, master: User | None, trade: str, de
                                 department_id=department.id, venue=name.strip()[:200], starts_at=start,
                                 ends_at=start + timedelta(hours=8), description=description,
                                 invitation_only=True)
-    events.publish_event(actor, event)  # its key signs the apprentices' QR credentials
+    lifecycle.publish_event(actor, event)  # its key signs the apprentices' QR credentials
     studio = Studio(name=name.strip(), master=master, trade=trade.strip(), department=department, level=level,
                     founded_on=founded_on, description=description or "", event=event)
     db.session.add(studio)
@@ -211,7 +213,7 @@ def save_activity(actor: User, studio: Studio, *, title: str, starts_at: datetim
         raise InvalidInput(fields={"kind": _l("Choose the kind of activity.")})
     if activity is not None and activity.studio_id != studio.id:
         raise NotFound()
-    session = events.save_session(actor, studio.event, title=title, starts_at=starts_at, ends_at=ends_at,
+    session = agenda.save_session(actor, studio.event, title=title, starts_at=starts_at, ends_at=ends_at,
                                   room=place, speaker=studio.master.name,
                                   session=activity.session if activity else None)
     if activity is None:
