@@ -19,9 +19,11 @@ from app.accounts.models import User
 from app.extensions import db
 from app.notifications import inbox
 from app.notifications.models import OutboxMessage
+from app.notifications.sms import services as sms
 from app.notifications.sms.services import queue_sms, sms_templates
 from app.notifications.sms.templates import sms_params
 from app.timeutil import utcnow
+from app.transaction import after_commit
 from app.urls import public_base_url, public_url
 
 log = logging.getLogger(__name__)
@@ -96,6 +98,20 @@ def queued_in_this_request() -> list[int]:
     if not current_app.config.get("MAIL_SERVER"):
         return []
     return [m.id for m in messages if m.id is not None and m.status == "queued"]
+
+
+@after_commit
+def _mail_after_commit():
+    """app.transaction.commit(): this request's mail, sent once the commit has stored it."""
+    pending = queued_in_this_request()
+    return (lambda: deliver_after_commit(pending)) if pending else None
+
+
+@after_commit
+def _sms_after_commit():
+    """The request's SMS after its mail, as the commit has always handed them over."""
+    pending = sms.queued_in_this_request()
+    return (lambda: sms.send_after_commit(pending)) if pending else None
 
 
 def deliver_after_commit(pending: list[int]) -> None:
