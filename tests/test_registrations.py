@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.errors import InvalidInput
+from app.errors import Conflict, InvalidInput
 from app.events import services as ev
 from app.lifecycle import agenda
 from app.lifecycle import services as lifecycle
@@ -85,6 +85,25 @@ def test_closed_windows_refuse(db_session, create_event, create_user):
     for event in (not_yet, closed, draft):
         with pytest.raises(reg.RegistrationClosed):
             reg.register(user, event)
+
+
+@pytest.mark.parametrize("places, code", [("invitation", "invitation_only"), ("entry", "competition_entry")])
+def test_events_whose_places_are_not_open_refuse_registering(db_session, create_event, create_user, places, code):
+    """register() reads how the event's places are taken, not who is asking."""
+    event = create_event(places=places, capacity=5)
+    with pytest.raises(Conflict) as refused:
+        reg.register(create_user(), event)
+    assert refused.value.code == code
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
+
+
+def test_an_entry_event_takes_places_through_enter_only(db_session, create_event, create_user):
+    entry, open_ = create_event(places="entry", capacity=1), create_event(capacity=1)
+    first, second = create_user(), create_user()
+    assert reg.enter(first, entry).status == "confirmed"
+    assert reg.enter(second, entry).status == "waitlisted"
+    with pytest.raises(ValueError):  # an open event is registered for, not entered
+        reg.enter(first, open_)
 
 
 def test_raising_capacity_lets_the_waiting_list_in(db_session, create_event, create_user):

@@ -30,7 +30,7 @@ from app.cohorts.models import (
 )
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events import services as events
-from app.events.models import EventKind, EventSession
+from app.events.models import EventKind, EventSession, Places
 from app.extensions import db
 from app.lifecycle import agenda
 from app.lifecycle import services as lifecycle
@@ -180,7 +180,7 @@ def create_cohort(actor: User, cycle: Cycle, tier: Tier, *, capacity: int | None
     event = events.create_event(
         actor, title=name[:200], kind=EventKind.TRAINING.value, department_id=programme.department_id,
         venue=venue or "—", starts_at=_day_start(starts_on), ends_at=_day_start(ends_on) + timedelta(hours=9),
-        description=tier.description, capacity=capacity, requires_approval=False, invitation_only=True)
+        description=tier.description, capacity=capacity, requires_approval=False, places=Places.INVITATION.value)
     lifecycle.publish_event(actor, event)  # its key signs the founders' QR credentials
     cohort = Cohort(cycle=cycle, tier=tier, event=event, name=name[:120], capacity=capacity, venue=venue,
                     starts_on=starts_on, ends_on=ends_on, trainers=list(trainers), rules=dict(tier.rules),

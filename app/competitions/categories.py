@@ -15,7 +15,7 @@ from app.competitions.access import require_run
 from app.competitions.models import Category, Competition, CompetitionStatus, JudgeAssignment, category_judges
 from app.errors import Conflict, InvalidInput
 from app.events import services as events
-from app.events.models import EventKind
+from app.events.models import EventKind, Places
 from app.extensions import db
 from app.lifecycle import services as lifecycle
 
@@ -66,7 +66,7 @@ def save_category(actor: User, competition: Competition, *, name: str, venue: st
         raise InvalidInput(fields=errors)
     data = dict(title=f"{competition.name} · {name}"[:200], kind=EventKind.COMPETITION.value,
                 department_id=competition.department_id, venue=(venue or "").strip(), starts_at=starts_at,
-                ends_at=ends_at, capacity=capacity, requires_approval=True,
+                ends_at=ends_at, capacity=capacity, requires_approval=True, places=Places.ENTRY.value,
                 registration_closes_at=registration_closes_at, description=description or "")
     if category is None:
         event = events.create_event(actor, **data)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.accounts.models import Department, User
@@ -59,6 +60,17 @@ STATUS_LABELS = {
     EventStatus.PUBLISHED: _l("Published"),
     EventStatus.CANCELLED: _l("Cancelled"),
 }
+
+
+class Places(str, enum.Enum):
+    """How an event's places are taken: `open` to anyone who registers; `invitation` by the
+    organiser's choice (a camp cohort's lessons, a studio's activities: not listed publicly);
+    `entry` through a programme's own entry form (a competition category: eligibility, employer
+    and team are checked there). Registration refuses the last two without asking who calls."""
+
+    OPEN = "open"
+    INVITATION = "invitation"
+    ENTRY = "entry"
 
 
 class QuestionKind(str, enum.Enum):
@@ -149,9 +161,9 @@ class Event(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(300))
-    # Occasions whose participants are chosen, not self-registered (a camp cohort's lessons, a
-    # studio's activities): not listed publicly and closed to registration.
-    invitation_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # How places are taken (Places): open registration, the organiser's invitation, or a
+    # programme's entry form.
+    places: Mapped[str] = mapped_column(sa.String(12), default=Places.OPEN.value, server_default=Places.OPEN.value)
     # How the live check-in wall shows arrivals' names on the projector: masked, full or hidden.
     wall_names: Mapped[str] = mapped_column(sa.String(10), default="masked", server_default="masked")
 
@@ -179,6 +191,12 @@ class Event(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED.value
+
+    @hybrid_property
+    def invitation_only(self) -> bool:
+        """Read-only: participants are chosen by the organiser (not listed publicly, closed to
+        registration); set `places` instead."""
+        return self.places == Places.INVITATION.value
 
     @property
     def calendar_uid(self) -> str:

@@ -19,6 +19,7 @@ from app.events.models import (
     EventKind,
     EventSession,
     EventStatus,
+    Places,
     Question,
     QuestionKind,
     Series,
@@ -122,7 +123,7 @@ def get_series(slug: str) -> Series:
 # -- events -------------------------------------------------------------------
 EVENT_FIELDS = ("title", "series_id", "kind", "department_id", "venue", "address", "starts_at",
                 "ends_at", "description", "capacity", "requires_approval", "registration_opens_at",
-                "registration_closes_at", "wall_names", "invitation_only")
+                "registration_closes_at", "wall_names", "places")
 
 
 def _validate_event(data: dict) -> dict:
@@ -151,6 +152,8 @@ def _validate_event(data: dict) -> dict:
         errors["wall_names"] = _l("Choose how the check-in wall shows names.")
     if data.get("series_id") and db.session.get(Series, data["series_id"]) is None:
         errors["series_id"] = _l("No such series.")
+    if data.get("places", Places.OPEN.value) not in [p.value for p in Places]:
+        errors["places"] = _l("Choose how places are taken.")
     return errors
 
 
@@ -172,6 +175,8 @@ def create_event(actor: User, **data) -> Event:
     """A new event, always a draft here: `status` (published or draft) is checked with the other
     fields, and app.lifecycle.create_event publishes it when asked (publishing needs the ticket
     key and the checkpoints, which live above this layer)."""
+    if "invitation_only" in data:  # the old spelling would be dropped silently: an open event by mistake
+        raise TypeError("create_event(invitation_only=True) is now create_event(places=Places.INVITATION.value)")
     if not actor.is_staff:
         raise PermissionDenied()
     status = data.pop("status", EventStatus.DRAFT.value) or EventStatus.DRAFT.value
@@ -221,6 +226,8 @@ def duplicate_event(actor: User, event: Event, *, shift_days: int = 0) -> Event:
     if event.series is not None and not can_manage_series(actor, event.series):
         copy.series_id = None  # put on another department's series by an admin: the copy is not
     copy.cover_image = event.cover_image
+    if event.places == Places.ENTRY.value:
+        copy.places = Places.OPEN.value  # entries come through the programme that owns the event; a copy has none
     for key in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         if getattr(copy, key):
             setattr(copy, key, getattr(copy, key) + shift)
@@ -381,7 +388,7 @@ def filtered_events(f: EventFilter):
     if f.upcoming:
         query = query.where(Event.ends_at >= utcnow())
     if f.public:
-        query = query.where(Event.invitation_only.is_(False))
+        query = query.where(Event.places != Places.INVITATION.value)
     if f.q:
         like = f"%{f.q.strip()}%"
         query = query.where(sa.or_(Event.title.ilike(like), Event.venue.ilike(like)))

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
-from app.events.models import NUMBER_BOUND, Event, EventSession, EventStatus, Question, QuestionKind
+from app.events.models import NUMBER_BOUND, Event, EventSession, EventStatus, Places, Question, QuestionKind
 from app.events.services import can_manage, get_event, require_manage
 from app.extensions import db
 from app.locking import lock_objects
@@ -265,9 +265,29 @@ def _clean_sessions(event: Event, session_ids) -> list[EventSession]:
 
 
 # -- registering --------------------------------------------------------------
-def register(user: User, event: Event, answers: dict | None = None, session_ids=None, *,
-             via_competition: bool = False) -> Registration:
-    """Register `user`; confirmed while seats remain, else waitlisted (or pending approval).
+def register(user: User, event: Event, answers: dict | None = None, session_ids=None) -> Registration:
+    """Register `user` for an open event; confirmed while seats remain, else waitlisted (or
+    pending approval). The event says how its places are taken (`Event.places`): invitation and
+    entry events are refused here, whoever asks; their programmes seat people through `admit`
+    and `enter`."""
+    if event.places == Places.INVITATION.value:
+        raise Conflict(_l("Participants of this occasion are chosen by the organiser."), code="invitation_only")
+    if event.places == Places.ENTRY.value:
+        raise Conflict(_l("Enter this competition on its own page, with your employer and category."),
+                       code="competition_entry")
+    return _take_place(user, event, answers, session_ids)
+
+
+def enter(user: User, event: Event, answers: dict | None = None, session_ids=None) -> Registration:
+    """A place in an entry event, taken through its programme's entry form (a competition
+    category's, which checks eligibility, employer and team first); otherwise as `register`."""
+    if event.places != Places.ENTRY.value:
+        raise ValueError(f"{event!r} takes no entries: its places are {event.places!r}")
+    return _take_place(user, event, answers, session_ids)
+
+
+def _take_place(user: User, event: Event, answers: dict | None, session_ids) -> Registration:
+    """Register; confirmed while seats remain, else waitlisted (or pending approval).
 
     The event lock serialises every registration of an event, so it is held as briefly as
     possible: the rows, answers and notice are written first for the status the seat counts
@@ -275,11 +295,6 @@ def register(user: User, event: Event, answers: dict | None = None, session_ids=
     concurrent registration took the last seat (or freed one) in between. The waiting list is
     first come, first served by the time the registration arrived.
     """
-    if event.invitation_only:
-        raise Conflict(_l("Participants of this occasion are chosen by the organiser."), code="invitation_only")
-    if event.kind == "competition" and not via_competition and _is_competition_category(event):
-        raise Conflict(_l("Enter this competition on its own page, with your employer and category."),
-                       code="competition_entry")
     if not event.registration_open():
         raise RegistrationClosed()
     cleaned = clean_answers(event, answers)
@@ -467,14 +482,6 @@ def _check_editable(registration: Registration) -> None:
         raise RegistrationNotEditable()
     if not registration.event.registration_open():
         raise RegistrationNotEditable(EDITING_CLOSED, code="editing_closed")
-
-
-def _is_competition_category(event: Event) -> bool:
-    """A category of a skills competition: entries (eligibility, employer, team) go through
-    app.competitions.services.register_entry, which passes via_competition=True."""
-    from app.competitions.models import Category
-
-    return bool(db.session.scalar(sa.select(sa.exists().where(Category.event_id == event.id))))
 
 
 def admit(actor: User, event: Event, user: User, *, note: str = "admitted") -> Registration:

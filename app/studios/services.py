@@ -17,7 +17,7 @@ from app.audit import services as audit
 from app.checkin import services as checkin
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.events import services as events
-from app.events.models import EventKind
+from app.events.models import EventKind, Places
 from app.extensions import db
 from app.lifecycle import agenda
 from app.lifecycle import services as lifecycle
@@ -85,7 +85,7 @@ def create_studio(actor: User, *, name: str, master: User | None, trade: str, de
     event = events.create_event(actor, title=name.strip()[:200], kind=EventKind.TRAINING.value,
                                 department_id=department.id, venue=name.strip()[:200], starts_at=start,
                                 ends_at=start + timedelta(hours=8), description=description,
-                                invitation_only=True)
+                                places=Places.INVITATION.value)
     lifecycle.publish_event(actor, event)  # its key signs the apprentices' QR credentials
     studio = Studio(name=name.strip(), master=master, trade=trade.strip(), department=department, level=level,
                     founded_on=founded_on, description=description or "", event=event)
