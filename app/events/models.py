@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from app.accounts.models import Department, User
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
+from app.transitions import Stateful, transition_table
 
 
 class EventKind(str, enum.Enum):
@@ -60,6 +61,13 @@ STATUS_LABELS = {
     EventStatus.PUBLISHED: _l("Published"),
     EventStatus.CANCELLED: _l("Cancelled"),
 }
+
+# Made a draft; published and cancelled by app.lifecycle. Moves are recorded in status_changes.
+EVENT_TRANSITIONS = transition_table({
+    None: {EventStatus.DRAFT},
+    EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},
+    EventStatus.PUBLISHED: {EventStatus.CANCELLED},
+})
 
 
 class Places(str, enum.Enum):
@@ -133,8 +141,9 @@ class Series(db.Model):
     department: Mapped[Department | None] = relationship()
 
 
-class Event(db.Model):
+class Event(Stateful, db.Model):
     __tablename__ = "events"
+    TRANSITIONS = EVENT_TRANSITIONS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))

@@ -30,7 +30,7 @@ def publish_event(actor: User, event: Event) -> Event:
     if event.is_cancelled:
         raise Conflict(_l("A cancelled event cannot be published again."), code="event_cancelled")
     if not event.is_published:
-        event.status = EventStatus.PUBLISHED.value
+        event.transition(EventStatus.PUBLISHED, actor=actor)
         event.published_at = utcnow()
     ensure_event_key(event)
     ensure_checkpoints(event)
@@ -44,9 +44,9 @@ def cancel_event(actor: User, event: Event, reason: str = "") -> Event:
         return event
     lock_event(event)  # no registration slips in between the cancellation and its notices
     was_published = event.is_published
-    event.status = EventStatus.CANCELLED.value
-    event.cancelled_at = utcnow()
     event.cancel_reason = (reason or "").strip()[:300] or None
+    event.transition(EventStatus.CANCELLED, actor=actor, note=event.cancel_reason or "")
+    event.cancelled_at = utcnow()
     if was_published:
         notify_event_cancelled(event)
     return event

@@ -153,7 +153,8 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> dict[str, int]:
         log.warning("SMTP unavailable: %s", exc)
         for m in messages:
             m.attempts += 1
-            m.status, m.error = "failed", str(exc)[:500]
+            m.transition("failed")
+            m.error = str(exc)[:500]
         db.session.commit()
         return {"sent": 0, "failed": len(messages)}
     with smtp:
@@ -167,10 +168,12 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> dict[str, int]:
             try:
                 smtp.send_message(mail)
             except smtplib.SMTPException as exc:
-                m.status, m.error = "failed", str(exc)[:500]
+                m.transition("failed")
+                m.error = str(exc)[:500]
                 counts["failed"] += 1
             else:
-                m.status, m.sent_at, m.error = "sent", utcnow(), None
+                m.transition("sent")
+                m.sent_at, m.error = utcnow(), None
                 counts["sent"] += 1
     db.session.commit()
     return counts

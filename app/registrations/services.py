@@ -26,6 +26,7 @@ from app.locking import lock_objects
 from app.notifications.services import notify
 from app.registrations.models import (
     ACTIVE_STATUSES,
+    BOOKING_REQUESTED,
     REJECTED_WITHOUT_REASON,
     Registration,
     RegistrationAnswer,
@@ -36,7 +37,6 @@ from app.timeutil import utcnow
 
 CONFIRMED, WAITLISTED, PENDING = RegStatus.CONFIRMED.value, RegStatus.WAITLISTED.value, RegStatus.PENDING.value
 CANCELLED, REJECTED = RegStatus.CANCELLED.value, RegStatus.REJECTED.value
-BOOKING_REQUESTED = "requested"  # registration not confirmed yet: holds no seat
 
 
 class RegistrationClosed(ServiceError):
@@ -456,7 +456,7 @@ def update_registration(user: User, registration: Registration, answers: dict | 
         if session_id not in wanted and booking.status != CANCELLED:
             if booking.status == CONFIRMED:
                 freed.append(booking.session)
-            booking.status = CANCELLED
+            booking.transition(CANCELLED, actor=user, note="session dropped")
     added = []
     for session_id in sorted(wanted):
         booking = booked.get(session_id)
@@ -465,7 +465,9 @@ def update_registration(user: User, registration: Registration, answers: dict | 
         if booking is None:
             booking = SessionBooking(session_id=session_id, status=BOOKING_REQUESTED)
             registration.bookings.append(booking)
-        booking.status, booking.queued_at = BOOKING_REQUESTED, utcnow()
+        else:  # dropped earlier, picked again: the end of the queue
+            booking.transition(BOOKING_REQUESTED, actor=user, note="session picked again")
+        booking.queued_at = utcnow()
         added.append(session_id)
     db.session.flush()
     for session in freed:
@@ -521,9 +523,8 @@ def _settle(registration: Registration, notice) -> None:
         final = CONFIRMED if has_seat else WAITLISTED
     elif final != PENDING:
         final = CONFIRMED  # capacity removed meanwhile
-    if final != registration.status:
-        registration.status = final
-        registration.history[-1].to_status = final  # not committed yet: still this transaction's row
+    if final != registration.status:  # the guess was wrong: its move and its notice are corrected
+        registration.transition(final, revise=True)
         _notify_status(registration, rewrite=notice)
     if final == CONFIRMED:
         _add_confirmed(event, 1)
@@ -541,18 +542,19 @@ def _allocate_sessions(registration: Registration) -> None:
             continue
         capacity = booking.session.capacity
         if capacity is None or counts.get(booking.session_id, 0) < capacity:
-            booking.status = CONFIRMED
+            booking.transition(CONFIRMED, note="seat booked")
             counts[booking.session_id] = counts.get(booking.session_id, 0) + 1
         else:
-            booking.status = WAITLISTED
+            booking.transition(WAITLISTED, note="session full")
         booking.queued_at = now
     db.session.flush()
 
 
-def _release_sessions(registration: Registration) -> None:
+def _release_sessions(registration: Registration, actor: User | None = None) -> None:
     freed = {b.session_id for b in registration.bookings if b.status == CONFIRMED}
     for booking in registration.bookings:
-        booking.status = CANCELLED
+        if booking.status != CANCELLED:
+            booking.transition(CANCELLED, actor=actor, note="registration cancelled")
     db.session.flush()
     for session_id in freed:
         _promote_session(db.session.get(EventSession, session_id))
@@ -570,7 +572,7 @@ def _promote_session(session: EventSession) -> None:
                                         SessionBooking.status == WAITLISTED)
         .order_by(SessionBooking.queued_at, SessionBooking.id).limit(free))
     for booking in queue:
-        booking.status = CONFIRMED
+        booking.transition(CONFIRMED, note="promoted from the session's waiting list")
         notify(booking.registration.user, "session_promoted",
                _l("A seat in “%(session)s” is now yours", session=session.title), "session_promoted",
                registration=booking.registration, session_id=session.id)
@@ -610,7 +612,7 @@ def cancel(actor: User, registration: Registration, *, reason: str = "") -> Regi
         raise Conflict(_l("This registration is already cancelled."), code="not_active")
     was_confirmed = registration.status == CONFIRMED
     _move(registration, CANCELLED, actor=actor, note=reason or "cancelled")
-    _release_sessions(registration)
+    _release_sessions(registration, actor)
     if was_confirmed and not event.is_cancelled:
         promote_waitlist(event)
     return registration
@@ -650,7 +652,8 @@ def reject(actor: User, registrations: list[Registration], reason: str = "") -> 
             continue
         _move(registration, REJECTED, actor=actor, note=reason or REJECTED_WITHOUT_REASON)
         for booking in registration.bookings:
-            booking.status = CANCELLED
+            if booking.status != CANCELLED:
+                booking.transition(CANCELLED, actor=actor, note="registration rejected")
         notify(registration.user, "rejected", _l("Registration not approved: %(event)s",
                                                  event=registration.event.title),
                "rejected", registration=registration, reason=reason)
