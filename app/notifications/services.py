@@ -16,6 +16,7 @@ from flask import current_app, g
 from flask_babel import force_locale, get_locale
 
 from app.accounts.models import User
+from app.events.models import EventSession
 from app.extensions import db
 from app.notifications import inbox
 from app.notifications.models import OutboxMessage
@@ -83,8 +84,6 @@ def message_body(message: OutboxMessage) -> str:
         context = dict(message.params or {}, user=message.user, registration=registration,
                        event=registration.event if registration else None)
         if "session_id" in context:
-            from app.events.models import EventSession
-
             context["session"] = db.session.get(EventSession, context["session_id"])
         template = current_app.jinja_env.get_template(f"mail/{message.template}.txt")
         with current_app.test_request_context(base_url=public_base_url()), force_locale(message.locale):

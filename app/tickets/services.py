@@ -12,6 +12,7 @@ import qrcode.image.svg
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy.orm import joinedload
 
 from app.errors import Conflict, ServiceError
@@ -21,6 +22,7 @@ from app.notifications.services import notify
 from app.registrations.models import Registration, RegStatus
 from app.tickets import tokens
 from app.tickets.models import EventKey
+from app.timeutil import fmt
 from app.urls import public_url
 
 
@@ -144,8 +146,6 @@ def _font_path() -> str | None:
 
 def ticket_png(registration: Registration) -> bytes:
     """A ticket image to save on the phone: QR code with the event and name beneath."""
-    from PIL import Image, ImageDraw, ImageFont
-
     qr = _qr(ticket_token(registration)).make_image().get_image().convert("RGB")
     width = max(qr.width, 720)
     canvas = Image.new("RGB", (width, qr.height + 200), "white")
@@ -155,8 +155,6 @@ def ticket_png(registration: Registration) -> bytes:
     big = ImageFont.truetype(path, 34) if path else ImageFont.load_default()
     small = ImageFont.truetype(path, 26) if path else ImageFont.load_default()
     event = registration.event
-    from app.timeutil import fmt
-
     lines = [(event.title[:24], big), (f"{registration.user.name}  {fmt(event.starts_at)}", small),
              (event.venue[:30], small)]
     y = qr.height + 10
