@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.errors import Conflict, InvalidInput, NotFound
 from app.events.models import Event, EventSession
 from app.extensions import db
+from app.locking import lock_objects
 from app.registrations.answers import check_choice_limits, clean_answers, clean_picked_sessions
 from app.registrations.models import BOOKING_REQUESTED, Registration, RegistrationAnswer, SessionBooking
 from app.registrations.seats import CANCELLED, CONFIRMED, WAITLISTED, count_rows, lock_event, session_confirmed_counts
@@ -123,8 +124,9 @@ def update_registration(user: User, registration: Registration, answers: dict | 
 
     lock_event(event)
     # A cancellation, an approval or a rejection may have committed meanwhile; the row lock
-    # (PostgreSQL; SQLite's write lock is already ours) keeps a rejection from crossing this change.
-    db.session.refresh(registration, with_for_update={"key_share": True})
+    # keeps a rejection from crossing this change.
+    lock_objects(registration)
+    db.session.refresh(registration)
     db.session.expire(registration, ["answers", "bookings"])
     _check_editable(registration)
     check_choice_limits(event, cleaned, registration.id)

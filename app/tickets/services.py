@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from app.errors import Conflict, ServiceError
 from app.events.models import Event
 from app.extensions import db
+from app.locking import lock_in_query
 from app.notifications.services import notify
 from app.registrations.models import Registration, RegStatus
 from app.tickets import tokens
@@ -67,8 +68,8 @@ def check_token(token: str, *, lock: bool = False) -> Registration:
              .join(EventKey, EventKey.event_id == Registration.event_id)
              .where(Registration.id == claims.registration_id, Registration.event_id == claims.event_id)
              .options(joinedload(Registration.user)))
-    if lock and db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(key_share=True, of=Registration.__table__)
+    if lock:
+        query = lock_in_query(query, Registration)
     found = db.session.execute(query).first()
     if found is None:  # which part is unknown, for the scan log
         known_event = db.session.scalar(sa.select(EventKey.event_id).where(EventKey.event_id == claims.event_id))

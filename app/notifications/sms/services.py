@@ -175,7 +175,10 @@ def deliver_due(limit: int = 200) -> dict[str, int]:
 
 
 def _claim(sms_id: int, *, skip_locked: bool = False) -> SmsMessage | None:
-    """The message, its row locked until the caller commits, if it still waits to be sent."""
+    """The message, its row locked until the caller commits, if it still waits to be sent.
+
+    Not app.locking: this claims a row of a work queue, and the sweep must pass by (SKIP LOCKED)
+    a row a worker's job is sending rather than wait for it, which app.locking's locks never do."""
     sms = db.session.scalar(sa.select(SmsMessage).where(SmsMessage.id == sms_id)
                             .with_for_update(skip_locked=skip_locked)
                             .execution_options(populate_existing=True))
