@@ -1,4 +1,5 @@
-"""Events: brand series, events, agenda sessions, registration questions."""
+"""Events: brand series, events, registration questions, listings. Publishing, cancelling, capacity
+changes and agenda sessions with their checkpoints and bookings are app.lifecycle's (above registrations)."""
 from __future__ import annotations
 
 import re
