@@ -109,3 +109,14 @@ def _driver_in_transaction(connection: sa.Connection) -> bool:
     if hasattr(dbapi, "in_transaction"):  # sqlite3
         return bool(dbapi.in_transaction)
     return True  # another driver: trust the session
+
+
+def lock_in_query(query: sa.Select, model, session: Session | scoped_session | None = None) -> sa.Select:
+    """`query`, made to lock the rows of `model` it reads until the transaction ends, in the same
+    round trip, on PostgreSQL (FOR NO KEY UPDATE OF its table, as `lock` takes). Elsewhere it is
+    returned as it is: lock the rows with `lock` once read (SQLite's lock is a write)."""
+    session = _session(session)
+    if session.get_bind().dialect.name != "postgresql":
+        return query
+    _require_transaction(session)
+    return query.with_for_update(key_share=True, of=_table(model))

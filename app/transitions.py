@@ -59,15 +59,29 @@ class Stateful:
         """The error for a move the table does not allow; models may say it in their own words."""
         return IllegalTransition(old=old, new=new)
 
-    def transition(self, new, *, actor=None, note: str = "", at: datetime | None = None) -> None:
-        """The one place a status changes: refused unless `TRANSITIONS` allows it, recorded when done."""
+    def transition(self, new, *, actor=None, note: str = "", at: datetime | None = None,
+                   revise: bool = False) -> None:
+        """The one place a status changes: refused unless `TRANSITIONS` allows it, recorded when done.
+
+        With `revise`, the move this transaction made last is corrected instead of followed by a
+        second one (a registration's guessed status, settled under the event lock): the table is
+        asked about a move from the status before that move, and its history row is rewritten."""
         new = getattr(new, "value", new)
-        old = self.status
+        old = self.revised_from() if revise else self.status
         if new not in self.TRANSITIONS.get(old, ()):
             raise self.refused_transition(old, new)
-        at = at or utcnow()
         self.status = new
-        self.record_transition(old, new, actor=actor, note=note or "", at=at)
+        if revise:
+            self.revise_recorded_transition(new)
+        else:
+            self.record_transition(old, new, actor=actor, note=note or "", at=at or utcnow())
+
+    def revised_from(self) -> str | None:
+        """The status before the last move of this transaction (models that can revise one say it)."""
+        raise TypeError(f"{type(self).__name__} cannot revise a move")
+
+    def revise_recorded_transition(self, new: str) -> None:
+        raise TypeError(f"{type(self).__name__} cannot revise a move")
 
     def record_transition(self, old: str | None, new: str, *, actor, note: str, at: datetime) -> None:
         if self.id is None:  # a row being created: its history needs its id

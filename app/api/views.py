@@ -24,6 +24,7 @@ from app.events import services as ev
 from app.events.models import Event, EventKind, EventStatus
 from app.extensions import db
 from app.inputs import PAGE_MAX, bounded_int
+from app.lifecycle import services as lifecycle
 from app.registrations import services as reg
 from app.registrations.models import Registration
 from app.tickets.services import ticket_url
@@ -160,7 +161,7 @@ def events_list():
 @bp.route("/events/<int:event_id>", methods=["GET"])
 def event_detail(event_id: int):
     user = _bearer_user()
-    event = ev.get_public_event(event_id, user)
+    event = reg.get_public_event(event_id, user)
     return jsonify(event_json(event, detail=True))
 
 
@@ -192,7 +193,7 @@ def event_create():
         data["series_id"] = _series_id(series, errors)
     if errors:
         raise InvalidInput(fields=errors, code="invalid_input")
-    event = ev.create_event(user, **data)
+    event = lifecycle.create_event(user, **data)
     return committed(event_json(event, detail=True), 201)
 
 
@@ -239,7 +240,7 @@ def register(event_id: int):
     p = Payload(body)
     answers, sessions = p.object("answers"), p.id_list("sessions")
     p.done()
-    event = ev.get_public_event(event_id, g.api_user)
+    event = reg.get_public_event(event_id, g.api_user)
     registration = reg.register(g.api_user, event, answers or {}, sessions)
     # Serialised before the commit, which expires the loaded attributes.
     data = registration_json(registration, position=reg.waitlist_position(registration))

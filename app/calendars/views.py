@@ -6,7 +6,8 @@ from flask_login import current_user
 from app import security_headers
 from app.calendars import services
 from app.calendars.bp import bp
-from app.events.services import get_public_event, get_series
+from app.events.services import get_series
+from app.registrations.services import get_public_event
 
 
 def _ics(body: bytes, filename: str, private: bool = False) -> Response:

@@ -17,8 +17,8 @@ from app.errors import Conflict, InvalidInput
 from app.events import services as events
 from app.events.models import EventKind
 from app.extensions import db
+from app.lifecycle import services as lifecycle
 from app.occasions import services as occasions
-from app.registrations import services as registrations
 
 MAX_TEAM = 10
 
@@ -77,7 +77,7 @@ def save_category(actor: User, competition: Competition, *, name: str, venue: st
         db.session.add(category)
     else:
         if category.event.capacity != capacity:
-            registrations.set_capacity(actor, category.event, capacity)
+            lifecycle.set_capacity(actor, category.event, capacity)
         data.pop("capacity")
         events.update_event(actor, category.event, requires_approval=True, **data)
     category.name, category.min_age, category.max_age = name, min_age, max_age

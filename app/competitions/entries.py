@@ -103,7 +103,7 @@ def register_entry(user: User, category: Category, *, employer: str, occupation:
         errors["members"] = _l("%(category)s is an individual competition.", category=category.name)
     if errors:
         raise InvalidInput(fields=errors)
-    registration = registrations.register(user, category.event, via_competition=True)
+    registration = registrations.enter(user, category.event)
     if existing is None:
         existing = Entry(category=category, user=user, registration=registration)
         db.session.add(existing)

@@ -16,8 +16,8 @@ from app.audit import services as audit
 from app.competitions.access import require_run
 from app.competitions.models import DEFAULT_AWARD_RULES, Competition, CompetitionStatus, Level
 from app.errors import Conflict, InvalidInput, PermissionDenied
-from app.events import services as events
 from app.extensions import db
+from app.lifecycle import services as lifecycle
 
 DRAFT, OPEN = CompetitionStatus.DRAFT.value, CompetitionStatus.OPEN.value
 BY_ORGANISERS = {OPEN, CompetitionStatus.CLOSED.value}  # the moves of `set_status`; publishing is not one
@@ -113,7 +113,7 @@ def set_status(actor: User, competition: Competition, status: str) -> Competitio
         if not competition.categories:
             raise Conflict(_l("Add at least one category before opening the competition."), code="no_categories")
         for category in competition.categories:
-            events.publish_event(actor, category.event)
+            lifecycle.publish_event(actor, category.event)
     competition.transition(status)
     audit.record(actor, "competition.status", competition, status=status)
     return competition

@@ -28,6 +28,8 @@ from app.demo.people import ADMIN, load_users, organiser_of
 from app.events import services as events
 from app.events.models import Event, QuestionKind, Series
 from app.extensions import db
+from app.lifecycle import agenda
+from app.lifecycle import services as lifecycle
 from app.registrations import services as registrations
 from app.registrations.models import RegStatus
 from app.timeutil import LOCAL_TZ, utcnow
@@ -103,7 +105,7 @@ class _Events:
         first_day = starts.astimezone(LOCAL_TZ).date() - self.run.today
         for s in spec.sessions:
             session_cap = None if s.capacity is None else min(s.capacity, max(4, wanted // 4))
-            events.save_session(actor, event, title=s.title, room=s.room, speaker=s.speaker,
+            agenda.save_session(actor, event, title=s.title, room=s.room, speaker=s.speaker,
                                 starts_at=self._at(first_day.days + s.day, s.start) + shift,
                                 ends_at=self._at(first_day.days + s.day, s.end) + shift,
                                 capacity=session_cap)
@@ -112,7 +114,7 @@ class _Events:
                                  help_text=q.help_text,
                                  choices=events.parse_choices(q.choices) if q.choices else None)
         if spec.state != "draft":
-            events.publish_event(actor, event)
+            lifecycle.publish_event(actor, event)
         db.session.flush()
 
         made = 0
@@ -132,7 +134,7 @@ class _Events:
         created = published - timedelta(days=rng.randint(1, 5), hours=rng.randint(0, 8))
         post_dating.date_event(event, created_at=created, published_at=published if spec.state != "draft" else None)
         if spec.state == "cancelled":
-            events.cancel_event(actor, event, spec.cancel_reason)
+            lifecycle.cancel_event(actor, event, spec.cancel_reason)
         if past and spec.state == "published":
             event_attendance(rng, event)
         db.session.commit()

@@ -17,6 +17,8 @@ from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, Se
 from app.events.models import EventKind, EventStatus, plain_number
 from app.extensions import db
 from app.inputs import int_list
+from app.lifecycle import agenda
+from app.lifecycle import services as lifecycle
 from app.registrations import bulk, export
 from app.registrations import queries as registration_queries
 from app.registrations import services as reg
@@ -123,7 +125,7 @@ def event_edit(event_id: int):
         capacity = data.pop("capacity")
         ev.update_event(current_user, event, **data)
         if capacity != event.capacity:
-            promoted = reg.set_capacity(current_user, event, capacity)
+            promoted = lifecycle.set_capacity(current_user, event, capacity)
             if promoted:
                 flash(ngettext("%(num)s person moved up from the waiting list.",
                                "%(num)s people moved up from the waiting list.", len(promoted)), "info")
@@ -140,7 +142,7 @@ def event_edit(event_id: int):
 @staff_only
 def event_publish(event_id: int):
     event = ev.get_event(event_id)
-    return perform(lambda: ev.publish_event(current_user, event), success=_("The event is published."),
+    return perform(lambda: lifecycle.publish_event(current_user, event), success=_("The event is published."),
                    to=url_for("console.event", event_id=event.id))
 
 
@@ -151,7 +153,7 @@ def event_cancel(event_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         abort(400)
-    return perform(lambda: ev.cancel_event(current_user, event, form.reason.data or ""),
+    return perform(lambda: lifecycle.cancel_event(current_user, event, form.reason.data or ""),
                    success=_("The event is cancelled and registrants are notified."), category="info",
                    to=url_for("console.event", event_id=event.id))
 
@@ -183,7 +185,7 @@ def session_form(event_id: int, session_id: int | None = None):
     if request.method == "GET" and session:
         form.starts_at.data, form.ends_at.data = _local_naive(session.starts_at), _local_naive(session.ends_at)
     if form.validate_on_submit() and (done := perform(
-            lambda: ev.save_session(
+            lambda: agenda.save_session(
                 current_user, event, title=form.title.data, starts_at=local_to_utc(form.starts_at.data),
                 ends_at=local_to_utc(form.ends_at.data), room=form.room.data, speaker=form.speaker.data,
                 capacity=form.capacity.data, session=session),
@@ -195,7 +197,7 @@ def session_form(event_id: int, session_id: int | None = None):
 @bp.route("/events/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
 @staff_only
 def session_delete(event_id: int, session_id: int):
-    return _delete(ev.delete_session, queries.event_session(event_id, session_id), _("Session deleted."), "#agenda")
+    return _delete(agenda.delete_session, queries.event_session(event_id, session_id), _("Session deleted."), "#agenda")
 
 
 # -- questions ----------------------------------------------------------------

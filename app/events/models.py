@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.accounts.models import Department, User
 from app.extensions import db
 from app.labels import LabelledEnum, labels
 from app.timeutil import UTCDateTime, utcnow
+from app.transitions import Stateful, transition_table
 
 
 class EventKind(LabelledEnum):
@@ -36,6 +39,24 @@ class EventStatus(LabelledEnum):
 
 
 STATUS_LABELS = labels(EventStatus)
+
+# Made a draft; published and cancelled by app.lifecycle. Moves are recorded in status_changes.
+EVENT_TRANSITIONS = transition_table({
+    None: {EventStatus.DRAFT},
+    EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},
+    EventStatus.PUBLISHED: {EventStatus.CANCELLED},
+})
+
+
+class Places(str, enum.Enum):
+    """How an event's places are taken: `open` to anyone who registers; `invitation` by the
+    organiser's choice (a camp cohort's lessons, a studio's activities: not listed publicly);
+    `entry` through a programme's own entry form (a competition category: eligibility, employer
+    and team are checked there). Registration refuses the last two without asking who calls."""
+
+    OPEN = "open"
+    INVITATION = "invitation"
+    ENTRY = "entry"
 
 
 class QuestionKind(LabelledEnum):
@@ -85,8 +106,9 @@ class Series(db.Model):
     department: Mapped[Department | None] = relationship()
 
 
-class Event(db.Model):
+class Event(Stateful, db.Model):
     __tablename__ = "events"
+    TRANSITIONS = EVENT_TRANSITIONS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -113,9 +135,9 @@ class Event(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(sa.String(300))
-    # Occasions whose participants are chosen, not self-registered (a camp cohort's lessons, a
-    # studio's activities): not listed publicly and closed to registration.
-    invitation_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # How places are taken (Places): open registration, the organiser's invitation, or a
+    # programme's entry form.
+    places: Mapped[str] = mapped_column(sa.String(12), default=Places.OPEN.value, server_default=Places.OPEN.value)
     # How the live check-in wall shows arrivals' names on the projector: masked, full or hidden.
     wall_names: Mapped[str] = mapped_column(sa.String(10), default="masked", server_default="masked")
 
@@ -143,6 +165,12 @@ class Event(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED.value
+
+    @hybrid_property
+    def invitation_only(self) -> bool:
+        """Read-only: participants are chosen by the organiser (not listed publicly, closed to
+        registration); set `places` instead."""
+        return self.places == Places.INVITATION.value
 
     @property
     def calendar_uid(self) -> str:

@@ -1,4 +1,5 @@
-"""Events: brand series, events, agenda sessions, registration questions."""
+"""Events: brand series, events, registration questions, listings. Publishing, cancelling, capacity
+changes and agenda sessions with their checkpoints and bookings are app.lifecycle's (above registrations)."""
 from __future__ import annotations
 
 import re
@@ -19,6 +20,7 @@ from app.events.models import (
     EventKind,
     EventSession,
     EventStatus,
+    Places,
     Question,
     QuestionKind,
     Series,
@@ -48,22 +50,6 @@ def managed_departments(user: User) -> list[Department]:
 
 def get_event(event_id: int) -> Event:
     return get_or_not_found(Event, event_id, _l("No such event."))
-
-
-def get_public_event(event_id: int, viewer: User | None = None) -> Event:
-    event = get_event(event_id)
-    if event.status == EventStatus.DRAFT.value and not can_manage(viewer, event):
-        raise NotFound(_l("No such event."))
-    if event.invitation_only and not (can_manage(viewer, event) or _invited(viewer, event)):
-        raise NotFound(_l("No such event."))
-    return event
-
-
-def _invited(viewer: User | None, event: Event) -> bool:
-    from app.registrations.models import Registration
-
-    return viewer is not None and getattr(viewer, "id", None) is not None and db.session.scalar(
-        sa.select(sa.exists().where(Registration.event_id == event.id, Registration.user_id == viewer.id)))
 
 
 # -- series -------------------------------------------------------------------
@@ -133,7 +119,7 @@ def get_series(slug: str) -> Series:
 # -- events -------------------------------------------------------------------
 EVENT_FIELDS = ("title", "series_id", "kind", "department_id", "venue", "address", "starts_at",
                 "ends_at", "description", "capacity", "requires_approval", "registration_opens_at",
-                "registration_closes_at", "wall_names", "invitation_only")
+                "registration_closes_at", "wall_names", "places")
 
 
 def _validate_event(data: dict) -> dict:
@@ -162,6 +148,8 @@ def _validate_event(data: dict) -> dict:
         errors["wall_names"] = _l("Choose how the check-in wall shows names.")
     if data.get("series_id") and db.session.get(Series, data["series_id"]) is None:
         errors["series_id"] = _l("No such series.")
+    if data.get("places", Places.OPEN.value) not in [p.value for p in Places]:
+        errors["places"] = _l("Choose how places are taken.")
     return errors
 
 
@@ -180,6 +168,11 @@ def _check_series(actor: User, series_id) -> None:
 
 
 def create_event(actor: User, **data) -> Event:
+    """A new event, always a draft here: `status` (published or draft) is checked with the other
+    fields, and app.lifecycle.create_event publishes it when asked (publishing needs the ticket
+    key and the checkpoints, which live above this layer)."""
+    if "invitation_only" in data:  # the old spelling would be dropped silently: an open event by mistake
+        raise TypeError("create_event(invitation_only=True) is now create_event(places=Places.INVITATION.value)")
     if not actor.is_staff:
         raise PermissionDenied()
     status = data.pop("status", EventStatus.DRAFT.value) or EventStatus.DRAFT.value
@@ -195,9 +188,7 @@ def create_event(actor: User, **data) -> Event:
     event.title, event.venue = event.title.strip(), event.venue.strip()
     db.session.add(event)
     db.session.flush()
-    if status == EventStatus.PUBLISHED.value:
-        publish_event(actor, event)
-    elif status == EventStatus.CANCELLED.value:
+    if status == EventStatus.CANCELLED.value:
         raise InvalidInput(fields={"status": _l("A new event cannot start cancelled.")})
     return event
 
@@ -221,38 +212,6 @@ def update_event(actor: User, event: Event, **data) -> Event:
     return event
 
 
-def publish_event(actor: User, event: Event) -> Event:
-    require_manage(actor, event)
-    if event.is_cancelled:
-        raise Conflict(_l("A cancelled event cannot be published again."), code="event_cancelled")
-    if not event.is_published:
-        event.status = EventStatus.PUBLISHED.value
-        event.published_at = utcnow()
-    from app.checkin.services import ensure_checkpoints
-    from app.tickets.services import ensure_event_key
-
-    ensure_event_key(event)
-    ensure_checkpoints(event)
-    return event
-
-
-def cancel_event(actor: User, event: Event, reason: str = "") -> Event:
-    """Cancel and tell everybody still registered; registrations stay as they were for the record."""
-    require_manage(actor, event)
-    if event.is_cancelled:
-        return event
-    from app.registrations.services import lock_event, notify_event_cancelled
-
-    lock_event(event)  # no registration slips in between the cancellation and its notices
-    was_published = event.is_published
-    event.status = EventStatus.CANCELLED.value
-    event.cancelled_at = utcnow()
-    event.cancel_reason = (reason or "").strip()[:300] or None
-    if was_published:
-        notify_event_cancelled(event)
-    return event
-
-
 def duplicate_event(actor: User, event: Event, *, shift_days: int = 0) -> Event:
     """A draft copy with the same agenda and questions, no registrations."""
     require_manage(actor, event)
@@ -263,6 +222,8 @@ def duplicate_event(actor: User, event: Event, *, shift_days: int = 0) -> Event:
     if event.series is not None and not can_manage_series(actor, event.series):
         copy.series_id = None  # put on another department's series by an admin: the copy is not
     copy.cover_image = event.cover_image
+    if event.places == Places.ENTRY.value:
+        copy.places = Places.OPEN.value  # entries come through the programme that owns the event; a copy has none
     for key in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
         if getattr(copy, key):
             setattr(copy, key, getattr(copy, key) + shift)
@@ -283,63 +244,12 @@ def set_cover_image(actor: User, event: Event, filename: str | None) -> None:
 
 
 # -- agenda sessions ----------------------------------------------------------
-def save_session(actor: User, event: Event, *, title: str, starts_at: datetime, ends_at: datetime,
-                 room: str = "", speaker: str = "", capacity: int | None = None,
-                 session: EventSession | None = None) -> EventSession:
-    require_manage(actor, event)
-    errors = {}
-    if not (title or "").strip():
-        errors["title"] = _l("Please enter a title.")
-    if not starts_at:
-        errors["starts_at"] = _l("Please enter the start time.")
-    if not ends_at or (starts_at and ends_at <= starts_at):
-        errors["ends_at"] = _l("The session must end after it starts.")
-    if capacity is not None and capacity < 1:
-        errors["capacity"] = _l("Capacity is a whole number from 1 to 100000, or empty for no limit.")
-    if not errors and not event.invitation_only:
-        # An invitation-only occasion (a cohort's lessons, a studio's activities) is stretched over
-        # its agenda by span_agenda; any other event's sessions happen inside the event's own time.
-        from app.timeutil import fmt
-
-        span = {"start": fmt(event.starts_at), "end": fmt(event.ends_at)}
-        if starts_at < event.starts_at or starts_at >= event.ends_at:
-            errors["starts_at"] = _l("The session must start within the event's time (%(start)s – %(end)s).", **span)
-        if ends_at > event.ends_at:
-            errors["ends_at"] = _l("The session must end by the time the event ends (%(end)s).", **span)
-    if errors:
-        raise InvalidInput(fields=errors)
-    if session is None:
-        session = EventSession(event=event)
-        db.session.add(session)
-    elif session.event_id != event.id:
-        raise NotFound()
-    session.title, session.starts_at, session.ends_at = title.strip(), starts_at, ends_at
-    session.room, session.speaker, session.capacity = room or "", speaker or "", capacity
-    db.session.flush()
-    if event.is_published:
-        from app.checkin.services import session_checkpoint
-
-        session_checkpoint(session)
-    return session
-
-
 def span_agenda(event: Event) -> None:
     """Stretch an invitation-only event over its whole agenda (a cohort's lessons, a studio's
     activities), so its calendar entry, check-in windows and "past" state follow the schedule."""
     if event.sessions:
         event.starts_at = min([event.starts_at] + [s.starts_at for s in event.sessions])
         event.ends_at = max([event.ends_at] + [s.ends_at for s in event.sessions])
-
-
-def delete_session(actor: User, session: EventSession) -> None:
-    require_manage(actor, session.event)
-    from app.registrations.models import SessionBooking
-
-    booked = db.session.scalar(sa.select(sa.func.count()).select_from(SessionBooking)
-                               .where(SessionBooking.session_id == session.id))
-    if booked:
-        raise Conflict(_l("People have booked this session; it cannot be deleted."), code="session_booked")
-    db.session.delete(session)
 
 
 # -- questions ----------------------------------------------------------------
@@ -474,7 +384,7 @@ def filtered_events(f: EventFilter):
     if f.upcoming:
         query = query.where(Event.ends_at >= utcnow())
     if f.public:
-        query = query.where(Event.invitation_only.is_(False))
+        query = query.where(Event.places != Places.INVITATION.value)
     if f.q:
         like = f"%{f.q.strip()}%"
         query = query.where(sa.or_(Event.title.ilike(like), Event.venue.ilike(like)))

@@ -6,14 +6,14 @@ from flask_login import current_user
 
 from app.events import queries
 from app.events.bp import bp
-from app.events.services import can_manage, get_public_event, get_series
+from app.events.services import can_manage, get_series
 from app.registrations import services as reg
 
 
 @bp.route("/events/<int:event_id>")
 def detail(event_id: int):
     viewer = current_user if current_user.is_authenticated else None
-    event = get_public_event(event_id, viewer)
+    event = reg.get_public_event(event_id, viewer)
     mine = reg.registration_of(viewer, event) if viewer is not None else None
     return render_template("events/detail.html", event=event, mine=mine,
                            position=reg.waitlist_position(mine) if mine else None,

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from app import timeutil
 from app.accounts.models import User
 from app.errors import NotFound
+from app.events.models import EventSession
 from app.extensions import db
 from app.notifications.models import InboxMessage
 from app.timeutil import utcnow
@@ -60,8 +61,6 @@ def post(user: User, kind: str, title, *, registration=None, link_endpoint: str 
     if event is not None:
         values.update(event=event.title, when=timeutil.fmt(event.starts_at, "%Y-%m-%d %H:%M"))
     if "session_id" in params and "session" not in values:
-        from app.events.models import EventSession
-
         session = db.session.get(EventSession, params["session_id"])
         values["session"] = session.title if session else ""
     with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):

@@ -9,12 +9,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import User
 from app.extensions import db
 from app.timeutil import UTCDateTime, utcnow
+from app.transitions import Stateful, transition_table
 
 
-class OutboxMessage(db.Model):
+# Made queued, unsent or opted_out (mail_status); a queued or failed mail is tried by SMTP
+# (failed again: up to five attempts).
+OUTBOX_TRANSITIONS = transition_table({
+    None: {"queued", "unsent", "opted_out"},
+    "queued": {"sent", "failed"},
+    "failed": {"sent", "failed"},
+})
+
+
+class OutboxMessage(Stateful, db.Model):
     """Every notification is written here first; delivery happens after the commit."""
 
     __tablename__ = "outbox"
+    TRANSITIONS = OUTBOX_TRANSITIONS
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -40,6 +51,9 @@ class OutboxMessage(db.Model):
 
     user: Mapped[User | None] = relationship()
     registration = relationship("Registration")
+
+    def record_transition(self, old, new, *, actor, note, at) -> None:
+        """Nothing more to write: the row is its own history (attempts, sent_at, error)."""
 
 
 OUTBOX_LABELS = {

@@ -16,12 +16,15 @@ from flask import current_app, g
 from flask_babel import force_locale, get_locale
 
 from app.accounts.models import User
+from app.events.models import EventSession
 from app.extensions import db
 from app.notifications import inbox
 from app.notifications.models import OutboxMessage
+from app.notifications.sms import services as sms
 from app.notifications.sms.services import queue_sms, sms_templates
 from app.notifications.sms.templates import sms_params
 from app.timeutil import utcnow
+from app.transaction import after_commit
 from app.urls import public_base_url, public_url
 
 log = logging.getLogger(__name__)
@@ -81,8 +84,6 @@ def message_body(message: OutboxMessage) -> str:
         context = dict(message.params or {}, user=message.user, registration=registration,
                        event=registration.event if registration else None)
         if "session_id" in context:
-            from app.events.models import EventSession
-
             context["session"] = db.session.get(EventSession, context["session_id"])
         template = current_app.jinja_env.get_template(f"mail/{message.template}.txt")
         with current_app.test_request_context(base_url=public_base_url()), force_locale(message.locale):
@@ -96,6 +97,20 @@ def queued_in_this_request() -> list[int]:
     if not current_app.config.get("MAIL_SERVER"):
         return []
     return [m.id for m in messages if m.id is not None and m.status == "queued"]
+
+
+@after_commit
+def _mail_after_commit():
+    """app.transaction.commit(): this request's mail, sent once the commit has stored it."""
+    pending = queued_in_this_request()
+    return (lambda: deliver_after_commit(pending)) if pending else None
+
+
+@after_commit
+def _sms_after_commit():
+    """The request's SMS after its mail, as the commit has always handed them over."""
+    pending = sms.queued_in_this_request()
+    return (lambda: sms.send_after_commit(pending)) if pending else None
 
 
 def deliver_after_commit(pending: list[int]) -> None:
@@ -137,7 +152,8 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> dict[str, int]:
         log.warning("SMTP unavailable: %s", exc)
         for m in messages:
             m.attempts += 1
-            m.status, m.error = "failed", str(exc)[:500]
+            m.transition("failed")
+            m.error = str(exc)[:500]
         db.session.commit()
         return {"sent": 0, "failed": len(messages)}
     with smtp:
@@ -151,10 +167,12 @@ def deliver(ids: list[int] | None = None, limit: int = 200) -> dict[str, int]:
             try:
                 smtp.send_message(mail)
             except smtplib.SMTPException as exc:
-                m.status, m.error = "failed", str(exc)[:500]
+                m.transition("failed")
+                m.error = str(exc)[:500]
                 counts["failed"] += 1
             else:
-                m.status, m.sent_at, m.error = "sent", utcnow(), None
+                m.transition("sent")
+                m.sent_at, m.error = utcnow(), None
                 counts["sent"] += 1
     db.session.commit()
     return counts

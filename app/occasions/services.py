@@ -17,25 +17,23 @@ from app.checkin import links
 from app.checkin import services as checkin
 from app.events import services as events
 from app.errors import NotFound
-from app.events.models import Event, EventSession
+from app.events.models import Event, EventSession, Places
 from app.extensions import db
+from app.lifecycle import agenda
+from app.lifecycle import services as lifecycle
 from app.registrations import services as registrations
 from app.registrations.models import Registration
 
-INVITATION = "invitation"  # seats are given by the programme (a cohort, a studio)
-ENTRY = "entry"            # people enter and the organisers approve each entry (a competition category)
+INVITATION = Places.INVITATION.value  # seats are given by the programme (a cohort, a studio)
+ENTRY = Places.ENTRY.value            # people enter and the organisers approve each entry (a competition category)
 
 
 def open_occasion(actor: User, *, places: str = INVITATION, publish: bool = True, **event) -> Event:
     """The occasion's event (title, kind, department_id, venue, starts_at, ends_at, capacity,
     description, …). Published at once by default: its key signs the seated people's QR credentials."""
-    if places == INVITATION:
-        event.update(requires_approval=False, invitation_only=True)
-    else:
-        event.update(requires_approval=True)
-    opened = events.create_event(actor, **event)
+    opened = events.create_event(actor, **event, places=places, requires_approval=places == ENTRY)
     if publish:
-        events.publish_event(actor, opened)
+        lifecycle.publish_event(actor, opened)
     return opened
 
 
@@ -58,7 +56,7 @@ def save_meeting(actor: User, event: Event, meeting, *, make, title: str, starts
     """Add or edit a meeting (`meeting`: the lesson or activity edited, or None for a new one,
     which `make(session)` builds): an agenda session of the occasion's event with its own
     checkpoint; the event is stretched over its whole agenda."""
-    session = events.save_session(actor, event, title=title, starts_at=starts_at, ends_at=ends_at,
+    session = agenda.save_session(actor, event, title=title, starts_at=starts_at, ends_at=ends_at,
                                   room=place, speaker=speaker, session=meeting.session if meeting else None)
     meeting_checkpoint(session)
     events.span_agenda(event)

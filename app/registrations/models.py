@@ -83,6 +83,12 @@ class Registration(Stateful, db.Model):
         self.history.append(RegistrationHistory(from_status=old, to_status=new, at=at,
                                                 actor_id=getattr(actor, "id", None), note=note[:300]))
 
+    def revised_from(self) -> str | None:
+        return self.history[-1].from_status
+
+    def revise_recorded_transition(self, new: str) -> None:
+        self.history[-1].to_status = new  # not committed yet: still this transaction's row
+
     @property
     def rejection_reason(self) -> str:
         """What the organiser wrote when rejecting (empty when they gave no reason)."""
@@ -110,16 +116,30 @@ class RegistrationAnswer(db.Model):
 
 # A booking's status: the registration's own words, plus "requested" (the registration holds no
 # seat yet, so neither does the session: decided when it is confirmed).
+BOOKING_REQUESTED = "requested"
 BOOKING_STATUS_LABELS = {
-    "requested": _l("To be arranged once your registration is confirmed"),
+    BOOKING_REQUESTED: _l("To be arranged once your registration is confirmed"),
     RegStatus.CONFIRMED.value: _l("Seat booked"),
     RegStatus.WAITLISTED.value: _l("On the waiting list"),
     RegStatus.CANCELLED.value: _l("Cancelled"),
 }
 
 
-class SessionBooking(db.Model):
+# A booking is made "requested" (in the constructor); the registration's seat decides it; a
+# dropped session may be picked again. Moves are recorded in status_changes.
+BOOKING_TRANSITIONS = transition_table({
+    None: {BOOKING_REQUESTED},
+    BOOKING_REQUESTED: {RegStatus.CONFIRMED, RegStatus.WAITLISTED, RegStatus.CANCELLED},
+    RegStatus.WAITLISTED: {RegStatus.CONFIRMED, RegStatus.CANCELLED},
+    RegStatus.CONFIRMED: {RegStatus.CANCELLED},
+    RegStatus.CANCELLED: {BOOKING_REQUESTED},
+})
+
+
+class SessionBooking(Stateful, db.Model):
     """A registrant's seat in one agenda session (sessions with a capacity keep their own queue)."""
+
+    TRANSITIONS = BOOKING_TRANSITIONS
 
     __tablename__ = "session_bookings"
     __table_args__ = (

@@ -6,7 +6,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.events.services import get_public_event
 from app.registrations import services
 from app.registrations.bp import bp
 from app.registrations.forms import field_name, form_data, raw_answers, registration_form
@@ -46,7 +45,7 @@ def _waitlisted_message(registration) -> str:
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
 @login_required
 def register(event_id: int):
-    event = get_public_event(event_id, current_user)
+    event = services.get_public_event(event_id, current_user)
     existing = services.registration_of(current_user, event)
     if existing is not None and existing.is_active:
         # Already registered: their registration, not a blank form. A form they filled in

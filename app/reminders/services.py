@@ -178,7 +178,7 @@ def _note_changes(session: Session, flush_context, instances) -> None:
         elif isinstance(obj, Event):
             if obj not in session.new and (state.attrs.starts_at.history.has_changes()
                                            or state.attrs.status.history.has_changes()
-                                           or state.attrs.invitation_only.history.has_changes()):
+                                           or state.attrs.places.history.has_changes()):
                 events.add(obj)
         elif isinstance(obj, EventSession):
             if obj in session.new or state.attrs.starts_at.history.has_changes() \

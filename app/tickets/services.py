@@ -12,15 +12,18 @@ import qrcode.image.svg
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy.orm import joinedload
 
 from app.errors import Conflict, ServiceError
 from app.events.models import Event
 from app.extensions import db
+from app.locking import lock_in_query
 from app.notifications.services import notify
 from app.registrations.models import Registration, RegStatus
 from app.tickets import tokens
 from app.tickets.models import EventKey
+from app.timeutil import fmt
 from app.urls import public_url
 
 
@@ -65,8 +68,8 @@ def check_token(token: str, *, lock: bool = False) -> Registration:
              .join(EventKey, EventKey.event_id == Registration.event_id)
              .where(Registration.id == claims.registration_id, Registration.event_id == claims.event_id)
              .options(joinedload(Registration.user)))
-    if lock and db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(key_share=True, of=Registration.__table__)
+    if lock:
+        query = lock_in_query(query, Registration)
     found = db.session.execute(query).first()
     if found is None:  # which part is unknown, for the scan log
         known_event = db.session.scalar(sa.select(EventKey.event_id).where(EventKey.event_id == claims.event_id))
@@ -144,8 +147,6 @@ def _font_path() -> str | None:
 
 def ticket_png(registration: Registration) -> bytes:
     """A ticket image to save on the phone: QR code with the event and name beneath."""
-    from PIL import Image, ImageDraw, ImageFont
-
     qr = _qr(ticket_token(registration)).make_image().get_image().convert("RGB")
     width = max(qr.width, 720)
     canvas = Image.new("RGB", (width, qr.height + 200), "white")
@@ -155,8 +156,6 @@ def ticket_png(registration: Registration) -> bytes:
     big = ImageFont.truetype(path, 34) if path else ImageFont.load_default()
     small = ImageFont.truetype(path, 26) if path else ImageFont.load_default()
     event = registration.event
-    from app.timeutil import fmt
-
     lines = [(event.title[:24], big), (f"{registration.user.name}  {fmt(event.starts_at)}", small),
              (event.venue[:30], small)]
     y = qr.height + 10

@@ -11,6 +11,7 @@ import struct
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app import base64url
@@ -76,8 +77,6 @@ def verify(public_key: bytes, token: str) -> TicketClaims:
 
 
 def new_key_pair() -> tuple[bytes, bytes]:
-    from cryptography.hazmat.primitives import serialization
-
     key = Ed25519PrivateKey.generate()
     private = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                 serialization.NoEncryption())

@@ -1,7 +1,7 @@
 """studios: an apprenticeship has a status (active, ended) that changes through transition()
 
 Revision ID: dd13ee67ff89
-Revises: bb13cc45dd67
+Revises: cc13dd56ee78
 Create Date: 2026-12-06 15:00:00.000000
 
 A pairing was active while it had no end date. It now has a status like every other stateful
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'dd13ee67ff89'
-down_revision = 'bb13cc45dd67'
+down_revision = 'cc13dd56ee78'
 branch_labels = None
 depends_on = None
 

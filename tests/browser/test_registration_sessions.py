@@ -15,15 +15,16 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def agenda(db_session, create_event, create_user):
     from app.events import services as ev
+    from app.lifecycle.agenda import save_session
     from app.registrations import services as reg
 
     event = create_event(title="2026人才闵行周·产业人才论坛", capacity=60)
     admin = create_user("admin")
     start = event.starts_at
-    full = ev.save_session(admin, event, title="分论坛：集成电路", starts_at=start,
-                           ends_at=start + timedelta(hours=1), room="A101", capacity=1)
-    main = ev.save_session(admin, event, title="主论坛", starts_at=start + timedelta(hours=1),
-                           ends_at=start + timedelta(hours=2), room="大礼堂", capacity=30)
+    full = save_session(admin, event, title="分论坛：集成电路", starts_at=start,
+                        ends_at=start + timedelta(hours=1), room="A101", capacity=1)
+    main = save_session(admin, event, title="主论坛", starts_at=start + timedelta(hours=1),
+                        ends_at=start + timedelta(hours=2), room="大礼堂", capacity=30)
     question = ev.save_question(admin, event, label="工作单位", kind="text", required=True)
     db_session.commit()
     reg.register(create_user(), event, {str(question.id): "某公司"}, [full.id])

@@ -3,8 +3,9 @@ from datetime import timedelta
 import icalendar
 
 from app.accounts import services as accounts
-from app.events import services as ev
 from app.events.models import Series
+from app.lifecycle import agenda
+from app.lifecycle import services as lifecycle
 from app.registrations import services as reg
 from tests.conftest import login
 
@@ -20,8 +21,8 @@ def _events(cal):
 
 def test_event_ics_has_agenda_stable_uids_and_shanghai_time(client, db_session, create_event, create_user):
     event = create_event(title="人才闵行周·开幕式")
-    ev.save_session(create_user("admin"), event, title="主旨演讲", starts_at=event.starts_at,
-                    ends_at=event.starts_at + timedelta(hours=1), room="大礼堂")
+    agenda.save_session(create_user("admin"), event, title="主旨演讲", starts_at=event.starts_at,
+                        ends_at=event.starts_at + timedelta(hours=1), room="大礼堂")
     db_session.commit()
     first = _events(_parse(client.get(f"/calendar/events/{event.id}.ics")))
     second = _events(_parse(client.get(f"/calendar/events/{event.id}.ics")))
@@ -35,7 +36,7 @@ def test_event_ics_has_agenda_stable_uids_and_shanghai_time(client, db_session, 
 
 def test_cancelled_event_is_marked_cancelled(client, db_session, create_event, create_user):
     event = create_event()
-    ev.cancel_event(create_user("admin"), event)
+    lifecycle.cancel_event(create_user("admin"), event)
     db_session.commit()
     cal = _events(_parse(client.get(f"/calendar/events/{event.id}.ics")))
     assert str(cal[event.calendar_uid]["status"]) == "CANCELLED"

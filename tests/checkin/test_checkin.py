@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from app.checkin import services as checkin
 from app.checkin.models import Scan, ScanResult
-from app.events import services as ev
 from app.extensions import db
+from app.lifecycle import agenda
 from app.registrations import services as reg
 from app.tickets import services as tickets
 from app.timeutil import utcnow
@@ -69,10 +69,10 @@ def test_invalid_forged_and_revoked(db_session, soon, create_user):
 def test_other_event_and_other_session(db_session, soon, create_event, create_user):
     admin = create_user("admin")
     other = create_event(starts_at=soon.starts_at, ends_at=soon.ends_at)
-    s1 = ev.save_session(admin, soon, title="上午场", starts_at=soon.starts_at,
-                         ends_at=soon.starts_at + timedelta(hours=1))
-    s2 = ev.save_session(admin, soon, title="下午场", starts_at=soon.starts_at + timedelta(hours=1),
-                         ends_at=soon.ends_at)
+    s1 = agenda.save_session(admin, soon, title="上午场", starts_at=soon.starts_at,
+                             ends_at=soon.starts_at + timedelta(hours=1))
+    s2 = agenda.save_session(admin, soon, title="下午场", starts_at=soon.starts_at + timedelta(hours=1),
+                             ends_at=soon.ends_at)
     db_session.commit()
     registration = reg.register(create_user(), soon, session_ids=[s1.id])
     db_session.commit()
@@ -181,8 +181,8 @@ def test_manual_scan_accepts_only_registrations_of_the_checkpoints_event(db_sess
     registration id of another event is not_registered, names nobody and links nobody; the
     offline roster the scanner searches by name lists this event's people only."""
     admin = create_user("admin")
-    lecture = ev.save_session(admin, soon, title="创业第一课", starts_at=soon.starts_at,
-                              ends_at=soon.starts_at + timedelta(hours=1))
+    lecture = agenda.save_session(admin, soon, title="创业第一课", starts_at=soon.starts_at,
+                                  ends_at=soon.starts_at + timedelta(hours=1))
     elsewhere = create_event(department=departments["skills"])
     stranger = reg.register(create_user(name="外部门学员"), elsewhere)
     mine = reg.register(create_user(), soon)

@@ -20,7 +20,7 @@ from tests.fixtures.accounts import api_headers
 @pytest.fixture
 def venue(db_session, create_event, create_user):
     """A published event starting in an hour with one agenda session and two confirmed people."""
-    from app.events.services import save_session
+    from app.lifecycle.agenda import save_session
 
     organiser = create_user("organiser")
     start = utcnow() + timedelta(hours=1)

@@ -7,6 +7,7 @@ from PIL import Image
 
 from app.errors import InvalidInput
 from app.events.models import Event, Series
+from app.lifecycle import agenda
 from app.registrations import services as reg
 from app.timeutil import to_local, utcnow
 from tests.conftest import login
@@ -121,12 +122,10 @@ def test_public_filters_by_series_kind_and_date(client, db_session, create_event
 
 
 def test_event_page_shows_seats_and_agenda(client, db_session, create_event, create_user):
-    from app.events import services as ev
-
     event = create_event(capacity=1)
     admin = create_user("admin")
-    ev.save_session(admin, event, title="政策解读专场", starts_at=event.starts_at,
-                    ends_at=event.starts_at + timedelta(hours=1), room="201会议室", capacity=30)
+    agenda.save_session(admin, event, title="政策解读专场", starts_at=event.starts_at,
+                        ends_at=event.starts_at + timedelta(hours=1), room="201会议室", capacity=30)
     reg.register(create_user(), event)
     db_session.commit()
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
@@ -232,7 +231,6 @@ def test_an_organiser_cannot_take_over_or_add_to_another_departments_series(clie
 def test_a_session_outside_its_event_is_refused_with_a_message(client, db_session, create_event, create_user):
     """Issue 12, defect 7: a session dated outside its event's time was saved without a word."""
     from app.errors import InvalidInput
-    from app.events import services as ev
     from app.events.models import EventSession
     from app.timeutil import local_to_utc
 
@@ -244,7 +242,7 @@ def test_a_session_outside_its_event_is_refused_with_a_message(client, db_sessio
                                (datetime(2026, 12, 18, 8), datetime(2026, 12, 18, 10), {"starts_at"}),
                                (datetime(2026, 12, 18, 16), datetime(2026, 12, 18, 18), {"ends_at"})):
         with pytest.raises(InvalidInput) as refused:
-            ev.save_session(organiser, event, title="分论坛", starts_at=local_to_utc(start), ends_at=local_to_utc(end))
+            agenda.save_session(organiser, event, title="分论坛", starts_at=local_to_utc(start), ends_at=local_to_utc(end))
         assert set(refused.value.fields) == fields
     db_session.rollback()
     login(client, organiser)
@@ -253,5 +251,5 @@ def test_a_session_outside_its_event_is_refused_with_a_message(client, db_sessio
     assert page.status_code == 200
     assert "场次须在活动时间内开始（2026-12-18 09:00 – 2026-12-18 17:00）" in page.get_data(as_text=True)
     assert db_session.scalar(sa.select(sa.func.count()).select_from(EventSession)) == 0
-    ok = ev.save_session(organiser, event, title="主论坛", starts_at=event.starts_at, ends_at=event.ends_at)
+    ok = agenda.save_session(organiser, event, title="主论坛", starts_at=event.starts_at, ends_at=event.ends_at)
     assert ok.id

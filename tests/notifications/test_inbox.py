@@ -112,7 +112,7 @@ def test_registration_journeys_notify_through_the_inbox(db_session, create_event
     tickets.resend(db_session.scalar(sa.select(reg.Registration).where(reg.Registration.user_id == second.id)))
     approval = create_event(requires_approval=True)
     reg.approve(organiser, [reg.register(third, approval)])
-    from app.events.services import cancel_event
+    from app.lifecycle.services import cancel_event
 
     cancel_event(organiser, approval, reason="场地调整")
     db_session.flush()

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from app.checkin.services import ensure_checkpoints
 from app.events import services as ev
+from app.lifecycle import agenda
 from app.registrations import services as reg
 from app.spreadsheets import FORMULA_START
 from app.timeutil import utcnow
@@ -44,8 +45,8 @@ def _event(db_session, create_event, create_user):
     admin = create_user("admin")
     start = utcnow() + timedelta(days=3)
     event = create_event(title=EVIL_TITLE, starts_at=start, ends_at=start + timedelta(hours=4))
-    session = ev.save_session(admin, event, title=EVIL_SESSION, starts_at=start,
-                              ends_at=start + timedelta(hours=1))
+    session = agenda.save_session(admin, event, title=EVIL_SESSION, starts_at=start,
+                                  ends_at=start + timedelta(hours=1))
     ev.save_question(admin, event, label=EVIL_LABEL, kind="text")
     db_session.flush()
     points = ensure_checkpoints(event)

@@ -2,6 +2,8 @@
 refuses the rest and writes the history row."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -55,3 +57,39 @@ def test_a_table_written_with_enum_members_holds_their_values():
         A = "a"
         B = "b"
     assert transition_table({None: {S.A}, S.A: {S.B}, S.B: set()}) == {None: {"a"}, "a": {"b"}, "b": set()}
+
+
+def test_a_session_booking_moves_through_transition_and_keeps_its_history(db_session, create_event, create_user,
+                                                                          admin):
+    from app.lifecycle.agenda import save_session
+    from app.registrations import services as reg
+
+    event = create_event(capacity=10)
+    session = save_session(admin, event, title="分论坛：集成电路", starts_at=event.starts_at,
+                           ends_at=event.starts_at + timedelta(hours=1), capacity=1)
+    first, second = create_user(), create_user()
+    seated, waiting = reg.register(first, event, session_ids=[session.id]), reg.register(second, event,
+                                                                                         session_ids=[session.id])
+    reg.cancel(first, seated)
+    db_session.flush()
+    [dropped], [promoted] = seated.bookings, waiting.bookings
+    assert [(c.from_status, c.to_status, c.actor_id) for c in changes_of(dropped)] == [
+        ("requested", "confirmed", None), ("confirmed", "cancelled", first.id)]
+    assert [(c.from_status, c.to_status) for c in changes_of(promoted)] == [
+        ("requested", "waitlisted"), ("waitlisted", "confirmed")]
+    with pytest.raises(IllegalTransition):  # a dropped session is picked again as "requested", never seated directly
+        dropped.transition("confirmed")
+    assert dropped.status == "cancelled" and len(changes_of(dropped)) == 2
+
+
+def test_publishing_and_cancelling_an_event_are_recorded_moves(db_session, create_event, admin):
+    from app.lifecycle import services as lifecycle
+
+    event = create_event(status="draft")
+    lifecycle.publish_event(admin, event)
+    lifecycle.cancel_event(admin, event, "场地检修")
+    db_session.flush()
+    assert [(c.from_status, c.to_status, c.actor_id, c.note) for c in changes_of(event)] == [
+        ("draft", "published", admin.id, ""), ("published", "cancelled", admin.id, "场地检修")]
+    with pytest.raises(IllegalTransition):
+        event.transition("published")

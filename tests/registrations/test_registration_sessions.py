@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from app.errors import InvalidInput
 from app.events import services as ev
+from app.lifecycle.agenda import save_session
 from app.registrations import services as reg
 from app.registrations.models import Registration, SessionBooking
 from app.timeutil import utcnow
@@ -33,12 +34,12 @@ def agenda(db_session, create_event, create_user):
     event = create_event(title="2026人才闵行周·主论坛", capacity=50)
     admin = create_user("admin")
     start = event.starts_at
-    full = ev.save_session(admin, event, title="分论坛：集成电路", starts_at=start,
-                           ends_at=start + timedelta(hours=1), room="A101", capacity=1)
-    small = ev.save_session(admin, event, title="分论坛：生物医药", starts_at=start + timedelta(minutes=30),
-                            ends_at=start + timedelta(hours=1), room="B202", capacity=3)
-    open_ = ev.save_session(admin, event, title="主论坛", starts_at=start + timedelta(hours=1),
-                            ends_at=start + timedelta(hours=2), room="大礼堂")
+    full = save_session(admin, event, title="分论坛：集成电路", starts_at=start,
+                        ends_at=start + timedelta(hours=1), room="A101", capacity=1)
+    small = save_session(admin, event, title="分论坛：生物医药", starts_at=start + timedelta(minutes=30),
+                         ends_at=start + timedelta(hours=1), room="B202", capacity=3)
+    open_ = save_session(admin, event, title="主论坛", starts_at=start + timedelta(hours=1),
+                         ends_at=start + timedelta(hours=2), room="大礼堂")
     org = ev.save_question(admin, event, label="单位性质", kind="single", required=True,
                            choices=ev.parse_choices("企业\n高校"))
     lunch = ev.save_question(admin, event, label="午餐", kind="single", choices=ev.parse_choices("需要 | 1\n不需要"))
@@ -211,10 +212,10 @@ def test_sessions_of_a_registration_without_a_seat_wait_for_it(db_session, creat
     when the registration gets its seat."""
     event = create_event(capacity=1)
     admin = create_user("admin")
-    s1 = ev.save_session(admin, event, title="上午场", starts_at=event.starts_at,
-                         ends_at=event.starts_at + timedelta(hours=1), capacity=5)
-    s2 = ev.save_session(admin, event, title="下午场", starts_at=event.starts_at + timedelta(hours=1),
-                         ends_at=event.starts_at + timedelta(hours=2), capacity=5)
+    s1 = save_session(admin, event, title="上午场", starts_at=event.starts_at,
+                      ends_at=event.starts_at + timedelta(hours=1), capacity=5)
+    s2 = save_session(admin, event, title="下午场", starts_at=event.starts_at + timedelta(hours=1),
+                      ends_at=event.starts_at + timedelta(hours=2), capacity=5)
     db_session.commit()
     first = reg.register(create_user(), event, session_ids=[s1.id])
     second = reg.register(create_user(), event, session_ids=[s1.id])
@@ -237,10 +238,10 @@ def test_people_changing_into_the_same_session_at_once_get_exactly_its_seats(app
 
     event = create_event(capacity=40)
     admin = create_user("admin")
-    main = ev.save_session(admin, event, title="主论坛", starts_at=event.starts_at,
-                           ends_at=event.starts_at + timedelta(hours=1))
-    popular = ev.save_session(admin, event, title="热门分论坛", starts_at=event.starts_at + timedelta(hours=1),
-                              ends_at=event.starts_at + timedelta(hours=2), capacity=4)
+    main = save_session(admin, event, title="主论坛", starts_at=event.starts_at,
+                        ends_at=event.starts_at + timedelta(hours=1))
+    popular = save_session(admin, event, title="热门分论坛", starts_at=event.starts_at + timedelta(hours=1),
+                           ends_at=event.starts_at + timedelta(hours=2), capacity=4)
     db_session.commit()
     ids = [reg.register(create_user(), event, session_ids=[main.id]).id for _ in range(16)]
     db_session.commit()

@@ -3,8 +3,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.errors import InvalidInput
+from app.errors import Conflict, InvalidInput
 from app.events import services as ev
+from app.lifecycle import agenda
+from app.lifecycle import services as lifecycle
 from app.notifications.models import OutboxMessage
 from app.notifications.services import message_body
 from app.registrations import services as reg
@@ -85,12 +87,31 @@ def test_closed_windows_refuse(db_session, create_event, create_user):
             reg.register(user, event)
 
 
+@pytest.mark.parametrize("places, code", [("invitation", "invitation_only"), ("entry", "competition_entry")])
+def test_events_whose_places_are_not_open_refuse_registering(db_session, create_event, create_user, places, code):
+    """register() reads how the event's places are taken, not who is asking."""
+    event = create_event(places=places, capacity=5)
+    with pytest.raises(Conflict) as refused:
+        reg.register(create_user(), event)
+    assert refused.value.code == code
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
+
+
+def test_an_entry_event_takes_places_through_enter_only(db_session, create_event, create_user):
+    entry, open_ = create_event(places="entry", capacity=1), create_event(capacity=1)
+    first, second = create_user(), create_user()
+    assert reg.enter(first, entry).status == "confirmed"
+    assert reg.enter(second, entry).status == "waitlisted"
+    with pytest.raises(ValueError):  # an open event is registered for, not entered
+        reg.enter(first, open_)
+
+
 def test_raising_capacity_lets_the_waiting_list_in(db_session, create_event, create_user):
     event = create_event(capacity=1)
     admin = create_user("admin")
     regs = [reg.register(create_user(), event) for _ in range(4)]
     db_session.commit()
-    promoted = reg.set_capacity(admin, event, 3)
+    promoted = lifecycle.set_capacity(admin, event, 3)
     db_session.commit()
     assert [r.id for r in promoted] == [regs[1].id, regs[2].id]
     assert [r.status for r in regs] == ["confirmed", "confirmed", "confirmed", "waitlisted"]
@@ -187,10 +208,10 @@ def test_session_capacity_has_its_own_waiting_list(db_session, create_event, cre
     event = create_event(capacity=10)
     admin = create_user("admin")
     start = event.starts_at
-    small = ev.save_session(admin, event, title="分论坛：集成电路", starts_at=start,
-                            ends_at=start + timedelta(hours=1), room="A101", capacity=1)
-    big = ev.save_session(admin, event, title="主论坛", starts_at=start + timedelta(hours=1),
-                          ends_at=start + timedelta(hours=2), room="大礼堂")
+    small = agenda.save_session(admin, event, title="分论坛：集成电路", starts_at=start,
+                                ends_at=start + timedelta(hours=1), room="A101", capacity=1)
+    big = agenda.save_session(admin, event, title="主论坛", starts_at=start + timedelta(hours=1),
+                              ends_at=start + timedelta(hours=2), room="大礼堂")
     db_session.commit()
     a = reg.register(create_user(), event, session_ids=[small.id, big.id])
     b = reg.register(create_user(), event, session_ids=[small.id])
@@ -214,7 +235,7 @@ def test_cancelled_event_notifies_everyone_active(db_session, create_event, crea
     admin = create_user("admin")
     r1, r2 = reg.register(create_user(), event), reg.register(create_user(), event)
     db_session.commit()
-    ev.cancel_event(admin, event, "场地检修")
+    lifecycle.cancel_event(admin, event, "场地检修")
     db_session.commit()
     assert event.status == "cancelled"
     for r in (r1, r2):
@@ -230,10 +251,10 @@ def test_capacity_cannot_drop_below_confirmed(db_session, create_event, create_u
         reg.register(create_user(), event)
     db_session.commit()
     with pytest.raises(InvalidInput) as info:
-        reg.set_capacity(admin, event, 1)
+        lifecycle.set_capacity(admin, event, 1)
     assert "capacity" in info.value.fields
     db_session.rollback()
-    assert reg.set_capacity(admin, event, 2) == []
+    assert lifecycle.set_capacity(admin, event, 2) == []
 
 
 def test_zero_limit_means_no_places_left(db_session, create_event, create_user):
@@ -254,7 +275,7 @@ def test_registration_racing_a_cancellation_is_refused(app, db_session, create_e
     user, admin = create_user(), create_user("admin")
     stale = db_session.get(type(event), event.id)
     with app.app_context():  # another request cancels and commits
-        ev.cancel_event(db.session.get(type(admin), admin.id), db.session.get(type(event), event.id))
+        lifecycle.cancel_event(db.session.get(type(admin), admin.id), db.session.get(type(event), event.id))
         db.session.commit()
     assert stale.is_published  # what the registrant still sees in memory
     with pytest.raises(reg.RegistrationClosed):
@@ -284,7 +305,7 @@ def test_confirmed_counter_matches_the_rows_through_every_action(db_session, cre
     check()
     reg.reject(admin, [pending[2]])
     check()
-    reg.set_capacity(admin, event, 5)
+    lifecycle.set_capacity(admin, event, 5)
     check()
     again = reg.register(regs[0].user, event)  # comeback
     check()

@@ -186,11 +186,11 @@ def test_cancelling_the_place_drops_the_reminders(db_session, place):
 
 
 def test_a_cancelled_event_drops_every_reminder(db_session, place, create_user):
-    from app.events import services as events
+    from app.lifecycle import services as lifecycle
 
     event, person, _ = place()
     organiser = create_user("organiser")
-    events.cancel_event(organiser, event, reason="台风")
+    lifecycle.cancel_event(organiser, event, reason="台风")
     commit()
     assert {r.status for r in _rows(person)} == {"dropped"}
 

@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.extensions import db
 from app.privacy import mask_phone
 from app.timeutil import UTCDateTime, utcnow
+from app.transitions import Stateful, transition_table
 
 QUEUED, DEFERRED, SENT, DELIVERED = "queued", "deferred", "sent", "delivered"
 FAILED, UNSENT, CAPPED = "failed", "unsent", "capped"
@@ -17,9 +18,23 @@ FAILED, UNSENT, CAPPED = "failed", "unsent", "capped"
 DUE_STATUSES = (QUEUED, DEFERRED, UNSENT)
 
 
-class SmsMessage(db.Model):
+# Made with its first status (queue_sms). A due message is tried (again: a temporary failure
+# goes back to queued, quiet hours defer it, no provider leaves it unsent); a sent one's receipt
+# says delivered or failed, and a repeated receipt may say it again.
+SMS_TRANSITIONS = transition_table({
+    None: {QUEUED, DEFERRED, UNSENT, FAILED, CAPPED},
+    **{due: {QUEUED, DEFERRED, UNSENT, FAILED, SENT} for due in DUE_STATUSES},
+    SENT: {DELIVERED, FAILED},
+    DELIVERED: {DELIVERED, FAILED},
+    FAILED: {DELIVERED, FAILED},
+})
+
+
+class SmsMessage(Stateful, db.Model):
     """One text message to one number: the record of what was asked of the provider and what
     it answered (send result, then the delivery receipt)."""
+
+    TRANSITIONS = SMS_TRANSITIONS
 
     __tablename__ = "sms_messages"
     __table_args__ = (sa.Index("ix_sms_messages_mobile_created", "mobile", "created_at"),
@@ -46,6 +61,10 @@ class SmsMessage(db.Model):
     receipt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User | None] = relationship()
+
+    def record_transition(self, old, new, *, actor, note, at) -> None:
+        """Nothing more to write: the row is its own history (attempts, next_attempt_at, sent_at,
+        error, receipt_status and receipt_at)."""
 
     @property
     def mobile_masked(self) -> str:

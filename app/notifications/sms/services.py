@@ -69,8 +69,8 @@ def queue_sms(user, kind: str, params: dict[str, str], urgent: bool = False) -> 
         return None
     now = utcnow()
     urgent = urgent or kind in URGENT_KINDS
-    sms = SmsMessage(user_id=user.id, mobile=user.mobile, kind=kind, params=dict(params),
-                     urgent=urgent, template_code=sms_templates().get(kind), created_at=now)
+    template_code = sms_templates().get(kind)
+    first = dict(status=QUEUED)  # the row's first status, given to its constructor
     cap = int(current_app.config.get("SMS_DAILY_CAP_PER_NUMBER") or 0)
     if cap:
         # No flush here: the caller's own rows must reach the database at the caller's flush, where
@@ -82,18 +82,20 @@ def queue_sms(user, kind: str, params: dict[str, str], urgent: bool = False) -> 
         today += sum(1 for o in db.session.new
                      if isinstance(o, SmsMessage) and o.mobile == user.mobile and o.status != CAPPED)
         if today >= cap:
-            sms.status, sms.error_code = CAPPED, "DAILY_CAP"
-            sms.error = f"daily limit of {cap} messages for this number reached"
-    if sms.status != CAPPED:
+            first = dict(status=CAPPED, error_code="DAILY_CAP",
+                         error=f"daily limit of {cap} messages for this number reached")
+    if first["status"] != CAPPED:
         if not provider_configured():
-            sms.status, sms.error_code = UNSENT, "NO_PROVIDER"
-        elif not sms.template_code:
-            sms.status, sms.error_code = FAILED, "NO_TEMPLATE"
-            sms.error = f"SMS_TEMPLATES has no template for {kind}"
+            first = dict(status=UNSENT, error_code="NO_PROVIDER")
+        elif not template_code:
+            first = dict(status=FAILED, error_code="NO_TEMPLATE", error=f"SMS_TEMPLATES has no template for {kind}")
         else:
             later = None if urgent else quiet_until(now)
-            sms.status, sms.next_attempt_at = (DEFERRED, later) if later else (QUEUED, None)
-            g.setdefault("sms_pending", []).append(sms)
+            first = dict(status=DEFERRED, next_attempt_at=later) if later else dict(status=QUEUED)
+    sms = SmsMessage(user_id=user.id, mobile=user.mobile, kind=kind, params=dict(params),
+                     urgent=urgent, template_code=template_code, created_at=now, **first)
+    if sms.status in (QUEUED, DEFERRED):
+        g.setdefault("sms_pending", []).append(sms)
     db.session.add(sms)
     return sms
 
@@ -110,16 +112,19 @@ def deliver(sms: SmsMessage, client=None) -> str:
     """One attempt at sending `sms`; returns its new status. The caller commits."""
     client = client or _client()
     if client is None:
-        sms.status, sms.error_code = UNSENT, "NO_PROVIDER"
+        sms.transition(UNSENT)
+        sms.error_code = "NO_PROVIDER"
         return sms.status
     now = utcnow()
     if not sms.urgent and (later := quiet_until(now)):
-        sms.status, sms.next_attempt_at = DEFERRED, later
+        sms.transition(DEFERRED)
+        sms.next_attempt_at = later
         return sms.status
     if not sms.template_code:
         sms.template_code = sms_templates().get(sms.kind)
         if not sms.template_code:
-            sms.status, sms.error_code = FAILED, "NO_TEMPLATE"
+            sms.transition(FAILED)
+            sms.error_code = "NO_TEMPLATE"
             return sms.status
     names = SMS_VARIABLES.get(sms.kind, tuple(sms.params or {}))
     values = sms.params or {}
@@ -131,12 +136,14 @@ def deliver(sms: SmsMessage, client=None) -> str:
     sms.error_code = None if result.outcome == providers.SENT else result.code
     sms.error = None if result.outcome == providers.SENT else (result.message or None)
     if result.outcome == providers.SENT:
-        sms.status, sms.sent_at, sms.next_attempt_at = SENT, now, None
+        sms.transition(SENT)
+        sms.sent_at, sms.next_attempt_at = now, None
         sms.provider_message_id = result.message_id
     elif result.outcome == providers.PERMANENT or sms.attempts >= MAX_ATTEMPTS:
-        sms.status, sms.next_attempt_at = FAILED, None
+        sms.transition(FAILED)
+        sms.next_attempt_at = None
     else:  # temporary failure or the provider's rate limit: try again later
-        sms.status = QUEUED
+        sms.transition(QUEUED)
         sms.next_attempt_at = now + timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (sms.attempts - 1))
     log.info("sms %s kind=%s to=%s -> %s %s", sms.id, sms.kind, sms.mobile_masked, sms.status,
              sms.error_code or "")
@@ -168,7 +175,10 @@ def deliver_due(limit: int = 200) -> dict[str, int]:
 
 
 def _claim(sms_id: int, *, skip_locked: bool = False) -> SmsMessage | None:
-    """The message, its row locked until the caller commits, if it still waits to be sent."""
+    """The message, its row locked until the caller commits, if it still waits to be sent.
+
+    Not app.locking: this claims a row of a work queue, and the sweep must pass by (SKIP LOCKED)
+    a row a worker's job is sending rather than wait for it, which app.locking's locks never do."""
     sms = db.session.scalar(sa.select(SmsMessage).where(SmsMessage.id == sms_id)
                             .with_for_update(skip_locked=skip_locked)
                             .execution_options(populate_existing=True))
@@ -281,7 +291,7 @@ def record_receipt(provider: str, payload) -> int:
             continue
         sms.receipt_status = str(code or ("DELIVERED" if ok else "FAIL"))[:40]
         sms.receipt_at = at or utcnow()
-        sms.status = DELIVERED if ok else FAILED
+        sms.transition(DELIVERED if ok else FAILED)
         if not ok:
             sms.error_code = sms.receipt_status
         matched += 1

@@ -1,0 +1,39 @@
+"""The notices a registration's status and an event's cancellation send."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.events.models import Event
+from app.extensions import db
+from app.notifications.services import notify
+from app.registrations.models import ACTIVE_STATUSES, Registration
+from app.registrations.seats import CONFIRMED, PENDING, WAITLISTED
+
+
+def notify_status(registration: Registration, approved: bool = False, rewrite=None):
+    """The notice for the registration's current status; `rewrite` replaces an earlier notice
+    of this same transaction instead of adding a second one."""
+    event = registration.event
+    status = registration.status
+    if status == CONFIRMED:
+        kind, subject = ("approved", _l("Registration approved: %(event)s", event=event.title)) if approved \
+            else ("confirmed", _l("Registration confirmed: %(event)s", event=event.title))
+    elif status == WAITLISTED:
+        kind, subject = "waitlisted", _l("You are on the waiting list: %(event)s", event=event.title)
+    elif status == PENDING:
+        kind, subject = "pending", _l("Registration received, awaiting approval: %(event)s", event=event.title)
+    else:
+        return None
+    return notify(registration.user, kind, subject, kind, registration=registration, rewrite=rewrite)
+
+
+def notify_event_cancelled(event: Event) -> int:
+    registrations = db.session.scalars(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.status.in_(ACTIVE_STATUSES)))
+    count = 0
+    for registration in registrations:
+        notify(registration.user, "event_cancelled", _l("Event cancelled: %(event)s", event=event.title),
+               "event_cancelled", registration=registration)
+        count += 1
+    return count
