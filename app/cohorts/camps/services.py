@@ -3,7 +3,8 @@
 Who may do what: organisers of the programme's department (and admins) run cycles and cohorts;
 a trainer sees and grades only the cohorts they are a trainer of (`can_teach`). A cohort is an
 occasion (app.occasions): enrolling seats the founder on its event. Lessons and attendance live
-in app.cohorts.lessons, applications and selection in `applications.py`, grades in `grading.py`.
+in app.cohorts.lessons, applications and selection in app.cohorts.selection, grades and results in
+app.cohorts.grading.
 """
 from __future__ import annotations
 
