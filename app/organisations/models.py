@@ -18,6 +18,7 @@ from app.transitions import Stateful, transition_table
 
 
 class OrganisationKind(LabelledEnum):
+    """What an organisation is to the bureau; a kind decides which of the kind's own fields apply."""
     COMPANY = "company", _l("Company")
     UNIVERSITY = "university", _l("University")
     HOST_COMPANY = "host_company", _l("Host company")
@@ -25,36 +26,29 @@ class OrganisationKind(LabelledEnum):
     PARTNER_REGION = "partner_region", _l("Partner region")
 
 
-KIND_LABELS = labels(OrganisationKind)
-
-
 class OrganisationSize(LabelledEnum):
+    """Headcount bands, as the bureau's statistics count them."""
     MICRO = "micro", _l("Micro (under 10 people)")
     SMALL = "small", _l("Small (10–99 people)")
     MEDIUM = "medium", _l("Medium (100–999 people)")
     LARGE = "large", _l("Large (1,000 people or more)")
 
 
-SIZE_LABELS = labels(OrganisationSize)
-
-
 class HostStatus(LabelledEnum):
-    """A host company's standing as a 见习基地."""
+    """A host company's standing as a 见习基地 (data kept by staff, not a workflow)."""
     APPROVED = "approved", _l("Approved")
     SUSPENDED = "suspended", _l("Suspended")
     WITHDRAWN = "withdrawn", _l("Withdrawn")
 
 
-HOST_STATUS_LABELS = labels(HostStatus)
-
-
 class OrganisationStatus(LabelledEnum):
+    """A row is active until merged into another; a merged row is kept for its history."""
     ACTIVE = "active", _l("Active")
     MERGED = "merged", _l("Merged into another")
 
 
-STATUS_LABELS = labels(OrganisationStatus)
-
+KIND_LABELS, SIZE_LABELS, HOST_STATUS_LABELS, STATUS_LABELS = (
+    labels(kind) for kind in (OrganisationKind, OrganisationSize, HostStatus, OrganisationStatus))
 ORGANISATION_TRANSITIONS = transition_table({
     None: {OrganisationStatus.ACTIVE},
     OrganisationStatus.ACTIVE: {OrganisationStatus.MERGED},

@@ -115,11 +115,11 @@ def read_xlsx(data: bytes) -> list[dict]:
             rows.append(values)
     if len(raw_rows) > MAX_ROWS:
         errors["file"] = _l("At most %(n)s organisations in one sheet.", n=MAX_ROWS)
-    if not rows and not errors:
+    elif not (rows or errors):
         errors["file"] = _l("The sheet has no organisations below its header row.")
-    if errors:
-        raise InvalidInput(fields=errors)
-    return rows
+    if not errors:
+        return rows
+    raise InvalidInput(fields=errors)
 
 
 def import_xlsx(actor: User, data: bytes) -> list[Organisation]:
