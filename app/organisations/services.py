@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.errors import Conflict, NotFound, PermissionDenied
 from app.extensions import db
+from app.locking import lock_objects
 from app.organisations.fields import clean
 from app.organisations.models import Organisation, OrganisationStatus
 from app.organisations.names import normalise_name
@@ -158,6 +159,8 @@ def merge(actor: User, keep: Organisation, duplicate: Organisation, *, note: str
     require_staff(actor)
     if keep.id == duplicate.id:
         raise Conflict(_l("An organisation cannot be merged into itself."), code="merge_self")
+    # Two staff merging the same pair both ways at once: the second waits and sees the first's merge.
+    lock_objects(keep, duplicate, refresh=("status", "merged_into_id"))
     if keep.merged or duplicate.merged:
         raise Conflict(_l("This organisation was merged into another already."), code="organisation_merged")
     filled = {}
