@@ -31,9 +31,9 @@ SEPARATORS = ("；", ";", "，", ",", "、", "/", "\n")
 
 
 def header() -> list[str]:
-    return [_("Organisation kind"), _("Organisation name"), _("Unified social credit code"), _("District"), _("In Minhang (yes/no)"),
-            _("Industries (separated by ;)"), _("Size"), _("Contact person"), _("Contact phone"),
-            _("Contact email"), _("Station agreement signed (YYYY-MM-DD)"), _("Station contact"),
+    return [_("Organisation kind"), _("Organisation name"), _("Unified social credit code"), _("District"),
+            _("In Minhang (yes/no)"), _("Industries (separated by ;)"), _("Size"), _("Contact person"),
+            _("Contact phone"), _("Contact email"), _("Station agreement signed (YYYY-MM-DD)"), _("Station contact"),
             _("Host approved (YYYY-MM-DD)"), _("Places per year"), _("Host status")]
 
 

@@ -42,7 +42,8 @@ def edit(organisation_id: int | None = None):
     organisation = _organisation(organisation_id) if organisation_id else None
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        done = perform(lambda: services.save_organisation(current_user, organisation, **form.values()), success=_("Organisation saved."), form=form,
+        done = perform(lambda: services.save_organisation(current_user, organisation, **form.values()),
+                       success=_("Organisation saved."), form=form,
                        to=lambda o: url_for("organisations.detail", organisation_id=o.id))
         if done:
             return done
