@@ -19,10 +19,13 @@ from app.transitions import Stateful, transition_table
 
 class OrganisationKind(LabelledEnum):
     """What an organisation is to the bureau; a kind decides which of the kind's own fields apply."""
-    COMPANY = "company", _l("Company")
+    COMPANY = "company", _l("Company")  # 企业
+    # 高校, with its 引才合作站 agreement
     UNIVERSITY = "university", _l("University")
+    # 见习基地: hosts young trainees (职业见习, 大学生社会实践)
     HOST_COMPANY = "host_company", _l("Host company")
-    AGENCY = "agency", _l("Talent agency")
+    AGENCY = "agency", _l("Talent agency")  # 引才组织: a third party recruiting for the district
+    # 长三角 and 对口援建 partners
     PARTNER_REGION = "partner_region", _l("Partner region")
 
 
