@@ -31,6 +31,7 @@ from app.main.blueprint import bp as main_bp
 from app.notifications.blueprint import bp as inbox_bp
 from app.notifications.blueprint import sms as sms_bp
 from app.privacy import RateLimitKeyFilter
+from app.organisations.blueprint import bp as organisations_bp
 from app.registrations.blueprint import bp as registrations_bp
 from app.reminders import services as reminders
 from app.studios.views import bp as studios_bp
@@ -49,6 +50,7 @@ from app.competitions import models as _competitions_models  # noqa: F401
 from app.events import models as _events_models  # noqa: F401
 from app.notifications import models as _notifications_models  # noqa: F401
 from app.notifications.sms import models as _sms_models  # noqa: F401
+from app.organisations import models as _organisations_models  # noqa: F401
 from app.registrations import models as _registrations_models  # noqa: F401
 from app.reminders import models as _reminders_models  # noqa: F401
 from app.studios import models as _studios_models  # noqa: F401
@@ -80,7 +82,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, certificates_bp, verify_bp,
-               admin_bp, api_bp, inbox_bp, sms_bp):
+               organisations_bp, admin_bp, api_bp, inbox_bp, sms_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(sms_bp)  # the provider posts receipts; the secret in the URL stands in for a session

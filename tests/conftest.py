@@ -24,6 +24,7 @@ pytest_plugins = [
     "tests.fixtures.cohorts",
     "tests.fixtures.competitions",
     "tests.fixtures.studios",
+    "tests.fixtures.organisations",
     "tests.fixtures.certificates",
     "tests.fixtures.notifications",
     "tests.fixtures.world",

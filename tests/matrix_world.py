@@ -89,6 +89,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     from app.events.models import Event, EventSession, EventStatus, Question
     from app.extensions import db
     from app.notifications.models import InboxMessage, OutboxMessage
+    from app.organisations import services as organisations
     from app.registrations.models import Registration
     from app.studios.models import Activity, Apprenticeship, Studio
     from app.tickets.services import ensure_event_key
@@ -221,6 +222,10 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
 
     from app.cohorts.lessons.attendance import projector_code
 
+    # The bureau's shared registry: two spellings of one university, nobody's private data.
+    university = organisations.create_organisation(victim_organiser, kind="university", name="矩阵大学")
+    duplicate = organisations.create_organisation(victim_organiser, kind="university", name="矩阵大学（闵行）")
+
     values = {
         "event_id": event.id, "session_id": session.id, "question_id": question.id,
         "registration_id": registration.id, "checkpoint_id": checkpoint.id, "link_id": victim_link.id,
@@ -230,6 +235,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "competition_id": category.competition_id, "category_id": category.id, "entry_id": entry.id,
         "criterion_id": criterion.id, "aspect_id": aspect.id,
         "studio_id": studio.id, "activity_id": activity.id, "pair_id": pair.id,
+        "organisation_id": university.id, "duplicate_id": duplicate.id,
         "cert_id": certificate.id, "template_id": template.id, "job_id": job.id,
         "message_id": message.id, "inbox_id": inbox_message.id, "user_id": victim.id, "token_id": victim_token.id,
         "judge_id": s.scalar(sa.select(category_judges.c.user_id).where(category_judges.c.category_id == category.id)

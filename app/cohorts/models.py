@@ -29,6 +29,7 @@ from app.cohorts.grading.models import (  # noqa: F401 - re-exported: grading mo
 )
 from app.extensions import db
 from app.labels import LabelledEnum, labels
+from app.organisations.industries import INDUSTRIES  # noqa: F401 - one list, shared with organisations
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
 
@@ -62,20 +63,6 @@ APPLICATION_TRANSITIONS = transition_table({
 APPLICATION_STATUS_LABELS = labels(ApplicationStatus)
 
 # Choice lists of the application form: stored codes, translated labels.
-INDUSTRIES = {
-    "ai": _l("Artificial intelligence"),
-    "ic": _l("Integrated circuits"),
-    "biomed": _l("Biomedicine"),
-    "it": _l("Next-generation information technology"),
-    "equipment": _l("High-end equipment"),
-    "materials": _l("New materials"),
-    "energy": _l("New energy"),
-    "digital": _l("Digital economy and internet"),
-    "culture": _l("Culture and creative industries"),
-    "services": _l("Modern services"),
-    "consumer": _l("Consumer goods and retail"),
-    "other": _l("Other industry"),
-}
 
 FUNDING_STAGES = {
     "none": _l("Not yet funded"),

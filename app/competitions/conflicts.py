@@ -4,9 +4,6 @@ judge's employer is the one fixed on their assignment to the category, which onl
 changes (audited), not their editable profile."""
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
@@ -17,30 +14,12 @@ from app.competitions.entries import entries
 from app.competitions.models import Category, Entry
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
+from app.organisations.names import normalise_employer
 
 
 class ConflictOfInterest(Conflict):
     code = "conflict_of_interest"
     default_message = _l("A judge may not score an entrant from their own employer.")
-
-
-_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "coltd", "ltd", "inc", "co")
-_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
-
-
-def normalise_employer(name: str | None) -> str:
-    """Compare employers, not spellings: full-width forms, spaces, punctuation, bracketed
-    places (（上海）) and company-form suffixes (有限公司, Co., Ltd.) do not count."""
-    text = unicodedata.normalize("NFKC", name or "").casefold()
-    text = _BRACKETED.sub("", text)
-    text = "".join(ch for ch in text if ch.isalnum())
-    changed = True
-    while changed and text:
-        changed = False
-        for suffix in _SUFFIXES:
-            if text.endswith(suffix) and len(text) > len(suffix):
-                text, changed = text[: -len(suffix)], True
-    return text
 
 
 def assigned_employer(judge: User, category: Category) -> str | None:

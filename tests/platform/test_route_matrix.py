@@ -50,6 +50,13 @@ SELF = {  # the caller's own things
     "api.my_registrations", "api.scanner_setup", "inbox.index", "inbox.read_all",
     "studios.studio_list",  # a master holds no staff role and sees their own studios there
 }
+# The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
+# them; nothing in them is another side's. Everyone else is refused.
+REGISTRY = {
+    "organisations.index", "organisations.detail", "organisations.edit", "organisations.duplicates",
+    "organisations.merge", "organisations.import_sheet", "organisations.export",
+}
+REGISTRY_ROLES = {"organiser"}
 # The check-in API acts at the scanner's own checkpoint; what is foreign is in the body.
 OWN_CHECKPOINT = {"api.checkin_one", "api.checkin_batch"}
 SCANNER_OWN = OWN_CHECKPOINT | {"api.scanner_setup"}
@@ -60,7 +67,7 @@ STAFF_ROLES = {"trainer", "judge", "organiser"}
 def category(rule) -> str:
     endpoint = rule.endpoint
     for name, members in (("public", PUBLIC), ("capability", CAPABILITY), ("open", OPEN), ("self", SELF),
-                          ("own_checkpoint", OWN_CHECKPOINT)):
+                          ("own_checkpoint", OWN_CHECKPOINT), ("registry", REGISTRY)):
         if endpoint in members:
             return name
     if rule.rule.startswith(ADMIN_PREFIX):
@@ -76,6 +83,8 @@ def must_refuse(cat: str, role: str, rule) -> bool:
         return rule.endpoint not in SCANNER_OWN
     if cat in ("owned", "admin") or role == "anonymous":
         return True
+    if cat == "registry":
+        return role not in REGISTRY_ROLES
     if cat == "staff":
         # Staff pages without an object: an account without a staff role is refused; staff see
         # their own lists there (checked for the victims' private strings).
@@ -84,6 +93,8 @@ def must_refuse(cat: str, role: str, rule) -> bool:
 
 
 def checks_changes(cat: str, role: str) -> bool:
+    if cat == "registry":
+        return role not in REGISTRY_ROLES
     return role != "admin" and cat not in ("open", "self", "capability")
 
 

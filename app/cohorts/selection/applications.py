@@ -30,7 +30,7 @@ each lives in the module of this package named by what it holds:
 """
 from __future__ import annotations
 
-from app.cohorts.selection.uscc import (  # noqa: F401
+from app.organisations.uscc import (  # noqa: F401
     USCC_ALPHABET,
     USCC_WEIGHTS,
     USCC_RE,

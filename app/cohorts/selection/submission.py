@@ -25,7 +25,7 @@ from app.cohorts.selection.access import (
 from app.cohorts.camps.models import Cycle, Tier
 from app.cohorts.models import Application, FUNDING_STAGES, INDUSTRIES
 from app.cohorts.selection.pitch_decks import read_pitch_deck, store_pitch_deck
-from app.cohorts.selection.uscc import normalise_uscc, validate_uscc
+from app.organisations.uscc import normalise_uscc, validate_uscc
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
 from app.timeutil import local_today, utcnow
