@@ -178,6 +178,15 @@ def test_pages_render_for_staff(client, db_session, admin, create_organisation, 
     assert "上海某某科技（上海）有限公司" in page
 
 
+def test_the_contact_persons_phone_and_mail_are_masked(client, create_organisation, create_user):
+    organisation = create_organisation(contact_name="李敏", contact_phone="13812345678",
+                                       contact_email="limin@example.cn")
+    login(client, create_user("organiser"))
+    page = client.get(f"/console/organisations/{organisation.id}").get_data(as_text=True)
+    assert "138****5678" in page and "13812345678" not in page
+    assert "li***@example.cn" in page and "limin@example.cn" not in page
+
+
 def test_create_through_the_form(client, db_session, admin):
     login(client, admin)
     response = client.post("/console/organisations/new", data={
