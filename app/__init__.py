@@ -23,8 +23,8 @@ from app.cohorts.blueprint import bp as cohorts_bp
 from app.cohorts.selection.views import allow_pitch_decks
 from app.competitions.blueprint import bp as competitions_bp
 from app.config import CONFIGS, INSTANCE, ROOT
-from app.events.blueprint import bp as events_bp
-from app.events.blueprint import console as console_bp
+from app.event_pages.blueprint import bp as events_bp
+from app.event_pages.blueprint import console as console_bp
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.main.errors import init_app as init_errors
 from app.main.blueprint import bp as main_bp

@@ -1,14 +1,14 @@
 """The events area's routes, listed in one place.
 
-The blueprint objects live in app/events/bp.py (so view modules can import them
+The blueprint objects live in app/event_pages/bp.py (so view modules can import them
 without importing this module back); importing this module loads every view module, which
 registers its routes. app/__init__.py registers `bp`, `console`.
 """
 
 from __future__ import annotations
 
-from app.events import manage, views
-from app.events.bp import bp, console
+from app.event_pages import manage, views
+from app.event_pages.bp import bp, console
 
 VIEW_MODULES = (views, manage)
 

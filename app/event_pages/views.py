@@ -5,7 +5,7 @@ from flask import render_template
 from flask_login import current_user
 
 from app.events import queries
-from app.events.bp import bp
+from app.event_pages.bp import bp
 from app.events.services import can_manage, get_series
 from app.registrations import services as reg
 

@@ -12,7 +12,7 @@ from app.checkin import services as checkin
 from app.checkin.exports import attendance_export as attendance_sheet
 from app.events import queries
 from app.events import services as ev
-from app.events.bp import console as bp
+from app.event_pages.bp import console as bp
 from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, SessionForm
 from app.events.models import EventKind, EventStatus, plain_number
 from app.extensions import db
