@@ -55,6 +55,7 @@ from app.registrations import models as _registrations_models  # noqa: F401
 from app.reminders import models as _reminders_models  # noqa: F401
 from app.studios import models as _studios_models  # noqa: F401
 from app.tickets import models as _tickets_models  # noqa: F401
+from app.traineeships import models as _traineeships_models  # noqa: F401
 
 
 def create_app(config: str | None = None, **overrides) -> Flask:

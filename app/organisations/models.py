@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import User
 from app.extensions import db
 from app.labels import LabelledEnum, labels
 from app.organisations.industries import INDUSTRIES
@@ -111,3 +112,20 @@ class Organisation(Stateful, db.Model):
     @property
     def merged(self) -> bool:
         return self.status == OrganisationStatus.MERGED.value
+
+
+class OrganisationContact(db.Model):
+    """A person who acts for an organisation in its portal (a host company's contact reviews its
+    trainee applicants there). Staff add and remove them on the organisation's page."""
+
+    __tablename__ = "organisation_contacts"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
