@@ -36,6 +36,7 @@ from app.registrations.blueprint import bp as registrations_bp
 from app.reminders import services as reminders
 from app.studios.views import bp as studios_bp
 from app.tickets.blueprint import bp as tickets_bp
+from app.traineeships.blueprint import bp as traineeships_bp
 
 # Every model module, so that Alembic and create_all see the whole schema.
 from app.accounts import models as _accounts_models  # noqa: F401
@@ -83,7 +84,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, certificates_bp, verify_bp,
-               organisations_bp, admin_bp, api_bp, inbox_bp, sms_bp):
+               organisations_bp, traineeships_bp, admin_bp, api_bp, inbox_bp, sms_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(sms_bp)  # the provider posts receipts; the secret in the URL stands in for a session

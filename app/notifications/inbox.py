@@ -43,13 +43,19 @@ BODIES = {
     "reminder": _l("Reminder: “%(occasion)s” starts at %(time)s, %(place)s."),
     "certificate_issued": _l("Your certificate “%(certificate)s” for “%(programme)s” is issued; it can be printed "
                              "and verified online."),
+    "traineeship_accepted": _l("%(host)s accepted you for “%(position)s” in %(batch)s; the bureau will now "
+                               "confirm the placement."),
+    "traineeship_declined": _l("%(host)s did not take you for “%(position)s” in %(batch)s."),
+    "traineeship_confirmed": _l("Your placement at %(host)s (“%(position)s”, %(batch)s) is confirmed: "
+                                "%(starts)s to %(ends)s. Your ticket is your pass at the training days."),
+    "traineeship_rejected": _l("The bureau did not confirm your placement at %(host)s (“%(position)s”)."),
 }
 # Why a decision went the way it did is the part people look for: it follows the sentence.
 EXPLANATIONS = {"reason": _l("Reason: %(text)s"), "note": _l("Note: %(text)s")}
 LINKS = {"application": "cohorts.my_camps", "tier_invitation": "cohorts.my_camps",
          "results_published": "competitions.mine",
          "camp_results_published": "cohorts.my_results", "certificate_issued": "verify.mine",
-         "reminder": "registrations.mine"}
+         "reminder": "registrations.mine", "traineeship": "traineeships.mine"}
 
 
 def post(user: User, kind: str, title, *, registration=None, link_endpoint: str | None = None,

@@ -13,7 +13,8 @@ from app.web import roles_required
 bp = Blueprint("organisations", __name__, url_prefix="/console/organisations")
 staff = roles_required(Role.ADMIN, Role.ORGANISER)  # the services check it too (require_staff)
 AUDIT_ACTIONS = {"organisation.create": _l("Organisation registered"), "organisation.update": _l("Organisation edited"),
-                 "organisation.merge": _l("A duplicate merged into it")}
+                 "organisation.merge": _l("A duplicate merged into it"),
+                 "organisation.contact_add": _l("Contact added"), "organisation.contact_remove": _l("Contact removed")}
 
 
 @bp.context_processor

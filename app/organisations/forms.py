@@ -39,3 +39,7 @@ class OrganisationForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("XLSX file"), validators=[FileRequired()])
+
+
+class ContactForm(FlaskForm):
+    mobile = StringField(_l("Mobile number of the contact's account"), validators=[DataRequired(), Length(max=20)])

@@ -6,9 +6,9 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.organisations import queries, services, sheets
+from app.organisations import contacts, queries, services, sheets
 from app.organisations.bp import bp, staff
-from app.organisations.forms import ImportForm, OrganisationForm
+from app.organisations.forms import ContactForm, ImportForm, OrganisationForm
 from app.organisations.models import OrganisationKind
 from app.web import FieldMessages, allowed, download, page_arg, perform
 
@@ -32,7 +32,26 @@ def detail(organisation_id: int):
     organisation = _organisation(organisation_id)
     return render_template("organisations/detail.html", organisation=organisation,
                            merged=queries.merged_into_this(organisation),
-                           history=queries.status_history(organisation), trail=queries.audit_trail(organisation))
+                           history=queries.status_history(organisation), trail=queries.audit_trail(organisation),
+                           contacts=contacts.contacts_of(organisation), contact_form=ContactForm())
+
+
+@bp.route("/<int:organisation_id>/contacts", methods=["POST"])
+@staff
+def add_contact(organisation_id: int):
+    organisation = _organisation(organisation_id)
+    form = ContactForm()
+    return perform(lambda: contacts.add_contact(current_user, organisation, form.mobile.data or ""),
+                   success=_("Contact added."), to=url_for("organisations.detail", organisation_id=organisation.id))
+
+
+@bp.route("/contacts/<int:contact_id>/remove", methods=["POST"])
+@staff
+def remove_contact(contact_id: int):
+    contact = contacts.get_contact(contact_id)
+    return perform(lambda: contacts.remove_contact(current_user, contact), success=_("Contact removed."),
+                   to=lambda o: url_for("organisations.detail", organisation_id=o.id),
+                   refused_to=url_for("organisations.index"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
