@@ -204,6 +204,8 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     # The victim's own inbox holds their registration's notice (notices land there by themselves).
     inbox_message = s.scalar(sa.select(InboxMessage).where(InboxMessage.user_id == victim.id).order_by(InboxMessage.id))
 
+    trainees = _traineeship(victim_organiser)
+
     # -- marking what is private ----------------------------------------------
     own_people = {admin.id, organiser.id, trainer.id, judge.id, participant.id}
     victims = [u for u in s.scalars(sa.select(User).where(User.id.not_in(plain)).order_by(User.id))
@@ -235,7 +237,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "competition_id": category.competition_id, "category_id": category.id, "entry_id": entry.id,
         "criterion_id": criterion.id, "aspect_id": aspect.id,
         "studio_id": studio.id, "activity_id": activity.id, "pair_id": pair.id,
-        "organisation_id": university.id, "duplicate_id": duplicate.id,
+        "organisation_id": university.id, "duplicate_id": duplicate.id, **trainees,
         "cert_id": certificate.id, "template_id": template.id, "job_id": job.id,
         "message_id": message.id, "inbox_id": inbox_message.id, "user_id": victim.id, "token_id": victim_token.id,
         "judge_id": s.scalar(sa.select(category_judges.c.user_id).where(category_judges.c.category_id == category.id)
@@ -270,6 +272,35 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
            "department": side.code, "victim_enrolment_id": enrolment.id}
     db.session.commit()
     return World(values=values, by_endpoint=by_endpoint, actors=actors, private=private, own=own)
+
+
+def _traineeship(organiser) -> dict:
+    """A victim department's traineeship batch, open now: a host company with its contact and a
+    place, one applicant accepted (a proposed placement for the bureau), one still pending."""
+    from app.organisations import contacts
+    from app.organisations import services as organisations
+    from app.traineeships import applying, batches, review
+    from tests.fixtures.organisations import uscc_for
+
+    start = date.today() + timedelta(days=40)
+    batch = batches.create_batch(organiser, department=organiser.departments[0], kind="job_traineeship",
+                                 year=start.year, season="summer", title="矩阵见习批次",
+                                 applications_open_at=utcnow() - timedelta(days=1),
+                                 applications_close_at=utcnow() + timedelta(days=30), starts_on=start,
+                                 ends_on=start + timedelta(days=60))
+    host = organisations.create_organisation(organiser, kind="host_company", name="矩阵见习基地有限公司",
+                                             uscc=uscc_for(7707))
+    place = batches.save_place(organiser, batch, host=host, position="矩阵岗位", openings=5, months=2)
+    batches.move_batch(organiser, batch, "open")
+    contact_user = _sign_up("矩阵基地联系人", "19900000011", [])
+    contact = contacts.add_contact(organiser, host, contact_user.mobile)
+    details = applying.Details(school_name="矩阵大学", major="管理", education="bachelor", graduation_year=2026,
+                               birth_date=date(2003, 1, 1), in_shanghai_household=True, left_school_unemployed=True)
+    accepted = applying.apply(_sign_up("矩阵见习生甲", "19900000012", []), batch, details, [place.id])
+    pending = applying.apply(_sign_up("矩阵见习生乙", "19900000013", []), batch, details, [place.id])
+    placement = review.accept(contact_user, accepted.choices[0])
+    return {"batch_id": batch.id, "place_id": place.id, "choice_id": pending.choices[0].id,
+            "placement_id": placement.id, "trainee_application_id": pending.id, "contact_id": contact.id}
 
 
 # -- what changed ---------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from app.api import openapi_traineeships
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -162,7 +164,7 @@ def build() -> dict:
                                 "scannerLink": {"type": "http", "scheme": "bearer",
                                                 "description": "Secret of a scanner link (scan_…): check-in "
                                                                "endpoints of one event only"}},
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | openapi_traineeships.SCHEMAS,
         },
         "paths": _complete({
             "/auth/token": {"post": {
@@ -294,6 +296,7 @@ def build() -> dict:
                     "additionalProperties": False}),
                     "404": _json({"type": "object", "properties": {"state": {"type": "string"}}}),
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
+            **openapi_traineeships.paths(_json, _err, BEARER),
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
         }),
     }

@@ -36,6 +36,7 @@ PUBLIC = {  # anyone, logged in or not
     "competitions.public_list", "competitions.public_detail", "cohorts.camps", "cohorts.camp",
     "verify.lookup", "verify.show", "api.openapi", "api.events_list", "api.event_detail",
     "api.certificate_verify", "api.auth_token", "checkin.scanner", "checkin.service_worker",
+    "traineeships.open_list",
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
@@ -43,18 +44,23 @@ CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar
 }
 OPEN = {  # any signed-in person acts for themselves on a public object
     "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "cohorts.self_check_in",
+    "traineeships.apply",
 }
 SELF = {  # the caller's own things
     "accounts.profile", "accounts.change_password", "accounts.reset_calendar", "registrations.mine",
     "verify.mine", "cohorts.my_applications", "cohorts.my_camps", "cohorts.my_results", "competitions.mine",
     "api.my_registrations", "api.scanner_setup", "inbox.index", "inbox.read_all",
     "studios.studio_list",  # a master holds no staff role and sees their own studios there
+    "traineeships.mine",
+    # A host company's contact holds no staff role; the portal shows the caller's own hosts' places only.
+    "traineeships.host_index", "api.host_applicants",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.
 REGISTRY = {
     "organisations.index", "organisations.detail", "organisations.edit", "organisations.duplicates",
     "organisations.merge", "organisations.import_sheet", "organisations.export",
+    "organisations.add_contact", "organisations.remove_contact",
 }
 REGISTRY_ROLES = {"organiser"}
 # The check-in API acts at the scanner's own checkpoint; what is foreign is in the body.
@@ -133,6 +139,9 @@ FORM_BODIES = {  # button POSTs whose form lives on another page
     "certificates.revoke": lambda w: {"reason": "matrix revoke"},
     "cohorts.withdraw": lambda w: {"reason": "matrix withdraw"},
     "studios.end_pair": lambda w: {"note": "matrix end"},
+    "traineeships.host_decline": lambda w: {"reason": "matrix decline"},
+    "traineeships.reject": lambda w: {"reason": "matrix reject"},
+    "traineeships.batch_status": lambda w: {"status": "cancelled"},
     "console.event_cancel": lambda w: {"reason": "matrix cancel"},
 }
 TOUCH = ("title", "name", "label", "venue", "description", "note", "summary", "goals", "reason", "speaker", "room")
