@@ -15,7 +15,8 @@ from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
 from app.locking import lock_objects
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.models import Organisation, OrganisationKind, OrganisationStatus
+from app.organisations.names import normalise_name
 from app.traineeships.batches import taking_applications
 from app.traineeships.eligibility import Answers, refusals
 from app.traineeships.models import (
@@ -88,6 +89,20 @@ def _chosen_places(batch: TraineeshipBatch, place_ids: list) -> tuple[list[Train
     return [places[i] for i in ids], {}
 
 
+def _university(details: Details) -> Organisation | None:
+    """The registered university the applicant named: the one chosen, or else the one whose
+    normalised name is what they typed (counts per university need the link, not the spelling)."""
+    if details.university_id:
+        chosen = db.session.get(Organisation, details.university_id)
+        if chosen is not None and chosen.kind == OrganisationKind.UNIVERSITY.value:
+            return chosen
+    key = normalise_name(details.school_name)
+    return db.session.scalars(sa.select(Organisation).where(
+        Organisation.kind == OrganisationKind.UNIVERSITY.value, Organisation.name_key == key,
+        Organisation.status == OrganisationStatus.ACTIVE.value).order_by(Organisation.id).limit(1)).first() \
+        if key else None
+
+
 def apply(user: User, batch: TraineeshipBatch, details: Details, place_ids: list[int]) -> TraineeApplication:
     """The application with its choices ranked in the order given (rank 1 first)."""
     if not getattr(user, "is_authenticated", False):
@@ -106,9 +121,7 @@ def apply(user: User, batch: TraineeshipBatch, details: Details, place_ids: list
                                fields=errors | failed)
     if errors:
         raise InvalidInput(fields=errors)
-    university = db.session.get(Organisation, details.university_id) if details.university_id else None
-    if university is not None and university.kind != OrganisationKind.UNIVERSITY.value:
-        university = None
+    university = _university(details)
     application = TraineeApplication(
         batch=batch, user=user, status=None, university=university, school_name=details.school_name.strip(),
         major=(details.major or "").strip(), education=details.education, graduation_year=details.graduation_year,

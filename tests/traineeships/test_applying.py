@@ -68,6 +68,7 @@ def test_choices_are_ranked_within_the_batch_limit(db_session, traineeship, crea
         apply_as(person, world.batch, [other.places[0]])
     db_session.rollback()
     made = apply_as(person, world.batch, [world.places[2], world.places[0]])
+    assert made.university_id is None  # 上海交通大学 is not registered here
     assert [(c.rank, c.place_id, c.status) for c in made.choices] == [
         (1, world.places[2].id, "pending"), (2, world.places[0].id, "pending")]
     with pytest.raises(Conflict) as again:
@@ -113,3 +114,11 @@ def test_withdrawing_before_a_host_decides(db_session, traineeship, create_user,
     assert made.status == "withdrawn" and {c.status for c in made.choices} == {"superseded"}
     with pytest.raises(Conflict):
         applying.withdraw(person, made)
+
+
+def test_the_school_typed_is_linked_to_the_registered_university(db_session, traineeship, create_user, apply_as,
+                                                                  create_organisation):
+    world = traineeship()
+    university = create_organisation(kind="university", name="上海交通大学（闵行校区）")
+    made = apply_as(create_user(), world.batch, world.places[:1], school_name="上海交通大学")
+    assert made.university_id == university.id and made.school_name == "上海交通大学"
