@@ -1,3 +1,5 @@
+import re
+
 import sqlalchemy as sa
 
 from app.events import services as ev
@@ -137,6 +139,7 @@ def test_openapi_documents_every_api_route(app, client):
             path = rule.rule[len("/api/v1"):].replace("<int:event_id>", "{id}") \
                 .replace("<int:registration_id>", "{id}").replace("<int:checkpoint_id>", "{id}") \
                 .replace("<code>", "{code}")
+            path = re.sub(r"<int:(\w+)>", r"{\1}", path)  # newer routes name their ids (traineeships)
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 routes.add((path, method))
     assert routes == documented
