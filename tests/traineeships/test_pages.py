@@ -119,3 +119,15 @@ def test_staff_add_and_remove_a_host_contact_by_mobile(client, db_session, creat
     assert client.post(f"/console/organisations/contacts/{row.id}/remove").status_code == 302
     db_session.expire_all()
     assert db_session.scalar(sa.select(sa.func.count()).select_from(OrganisationContact)) == 0
+
+
+def test_huge_ids_are_not_found(client, db_session, traineeship, create_user):
+    world = traineeship()
+    huge = 99999999999999999999
+    login(client, world.organiser)
+    for path in (f"/console/traineeships/{huge}", f"/console/traineeships/{world.batch.id}/places/{huge}",
+                 f"/traineeships/{huge}/apply", f"/host/places/{huge}"):
+        assert client.get(path).status_code == 404, path
+    for path in (f"/host/choices/{huge}/accept", f"/console/traineeships/placements/{huge}/confirm",
+                 f"/me/traineeships/{huge}/withdraw", f"/console/organisations/contacts/{huge}/remove"):
+        assert client.post(path).status_code == 404, path
