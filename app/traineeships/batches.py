@@ -16,6 +16,7 @@ from app.extensions import db
 from app.lookups import get_or_not_found
 from app.occasions import services as occasions
 from app.organisations.models import Organisation, OrganisationKind, OrganisationStatus
+from app.organisations.names import normalise_name
 from app.timeutil import LOCAL_TZ, utcnow
 from app.traineeships.defaults import default_eligibility, default_rubric
 from app.traineeships.eligibility import check_rules
@@ -188,6 +189,25 @@ def save_place(actor: User, batch: TraineeshipBatch, *, host: Organisation | Non
     require_run(actor, batch)
     if place is not None and place.batch_id != batch.id:
         raise NotFound(_l("No such place."))
+    errors = place_errors(host=host, position=position, openings=openings, months=months,
+                          monthly_allowance=monthly_allowance, description=description, requirements=requirements,
+                          status=status)
+    if errors:
+        raise InvalidInput(fields=errors)
+    if place is None:
+        place = TraineeshipPlace(batch=batch)
+        db.session.add(place)
+    place.host, place.position, place.openings, place.months = host, position.strip(), openings, months
+    place.monthly_allowance, place.status = monthly_allowance, status
+    place.description, place.requirements = description or "", requirements or ""
+    db.session.flush()
+    audit.record(actor, "traineeship.place_save", batch, place=place.id, host=host.id, openings=openings)
+    return place
+
+
+def place_errors(*, host: Organisation | None, position: str, openings, months, monthly_allowance,
+                 description: str = "", requirements: str = "", status: str = PlaceStatus.OPEN.value) -> dict:
+    """What is wrong with a place's values (the form's and the sheet's rows alike)."""
     errors = {}
     if host is None or host.kind != OrganisationKind.HOST_COMPANY.value or host.merged:
         errors["host_id"] = _l("Choose a host company (见习基地) from the register.")
@@ -202,14 +222,16 @@ def save_place(actor: User, batch: TraineeshipBatch, *, host: Organisation | Non
     for key, value in (("description", description), ("requirements", requirements)):
         if len(value or "") > 5000:
             errors[key] = _l("At most 5000 characters.")
-    if errors:
-        raise InvalidInput(fields=errors)
-    if place is None:
-        place = TraineeshipPlace(batch=batch)
-        db.session.add(place)
-    place.host, place.position, place.openings, place.months = host, position.strip(), openings, months
-    place.monthly_allowance, place.status = monthly_allowance, status
-    place.description, place.requirements = description or "", requirements or ""
-    db.session.flush()
-    audit.record(actor, "traineeship.place_save", batch, place=place.id, host=host.id, openings=openings)
-    return place
+    return errors
+
+
+def host_named(text: str) -> Organisation | None:
+    """The active host company a sheet names, by its 统一社会信用代码 or its (normalised) name."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    query = sa.select(Organisation).where(Organisation.kind == OrganisationKind.HOST_COMPANY.value,
+                                          Organisation.status == OrganisationStatus.ACTIVE.value)
+    return db.session.scalars(query.where(sa.or_(Organisation.uscc == text.upper(),
+                                                 Organisation.name_key == normalise_name(text)))
+                              .order_by(Organisation.id).limit(1)).first()

@@ -11,11 +11,11 @@ from wtforms.fields.choices import SelectChoice
 
 from app.events.services import managed_departments
 from app.timeutil import local_to_utc, local_today, to_local
-from app.traineeships import batches, placements, queries
+from app.traineeships import batches, placements, queries, sheets
 from app.traineeships.bp import bp, staff
-from app.traineeships.forms import BatchForm, PlaceForm, ReasonForm
+from app.traineeships.forms import BatchForm, PlacesSheetForm, PlaceForm, ReasonForm
 from app.traineeships.models import BATCH_TRANSITIONS, PlacementStatus
-from app.web import allowed, perform
+from app.web import FieldMessages, allowed, perform
 
 
 def _batch(batch_id: int):
@@ -109,6 +109,21 @@ def place_form(batch_id: int, place_id: int | None = None):
             success=_("Place saved."), form=form, to=_back(batch))):
         return done
     return render_template("traineeships/place_form.html", form=form, batch=batch, place=place)
+
+
+@bp.route("/console/traineeships/<int:batch_id>/places/import", methods=["GET", "POST"])
+@staff
+def import_places(batch_id: int):
+    batch = _batch(batch_id)
+    form = PlacesSheetForm()
+    errors = FieldMessages(summary=_("Nothing was imported: correct the sheet and try again."))
+    if form.validate_on_submit() and (done := perform(
+            lambda: sheets.import_places(current_user, batch, form.file.data.read()),
+            success=lambda added: _("%(n)s places imported.", n=len(added)), to=_back(batch), form=errors)):
+        return done
+    status = 422 if errors or form.errors else 200
+    return render_template("traineeships/import_places.html", batch=batch, form=form, errors=errors,
+                           columns=sheets.header()), status
 
 
 @bp.route("/console/traineeships/placements/<int:placement_id>/confirm", methods=["POST"])
