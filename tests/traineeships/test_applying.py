@@ -122,3 +122,25 @@ def test_the_school_typed_is_linked_to_the_registered_university(db_session, tra
     university = create_organisation(kind="university", name="上海交通大学（闵行校区）")
     made = apply_as(create_user(), world.batch, world.places[:1], school_name="上海交通大学")
     assert made.university_id == university.id and made.school_name == "上海交通大学"
+
+
+def test_staff_edit_the_rules_and_open_only_a_batch_with_places(db_session, traineeship):
+    world = traineeship(open=False, hosts=0)
+    batch = world.batch
+    with pytest.raises(InvalidInput) as no_places:
+        batches.move_batch(world.organiser, batch, "open")
+    assert "status" in no_places.value.fields
+    db_session.rollback()
+    common = dict(title=batch.title, year=batch.year, season=batch.season,
+                  applications_open_at=batch.applications_open_at, applications_close_at=batch.applications_close_at,
+                  starts_on=batch.starts_on, ends_on=batch.ends_on, max_choices=2)
+    with pytest.raises(InvalidInput) as bad:
+        batches.update_batch(world.organiser, batch, eligibility={"min_age": 30, "max_age": 20,
+                                                                  "graduation_years": ["明年"]}, **common)
+    assert set(bad.value.fields) == {"max_age", "graduation_years"}
+    db_session.rollback()
+    rules = {"min_age": 18, "max_age": 30, "graduation_years": [2026], "left_school_unemployed_only": False,
+             "shanghai_household_or_study": False}
+    batches.update_batch(world.organiser, batch, eligibility=rules, **common)
+    db_session.commit()
+    assert batch.eligibility == rules and batch.max_choices == 2

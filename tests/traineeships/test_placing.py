@@ -107,3 +107,18 @@ def test_a_place_takes_no_more_than_its_openings(db_session, traineeship, create
     with pytest.raises(Conflict) as full:
         review.accept(world.contacts[0], choices[2])
     assert full.value.code == "place_full"
+
+
+def test_the_mail_of_a_notice_names_the_host_and_the_reason(db_session, traineeship, create_user, apply_as):
+    from app.notifications.models import OutboxMessage
+    from app.notifications.services import message_body
+
+    world = traineeship()
+    person = create_user(email="trainee@example.com")
+    choice = apply_as(person, world.batch, world.places[:1]).choices[0]
+    review.decline(world.contacts[0], choice, reason="需要会计专业")
+    db_session.commit()
+    mail = db_session.scalar(sa.select(OutboxMessage).where(OutboxMessage.user_id == person.id))
+    body = message_body(mail)
+    assert mail.template == "traineeship" and world.hosts[0].name in body and "需要会计专业" in body
+    assert "/me/traineeships" in body
