@@ -51,6 +51,7 @@ from app.events import models as _events_models  # noqa: F401
 from app.notifications import models as _notifications_models  # noqa: F401
 from app.notifications.sms import models as _sms_models  # noqa: F401
 from app.organisations import models as _organisations_models  # noqa: F401
+from app.organisations import employees as _employees_models  # noqa: F401
 from app.registrations import models as _registrations_models  # noqa: F401
 from app.reminders import models as _reminders_models  # noqa: F401
 from app.studios import models as _studios_models  # noqa: F401

@@ -14,6 +14,7 @@ from app.competitions.entries import entries
 from app.competitions.models import Category, Entry
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
+from app.organisations.linking import resolve_id
 from app.organisations.names import normalise_employer
 
 
@@ -44,9 +45,9 @@ def set_judge_employer(actor: User, category: Category, judge_id: int, employer:
         raise NotFound(_l("This person is not a judge of this category."))
     before = assignment.employer if assignment is not None else category.chief_judge_employer
     if assignment is not None:
-        assignment.employer = employer
+        assignment.employer, assignment.organisation_id = employer, resolve_id(employer)
     if is_chief:
-        category.chief_judge_employer = employer
+        category.chief_judge_employer, category.chief_judge_organisation_id = employer, resolve_id(employer)
     audit.record(actor, "competition.judge_employer", category, judge=judge_id, before=before, after=employer)
     db.session.flush()
     return employer

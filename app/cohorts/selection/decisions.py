@@ -69,6 +69,7 @@ def decide(actor: User, chosen: list[Application], status: str, note: str = "") 
             for a in group:
                 enrolment = cohorts.enrol(actor, cohort, a.user, company=a.company_name)
                 enrolment.application_id = a.id
+                enrolment.organisation_id = a.organisation_id
                 enrolments[a.id] = enrolment
     now = utcnow()
     for a in todo:
