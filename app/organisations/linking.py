@@ -8,8 +8,8 @@ a name shared by several active organisations is ambiguous and resolves to nothi
 A company not found is left unlinked: no row is created. The registry is the bureau's list, kept
 by staff with checked codes; a typo, a 个体户 or a department typed on a form must not become an
 organisation of its own. Staff link what stays unlinked by picking from the registry (`pick`) on the
-programme's console page, and `link_unlinked` (the data migration and the demo) links rows typed
-before their organisation was registered. Links to a duplicate merged later still count for the
+programme's console page, and the data migration links rows typed before this
+revision (and `link_unlinked_employers` people's profiles). Links to a duplicate merged later still count for the
 organisation kept (`identity_ids`)."""
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.errors import InvalidInput
 from app.extensions import db
+from app.inputs import bounded_int
 from app.organisations.employees import EmployerLink
+from app.organisations.linked import LinkedRow
 from app.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 from app.organisations.names import normalise_name
 from app.organisations.services import require_staff, search_query
@@ -58,9 +60,11 @@ def resolve(name: str | None, uscc: str | None = None) -> Organisation | None:
     the normalised name when exactly one active organisation has it."""
     code = normalise_uscc(uscc)
     if code and validate_uscc(code):
-        holder = db.session.scalars(sa.select(Organisation).where(Organisation.uscc == code, _ACTIVE)
-                                    .order_by(Organisation.id).limit(1)).first()
-        if holder is not None:
+        # An active holder first; else a duplicate merged away, whose code stands for the one kept.
+        holder = db.session.scalars(sa.select(Organisation).where(Organisation.uscc == code)
+                                    .order_by(_ACTIVE.desc(), Organisation.id).limit(1)).first()
+        holder = canonical(holder)
+        if holder is not None and not holder.merged:
             return holder
     key = normalise_name(name)
     if not key:
@@ -84,7 +88,7 @@ def pick(text: str | None) -> Organisation | None:
         return None
     if len(text) > 200 or "\x00" in text:
         raise InvalidInput(fields={"organisation": _l("Type an organisation's name or its code.")})
-    if text.isdigit() and len(text) <= 12:
+    if text.isdigit() and bounded_int(text) is not None:
         found = db.session.get(Organisation, int(text))
         found = canonical(found)
         if found is not None and not found.merged:
@@ -132,6 +136,7 @@ def set_employer(actor: User, user: User, text: str | None) -> Organisation | No
     if chosen is None:
         if link is not None:
             db.session.delete(link)
+            db.session.flush()
     elif link is None:
         db.session.add(EmployerLink(user_id=user.id, organisation_id=chosen.id, employer=(user.employer or "")[:120],
                                     linked_by_id=actor.id))
@@ -151,3 +156,12 @@ def link_unlinked_employers() -> int:
         if link_employer(user) is not None:
             linked += 1
     return linked
+
+
+def employees_of(organisation: Organisation) -> list[LinkedRow]:
+    """The people whose employer (in the registry) it is."""
+    links = db.session.scalars(sa.select(EmployerLink).join(User, User.id == EmployerLink.user_id)
+                               .where(EmployerLink.organisation_id.in_(identity_ids(organisation)))
+                               .order_by(User.name, User.id))
+    return [LinkedRow(group=str(_l("Employees")), title=link.user.name, person_id=link.user_id,
+                      detail=link.employer, when=link.linked_at) for link in links]
