@@ -39,9 +39,9 @@ def organisation_add(event_id: int):
                    success=_("Organisation added to the event."), to=_back(event.id))
 
 
-@bp.route("/events/<int:event_id>/organisations/<int:link_id>/delete", methods=["POST"])
+@bp.route("/events/<int:event_id>/organisations/<int:event_organisation_id>/delete", methods=["POST"])
 @staff_only
-def organisation_remove(event_id: int, link_id: int):
+def organisation_remove(event_id: int, event_organisation_id: int):
     event = queries.managed_event(current_user, event_id)
-    return perform(lambda: event_organisations.remove_organisation(current_user, event, link_id),
+    return perform(lambda: event_organisations.remove_organisation(current_user, event, event_organisation_id),
                    success=_("Organisation removed from the event."), category="info", to=_back(event.id))
