@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from app.api import openapi_organisations as organisations
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -162,7 +164,7 @@ def build() -> dict:
                                 "scannerLink": {"type": "http", "scheme": "bearer",
                                                 "description": "Secret of a scanner link (scan_…): check-in "
                                                                "endpoints of one event only"}},
-            "schemas": SCHEMAS,
+            "schemas": SCHEMAS | organisations.SCHEMAS,
         },
         "paths": _complete({
             "/auth/token": {"post": {
@@ -295,7 +297,7 @@ def build() -> dict:
                     "404": _json({"type": "object", "properties": {"state": {"type": "string"}}}),
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
-        }),
+        } | organisations.paths(_json, _paged, PAGE_PARAMS, BEARER)),
     }
 
 
