@@ -168,3 +168,57 @@ def test_the_page_shows_each_section_with_counts(client, db_session, create_orga
     assert client.get("/console/organisations/99999999999999999999/overview").status_code == 404
     login(client, create_user())
     assert client.get(f"/console/organisations/{company.id}/overview").status_code == 403
+
+
+# -- staff correct the links on the programmes' console pages -------------------------------------
+def test_staff_correct_links_on_the_console_pages(client, db_session, create_organisation, create_user, camp,
+                                                 contest, create_studio, admin):
+    from app.organisations.employees import EmployerLink
+
+    company = create_organisation(name="上海纠正科技有限公司", uscc=uscc_for(31))
+    application = apps.apply(create_user(), camp.cycle, camp.tier, **application_form(company_name="上海别名有限公司"))
+    decisions.decide(camp.runner, [application], "admitted")
+    db_session.commit()
+    assert application.organisation_id is None
+    login(client, camp.runner)
+    page = client.get(f"/console/applications/{application.id}").get_data(as_text=True)
+    assert 'name="organisation"' in page
+    assert client.post(f"/console/applications/{application.id}/organisation",
+                       data={"organisation": uscc_for(31)}).status_code == 302
+    db_session.expire_all()
+    assert application.organisation_id == company.id
+    enrolment = next(e for e in camp.enrolments if e.application_id == application.id)
+    assert enrolment.organisation_id == company.id
+    client.post(f"/console/applications/{application.id}/organisation", data={"organisation": "没有这家"})
+    db_session.expire_all()
+    assert application.organisation_id == company.id  # refused, flashed, nothing changed
+
+    login(client, contest.organiser)
+    judge = contest.judges[1]
+    assert client.post(f"/console/categories/{contest.category.id}/judges/{judge.id}/organisation",
+                       data={"organisation": str(company.id)}).status_code == 302
+    db_session.expire_all()
+    assert next(a for a in contest.category.assignments if a.user_id == judge.id).organisation_id == company.id
+    assert "上海纠正科技有限公司" in client.get(f"/console/categories/{contest.category.id}/judges").get_data(
+        as_text=True)
+    assert client.post(f"/console/categories/{contest.category.id}/judges/99999999999/organisation",
+                       data={"organisation": ""}).status_code == 404
+
+    studio = create_studio()
+    login(client, studio.organiser)
+    assert client.post(f"/console/studios/{studio.id}/master-organisation",
+                       data={"organisation": "上海纠正科技"}).status_code == 302
+    db_session.expire_all()
+    assert studio.master_organisation_id == company.id
+
+    person = create_user(employer="某处")
+    login(client, admin)
+    assert client.post(f"/admin/users/{person.id}/employer", data={"organisation": company.name}).status_code == 302
+    assert db_session.get(EmployerLink, person.id).organisation_id == company.id
+
+    outsider = create_user("organiser", department="skills")
+    login(client, outsider)
+    assert client.post(f"/console/applications/{application.id}/organisation",
+                       data={"organisation": ""}).status_code == 403
+    db_session.expire_all()
+    assert application.organisation_id == company.id
