@@ -116,8 +116,10 @@ def link_existing(bind) -> None:
         if found is not None:
             employers[row["id"]] = found
             bind.execute(sa.text("INSERT INTO organisation_employees (user_id, organisation_id, employer, linked_at) "
-                                 "VALUES (:user, :org, :employer, CURRENT_TIMESTAMP)"),
-                         {"user": row["id"], "org": found, "employer": (row["employer"] or "")[:120]})
+                                 "VALUES (:user, :org, :employer, :at)")
+                         .bindparams(sa.bindparam("at", type_=app.timeutil.UTCDateTime())),
+                         {"user": row["id"], "org": found, "employer": (row["employer"] or "")[:120],
+                          "at": app.timeutil.utcnow()})
     for row in bind.execute(sa.text("SELECT id, master_id FROM studios WHERE master_organisation_id IS NULL"))\
             .mappings().all():
         if row["master_id"] in employers:
