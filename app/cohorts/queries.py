@@ -36,6 +36,7 @@ def founders_of(organisation: Organisation) -> list[LinkedRow]:
         if a.user_id in seen:
             continue
         seen.add(a.user_id)
-        rows.append(LinkedRow(group=str(_l("Founders of the company")), title=a.name, person_id=a.user_id, when=a.submitted_at,
+        rows.append(LinkedRow(group=str(_l("Founders of the company")), title=a.name, person_id=a.user_id,
+                              when=a.submitted_at,
                               detail=f"{a.cycle.name} · {a.tier.name}"))
     return rows

@@ -179,6 +179,7 @@ def judge_employer(category_id: int, judge_id: int):
 @staff
 def judge_organisation(category_id: int, judge_id: int):
     category = cs.get_category(category_id)
-    return perform(lambda: cs.set_judge_organisation(current_user, category, judge_id, request.form.get("organisation")),
+    chosen = request.form.get("organisation")
+    return perform(lambda: cs.set_judge_organisation(current_user, category, judge_id, chosen),
                    success=_("The judge's employer is linked to the registry."),
                    to=url_for("competitions.judges", category_id=category.id))

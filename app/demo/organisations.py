@@ -133,8 +133,9 @@ def _link_rows(rows, typed, code=None, column="organisation_id") -> int:
 def link_people() -> int:
     """Links the demo's rows that were written without the service (applications, enrolments made
     before the registry) and people's profiles, by the registry's one rule."""
-    unlinked = lambda model, column="organisation_id": db.session.scalars(  # noqa: E731
-        sa.select(model).where(getattr(model, column).is_(None))).all()
+    def unlinked(model, column="organisation_id"):
+        return db.session.scalars(sa.select(model).where(getattr(model, column).is_(None))).all()
+
     linked = _link_rows(unlinked(Application), lambda a: a.company_name, lambda a: a.uscc)
     linked += _link_rows(unlinked(Enrolment), lambda e: e.company)
     linked += _link_rows(unlinked(JudgeAssignment), lambda a: a.employer)
@@ -157,7 +158,8 @@ def link_events(admin_id: int) -> int:
             continue
         for name, role in links:
             organisation = db.session.scalar(sa.select(Organisation).where(
-                Organisation.name_key == normalise_name(name), Organisation.kind != OrganisationKind.PARTNER_REGION.value)
+                Organisation.name_key == normalise_name(name),
+                Organisation.kind != OrganisationKind.PARTNER_REGION.value)
                 .order_by(Organisation.id).limit(1))
             taken = db.session.scalar(sa.select(EventOrganisation.id).where(
                 EventOrganisation.event_id == event.id, EventOrganisation.organisation_id == organisation.id,

@@ -34,8 +34,8 @@ def _back(event_id: int) -> str:
 @staff_only
 def organisation_add(event_id: int):
     event = queries.managed_event(current_user, event_id)
-    return perform(lambda: event_organisations.add_organisation(current_user, event, request.form.get("organisation_id"),
-                                                                request.form.get("role", "")),
+    chosen, role = request.form.get("organisation_id"), request.form.get("role", "")
+    return perform(lambda: event_organisations.add_organisation(current_user, event, chosen, role),
                    success=_("Organisation added to the event."), to=_back(event.id))
 
 

@@ -135,7 +135,8 @@ def test_openapi_documents_every_api_route(app, client):
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/"):
             path = rule.rule[len("/api/v1"):].replace("<int:event_id>", "{id}") \
-                .replace("<int:registration_id>", "{id}").replace("<int:checkpoint_id>", "{id}").replace("<int:organisation_id>", "{id}") \
+                .replace("<int:registration_id>", "{id}").replace("<int:checkpoint_id>", "{id}") \
+                .replace("<int:organisation_id>", "{id}") \
                 .replace("<code>", "{code}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 routes.add((path, method))
