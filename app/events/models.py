@@ -305,3 +305,9 @@ class EventOrganisation(db.Model):
     @property
     def role_label(self) -> str:
         return EventOrganisationRole.label_of(self.role)
+
+    @property
+    def shown_name(self) -> str:
+        """The name to show: a duplicate merged later shows as the organisation kept."""
+        organisation = self.organisation
+        return organisation.merged_into.name if organisation.merged and organisation.merged_into else organisation.name

@@ -64,8 +64,10 @@ def test_merged_organisations_are_refused(db_session, fair, create_organisation,
     from app.organisations import services
 
     duplicate = create_organisation(name="上海闵行智造科技（上海）有限公司")
+    link = eo.add_organisation(create_user("organiser"), fair, duplicate.id, "participant")
     services.merge(admin, fair.company, duplicate)
     db_session.commit()
+    assert link.shown_name == "上海闵行智造科技有限公司"  # shown as the organisation kept
     with pytest.raises(Conflict) as error:
         eo.add_organisation(create_user("organiser"), fair, duplicate.id, "participant")
     assert error.value.code == "organisation_merged"
