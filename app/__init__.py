@@ -31,6 +31,7 @@ from app.main.blueprint import bp as main_bp
 from app.notifications.blueprint import bp as inbox_bp
 from app.notifications.blueprint import sms as sms_bp
 from app.privacy import RateLimitKeyFilter
+from app.organisation_pages.blueprint import bp as organisation_pages_bp
 from app.organisations.blueprint import bp as organisations_bp
 from app.registrations.blueprint import bp as registrations_bp
 from app.reminders import services as reminders
@@ -52,6 +53,7 @@ from app.events import models as _events_models  # noqa: F401
 from app.notifications import models as _notifications_models  # noqa: F401
 from app.notifications.sms import models as _sms_models  # noqa: F401
 from app.organisations import models as _organisations_models  # noqa: F401
+from app.organisations import employees as _employees_models  # noqa: F401
 from app.registrations import models as _registrations_models  # noqa: F401
 from app.reminders import models as _reminders_models  # noqa: F401
 from app.studios import models as _studios_models  # noqa: F401
@@ -84,7 +86,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, certificates_bp, verify_bp,
-               organisations_bp, traineeships_bp, admin_bp, api_bp, inbox_bp, sms_bp):
+               organisations_bp, organisation_pages_bp, traineeships_bp, admin_bp, api_bp, inbox_bp, sms_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(sms_bp)  # the provider posts receipts; the secret in the URL stands in for a session

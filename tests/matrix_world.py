@@ -227,6 +227,9 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     # The bureau's shared registry: two spellings of one university, nobody's private data.
     university = organisations.create_organisation(victim_organiser, kind="university", name="矩阵大学")
     duplicate = organisations.create_organisation(victim_organiser, kind="university", name="矩阵大学（闵行）")
+    from app.events.organisations import add_organisation
+
+    hosted = add_organisation(victim_organiser, event, university.id, "host_university")
 
     values = {
         "event_id": event.id, "session_id": session.id, "question_id": question.id,
@@ -237,7 +240,8 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "competition_id": category.competition_id, "category_id": category.id, "entry_id": entry.id,
         "criterion_id": criterion.id, "aspect_id": aspect.id,
         "studio_id": studio.id, "activity_id": activity.id, "pair_id": pair.id,
-        "organisation_id": university.id, "duplicate_id": duplicate.id, **trainees,
+        "organisation_id": university.id, "duplicate_id": duplicate.id, "event_organisation_id": hosted.id,
+        **trainees,
         "cert_id": certificate.id, "template_id": template.id, "job_id": job.id,
         "message_id": message.id, "inbox_id": inbox_message.id, "user_id": victim.id, "token_id": victim_token.id,
         "judge_id": s.scalar(sa.select(category_judges.c.user_id).where(category_judges.c.category_id == category.id)

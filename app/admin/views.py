@@ -12,6 +12,7 @@ from app.accounts.models import Role, role_label
 from app.admin import queries
 from app.admin.bp import bp
 from app.notifications.services import message_body
+from app.organisations import linking
 from app.notifications.sms.models import SMS_LABELS, sms_label
 from app.transaction import commit
 from app.web import page_arg, perform, roles_required
@@ -76,7 +77,16 @@ def user_edit(user_id: int):
     if form.validate_on_submit() and (done := perform(
             save, form=form, success=_("Account updated."), to=url_for("admin.users"))):
         return done
-    return render_template("admin/user_edit.html", form=form, user=user)
+    return render_template("admin/user_edit.html", form=form, user=user, employer=linking.employer_of(user))
+
+
+@bp.route("/users/<int:user_id>/employer", methods=["POST"])
+@admin_only
+def user_employer(user_id: int):
+    user = queries.get_user(user_id)
+    return perform(lambda: linking.set_employer(current_user, user, request.form.get("organisation")),
+                   success=_("The employer's link to the registry is saved."),
+                   to=url_for("admin.user_edit", user_id=user.id))
 
 
 @bp.route("/outbox")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from app.api import openapi_organisations as organisations
 from app.api import openapi_traineeships
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -164,7 +165,7 @@ def build() -> dict:
                                 "scannerLink": {"type": "http", "scheme": "bearer",
                                                 "description": "Secret of a scanner link (scan_…): check-in "
                                                                "endpoints of one event only"}},
-            "schemas": SCHEMAS | openapi_traineeships.SCHEMAS,
+            "schemas": SCHEMAS | organisations.SCHEMAS | openapi_traineeships.SCHEMAS,
         },
         "paths": _complete({
             "/auth/token": {"post": {
@@ -298,7 +299,7 @@ def build() -> dict:
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             **openapi_traineeships.paths(_json, _err, BEARER),
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
-        }),
+        } | organisations.paths(_json, _paged, PAGE_PARAMS, BEARER)),
     }
 
 

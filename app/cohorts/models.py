@@ -29,6 +29,8 @@ from app.cohorts.grading.models import (  # noqa: F401 - re-exported: grading mo
 )
 from app.extensions import db
 from app.labels import LabelledEnum, labels
+from app.organisations.models import Organisation
+from app.organisations.refs import organisation_ref
 from app.organisations.industries import INDUSTRIES  # noqa: F401 - one list, shared with organisations
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
@@ -92,6 +94,8 @@ class Application(Stateful, db.Model):
     id_number: Mapped[str | None] = mapped_column(sa.String(18))
     company_name: Mapped[str] = mapped_column(sa.String(200))
     uscc: Mapped[str] = mapped_column(sa.String(18))  # 统一社会信用代码
+    # The registry's row for the company typed above (app.organisations.linking), or None.
+    organisation_id: Mapped[int | None] = organisation_ref()
     founded_on: Mapped[date]
     industry: Mapped[str] = mapped_column(sa.String(20))
     team_size: Mapped[int]
@@ -109,6 +113,7 @@ class Application(Stateful, db.Model):
     tier: Mapped[Tier] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    organisation: Mapped[Organisation | None] = relationship()
     history: Mapped[list[ApplicationHistory]] = relationship(
         back_populates="application", order_by="ApplicationHistory.id")
 

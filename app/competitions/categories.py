@@ -19,6 +19,7 @@ from app.events.models import EventKind
 from app.extensions import db
 from app.lifecycle import services as lifecycle
 from app.occasions import services as occasions
+from app.organisations.linking import resolve_id
 
 MAX_TEAM = 10
 
@@ -97,8 +98,14 @@ def set_judges(actor: User, category: Category, judges: list[User], chief: User 
     kept = {a.user_id: a for a in category.assignments}
     wanted = list(dict.fromkeys(judges))
     category.assignments = [kept.get(u.id) or JudgeAssignment(user_id=u.id, employer=u.employer) for u in wanted]
+    for assignment in category.assignments:  # unlinked ones are looked up again: the registry may have it now
+        if assignment.organisation_id is None:
+            assignment.organisation_id = resolve_id(assignment.employer)
     if chief is None or chief.id != category.chief_judge_id:
         category.chief_judge_employer = chief.employer if chief else None
+        category.chief_judge_organisation_id = resolve_id(category.chief_judge_employer)
+    elif category.chief_judge_organisation_id is None:
+        category.chief_judge_organisation_id = resolve_id(category.chief_judge_employer)
     category.chief_judge = chief
     db.session.flush()
     db.session.expire(category, ["judges"])

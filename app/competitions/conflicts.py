@@ -14,6 +14,7 @@ from app.competitions.entries import entries
 from app.competitions.models import Category, Entry
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
+from app.organisations.linking import pick, resolve_id
 from app.organisations.names import normalise_employer
 
 
@@ -44,12 +45,38 @@ def set_judge_employer(actor: User, category: Category, judge_id: int, employer:
         raise NotFound(_l("This person is not a judge of this category."))
     before = assignment.employer if assignment is not None else category.chief_judge_employer
     if assignment is not None:
-        assignment.employer = employer
+        assignment.employer, assignment.organisation_id = employer, resolve_id(employer)
     if is_chief:
-        category.chief_judge_employer = employer
+        category.chief_judge_employer, category.chief_judge_organisation_id = employer, resolve_id(employer)
     audit.record(actor, "competition.judge_employer", category, judge=judge_id, before=before, after=employer)
     db.session.flush()
     return employer
+
+
+def set_judge_organisation(actor: User, category: Category, judge_id: int, text: str | None) -> Category:
+    """The organiser links a judge's employer to the registry by hand (a name, code or id; empty
+    unlinks). The conflict check still compares the employer's words, which this does not change."""
+    require_run(actor, category.competition)
+    chosen = pick(text)
+    assignment = next((a for a in category.assignments if a.user_id == judge_id), None)
+    is_chief = category.chief_judge_id is not None and category.chief_judge_id == judge_id
+    if assignment is None and not is_chief:
+        raise NotFound(_l("This person is not a judge of this category."))
+    if assignment is not None:
+        assignment.organisation_id = chosen.id if chosen else None
+    if is_chief:
+        category.chief_judge_organisation_id = chosen.id if chosen else None
+    audit.record(actor, "competition.judge_organisation", category, judge=judge_id,
+                 after=chosen.id if chosen else None)
+    return category
+
+
+def judge_organisations(category: Category) -> dict[int, object]:
+    """judge id → the registry organisation their employer is linked to (None: not linked)."""
+    linked = {a.user_id: a.organisation for a in category.assignments}
+    if category.chief_judge_id is not None and category.chief_judge_id not in linked:
+        linked[category.chief_judge_id] = category.chief_judge_organisation
+    return linked
 
 
 def conflicts(judge: User, entry: Entry) -> bool:

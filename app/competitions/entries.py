@@ -13,6 +13,7 @@ from app.competitions.access import require_run
 from app.competitions.models import Category, Competition, CompetitionStatus, Entry, TeamMember
 from app.errors import InvalidInput
 from app.extensions import db
+from app.organisations.linking import resolve_id
 from app.registrations import services as registrations
 from app.registrations.models import Registration, RegStatus
 from app.timeutil import to_local, utcnow
@@ -98,7 +99,7 @@ def register_entry(user: User, category: Category, *, employer: str, occupation:
             _check_person(category, name=name or str(i + 2), birth_date=member.get("birth_date"),
                           occupation=m_occupation, prefix=prefix, errors=errors)
             cleaned.append(TeamMember(position=i, name=name[:60], employer=m_employer[:120], occupation=m_occupation,
-                                      birth_date=member.get("birth_date")))
+                                      birth_date=member.get("birth_date"), organisation_id=resolve_id(m_employer)))
     elif members:
         errors["members"] = _l("%(category)s is an individual competition.", category=category.name)
     if errors:
@@ -109,6 +110,7 @@ def register_entry(user: User, category: Category, *, employer: str, occupation:
         db.session.add(existing)
     existing.registration = registration
     existing.employer, existing.occupation, existing.birth_date = employer, occupation, birth_date
+    existing.organisation_id = resolve_id(employer)
     existing.team_name = team_name if category.team else ""
     existing.members = cleaned
     existing.created_at = utcnow()

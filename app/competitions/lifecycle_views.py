@@ -162,7 +162,8 @@ def judges(category_id: int):
                            to=lambda c: url_for("competitions.judges", category_id=c.id), form=form):
             return done
     return render_template("competitions/judges.html", category=category, competition=category.competition,
-                           form=form, conflicts=cs.conflict_map(category), panel=cs.panel(category))
+                           form=form, conflicts=cs.conflict_map(category), panel=cs.panel(category),
+                           linked=cs.judge_organisations(category))
 
 
 @bp.route("/console/categories/<int:category_id>/judges/<int:judge_id>/employer", methods=["POST"])
@@ -171,4 +172,14 @@ def judge_employer(category_id: int, judge_id: int):
     category = cs.get_category(category_id)
     return perform(lambda: cs.set_judge_employer(current_user, category, judge_id, request.form.get("employer", "")),
                    success=_("The judge's employer for conflicts of interest is saved."),
+                   to=url_for("competitions.judges", category_id=category.id))
+
+
+@bp.route("/console/categories/<int:category_id>/judges/<int:judge_id>/organisation", methods=["POST"])
+@staff
+def judge_organisation(category_id: int, judge_id: int):
+    category = cs.get_category(category_id)
+    chosen = request.form.get("organisation")
+    return perform(lambda: cs.set_judge_organisation(current_user, category, judge_id, chosen),
+                   success=_("The judge's employer is linked to the registry."),
                    to=url_for("competitions.judges", category_id=category.id))

@@ -21,6 +21,8 @@ from app.errors import Conflict
 from app.events.models import Event
 from app.extensions import db
 from app.labels import LabelledEnum, labels
+from app.organisations.models import Organisation
+from app.organisations.refs import organisation_ref
 from app.occasions.models import Seat
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
@@ -133,8 +135,11 @@ class JudgeAssignment(db.Model):
                                              primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     employer: Mapped[str | None] = mapped_column(sa.String(120))
+    # The employer in the registry (app.organisations.linking), or None when not found there.
+    organisation_id: Mapped[int | None] = organisation_ref()
 
     user: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
 
 
 category_judges = JudgeAssignment.__table__
@@ -158,6 +163,7 @@ class Category(db.Model):
     team_max: Mapped[int] = mapped_column(default=1, server_default="1")
     chief_judge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     chief_judge_employer: Mapped[str | None] = mapped_column(sa.String(120))  # as on JudgeAssignment
+    chief_judge_organisation_id: Mapped[int | None] = organisation_ref()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     competition: Mapped[Competition] = relationship(back_populates="categories")
@@ -166,6 +172,7 @@ class Category(db.Model):
                                                               order_by=JudgeAssignment.user_id)
     judges: Mapped[list[User]] = relationship(secondary=category_judges, order_by=User.id, viewonly=True)
     chief_judge: Mapped[User | None] = relationship()
+    chief_judge_organisation: Mapped[Organisation | None] = relationship()
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="category", order_by="(Criterion.position, Criterion.id)", cascade="all, delete-orphan")
 
@@ -194,6 +201,7 @@ class Entry(Seat, db.Model):
                                              index=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     employer: Mapped[str] = mapped_column(sa.String(120))
+    organisation_id: Mapped[int | None] = organisation_ref()  # the employer in the registry
     occupation: Mapped[str] = mapped_column(sa.String(60), default="")
     birth_date: Mapped[date | None]
     team_name: Mapped[str] = mapped_column(sa.String(80), default="")
@@ -202,6 +210,7 @@ class Entry(Seat, db.Model):
 
     category: Mapped[Category] = relationship()
     user: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
     members: Mapped[list[TeamMember]] = relationship(back_populates="entry", order_by="TeamMember.position",
                                                      cascade="all, delete-orphan")
 
@@ -224,6 +233,7 @@ class TeamMember(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     name: Mapped[str] = mapped_column(sa.String(60))
     employer: Mapped[str] = mapped_column(sa.String(120))
+    organisation_id: Mapped[int | None] = organisation_ref()  # the employer in the registry
     occupation: Mapped[str] = mapped_column(sa.String(60), default="")
     birth_date: Mapped[date | None]
 

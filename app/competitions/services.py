@@ -94,8 +94,10 @@ from app.competitions.conflicts import (
     conflict_map,
     conflicts,
     normalise_employer,
+    judge_organisations,
     require_no_conflict,
     set_judge_employer,
+    set_judge_organisation,
 )
 
 # 4. Marking schemes (and their XLSX import and export).

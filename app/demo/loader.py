@@ -8,6 +8,8 @@ This module only orders the steps; each lives in its own module:
 3. `cohorts`                  the startup camp: cycles, cohorts, lessons, grades, applications
 4. `studios`                  skills master studios, apprentices, activities
 5. `competitions`             the district skills competition, marked and awarded
+6. `organisations`            the registry (loaded first, so the programmes' rows link as they are
+                              made), then people's and events' links to it
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -25,6 +27,7 @@ from app.demo.cohorts import load_camp
 from app.demo.competitions import load_competition
 from app.demo.context import DemoRun
 from app.demo.events_and_registrations import load_events
+from app.demo.organisations import load_links, load_organisations
 from app.demo.people import STAFF, load_demo_participant, load_departments, load_participants, load_staff
 from app.demo.studios import load_studios
 from app.events.models import Event, EventSession, EventStatus, Question, Series
@@ -56,10 +59,12 @@ def _load(participants: int, seed: int, echo) -> str:
     load_staff(run)
     load_demo_participant(run)
     load_participants(run)
+    load_organisations(run.staff_ids[STAFF[0][0]], run.echo)  # before the programmes: their rows link as made
     load_events(run)
     load_camp(run.seed, run.staff_ids, run.pool, run.demo_user_id, run.echo)
     load_studios(run.seed, run.staff_ids, run.pool, run.echo)
     load_competition(run.seed, run.staff_ids, run.pool, run.demo_user_id, run.echo)
+    load_links(run.staff_ids[STAFF[0][0]], run.echo)
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "

@@ -23,6 +23,10 @@ from app.studios.models import Studio
 from app.timeutil import LOCAL_TZ, utcnow
 
 MASTER_PASSWORD = "Master#2026"
+# The masters' employers (companies of the demo registry, app/demo/organisations.py).
+MASTER_EMPLOYERS = {"master1@minhang.example": "上海莘科精密机械有限公司",
+                    "master2@minhang.example": "上海古美智慧养老服务有限公司",
+                    "master3@minhang.example": "上海马桥人工智能创新试验区运营有限公司"}
 # name, master (login, name), trade, level, founded, activities (title, kind)
 STUDIOS = (
     ("顾国华数控技能大师工作室", ("master1@minhang.example", "顾国华"), "数控加工", "city", date(2024, 5, 16),
@@ -54,6 +58,7 @@ def load_studios(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str
         master = db.session.scalar(sa.select(User).where(User.email == login)) or accounts.create_user(
             login=login, password=MASTER_PASSWORD, role="trainer", name=master_name, departments=[],
             actor=db.session.get(User, staff_ids["admin@minhang.example"]))
+        master.employer = master.employer or MASTER_EMPLOYERS.get(login)  # linked to the registry on creation
         studio = studios.create_studio(organiser, name=name, master=master, trade=trade, department=department,
                                        founded_on=founded, level=level,
                                        description=f"{trade}领域技能大师工作室，开展传帮带、技能攻关和技艺传承。")

@@ -7,9 +7,9 @@ registers its routes. app/__init__.py registers `bp`, `console`.
 
 from __future__ import annotations
 
-from app.event_pages import manage, views
+from app.event_pages import manage, organisations, views
 from app.event_pages.bp import bp, console
 
-VIEW_MODULES = (views, manage)
+VIEW_MODULES = (views, manage, organisations)
 
 __all__ = ["bp", "console", "VIEW_MODULES"]

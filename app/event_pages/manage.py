@@ -13,6 +13,7 @@ from app.checkin.exports import attendance_export as attendance_sheet
 from app.events import queries
 from app.events import services as ev
 from app.event_pages.bp import console as bp
+from app.event_pages.organisations import section as organisations_section
 from app.events.forms import CancelForm, EventForm, QuestionForm, SeriesForm, SessionForm
 from app.events.models import EventKind, EventStatus, plain_number
 from app.extensions import db
@@ -106,7 +107,7 @@ def event(event_id: int):
     event = _managed_event(event_id)
     return render_template("console/event.html", event=event, counts=reg.status_counts(event.id),
                            session_counts=reg.session_confirmed_counts(event), cancel_form=CancelForm(),
-                           choices_text=ev.choices_text)
+                           choices_text=ev.choices_text, **organisations_section(event))
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])

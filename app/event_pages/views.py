@@ -5,6 +5,8 @@ from flask import render_template
 from flask_login import current_user
 
 from app.events import queries
+from app.events.models import EVENT_ORGANISATION_ROLE_LABELS
+from app.events.organisations import organisations_of
 from app.event_pages.bp import bp
 from app.events.services import can_manage, get_series
 from app.registrations import services as reg
@@ -19,7 +21,8 @@ def detail(event_id: int):
                            position=reg.waitlist_position(mine) if mine else None,
                            seats_left=reg.seats_left(event),
                            session_counts=reg.session_confirmed_counts(event) if event.sessions else {},
-                           manage=can_manage(viewer, event))
+                           manage=can_manage(viewer, event), organisations=organisations_of(event),
+                           ORGANISATION_ROLES=EVENT_ORGANISATION_ROLE_LABELS)
 
 
 @bp.route("/series/<slug>")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 from app.accounts.models import Department, User
 from app.extensions import db
 from app.labels import LabelledEnum, labels
+from app.organisations.models import Organisation
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
 
@@ -273,3 +274,40 @@ Event.has_sessions = column_property(
     sa.exists().where(EventSession.event_id == Event.id).correlate_except(EventSession))
 Event.has_questions = column_property(
     sa.exists().where(Question.event_id == Event.id).correlate_except(Question))
+
+
+class EventOrganisationRole(LabelledEnum):
+    """What an organisation is to an event, as the public page lists it."""
+    CO_ORGANISER = "co_organiser", _l("Co-organiser")  # 协办单位
+    PARTICIPANT = "participant", _l("Participating company")  # 参会企业: at a job fair or campus recruiting
+    HOST_UNIVERSITY = "host_university", _l("Host university")  # 承办高校: where campus recruiting is held
+
+
+EVENT_ORGANISATION_ROLE_LABELS = labels(EventOrganisationRole)
+
+
+class EventOrganisation(db.Model):
+    """An organisation taking a role in an event; the same organisation may take two roles."""
+
+    __tablename__ = "event_organisations"
+    __table_args__ = (sa.UniqueConstraint("event_id", "organisation_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+    @property
+    def role_label(self) -> str:
+        return EventOrganisationRole.label_of(self.role)
+
+    @property
+    def shown_name(self) -> str:
+        """The name to show: a duplicate merged later shows as the organisation kept."""
+        organisation = self.organisation
+        return organisation.merged_into.name if organisation.merged and organisation.merged_into else organisation.name

@@ -19,6 +19,8 @@ from app.accounts.models import Department, User
 from app.events.models import Event
 from app.extensions import db
 from app.labels import LabelledEnum, labels
+from app.organisations.models import Organisation
+from app.organisations.refs import organisation_ref
 from app.occasions.models import Meeting, Seat, seat_transitions
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful, transition_table
@@ -82,6 +84,8 @@ class Studio(Stateful, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     master_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # The master's employer in the registry (from their profile's employer, or set by staff), or None.
+    master_organisation_id: Mapped[int | None] = organisation_ref()
     trade: Mapped[str] = mapped_column(sa.String(80))
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"))
     level: Mapped[str] = mapped_column(sa.String(10), default=StudioLevel.DISTRICT.value)
@@ -92,6 +96,7 @@ class Studio(Stateful, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     master: Mapped[User] = relationship(foreign_keys=[master_id])
+    master_organisation: Mapped[Organisation | None] = relationship()
     department: Mapped[Department] = relationship()
     event: Mapped[Event] = relationship()
     apprenticeships: Mapped[list[Apprenticeship]] = relationship(back_populates="studio",

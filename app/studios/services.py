@@ -20,6 +20,7 @@ from app.events.models import EventKind
 from app.extensions import db
 from app.lookups import get_or_not_found
 from app.occasions import services as occasions
+from app.organisations.linking import pick, resolve_id
 from app.studios.models import (
     YEARLY_TARGET,
     Achievement,
@@ -85,7 +86,8 @@ def create_studio(actor: User, *, name: str, master: User | None, trade: str, de
                                     department_id=department.id, venue=name.strip()[:200], starts_at=start,
                                     ends_at=start + timedelta(hours=8), description=description)
     studio = Studio(name=name.strip(), master=master, trade=trade.strip(), department=department, level=level,
-                    founded_on=founded_on, description=description or "", event=event)
+                    founded_on=founded_on, description=description or "", event=event,
+                    master_organisation_id=resolve_id(master.employer))
     db.session.add(studio)
     db.session.flush()
     audit.record(actor, "studio.create", studio, master=master.id, level=level)
@@ -102,12 +104,24 @@ def update_studio(actor: User, studio: Studio, *, name: str, master: User | None
     if errors:
         raise InvalidInput(fields=errors)
     before = {"status": studio.status, "level": studio.level, "master": studio.master_id}
+    if master.id != studio.master_id:  # a new master brings their employer
+        studio.master_organisation_id = resolve_id(master.employer)
     studio.name, studio.master, studio.trade, studio.level = name.strip(), master, trade.strip(), level
     if status != studio.status:
         studio.transition(status, actor=actor)
     studio.founded_on, studio.description = founded_on, description or ""
     audit.record(actor, "studio.update", studio, before=before,
                  after={"status": status, "level": level, "master": master.id})
+    return studio
+
+
+def set_master_organisation(actor: User, studio: Studio, text: str | None) -> Studio:
+    """Staff correct the registry organisation the master works for (empty: none)."""
+    require_run(actor, studio)
+    chosen = pick(text)
+    before = studio.master_organisation_id
+    studio.master_organisation_id = chosen.id if chosen else None
+    audit.record(actor, "studio.master_organisation", studio, before=before, after=studio.master_organisation_id)
     return studio
 
 

@@ -80,6 +80,15 @@ def studio(studio_id: int):
                            achievement_form=AchievementForm())
 
 
+@bp.route("/<int:studio_id>/master-organisation", methods=["POST"])
+@login_required
+def master_organisation(studio_id: int):
+    studio = studios.get_studio(studio_id)
+    return perform(lambda: studios.set_master_organisation(current_user, studio, request.form.get("organisation")),
+                   success=_("The master's employer is linked to the registry."),
+                   to=url_for("studios.studio", studio_id=studio.id))
+
+
 @bp.route("/<int:studio_id>/activities/new", methods=["GET", "POST"])
 @bp.route("/<int:studio_id>/activities/<int:activity_id>", methods=["GET", "POST"])
 @login_required

@@ -138,6 +138,7 @@ def test_openapi_documents_every_api_route(app, client):
         if rule.rule.startswith("/api/v1/"):
             path = rule.rule[len("/api/v1"):].replace("<int:event_id>", "{id}") \
                 .replace("<int:registration_id>", "{id}").replace("<int:checkpoint_id>", "{id}") \
+                .replace("<int:organisation_id>", "{id}") \
                 .replace("<code>", "{code}")
             path = re.sub(r"<int:(\w+)>", r"{\1}", path)  # newer routes name their ids (traineeships)
             for method in rule.methods - {"HEAD", "OPTIONS"}:

@@ -61,6 +61,8 @@ REGISTRY = {
     "organisations.index", "organisations.detail", "organisations.edit", "organisations.duplicates",
     "organisations.merge", "organisations.import_sheet", "organisations.export",
     "organisations.add_contact", "organisations.remove_contact",
+    "organisation_pages.overview", "organisation_pages.stations", "organisation_pages.stations_export",
+    "api.organisations_list", "api.organisation_detail",
 }
 REGISTRY_ROLES = {"organiser"}
 # The check-in API acts at the scanner's own checkpoint; what is foreign is in the body.

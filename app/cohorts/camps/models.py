@@ -19,6 +19,8 @@ from app.accounts.models import Department, User
 from app.events.models import Event
 from app.extensions import db
 from app.labels import LabelledEnum, labels
+from app.organisations.models import Organisation
+from app.organisations.refs import organisation_ref
 from app.occasions.models import Seat, seat_transitions
 from app.timeutil import UTCDateTime, utcnow
 from app.transitions import Stateful
@@ -171,6 +173,8 @@ class Enrolment(Stateful, Seat, db.Model):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(sa.String(12), default=EnrolmentStatus.ENROLLED.value)
     company: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The founder's company in the registry (from the application, or corrected by staff), or None.
+    organisation_id: Mapped[int | None] = organisation_ref()
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdraw_reason: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -179,6 +183,7 @@ class Enrolment(Stateful, Seat, db.Model):
 
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     user: Mapped[User] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
 
     TRANSITIONS = ENROLMENT_TRANSITIONS
 

@@ -33,6 +33,7 @@ from app.events.models import EventKind
 from app.extensions import db
 from app.lookups import get_or_not_found
 from app.occasions import services as occasions
+from app.organisations.linking import resolve_id
 from app.timeutil import LOCAL_TZ, utcnow
 
 
@@ -261,6 +262,7 @@ def enrol(actor: User, cohort: Cohort, user: User, *, company: str = "") -> Enro
         existing.withdrawn_at, existing.withdraw_reason = None, ""
         existing.transition(EnrolmentStatus.ENROLLED, actor=actor, note="enrolled again")
     existing.company = (company or existing.company or user.employer or "")[:200]
+    existing.organisation_id = resolve_id(existing.company)  # selection then sets the application's own
     existing.enrolled_at = utcnow()
     db.session.flush()
     audit.record(actor, "cohort.enrol", cohort, user=user.id)

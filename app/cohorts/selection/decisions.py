@@ -1,6 +1,7 @@
 """Decisions (admit, waitlist, reject under the cohort event's lock) and the export."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from app.accounts.models import User
@@ -24,6 +25,7 @@ from app.cohorts.selection.review import combined_scores
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
 from app.numbers import round_score
+from app.organisations.linking import pick
 from app.privacy import mask_email, mask_id_number, mask_phone
 from app.registrations.export import to_xlsx as xlsx
 from app.registrations.services import lock_event
@@ -31,6 +33,20 @@ from app.timeutil import fmt, utcnow
 
 
 # -- decisions -----------------------------------------------------------------------------
+def set_organisation(actor: User, application: Application, text: str | None) -> Application:
+    """Staff running the programme correct the registry company of an application (and of the
+    enrolment it led to): an organisation's name, code or id; empty unlinks."""
+    cohorts.require_run(actor, application.cycle.programme)
+    chosen = pick(text)
+    before = application.organisation_id
+    application.organisation_id = chosen.id if chosen else None
+    enrolment = db.session.scalar(sa.select(Enrolment).where(Enrolment.application_id == application.id))
+    if enrolment is not None:
+        enrolment.organisation_id = application.organisation_id
+    audit.record(actor, "application.organisation", application, before=before, after=application.organisation_id)
+    return application
+
+
 def decide(actor: User, chosen: list[Application], status: str, note: str = "") -> dict[str, int]:
     """Admit, waitlist or reject applications of one cycle, in one go. Admitting enrols each
     applicant in the cycle's cohort of the tier they applied for; if the batch holds more
@@ -69,6 +85,7 @@ def decide(actor: User, chosen: list[Application], status: str, note: str = "") 
             for a in group:
                 enrolment = cohorts.enrol(actor, cohort, a.user, company=a.company_name)
                 enrolment.application_id = a.id
+                enrolment.organisation_id = a.organisation_id
                 enrolments[a.id] = enrolment
     now = utcnow()
     for a in todo:

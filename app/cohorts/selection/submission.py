@@ -25,6 +25,7 @@ from app.cohorts.selection.access import (
 from app.cohorts.camps.models import Cycle, Tier
 from app.cohorts.models import Application, FUNDING_STAGES, INDUSTRIES
 from app.cohorts.selection.pitch_decks import read_pitch_deck, store_pitch_deck
+from app.organisations.linking import resolve_id
 from app.organisations.uscc import normalise_uscc, validate_uscc
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
@@ -121,6 +122,7 @@ def apply(user: User, cycle: Cycle, tier: Tier | None, *, pitch_deck=None, **fie
     for key, value in values.items():
         setattr(application, key, value)
     application.tier = tier
+    application.organisation_id = resolve_id(application.company_name, application.uscc)
     if deck is not None:
         application.pitch_deck = store_pitch_deck(deck)
     application.submitted_at = application.updated_at = utcnow()
@@ -160,6 +162,8 @@ def update(user: User, application: Application, tier: Tier | None, *, pitch_dec
     changed = sorted(k for k, v in values.items() if getattr(application, k) != v)
     for key, value in values.items():
         setattr(application, key, value)
+    if {"company_name", "uscc"} & set(changed):  # another company typed: link that one (or none)
+        application.organisation_id = resolve_id(application.company_name, application.uscc)
     if tier.id != application.tier_id:
         changed.append("tier_id")
     application.tier = tier

@@ -11,6 +11,7 @@ from app.cohorts.camps import services as cohorts
 from app.cohorts.bp import bp
 from app.cohorts.models import Application, ApplicationStatus
 from app.cohorts.selection import applications as apps
+from app.cohorts.selection import decisions
 from app.cohorts.selection.forms import ApplicationForm, WithdrawForm
 from app.inputs import int_list
 from app.transaction import commit
@@ -186,7 +187,17 @@ def console_application(application_id: int):
                            criteria=apps.rubric(application.cycle),
                            combined=apps.combined_scores(application.cycle, [application.id])[application.id],
                            history=apps.history(application), enrolment=apps.enrolment_for(application),
-                           has_deck=apps.pitch_deck_path(application) is not None)
+                           has_deck=apps.pitch_deck_path(application) is not None,
+                           can_run=apps.can_run(current_user, application.cycle))
+
+
+@bp.route("/console/applications/<int:application_id>/organisation", methods=["POST"])
+@login_required
+def console_application_organisation(application_id: int):
+    application = _reviewed_application(application_id)
+    return perform(lambda: decisions.set_organisation(current_user, application, request.form.get("organisation")),
+                   success=_("The company's link to the registry is saved."),
+                   to=url_for("cohorts.console_application", application_id=application.id))
 
 
 @bp.route("/console/applications/<int:application_id>/score", methods=["GET", "POST"])
