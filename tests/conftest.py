@@ -25,6 +25,7 @@ pytest_plugins = [
     "tests.fixtures.competitions",
     "tests.fixtures.studios",
     "tests.fixtures.organisations",
+    "tests.fixtures.rosters",
     "tests.fixtures.certificates",
     "tests.fixtures.notifications",
     "tests.fixtures.world",

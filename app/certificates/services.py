@@ -60,6 +60,7 @@ DEFAULT_TITLES = {
     CertificateKind.DISTINCTION: "优秀学员证书",
     CertificateKind.AWARD: "获奖证书",
     CertificateKind.ATTENDANCE: "参会证明",
+    CertificateKind.APPOINTMENT: "聘书",
 }
 BUREAU = "上海市闵行区人力资源和社会保障局"
 
@@ -318,6 +319,7 @@ DEFAULT_KINDS = {
     "event": CertificateKind.ATTENDANCE,
     "cohort": CertificateKind.COMPLETION,
     "competition": CertificateKind.AWARD,
+    "roster": CertificateKind.APPOINTMENT,
 }
 
 
