@@ -19,6 +19,7 @@ from app.accounts.services import find_by_mobile
 from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.extensions import db
+from app.inputs import INT_MAX
 from app.locking import lock, lock_objects
 from app.lookups import get_or_not_found
 from app.organisations.models import Organisation, OrganisationStatus
@@ -103,7 +104,8 @@ def _validate(term_from, term_to, expertise: str, organisation_id) -> tuple[dict
         errors["expertise"] = _l("At most 200 characters.")
     organisation = None
     if organisation_id:
-        organisation = db.session.get(Organisation, organisation_id) if isinstance(organisation_id, int) else None
+        organisation = db.session.get(Organisation, organisation_id) \
+            if isinstance(organisation_id, int) and 0 < organisation_id <= INT_MAX else None
         if organisation is None or organisation.status != OrganisationStatus.ACTIVE.value:
             errors["organisation_id"] = _l("Choose an organisation from the register.")
     return errors, organisation
