@@ -7,9 +7,9 @@ registers its routes. app/__init__.py registers `bp`.
 
 from __future__ import annotations
 
-from app.api import certificates, checkins, views
+from app.api import certificates, checkins, rosters, views
 from app.api.bp import bp
 
-VIEW_MODULES = (views, checkins, certificates)
+VIEW_MODULES = (views, checkins, certificates, rosters)
 
 __all__ = ["bp", "VIEW_MODULES"]
