@@ -46,8 +46,13 @@ def load_mentors(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str
     busy = set(db.session.scalars(sa.select(Enrolment.user_id)))
     free = sorted((uid for uid, _persona in pool if uid not in busy),
                   key=lambda uid: PERSONAS.index(dict(pool)[uid]) if dict(pool)[uid] in PERSONAS else 99)
-    if len(free) < 11:
+    if len(free) < 3:
         return
+    # Six mentors, three ambassadors and two officers; fewer from a small pool (tests load one).
+    n_mentors = min(6, max(1, len(free) * 6 // 11))
+    n_ambassadors = min(3, max(1, (len(free) - n_mentors) // 2))
+    n_officers = min(2, len(free) - n_mentors - n_ambassadors)
+    chosen = free[:n_mentors + n_ambassadors + n_officers]
     companies = list(db.session.scalars(sa.select(Organisation.id).where(
         Organisation.status == OrganisationStatus.ACTIVE.value).order_by(Organisation.id).limit(20)))
 
@@ -56,13 +61,13 @@ def load_mentors(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str
                                term_from=date(2026, 1, 1), term_to=date(2027, 12, 31), expertise=expertise,
                                organisation_id=rng.choice(companies) if companies else None)
 
-    mentors = [appoint(RosterKind.MENTOR, uid, expertise) for uid, expertise in zip(free[:6], EXPERTISE)]
+    mentors = [appoint(RosterKind.MENTOR, uid, expertise) for uid, expertise in zip(chosen[:n_mentors], EXPERTISE)]
     for member in mentors:
         letters.issue_letter(organiser, member)
     sessions = _pair_and_log(rng, mentors, db.session.get(User, staff_ids["jiuye@minhang.example"]), today)
-    referrers = [appoint(RosterKind.AMBASSADOR, uid, rng.choice(REFERRER_EXPERTISE)) for uid in free[6:9]]
-    referrers += [appoint(RosterKind.OFFICER, uid, rng.choice(REFERRER_EXPERTISE)) for uid in free[9:11]]
-    credited = _referred_registrations(rng, referrers, [uid for uid, _p in pool if uid not in set(free[:11])])
+    referrers = [appoint(RosterKind.AMBASSADOR if n < n_ambassadors else RosterKind.OFFICER, uid,
+                         rng.choice(REFERRER_EXPERTISE)) for n, uid in enumerate(chosen[n_mentors:])]
+    credited = _referred_registrations(rng, referrers, [uid for uid, _p in pool if uid not in set(chosen)])
     db.session.commit()
     echo(f"demo: rosters — {len(mentors)} mentors ({sessions} mentoring sessions), "
          f"{len(referrers)} ambassadors and officers ({credited} referred registrations)")

@@ -38,7 +38,8 @@ def export_xlsx(actor: User, kind: RosterKind) -> bytes:
             m.user.name, mask_phone(m.user.mobile), m.organisation.name if m.organisation else "", m.expertise,
             m.department.name, m.term_from.isoformat(), m.term_to.isoformat(), m.status_label,
             m.referral_code or "", c.registrations, c.confirmed, c.attended, c.applications, c.admitted]))
-    audit.record(actor, "roster.export", None, kind=kind.value, count=len(members))
+    if members:  # an empty sheet holds nobody's data
+        audit.record(actor, "roster.export", None, kind=kind.value, count=len(members))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -36,6 +36,7 @@ PUBLIC = {  # anyone, logged in or not
     "competitions.public_list", "competitions.public_detail", "cohorts.camps", "cohorts.camp",
     "verify.lookup", "verify.show", "api.openapi", "api.events_list", "api.event_detail",
     "api.certificate_verify", "api.auth_token", "checkin.scanner", "checkin.service_worker",
+    "rosters.referral",  # an ambassador's link: remembers the code, then on to the page it names
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
@@ -49,6 +50,7 @@ SELF = {  # the caller's own things
     "verify.mine", "cohorts.my_applications", "cohorts.my_camps", "cohorts.my_results", "competitions.mine",
     "api.my_registrations", "api.scanner_setup", "inbox.index", "inbox.read_all",
     "studios.studio_list",  # a master holds no staff role and sees their own studios there
+    "rosters.my_referrals", "mentoring.mine", "api.my_mentoring_sessions",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.
@@ -133,6 +135,9 @@ FORM_BODIES = {  # button POSTs whose form lives on another page
     "certificates.revoke": lambda w: {"reason": "matrix revoke"},
     "cohorts.withdraw": lambda w: {"reason": "matrix withdraw"},
     "studios.end_pair": lambda w: {"note": "matrix end"},
+    "mentoring.end": lambda w: {"note": "matrix end"},
+    "mentoring.rate": lambda w: {"rating": "5", "comment": "matrix"},
+    "rosters.status": lambda w: {"status": "ended", "note": "matrix end"},
     "console.event_cancel": lambda w: {"reason": "matrix cancel"},
 }
 TOUCH = ("title", "name", "label", "venue", "description", "note", "summary", "goals", "reason", "speaker", "room")
