@@ -125,3 +125,46 @@ def test_pages_for_organisers_mentors_and_founders(client, db_session, mentored_
     db_session.expire_all()
     assert session.rating == 4 and session.rating_comment == "收获很大"
     assert "★★★★" in client.get("/me/mentoring").text
+
+
+def test_two_organisers_pairing_one_founder_at_once_make_one_pairing(app, db_session, mentored_cohort, appoint):
+    from tests.racing import race
+
+    c = mentored_cohort
+    mentors = [c.mentor.id, appoint("mentor").id, appoint("mentor").id]
+    runner_id, cohort_id, founder_id = c.runner.id, c.id, c.founders[0].id
+
+    def attempt(mentor_id):
+        from app.accounts.models import User
+        from app.cohorts.camps.models import Cohort
+        from app.extensions import db
+        from app.rosters.models import RosterMember
+
+        return mentoring.pair(db.session.get(User, runner_id), db.session.get(Cohort, cohort_id),
+                              db.session.get(RosterMember, mentor_id), db.session.get(User, founder_id)).mentor_id
+
+    results, errors = race(app, attempt, mentors, 3)
+    assert len(results) == 1 and len(errors) == 2 and all("Conflict" in e for e in errors), errors
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(Pairing)) == 1
+
+
+def test_a_founder_rating_from_two_tabs_at_once_counts_once(app, db_session, mentored_cohort):
+    from tests.racing import race
+
+    c = mentored_cohort
+    pairing = mentoring.pair(c.runner, c, c.mentor, c.founders[0])
+    session = mentoring.log_session(c.mentor.user, pairing, held_on=local_today(), topic="路演辅导")
+    db_session.commit()
+    founder_id, session_id = c.founders[0].id, session.id
+
+    def attempt(rating):
+        from app.accounts.models import User
+        from app.extensions import db
+
+        return mentoring.rate_session(db.session.get(User, founder_id), db.session.get(MentoringSession, session_id),
+                                      rating=rating).rating
+
+    results, errors = race(app, attempt, [5, 4, 3], 3)
+    assert len(results) == 1 and len(errors) == 2, errors
+    db_session.expire_all()
+    assert db_session.get(MentoringSession, session_id).rating == results[0]
