@@ -19,7 +19,7 @@ from app.spreadsheets import safe_row, sheet_title
 
 def header() -> list[str]:
     return [_("Name"), _("Mobile"), _("Organisation"), _("Expertise"), _("Department"), _("Term from"),
-            _("Term to"), _("Status"), _("Referral code"), _("Registrations"), _("Confirmed"), _("Attended"),
+            _("Term to"), _("Status"), _("Referral code"), _("Event registrations"), _("Confirmed"), _("Came to the event"),
             _("Camp applications"), _("Admitted")]
 
 
