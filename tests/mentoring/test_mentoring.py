@@ -112,7 +112,7 @@ def test_pages_for_organisers_mentors_and_founders(client, db_session, mentored_
         "held_on": local_today().isoformat(), "topic": "商业模式打磨", "minutes": "梳理收入结构", "follow_up": "下月复盘"}
     ).status_code == 302
     mine = client.get("/me/mentoring")
-    assert mine.status_code == 200 and "张玥" in mine.text and "商业模式打磨" in mine.text
+    assert mine.status_code == 200 and 'href="/me/mentoring"' in mine.text and "张玥" in mine.text and "商业模式打磨" in mine.text
     session = db_session.scalar(sa.select(MentoringSession))
     login(client, b)
     assert client.get(f"/mentoring/pairings/{pairing.id}/sessions/new").status_code == 404

@@ -87,10 +87,12 @@ def test_the_ambassador_sees_their_own_link_qr_and_counts(client, db_session, ap
     other = appoint("ambassador")
     create_event(title="闵行区校园招聘会")
     login(client, ambassador.user)
+    assert 'href="/me/referrals"' in client.get("/me/registrations").text  # in the menu of a link holder
     page = client.get("/me/referrals")
     assert page.status_code == 200 and f"/r/{ambassador.referral_code}" in page.text
     assert "data:image/png;base64," in page.text and other.referral_code not in page.text
     assert "闵行区校园招聘会" in page.text
     login(client, create_user())
+    assert 'href="/me/referrals"' not in client.get("/me/registrations").text
     assert client.get("/me/referrals").status_code == 200  # nothing of anybody's
     assert client.get("/console/rosters/?kind=ambassador").status_code == 403
