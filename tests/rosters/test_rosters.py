@@ -131,3 +131,12 @@ def test_an_appointment_letter_is_issued_once_and_verifiable_with_cjk_fonts(app,
     rosters.set_status(member.organiser, member, "suspended")
     with pytest.raises(Conflict):
         letters.issue_letter(member.organiser, member)
+
+
+def test_an_appointment_letter_is_never_issued_for_attendance(db_session, create_attended_event, create_user):
+    organiser = create_user("organiser")
+    event, _came, _ = create_attended_event(["周〇"])
+    with pytest.raises(InvalidInput):
+        certificates.issue_for_attendance(organiser, event, kind="appointment")
+    with pytest.raises(InvalidInput):
+        certificates.preview_for_attendance(organiser, event, kind="appointment")
