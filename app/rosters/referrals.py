@@ -8,6 +8,7 @@ error: a link printed on a poster outlives the appointment.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -17,7 +18,9 @@ from app.checkin.models import Scan, ScanResult
 from app.cohorts.models import Application, ApplicationStatus
 from app.extensions import db
 from app.registrations.models import RegStatus, Registration
-from app.rosters.models import RosterMember
+from app.rosters.models import MemberStatus, RosterMember
+from app.timeutil import local_to_utc
+from app.transitions import StatusChange
 from app.urls import public_url
 
 
@@ -63,27 +66,44 @@ class Credit:
     admitted: int = 0
 
 
+def _last_moments(members: list[RosterMember]) -> dict[int, datetime]:
+    """member id -> when their link stopped counting: the moment the appointment was ended, else the
+    end of the term's last day."""
+    ended = dict(db.session.execute(
+        sa.select(StatusChange.subject_id, sa.func.max(StatusChange.at)).where(
+            StatusChange.subject_type == RosterMember.__tablename__, StatusChange.to_status == MemberStatus.ENDED.value,
+            StatusChange.subject_id.in_([m.id for m in members])).group_by(StatusChange.subject_id)).all())
+    return {m.id: ended.get(m.id) or local_to_utc(datetime.combine(m.term_to + timedelta(days=1), time()))
+            for m in members}
+
+
 def credits(members: list[RosterMember]) -> dict[int, Credit]:
-    """member id -> what came through their code: registrations (confirmed, attended: admitted at a
-    checkpoint at least once) and camp applications (admitted)."""
-    by_code = {m.referral_code: m.id for m in members if m.referral_code}
+    """member id -> what came through their code while they served: registrations (confirmed,
+    attended: admitted at a checkpoint at least once) and camp applications (admitted). A code a
+    visitor's session kept past the end of the appointment credits nobody."""
+    by_code = {m.referral_code: m for m in members if m.referral_code}
     result = {m.id: Credit() for m in members}
     if not by_code:
         return result
+    last = _last_moments(list(by_code.values()))
     attended = sa.exists().where(Scan.registration_id == Registration.id, Scan.result == ScanResult.OK.value)
     rows = db.session.execute(
-        sa.select(Registration.referral_code, sa.func.count(),
-                  sa.func.sum(sa.case((Registration.status == RegStatus.CONFIRMED.value, 1), else_=0)),
-                  sa.func.sum(sa.case((attended, 1), else_=0)))
-        .where(Registration.referral_code.in_(list(by_code))).group_by(Registration.referral_code))
-    for code, total, confirmed, came in rows:
-        credit = result[by_code[code]]
-        credit.registrations, credit.confirmed, credit.attended = total, int(confirmed or 0), int(came or 0)
+        sa.select(Registration.referral_code, Registration.status, Registration.created_at, attended)
+        .where(Registration.referral_code.in_(list(by_code))))
+    for code, status, created_at, came in rows:
+        member = by_code[code]
+        if created_at < last[member.id]:
+            credit = result[member.id]
+            credit.registrations += 1
+            credit.confirmed += status == RegStatus.CONFIRMED.value
+            credit.attended += bool(came)
     rows = db.session.execute(
-        sa.select(Application.referral_code, sa.func.count(),
-                  sa.func.sum(sa.case((Application.status == ApplicationStatus.ADMITTED.value, 1), else_=0)))
-        .where(Application.referral_code.in_(list(by_code))).group_by(Application.referral_code))
-    for code, total, admitted in rows:
-        credit = result[by_code[code]]
-        credit.applications, credit.admitted = total, int(admitted or 0)
+        sa.select(Application.referral_code, Application.status, Application.submitted_at)
+        .where(Application.referral_code.in_(list(by_code))))
+    for code, status, submitted_at in rows:
+        member = by_code[code]
+        if submitted_at < last[member.id]:
+            credit = result[member.id]
+            credit.applications += 1
+            credit.admitted += status == ApplicationStatus.ADMITTED.value
     return result

@@ -96,3 +96,15 @@ def test_the_ambassador_sees_their_own_link_qr_and_counts(client, db_session, ap
     assert 'href="/me/referrals"' not in client.get("/me/registrations").text
     assert client.get("/me/referrals").status_code == 200  # nothing of anybody's
     assert client.get("/console/rosters/?kind=ambassador").status_code == 403
+
+
+def test_a_code_remembered_before_the_appointment_ended_credits_nobody_after(client, db_session, appoint,
+                                                                             create_event, create_user):
+    officer = appoint("officer")
+    client.get(f"/r/{officer.referral_code}")
+    login(client, create_user())
+    assert _register(client, create_event()).status_code == 302  # while serving: credited
+    rosters.set_status(officer.organiser, officer, "ended", note="离任")
+    db_session.commit()
+    assert _register(client, create_event()).status_code == 302  # the session still holds the code
+    assert referrals.credits([officer])[officer.id].registrations == 1
