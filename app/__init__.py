@@ -35,6 +35,8 @@ from app.organisation_pages.blueprint import bp as organisation_pages_bp
 from app.organisations.blueprint import bp as organisations_bp
 from app.registrations.blueprint import bp as registrations_bp
 from app.reminders import services as reminders
+from app.rosters.blueprint import bp as rosters_bp
+from app.mentoring.blueprint import bp as mentoring_bp
 from app.studios.views import bp as studios_bp
 from app.tickets.blueprint import bp as tickets_bp
 from app.traineeships.blueprint import bp as traineeships_bp
@@ -56,6 +58,8 @@ from app.organisations import models as _organisations_models  # noqa: F401
 from app.organisations import employees as _employees_models  # noqa: F401
 from app.registrations import models as _registrations_models  # noqa: F401
 from app.reminders import models as _reminders_models  # noqa: F401
+from app.rosters import models as _rosters_models  # noqa: F401
+from app.mentoring import models as _mentoring_models  # noqa: F401
 from app.studios import models as _studios_models  # noqa: F401
 from app.tickets import models as _tickets_models  # noqa: F401
 from app.traineeships import models as _traineeships_models  # noqa: F401
@@ -86,7 +90,8 @@ def create_app(config: str | None = None, **overrides) -> Flask:
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, certificates_bp, verify_bp,
-               organisations_bp, organisation_pages_bp, traineeships_bp, admin_bp, api_bp, inbox_bp, sms_bp):
+               organisations_bp, organisation_pages_bp, traineeships_bp, rosters_bp, mentoring_bp, admin_bp,
+               api_bp, inbox_bp, sms_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(sms_bp)  # the provider posts receipts; the secret in the URL stands in for a session

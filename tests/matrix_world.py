@@ -226,6 +226,13 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
 
     # The bureau's shared registry: two spellings of one university, nobody's private data.
     university = organisations.create_organisation(victim_organiser, kind="university", name="矩阵大学")
+    # The demo's rosters: a mentor with a founder and a logged session, an ambassador's referral code.
+    from app.mentoring.models import MentoringSession, Pairing
+    from app.rosters.models import RosterMember
+
+    mentor_pairing = s.scalar(sa.select(Pairing).order_by(Pairing.id))
+    mentoring_session = s.scalar(sa.select(MentoringSession).order_by(MentoringSession.id))
+    ambassador = s.scalar(sa.select(RosterMember).where(RosterMember.kind == "ambassador").order_by(RosterMember.id))
     duplicate = organisations.create_organisation(victim_organiser, kind="university", name="矩阵大学（闵行）")
     from app.events.organisations import add_organisation
 
@@ -242,6 +249,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "studio_id": studio.id, "activity_id": activity.id, "pair_id": pair.id,
         "organisation_id": university.id, "duplicate_id": duplicate.id, "event_organisation_id": hosted.id,
         **trainees,
+        "member_id": mentor_pairing.mentor_id, "pairing_id": mentor_pairing.id,
         "cert_id": certificate.id, "template_id": template.id, "job_id": job.id,
         "message_id": message.id, "inbox_id": inbox_message.id, "user_id": victim.id, "token_id": victim_token.id,
         "judge_id": s.scalar(sa.select(category_judges.c.user_id).where(category_judges.c.category_id == category.id)
@@ -255,6 +263,8 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         ("cohorts.cycle_new", "code"): cohort.cycle.programme.code,
         ("verify.show", "code"): certificate.code,
         ("api.certificate_verify", "code"): certificate.code,
+        ("mentoring.rate", "session_id"): mentoring_session.id,
+        ("rosters.referral", "code"): ambassador.referral_code,
     }
     actors = {
         "anonymous": Actor("anonymous", None),

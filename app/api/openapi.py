@@ -38,7 +38,26 @@ SCANNER = [{"bearer": []}, {"scannerLink": []}]
 TIME = {"type": "string", "format": "date-time"}
 NTIME = {"type": ["string", "null"], "format": "date-time"}
 
+COUNT = {"type": "integer", "minimum": 0}
 SCHEMAS = {
+    "RosterMember": {"type": "object", "required": ["id", "kind", "name", "status", "counts"], "properties": {
+        "id": {"type": "integer"}, "kind": {"type": "string", "enum": ["mentor", "ambassador", "officer"]},
+        "name": {"type": "string"}, "mobile_masked": {"type": "string"},
+        "organisation": {"type": ["string", "null"]}, "expertise": {"type": "string"},
+        "department": {"type": "string"}, "term_from": {"type": "string", "format": "date"},
+        "term_to": {"type": "string", "format": "date"},
+        "status": {"type": "string", "enum": ["active", "suspended", "ended"]},
+        "expired": {"type": "boolean", "description": "Not ended, but past the last day of the term"},
+        "referral_code": {"type": ["string", "null"], "description": "Ambassadors and officers: /r/<code>"},
+        "counts": {"type": "object", "properties": {
+            "registrations": COUNT, "confirmed": COUNT, "attended": COUNT, "applications": COUNT,
+            "admitted": COUNT}}}},
+    "MentoringSession": {"type": "object", "required": ["id", "held_on", "topic"], "properties": {
+        "id": {"type": "integer"}, "pairing": {"type": "integer"}, "cohort": {"type": "string"},
+        "founder": {"type": "string"}, "held_on": {"type": "string", "format": "date"},
+        "topic": {"type": "string"}, "minutes": {"type": "string"}, "follow_up": {"type": "string"},
+        "rating": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
+        "rating_comment": {"type": "string"}}},
     "Error": {"type": "object", "required": ["code", "message"], "properties": {
         "code": {"type": "string", "description": "Stable machine-readable code, e.g. already_registered"},
         "message": {"type": "string", "description": "Translated message for people"},
@@ -298,6 +317,20 @@ def build() -> dict:
                     "404": _json({"type": "object", "properties": {"state": {"type": "string"}}}),
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             **openapi_traineeships.paths(_json, _err, BEARER),
+            "/rosters": {"get": {
+                "summary": "Mentors, ambassadors and recruiting officers the token user keeps (organisers: their "
+                           "departments'), with what came through their referral links", "security": BEARER,
+                "parameters": [{"name": "kind", "in": "query",
+                                "schema": {"type": "string", "enum": ["mentor", "ambassador", "officer"]}}],
+                "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {"items": {
+                    "type": "array", "items": {"$ref": "#/components/schemas/RosterMember"}}}}),
+                    "401": _err("No or bad token"), "403": _err("Not staff"), "422": _err("Unknown kind")}}},
+            "/me/mentoring/sessions": {"get": {
+                "summary": "Sessions of the token user's mentoring pairs, as their mentor, newest first",
+                "security": BEARER,
+                "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {"items": {
+                    "type": "array", "items": {"$ref": "#/components/schemas/MentoringSession"}}}}),
+                    "401": _err("No or bad token")}}},
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
         } | organisations.paths(_json, _paged, PAGE_PARAMS, BEARER)),
     }

@@ -12,7 +12,8 @@ PAGE_SIZE_LABELS = {"A4 landscape": _l("A4 landscape"), "A4 portrait": _l("A4 po
 
 
 def kind_choices():
-    return [SelectChoice(k.value, str(KIND_LABELS[k])) for k in CertificateKind]
+    """The kinds an event's attendees may be given (a 聘书 goes to an appointed person, from the rosters)."""
+    return [SelectChoice(k.value, str(KIND_LABELS[k])) for k in CertificateKind if k is not CertificateKind.APPOINTMENT]
 
 
 class TemplateForm(FlaskForm):

@@ -18,6 +18,7 @@ class CertificateKind(LabelledEnum):
     DISTINCTION = "distinction", _l("Certificate of distinction")  # 优秀学员证书
     AWARD = "award", _l("Award certificate")                       # 获奖证书
     ATTENDANCE = "attendance", _l("Certificate of attendance")     # 参会证明
+    APPOINTMENT = "appointment", _l("Letter of appointment")       # 聘书
 
     @property
     def serial_code(self) -> str:
@@ -31,6 +32,7 @@ SERIAL_CODES = {
     CertificateKind.DISTINCTION: "YX",   # 优秀
     CertificateKind.AWARD: "HJ",         # 获奖
     CertificateKind.ATTENDANCE: "CH",    # 参会
+    CertificateKind.APPOINTMENT: "PS",   # 聘书
 }
 
 

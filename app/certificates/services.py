@@ -60,6 +60,7 @@ DEFAULT_TITLES = {
     CertificateKind.DISTINCTION: "优秀学员证书",
     CertificateKind.AWARD: "获奖证书",
     CertificateKind.ATTENDANCE: "参会证明",
+    CertificateKind.APPOINTMENT: "聘书",
 }
 BUREAU = "上海市闵行区人力资源和社会保障局"
 
@@ -319,6 +320,16 @@ DEFAULT_KINDS = {
     "cohort": CertificateKind.COMPLETION,
     "competition": CertificateKind.AWARD,
 }
+# 聘书 are issued from the rosters (app/rosters/letters.py) to one appointed person, never to an
+# event's attendees.
+NOT_FOR_ATTENDANCE = {CertificateKind.APPOINTMENT}
+
+
+def _attendance_kind(value) -> CertificateKind:
+    kind = _kind(value)
+    if kind in NOT_FOR_ATTENDANCE:
+        raise InvalidInput(fields={"kind": _l("This kind of certificate is not issued for attendance.")})
+    return kind
 
 
 def default_kind(subject_type: str) -> CertificateKind:
@@ -336,7 +347,7 @@ class IssuePreview:
 
 def preview_for_attendance(actor: User, event, *, kind=CertificateKind.ATTENDANCE) -> IssuePreview:
     require_event(actor, event)
-    kind = _kind(kind)
+    kind = _attendance_kind(kind)
     if not can_issue(actor, event.department):
         raise PermissionDenied()
     ids = [u.id for u in attendees(event)]
@@ -350,6 +361,7 @@ def issue_for_attendance(actor: User, event, *, kind=CertificateKind.ATTENDANCE,
     """Attendance certificates (or any kind) for everyone who checked in at the event, or the
     chosen ones among them; those who did not check in are never included."""
     require_event(actor, event)
+    kind = _attendance_kind(kind)
     people = attendees(event)
     if user_ids is not None:
         wanted = set(user_ids)

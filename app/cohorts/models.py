@@ -108,6 +108,8 @@ class Application(Stateful, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     decision_note: Mapped[str] = mapped_column(sa.String(500), default="")
+    # The referral link the founder came through (app.referred); credited by the rosters, a higher layer.
+    referral_code: Mapped[str | None] = mapped_column(sa.String(12), index=True)
 
     cycle: Mapped[Cycle] = relationship()
     tier: Mapped[Tier] = relationship()

@@ -10,6 +10,8 @@ This module only orders the steps; each lives in its own module:
 5. `competitions`             the district skills competition, marked and awarded
 6. `organisations`            the registry (loaded first, so the programmes' rows link as they are
                               made), then people's and events' links to it
+7. `mentors`                  mentors paired with running cohorts and their sessions; ambassadors and
+                              officers with the registrations their referral links brought
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -27,6 +29,7 @@ from app.demo.cohorts import load_camp
 from app.demo.competitions import load_competition
 from app.demo.context import DemoRun
 from app.demo.events_and_registrations import load_events
+from app.demo.mentors import load_mentors
 from app.demo.organisations import load_links, load_organisations
 from app.demo.people import STAFF, load_demo_participant, load_departments, load_participants, load_staff
 from app.demo.studios import load_studios
@@ -65,6 +68,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_studios(run.seed, run.staff_ids, run.pool, run.echo)
     load_competition(run.seed, run.staff_ids, run.pool, run.demo_user_id, run.echo)
     load_links(run.staff_ids[STAFF[0][0]], run.echo)
+    load_mentors(run.seed, run.staff_ids, run.pool, run.today, run.echo)
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "

@@ -56,6 +56,8 @@ class Registration(Stateful, db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ticket_secret: Mapped[str] = mapped_column(sa.String(64), unique=True)
     ticket_generation: Mapped[int] = mapped_column(default=1)
+    # The referral link the person came through (app.referred); credited by the rosters, a higher layer.
+    referral_code: Mapped[str | None] = mapped_column(sa.String(12), index=True)
 
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship()

@@ -31,17 +31,22 @@ class AlreadyRegistered(Conflict):
     default_message = _l("You are already registered for this event.")
 
 
-def register(user: User, event: Event, answers: dict | None = None, session_ids=None) -> Registration:
+def register(user: User, event: Event, answers: dict | None = None, session_ids=None, *,
+             referral_code: str | None = None) -> Registration:
     """Register `user` for an open event; confirmed while seats remain, else waitlisted (or
     pending approval). The event says how its places are taken (`Event.places`): invitation and
     entry events are refused here, whoever asks; their programmes seat people through `admit`
-    and `enter`."""
+    and `enter`. `referral_code`: the link the person came through (app.referred), kept as data;
+    a registration keeps the first one it was credited to."""
     if event.places == Places.INVITATION.value:
         raise Conflict(_l("Participants of this occasion are chosen by the organiser."), code="invitation_only")
     if event.places == Places.ENTRY.value:
         raise Conflict(_l("Enter this competition on its own page, with your employer and category."),
                        code="competition_entry")
-    return _take_place(user, event, answers, session_ids)
+    registration = _take_place(user, event, answers, session_ids)
+    if referral_code and not registration.referral_code:
+        registration.referral_code = referral_code[:12]
+    return registration
 
 
 def enter(user: User, event: Event, answers: dict | None = None, session_ids=None) -> Registration:

@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import referred
 from app.registrations import services
 from app.registrations.bp import bp
 from app.registrations.forms import field_name, form_data, raw_answers, registration_form
@@ -58,7 +59,8 @@ def register(event_id: int):
     form = registration_form(event, None if request.method == "POST" else form_data(event, existing, seats))
     if form.validate_on_submit():
         done = perform(lambda: services.register(current_user, event, raw_answers(event, form),
-                                                 form.sessions.data if event.sessions else None),
+                                                 form.sessions.data if event.sessions else None,
+                                                 referral_code=referred.remembered()),
                        form=form, fields=_answer_fields(event), success=_registered_message,
                        to=url_for("registrations.mine"), refusals=(services.RegistrationClosed,),
                        refused_to=url_for("events.detail", event_id=event.id))

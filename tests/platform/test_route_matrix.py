@@ -37,6 +37,7 @@ PUBLIC = {  # anyone, logged in or not
     "verify.lookup", "verify.show", "api.openapi", "api.events_list", "api.event_detail",
     "api.certificate_verify", "api.auth_token", "checkin.scanner", "checkin.service_worker",
     "traineeships.open_list",
+    "rosters.referral",  # an ambassador's link: remembers the code, then on to the page it names
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
@@ -54,6 +55,7 @@ SELF = {  # the caller's own things
     "traineeships.mine",
     # A host company's contact holds no staff role; the portal shows the caller's own hosts' places only.
     "traineeships.host_index", "api.host_applicants",
+    "rosters.my_referrals", "mentoring.mine", "api.my_mentoring_sessions",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.
@@ -144,6 +146,9 @@ FORM_BODIES = {  # button POSTs whose form lives on another page
     "traineeships.host_decline": lambda w: {"reason": "matrix decline"},
     "traineeships.reject": lambda w: {"reason": "matrix reject"},
     "traineeships.batch_status": lambda w: {"status": "cancelled"},
+    "mentoring.end": lambda w: {"note": "matrix end"},
+    "mentoring.rate": lambda w: {"rating": "5", "comment": "matrix"},
+    "rosters.status": lambda w: {"status": "ended", "note": "matrix end"},
     "console.event_cancel": lambda w: {"reason": "matrix cancel"},
 }
 TOUCH = ("title", "name", "label", "venue", "description", "note", "summary", "goals", "reason", "speaker", "room")

@@ -106,9 +106,11 @@ def _clean(cycle: Cycle, tier: Tier | None, fields: dict) -> tuple[dict, dict]:
 
 
 
-def apply(user: User, cycle: Cycle, tier: Tier | None, *, pitch_deck=None, **fields) -> Application:
+def apply(user: User, cycle: Cycle, tier: Tier | None, *, pitch_deck=None, referral_code: str | None = None,
+          **fields) -> Application:
     """Submit `user`'s application to `tier` of `cycle`. One per person per cycle; after a
-    withdrawal, applying again (while open) reuses the same application."""
+    withdrawal, applying again (while open) reuses the same application. `referral_code`: the link
+    the founder came through (app.referred), kept as data; the first one credited stays."""
     if not cycle.applications_open():
         raise ApplicationsClosed(_l("Applications for %(cycle)s are not open.", cycle=cycle.name))
     existing = application_of(user, cycle)
@@ -123,6 +125,8 @@ def apply(user: User, cycle: Cycle, tier: Tier | None, *, pitch_deck=None, **fie
         setattr(application, key, value)
     application.tier = tier
     application.organisation_id = resolve_id(application.company_name, application.uscc)
+    if referral_code and not application.referral_code:
+        application.referral_code = referral_code[:12]
     if deck is not None:
         application.pitch_deck = store_pitch_deck(deck)
     application.submitted_at = application.updated_at = utcnow()

@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import referred
 from app.cohorts.camps import services as cohorts
 from app.cohorts.bp import bp
 from app.cohorts.models import Application, ApplicationStatus
@@ -71,7 +72,8 @@ def apply(cycle_id: int):
     form = _form_for(cycle, existing)
     if form.validate_on_submit() and (done := perform(
             lambda: apps.apply(current_user, cycle, apps.tier_of(cycle, form.tier_id.data),
-                               pitch_deck=form.pitch_deck.data, **form.values()),
+                               pitch_deck=form.pitch_deck.data, referral_code=referred.remembered(),
+                               **form.values()),
             success=_("Your application is submitted. We will let you know the result."),
             to=url_for("cohorts.my_applications"), form=form, refused_to=url_for("cohorts.camp", cycle_id=cycle.id))):
         return done
