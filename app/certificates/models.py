@@ -18,6 +18,8 @@ class CertificateKind(LabelledEnum):
     DISTINCTION = "distinction", _l("Certificate of distinction")  # 优秀学员证书
     AWARD = "award", _l("Award certificate")                       # 获奖证书
     ATTENDANCE = "attendance", _l("Certificate of attendance")     # 参会证明
+    TRAINEESHIP = "traineeship", _l("Traineeship certificate")     # 见习证明
+    PRACTICE = "practice", _l("Social practice certificate")      # 实践证明
 
     @property
     def serial_code(self) -> str:
@@ -31,6 +33,8 @@ SERIAL_CODES = {
     CertificateKind.DISTINCTION: "YX",   # 优秀
     CertificateKind.AWARD: "HJ",         # 获奖
     CertificateKind.ATTENDANCE: "CH",    # 参会
+    CertificateKind.TRAINEESHIP: "JX",   # 见习
+    CertificateKind.PRACTICE: "SJ",      # 实践
 }
 
 

@@ -60,6 +60,8 @@ DEFAULT_TITLES = {
     CertificateKind.DISTINCTION: "优秀学员证书",
     CertificateKind.AWARD: "获奖证书",
     CertificateKind.ATTENDANCE: "参会证明",
+    CertificateKind.TRAINEESHIP: "见习证明",
+    CertificateKind.PRACTICE: "实践证明",
 }
 BUREAU = "上海市闵行区人力资源和社会保障局"
 
