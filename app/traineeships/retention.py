@@ -71,6 +71,10 @@ class HostYear:
         return Fraction(self.retained, self.completed)
 
     @property
+    def percent(self) -> float:
+        return float(self.rate * 100)
+
+    @property
     def low(self) -> bool:
         return self.completed > 0 and self.rate < THRESHOLD
 
