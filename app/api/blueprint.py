@@ -7,9 +7,9 @@ registers its routes. app/__init__.py registers `bp`.
 
 from __future__ import annotations
 
-from app.api import certificates, checkins, views
+from app.api import certificates, checkins, traineeships, views
 from app.api.bp import bp
 
-VIEW_MODULES = (views, checkins, certificates)
+VIEW_MODULES = (views, checkins, certificates, traineeships)
 
 __all__ = ["bp", "VIEW_MODULES"]

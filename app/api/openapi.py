@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from app.api.openapi_traineeships import TRAINEESHIP_PATHS
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -294,6 +296,7 @@ def build() -> dict:
                     "additionalProperties": False}),
                     "404": _json({"type": "object", "properties": {"state": {"type": "string"}}}),
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
+            **TRAINEESHIP_PATHS,
             "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OK"}}}},
         }),
     }

@@ -136,7 +136,8 @@ def test_openapi_documents_every_api_route(app, client):
         if rule.rule.startswith("/api/v1/"):
             path = rule.rule[len("/api/v1"):].replace("<int:event_id>", "{id}") \
                 .replace("<int:registration_id>", "{id}").replace("<int:checkpoint_id>", "{id}") \
-                .replace("<code>", "{code}")
+                .replace("<code>", "{code}").replace("<int:placement_id>", "{placement_id}") \
+                .replace("<int:batch_id>", "{batch_id}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 routes.add((path, method))
     assert routes == documented

@@ -14,7 +14,7 @@ from tests.conftest import login
 def _ended_batch(placed_batch, **kw):
     """Placements of three months that ended last month (so their months are confirmable)."""
     last = local_today().replace(day=1) - timedelta(days=1)
-    first = (last.replace(day=1) - timedelta(days=62)).replace(day=1)
+    first = (last.replace(day=1) - timedelta(days=40)).replace(day=1)
     return placed_batch(starts_on=first, ends_on=last, **kw)
 
 
