@@ -204,6 +204,12 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     # The victim's own inbox holds their registration's notice (notices land there by themselves).
     inbox_message = s.scalar(sa.select(InboxMessage).where(InboxMessage.user_id == victim.id).order_by(InboxMessage.id))
 
+    # The victims' traineeship (tests/matrix_traineeships.py): a trainee and a host's contact.
+    from tests.matrix_traineeships import victim_traineeship
+
+    trainee, host_contact = _sign_up("见习学员", "19900000011", []), _sign_up("基地联系人", "19900000012", [])
+    traineeship_values = victim_traineeship(s, victim_organiser, trainee, host_contact)
+
     # -- marking what is private ----------------------------------------------
     own_people = {admin.id, organiser.id, trainer.id, judge.id, participant.id}
     victims = [u for u in s.scalars(sa.select(User).where(User.id.not_in(plain)).order_by(User.id))
@@ -242,6 +248,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
                              .order_by(category_judges.c.user_id)),
         "secret": registration.ticket_secret, "token": victim.calendar_token,
         "filename": "css/app.css", "name": "matrix.txt", "provider": "tencent",
+        **traineeship_values,
     }
     by_endpoint = {
         ("main.set_language", "code"): "en",
