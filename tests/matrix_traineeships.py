@@ -42,7 +42,8 @@ def victim_traineeship(s, organiser, trainee, contact) -> dict:
     application = TraineeApplication(batch=batch, user=trainee, status="placed", school_name="上海交通大学",
                                      graduation_year=2026, birth_date=date(2003, 5, 1))
     choice = ApplicationChoice(application=application, place=place, rank=1, status="accepted")
-    s.add_all([batch, place, application, choice, OrganisationContact(organisation=host, user=contact)])
+    host_contact = OrganisationContact(organisation=host, user=contact)
+    s.add_all([batch, place, application, choice, host_contact])
     s.flush()
     placement = Placement(batch=batch, user=trainee, application=application, choice=choice, place=place, host=host,
                           status="confirmed", starts_on=first, ends_on=last,
@@ -57,4 +58,4 @@ def victim_traineeship(s, organiser, trainee, contact) -> dict:
                                           ends_at=start + timedelta(hours=3))
     s.flush()
     return {"batch_id": batch.id, "placement_id": placement.id, "day_id": day.id, "place_id": place.id,
-            "choice_id": choice.id, "trainee_application_id": application.id}
+            "choice_id": choice.id, "trainee_application_id": application.id, "contact_id": host_contact.id}

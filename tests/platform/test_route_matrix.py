@@ -36,6 +36,7 @@ PUBLIC = {  # anyone, logged in or not
     "competitions.public_list", "competitions.public_detail", "cohorts.camps", "cohorts.camp",
     "verify.lookup", "verify.show", "api.openapi", "api.events_list", "api.event_detail",
     "api.certificate_verify", "api.auth_token", "checkin.scanner", "checkin.service_worker",
+    "traineeships.open_list",  # the batches taking applications (part 1 of the traineeships)
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
@@ -43,18 +44,21 @@ CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar
 }
 OPEN = {  # any signed-in person acts for themselves on a public object
     "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "cohorts.self_check_in",
+    "traineeships.apply",
 }
 SELF = {  # the caller's own things
     "accounts.profile", "accounts.change_password", "accounts.reset_calendar", "registrations.mine",
     "verify.mine", "cohorts.my_applications", "cohorts.my_camps", "cohorts.my_results", "competitions.mine",
     "api.my_registrations", "api.scanner_setup", "inbox.index", "inbox.read_all",
     "studios.studio_list",  # a master holds no staff role and sees their own studios there
+    "traineeships.mine",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.
 REGISTRY = {
     "organisations.index", "organisations.detail", "organisations.edit", "organisations.duplicates",
     "organisations.merge", "organisations.import_sheet", "organisations.export",
+    "organisations.add_contact", "organisations.remove_contact",  # who acts for a host company in its portal
 }
 REGISTRY_ROLES = {"organiser"}
 # The check-in API acts at the scanner's own checkpoint; what is foreign is in the body.
