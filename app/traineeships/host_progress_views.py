@@ -38,7 +38,7 @@ def host_trainees():
     if not ids:
         abort(403)
     today = local_today()
-    first = months.first_of(today.replace(year=today.year - PORTAL_MONTHS // 12))
+    first = months.first_of(today).replace(year=today.year - PORTAL_MONTHS // 12)  # the 1st: no 29 February
     return render_template("traineeships/host_trainees.html", placements=placements_hosted_by(
         current_user, Placement.status.in_(("confirmed", "completed", "withdrawn"))),
         missing=months.unconfirmed_months(Placement.host_id.in_(ids), first=first))
