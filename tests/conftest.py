@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.fixtures.organisations",
     "tests.fixtures.traineeships",
     "tests.fixtures.rosters",
+    "tests.fixtures.traineeship_placements",
     "tests.fixtures.certificates",
     "tests.fixtures.notifications",
     "tests.fixtures.world",

@@ -205,6 +205,11 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     inbox_message = s.scalar(sa.select(InboxMessage).where(InboxMessage.user_id == victim.id).order_by(InboxMessage.id))
 
     trainees = _traineeship(victim_organiser)
+    # The victims' traineeship (tests/matrix_traineeships.py): a trainee and a host's contact.
+    from tests.matrix_traineeships import victim_traineeship
+
+    trainee, host_contact = _sign_up("见习学员", "19900000021", []), _sign_up("基地联系人", "19900000022", [])
+    traineeship_values = victim_traineeship(s, victim_organiser, trainee, host_contact)
 
     # -- marking what is private ----------------------------------------------
     own_people = {admin.id, organiser.id, trainer.id, judge.id, participant.id}
@@ -248,7 +253,6 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "criterion_id": criterion.id, "aspect_id": aspect.id,
         "studio_id": studio.id, "activity_id": activity.id, "pair_id": pair.id,
         "organisation_id": university.id, "duplicate_id": duplicate.id, "event_organisation_id": hosted.id,
-        **trainees,
         "member_id": mentor_pairing.mentor_id, "pairing_id": mentor_pairing.id,
         "cert_id": certificate.id, "template_id": template.id, "job_id": job.id,
         "message_id": message.id, "inbox_id": inbox_message.id, "user_id": victim.id, "token_id": victim_token.id,
@@ -256,6 +260,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
                              .order_by(category_judges.c.user_id)),
         "secret": registration.ticket_secret, "token": victim.calendar_token,
         "filename": "css/app.css", "name": "matrix.txt", "provider": "tencent",
+        **traineeship_values, **trainees,  # part 1's batch is open with a pending choice
     }
     by_endpoint = {
         ("main.set_language", "code"): "en",

@@ -9,6 +9,7 @@ import json
 
 from app.api import openapi_organisations as organisations
 from app.api import openapi_traineeships
+from app.api.openapi_traineeship_progress import PROGRESS_PATHS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -317,6 +318,7 @@ def build() -> dict:
                     "404": _json({"type": "object", "properties": {"state": {"type": "string"}}}),
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             **openapi_traineeships.paths(_json, _err, BEARER),
+            **PROGRESS_PATHS,
             "/rosters": {"get": {
                 "summary": "Mentors, ambassadors and recruiting officers the token user keeps (organisers: their "
                            "departments'), with what came through their referral links", "security": BEARER,

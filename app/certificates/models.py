@@ -19,6 +19,8 @@ class CertificateKind(LabelledEnum):
     AWARD = "award", _l("Award certificate")                       # 获奖证书
     ATTENDANCE = "attendance", _l("Certificate of attendance")     # 参会证明
     APPOINTMENT = "appointment", _l("Letter of appointment")       # 聘书
+    TRAINEESHIP = "traineeship", _l("Traineeship certificate")     # 见习证明
+    PRACTICE = "practice", _l("Social practice certificate")      # 实践证明
 
     @property
     def serial_code(self) -> str:
@@ -33,6 +35,8 @@ SERIAL_CODES = {
     CertificateKind.AWARD: "HJ",         # 获奖
     CertificateKind.ATTENDANCE: "CH",    # 参会
     CertificateKind.APPOINTMENT: "PS",   # 聘书
+    CertificateKind.TRAINEESHIP: "JX",   # 见习
+    CertificateKind.PRACTICE: "SJ",      # 实践
 }
 
 

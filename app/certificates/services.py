@@ -61,6 +61,8 @@ DEFAULT_TITLES = {
     CertificateKind.AWARD: "获奖证书",
     CertificateKind.ATTENDANCE: "参会证明",
     CertificateKind.APPOINTMENT: "聘书",
+    CertificateKind.TRAINEESHIP: "见习证明",
+    CertificateKind.PRACTICE: "实践证明",
 }
 BUREAU = "上海市闵行区人力资源和社会保障局"
 
