@@ -12,6 +12,11 @@ This module only orders the steps; each lives in its own module:
                               made), then people's and events' links to it
 7. `mentors`                  mentors paired with running cohorts and their sessions; ambassadors and
                               officers with the registrations their referral links brought
+8. `traineeships`             the 2026 summer batch: 60 openings at the host companies, 45 confirmed
+                              placements (and applicants still waiting or declined)
+9. `traineeship_progress`     that batch under way (months confirmed by the hosts, some overdue, mid-term
+                              evaluations, one withdrawal) and the finished 2024 and 2025 batches with
+                              their 留用 decisions and certificates
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -30,14 +35,17 @@ from app.demo.competitions import load_competition
 from app.demo.context import DemoRun
 from app.demo.events_and_registrations import load_events
 from app.demo.mentors import load_mentors
-from app.demo.organisations import load_links, load_organisations
+from app.demo.organisations import demo_hosts, demo_universities, load_links, load_organisations
 from app.demo.people import STAFF, load_demo_participant, load_departments, load_participants, load_staff
 from app.demo.studios import load_studios
+from app.demo.traineeship_progress import load_finished_batch, load_traineeship_progress
+from app.demo.traineeships import load_traineeships
 from app.events.models import Event, EventSession, EventStatus, Question, Series
 from app.extensions import db
 from app.notifications.models import OutboxMessage
 from app.registrations.models import Registration, RegStatus
 from app.timeutil import local_today, utcnow
+from app.traineeships.models import Placement, TraineeshipBatch
 from app.urls import public_base_url
 
 __all__ = ["STAFF", "load_demo"]  # STAFF: the logins README.md lists (tests sign in with them)
@@ -69,12 +77,22 @@ def _load(participants: int, seed: int, echo) -> str:
     load_competition(run.seed, run.staff_ids, run.pool, run.demo_user_id, run.echo)
     load_links(run.staff_ids[STAFF[0][0]], run.echo)
     load_mentors(run.seed, run.staff_ids, run.pool, run.today, run.echo)
+    _load_traineeships(run)
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "
          f"(new: {created['users']} users, {created['series']} series, "
          f"{created['events']} events, {created['registrations']} registrations)")
     return text
+
+
+def _load_traineeships(run: DemoRun) -> None:
+    hosts, universities = demo_hosts(), demo_universities()
+    batch = load_traineeships(run, hosts, universities)
+    if batch is not None:
+        load_traineeship_progress(run, batch, hosts)
+    load_finished_batch(run, hosts, universities)
+    db.session.commit()
 
 
 def summary(run: DemoRun) -> str:
@@ -94,6 +112,8 @@ def summary(run: DemoRun) -> str:
         sa.select(Registration.status, sa.func.count()).group_by(Registration.status)).all())
     outbox = count(sa.select(sa.func.count()).select_from(OutboxMessage))
     scans = count(sa.select(sa.func.count()).select_from(Scan))
+    batches = count(sa.select(sa.func.count()).select_from(TraineeshipBatch))
+    placed = dict(db.session.execute(sa.select(Placement.status, sa.func.count()).group_by(Placement.status)).all())
     published = by_status.get(EventStatus.PUBLISHED.value, 0)
     reg_text = ", ".join(f"{s.value} {regs.get(s.value, 0)}" for s in RegStatus)
     return (f"Demo data: {users} users ({staff} staff, {users - staff} participants); "
@@ -101,4 +121,6 @@ def summary(run: DemoRun) -> str:
             f"{published - past} upcoming; {by_status.get(EventStatus.DRAFT.value, 0)} draft; "
             f"{by_status.get(EventStatus.CANCELLED.value, 0)} cancelled) with {sessions} agenda sessions "
             f"and {questions} questions; {sum(regs.values())} registrations ({reg_text}); "
-            f"{scans} check-in scans; {outbox} notifications in the outbox.")
+            f"{scans} check-in scans; {batches} traineeship batches with {placed.get('confirmed', 0)} trainees "
+            f"placed now, {placed.get('completed', 0)} completed and {placed.get('withdrawn', 0)} withdrawn; "
+            f"{outbox} notifications in the outbox.")

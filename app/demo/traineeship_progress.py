@@ -12,7 +12,7 @@ it is flagged on the retention page (under 20 % two years running).
 
 Everything goes through the services (with the demo's clock as "today"); the placements of the
 finished batches are built from the models, as the applying and review story is part 1's.
-Idempotent: a batch with months confirmed, or a finished batch of that title, is left alone.
+Idempotent: a batch with months confirmed or its withdrawal, or a finished batch of that title, is left alone.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from app.accounts import services as accounts
 from app.accounts.models import Department, User
 from app.demo.context import DemoRun
+from app.demo.post_dating import spread_registrations
 from app.extensions import db
 from app.occasions import services as occasions
 from app.organisations.models import Organisation, OrganisationContact
@@ -85,8 +86,9 @@ def load_traineeship_progress(ctx: DemoRun, batch_2026: TraineeshipBatch, hosts:
         Placement.batch_id == batch_2026.id, Placement.status == PlacementStatus.CONFIRMED.value,
         Placement.host_id.in_([h.id for h in hosts])).order_by(Placement.id)))
     if not placements or db.session.scalar(sa.select(MonthlyAttendance.id).join(Placement).where(
-            Placement.batch_id == batch_2026.id).limit(1)):
-        return done
+            Placement.batch_id == batch_2026.id).limit(1)) or db.session.scalar(sa.select(Placement.id).where(
+            Placement.batch_id == batch_2026.id, Placement.status == PlacementStatus.WITHDRAWN.value).limit(1)):
+        return done  # loaded before (a batch with no month over yet is known by its withdrawal)
     leaving = placements.pop()
     endings.withdraw(_bureau(ctx, batch_2026.department_id), leaving, reason="已找到正式工作，本人申请退出见习",
                      by_trainee=True)
@@ -169,12 +171,15 @@ def load_finished_batch(ctx: DemoRun, hosts: list[Organisation], universities: l
             continue
         batch = _finished_batch(ctx, bureau, department, year, kind, season, title, first, last)
         chosen = rng.sample(people, min(len(people), per_host * len(hosts)))
-        placements = []
+        placements, seating = [], utcnow()
         for n, person in enumerate(chosen):
             host = hosts[n % len(hosts)]
             university = universities[n % len(universities)] if universities else None
             placements.append(_place(ctx, batch, host, POSITIONS[hosts.index(host) % len(POSITIONS)], person,
                                      university, bureau))
+        # the trainees were seated between the close of applications and the first day
+        spread_registrations(batch.event_id, seating, utcnow(), batch.applications_close_at,
+                             datetime.combine(first - timedelta(days=1), time(17), tzinfo=LOCAL_TZ))
         _finish(ctx, rng, batch, placements, hosts, bureau)
         made[year] = batch
     db.session.flush()

@@ -1,11 +1,15 @@
 """Demo traineeships: the 2026 summer batch of 职业见习 run by 就业促进科: places totalling 60
-openings at the demo's host companies, about 45 young applicants with ranked choices, most of
-them accepted by a host and confirmed by the bureau, a few still waiting; each host company has a
-contact account for its portal. Built through the traineeship services.
+openings at the demo's host companies and young applicants with ranked choices: 45 accepted by a
+host and confirmed by the bureau, three accepted and waiting for the bureau, two declined by the
+hosts and a few the hosts have not answered yet; each host company has a contact account for its
+portal. Built through the traineeship services.
 
 The services take applications only inside the window, so the batch is loaded with its window
 open now and then given its real dates (May–June 2026), as app/demo/post_dating.py does for
-events. Idempotent: a batch of the same title is left alone.
+events. Likewise a host takes its trainees on from the batch's first day; the demo's hosts took
+theirs on from July to October (all to the end of December), so that on a given day the trainees
+are in different months of their placement.
+Idempotent: a batch of the same title is left alone.
 """
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ import sqlalchemy as sa
 from app.accounts import services as accounts
 from app.accounts.models import Department, User
 from app.demo.context import DemoRun
+from app.demo.post_dating import spread_registrations
 from app.extensions import db
 from app.organisations import contacts
 from app.organisations.models import Organisation
@@ -26,7 +31,8 @@ from app.traineeships.models import TraineeshipBatch
 
 TITLE = "2026年闵行区青年职业见习（夏季批）"
 OPENINGS = 60
-APPLICANTS = 45
+APPLICANTS = 54
+PLACED, AWAITING, DECLINED = 45, 3, 2  # confirmed by the bureau, waiting for it, turned down by the hosts
 HOST_PASSWORD = "Host#2026"
 TRAINEE_PASSWORD = "Trainee#2026"
 ORGANISER = "jiuye@minhang.example"
@@ -38,6 +44,7 @@ GIVEN = ("子涵", "欣怡", "浩然", "梓萱", "宇轩", "思彤", "俊杰", "
 # How the loaded window is dated afterwards (Shanghai times).
 OPENS, CLOSES = datetime(2026, 5, 6, 9, 0, tzinfo=LOCAL_TZ), datetime(2026, 6, 10, 17, 0, tzinfo=LOCAL_TZ)
 STARTS, ENDS = date(2026, 7, 1), date(2026, 12, 31)
+FIRST_DAYS = (date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1))  # placements start in turn
 
 
 def _openings(hosts: list, rng: random.Random) -> list[tuple[Organisation, str, int]]:
@@ -50,7 +57,7 @@ def _openings(hosts: list, rng: random.Random) -> list[tuple[Organisation, str, 
 def _contact(n: int, host: Organisation) -> User:
     mobile = f"1770000{n:04d}"
     return accounts.find_by_mobile(mobile) or accounts.sign_up(
-        name=f"{host.name[2:4]}见习联络员", password=HOST_PASSWORD, mobile=mobile)
+        name=SURNAMES[-n] + GIVEN[-n], password=HOST_PASSWORD, mobile=mobile)  # the host's HR person
 
 
 def _applicant(n: int, rng: random.Random) -> User:
@@ -95,18 +102,26 @@ def load_traineeships(ctx: DemoRun, hosts: list[Organisation], universities: lis
             university_id=university.id if university else None)
         chosen = rng.sample(places, rng.choice((2, 3)))
         applications.append(applying.apply(_applicant(n, rng), batch, details, [p.id for p in chosen]))
-    # Hosts take applicants by their first choice with room; the bureau confirms all but the last few.
+    # Hosts take applicants by their first choice with room, until PLACED + AWAITING are taken; the
+    # rest of those before the last DECLINED wait for an answer.
     proposed = []
-    for application in applications[:-2]:
+    for application in applications[:-DECLINED]:
+        if len(proposed) == PLACED + AWAITING:
+            break
         for choice in application.choices:
             if review.taken(choice.place) < choice.place.openings:
-                proposed.append(review.accept(host_contact[choice.place.host_id], choice))
+                placement = review.accept(host_contact[choice.place.host_id], choice)
+                placement.starts_on = FIRST_DAYS[len(proposed) % len(FIRST_DAYS)]
+                proposed.append(placement)
                 break
-    for application in applications[-2:]:  # two applicants the hosts turned down
+    for application in applications[-DECLINED:]:
         for choice in application.choices:
             review.decline(host_contact[choice.place.host_id], choice, reason="岗位要求相关专业背景")
-    for placement in proposed[:-3]:  # the last three still wait for the bureau
+    seating = utcnow()
+    for placement in proposed[:PLACED]:  # the last AWAITING still wait for the bureau
         placements.confirm(organiser, placement)
+    spread_registrations(batch.event_id, seating, utcnow(), CLOSES, datetime.combine(STARTS, time(9), tzinfo=LOCAL_TZ)
+                         - timedelta(days=5))  # seated (confirmed) after applications closed
     batches.move_batch(organiser, batch, "closed")
     batches.move_batch(organiser, batch, "running")
     # The real window: applications came in over it, in the order they were made.
@@ -117,5 +132,5 @@ def load_traineeships(ctx: DemoRun, hosts: list[Organisation], universities: lis
     batch.created_at = datetime.combine(OPENS.date() - timedelta(days=14), time(10), tzinfo=LOCAL_TZ)
     db.session.commit()
     ctx.echo(f"demo: traineeship batch with {len(places)} places, {len(applications)} applicants, "
-             f"{len(proposed) - 3} placements confirmed")
+             f"{min(len(proposed), PLACED)} placements confirmed")
     return batch

@@ -20,7 +20,10 @@ from app.competitions import services as cs
 from app.competitions.models import Competition, Entry, Score
 from app.demo.catalogue import EVENTS, SERIES
 from app.demo.loader import STAFF, load_demo
+from app.demo.organisations import HOSTS
 from app.demo.studios import STUDIOS
+from app.demo.traineeship_progress import FINISHED
+from app.demo.traineeships import APPLICANTS
 from app.events.models import Event, EventSession, Question, Series
 from app.extensions import db
 from app.notifications.models import OutboxMessage
@@ -55,7 +58,8 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session, monkeypatch):
     first = _counts(db)
     assert first["Scan"] == len(decided) == len(set(decided)) > 0
 
-    assert first["User"] == PARTICIPANTS + len(STAFF) + 1 + len(STUDIOS)  # + the demo participant and masters
+    # + the demo participant, the masters, the host companies' contacts and the young applicants
+    assert first["User"] == PARTICIPANTS + len(STAFF) + 1 + len(STUDIOS) + len(HOSTS) + APPLICANTS
     assert first["Event"] >= 18 and first["Registration"] > PARTICIPANTS
 
     again = load_demo(participants=PARTICIPANTS, seed=2026, echo=lambda *a, **k: None)
@@ -63,9 +67,10 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session, monkeypatch):
     assert again == summary
 
     # the catalogue is loaded whole: its series, events (+ 6 camp cohorts, the studios and the
-    # competition's 3 categories, each held on an event), questions and agenda sessions
+    # competition's 3 categories and the traineeship batches, each held on an event), questions and
+    # agenda sessions
     assert first["Series"] == len(SERIES)
-    assert first["Event"] == len(EVENTS) + 6 + len(STUDIOS) + 3
+    assert first["Event"] == len(EVENTS) + 6 + len(STUDIOS) + 3 + 1 + len(FINISHED)
     assert first["Question"] == sum(len(e.questions) for e in EVENTS)
     catalogue = {e.title for e in EVENTS}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EventSession).join(Event).where(
@@ -113,12 +118,13 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session, monkeypatch):
     # a per-choice limit like "午餐 | 80" exists
     assert any(q.limited_choices for q in db.session.scalars(sa.select(Question)))
 
-    # people look real: Chinese names, unique 13x/15x/18x mobiles, some e-mail addresses
+    # people look real: Chinese names, unique 13x/15x/18x mobiles (17x: the traineeships' young applicants
+    # and host contacts), some e-mail addresses
     participants = list(db.session.scalars(sa.select(User).where(User.email.is_(None) | ~User.email.like(
         "%@minhang.example"))))
     mobiles = [u.mobile for u in participants]
     assert len(mobiles) == len(set(mobiles))
-    assert all(re.fullmatch(r"1[358]\d{9}", m) for m in mobiles)
+    assert all(re.fullmatch(r"1[3578]\d{9}", m) for m in mobiles)
     assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", u.name) for u in participants)
     assert any(u.email for u in participants)
 

@@ -2,10 +2,10 @@
 import sqlalchemy as sa
 
 from app.demo.context import DemoRun
-from app.demo.traineeships import APPLICANTS, OPENINGS, load_traineeships
+from app.demo.traineeships import APPLICANTS, AWAITING, DECLINED, FIRST_DAYS, OPENINGS, PLACED, load_traineeships
 from app.organisations.models import OrganisationContact
 from app.timeutil import local_today, utcnow
-from app.traineeships.models import Placement, TraineeApplication
+from app.traineeships.models import ApplicationChoice, Placement, TraineeApplication
 
 
 def test_the_demo_batch(db_session, create_user, create_organisation, admin):
@@ -20,7 +20,12 @@ def test_the_demo_batch(db_session, create_user, create_organisation, admin):
     applications = db_session.scalars(sa.select(TraineeApplication)).all()
     assert len(applications) == APPLICANTS and all(a.university_id for a in applications)
     statuses = [p.status for p in db_session.scalars(sa.select(Placement))]
-    assert statuses.count("proposed") == 3 and statuses.count("confirmed") >= 35
+    assert statuses.count("proposed") == AWAITING and statuses.count("confirmed") == PLACED
+    confirmed = db_session.scalars(sa.select(Placement).where(Placement.status == "confirmed")).all()
+    assert {p.starts_on for p in confirmed} == set(FIRST_DAYS)  # trainees in different months of their placement
+    declined = db_session.scalar(sa.select(sa.func.count()).select_from(ApplicationChoice).where(
+        ApplicationChoice.status == "declined"))
+    assert declined >= DECLINED
     assert all(p.registration_id for p in db_session.scalars(sa.select(Placement).where(Placement.status == "confirmed")))
     assert db_session.scalar(sa.select(sa.func.count()).select_from(OrganisationContact)) == len(hosts)
     assert load_traineeships(run, hosts, universities).id == batch.id  # idempotent
