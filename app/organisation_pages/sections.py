@@ -1,7 +1,6 @@
 """The sections of an organisation's page, as a list: each names its programme's query, which
-returns LinkedRow rows for the organisation. A programme adds its section here (the traineeships'
-trainees go in the slot below, from their own queries module) — the page and its template need no
-change."""
+returns LinkedRow rows for the organisation. A programme adds its section here — the page and its
+template need no change."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from app.organisations import linking
 from app.organisations.linked import LinkedRow
 from app.organisations.models import Organisation
 from app.studios import queries as studios
+from app.traineeships import queries as traineeships
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,8 @@ SECTIONS: list[Section] = [
                                      studios.masters_of, linking.employees_of)),
     Section("events", _l("Events"), (events.of_organisation,)),
     Section("cohorts", _l("Cohorts"), (cohorts.of_organisation,)),
-    # Slot: Section("trainees", _l("Trainees"), (traineeships.queries.of_organisation,)) — the
-    # traineeships' placements of its students (a university) or at its places (a host company).
+    # the traineeships' placements of its students (a university) or at its places (a host company)
+    Section("trainees", _l("Traineeship trainees"), (traineeships.of_organisation,)),
     Section("awards", _l("Awards"), (competitions.awards_of,)),
 ]
 

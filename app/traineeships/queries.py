@@ -1,5 +1,5 @@
 """What the traineeship pages read: a batch's figures and applications, a person's own
-applications and placements."""
+applications and placements, and an organisation's trainees (for its page)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -9,9 +9,13 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.extensions import db
+from app.organisations.linked import LinkedRow
+from app.organisations.linking import identity_ids
+from app.organisations.models import Organisation, OrganisationKind
 from app.traineeships.models import (
     ApplicationStatus,
     Placement,
+    PlacementStatus,
     TraineeApplication,
     TraineeshipBatch,
 )
@@ -55,3 +59,31 @@ def placements_of_person(user: User) -> dict[int, Placement]:
     """application id -> the placement that holds the person in that batch (the newest)."""
     rows = db.session.scalars(sa.select(Placement).where(Placement.user_id == user.id).order_by(Placement.id))
     return {p.application_id: p for p in rows}
+
+
+# Placements that made the person a trainee (an accepted one still waiting for the bureau, or one
+# it rejected, did not).
+TRAINEES = (PlacementStatus.CONFIRMED.value, PlacementStatus.COMPLETED.value, PlacementStatus.WITHDRAWN.value)
+
+
+def of_organisation(organisation: Organisation) -> list[LinkedRow]:
+    """The trainees of a university (placements of its students, by their application's
+    university) or of a host company (placements at its places), merged duplicates included,
+    grouped by batch, newest batch first."""
+    ids = identity_ids(organisation)
+    query = sa.select(Placement).join(TraineeshipBatch, TraineeshipBatch.id == Placement.batch_id)
+    if organisation.kind == OrganisationKind.UNIVERSITY.value:
+        query = query.join(TraineeApplication, TraineeApplication.id == Placement.application_id).where(
+            TraineeApplication.university_id.in_(ids))
+    elif organisation.kind == OrganisationKind.HOST_COMPANY.value:
+        query = query.where(Placement.host_id.in_(ids))
+    else:
+        return []
+    placements = db.session.scalars(query.where(Placement.status.in_(TRAINEES)).order_by(
+        TraineeshipBatch.starts_on.desc(), TraineeshipBatch.id.desc(), Placement.id))
+    by_host = organisation.kind == OrganisationKind.HOST_COMPANY.value
+    return [LinkedRow(group=p.batch.title, title=p.user.name, person_id=p.user_id, when=p.starts_on,
+                      detail=" · ".join(filter(None, (p.place.position, p.application.school_name if by_host
+                                                      else p.host.name, p.status_label))),
+                      endpoint="traineeships.batch", args={"batch_id": p.batch_id})
+            for p in placements]

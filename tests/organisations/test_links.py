@@ -155,7 +155,7 @@ def test_the_page_shows_each_section_with_counts(client, db_session, create_orga
     decisions.decide(camp.runner, [founder], "admitted")
     db_session.commit()
     filled = {f.section.key: f for f in fill(company)}
-    assert [s.key for s in SECTIONS] == ["people", "events", "cohorts", "awards"]
+    assert [s.key for s in SECTIONS] == ["people", "events", "cohorts", "trainees", "awards"]
     people = {g.name: [r.title for r in g.rows] for g in filled["people"].groups}
     assert people["创业者"] == ["张创业"] and people["选手"] == ["王丽"] and people["技能大师"] == ["顾国华"]
     assert [(g.name, [r.title for r in g.rows]) for g in filled["cohorts"].groups] == [(camp.name, [founder.user.name])]
