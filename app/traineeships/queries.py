@@ -1,5 +1,5 @@
 """What the traineeship pages read: a batch's figures and applications, a person's own
-applications and placements, and an organisation's trainees (for its page)."""
+applications and placements (with the months their host confirmed), and an organisation's trainees (for its page)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -14,6 +14,7 @@ from app.organisations.linking import identity_ids
 from app.organisations.models import Organisation, OrganisationKind
 from app.traineeships.models import (
     ApplicationStatus,
+    MonthlyAttendance,
     Placement,
     PlacementStatus,
     TraineeApplication,
@@ -59,6 +60,17 @@ def placements_of_person(user: User) -> dict[int, Placement]:
     """application id -> the placement that holds the person in that batch (the newest)."""
     rows = db.session.scalars(sa.select(Placement).where(Placement.user_id == user.id).order_by(Placement.id))
     return {p.application_id: p for p in rows}
+
+
+def confirmed_months_of(placements) -> dict[int, list[MonthlyAttendance]]:
+    """placement id -> the months its host confirmed, in order (one query)."""
+    ids = [p.id for p in placements]
+    made: dict[int, list[MonthlyAttendance]] = {i: [] for i in ids}
+    if ids:
+        for row in db.session.scalars(sa.select(MonthlyAttendance).where(MonthlyAttendance.placement_id.in_(ids))
+                                      .order_by(MonthlyAttendance.month)):
+            made[row.placement_id].append(row)
+    return made
 
 
 # Placements that made the person a trainee (an accepted one still waiting for the bureau, or one

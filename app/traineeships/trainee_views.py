@@ -45,8 +45,9 @@ def apply(batch_id: int):
 @bp.route("/me/traineeships")
 @login_required
 def mine():
+    placements = queries.placements_of_person(current_user)
     return render_template("traineeships/mine.html", applications=queries.applications_of_person(current_user),
-                           placements=queries.placements_of_person(current_user))
+                           placements=placements, months=queries.confirmed_months_of(placements.values()))
 
 
 @bp.route("/me/traineeships/<int:trainee_application_id>/withdraw", methods=["POST"])

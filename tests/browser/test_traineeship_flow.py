@@ -1,11 +1,20 @@
 """A youth traineeship in Debian's Chromium: a young person applies on a phone for two places in
 order of preference, the first host's contact accepts them in the host portal on a laptop, the
-bureau confirms the placement, and the trainee sees it on their phone."""
+bureau confirms the placement, the trainee sees it on their phone; then the host's contact confirms
+the placement's first month and the trainee sees that month too.
+
+A month is confirmed once its days are over, so the batch (made through the batch service, whose
+rules allow it) takes applications while its placements already run: they started on the first of
+last month."""
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from app.timeutil import local_today
+from app.traineeships import months
 from tests.browser.conftest import PHONE, TIMEOUT_MS, assert_fits_phone, sign_in
 
 pytestmark = pytest.mark.browser
@@ -15,7 +24,8 @@ LAPTOP = {"viewport": {"width": 1366, "height": 768}, "locale": "zh-CN", "timezo
 
 def test_apply_on_a_phone_accept_in_the_portal_confirm_in_the_console(live_server, browser, db_session,
                                                                       traineeship, create_user, artifacts_dir):
-    world = traineeship()
+    last_month = months.first_of(months.first_of(local_today()) - timedelta(days=1))
+    world = traineeship(starts_on=last_month, ends_on=local_today() + timedelta(days=60))
     batch, (first_place, second_place) = world.batch, world.places
     trainee = create_user(name="韩雨桐")
     errors = []
@@ -79,6 +89,27 @@ def test_apply_on_a_phone_accept_in_the_portal_confirm_in_the_console(live_serve
         expect(page.locator("[data-choice-status=superseded]")).to_have_count(1)
         assert_fits_phone(page)
         page.screenshot(path=str(artifacts_dir / "traineeship-placed-phone.png"), full_page=True)
+
+        # -- the host's contact confirms last month, on the laptop ------------------------------
+        laptop.clear_cookies()
+        host = laptop.new_page()
+        sign_in(host, live_server, world.contacts[0])
+        host.goto(f"{live_server}/host/trainees")
+        host.get_by_role("link", name="韩雨桐").first.click()
+        month = last_month.strftime("%Y-%m")
+        form = host.locator(f"form:has(input[name=month][value='{month}'])")
+        form.locator("input[name=present_days]").fill("15")
+        form.locator("input[name=absent_days]").fill("1")
+        form.locator("button").click()
+        expect(host.locator(".flash-success")).to_be_visible()
+
+        # -- the trainee sees the placement and the month -----------------------------------------
+        page.reload()
+        expect(page.locator("[data-placement]")).to_contain_text(world.hosts[0].name)
+        confirmed = page.locator(f"[data-placement] [data-month='{month}']")
+        expect(confirmed).to_contain_text("15")
+        assert_fits_phone(page)
+        page.screenshot(path=str(artifacts_dir / "traineeship-month-phone.png"), full_page=True)
     finally:
         phone.close()
         laptop.close()
