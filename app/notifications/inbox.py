@@ -49,6 +49,8 @@ BODIES = {
     "traineeship_confirmed": _l("Your placement at %(host)s (“%(position)s”, %(batch)s) is confirmed: "
                                 "%(starts)s to %(ends)s. Your ticket is your pass at the training days."),
     "traineeship_rejected": _l("The bureau did not confirm your placement at %(host)s (“%(position)s”)."),
+    "traineeship_withdrawn": _l("Your placement at %(host)s (“%(position)s”, %(batch)s) has ended early: the "
+                                "bureau recorded your withdrawal."),
 }
 # Why a decision went the way it did is the part people look for: it follows the sentence.
 EXPLANATIONS = {"reason": _l("Reason: %(text)s"), "note": _l("Note: %(text)s")}

@@ -1,7 +1,8 @@
 """How a placement ends: completed (the bureau, once the placement's last day has passed and the
 host has given its final evaluation) or withdrawn (the bureau records it with the reason, also
 when the trainee asked for it: one flow, one place where seats are released). A withdrawn
-trainee's seat on the batch's event is released, so their ticket no longer opens training days."""
+trainee's seat on the batch's event is released, so their ticket no longer opens training days,
+and the trainee is told (inbox and mail) with the reason."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -15,6 +16,7 @@ from app.timeutil import local_today, utcnow
 from app.traineeships.evaluations import evaluations_of
 from app.traineeships.models import EvaluationStage, Placement, PlacementStatus, TraineeshipBatch
 from app.traineeships.batches import require_run
+from app.traineeships.notices import tell
 from app.traineeships.scope import require_bureau
 
 
@@ -34,6 +36,8 @@ def withdraw(actor: User, placement: Placement, *, reason: str, by_trainee: bool
         occasions.unseat(actor, placement.registration, reason=reason)
     audit.record(actor, "traineeship.withdraw", placement, trainee=placement.user_id, host=placement.host_id,
                  by_trainee=by_trainee)
+    tell(placement.user, "traineeship_withdrawn", _l("Placement ended: %(host)s", host=placement.host.name),
+         placement.place, reason=reason)
     return placement
 
 

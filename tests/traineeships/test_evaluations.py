@@ -1,10 +1,13 @@
 """The host's evaluations on the batch's rubric, the trainee's feedback, completion and
-withdrawal (the seat on the batch's event released)."""
+withdrawal (the seat on the batch's event released, the trainee told)."""
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.notifications.models import InboxMessage, OutboxMessage
+from app.notifications.services import message_body
 from app.transitions import changes_of
 from app.traineeships import endings, evaluations
 
@@ -68,8 +71,9 @@ def test_feedback_once_after_the_final_evaluation_or_the_end(db_session, placed_
     assert evaluations.give_feedback(other.user, other, rating=5, today=date(2026, 9, 2)).rating == 5
 
 
-def test_withdrawal_by_the_bureau_releases_the_seat(db_session, placed_batch, create_user):
+def test_withdrawal_by_the_bureau_releases_the_seat_and_tells_the_trainee(db_session, placed_batch, create_user):
     made = placed_batch(trainees=(1,))
+    made.placements[0].user.email = "trainee@example.com"  # takes mail
     p = made.placements[0]
     with pytest.raises(PermissionDenied):
         endings.withdraw(made.contacts[0], p, reason="本人申请")
@@ -82,6 +86,12 @@ def test_withdrawal_by_the_bureau_releases_the_seat(db_session, placed_batch, cr
     assert p.status == "withdrawn" and p.withdrawn_reason == "已找到正式工作" and p.withdrawn_at
     assert not p.registration.is_active
     assert changes_of(p)[-1].note == "trainee: 已找到正式工作"
+    notice = db_session.scalar(sa.select(InboxMessage).where(InboxMessage.user_id == p.user_id))
+    assert notice.kind == "traineeship_withdrawn"
+    mail = db_session.scalar(sa.select(OutboxMessage).where(OutboxMessage.user_id == p.user_id,
+                                                            OutboxMessage.kind == "traineeship_withdrawn"))
+    body = message_body(mail)
+    assert mail.template == "traineeship" and made.hosts[0].name in body and "已找到正式工作" in body
     with pytest.raises(Conflict):
         endings.withdraw(made.organiser, p, reason="再次")
 
