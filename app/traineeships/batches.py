@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.models import Department, User, organises
 from app.audit import services as audit
 from app.errors import InvalidInput, NotFound, PermissionDenied
+from app.events import services as events
 from app.events.models import EventKind
 from app.extensions import db
 from app.lookups import get_or_not_found
@@ -112,6 +113,14 @@ def _validate(values: dict) -> dict:
     return errors
 
 
+def _first_hour(day: date) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=LOCAL_TZ)
+
+
+def _last_hour(day: date) -> datetime:
+    return datetime.combine(day, time(18, 0), tzinfo=LOCAL_TZ)
+
+
 def create_batch(actor: User, *, department: Department, kind: str, year: int, season: str, title: str,
                  applications_open_at: datetime, applications_close_at: datetime, starts_on: date, ends_on: date,
                  max_choices: int = 3, description: str = "", eligibility: dict | None = None,
@@ -129,8 +138,8 @@ def create_batch(actor: User, *, department: Department, kind: str, year: int, s
         raise InvalidInput(fields=errors)
     event = occasions.open_occasion(
         actor, title=title.strip(), kind=EventKind.TRAINING.value, department_id=department.id,
-        venue=department.name, starts_at=datetime.combine(starts_on, time(9, 0), tzinfo=LOCAL_TZ),
-        ends_at=datetime.combine(ends_on, time(18, 0), tzinfo=LOCAL_TZ), description=description or "")
+        venue=department.name, starts_at=_first_hour(starts_on), ends_at=_last_hour(ends_on),
+        description=description or "")
     batch = TraineeshipBatch(event=event, department=department, status=None, **dict(values, title=title.strip()),
                              eligibility=eligibility if eligibility is not None else default_eligibility(kind, year),
                              rubric=rubric if rubric is not None else default_rubric(kind))
@@ -156,7 +165,11 @@ def update_batch(actor: User, batch: TraineeshipBatch, *, title: str, year: int,
         setattr(batch, key, value.strip() if key == "title" else value)
     if eligibility is not None:
         batch.eligibility = eligibility
-    batch.event.title = batch.title[:200]
+    # The event (the trainees' seats, the training days' check-in) spans the batch's days: it moves with
+    # them, yet still covers any training day set outside them, as every occasion spans its agenda.
+    events.update_event(actor, batch.event, title=batch.title[:200], starts_at=_first_hour(starts_on),
+                        ends_at=_last_hour(ends_on))
+    events.span_agenda(batch.event)
     audit.record(actor, "traineeship.batch_update", batch, title=batch.title)
     return batch
 
