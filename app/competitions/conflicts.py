@@ -1,5 +1,7 @@
 """Conflicts of interest: a judge may never score or confirm an entrant from their own employer
-(normalised names of the judge's employer and of the entrant's or any team member's). The
+(the judge's employer against the entrant's and every team member's). Two people work for the same
+employer when both are linked to the same registry organisation (a merged duplicate counts as the
+one kept), or, when either is not linked, when their employers' normalised names are the same. The
 judge's employer is the one fixed on their assignment to the category, which only the organiser
 changes (audited), not their editable profile."""
 from __future__ import annotations
@@ -14,7 +16,8 @@ from app.competitions.entries import entries
 from app.competitions.models import Category, Entry
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
-from app.organisations.linking import pick, resolve_id
+from app.organisations.linking import canonical, pick, resolve_id
+from app.organisations.models import Organisation
 from app.organisations.names import normalise_employer
 
 
@@ -25,12 +28,17 @@ class ConflictOfInterest(Conflict):
 
 def assigned_employer(judge: User, category: Category) -> str | None:
     """The employer fixed on the judge's assignment to `category` (not their editable profile)."""
+    return _judge_employer(judge, category)[0]
+
+
+def _judge_employer(judge: User, category: Category) -> tuple[str | None, int | None]:
+    """(employer, registry organisation id) fixed on the judge's assignment to `category`."""
     for assignment in category.assignments:
         if assignment.user_id == judge.id:
-            return assignment.employer
+            return assignment.employer, assignment.organisation_id
     if category.chief_judge_id == judge.id:
-        return category.chief_judge_employer
-    return judge.employer  # not on the panel: refused anyway, checked as the profile says
+        return category.chief_judge_employer, category.chief_judge_organisation_id
+    return judge.employer, None  # not on the panel: refused anyway, checked as the profile says
 
 
 def set_judge_employer(actor: User, category: Category, judge_id: int, employer: str) -> str | None:
@@ -55,7 +63,7 @@ def set_judge_employer(actor: User, category: Category, judge_id: int, employer:
 
 def set_judge_organisation(actor: User, category: Category, judge_id: int, text: str | None) -> Category:
     """The organiser links a judge's employer to the registry by hand (a name, code or id; empty
-    unlinks). The conflict check still compares the employer's words, which this does not change."""
+    unlinks). Linked on both sides, the conflict check compares the organisations, not the words."""
     require_run(actor, category.competition)
     chosen = pick(text)
     assignment = next((a for a in category.assignments if a.user_id == judge_id), None)
@@ -79,9 +87,28 @@ def judge_organisations(category: Category) -> dict[int, object]:
     return linked
 
 
+def _kept_id(organisation_id: int | None) -> int | None:
+    """The id of the organisation kept for a linked one (following merges), or None: not linked."""
+    if organisation_id is None:
+        return None
+    kept = canonical(db.session.get(Organisation, organisation_id))
+    return kept.id if kept is not None else None
+
+
+def same_employer(one: tuple[str | None, int | None], other: tuple[str | None, int | None]) -> bool:
+    """Two (employer, organisation id) pairs: the same organisation when both are linked, else the
+    same normalised name (an empty name matches nothing)."""
+    first, second = _kept_id(one[1]), _kept_id(other[1])
+    if first is not None and second is not None:
+        return first == second
+    name = normalise_employer(one[0])
+    return bool(name) and normalise_employer(other[0]) == name
+
+
 def conflicts(judge: User, entry: Entry) -> bool:
-    mine = normalise_employer(assigned_employer(judge, entry.category))
-    return bool(mine) and any(normalise_employer(e) == mine for e in entry.employers)
+    mine = _judge_employer(judge, entry.category)
+    theirs = [(entry.employer, entry.organisation_id)] + [(m.employer, m.organisation_id) for m in entry.members]
+    return any(same_employer(mine, other) for other in theirs)
 
 
 def conflict_map(category: Category) -> dict[int, list[Entry]]:
