@@ -59,9 +59,7 @@ PROGRESS_PATHS = {
                    "to a year after it); may be corrected", "security": BEARER, "parameters": [PLACEMENT_ID],
         "requestBody": _body(["retained"], {"retained": {"type": "boolean"},
                                             "retained_from": {"type": "string", "format": "date"}}),
-        "responses": {"200": _json({"type": "object", "properties": {
-            "id": {"type": "integer"}, "status": {"type": "string"}, "retained": {"type": ["boolean", "null"]},
-            "retained_from": {"type": ["string", "null"], "format": "date"}}}),
+        "responses": {"200": _json({"$ref": "#/components/schemas/Placement"}),
             "403": _err(NOT_HOST), "409": _err("The placement has not ended (code not_ended)"),
             "422": _err("Missing or out-of-range date")}}},
     "/traineeships/batches/{batch_id}/unconfirmed-months": {"get": {

@@ -36,7 +36,9 @@ SCHEMAS = {
         "id": ID, "status": {"type": "string", "enum": ["proposed", "confirmed", "rejected", "completed", "withdrawn"]},
         "place_id": ID, "host": HOST, "trainee": {"type": "object", "properties": {
             "id": ID, "name": {"type": "string"}, "mobile_masked": {"type": "string"}}},
-        "choice_rank": ID, "starts_on": DATE, "ends_on": DATE, "registration_id": {"type": ["integer", "null"]}}},
+        "choice_rank": ID, "starts_on": DATE, "ends_on": DATE, "registration_id": {"type": ["integer", "null"]},
+        "retained": {"type": ["boolean", "null"], "description": "留用: kept on by the host (null: not decided)"},
+        "retained_from": {"type": ["string", "null"], "format": "date"}}},
     "Applicant": {"type": "object", "required": ["choice_id", "status"], "properties": {
         "choice_id": ID, "place_id": ID, "rank": ID,
         "status": {"type": "string", "enum": ["pending", "accepted", "declined", "superseded"]},

@@ -10,19 +10,13 @@ from flask_babel import gettext as _
 
 from app.api.bp import bp
 from app.api.payload import Payload, json_object
+from app.api.traineeships import placement_json
 from app.api.views import committed, token_required
 from app.errors import PermissionDenied
 from app.traineeships import batches, evaluations, months, retention
 from app.traineeships.evaluations import STAGES
 from app.traineeships.models import Placement
 from app.traineeships.scope import get_placement, require_contact_of
-
-
-def _placement_json(placement: Placement) -> dict:
-    return {"id": placement.id, "status": placement.status, "host": placement.host_id,
-            "starts_on": placement.starts_on.isoformat(), "ends_on": placement.ends_on.isoformat(),
-            "retained": placement.retained,
-            "retained_from": placement.retained_from.isoformat() if placement.retained_from else None}
 
 
 def _own(placement_id: int) -> Placement:
@@ -83,7 +77,7 @@ def traineeship_retention(placement_id: int):
     retained_from = _date(p, "retained_from")
     p.done()
     retention.decide(g.api_user, placement, retained=retained, retained_from=retained_from)
-    return committed(_placement_json(placement))
+    return committed(placement_json(placement))
 
 
 @bp.route("/traineeships/batches/<int:batch_id>/unconfirmed-months", methods=["GET"])

@@ -34,12 +34,15 @@ def batch_json(batch: TraineeshipBatch, detail: bool = False) -> dict:
 
 
 def placement_json(placement: Placement) -> dict:
+    """A placement as every endpoint answers it (the bureau's reads and the host portal's actions)."""
     return {"id": placement.id, "status": placement.status, "place_id": placement.place_id,
             "host": {"id": placement.host_id, "name": placement.host.name},
             "trainee": {"id": placement.user_id, "name": placement.user.name,
                         "mobile_masked": placement.user.mobile_masked},
             "choice_rank": placement.choice.rank, "starts_on": placement.starts_on.isoformat(),
-            "ends_on": placement.ends_on.isoformat(), "registration_id": placement.registration_id}
+            "ends_on": placement.ends_on.isoformat(), "registration_id": placement.registration_id,
+            "retained": placement.retained,
+            "retained_from": placement.retained_from.isoformat() if placement.retained_from else None}
 
 
 def applicant_json(choice: ApplicationChoice) -> dict:

@@ -50,6 +50,8 @@ def test_host_actions_through_the_api(app, db_session, placed_batch):
     kept = client.post(f"{url}/retention", json={"retained": True, "retained_from": mine.ends_on.isoformat()},
                        headers=host)
     assert kept.status_code == 200 and kept.json["retained"] is True
+    assert kept.json["retained_from"] == mine.ends_on.isoformat() and kept.json["host"]["id"] == mine.host_id
+    assert set(kept.json) >= {"trainee", "place_id", "starts_on", "ends_on"}  # the one shape of a placement
     for bad in ({"retained": "yes"}, {"retained": True, "retained_from": "tomorrow"}, {"retained": True}):
         assert client.post(f"{url}/retention", json=bad, headers=host).status_code == 422
 
