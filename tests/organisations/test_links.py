@@ -3,7 +3,7 @@ found or ambiguous) where founders', judges', entrants' and masters' rows are ma
 merges followed; the organisation's page composing the programmes' sections."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,7 +11,6 @@ from app.cohorts.selection import applications as apps
 from app.cohorts.selection import decisions
 from app.competitions import services as cs
 from app.errors import InvalidInput
-from app.extensions import db
 from app.organisations import linking, services
 from app.organisation_pages.sections import SECTIONS, fill
 from app.studios import services as studios
