@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from app.accounts.models import User
@@ -34,7 +34,7 @@ from app.competitions.access import require_run
 from app.competitions.models import Aspect, AspectKind, Category, Criterion, Entry, Score
 from app.errors import Conflict, InvalidInput
 from app.extensions import db
-from app.spreadsheets import safe_row, sheet_title, unescape_cell
+from app.spreadsheets import safe_row, sheet_rows, sheet_title
 
 CENT = Decimal("0.01")
 KIND_WORDS = {"measurement": AspectKind.MEASUREMENT.value, "测量": AspectKind.MEASUREMENT.value,
@@ -223,29 +223,12 @@ def export_xlsx(category: Category) -> bytes:
     return out.getvalue()
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(unescape_cell(value)).strip()
-
-
 def read_xlsx(data: bytes) -> list[dict]:
     """The rows of a scheme sheet, checked; InvalidInput with one message per wrong row."""
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        raw_rows = list(sheet.iter_rows(min_row=2, max_row=MAX_ROWS + 2, max_col=5, values_only=True))
-    except Exception:  # noqa: BLE001 - anything unreadable is the same message to the person
-        raise InvalidInput(fields={"file": _l("This is not an XLSX workbook.")}) from None
+    filled, too_long = sheet_rows(data, 5, MAX_ROWS)
     errors: dict[str, object] = {}
     rows, criterion = [], ""
-    for number, values in enumerate(raw_rows, start=2):
-        values = list(values) + [None] * (5 - len(values))
-        cells = [_text(v) for v in values[:5]]
-        if not any(cells):
-            continue
+    for number, cells in filled:
         name, description, kind_word, max_text, outcome_text = cells
         criterion = name or criterion
         problems = []
@@ -280,7 +263,7 @@ def read_xlsx(data: bytes) -> list[dict]:
         else:
             rows.append({"criterion": criterion, "description": description, "kind": kind, "max_mark": mark,
                          "outcomes": outcomes})
-    if len(raw_rows) > MAX_ROWS:
+    if too_long:
         errors["file"] = _l("At most %(n)s aspects.", n=MAX_ROWS)
     if not rows and not errors:
         errors["file"] = _l("The sheet has no aspects below its header row.")

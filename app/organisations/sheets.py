@@ -8,7 +8,7 @@ import io
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from app.accounts.models import User
@@ -20,7 +20,7 @@ from app.organisations import services
 from app.organisations.fields import clean
 from app.organisations.industries import INDUSTRIES
 from app.organisations.models import HostStatus, Organisation, OrganisationKind, OrganisationSize
-from app.spreadsheets import safe_row, sheet_title, unescape_cell
+from app.spreadsheets import safe_row, sheet_rows, sheet_title
 
 MAX_ROWS = 2000
 COLUMNS = ("kind", "name", "uscc", "district", "in_minhang", "industries", "size", "contact_name", "contact_phone",
@@ -54,16 +54,6 @@ def _choice(text: str, words: dict[str, str]) -> str:
     return words.get(text.casefold(), text) if text else ""
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, str):
-        return str(unescape_cell(value)).strip()
-    return value  # a date cell stays a date
-
-
 def _row_values(cells: list, words: dict) -> dict:
     values = dict(zip(COLUMNS, cells))
     text = {key: str(value) if not hasattr(value, "year") else value for key, value in values.items()}
@@ -82,20 +72,12 @@ def _row_values(cells: list, words: dict) -> dict:
 
 def read_xlsx(data: bytes) -> list[dict]:
     """The checked rows of an organisation sheet; InvalidInput with one message per wrong row."""
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        raw_rows = list(book.worksheets[0].iter_rows(min_row=2, max_row=MAX_ROWS + 2, max_col=len(COLUMNS),
-                                                     values_only=True))
-    except Exception:  # noqa: BLE001 - anything unreadable is the same message to the person
-        raise InvalidInput(fields={"file": _l("This is not an XLSX workbook.")}) from None
+    filled, too_long = sheet_rows(data, len(COLUMNS), MAX_ROWS, keep_dates=True)
     words = {"kind": _words(labels(OrganisationKind)), "size": _words(labels(OrganisationSize)),
              "base_status": _words(labels(HostStatus)), "industries": _words(INDUSTRIES)}
     errors: dict[str, object] = {}
     rows, codes_seen = [], {}
-    for number, raw in enumerate(raw_rows, start=2):
-        cells = [_cell(v) for v in list(raw) + [None] * (len(COLUMNS) - len(raw))]
-        if not any(str(c) for c in cells):
-            continue
+    for number, cells in filled:
         problems = []
         try:
             values = clean(_row_values(cells, words))
@@ -113,7 +95,7 @@ def read_xlsx(data: bytes) -> list[dict]:
             errors[f"row{number}"] = _l("Row %(n)s: %(problems)s", n=number, problems=" ".join(problems))
         else:
             rows.append(values)
-    if len(raw_rows) > MAX_ROWS:
+    if too_long:
         errors["file"] = _l("At most %(n)s organisations in one sheet.", n=MAX_ROWS)
     elif not (rows or errors):
         errors["file"] = _l("The sheet has no organisations below its header row.")

@@ -3,16 +3,14 @@ named by its code or name in the register, the numbers in range) and a wrong row
 message; only a sheet without a wrong row adds its places."""
 from __future__ import annotations
 
-import io
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 
 from app.accounts.models import User
 from app.audit import services as audit
 from app.errors import InvalidInput
-from app.spreadsheets import unescape_cell
+from app.spreadsheets import sheet_rows
 from app.traineeships.batches import host_named, place_errors, require_run, save_place
 from app.traineeships.models import TraineeshipBatch, TraineeshipPlace
 
@@ -25,14 +23,6 @@ def header() -> list[str]:
             _("Monthly allowance (yuan, for information)"), _("What the trainee will do"), _("Requirements")]
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(unescape_cell(str(value))).strip()
-
-
 def _number(text: str):
     """A whole number as typed, or the text itself for place_errors() to refuse."""
     return int(text) if text.isdigit() and len(text) < 10 else (0 if text == "" else text)
@@ -40,17 +30,10 @@ def _number(text: str):
 
 def read_places(data: bytes) -> list[dict]:
     """The checked rows; InvalidInput with one message per wrong row."""
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        raw_rows = list(book.worksheets[0].iter_rows(min_row=2, max_row=MAX_ROWS + 2, max_col=len(COLUMNS),
-                                                     values_only=True))
-    except Exception:  # noqa: BLE001 - anything unreadable is the same message to the person
-        raise InvalidInput(fields={"file": _l("This is not an XLSX workbook.")}) from None
+    filled, too_long = sheet_rows(data, len(COLUMNS), MAX_ROWS)
     errors, rows = {}, []
-    for number, raw in enumerate(raw_rows, start=2):
-        cells = dict(zip(COLUMNS, [_text(v) for v in list(raw) + [None] * (len(COLUMNS) - len(raw))]))
-        if not any(cells.values()):
-            continue
+    for number, cells in filled:
+        cells = dict(zip(COLUMNS, cells))
         values = dict(host=host_named(cells["host"]), position=cells["position"],
                       openings=_number(cells["openings"]), months=_number(cells["months"]),
                       monthly_allowance=_number(cells["monthly_allowance"]), description=cells["description"],
@@ -62,7 +45,7 @@ def read_places(data: bytes) -> list[dict]:
             errors[f"row{number}"] = _l("Row %(n)s: %(problems)s", n=number, problems=text)
         else:
             rows.append(values)
-    if len(raw_rows) > MAX_ROWS:
+    if too_long:
         errors["file"] = _l("At most %(n)s places in one sheet.", n=MAX_ROWS)
     elif not (rows or errors):
         errors["file"] = _l("The sheet has no places below its header row.")
