@@ -21,7 +21,7 @@ SCHEMAS = {
                                      "places_per_year": {"type": ["integer", "null"]}, "status": NSTR}}}},
     "OrganisationDetail": {"allOf": [{"$ref": "#/components/schemas/Organisation"}, {"type": "object", "properties": {
         "links": {"type": "object", "description": "Sections of the organisation's page (people, events, cohorts, "
-                                                   "awards, …): a count and the rows",
+                                                   "trainees, awards, …): a count and the rows",
                   "additionalProperties": {"type": "object", "properties": {
                       "count": INT, "items": {"type": "array", "items": {"type": "object", "properties": {
                           "group": STR, "title": STR, "detail": STR, "when": NSTR}}}}}},

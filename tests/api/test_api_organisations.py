@@ -49,7 +49,7 @@ def test_detail_with_links_and_station_counts(client, registry):
                                          "attended": 0}]
     other = client.get(f"/api/v1/organisations/{company.id}", headers=headers).json
     assert other["station_counts"] is None and other["links"]["events"]["items"][0]["group"] == "参会企业"
-    assert set(other["links"]) == {"people", "events", "cohorts", "awards"}
+    assert set(other["links"]) == {"people", "events", "cohorts", "trainees", "awards"}
 
 
 def test_refusals_and_bad_input(client, registry, create_user):
