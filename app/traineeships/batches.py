@@ -121,6 +121,15 @@ def _last_hour(day: date) -> datetime:
     return datetime.combine(day, time(18, 0), tzinfo=LOCAL_TZ)
 
 
+def _check(values: dict, eligibility: dict | None) -> None:
+    """Refuses a batch's values with a message per wrong field, its eligibility rules' included."""
+    errors = _validate(values)
+    if eligibility is not None:
+        errors |= check_rules(eligibility)
+    if errors:
+        raise InvalidInput(fields=errors)
+
+
 def create_batch(actor: User, *, department: Department, kind: str, year: int, season: str, title: str,
                  applications_open_at: datetime, applications_close_at: datetime, starts_on: date, ends_on: date,
                  max_choices: int = 3, description: str = "", eligibility: dict | None = None,
@@ -131,11 +140,7 @@ def create_batch(actor: User, *, department: Department, kind: str, year: int, s
     values = dict(kind=kind, year=year, season=season, title=title, applications_open_at=applications_open_at,
                   applications_close_at=applications_close_at, starts_on=starts_on, ends_on=ends_on,
                   max_choices=max_choices, description=description or "")
-    errors = _validate(values)
-    if eligibility is not None:
-        errors |= check_rules(eligibility)
-    if errors:
-        raise InvalidInput(fields=errors)
+    _check(values, eligibility)
     event = occasions.open_occasion(
         actor, title=title.strip(), kind=EventKind.TRAINING.value, department_id=department.id,
         venue=department.name, starts_at=_first_hour(starts_on), ends_at=_last_hour(ends_on),
@@ -156,11 +161,7 @@ def update_batch(actor: User, batch: TraineeshipBatch, *, title: str, year: int,
     values = dict(kind=batch.kind, year=year, season=season, title=title, applications_open_at=applications_open_at,
                   applications_close_at=applications_close_at, starts_on=starts_on, ends_on=ends_on,
                   max_choices=max_choices, description=description or "")
-    errors = _validate(values)
-    if eligibility is not None:
-        errors |= check_rules(eligibility)
-    if errors:
-        raise InvalidInput(fields=errors)
+    _check(values, eligibility)
     for key, value in values.items():
         setattr(batch, key, value.strip() if key == "title" else value)
     if eligibility is not None:
