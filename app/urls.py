@@ -17,6 +17,16 @@ from flask import Flask, current_app
 _override: ContextVar[str | None] = ContextVar("public_base_url_override", default=None)
 
 
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a page of this site, else None: a redirect to it never leaves the site,
+    however a browser reads it (//host, /\\host — browsers take a backslash for a slash — or a tab
+    or newline inside, which urlsplit drops as browsers do)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not (parts.scheme or parts.netloc) else None
+
+
 def public_base_url() -> str:
     """https://rencai.minhang.gov.cn (no trailing slash)."""
     return _override.get() or current_app.config["PUBLIC_BASE_URL"]

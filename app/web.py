@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, request
 from flask_login import current_user, login_required
@@ -17,6 +16,7 @@ from app.extensions import db
 from app.inputs import INT_MAX, PAGE_MAX, bounded_int
 from app.timeutil import date_in_range, datetime_in_range, range_message
 from app.transaction import commit
+from app.urls import local_path
 
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
@@ -159,10 +159,7 @@ def download(body: bytes, filename: str, mimetype: str = XLSX):
 
 
 def safe_next(default: str) -> str:
-    target = request.args.get("next") or request.form.get("next")
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
+    return local_path(request.args.get("next") or request.form.get("next")) or default
 
 
 def int_arg(name: str, minimum: int = 0, maximum: int | None = None) -> int | None:

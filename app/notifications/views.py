@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.notifications import inbox
 from app.notifications.bp import bp
 from app.transaction import commit
+from app.urls import local_path
 from app.web import page_arg, perform
 
 
@@ -22,7 +23,7 @@ def index():
 def open_message(inbox_id: int):
     message = inbox.open_message(current_user, inbox_id)
     commit()  # opening it marks it read
-    link = message.link if message.link.startswith("/") and not message.link.startswith("//") else ""
+    link = local_path(message.link)
     return redirect(request.script_root + link if link else url_for("inbox.index"))
 
 

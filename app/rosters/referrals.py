@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -38,14 +37,6 @@ def follow(code: str | None) -> None:
     member = serving_member(code)
     if member is not None:
         referred.remember(member.referral_code)
-
-
-def safe_target(target: str | None) -> str | None:
-    """Where a link may lead: a path on this site only (never another host)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    parts = urlsplit(target)
-    return target if not parts.netloc and not parts.scheme else None
 
 
 def link_for(member: RosterMember, target: str | None = None) -> str:

@@ -17,6 +17,7 @@ from app.rosters.forms import EditMemberForm, MemberForm
 from app.rosters.models import RosterKind
 from app.tickets.services import qr_data_uri
 from app.transaction import commit
+from app.urls import local_path
 from app.web import download, perform, roles_required
 
 staff = roles_required(Role.ADMIN, Role.ORGANISER)  # the services check the member's department too
@@ -127,7 +128,7 @@ def export():
 def referral(code: str):
     """Remember the referral (if its holder serves) and go on to the page it points at, or home."""
     referrals.follow(code[:40])
-    return redirect(referrals.safe_target(request.args.get("to")) or url_for("main.home"))
+    return redirect(local_path(request.args.get("to")) or url_for("main.home"))
 
 
 @bp.route("/me/referrals")

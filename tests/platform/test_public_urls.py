@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from app.notifications.models import OutboxMessage
 from app.notifications.services import message_body
 from app.registrations import services as reg
-from tests.fixtures.accounts import api_headers
+from tests.fixtures.accounts import PASSWORD, api_headers
 
 EVIL = {"Host": "evil.example"}
 
@@ -86,3 +86,25 @@ def test_development_falls_back_to_the_local_address(tmp_path):
     development = create_app("development", **_settings(tmp_path, PUBLIC_BASE_URL=None, TRUSTED_HOSTS=None))
     assert development.config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
     assert set(development.config["TRUSTED_HOSTS"]) == {"127.0.0.1", "localhost"}
+
+
+OFF_SITE = ["https://evil.example/", "//evil.example/x", "/\\evil.example/x", "/\t/evil.example/x",
+            "/\\/evil.example", "http:/evil.example", "javascript:alert(1)"]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_a_redirect_after_login_never_leaves_the_site(client, create_user, target):
+    """The `next` a login form carries is a page of this site or nothing: a browser reads /\\host as
+    //host, another site."""
+    user = create_user()
+    response = client.post("/login", query_string={"next": target},
+                           data={"login": user.mobile or user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert "evil" not in response.headers["Location"] and "javascript" not in response.headers["Location"]
+
+
+def test_a_page_of_the_site_is_where_login_returns(client, create_user):
+    user = create_user()
+    response = client.post("/login", query_string={"next": "/me/registrations?x=1"},
+                           data={"login": user.mobile or user.email, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/me/registrations?x=1")

@@ -16,6 +16,7 @@ from app.cohorts.selection import decisions
 from app.cohorts.selection.forms import ApplicationForm, WithdrawForm
 from app.inputs import int_list
 from app.transaction import commit
+from app.urls import local_path
 from app.web import FieldMessages, allowed, download, int_arg, perform
 
 UPLOADING_ENDPOINTS = {"cohorts.apply", "cohorts.application_edit"}
@@ -256,9 +257,7 @@ def console_decide(cycle_id: int):
     cycle = _run_cycle(cycle_id)
     chosen = apps.applications_by_id(cycle, int_list(request.form.getlist("ids")))
     status = request.form.get("action", "")
-    back = request.form.get("back", "")
-    if not back.startswith("/") or back.startswith("//") or "\\" in back:  # only a page of this site
-        back = url_for("cohorts.console_ranking", cycle_id=cycle.id)
+    back = local_path(request.form.get("back")) or url_for("cohorts.console_ranking", cycle_id=cycle.id)
     if not chosen:
         flash(_("Select at least one application."), "error")
         return redirect(back)
