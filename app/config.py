@@ -74,6 +74,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
 
     PRODUCTION = True
+    # The join page of an online event says "still here" this often; each heartbeat counts at most
+    # this interval and the grace since the one before (app.online.presence).
+    ONLINE_HEARTBEAT_SECONDS = int(os.environ.get("ONLINE_HEARTBEAT_SECONDS", "60"))
+    ONLINE_HEARTBEAT_GRACE_SECONDS = int(os.environ.get("ONLINE_HEARTBEAT_GRACE_SECONDS", "20"))
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or REDIS_URL or "memory://"
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "minhang")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, request, url_for
 from flask_babel import get_locale, gettext
+from markupsafe import Markup
 
 from app import privacy, timeutil
 from app.numbers import score_text
@@ -10,6 +11,7 @@ from app.accounts.models import role_label
 from app.checkin.models import ScanResult
 from app.events.models import EventKind, EventStatus, QuestionKind
 from app.notifications.models import outbox_label
+from app.online.links import join_url
 from app.registrations.models import RegStatus
 from app.urls import public_url
 
@@ -61,6 +63,19 @@ def _in_wechat_for_template() -> bool:
     return in_wechat()
 
 
+def _online_join_url(registration) -> str | None:
+    """A confirmed registration's personal join link, for an event with an online part (its ticket,
+    its mails); None otherwise."""
+    if registration is None or registration.status != RegStatus.CONFIRMED.value:
+        return None
+    return join_url(registration)
+
+
+def _beside_stream(event) -> Markup:
+    """What the join page shows under the stream (the job fair's booths will fill it)."""
+    return Markup("")
+
+
 def _url_with(**changes) -> str:
     args = request.args.to_dict()
     args.update({k: v for k, v in changes.items()})
@@ -76,5 +91,5 @@ def init_app(app: Flask) -> None:
         when=_when, url_with=_url_with, EventKind=EventKind, EventStatus=EventStatus,
         QuestionKind=QuestionKind, RegStatus=RegStatus, get_locale=get_locale,
         role_label=role_label, outbox_label=outbox_label, scan_label=_scan_label, public_url=public_url,
-        in_wechat=_in_wechat_for_template)
+        in_wechat=_in_wechat_for_template, online_join_url=_online_join_url, beside_stream=_beside_stream)
     app.after_request(_vary_user_agent)

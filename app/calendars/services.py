@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.events.models import Event, EventStatus, Series
 from app.extensions import db
+from app.online.links import join_url
 from app.registrations.models import Registration, RegStatus
 from app.timeutil import LOCAL_TZ, to_local, utcnow
 from app.urls import public_url
@@ -99,12 +100,19 @@ def personal_ics(user: User) -> bytes:
         # No bookings at all: a chosen participant (a cohort's founder) attends the whole agenda.
         booked = {b.session_id for b in registration.bookings if b.status == RegStatus.CONFIRMED.value} \
             if registration.bookings else {s.id for s in event.sessions}
+        # The person's own feed only: their join link (never the stream itself, never a public feed).
+        join = None if cancelled else join_url(registration)
         for item in _event_components(event):
             uid = str(item["uid"])
             if uid.startswith("session-") and int(uid.split("-")[1].split("@")[0]) not in booked:
                 continue
             if cancelled:
                 item["status"] = "CANCELLED"
+            if join and uid == event.calendar_uid:
+                text = "\n\n".join(x for x in (str(item.pop("description", "") or ""), join) if x)
+                item.pop("url", None)
+                item.add("description", text)
+                item.add("url", join)
             cal.add_component(item)
     return _finish(cal)
 

@@ -42,6 +42,7 @@ from app.certificates.models import (
 )
 from app.certificates.rendering import PAGE_SIZES, check_template
 from app.checkin import services as checkin
+from app.checkin.models import DOOR
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.events.services import require_manage as require_event
 from app.extensions import db
@@ -303,7 +304,7 @@ def _new_certificate(actor, subject: Subject, kind: CertificateKind, template: C
 
 def attendees(event) -> list[User]:
     """Who attended: a first accepted entry at the event's whole-event checkpoint, in order of arrival."""
-    point = next((p for p in checkin.event_checkpoints(event) if p.session_id is None), None)
+    point = next((p for p in checkin.event_checkpoints(event) if p.session_id is None and p.kind == DOOR), None)
     if point is None:
         return []
     firsts = checkin.first_entries(point)

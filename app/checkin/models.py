@@ -32,6 +32,11 @@ class ScanResult(LabelledEnum):
 SCAN_MESSAGES = labels(ScanResult)
 
 
+# A checkpoint's kind: a door where tickets are scanned, or an event's online part, where the
+# personal join link records the entry (app.online).
+DOOR, ONLINE = "door", "online"
+
+
 class Checkpoint(db.Model):
     """Where scans are counted: a whole event or one session of its agenda (later also a camp
     lesson or a studio activity). Its window and admission rules are settings, not code."""
@@ -46,6 +51,7 @@ class Checkpoint(db.Model):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     allow_reentry: Mapped[bool] = mapped_column(default=True)
     admit_pending: Mapped[bool] = mapped_column(default=False)
+    kind: Mapped[str] = mapped_column(sa.String(8), default=DOOR, server_default=DOOR)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()

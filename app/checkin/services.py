@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.checkin.models import Checkpoint, Scan, ScannerLink, ScanResult
+from app.checkin.models import DOOR, ONLINE, Checkpoint, Scan, ScannerLink, ScanResult
 from app.errors import Conflict, InvalidInput
 from app.events.models import Event, EventSession
 from app.events.services import require_manage
@@ -68,20 +68,26 @@ def exit_message(entered_at: datetime | None, left_at: datetime) -> str:
 
 # -- checkpoints --------------------------------------------------------------
 def event_checkpoint(event: Event) -> Checkpoint:
-    """The whole-event checkpoint, created on first use."""
+    """The whole-event checkpoint (the venue's doors), created on first use."""
     return _checkpoint(event, None, event.title)
+
+
+def online_checkpoint(event: Event) -> Checkpoint:
+    """Where an online or hybrid event's joins are recorded (personal join links, app.online):
+    the same ledger and result codes as the doors, counted apart from them."""
+    return _checkpoint(event, None, f"{event.title}｜{_('Online')}", kind=ONLINE)
 
 
 def session_checkpoint(session: EventSession) -> Checkpoint:
     return _checkpoint(session.event, session, f"{session.title}｜{session.event.title}")
 
 
-def _checkpoint(event: Event, session: EventSession | None, name: str) -> Checkpoint:
+def _checkpoint(event: Event, session: EventSession | None, name: str, kind: str = DOOR) -> Checkpoint:
     found = db.session.scalar(sa.select(Checkpoint).where(
-        Checkpoint.event_id == event.id,
+        Checkpoint.event_id == event.id, Checkpoint.kind == kind,
         Checkpoint.session_id.is_(None) if session is None else Checkpoint.session_id == session.id))
     if found is None:
-        found = Checkpoint(event=event, session=session, name=name[:200])
+        found = Checkpoint(event=event, session=session, name=name[:200], kind=kind)
         db.session.add(found)
         db.session.flush()
     return found
@@ -248,8 +254,10 @@ def checked_in_count(checkpoint: Checkpoint) -> int:
 
 
 def ensure_checkpoints(event: Event) -> list[Checkpoint]:
-    """The event's checkpoint and one per agenda session (called when it is published)."""
-    return [event_checkpoint(event)] + [session_checkpoint(s) for s in event.sessions]
+    """The event's checkpoint, one per agenda session and, for an online or hybrid event, its
+    online checkpoint last (called when it is published)."""
+    points = [event_checkpoint(event)] + [session_checkpoint(s) for s in event.sessions]
+    return points + ([online_checkpoint(event)] if event.has_online else [])
 
 
 def update_checkpoint(actor, checkpoint: Checkpoint, *, opens_at: datetime | None, closes_at: datetime | None,

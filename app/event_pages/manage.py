@@ -50,7 +50,7 @@ def _event_data(form: EventForm) -> dict:
         "requires_approval": form.requires_approval.data,
         "registration_opens_at": local_to_utc(form.registration_opens_at.data),
         "registration_closes_at": local_to_utc(form.registration_closes_at.data),
-        "wall_names": form.wall_names.data,
+        "wall_names": form.wall_names.data, "format": form.format.data, "invited_only": form.invited_only.data,
     }
 
 

@@ -5,7 +5,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.events.models import KIND_LABELS, QUESTION_KIND_LABELS, WALL_NAME_LABELS, EventKind
+from app.events.models import FORMAT_LABELS, KIND_LABELS, QUESTION_KIND_LABELS, WALL_NAME_LABELS, EventKind
 from app.web import DateTimeLocalField
 
 DT = "%Y-%m-%dT%H:%M"
@@ -16,6 +16,9 @@ class EventForm(FlaskForm):
     series_id = SelectField(_l("Brand series"), coerce=int, choices=[])
     kind = SelectField(_l("Kind"), choices=[])
     department_id = SelectField(_l("Owner department"), coerce=int, choices=[])
+    format = SelectField(_l("On-site or online"), default="onsite",
+                         choices=[SelectChoice(k.value, v) for k, v in FORMAT_LABELS.items()])
+    invited_only = BooleanField(_l("Invited people only (partner universities' links, the organiser's list)"))
     venue = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     starts_at = DateTimeLocalField(_l("Starts"), format=DT, validators=[DataRequired()])

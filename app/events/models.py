@@ -60,6 +60,25 @@ class Places(str, enum.Enum):
     ENTRY = "entry"
 
 
+class EventFormat(LabelledEnum):
+    """Where people attend: at the venue, online (a stream or meeting), or both. The online part's
+    details (link, access code, when it is shown) live with the online programme (app.online)."""
+    ONSITE = "onsite", _l("On-site")
+    ONLINE = "online", _l("Online")
+    HYBRID = "hybrid", _l("Hybrid (on-site and online)")
+
+    @property
+    def has_online(self) -> bool:
+        return self in (EventFormat.ONLINE, EventFormat.HYBRID)
+
+    @property
+    def has_onsite(self) -> bool:
+        return self in (EventFormat.ONSITE, EventFormat.HYBRID)
+
+
+FORMAT_LABELS = labels(EventFormat)
+
+
 class QuestionKind(LabelledEnum):
     TEXT = "text", _l("Short text")
     LONG_TEXT = "long_text", _l("Long text")
@@ -141,6 +160,12 @@ class Event(Stateful, db.Model):
     places: Mapped[str] = mapped_column(sa.String(12), default=Places.OPEN.value, server_default=Places.OPEN.value)
     # How the live check-in wall shows arrivals' names on the projector: masked, full or hidden.
     wall_names: Mapped[str] = mapped_column(sa.String(10), default="masked", server_default="masked")
+    # On-site, online or hybrid (EventFormat).
+    format: Mapped[str] = mapped_column(sa.String(8), default=EventFormat.ONSITE.value,
+                                        server_default=EventFormat.ONSITE.value)
+    # Only people invited (a partner university's link, the organiser's list) may register: the
+    # online programme checks the invitation and tells registration so (`register(invited=True)`).
+    invited_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     series: Mapped[Series | None] = relationship(backref="events")
     department: Mapped[Department] = relationship()
@@ -158,6 +183,14 @@ class Event(Stateful, db.Model):
     @property
     def status_enum(self) -> EventStatus:
         return EventStatus(self.status)
+
+    @property
+    def format_enum(self) -> EventFormat:
+        return EventFormat(self.format or EventFormat.ONSITE.value)
+
+    @property
+    def has_online(self) -> bool:
+        return self.format_enum.has_online
 
     @property
     def is_published(self) -> bool:

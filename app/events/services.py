@@ -17,6 +17,7 @@ from app.events.models import (
     TEXT_LIMITS,
     WALL_NAME_LABELS,
     Event,
+    EventFormat,
     EventKind,
     EventSession,
     EventStatus,
@@ -119,7 +120,7 @@ def get_series(slug: str) -> Series:
 # -- events -------------------------------------------------------------------
 EVENT_FIELDS = ("title", "series_id", "kind", "department_id", "venue", "address", "starts_at",
                 "ends_at", "description", "capacity", "requires_approval", "registration_opens_at",
-                "registration_closes_at", "wall_names", "places")
+                "registration_closes_at", "wall_names", "places", "format", "invited_only")
 
 
 def _validate_event(data: dict) -> dict:
@@ -148,6 +149,8 @@ def _validate_event(data: dict) -> dict:
         errors["wall_names"] = _l("Choose how the check-in wall shows names.")
     if data.get("series_id") and db.session.get(Series, data["series_id"]) is None:
         errors["series_id"] = _l("No such series.")
+    if data.get("format", EventFormat.ONSITE.value) not in [f.value for f in EventFormat]:
+        errors["format"] = _l("Choose whether the event is on-site, online or hybrid.")
     if data.get("places", Places.OPEN.value) not in [p.value for p in Places]:
         errors["places"] = _l("Choose how places are taken.")
     return errors

@@ -51,13 +51,17 @@ BODIES = {
     "traineeship_rejected": _l("The bureau did not confirm your placement at %(host)s (“%(position)s”)."),
     "traineeship_withdrawn": _l("Your placement at %(host)s (“%(position)s”, %(batch)s) has ended early: the "
                                 "bureau recorded your withdrawal."),
+    "online_join": _l("“%(event)s” (%(when)s) is online: your personal join link is %(personal_link)s — it "
+                      "shows the stream from shortly before the start and records your attendance."),
+    "online_invitation": _l("You are invited to “%(event)s” (%(when)s). Register under “My invitations”."),
 }
 # Why a decision went the way it did is the part people look for: it follows the sentence.
 EXPLANATIONS = {"reason": _l("Reason: %(text)s"), "note": _l("Note: %(text)s")}
 LINKS = {"application": "cohorts.my_camps", "tier_invitation": "cohorts.my_camps",
          "results_published": "competitions.mine",
          "camp_results_published": "cohorts.my_results", "certificate_issued": "verify.mine",
-         "reminder": "registrations.mine", "traineeship": "traineeships.mine"}
+         "reminder": "registrations.mine", "traineeship": "traineeships.mine",
+         "online_invitation": "online.my_invitations", "online_join": "registrations.mine"}
 
 
 def post(user: User, kind: str, title, *, registration=None, link_endpoint: str | None = None,

@@ -63,7 +63,9 @@ def _queue_sms_for(message: OutboxMessage, user: User, kind: str, registration, 
     """The same notice as an SMS for a person with a mobile number who wants SMS; a rewritten
     notice rewrites the SMS queued with it in this transaction instead of adding a second one."""
     values = None if user.notify_sms is False else sms_params(
-        kind, user=user, registration=registration, params=params, link=public_url("registrations.mine"))
+        kind, user=user, registration=registration, params=params,
+        # a notice carrying a personal link (an online event's join link) sends that one
+        link=params.get("personal_link") or public_url("registrations.mine"))
     earlier = getattr(message, "_sms", None)
     if earlier is not None:
         if values is None:

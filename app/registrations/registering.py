@@ -26,18 +26,28 @@ class RegistrationClosed(ServiceError):
     default_message = _l("Registration for this event is not open.")
 
 
+class NotInvited(ServiceError):
+    code = "not_invited"
+    http_status = 403
+    default_message = _l("This event is open to invited people only: register through the invitation link "
+                         "your university or the organiser sent you.")
+
+
 class AlreadyRegistered(Conflict):
     code = "already_registered"
     default_message = _l("You are already registered for this event.")
 
 
 def register(user: User, event: Event, answers: dict | None = None, session_ids=None, *,
-             referral_code: str | None = None) -> Registration:
+             referral_code: str | None = None, invited: bool = False) -> Registration:
     """Register `user` for an open event; confirmed while seats remain, else waitlisted (or
     pending approval). The event says how its places are taken (`Event.places`): invitation and
     entry events are refused here, whoever asks; their programmes seat people through `admit`
     and `enter`. `referral_code`: the link the person came through (app.referred), kept as data;
-    a registration keeps the first one it was credited to."""
+    a registration keeps the first one it was credited to. `invited`: the caller (app.online) checked
+    the person's invitation; an invited-only event refuses everyone else."""
+    if event.invited_only and not invited:
+        raise NotInvited()
     if event.places == Places.INVITATION.value:
         raise Conflict(_l("Participants of this occasion are chosen by the organiser."), code="invitation_only")
     if event.places == Places.ENTRY.value:

@@ -39,7 +39,7 @@ from app.registrations.lookups import (
 )
 from app.registrations.models import Registration, RegStatus, SessionBooking
 from app.registrations.notices import notify_event_cancelled
-from app.registrations.registering import AlreadyRegistered, RegistrationClosed, admit, enter, register
+from app.registrations.registering import AlreadyRegistered, NotInvited, RegistrationClosed, admit, enter, register
 from app.registrations.seats import (
     CANCELLED,
     CONFIRMED,
@@ -58,7 +58,7 @@ from app.registrations.waiting_list import promote_waitlist
 
 __all__ = [
     "CANCELLED", "CONFIRMED", "EDITING_CLOSED", "PENDING", "REJECTED", "WAITLISTED",
-    "AlreadyRegistered", "NotFound", "Registration", "RegistrationClosed", "RegistrationNotEditable", "RegStatus",
+    "AlreadyRegistered", "NotFound", "NotInvited", "Registration", "RegistrationClosed", "RegistrationNotEditable", "RegStatus",
     "SessionBooking", "SessionSeat",
     "active_bookings", "admit", "approve", "can_edit", "cancel", "clean_answer", "clean_answers", "confirmed_count",
     "enter", "event_registrations", "get_public_event", "get_registration", "lock_event", "notify_event_cancelled",

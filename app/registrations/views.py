@@ -62,7 +62,7 @@ def register(event_id: int):
                                                  form.sessions.data if event.sessions else None,
                                                  referral_code=referred.remembered()),
                        form=form, fields=_answer_fields(event), success=_registered_message,
-                       to=url_for("registrations.mine"), refusals=(services.RegistrationClosed,),
+                       to=url_for("registrations.mine"), refusals=(services.RegistrationClosed, services.NotInvited),
                        refused_to=url_for("events.detail", event_id=event.id))
         if done:
             return done

@@ -27,6 +27,8 @@ SMS_VARIABLES: dict[str, tuple[str, ...]] = {
     "application_waitlisted": ("name", "title"),
     "application_rejected": ("name", "title", "link"),
     "reminder": ("name", "title", "date"),
+    "online_join": ("name", "title", "date", "link"),
+    "online_invitation": ("name", "title", "date"),
 }
 
 # Sent even in quiet hours: the person may be on the way to a venue that is closed; a reminder
