@@ -30,6 +30,7 @@ pytest_plugins = [
     "tests.fixtures.traineeship_placements",
     "tests.fixtures.certificates",
     "tests.fixtures.notifications",
+    "tests.fixtures.online",
     "tests.fixtures.world",
 ]
 

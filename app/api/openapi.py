@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from app.api import openapi_online
 from app.api import openapi_organisations as organisations
 from app.api import openapi_traineeships
 from app.api.openapi_traineeship_progress import PROGRESS_PATHS
@@ -82,7 +83,9 @@ SCHEMAS = {
         "department": {"type": "string"}, "venue": {"type": "string"}, "address": {"type": "string"},
         "starts_at": TIME, "ends_at": TIME, "capacity": {"type": ["integer", "null"]},
         "requires_approval": {"type": "boolean"}, "registration_opens_at": NTIME,
-        "registration_closes_at": NTIME, "registration_open": {"type": "boolean"}}},
+        "registration_closes_at": NTIME, "registration_open": {"type": "boolean"},
+        "format": {"type": "string", "enum": ["onsite", "online", "hybrid"]},
+        "invited_only": {"type": "boolean"}}},
     "EventDetail": {"allOf": [{"$ref": "#/components/schemas/Event"}, {"type": "object", "properties": {
         "description": {"type": "string"}, "seats_left": {"type": ["integer", "null"]},
         "sessions": {"type": "array", "items": {"$ref": "#/components/schemas/Session"}},
@@ -185,7 +188,7 @@ def build() -> dict:
                                 "scannerLink": {"type": "http", "scheme": "bearer",
                                                 "description": "Secret of a scanner link (scan_…): check-in "
                                                                "endpoints of one event only"}},
-            "schemas": SCHEMAS | organisations.SCHEMAS | openapi_traineeships.SCHEMAS,
+            "schemas": SCHEMAS | organisations.SCHEMAS | openapi_traineeships.SCHEMAS | openapi_online.SCHEMAS,
         },
         "paths": _complete({
             "/auth/token": {"post": {
@@ -319,6 +322,7 @@ def build() -> dict:
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             **openapi_traineeships.paths(_json, _err, BEARER),
             **PROGRESS_PATHS,
+            **openapi_online.PATHS,
             "/rosters": {"get": {
                 "summary": "Mentors, ambassadors and recruiting officers the token user keeps (organisers: their "
                            "departments'), with what came through their referral links", "security": BEARER,

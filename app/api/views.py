@@ -110,6 +110,7 @@ def event_json(event: Event, detail: bool = False) -> dict:
         "registration_opens_at": iso(event.registration_opens_at),
         "registration_closes_at": iso(event.registration_closes_at),
         "registration_open": event.registration_open(),
+        "format": event.format, "invited_only": event.invited_only,
     }
     if detail:
         data["description"] = event.description
