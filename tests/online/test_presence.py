@@ -1,0 +1,154 @@
+"""Online attendance: the join link's entry goes into the one scan ledger (the online checkpoint,
+the usual result codes); the heartbeat measures the stay, at most one interval and its grace per
+heartbeat; attended online = at least the organiser's minutes."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.checkin.models import ScanResult
+
+
+@pytest.fixture
+def beat_config(app):
+    app.config.update(ONLINE_HEARTBEAT_SECONDS=60, ONLINE_HEARTBEAT_GRACE_SECONDS=20)
+    return 80  # the most one heartbeat counts
+
+
+def _token(registration):
+    from app.online.links import join_token
+
+    return join_token(registration)
+
+
+def _online_scans(db_session, registration):
+    from app.checkin.models import Checkpoint, Scan
+
+    return [(s.direction, s.result) for s in db_session.query(Scan).join(Checkpoint)
+            .filter(Scan.registration_id == registration.id, Checkpoint.kind == "online").order_by(Scan.id)]
+
+
+def test_heartbeats_reach_the_organisers_threshold(db_session, live_online_event, create_registration, beat_config):
+    from app.online import figures, presence
+
+    event = live_online_event(attended_minutes=3)
+    registration = create_registration(event)
+    token = _token(registration)
+    t0 = event.starts_at + timedelta(minutes=1)
+    joined = presence.join(token, now=t0)
+    assert joined.result == ScanResult.OK
+    beat = None
+    for n in range(1, 4):  # a heartbeat each minute: three minutes
+        beat = presence.heartbeat(token, now=t0 + timedelta(seconds=60 * n))
+        if n < 3:
+            assert not beat.attended
+    assert beat.seconds == 180 and beat.attended
+    db_session.commit()
+    assert figures.summary(event).online == 1
+    assert figures.online_ids(event) == {registration.id}
+    assert _online_scans(db_session, registration) == [("in", "ok")]
+
+
+def test_a_closed_tab_earns_nothing_and_a_burst_no_more_than_time_passed(db_session, live_online_event,
+                                                                         create_registration, beat_config):
+    from app.online import presence
+
+    event = live_online_event(attended_minutes=30)
+    registration = create_registration(event)
+    token = _token(registration)
+    t0 = event.starts_at + timedelta(minutes=1)
+    presence.join(token, now=t0)
+    assert presence.heartbeat(token, now=t0 + timedelta(seconds=60)).seconds == 60
+    # the tab was closed for forty minutes: that gap counts nothing
+    assert presence.heartbeat(token, now=t0 + timedelta(minutes=41)).seconds == 60
+    # a forged burst of 500 heartbeats within five seconds: five seconds
+    now = t0 + timedelta(minutes=41)
+    for n in range(500):
+        beat = presence.heartbeat(token, now=now + timedelta(milliseconds=10 * n))
+    assert beat.seconds == 64
+    assert not beat.attended
+
+
+def test_rejoining_after_leaving_is_a_reentry_in_the_ledger(db_session, live_online_event, create_registration,
+                                                             beat_config):
+    from app.online import presence
+
+    event = live_online_event()
+    registration = create_registration(event)
+    token = _token(registration)
+    t0 = event.starts_at + timedelta(minutes=1)
+    presence.join(token, now=t0)
+    assert presence.join(token, now=t0 + timedelta(seconds=30)).result == ScanResult.ALREADY_CHECKED_IN  # a 2nd tab
+    presence.heartbeat(token, now=t0 + timedelta(seconds=60))
+    again = presence.join(token, now=t0 + timedelta(minutes=20))  # left, back twenty minutes later
+    assert again.result == ScanResult.OK
+    assert _online_scans(db_session, registration) == [
+        ("in", "ok"), ("in", "already_checked_in"), ("out", "ok"), ("in", "ok")]
+    assert presence.heartbeat(token, now=t0 + timedelta(minutes=21)).seconds == 120
+
+
+def test_not_confirmed_and_outside_the_event(db_session, live_online_event, create_registration, beat_config):
+    from app.errors import Conflict
+    from app.online import presence
+    from app.registrations import services as reg
+
+    event = live_online_event()
+    registration = create_registration(event)
+    token = _token(registration)
+    t0 = event.starts_at + timedelta(minutes=1)
+    presence.join(token, now=t0)
+    reg.cancel(registration.user, registration)
+    db_session.commit()
+    with pytest.raises(Conflict) as refused:
+        presence.heartbeat(token, now=t0 + timedelta(seconds=60))
+    assert refused.value.code == "not_confirmed"
+    assert presence.join(token, now=t0 + timedelta(minutes=2)).result == ScanResult.NOT_CONFIRMED
+
+
+def test_time_after_the_end_does_not_count(db_session, live_online_event, create_registration, beat_config):
+    from app.online import presence
+
+    event = live_online_event()
+    registration = create_registration(event)
+    token = _token(registration)
+    near_end = event.ends_at - timedelta(seconds=30)
+    presence.join(token, now=near_end)
+    assert presence.heartbeat(token, now=event.ends_at + timedelta(seconds=30)).seconds == 30
+
+
+def test_heartbeat_endpoint(client, db_session, live_online_event, create_registration, beat_config):
+    from app.online.links import join_token
+
+    event = live_online_event()
+    registration = create_registration(event)
+    token = join_token(registration)
+    not_yet = client.post(f"/online/j/{token}/heartbeat", json={}, headers={"Accept": "application/json"})
+    assert not_yet.status_code == 409 and not_yet.json["code"] == "not_joined"
+    assert client.get(f"/online/j/{token}").status_code == 200
+    answer = client.post(f"/online/j/{token}/heartbeat", json={}, headers={"Accept": "application/json"})
+    assert answer.status_code == 200
+    assert set(answer.json) == {"seconds", "attended", "threshold_seconds"}
+    assert answer.json["threshold_seconds"] == 30 * 60
+    forged = client.post("/online/j/forged.token/heartbeat", json={}, headers={"Accept": "application/json"})
+    assert forged.status_code == 404 and forged.json["code"] == "join_link_invalid"
+
+
+def test_hybrid_counts_onsite_online_and_either_once(db_session, live_online_event, create_registration,
+                                                    create_user, beat_config):
+    from app.checkin import services as checkin
+    from app.online import figures, presence
+
+    event = live_online_event(attended_minutes=1)
+    both, door_only, online_only, absent = (create_registration(event) for _ in range(4))
+    door = checkin.event_checkpoint(event)
+    t0 = event.starts_at + timedelta(minutes=1)
+    for registration in (both, door_only):
+        assert checkin.scan(door, None, registration_id=registration.id, now=t0).result == ScanResult.OK
+    for registration in (both, online_only):
+        presence.join(_token(registration), now=t0)
+        presence.heartbeat(_token(registration), now=t0 + timedelta(seconds=60))
+    presence.join(_token(absent), now=t0)  # joined, but left at once: not attended
+    db_session.commit()
+    summary = figures.summary(event)
+    assert (summary.confirmed, summary.onsite, summary.joined_online, summary.online, summary.either) == (4, 2, 3, 2, 3)
