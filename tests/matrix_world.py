@@ -242,6 +242,10 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     from app.events.organisations import add_organisation
 
     hosted = add_organisation(victim_organiser, event, university.id, "host_university")
+    from app.online.invitations import invite_universities
+    from app.online.links import join_token
+
+    university_invitation, = invite_universities(victim_organiser, event, [university.id])
 
     values = {
         "event_id": event.id, "session_id": session.id, "question_id": question.id,
@@ -270,6 +274,12 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         ("api.certificate_verify", "code"): certificate.code,
         ("mentoring.rate", "session_id"): mentoring_session.id,
         ("rosters.referral", "code"): ambassador.referral_code,
+        # Opening a university's link counts the opening (a write on a GET, which the matrix would blame
+        # on the next refused POST): the GET gets a code of no invitation; tests/online covers the real one.
+        ("online.invitation", "code"): "zzzzzzzz",
+        ("online.register_by_invitation", "code"): university_invitation.code,
+        ("online.join", "token"): join_token(registration),
+        ("online_beat.heartbeat", "token"): join_token(registration),
     }
     actors = {
         "anonymous": Actor("anonymous", None),

@@ -38,14 +38,17 @@ PUBLIC = {  # anyone, logged in or not
     "api.certificate_verify", "api.auth_token", "checkin.scanner", "checkin.service_worker",
     "traineeships.open_list",
     "rosters.referral",  # an ambassador's link: remembers the code, then on to the page it names
+    "online.invitation",  # a university's invitation link: the event's title and time, a register button
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
     "sms.receipts",  # the provider's receipt callback; the URL's token is SMS_RECEIPT_TOKEN
+    "online.join", "online_beat.heartbeat",  # a registration's signed join link
 }
 OPEN = {  # any signed-in person acts for themselves on a public object
     "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "cohorts.self_check_in",
     "traineeships.apply",
+    "online.register_by_invitation", "online.register_invited",  # invitations decide; else as registering
 }
 SELF = {  # the caller's own things
     "accounts.profile", "accounts.change_password", "accounts.reset_calendar", "registrations.mine",
@@ -56,6 +59,7 @@ SELF = {  # the caller's own things
     # A host company's contact holds no staff role; the portal shows the caller's own hosts' places only.
     "traineeships.host_index", "api.host_applicants",
     "rosters.my_referrals", "mentoring.mine", "api.my_mentoring_sessions",
+    "online.my_invitations",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.
