@@ -17,6 +17,8 @@ This module only orders the steps; each lives in its own module:
 9. `traineeship_progress`     that batch under way (months confirmed by the hosts, some overdue, mid-term
                               evaluations, one withdrawal) and the finished 2024 and 2025 batches with
                               their 留用 decisions and certificates
+10. `online`                  a hybrid 直播带岗 for two invited partner universities, with online
+                              attendance (loaded after the mentors, before the traineeships)
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -35,6 +37,7 @@ from app.demo.competitions import load_competition
 from app.demo.context import DemoRun
 from app.demo.events_and_registrations import load_events
 from app.demo.mentors import load_mentors
+from app.demo.online import load_online
 from app.demo.organisations import demo_hosts, demo_universities, load_links, load_organisations
 from app.demo.people import STAFF, load_demo_participant, load_departments, load_participants, load_staff
 from app.demo.studios import load_studios
@@ -77,6 +80,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_competition(run.seed, run.staff_ids, run.pool, run.demo_user_id, run.echo)
     load_links(run.staff_ids[STAFF[0][0]], run.echo)
     load_mentors(run.seed, run.staff_ids, run.pool, run.today, run.echo)
+    load_online(run)
     _load_traineeships(run)
     text = summary(run)
     created = run.created
