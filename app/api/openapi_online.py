@@ -4,7 +4,7 @@ from __future__ import annotations
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 BEARER = [{"bearer": []}]
-EVENT_ID = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+EVENT_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 COUNT = {"type": "integer", "minimum": 0}
 NSTRING = {"type": ["string", "null"]}
 FORMAT = {"type": "string", "enum": ["onsite", "online", "hybrid"]}
@@ -46,14 +46,14 @@ SCHEMAS = {
 }
 
 PATHS = {
-    "/events/{event_id}/online": {"get": {
+    "/events/{id}/online": {"get": {
         "summary": "The event's online part as the caller (a registrant) sees it: the stream link and access "
                    "code only for a confirmed registration from the reveal time on",
         "security": BEARER, "parameters": [EVENT_ID],
         "responses": {"200": _json({"$ref": "#/components/schemas/OnlinePart"}),
                       "401": _err("No valid token"),
                       "404": _err("No such event, no online part, or the caller is not registered")}}},
-    "/events/{event_id}/online/attendance": {"get": {
+    "/events/{id}/online/attendance": {"get": {
         "summary": "Online attendance of an event (its organisers): on-site, online (at least the organiser's "
                    "minutes), either, and per invited university",
         "security": BEARER, "parameters": [EVENT_ID],
