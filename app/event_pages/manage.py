@@ -20,6 +20,7 @@ from app.extensions import db
 from app.inputs import int_list
 from app.lifecycle import agenda
 from app.lifecycle import services as lifecycle
+from app.online import figures as online_figures
 from app.registrations import bulk, export
 from app.registrations import queries as registration_queries
 from app.registrations import services as reg
@@ -297,7 +298,8 @@ def registrations_export(event_id: int, fmt: str):
 def attendance(event_id: int):
     event = _managed_event(event_id)
     return render_template("console/attendance.html", event=event, summary=checkin.attendance(event),
-                           scans=checkin.scan_log(event), conflicts=checkin.conflicts(event))
+                           scans=checkin.scan_log(event), conflicts=checkin.conflicts(event),
+                           online=online_figures.summary(event) if event.has_online else None)
 
 
 @bp.route("/events/<int:event_id>/attendance.xlsx")
@@ -305,6 +307,8 @@ def attendance(event_id: int):
 def attendance_export(event_id: int):
     event = _managed_event(event_id)
     header, rows = attendance_sheet(current_user, event)
+    if event.has_online:
+        header, rows = online_figures.with_online_columns(event, header, rows)
     commit()  # the audit row of who exported what
     return download(export.to_xlsx(event.title, header, rows), f"attendance-{event.id}.xlsx")
 

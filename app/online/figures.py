@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.accounts.models import User
 from app.checkin import services as checkin
@@ -101,3 +102,17 @@ def university_rows(actor: User, event: Event) -> list[UniversityRow]:
         rows.append(UniversityRow(invitation, name, invitation.opens, len(users), len(regs), len(regs & onsite),
                                   len(regs & online)))
     return rows
+
+
+def with_online_columns(event: Event, header: list, rows: list[list]) -> tuple[list, list[list]]:
+    """The attendance sheet (checkin.attendance_rows: confirmed registrations by id) with the
+    online minutes, attended online and attended on-site or online (each person once)."""
+    ids = sorted(confirmed_ids(event))
+    seconds = dict(db.session.execute(sa.select(OnlinePresence.registration_id, OnlinePresence.seconds)
+                                      .where(OnlinePresence.event_id == event.id)).all())
+    onsite, online = onsite_ids(event), online_ids(event)
+    extra = [_("Minutes online"), _("Attended online"), _("Attended on-site or online")]
+    yes = _("Yes")
+    out = [row + [seconds.get(rid, 0) // 60, yes if rid in online else "", yes if rid in onsite | online else ""]
+           for rid, row in zip(ids, rows)]
+    return header + extra, out

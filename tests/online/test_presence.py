@@ -152,3 +152,32 @@ def test_hybrid_counts_onsite_online_and_either_once(db_session, live_online_eve
     db_session.commit()
     summary = figures.summary(event)
     assert (summary.confirmed, summary.onsite, summary.joined_online, summary.online, summary.either) == (4, 2, 3, 2, 3)
+
+
+def test_attendance_page_and_export_show_onsite_online_and_either(client, db_session, live_online_event,
+                                                                 create_registration, login_as, beat_config):
+    import io
+
+    from openpyxl import load_workbook
+
+    from app.checkin import services as checkin
+    from app.online import presence
+
+    event = live_online_event(attended_minutes=1)
+    door_person, online_person = create_registration(event), create_registration(event)
+    t0 = event.starts_at + timedelta(minutes=1)
+    checkin.scan(checkin.event_checkpoint(event), None, registration_id=door_person.id, now=t0)
+    presence.join(_token(online_person), now=t0)
+    presence.heartbeat(_token(online_person), now=t0 + timedelta(seconds=75))
+    db_session.commit()
+    login_as(event.test_organiser)
+    page = client.get(f"/console/events/{event.id}/attendance")
+    assert 'id="attendance-online"' in page.text
+    assert "<td>2</td><td>1</td><td>1</td><td>2</td>" in page.text.replace("\n", "").replace(" ", "")
+    sheet = load_workbook(io.BytesIO(client.get(f"/console/events/{event.id}/attendance.xlsx").data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    header = rows[1]  # under the title row
+    minutes, online, either = len(header) - 3, len(header) - 2, len(header) - 1
+    by_name = {row[0]: row for row in rows[2:]}
+    assert by_name[door_person.user.name][either] and not by_name[door_person.user.name][online]
+    assert by_name[online_person.user.name][minutes] == 1 and by_name[online_person.user.name][online]
