@@ -6,8 +6,9 @@ import re
 
 URL_MASK = "***"
 # Whoever holds a ticket link (/t/<secret>), a calendar feed (/calendar/feed/<token>.ics), a lesson's
-# self check-in code (/c/<code>) or a certificate's verification code (/verify/<code>) can use it.
-_PRIVATE_PATH = re.compile(r"(/(?:t|c|verify|feed)/)[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)")
+# self check-in code (/c/<code>), a certificate's verification code (/verify/<code>), an online event's
+# personal join link (/online/j/<token>) or a university's invitation (/online/i/<code>) can use it.
+_PRIVATE_PATH = re.compile(r"(/(?:t|c|verify|feed|j|i)/)[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)")
 _PRIVATE_QUERY = re.compile(r"((?:^|[?&])(?:token|secret|key|k|code|q)=)[^&#\s\"]*")
 
 

@@ -154,3 +154,12 @@ def test_ticket_page_and_confirmation_mail_carry_join_link(client, db_session, l
     _free_of_stream(ticket.data)
     mail = db_session.query(OutboxMessage).filter_by(registration_id=registration.id, kind="confirmed").one()
     assert _join_path(registration) in message_body(mail)
+
+
+def test_join_and_invitation_links_are_masked_in_logs():
+    from app.privacy import mask_private_urls
+
+    line = '"GET /online/j/WzEsMV0.abcDEF HTTP/1.1" 200 "POST /online/j/WzEsMV0.abcDEF/heartbeat" "/online/i/k7mw3qpz"'
+    masked = mask_private_urls(line)
+    assert "WzEsMV0" not in masked and "k7mw3qpz" not in masked
+    assert "/online/j/***/heartbeat" in masked
