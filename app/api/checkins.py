@@ -138,7 +138,7 @@ def scanner_setup():
         raise InvalidInput(_("Open the scanner through a scanner link."), code="not_a_scanner_link")
     event = link.event
     points = []
-    for c in g.scanner.checkpoints(checkin.event_checkpoints(event)):
+    for c in g.scanner.checkpoints(checkin.door_checkpoints(event)):
         opens, closes = checkin.window(c)
         points.append({"id": c.id, "name": c.name, "session": c.session_id, "opens_at": iso(opens),
                        "closes_at": iso(closes), "allow_reentry": c.allow_reentry})

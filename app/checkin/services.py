@@ -274,8 +274,16 @@ def update_checkpoint(actor, checkpoint: Checkpoint, *, opens_at: datetime | Non
 
 
 def event_checkpoints(event: Event) -> list[Checkpoint]:
+    """The whole-event door first, then the sessions', then the online checkpoint (if any)."""
     return list(db.session.scalars(sa.select(Checkpoint).where(Checkpoint.event_id == event.id)
-                                   .order_by(Checkpoint.session_id.is_not(None), Checkpoint.id)))
+                                   .order_by(Checkpoint.kind != DOOR, Checkpoint.session_id.is_not(None),
+                                             Checkpoint.id)))
+
+
+def door_checkpoints(event: Event) -> list[Checkpoint]:
+    """Where tickets are scanned (what scanners and scanner links are offered): not the online
+    checkpoint, whose entries come from personal join links only."""
+    return [c for c in event_checkpoints(event) if c.kind == DOOR]
 
 
 def door_name(scan: Scan) -> str:

@@ -58,7 +58,7 @@ def service_worker():
 @staff_only
 def scanner_links(event_id: int):
     event = _managed_event(event_id)
-    points = checkin.event_checkpoints(event)
+    points = checkin.door_checkpoints(event)
     form = ScannerLinkForm()
     form.checkpoint_id.choices = [SelectChoice(0, _("Any checkpoint of this event"))] + [
         SelectChoice(c.id, c.name) for c in points]

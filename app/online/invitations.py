@@ -17,7 +17,8 @@ from app.events.services import require_manage
 from app.extensions import db
 from app.locking import lock
 from app.online.models import PersonInvitation, UniversityInvitation
-from app.online.notices import notify_invited
+from app.online.notices import notify_invited, notify_join_link
+from app.online.parts import part_of
 from app.organisations.models import Organisation, OrganisationKind
 from app.referred import CODE_ALPHABET, CODE_LENGTH, normalise
 from app.registrations import services as reg
@@ -141,6 +142,9 @@ def register_invited(user: User, event: Event, *, code: str | None = None, answe
             raise NotInvited()
         return reg.register(user, event, answers, session_ids)
     registration = reg.register(user, event, answers, session_ids, invited=True)
+    part = part_of(event)
+    if part is not None:  # invited students mostly come by SMS: their join link follows the same way
+        notify_join_link(registration, part.reveal_minutes)
     return registration
 
 

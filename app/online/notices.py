@@ -26,6 +26,18 @@ def notify_invited(user: User, event: Event) -> None:
            when_text=_when(event))
 
 
+def notify_join_link(registration: Registration, reveal_minutes: int) -> int:
+    """A confirmed registration's personal join link, as a notice of its own (its SMS carries it)."""
+    event = registration.event
+    link = join_url(registration)
+    if link is None or registration.status != RegStatus.CONFIRMED.value:
+        return 0
+    notify(registration.user, "online_join", _l("Your join link: %(event)s", event=event.title), "online_join",
+           registration=registration, personal_link=link, event_title=event.title, when_text=_when(event),
+           reveal_minutes=reveal_minutes)
+    return 1
+
+
 def send_join_links(actor: User, event: Event) -> int:
     """Each confirmed registrant's personal join link (inbox, SMS, mail); the organiser sends them
     once the online part is set (and again after a change of link or time)."""
@@ -38,12 +50,6 @@ def send_join_links(actor: User, event: Event) -> int:
     for registration in db.session.scalars(sa.select(Registration).where(
             Registration.event_id == event.id, Registration.status == RegStatus.CONFIRMED.value)
             .order_by(Registration.id)):
-        link = join_url(registration)
-        if link is None:
-            continue
-        notify(registration.user, "online_join", _l("Your join link: %(event)s", event=event.title), "online_join",
-               registration=registration, personal_link=link, event_title=event.title, when_text=_when(event),
-               reveal_minutes=reveal_minutes)
-        count += 1
+        count += notify_join_link(registration, reveal_minutes)
     audit.record(actor, "online.join_links.sent", event, count=count)
     return count

@@ -76,7 +76,10 @@ def save_part(actor: User, event: Event, *, stream_url: str = "", access_code: s
     part.stream_url, part.access_code, part.replay_url = stream, code, replay
     part.reveal_minutes, part.attended_minutes = reveal, attended
     db.session.add(part)
-    checkin.online_checkpoint(event)
+    point = checkin.online_checkpoint(event)
+    # A link shown earlier than the check-in's default opening (two hours before) opens the joins with it.
+    early = timedelta(minutes=reveal) > checkin.DEFAULT_OPENS_BEFORE
+    point.opens_at = event.starts_at - timedelta(minutes=reveal) if early else None
     db.session.flush()
     audit.record(actor, "online.part.saved", event, reveal_minutes=reveal, attended_minutes=attended)
     return part

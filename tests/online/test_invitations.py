@@ -121,3 +121,20 @@ def test_attendance_certificates_for_onsite_or_online(db_session, live_online_ev
     presence.heartbeat(join_token(online_person), now=t0 + timedelta(seconds=61))
     result = certificates.issue_attendance(event.test_organiser, event)
     assert {c.recipient_id for c in result.issued} == {door_person.user_id, online_person.user_id}
+
+
+def test_registering_through_an_invitation_sends_the_join_link(db_session, online_event, universities, create_user):
+    from app.notifications.models import InboxMessage
+    from app.notifications.sms.models import SmsMessage
+    from app.online import invitations
+    from app.online.links import join_url
+
+    event = online_event(invited_only=True)
+    link, = invitations.invite_universities(event.test_organiser, event, [universities[0].id])
+    student = create_user()
+    registration = invitations.register_invited(student, event, code=link.code)
+    db_session.commit()
+    inbox = db_session.query(InboxMessage).filter_by(user_id=student.id, kind="online_join").one()
+    assert join_url(registration) in inbox.body
+    sms = db_session.query(SmsMessage).filter_by(user_id=student.id, kind="online_join").one()
+    assert sms.params["link"] == join_url(registration)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from app.checkin.models import ScanResult
+from app.timeutil import utcnow
 
 
 @pytest.fixture
@@ -181,3 +182,13 @@ def test_attendance_page_and_export_show_onsite_online_and_either(client, db_ses
     by_name = {row[0]: row for row in rows[2:]}
     assert by_name[door_person.user.name][either] and not by_name[door_person.user.name][online]
     assert by_name[online_person.user.name][minutes] == 1 and by_name[online_person.user.name][online]
+
+
+def test_a_link_revealed_hours_ahead_records_the_join(db_session, online_event, create_registration, beat_config):
+    from app.online import presence
+
+    start = utcnow() + timedelta(hours=2, minutes=30)
+    event = online_event(starts_at=start, ends_at=start + timedelta(hours=2), reveal_minutes=180)
+    registration = create_registration(event)
+    joined = presence.join(_token(registration))
+    assert joined.view.revealed and joined.result == ScanResult.OK
