@@ -51,6 +51,9 @@ BODIES = {
     "traineeship_rejected": _l("The bureau did not confirm your placement at %(host)s (“%(position)s”)."),
     "traineeship_withdrawn": _l("Your placement at %(host)s (“%(position)s”, %(batch)s) has ended early: the "
                                 "bureau recorded your withdrawal."),
+    "jobfair_pending": _l("At “%(fair)s” %(employer)s scanned your ticket at their booth. Choose positions and "
+                          "agree to share your profile under “My job fair applications”, or ignore this: they "
+                          "see nothing of you until you agree."),
 }
 # Why a decision went the way it did is the part people look for: it follows the sentence.
 EXPLANATIONS = {"reason": _l("Reason: %(text)s"), "note": _l("Note: %(text)s")}
