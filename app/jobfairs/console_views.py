@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app.jobfairs import counts, fairs, portal, sheets
 from app.jobfairs.bp import bp, staff
@@ -34,7 +35,7 @@ def fair_list():
 def _fair_page(event, employer_form=None, position_form=None, status: int = 200):
     employers = fairs.employers_of(event)
     position_form = position_form or PositionForm(prefix="p")
-    position_form.employer.choices = [(e.id, f"{e.booth} · {e.organisation.name}") for e in employers]
+    position_form.employer.choices = [SelectChoice(e.id, f"{e.booth} · {e.organisation.name}") for e in employers]
     return render_template("jobfairs/fair.html", event=event, employers=employers, counts=counts.fair_counts(event),
                            employer_form=employer_form or EmployerForm(prefix="e"),
                            position_form=position_form), status
@@ -63,7 +64,7 @@ def add_employer(event_id: int):
 def add_position(event_id: int):
     event = _fair(event_id)
     form = PositionForm(prefix="p")
-    form.employer.choices = [(e.id, e.booth) for e in fairs.employers_of(event)]
+    form.employer.choices = [SelectChoice(e.id, e.booth) for e in fairs.employers_of(event)]
     if form.validate_on_submit() and (done := perform(
             lambda: fairs.add_position(current_user, fairs.get_employer(form.employer.data, event),
                                        title=form.title.data, openings=form.openings.data,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app.jobfairs import consent, fairs, portal, volunteer
 from app.jobfairs.bp import bp
@@ -17,7 +18,7 @@ from app.web import download, perform
 
 def _outcome_form() -> OutcomeForm:
     form = OutcomeForm()
-    form.outcome.choices = [(o.value, o.label) for o in Outcome if o is not Outcome.NONE]
+    form.outcome.choices = [SelectChoice(o.value, o.label) for o in Outcome if o is not Outcome.NONE]
     return form
 
 

@@ -27,6 +27,14 @@ def get_fair(event_id: int) -> Event:
     return event
 
 
+def get_shown_fair(event_id: int) -> Event:
+    """A fair as the public may see it: a draft or cancelled one is as absent as a missing one."""
+    event = get_fair(event_id)
+    if not is_public(event):
+        raise NotFound(_l("No such job fair."))
+    return event
+
+
 def require_run(user: User | None, event: Event) -> None:
     if not organises(user, event.department_id):
         raise PermissionDenied(_l("Only organisers of the fair's department can do this."))

@@ -2,9 +2,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.jobfairs.models import EDUCATION_LABELS, Education
+from app.jobfairs.models import Education
 from app.web import CheckboxesField
 
 
@@ -18,7 +19,8 @@ class PositionForm(FlaskForm):
     employer = SelectField(_l("Employer"), coerce=int, choices=[])
     title = StringField(_l("Position"), validators=[DataRequired(), Length(max=120)])
     openings = IntegerField(_l("Openings"), validators=[DataRequired(), NumberRange(1, 10_000)])
-    education = SelectField(_l("Education"), choices=[(e.value, e.label) for e in Education], default="any")
+    education = SelectField(_l("Education"), choices=[SelectChoice(e.value, e.label) for e in Education],
+                            default="any")
     major = StringField(_l("Major"), validators=[Optional(), Length(max=120)])
     salary_min = IntegerField(_l("Salary from (yuan a month)"), validators=[Optional(), NumberRange(0, 1_000_000)])
     salary_max = IntegerField(_l("Salary to (yuan a month)"), validators=[Optional(), NumberRange(0, 1_000_000)])
@@ -34,8 +36,8 @@ class InterestForm(FlaskForm):
     employer and is set by the view)."""
     positions = CheckboxesField(_l("Positions you are interested in"), coerce=int)
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
-    education = SelectField(_l("Education"), choices=[("", "—")] + [(k, v) for k, v in EDUCATION_LABELS.items()
-                                                                     if k != Education.ANY.value])
+    education = SelectField(_l("Education"), choices=[SelectChoice("", "—")] + [SelectChoice(e.value, e.label) for e in Education
+                                                                               if e is not Education.ANY])
     school = StringField(_l("School"), validators=[Optional(), Length(max=120)])
     major = StringField(_l("Major"), validators=[Optional(), Length(max=120)])
     cv = FileField(_l("CV (optional, PDF up to 5 MB)"))

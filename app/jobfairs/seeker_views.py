@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from app.errors import InvalidInput
 from app.jobfairs import consent, fairs, interests
@@ -16,7 +17,7 @@ from app.web import FieldMessages, perform
 
 def _form(booth, interest=None) -> InterestForm:
     form = InterestForm()
-    form.positions.choices = [(p.id, p.title) for p in booth.positions]
+    form.positions.choices = [SelectChoice(p.id, p.title) for p in booth.positions]
     form.consent.label.text = str(consent.wording(booth.organisation.name, booth.event.title))
     form.share_mobile.label.text = str(consent.mobile_wording(booth.organisation.name))
     if request.method == "GET":
