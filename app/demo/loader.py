@@ -17,6 +17,8 @@ This module only orders the steps; each lives in its own module:
 9. `traineeship_progress`     that batch under way (months confirmed by the hosts, some overdue, mid-term
                               evaluations, one withdrawal) and the finished 2024 and 2025 batches with
                               their 留用 decisions and certificates
+10. `jobfairs`                the 2026 autumn job fair: 12 employers' booths, 40 positions, 150 interests
+                              shared by consent (some withdrawn), outcomes marked by the employers
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -34,6 +36,7 @@ from app.demo.cohorts import load_camp
 from app.demo.competitions import load_competition
 from app.demo.context import DemoRun
 from app.demo.events_and_registrations import load_events
+from app.demo.jobfairs import load_job_fair
 from app.demo.mentors import load_mentors
 from app.demo.organisations import demo_hosts, demo_universities, load_links, load_organisations
 from app.demo.people import STAFF, load_demo_participant, load_departments, load_participants, load_staff
@@ -78,6 +81,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_links(run.staff_ids[STAFF[0][0]], run.echo)
     load_mentors(run.seed, run.staff_ids, run.pool, run.today, run.echo)
     _load_traineeships(run)
+    load_job_fair(run)  # after the traineeships: their hosts' contacts serve the fair too
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "

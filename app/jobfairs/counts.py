@@ -1,6 +1,6 @@
 """The bureau's numbers of a fair: employers, positions, openings, visitors (people checked in at
-the fair's event plus people who opened a booth's code, each once), interests (shared now),
-offers and hires; for campus recruiting the same per university (the seeker's school, resolved
+the fair's event, people who opened a booth's code and people who sent an interest, each once),
+interests (shared now), offers and hires; for campus recruiting the same per university (the seeker's school, resolved
 to the registry's university where it could be, else as typed)."""
 from __future__ import annotations
 
@@ -41,9 +41,14 @@ def visitor_ids(event: Event) -> set[int]:
         sa.select(Registration.user_id).join(Scan, Scan.registration_id == Registration.id)
         .join(Checkpoint, Scan.checkpoint_id == Checkpoint.id)
         .where(Checkpoint.event_id == event.id, Scan.result == ScanResult.OK.value))
-    scanned = db.session.scalars(sa.select(BoothVisit.user_id).join(FairEmployer, BoothVisit.fair_employer_id == FairEmployer.id)
+    scanned = db.session.scalars(sa.select(BoothVisit.user_id)
+                                 .join(FairEmployer, BoothVisit.fair_employer_id == FairEmployer.id)
                                  .where(FairEmployer.event_id == event.id))
-    return set(checked_in) | set(scanned)
+    # An interest sent from the online stream page's link (直播带岗) is a visit without a scan.
+    interested = db.session.scalars(sa.select(Interest.user_id)
+                                    .join(FairEmployer, Interest.fair_employer_id == FairEmployer.id)
+                                    .where(FairEmployer.event_id == event.id))
+    return set(checked_in) | set(scanned) | set(interested)
 
 
 def fair_counts(event: Event) -> FairCounts:

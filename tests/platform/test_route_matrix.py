@@ -36,7 +36,7 @@ PUBLIC = {  # anyone, logged in or not
     "competitions.public_list", "competitions.public_detail", "cohorts.camps", "cohorts.camp",
     "verify.lookup", "verify.show", "api.openapi", "api.events_list", "api.event_detail",
     "api.certificate_verify", "api.auth_token", "checkin.scanner", "checkin.service_worker",
-    "traineeships.open_list",
+    "traineeships.open_list", "api.jobfair_positions",
     "rosters.referral",  # an ambassador's link: remembers the code, then on to the page it names
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
@@ -46,6 +46,7 @@ CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar
 OPEN = {  # any signed-in person acts for themselves on a public object
     "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "cohorts.self_check_in",
     "traineeships.apply",
+    "jobfairs.booth",  # a booth's code: any signed-in seeker sees its positions and shares with consent
 }
 SELF = {  # the caller's own things
     "accounts.profile", "accounts.change_password", "accounts.reset_calendar", "registrations.mine",
@@ -56,6 +57,9 @@ SELF = {  # the caller's own things
     # A host company's contact holds no staff role; the portal shows the caller's own hosts' places only.
     "traineeships.host_index", "api.host_applicants",
     "rosters.my_referrals", "mentoring.mine", "api.my_mentoring_sessions",
+    "jobfairs.mine",
+    # An employer's contact holds no staff role; the portal shows their own employers' candidates only.
+    "jobfairs.employer_index", "jobfairs.employer_export", "api.employer_interests",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.
