@@ -36,9 +36,10 @@ def paths(json, err, bearer) -> dict:
     items = {"type": "object", "required": ["items"], "properties": {"items": {
         "type": "array", "items": _ref("FairCandidate")}}}
     return {
-        "/jobfairs/{event_id}/positions": {"get": {
+        "/jobfairs/{id}/positions": {"get": {
             "summary": "A published job fair's employers (booths) and their positions; no token",
-            "parameters": [{"name": "event_id", "in": "path", "required": True, "schema": ID}],
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": ID,
+                            "description": "The fair's event id"}],
             "responses": {"200": json({"type": "object", "required": ["items"], "properties": {
                 "event_id": ID, "title": TEXT, "kind": {"type": "string", "enum": ["job_fair", "campus_recruiting"]},
                 "items": {"type": "array", "items": _ref("FairEmployer")}}}),

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.demo.context import DemoRun
+from app.demo.organisations import COMPANIES, HOSTS
 from app.demo.people import ADMIN
 from app.events.models import Event
 from app.extensions import db
@@ -27,6 +28,7 @@ from app.timeutil import LOCAL_TZ
 TITLE = "2026年闵行区秋季大型招聘会"
 EMPLOYERS, POSITIONS, INTERESTS = 12, 40, 150
 WITHDRAWN = 6
+NEW_CONTACTS = len(COMPANIES)  # the companies' recruiters (the host companies have their contacts already)
 EMPLOYER_PASSWORD = "Employer#2026"
 ORGANISER = "jiuye@minhang.example"
 STARTS = datetime(2026, 10, 17, 9, 0, tzinfo=LOCAL_TZ)
@@ -36,14 +38,19 @@ JOBS = (("软件工程师", "bachelor", "计算机科学与技术", 12000, 20000
         ("护理员", "vocational", "护理", 5500, 7500), ("数控操作工", "vocational", "数控技术", 6500, 9000),
         ("人力资源专员", "bachelor", "人力资源管理", 7000, 10000), ("算法研究员", "doctorate", "人工智能", 30000, 50000))
 SCHOOLS = ("上海交通大学", "华东师范大学", "上海大学", "同济大学", "华东理工大学", "上海应用技术大学", "上海电机学院")
+RECRUITERS = ("许文静", "邵嘉豪", "蒋丽娟", "韩志强", "曹雅琴", "彭晓东", "吕佳慧", "袁海涛", "魏倩", "谢振宇", "潘婷",
+              "丁国栋")  # the companies' HR people: contacts in the employer portal
 EDUCATIONS = ("associate", "bachelor", "bachelor", "master", "vocational")
 
 
 def _employers() -> list[Organisation]:
-    return list(db.session.scalars(sa.select(Organisation).where(
-        Organisation.kind.in_((OrganisationKind.COMPANY.value, OrganisationKind.HOST_COMPANY.value)),
-        Organisation.status == OrganisationStatus.ACTIVE.value, Organisation.merged_into_id.is_(None))
-        .order_by(Organisation.id).limit(EMPLOYERS)))
+    """The registry's companies and the first host companies (whose traineeship contacts serve here)."""
+    names = [row[0] for row in COMPANIES] + [row[0] for row in HOSTS][:EMPLOYERS - len(COMPANIES)]
+    found = {o.name: o for o in db.session.scalars(sa.select(Organisation).where(
+        Organisation.name.in_(names), Organisation.kind.in_((OrganisationKind.COMPANY.value,
+                                                             OrganisationKind.HOST_COMPANY.value)),
+        Organisation.status == OrganisationStatus.ACTIVE.value))}
+    return [found[name] for name in names if name in found]
 
 
 def _contact(actor: User, organisation: Organisation, n: int) -> User:
@@ -52,7 +59,7 @@ def _contact(actor: User, organisation: Organisation, n: int) -> User:
     if existing is not None:
         return existing.user
     mobile = f"1771000{n:04d}"
-    person = accounts.find_by_mobile(mobile) or accounts.sign_up(name=f"{organisation.name[2:4]}招聘专员",
+    person = accounts.find_by_mobile(mobile) or accounts.sign_up(name=RECRUITERS[n % len(RECRUITERS)],
                                                                  password=EMPLOYER_PASSWORD, mobile=mobile)
     contacts.add_contact(actor, organisation, mobile)
     return person
