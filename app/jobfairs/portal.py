@@ -95,8 +95,11 @@ def mark(user: User, interest: Interest, outcome: str, note: str = "") -> Intere
         raise InvalidInput(fields={"note": _l("At most 300 characters.")})
     lock_objects(interest, refresh=["status"])
     interest = get_visible(user, interest.id)  # a consent withdrawn meanwhile ends the employer's access
-    row = interest.outcome
-    if row is None:
+    # Read under the lock, not from the loaded relationship: another contact may have marked first.
+    row = db.session.scalar(sa.select(InterestOutcome).where(InterestOutcome.interest_id == interest.id))
+    if row is not None:
+        db.session.refresh(row, ["status"])
+    else:
         row = InterestOutcome(interest=interest, status=None)
         row.transition(Outcome.NONE, actor=user)
     if not row.can_become(outcome):
