@@ -42,6 +42,7 @@ from app.mentoring.blueprint import bp as mentoring_bp
 from app.studios.views import bp as studios_bp
 from app.tickets.blueprint import bp as tickets_bp
 from app.traineeships.blueprint import bp as traineeships_bp
+from app.jobfairs.blueprint import bp as jobfairs_bp
 
 # Every model module, so that Alembic and create_all see the whole schema.
 from app.accounts import models as _accounts_models  # noqa: F401
@@ -66,6 +67,7 @@ from app.mentoring import models as _mentoring_models  # noqa: F401
 from app.studios import models as _studios_models  # noqa: F401
 from app.tickets import models as _tickets_models  # noqa: F401
 from app.traineeships import models as _traineeships_models  # noqa: F401
+from app.jobfairs import models as _jobfairs_models  # noqa: F401
 
 
 def create_app(config: str | None = None, **overrides) -> Flask:
@@ -93,8 +95,8 @@ def create_app(config: str | None = None, **overrides) -> Flask:
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, certificates_bp, verify_bp,
-               organisations_bp, organisation_pages_bp, traineeships_bp, rosters_bp, mentoring_bp, admin_bp,
-               api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp):
+               organisations_bp, organisation_pages_bp, traineeships_bp, jobfairs_bp, rosters_bp, mentoring_bp,
+               admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(online_beat_bp)  # the join token in the path is the credential, not a cookie

@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.fixtures.studios",
     "tests.fixtures.organisations",
     "tests.fixtures.traineeships",
+    "tests.fixtures.jobfairs",
     "tests.fixtures.rosters",
     "tests.fixtures.traineeship_placements",
     "tests.fixtures.certificates",

@@ -210,6 +210,11 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
 
     trainee, host_contact = _sign_up("见习学员", "19900000021", []), _sign_up("基地联系人", "19900000022", [])
     traineeship_values = victim_traineeship(s, victim_organiser, trainee, host_contact)
+    # The victims' job fair (tests/matrix_jobfairs.py): a seeker who shared with an employer's contact.
+    from tests.matrix_jobfairs import victim_job_fair
+
+    seeker, fair_contact = _sign_up("求职者", "19900000023", []), _sign_up("招聘联系人", "19900000024", [])
+    jobfair_values, jobfair_endpoints = victim_job_fair(s, victim_organiser, seeker, fair_contact)
 
     # -- marking what is private ----------------------------------------------
     own_people = {admin.id, organiser.id, trainer.id, judge.id, participant.id}
@@ -223,6 +228,10 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     s.execute(sa.update(Certificate).where(Certificate.recipient_id == User.id)
               .values(recipient_name=User.name).execution_options(synchronize_session=False))
     application.name = applicant.name
+    from app.jobfairs.models import Interest
+
+    s.execute(sa.update(Interest).where(Interest.user_id == User.id).values(name=User.name)
+              .execution_options(synchronize_session=False))  # the shared profile's copy of the name
     upload_dir = app.config["UPLOAD_DIR"]
     with open(f"{upload_dir}/matrix.txt", "w") as fh:
         fh.write("public upload")
@@ -265,6 +274,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "secret": registration.ticket_secret, "token": victim.calendar_token,
         "filename": "css/app.css", "name": "matrix.txt", "provider": "tencent",
         **traineeship_values, **trainees,  # part 1's batch is open with a pending choice
+        **jobfair_values,
     }
     by_endpoint = {
         ("main.set_language", "code"): "en",
@@ -280,6 +290,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         ("online.register_by_invitation", "code"): university_invitation.code,
         ("online.join", "token"): join_token(registration),
         ("online_beat.heartbeat", "token"): join_token(registration),
+        **jobfair_endpoints,
     }
     actors = {
         "anonymous": Actor("anonymous", None),

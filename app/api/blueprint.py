@@ -7,9 +7,11 @@ registers its routes. app/__init__.py registers `bp`.
 
 from __future__ import annotations
 
-from app.api import certificates, checkins, online, organisations, rosters, traineeship_progress, traineeships, views
+from app.api import (certificates, checkins, jobfairs, online, organisations, rosters, traineeship_progress,
+                     traineeships, views)
 from app.api.bp import bp
 
-VIEW_MODULES = (views, checkins, certificates, organisations, traineeships, traineeship_progress, rosters, online)
+VIEW_MODULES = (views, checkins, certificates, organisations, traineeships, traineeship_progress, rosters, online,
+                jobfairs)
 
 __all__ = ["bp", "VIEW_MODULES"]

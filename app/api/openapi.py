@@ -9,7 +9,7 @@ import json
 
 from app.api import openapi_online
 from app.api import openapi_organisations as organisations
-from app.api import openapi_traineeships
+from app.api import openapi_jobfairs, openapi_traineeships
 from app.api.openapi_traineeship_progress import PROGRESS_PATHS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -188,7 +188,8 @@ def build() -> dict:
                                 "scannerLink": {"type": "http", "scheme": "bearer",
                                                 "description": "Secret of a scanner link (scan_…): check-in "
                                                                "endpoints of one event only"}},
-            "schemas": SCHEMAS | organisations.SCHEMAS | openapi_traineeships.SCHEMAS | openapi_online.SCHEMAS,
+            "schemas": (SCHEMAS | organisations.SCHEMAS | openapi_traineeships.SCHEMAS | openapi_online.SCHEMAS
+                        | openapi_jobfairs.SCHEMAS),
         },
         "paths": _complete({
             "/auth/token": {"post": {
@@ -321,6 +322,7 @@ def build() -> dict:
                     "404": _json({"type": "object", "properties": {"state": {"type": "string"}}}),
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             **openapi_traineeships.paths(_json, _err, BEARER),
+            **openapi_jobfairs.paths(_json, _err, BEARER),
             **PROGRESS_PATHS,
             **openapi_online.PATHS,
             "/rosters": {"get": {

@@ -19,6 +19,8 @@ This module only orders the steps; each lives in its own module:
                               their 留用 decisions and certificates
 10. `online`                  a hybrid 直播带岗 for two invited partner universities, with online
                               attendance (loaded after the mentors, before the traineeships)
+11. `jobfairs`                the 2026 autumn job fair: 12 employers' booths, 40 positions, 150 interests
+                              shared by consent (some withdrawn), outcomes marked by the employers
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -36,6 +38,7 @@ from app.demo.cohorts import load_camp
 from app.demo.competitions import load_competition
 from app.demo.context import DemoRun
 from app.demo.events_and_registrations import load_events
+from app.demo.jobfairs import load_job_fair
 from app.demo.mentors import load_mentors
 from app.demo.online import load_online
 from app.demo.organisations import demo_hosts, demo_universities, load_links, load_organisations
@@ -82,6 +85,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_mentors(run.seed, run.staff_ids, run.pool, run.today, run.echo)
     load_online(run)
     _load_traineeships(run)
+    load_job_fair(run)  # after the traineeships: their hosts' contacts serve the fair too
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "

@@ -54,6 +54,9 @@ BODIES = {
     "online_join": _l("“%(event)s” (%(when)s) is online: your personal join link is %(personal_link)s — it "
                       "shows the stream from shortly before the start and records your attendance."),
     "online_invitation": _l("You are invited to “%(event)s” (%(when)s). Register under “My invitations”."),
+    "jobfair_pending": _l("At “%(fair)s” %(employer)s scanned your ticket at their booth. Choose positions and "
+                          "agree to share your profile under “My job fair applications”, or ignore this: they "
+                          "see nothing of you until you agree."),
 }
 # Why a decision went the way it did is the part people look for: it follows the sentence.
 EXPLANATIONS = {"reason": _l("Reason: %(text)s"), "note": _l("Note: %(text)s")}

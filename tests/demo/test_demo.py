@@ -19,6 +19,7 @@ from app.cohorts.lessons.models import AttendanceMark, Lesson
 from app.competitions import services as cs
 from app.competitions.models import Competition, Entry, Score
 from app.demo.catalogue import EVENTS, SERIES
+from app.demo.jobfairs import NEW_CONTACTS
 from app.demo.loader import STAFF, load_demo
 from app.demo.organisations import HOSTS
 from app.demo.studios import STUDIOS
@@ -58,8 +59,9 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session, monkeypatch):
     first = _counts(db)
     assert first["Scan"] == len(decided) == len(set(decided)) > 0
 
-    # + the demo participant, the masters, the host companies' contacts and the young applicants
-    assert first["User"] == PARTICIPANTS + len(STAFF) + 1 + len(STUDIOS) + len(HOSTS) + APPLICANTS
+    # + the demo participant, the masters, the host companies' contacts, the young applicants and the
+    # job fair's companies' recruiters
+    assert first["User"] == PARTICIPANTS + len(STAFF) + 1 + len(STUDIOS) + len(HOSTS) + APPLICANTS + NEW_CONTACTS
     assert first["Event"] >= 18 and first["Registration"] > PARTICIPANTS
 
     again = load_demo(participants=PARTICIPANTS, seed=2026, echo=lambda *a, **k: None)
@@ -67,10 +69,10 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session, monkeypatch):
     assert again == summary
 
     # the catalogue is loaded whole: its series, events (+ 6 camp cohorts, the studios and the
-    # competition's 3 categories and the traineeship batches, each held on an event), questions and
-    # agenda sessions
+    # competition's 3 categories and the traineeship batches, each held on an event, and the autumn
+    # job fair), questions and agenda sessions
     assert first["Series"] == len(SERIES)
-    assert first["Event"] == len(EVENTS) + 6 + len(STUDIOS) + 3 + 1 + len(FINISHED)
+    assert first["Event"] == len(EVENTS) + 6 + len(STUDIOS) + 3 + 1 + len(FINISHED) + 1
     assert first["Question"] == sum(len(e.questions) for e in EVENTS)
     catalogue = {e.title for e in EVENTS}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EventSession).join(Event).where(

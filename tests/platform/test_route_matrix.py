@@ -36,7 +36,7 @@ PUBLIC = {  # anyone, logged in or not
     "competitions.public_list", "competitions.public_detail", "cohorts.camps", "cohorts.camp",
     "verify.lookup", "verify.show", "api.openapi", "api.events_list", "api.event_detail",
     "api.certificate_verify", "api.auth_token", "checkin.scanner", "checkin.service_worker",
-    "traineeships.open_list",
+    "traineeships.open_list", "api.jobfair_positions",
     "rosters.referral",  # an ambassador's link: remembers the code, then on to the page it names
     "online.invitation",  # a university's invitation link: the event's title and time, a register button
 }
@@ -49,6 +49,7 @@ OPEN = {  # any signed-in person acts for themselves on a public object
     "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "cohorts.self_check_in",
     "traineeships.apply",
     "online.register_by_invitation", "online.register_invited",  # invitations decide; else as registering
+    "jobfairs.booth",  # a booth's code: any signed-in seeker sees its positions and shares with consent
 }
 SELF = {  # the caller's own things
     "accounts.profile", "accounts.change_password", "accounts.reset_calendar", "registrations.mine",
@@ -60,6 +61,9 @@ SELF = {  # the caller's own things
     "traineeships.host_index", "api.host_applicants",
     "rosters.my_referrals", "mentoring.mine", "api.my_mentoring_sessions",
     "online.my_invitations",
+    "jobfairs.mine",
+    # An employer's contact holds no staff role; the portal shows their own employers' candidates only.
+    "jobfairs.employer_index", "jobfairs.employer_export", "api.employer_interests",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.

@@ -1,0 +1,79 @@
+"""The employers' portal: a contact's candidates at their booths (consent standing only), the
+export, each candidate's CV, outcome marks, and the volunteer's ticket scan at a booth."""
+from __future__ import annotations
+
+from flask import abort, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from app.jobfairs import consent, fairs, portal, volunteer
+from app.jobfairs.bp import bp
+from app.jobfairs.forms import OutcomeForm, TicketScanForm
+from app.jobfairs.models import Outcome
+from app.tickets.services import InvalidTicket
+from app.transaction import commit
+from app.web import download, perform
+
+
+def _outcome_form() -> OutcomeForm:
+    form = OutcomeForm()
+    form.outcome.choices = [SelectChoice(o.value, o.label) for o in Outcome if o is not Outcome.NONE]
+    return form
+
+
+@bp.route("/employer/jobfairs")
+@login_required
+def employer_index():
+    if not portal.is_employer_contact(current_user):
+        abort(403)
+    shown = portal.visible_interests(current_user)
+    mobiles = {i.id: portal.mobile_shown(i) for i in shown}
+    portal.audit_view(current_user, shown, "portal")
+    commit()
+    return render_template("jobfairs/employer_index.html", booths=portal.booths_of(current_user), interests=shown,
+                           mobiles=mobiles, outcomes={i.id: portal.outcome_of(i) for i in shown},
+                           consents={i.id: consent.current(i) for i in shown}, outcome_form=_outcome_form(),
+                           scan_form=TicketScanForm())
+
+
+@bp.route("/employer/jobfairs/export")
+@login_required
+def employer_export():
+    if not portal.is_employer_contact(current_user):
+        abort(403)
+    body = portal.export_xlsx(current_user)
+    commit()
+    return download(body, "candidates.xlsx")
+
+
+@bp.route("/employer/interests/<int:interest_id>/cv")
+@login_required
+def employer_cv(interest_id: int):
+    path = portal.cv_file(current_user, portal.get_visible(current_user, interest_id))
+    commit()
+    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name="cv.pdf")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/employer/interests/<int:interest_id>/outcome", methods=["POST"])
+@login_required
+def employer_outcome(interest_id: int):
+    interest = portal.get_visible(current_user, interest_id)
+    form = _outcome_form()
+    form.validate_on_submit()
+    return perform(lambda: portal.mark(current_user, interest, form.outcome.data or "", form.note.data or ""),
+                   success=_("Outcome recorded."), to=url_for("jobfairs.employer_index"))
+
+
+@bp.route("/employer/booths/<int:fair_employer_id>/scan", methods=["POST"])
+@login_required
+def employer_scan(fair_employer_id: int):
+    booth = fairs.get_employer(fair_employer_id)
+    portal.require_booth(current_user, booth)
+    form = TicketScanForm()
+    form.validate_on_submit()
+    return perform(lambda: volunteer.scan_ticket(current_user, booth, form.token.data or ""),
+                   success=_("Asked: the seeker confirms on their phone before you see anything."),
+                   to=url_for("jobfairs.employer_index"), refusals=(InvalidTicket,))

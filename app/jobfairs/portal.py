@@ -1,0 +1,141 @@
+"""The employer's side: a contact of an organisation at a fair (organisations' OrganisationContact,
+the same login as the traineeship host portal) sees the interests at its booths whose consent
+stands, and nothing else of anyone: not a pending one (the seeker has not agreed yet), not a
+withdrawn one. Exports and CV downloads are audited; outcomes move through the table in models."""
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+
+from app.accounts.models import User, organises
+from app.audit import services as audit
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.extensions import db
+from app.jobfairs import consent
+from app.jobfairs.models import Education, FairEmployer, Interest, InterestOutcome, InterestStatus, Outcome
+from app.locking import lock_objects
+from app.lookups import get_or_not_found
+from app.organisations.models import OrganisationContact
+from app.privacy import mask_phone
+from app.private_files import private_path
+from app.spreadsheets import safe_row, sheet_title
+from app.timeutil import fmt, utcnow
+
+
+def employer_ids(user: User | None) -> set[int]:
+    """The organisations `user` is a contact of."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(db.session.scalars(sa.select(OrganisationContact.organisation_id)
+                                  .where(OrganisationContact.user_id == user.id)))
+
+
+def booths_of(user: User) -> list[FairEmployer]:
+    ids = employer_ids(user)
+    return list(db.session.scalars(sa.select(FairEmployer).where(FairEmployer.organisation_id.in_(ids))
+                                   .order_by(FairEmployer.event_id.desc(), FairEmployer.id))) if ids else []
+
+
+def is_employer_contact(user: User | None) -> bool:
+    return bool(booths_of(user))
+
+
+def require_booth(user: User | None, booth: FairEmployer) -> None:
+    """The booth's own contacts (its volunteers), or the fair's organisers."""
+    if booth.organisation_id not in employer_ids(user) and not organises(user, booth.event.department_id):
+        raise PermissionDenied(_l("Only the employer's contacts or the fair's organisers can do this."))
+
+
+def visible_interests(user: User, booth: FairEmployer | None = None) -> list[Interest]:
+    """The shared interests at the contact's booths (or one of them), newest first."""
+    ids = employer_ids(user)
+    if not ids:
+        return []
+    query = (sa.select(Interest).join(FairEmployer, Interest.fair_employer_id == FairEmployer.id)
+             .where(FairEmployer.organisation_id.in_(ids), Interest.status == InterestStatus.SHARED.value)
+             .order_by(Interest.created_at.desc(), Interest.id.desc()))
+    if booth is not None:
+        query = query.where(FairEmployer.id == booth.id)
+    return list(db.session.scalars(query))
+
+
+def get_visible(user: User, interest_id: int) -> Interest:
+    """An interest the contact may see: at their employer's booth and with its consent standing."""
+    interest = get_or_not_found(Interest, interest_id, _l("No such candidate."))
+    if interest.employer.organisation_id not in employer_ids(user) or interest.status != InterestStatus.SHARED.value:
+        raise NotFound(_l("No such candidate."))
+    return interest
+
+
+def mobile_shown(interest: Interest) -> str:
+    """The number as the employer may see it (consent.py: in full only when the consent includes it)."""
+    return interest.user.mobile or "" if consent.mobile_allowed(interest) else mask_phone(interest.user.mobile)
+
+
+def outcome_of(interest: Interest) -> str:
+    return interest.outcome.status if interest.outcome is not None else Outcome.NONE.value
+
+
+def audit_view(user: User, interests: list[Interest], where: str) -> None:
+    """Full mobile numbers shown: whose, to whom, where."""
+    full = [i.id for i in interests if consent.mobile_allowed(i)]
+    if full:
+        audit.record(user, "jobfair.interests_view", None, where=where, interests=full)
+
+
+def mark(user: User, interest: Interest, outcome: str, note: str = "") -> InterestOutcome:
+    """Move the candidate to `outcome` (interviewed, offer, hired or not_suitable)."""
+    if outcome not in {o.value for o in Outcome} - {Outcome.NONE.value}:
+        raise InvalidInput(fields={"outcome": _l("Choose interviewed, offer, hired or not suitable.")})
+    if len(note or "") > 300:
+        raise InvalidInput(fields={"note": _l("At most 300 characters.")})
+    lock_objects(interest, refresh=["status"])
+    interest = get_visible(user, interest.id)  # a consent withdrawn meanwhile ends the employer's access
+    # Read under the lock, not from the loaded relationship: another contact may have marked first.
+    row = db.session.scalar(sa.select(InterestOutcome).where(InterestOutcome.interest_id == interest.id))
+    if row is not None:
+        db.session.refresh(row, ["status"])
+    else:
+        row = InterestOutcome(interest=interest, status=None)
+        row.transition(Outcome.NONE, actor=user)
+    if not row.can_become(outcome):
+        raise Conflict(_l("%(from)s cannot become %(to)s.", **{"from": Outcome.label_of(row.status),
+                                                              "to": Outcome.label_of(outcome)}),
+                       code="bad_transition")
+    row.transition(outcome, actor=user, note=(note or "").strip())
+    row.updated_at = utcnow()
+    audit.record(user, "jobfair.outcome", interest, outcome=outcome)
+    return row
+
+
+def cv_file(user: User, interest: Interest):
+    interest = get_visible(user, interest.id)
+    path = private_path(interest.cv_file)
+    if path is None:
+        raise NotFound(_l("No CV was shared."))
+    audit.record(user, "jobfair.cv_view", interest)
+    return path
+
+
+def export_xlsx(user: User) -> bytes:
+    """The contact's candidates (consent standing), audited."""
+    interests = visible_interests(user)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = sheet_title(_("Candidates"), "candidates")
+    sheet.append(safe_row([_("Fair"), _("Booth"), _("Employer"), _("Name"), _("Mobile"), _("Education"), _("School"),
+                           _("Major"), _("Positions"), _("Shared at"), _("Outcome")]))
+    for i in interests:
+        sheet.append(safe_row([i.employer.event.title, i.employer.booth, i.employer.organisation.name, i.name,
+                               mobile_shown(i), str(Education.label_of(i.education)) if i.education else "", i.school, i.major,
+                               "; ".join(p.title for p in i.positions), fmt(i.created_at, "%Y-%m-%d %H:%M"),
+                               str(Outcome.label_of(outcome_of(i)))]))
+    audit.record(user, "jobfair.interests_export", None, interests=[i.id for i in interests])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
