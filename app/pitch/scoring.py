@@ -191,7 +191,10 @@ def enter_scores(judge: User, round_: PitchRound, entry: PitchEntry, values: dic
         criterion = state.criterion
         previous = state.by_judge(judge.id)
         raw = str((values or {}).get(key) or "").strip()
-        comment = str(comments.get(key) or "").strip()
+        if key in comments:
+            comment = str(comments.get(key) or "").strip()
+        else:  # a score given without its comment keeps the comment it had
+            comment = previous.comment if previous is not None else ""
         if len(comment) > COMMENT_MAX:
             errors[f"n{criterion.id}"] = _l("At most %(n)s characters.", n=COMMENT_MAX)
             continue

@@ -96,10 +96,11 @@ def test_a_round_does_not_close_while_scores_are_unconfirmed(db_session, pitch, 
     from app.errors import Conflict
     from app.pitch import services as ps
 
-    entries = _round1(pitch, pitch_entry, db_session, [(9, 9)])
-    entries.append(pitch_entry(project="未确认项目", approve=False))
-    ps.enter_scores(pitch.judges[0], pitch.rounds[0], entries[0], {pitch.rounds[0].criteria[0].id: "8"})
-    db_session.commit()
+    entries = [pitch_entry(project="已确认"), pitch_entry(project="未确认")]
+    start_judging(pitch, db_session)
+    r1 = pitch.rounds[0]
+    score_all(r1, entries[0], pitch.judges[:2], (9, 9), pitch.judges[5], db_session)
+    score_all(r1, entries[1], pitch.judges[:2], (8, 8), pitch.judges[5], db_session, confirm=False)
     with pytest.raises(Conflict) as refused:
-        ps.close_round(pitch.organiser, pitch.rounds[0])
-    assert refused.value.code == "unconfirmed_scores"
+        ps.close_round(pitch.organiser, r1)
+    assert refused.value.code == "unconfirmed_scores" and entries[1].code in str(refused.value.message)
