@@ -7,9 +7,18 @@ registers its routes. app/__init__.py registers `bp`.
 
 from __future__ import annotations
 
-from app.api import certificates, checkins, organisations, rosters, traineeship_progress, traineeships, views
+from app.api import (
+    certificates,
+    checkins,
+    organisations,
+    pitch,
+    rosters,
+    traineeship_progress,
+    traineeships,
+    views,
+)
 from app.api.bp import bp
 
-VIEW_MODULES = (views, checkins, certificates, organisations, traineeships, traineeship_progress, rosters)
+VIEW_MODULES = (views, checkins, certificates, organisations, traineeships, traineeship_progress, rosters, pitch)
 
 __all__ = ["bp", "VIEW_MODULES"]

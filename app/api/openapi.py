@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from app.api import openapi_organisations as organisations
-from app.api import openapi_traineeships
+from app.api import openapi_pitch, openapi_traineeships
 from app.api.openapi_traineeship_progress import PROGRESS_PATHS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -185,7 +185,8 @@ def build() -> dict:
                                 "scannerLink": {"type": "http", "scheme": "bearer",
                                                 "description": "Secret of a scanner link (scan_…): check-in "
                                                                "endpoints of one event only"}},
-            "schemas": SCHEMAS | organisations.SCHEMAS | openapi_traineeships.SCHEMAS,
+            "schemas": (SCHEMAS | organisations.SCHEMAS | openapi_traineeships.SCHEMAS
+                        | openapi_pitch.SCHEMAS),
         },
         "paths": _complete({
             "/auth/token": {"post": {
@@ -319,6 +320,7 @@ def build() -> dict:
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             **openapi_traineeships.paths(_json, _err, BEARER),
             **PROGRESS_PATHS,
+            **openapi_pitch.PATHS,
             "/rosters": {"get": {
                 "summary": "Mentors, ambassadors and recruiting officers the token user keeps (organisers: their "
                            "departments'), with what came through their referral links", "security": BEARER,
