@@ -38,6 +38,9 @@ PUBLIC = {  # anyone, logged in or not
     "api.certificate_verify", "api.auth_token", "checkin.scanner", "checkin.service_worker",
     "traineeships.open_list",
     "rosters.referral",  # an ambassador's link: remembers the code, then on to the page it names
+    # a pitch final's results screen and its JSON: entry numbers until released, then projects and
+    # companies (never people's names); the API's results answer only once released
+    "pitch.screen", "pitch.screen_json", "api.pitch_results",
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
@@ -56,6 +59,7 @@ SELF = {  # the caller's own things
     # A host company's contact holds no staff role; the portal shows the caller's own hosts' places only.
     "traineeships.host_index", "api.host_applicants",
     "rosters.my_referrals", "mentoring.mine", "api.my_mentoring_sessions",
+    "pitch.mine",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.
