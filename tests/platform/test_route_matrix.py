@@ -48,7 +48,7 @@ CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar
 }
 OPEN = {  # any signed-in person acts for themselves on a public object
     "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "cohorts.self_check_in",
-    "traineeships.apply",
+    "traineeships.apply", "pitch.apply",
 }
 SELF = {  # the caller's own things
     "accounts.profile", "accounts.change_password", "accounts.reset_calendar", "registrations.mine",
