@@ -87,6 +87,8 @@ def set_status(actor: User, competition: PitchCompetition, status: str) -> Pitch
         raise Conflict(_l("The results are released through the final round's release."), code="bad_transition")
     if status == PitchStatus.OPEN.value and not competition.rounds:
         raise Conflict(_l("Add the rounds before opening the competition."), code="no_rounds")
+    if status == PitchStatus.OPEN.value and any(r.status != RoundStatus.PENDING.value for r in competition.rounds):
+        raise Conflict(_l("The rounds have started: entries cannot reopen."), code="rounds_started")
     if status == PitchStatus.OPEN.value and competition.event.status == "draft":
         lifecycle.publish_event(actor, competition.event)
     competition.transition(status, actor=actor)
