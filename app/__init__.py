@@ -22,6 +22,7 @@ from app.checkin.blueprint import bp as checkin_bp
 from app.cohorts.blueprint import bp as cohorts_bp
 from app.cohorts.selection.views import allow_pitch_decks
 from app.competitions.blueprint import bp as competitions_bp
+from app.pitch.blueprint import bp as pitch_bp
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.event_pages.blueprint import bp as events_bp
 from app.event_pages.blueprint import console as console_bp
@@ -64,6 +65,7 @@ from app.registrations import models as _registrations_models  # noqa: F401
 from app.reminders import models as _reminders_models  # noqa: F401
 from app.rosters import models as _rosters_models  # noqa: F401
 from app.mentoring import models as _mentoring_models  # noqa: F401
+from app.pitch import models as _pitch_models  # noqa: F401
 from app.studios import models as _studios_models  # noqa: F401
 from app.tickets import models as _tickets_models  # noqa: F401
 from app.traineeships import models as _traineeships_models  # noqa: F401
@@ -94,9 +96,9 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     _reminders(app)
 
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
-               console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, certificates_bp, verify_bp,
-               organisations_bp, organisation_pages_bp, traineeships_bp, jobfairs_bp, rosters_bp, mentoring_bp,
-               admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp):
+               console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, pitch_bp, certificates_bp,
+               verify_bp, organisations_bp, organisation_pages_bp, traineeships_bp, jobfairs_bp, rosters_bp,
+               mentoring_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(online_beat_bp)  # the join token in the path is the credential, not a cookie

@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.fixtures.checkin",
     "tests.fixtures.cohorts",
     "tests.fixtures.competitions",
+    "tests.fixtures.pitch",
     "tests.fixtures.studios",
     "tests.fixtures.organisations",
     "tests.fixtures.traineeships",

@@ -255,6 +255,13 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     from app.online.links import join_token
 
     university_invitation, = invite_universities(victim_organiser, event, [university.id])
+    # The demo's pitch competition (高服中心's): its first round and an entry of it.
+    from app.pitch.models import PitchCompetition, RoundEntry
+
+    pitch = s.scalar(sa.select(PitchCompetition).order_by(PitchCompetition.id))
+    pitch_round = pitch.rounds[0]
+    pitch_entry_id = s.scalar(sa.select(RoundEntry.entry_id).where(RoundEntry.round_id == pitch_round.id)
+                              .order_by(RoundEntry.entry_id))
 
     values = {
         "event_id": event.id, "session_id": session.id, "question_id": question.id,
@@ -264,6 +271,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "application_id": application.id,
         "competition_id": category.competition_id, "category_id": category.id, "entry_id": entry.id,
         "criterion_id": criterion.id, "aspect_id": aspect.id,
+        "pitch_id": pitch.id, "round_id": pitch_round.id, "pitch_entry_id": pitch_entry_id,
         "studio_id": studio.id, "activity_id": activity.id, "pair_id": pair.id,
         "organisation_id": university.id, "duplicate_id": duplicate.id, "event_organisation_id": hosted.id,
         "member_id": mentor_pairing.mentor_id, "pairing_id": mentor_pairing.id,

@@ -57,8 +57,9 @@ def _validated(form, field: str, message):
 
 
 def _subject_filter() -> dict:
-    """?event=ID, ?cohort=ID, ?competition=ID or ?roster=ID (a member's 聘书): the certificates issued for it."""
-    for subject_type in ("event", "cohort", "competition", "roster"):
+    """?event=ID, ?cohort=ID, ?competition=ID, ?pitch=ID (a pitch competition) or ?roster=ID (a
+    member's 聘书): the certificates issued for it."""
+    for subject_type in ("event", "cohort", "competition", "pitch", "roster"):
         value = bounded_int(request.values.get(subject_type))
         if value is not None:
             return {"subject_type": subject_type, "subject_id": value}

@@ -103,6 +103,12 @@ class Sheet:
         return self.last_score_id is not None
 
 
+def spread_flagged(values: list[Decimal], limit: Decimal = Decimal(1)) -> bool:
+    """Judges' scores of one thing more than `limit` apart: one point on the 0–3 judgement scale
+    here; other scales (the pitch competitions' criteria) pass their own, a third of the scale."""
+    return len(values) >= 2 and max(values) - min(values) > limit
+
+
 def judgement_mark(max_mark: Decimal, values: list[Decimal]) -> Decimal:
     """max × average ÷ 3, two decimals rounded half up."""
     average = sum(values, Decimal(0)) / len(values)
@@ -122,7 +128,7 @@ def sheet(entry: Entry, *, rows: list[Score] | None = None) -> Sheet:
             scores = sorted((s for (aid, _j), s in latest.items() if aid == aspect.id), key=lambda s: s.judge_id)
             state = AspectState(aspect, scores)
             values = [s.value for s in scores]
-            state.flagged = len(values) >= 2 and max(values) - min(values) > 1
+            state.flagged = spread_flagged(values)
             if len(values) >= JUDGES_PER_JUDGEMENT:
                 state.mark = judgement_mark(aspect.max_mark, values)
         else:

@@ -7,7 +7,8 @@ This module only orders the steps; each lives in its own module:
                               scanned through the check-in service: `attendance`)
 3. `cohorts`                  the startup camp: cycles, cohorts, lessons, grades, applications
 4. `studios`                  skills master studios, apprentices, activities
-5. `competitions`             the district skills competition, marked and awarded
+5. `competitions`             the district skills competition, marked and awarded; `pitch` the
+                              留学人员创业大赛 through its three rounds, released
 6. `organisations`            the registry (loaded first, so the programmes' rows link as they are
                               made), then people's and events' links to it
 7. `mentors`                  mentors paired with running cohorts and their sessions; ambassadors and
@@ -43,6 +44,7 @@ from app.demo.mentors import load_mentors
 from app.demo.online import load_online
 from app.demo.organisations import demo_hosts, demo_universities, load_links, load_organisations
 from app.demo.people import STAFF, load_demo_participant, load_departments, load_participants, load_staff
+from app.demo.pitch import load_pitch
 from app.demo.studios import load_studios
 from app.demo.traineeship_progress import load_finished_batch, load_traineeship_progress
 from app.demo.traineeships import load_traineeships
@@ -81,6 +83,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_camp(run.seed, run.staff_ids, run.pool, run.demo_user_id, run.echo)
     load_studios(run.seed, run.staff_ids, run.pool, run.echo)
     load_competition(run.seed, run.staff_ids, run.pool, run.demo_user_id, run.echo)
+    load_pitch(run.seed, run.staff_ids, run.pool, run.demo_user_id, run.echo)
     load_links(run.staff_ids[STAFF[0][0]], run.echo)
     load_mentors(run.seed, run.staff_ids, run.pool, run.today, run.echo)
     load_online(run)

@@ -40,6 +40,8 @@ BODIES = {
     "tier_invitation": _l("You are invited to %(tier)s of %(programme)s."),
     "results_published": _l("The results of “%(occasion)s” are published."),
     "camp_results_published": _l("The results of “%(occasion)s” are published."),
+    "pitch_results": _l("The results of “%(occasion)s” are released."),
+    "pitch_camp_invitation": _l("As a finalist of “%(occasion)s” you are invited to apply to %(camp)s."),
     "reminder": _l("Reminder: “%(occasion)s” starts at %(time)s, %(place)s."),
     "certificate_issued": _l("Your certificate “%(certificate)s” for “%(programme)s” is issued; it can be printed "
                              "and verified online."),
@@ -62,7 +64,8 @@ BODIES = {
 EXPLANATIONS = {"reason": _l("Reason: %(text)s"), "note": _l("Note: %(text)s")}
 LINKS = {"application": "cohorts.my_camps", "tier_invitation": "cohorts.my_camps",
          "results_published": "competitions.mine",
-         "camp_results_published": "cohorts.my_results", "certificate_issued": "verify.mine",
+         "camp_results_published": "cohorts.my_results", "pitch_results": "pitch.mine",
+         "pitch_camp_invitation": "cohorts.camps", "certificate_issued": "verify.mine",
          "reminder": "registrations.mine", "traineeship": "traineeships.mine",
          "online_invitation": "online.my_invitations", "online_join": "registrations.mine"}
 

@@ -39,6 +39,9 @@ PUBLIC = {  # anyone, logged in or not
     "traineeships.open_list", "api.jobfair_positions",
     "rosters.referral",  # an ambassador's link: remembers the code, then on to the page it names
     "online.invitation",  # a university's invitation link: the event's title and time, a register button
+    # a pitch final's results screen and its JSON: entry numbers until released, then projects and
+    # companies (never people's names); the API's results answer only once released
+    "pitch.screen", "pitch.screen_json", "api.pitch_results",
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
@@ -47,9 +50,9 @@ CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar
 }
 OPEN = {  # any signed-in person acts for themselves on a public object
     "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "cohorts.self_check_in",
-    "traineeships.apply",
     "online.register_by_invitation", "online.register_invited",  # invitations decide; else as registering
     "jobfairs.booth",  # a booth's code: any signed-in seeker sees its positions and shares with consent
+    "traineeships.apply", "pitch.apply",
 }
 SELF = {  # the caller's own things
     "accounts.profile", "accounts.change_password", "accounts.reset_calendar", "registrations.mine",
@@ -64,6 +67,7 @@ SELF = {  # the caller's own things
     "jobfairs.mine",
     # An employer's contact holds no staff role; the portal shows their own employers' candidates only.
     "jobfairs.employer_index", "jobfairs.employer_export", "api.employer_interests",
+    "pitch.mine",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.

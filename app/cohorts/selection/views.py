@@ -19,7 +19,9 @@ from app.transaction import commit
 from app.urls import local_path
 from app.web import FieldMessages, allowed, download, int_arg, perform
 
-UPLOADING_ENDPOINTS = {"cohorts.apply", "cohorts.application_edit"}
+# The camp's application form, and the pitch competitions' entry form (app/pitch), which takes the
+# same kind of deck.
+UPLOADING_ENDPOINTS = {"cohorts.apply", "cohorts.application_edit", "pitch.apply"}
 
 
 def allow_pitch_decks() -> None:
