@@ -11,6 +11,7 @@ from app.accounts.models import role_label
 from app.checkin.models import ScanResult
 from app.events.models import EventKind, EventStatus, QuestionKind
 from app.notifications.models import outbox_label
+from app.jobfairs.stream import positions_panel
 from app.online.links import join_url
 from app.registrations.models import RegStatus
 from app.urls import public_url
@@ -72,8 +73,9 @@ def _online_join_url(registration) -> str | None:
 
 
 def _beside_stream(event) -> Markup:
-    """What the join page shows under the stream (the job fair's booths will fill it)."""
-    return Markup("")
+    """What the join page shows under the stream: an online job fair's (直播带岗) employers and positions,
+    each with the link to express interest through the same consent form as the booth's QR."""
+    return positions_panel(event)
 
 
 def _url_with(**changes) -> str:
