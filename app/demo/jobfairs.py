@@ -91,7 +91,8 @@ def load_job_fair(run: DemoRun) -> Event | None:
                            major=major, salary_min=low, salary_max=high, location="闵行区")
         db.session.expire(booth, ["positions"])
     people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(seekers)))}
-    pairs = rng.sample([(u, b) for u in sorted(people) for b in range(EMPLOYERS)], min(INTERESTS, len(people) * EMPLOYERS))
+    pairs = rng.sample([(u, b) for u in sorted(people) for b in range(EMPLOYERS)],
+                       min(INTERESTS, len(people) * EMPLOYERS))
     contact_of = {b.id: _contact(admin, b.organisation, n) for n, b in enumerate(booths)}
     made = []
     for user_id, b in pairs:

@@ -63,6 +63,24 @@ def _judge_round(round_, entries, quality, judges, chief, rng) -> None:
         ps.confirm(chief, round_, entry)
 
 
+def _settle(rng: random.Random, competition: PitchCompetition) -> None:
+    """The day of the final is over: the event moves three weeks into the past, the entries (and
+    their registrations' history) to the weeks before it."""
+    event = competition.event
+    event.starts_at = utcnow() - timedelta(days=20)
+    event.ends_at = event.starts_at + timedelta(hours=8)
+    event.registration_closes_at = event.starts_at - timedelta(days=30)
+    for entry in ps.entries(competition):
+        entered = event.starts_at - timedelta(days=rng.uniform(35, 60))
+        entry.created_at = entered
+        registration = entry.registration
+        registration.created_at = registration.queued_at = entered
+        registration.status_changed_at = entered + timedelta(days=2)
+        for n, row in enumerate(registration.history):
+            row.at = entered + timedelta(days=2 * n)
+    db.session.flush()
+
+
 def load_pitch(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str]], demo_user_id: int | None,
                echo) -> None:
     if db.session.scalar(sa.select(PitchCompetition.id).where(PitchCompetition.name == NAME)):
@@ -130,7 +148,6 @@ def load_pitch(seed: int, staff_ids: dict[str, int], pool: list[tuple[int, str]]
     cycle = db.session.scalar(sa.select(Cycle).order_by(Cycle.starts_on.desc(), Cycle.id.desc()).limit(1))
     if cycle is not None:
         ps.invite_finalists(organiser, competition, cycle)
-    event = competition.event  # the day of the final is over: moved into the past
-    event.starts_at, event.ends_at = utcnow() - timedelta(days=20), utcnow() - timedelta(days=20) + timedelta(hours=8)
+    _settle(rng, competition)
     db.session.commit()
     echo(f"demo: {NAME}: {len(entries)} entries, {len(finalists)} finalists")

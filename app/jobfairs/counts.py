@@ -56,7 +56,8 @@ def fair_counts(event: Event) -> FairCounts:
                                   .where(FairEmployer.event_id == event.id)) or 0
     positions, openings = db.session.execute(
         sa.select(sa.func.count(Position.id), sa.func.coalesce(sa.func.sum(Position.openings), 0))
-        .join(FairEmployer, Position.fair_employer_id == FairEmployer.id).where(FairEmployer.event_id == event.id)).one()
+        .join(FairEmployer, Position.fair_employer_id == FairEmployer.id)
+        .where(FairEmployer.event_id == event.id)).one()
     rows = db.session.execute(
         sa.select(Interest, InterestOutcome.status).join(FairEmployer, Interest.fair_employer_id == FairEmployer.id)
         .outerjoin(InterestOutcome, InterestOutcome.interest_id == Interest.id)
@@ -70,5 +71,6 @@ def fair_counts(event: Event) -> FairCounts:
             row.hires += outcome == Outcome.HIRED.value
     universities = sorted(by_university.items(), key=lambda item: (-item[1].interests, item[0])) \
         if event.kind == EventKind.CAMPUS_RECRUITING.value else []
-    return FairCounts(employers=employers, positions=positions, openings=int(openings), visitors=len(visitor_ids(event)),
+    return FairCounts(employers=employers, positions=positions, openings=int(openings),
+                      visitors=len(visitor_ids(event)),
                       interests=total.interests, offers=total.offers, hires=total.hires, universities=universities)

@@ -36,8 +36,8 @@ class InterestForm(FlaskForm):
     employer and is set by the view)."""
     positions = CheckboxesField(_l("Positions you are interested in"), coerce=int)
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
-    education = SelectField(_l("Education"), choices=[SelectChoice("", "—")] + [SelectChoice(e.value, e.label) for e in Education
-                                                                               if e is not Education.ANY])
+    education = SelectField(_l("Education"), choices=[SelectChoice("", "—")] + [
+        SelectChoice(e.value, e.label) for e in Education if e is not Education.ANY])
     school = StringField(_l("School"), validators=[Optional(), Length(max=120)])
     major = StringField(_l("Major"), validators=[Optional(), Length(max=120)])
     cv = FileField(_l("CV (optional, PDF up to 5 MB)"))

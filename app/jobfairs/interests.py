@@ -80,7 +80,7 @@ def interest_of(user: User, booth: FairEmployer) -> Interest | None:
                                                        Interest.user_id == user.id))
 
 
-def default_profile(user: User, booth: FairEmployer | None = None) -> Profile:
+def default_profile(user: User) -> Profile:
     """The form's first values: the seeker's latest shared profile, else their account's name."""
     last = db.session.scalar(sa.select(Interest).where(Interest.user_id == user.id)
                              .order_by(Interest.id.desc()).limit(1))
@@ -116,7 +116,8 @@ def share(user: User, booth: FairEmployer, *, position_ids, profile: Profile, ag
             with db.session.begin_nested():
                 interest.transition(InterestStatus.SHARED, actor=user)
         except IntegrityError:
-            raise Conflict(_l("You sent this already: see your job fair applications."), code="already_shared") from None
+            raise Conflict(_l("You sent this already: see your job fair applications."),
+                           code="already_shared") from None
     else:
         if interest.user_id != user.id or interest.fair_employer_id != booth.id:
             raise NotFound(_l("No such application."))

@@ -131,7 +131,8 @@ def export_xlsx(user: User) -> bytes:
                            _("Major"), _("Positions"), _("Shared at"), _("Outcome")]))
     for i in interests:
         sheet.append(safe_row([i.employer.event.title, i.employer.booth, i.employer.organisation.name, i.name,
-                               mobile_shown(i), str(Education.label_of(i.education)) if i.education else "", i.school, i.major,
+                               mobile_shown(i), str(Education.label_of(i.education)) if i.education else "",
+                               i.school, i.major,
                                "; ".join(p.title for p in i.positions), fmt(i.created_at, "%Y-%m-%d %H:%M"),
                                str(Outcome.label_of(outcome_of(i)))]))
     audit.record(user, "jobfair.interests_export", None, interests=[i.id for i in interests])

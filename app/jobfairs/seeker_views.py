@@ -21,7 +21,7 @@ def _form(booth, interest=None) -> InterestForm:
     form.consent.label.text = str(consent.wording(booth.organisation.name, booth.event.title))
     form.share_mobile.label.text = str(consent.mobile_wording(booth.organisation.name))
     if request.method == "GET":
-        profile = interests.default_profile(current_user, booth)
+        profile = interests.default_profile(current_user)
         form.name.data, form.education.data = profile.name, profile.education
         form.school.data, form.major.data = profile.school, profile.major
         if interest is not None:

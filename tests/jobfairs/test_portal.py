@@ -50,7 +50,8 @@ def test_a_cv_is_a_checked_pdf_seen_by_the_employer_with_consent_only(client, db
     seeker = create_user(name="诸葛青禾")
     login(client, seeker)
     form = {"positions": [booth.positions[1].id], "name": "诸葛青禾", "education": "bachelor", "consent": "y"}
-    response = client.post(f"/jobfairs/b/{booth.booth_code}", data=form | {"cv": (io.BytesIO(b"GIF89a not a pdf"), "cv.pdf")},
+    response = client.post(f"/jobfairs/b/{booth.booth_code}",
+                           data=form | {"cv": (io.BytesIO(b"GIF89a not a pdf"), "cv.pdf")},
                            content_type="multipart/form-data")
     assert response.status_code == 422 and "PDF" in response.get_data(as_text=True)
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Interest)) == 0
