@@ -7,8 +7,9 @@ import re
 URL_MASK = "***"
 # Whoever holds a ticket link (/t/<secret>), a calendar feed (/calendar/feed/<token>.ics), a lesson's
 # self check-in code (/c/<code>), a certificate's verification code (/verify/<code>), an online event's
-# personal join link (/online/j/<token>) or a university's invitation (/online/i/<code>) can use it.
-_PRIVATE_PATH = re.compile(r"(/(?:t|c|verify|feed|j|i)/)[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)")
+# personal join link (/online/j/<token>), a university's invitation (/online/i/<code>) or a job fair
+# booth's code (/jobfairs/b/<code>: whoever holds it sends that employer their profile) can use it.
+_PRIVATE_PATH = re.compile(r"(/(?:t|c|verify|feed|j|i|b)/)[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)")
 _PRIVATE_QUERY = re.compile(r"((?:^|[?&])(?:token|secret|key|k|code|q)=)[^&#\s\"]*")
 
 

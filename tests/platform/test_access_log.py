@@ -28,6 +28,7 @@ SECRET = "Zq7kP2mXw9Lr4Tn8Vb3Hc6Jd"
     ("GET /api/v1/certificates/verify/X7Q9 HTTP/1.1", "GET /api/v1/certificates/verify/*** HTTP/1.1"),
     ("GET /verify?q=MH-2026-000123 HTTP/1.1", "GET /verify?q=*** HTTP/1.1"),
     (f"https://rencai.example/t/{SECRET}", "https://rencai.example/t/***"),
+    (f"POST /jobfairs/b/{SECRET} HTTP/1.1", "POST /jobfairs/b/*** HTTP/1.1"),
     ("GET /events/12?page=2 HTTP/1.1", "GET /events/12?page=2 HTTP/1.1"),
     ("GET /static/css/app.css HTTP/1.1", "GET /static/css/app.css HTTP/1.1"),
     ("GET /calendar/events/3.ics HTTP/1.1", "GET /calendar/events/3.ics HTTP/1.1"),
