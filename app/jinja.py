@@ -12,7 +12,7 @@ from app.checkin.models import ScanResult
 from app.events.models import EventKind, EventStatus, QuestionKind
 from app.notifications.models import outbox_label
 from app.jobfairs.stream import positions_panel
-from app.online.links import join_url
+from app.registrations.join_links import join_url
 from app.registrations.models import RegStatus
 from app.urls import public_url
 

@@ -252,7 +252,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
 
     hosted = add_organisation(victim_organiser, event, university.id, "host_university")
     from app.online.invitations import invite_universities
-    from app.online.links import join_token
+    from app.registrations.join_links import join_token
 
     university_invitation, = invite_universities(victim_organiser, event, [university.id])
     # The demo's pitch competition (高服中心's): its first round and an entry of it.

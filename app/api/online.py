@@ -11,7 +11,7 @@ from app.errors import NotFound
 from app.events.queries import managed_event
 from app.events.services import get_event
 from app.online import figures, presence
-from app.online.links import join_url
+from app.registrations.join_links import join_url
 from app.online.parts import stream_for
 from app.registrations import services as reg
 from app.timeutil import iso

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app.accounts.models import User
 from app.events.models import Event, EventStatus, Series
 from app.extensions import db
-from app.online.links import join_url
+from app.registrations.join_links import join_url
 from app.registrations.models import Registration, RegStatus
 from app.timeutil import LOCAL_TZ, to_local, utcnow
 from app.urls import public_url

@@ -75,7 +75,9 @@ def event_checkpoint(event: Event) -> Checkpoint:
 def online_checkpoint(event: Event) -> Checkpoint:
     """Where an online or hybrid event's joins are recorded (personal join links, app.online):
     the same ledger and result codes as the doors, counted apart from them."""
-    return _checkpoint(event, None, f"{event.title}｜{_('Online')}", kind=ONLINE)
+    # Stored once, for everyone: a name in the bureau's language, as event titles are (and made
+    # outside requests too, by the demo and workers, where no locale is chosen).
+    return _checkpoint(event, None, f"{event.title}｜线上", kind=ONLINE)
 
 
 def session_checkpoint(session: EventSession) -> Checkpoint:

@@ -22,7 +22,7 @@ from app.events.models import Event, EventFormat, EventKind
 from app.extensions import db
 from app.lifecycle import services as lifecycle
 from app.online import invitations, parts, presence
-from app.online.links import join_token
+from app.registrations.join_links import join_token
 from app.timeutil import LOCAL_TZ, utcnow
 
 TITLE = "2026闵而好才·行者常至 直播带岗（秋季校园专场）"

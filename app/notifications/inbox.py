@@ -53,15 +53,17 @@ BODIES = {
     "traineeship_rejected": _l("The bureau did not confirm your placement at %(host)s (“%(position)s”)."),
     "traineeship_withdrawn": _l("Your placement at %(host)s (“%(position)s”, %(batch)s) has ended early: the "
                                 "bureau recorded your withdrawal."),
-    "online_join": _l("“%(event)s” (%(when)s) is online: your personal join link is %(personal_link)s — it "
-                      "shows the stream from shortly before the start and records your attendance."),
+    "online_join": _l("“%(event)s” (%(when)s) is online: your personal join link shows the stream from shortly "
+                      "before the start and records your attendance."),
     "online_invitation": _l("You are invited to “%(event)s” (%(when)s). Register under “My invitations”."),
     "jobfair_pending": _l("At “%(fair)s” %(employer)s scanned your ticket at their booth. Choose positions and "
                           "agree to share your profile under “My job fair applications”, or ignore this: they "
                           "see nothing of you until you agree."),
 }
-# Why a decision went the way it did is the part people look for: it follows the sentence.
-EXPLANATIONS = {"reason": _l("Reason: %(text)s"), "note": _l("Note: %(text)s")}
+# Why a decision went the way it did is the part people look for: it follows the sentence, as does
+# an online event's personal join link.
+EXPLANATIONS = {"reason": _l("Reason: %(text)s"), "note": _l("Note: %(text)s"),
+                "personal_link": _l("Your personal join link: %(text)s")}
 LINKS = {"application": "cohorts.my_camps", "tier_invitation": "cohorts.my_camps",
          "results_published": "competitions.mine",
          "camp_results_published": "cohorts.my_results", "pitch_results": "pitch.mine",
@@ -83,7 +85,7 @@ def post(user: User, kind: str, title, *, registration=None, link_endpoint: str 
         values["session"] = session.title if session else ""
     with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
         body = [_render(BODIES.get(kind), values)]
-        for key in ("reason", "note"):
+        for key in EXPLANATIONS:
             if params.get(key):
                 body.append(str(EXPLANATIONS[key] % {"text": params[key]}))
         title = str(title)

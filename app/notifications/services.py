@@ -62,6 +62,9 @@ def mail_status(user: User) -> str:
 def _queue_sms_for(message: OutboxMessage, user: User, kind: str, registration, params: dict) -> None:
     """The same notice as an SMS for a person with a mobile number who wants SMS; a rewritten
     notice rewrites the SMS queued with it in this transaction instead of adding a second one."""
+    if params.get("personal_link") and kind in ("confirmed", "approved"):
+        # a seat at an online event: the SMS is the join link's (its approved template has a link)
+        kind = "online_join"
     values = None if user.notify_sms is False else sms_params(
         kind, user=user, registration=registration, params=params,
         # a notice carrying a personal link (an online event's join link) sends that one

@@ -17,7 +17,7 @@ from app.events.services import require_manage
 from app.extensions import db
 from app.locking import lock
 from app.online.models import PersonInvitation, UniversityInvitation
-from app.online.notices import notify_invited, notify_join_link
+from app.online.notices import notify_invited
 from app.online.parts import part_of
 from app.organisations.models import Organisation, OrganisationKind
 from app.referred import CODE_ALPHABET, CODE_LENGTH, normalise
@@ -141,11 +141,8 @@ def register_invited(user: User, event: Event, *, code: str | None = None, answe
         if event.invited_only:
             raise NotInvited()
         return reg.register(user, event, answers, session_ids)
-    registration = reg.register(user, event, answers, session_ids, invited=True)
-    part = part_of(event)
-    if part is not None:  # invited students mostly come by SMS: their join link follows the same way
-        notify_join_link(registration, part.reveal_minutes)
-    return registration
+    # A confirmed seat's notice carries the join link (inbox, SMS, mail): app.registrations.notices.
+    return reg.register(user, event, answers, session_ids, invited=True)
 
 
 def partner_universities() -> list[Organisation]:

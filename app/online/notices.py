@@ -10,7 +10,7 @@ from app.events.models import Event
 from app.events.services import require_manage
 from app.extensions import db
 from app.notifications.services import notify
-from app.online.links import join_url
+from app.registrations.join_links import join_url
 from app.online.parts import NotOnline, part_of
 from app.registrations.models import Registration, RegStatus
 from app.timeutil import fmt

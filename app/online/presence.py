@@ -21,7 +21,7 @@ from app.checkin.models import ScanResult
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.locking import lock
-from app.online.links import read_token
+from app.registrations.join_links import read_token
 from app.online.models import OnlinePresence
 from app.online.parts import JoinView, stream_for
 from app.registrations.models import Registration

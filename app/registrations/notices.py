@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.events.models import Event
 from app.extensions import db
 from app.notifications.services import notify
+from app.registrations.join_links import join_url
 from app.registrations.models import ACTIVE_STATUSES, Registration
 from app.registrations.seats import CONFIRMED, PENDING, WAITLISTED
 
@@ -25,7 +26,12 @@ def notify_status(registration: Registration, approved: bool = False, rewrite=No
         kind, subject = "pending", _l("Registration received, awaiting approval: %(event)s", event=event.title)
     else:
         return None
-    return notify(registration.user, kind, subject, kind, registration=registration, rewrite=rewrite)
+    # An online or hybrid event's seat comes with the person's join link: in the inbox, and as the
+    # SMS's link (the join page links the ticket too, for the hall).
+    # (A registration not flushed yet has no id to sign: its notice is rewritten after the flush.)
+    linked = status == CONFIRMED and event.has_online and registration.id is not None
+    extra = {"personal_link": join_url(registration)} if linked else {}
+    return notify(registration.user, kind, subject, kind, registration=registration, rewrite=rewrite, **extra)
 
 
 def notify_event_cancelled(event: Event) -> int:

@@ -160,6 +160,8 @@ def _settle(registration: Registration, notice) -> None:
     if final != registration.status:  # the guess was wrong: its move and its notice are corrected
         registration.transition(final, revise=True)
         notify_status(registration, rewrite=notice)
+    elif final == CONFIRMED and event.has_online:
+        notify_status(registration, rewrite=notice)  # with the join link, signed with the id the flush gave
     if final == CONFIRMED:
         add_confirmed(event, 1)
         allocate_sessions(registration)

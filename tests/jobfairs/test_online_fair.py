@@ -2,7 +2,7 @@
 fair's employers and positions, each linking to its booth's consent form; other online events show none."""
 from __future__ import annotations
 
-from app.online.links import join_token
+from app.registrations.join_links import join_token
 
 
 def test_the_join_page_of_an_online_job_fair_lists_its_positions(client, db_session, live_online_event,

@@ -110,7 +110,7 @@ def test_online_part_accepts_only_web_addresses(online_event):
 def test_attendance_certificates_for_onsite_or_online(db_session, live_online_event, create_registration, app):
     from app.checkin import services as checkin
     from app.online import certificates, presence
-    from app.online.links import join_token
+    from app.registrations.join_links import join_token
 
     app.config.update(ONLINE_HEARTBEAT_SECONDS=60, ONLINE_HEARTBEAT_GRACE_SECONDS=20)
     event = live_online_event(attended_minutes=1)
@@ -127,14 +127,15 @@ def test_registering_through_an_invitation_sends_the_join_link(db_session, onlin
     from app.notifications.models import InboxMessage
     from app.notifications.sms.models import SmsMessage
     from app.online import invitations
-    from app.online.links import join_url
+    from app.registrations.join_links import join_url
 
     event = online_event(invited_only=True)
     link, = invitations.invite_universities(event.test_organiser, event, [universities[0].id])
     student = create_user()
     registration = invitations.register_invited(student, event, code=link.code)
     db_session.commit()
-    inbox = db_session.query(InboxMessage).filter_by(user_id=student.id, kind="online_join").one()
+    inbox = db_session.query(InboxMessage).filter_by(user_id=student.id, kind="confirmed").one()
     assert join_url(registration) in inbox.body
-    sms = db_session.query(SmsMessage).filter_by(user_id=student.id, kind="online_join").one()
+    sms = db_session.query(SmsMessage).filter_by(user_id=student.id).one()
+    assert sms.kind == "online_join"
     assert sms.params["link"] == join_url(registration)

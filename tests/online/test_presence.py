@@ -18,7 +18,7 @@ def beat_config(app):
 
 
 def _token(registration):
-    from app.online.links import join_token
+    from app.registrations.join_links import join_token
 
     return join_token(registration)
 
@@ -119,7 +119,7 @@ def test_time_after_the_end_does_not_count(db_session, live_online_event, create
 
 
 def test_heartbeat_endpoint(client, db_session, live_online_event, create_registration, beat_config):
-    from app.online.links import join_token
+    from app.registrations.join_links import join_token
 
     event = live_online_event()
     registration = create_registration(event)

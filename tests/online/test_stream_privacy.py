@@ -16,7 +16,7 @@ SECRETS = (STREAM, ACCESS_CODE, "secret-stream-4711")
 
 
 def _join_path(registration) -> str:
-    from app.online.links import join_token
+    from app.registrations.join_links import join_token
 
     return f"/online/j/{join_token(registration)}"
 
@@ -163,3 +163,21 @@ def test_join_and_invitation_links_are_masked_in_logs():
     masked = mask_private_urls(line)
     assert "WzEsMV0" not in masked and "k7mw3qpz" not in masked
     assert "/online/j/***/heartbeat" in masked
+
+
+def test_a_seat_at_an_online_event_brings_the_join_link_to_the_inbox_and_by_sms(db_session, live_online_event,
+                                                                                  create_registration, create_event):
+    from app.notifications.models import InboxMessage
+    from app.notifications.sms.models import SmsMessage
+
+    registration = create_registration(live_online_event())
+    link = _join_path(registration)
+    inbox = db_session.query(InboxMessage).filter_by(user_id=registration.user_id, kind="confirmed").one()
+    assert link in inbox.body
+    sms = db_session.query(SmsMessage).filter_by(user_id=registration.user_id).one()
+    assert sms.kind == "online_join" and sms.params["link"].endswith(link)
+    _free_of_stream(inbox.body + str(sms.params))
+
+    on_site = create_registration(create_event())
+    assert "/online/j/" not in db_session.query(InboxMessage).filter_by(user_id=on_site.user_id).one().body
+    assert db_session.query(SmsMessage).filter_by(user_id=on_site.user_id).one().kind == "confirmed"
