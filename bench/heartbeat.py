@@ -478,7 +478,7 @@ def main(argv=None) -> int:
         wait_for_quiet(args.wait_quiet)
         port = free_port()
         target = "wsgi:app" if args.target == "app" else "bare_heartbeat:app"
-        gunicorn = Gunicorn(args, db_url, port, tmp / "gunicorn.log", target, "/online/j/",
+        gunicorn = Gunicorn(args, db_url, port, tmp / "gunicorn.log", target, "/online/j/*/heartbeat",
                             out_dir if args.profile else None, extra_env={"SECRET_KEY": secret_key})
         t0 = time.perf_counter()
         gunicorn.wait_healthy()
