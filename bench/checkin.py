@@ -136,7 +136,7 @@ def build_data(db_url: str, *, tickets: int, warm_tickets: int, scanners: int) -
     from app.accounts import services as accounts
     from app.accounts.models import User
     from app.checkin.services import event_checkpoint
-    from app.events import services as ev
+    from app.lifecycle import services as ev  # publishes (events.services.create_event makes drafts)
     from app.events.models import Event
     from app.extensions import db
     from app.registrations.models import Registration

@@ -115,7 +115,7 @@ def build_data(db_url: str, *, users: int, warm_users: int, capacity: int, warm_
     from app import create_app
     from app.accounts import services as accounts
     from app.accounts.models import ApiToken, User
-    from app.events import services as ev
+    from app.lifecycle import services as ev  # publishes (events.services.create_event makes drafts)
     from app.extensions import db
     from app.timeutil import utcnow
 
