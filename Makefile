@@ -15,7 +15,7 @@ DEBS_TEST := chromium poppler-utils redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test redis install install-dev system-deps system-deps-test db demo bench-registration \
-	bench-checkin bench-certificates translations clean
+	bench-checkin bench-heartbeat bench-certificates translations clean
 
 define ensure_debs
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -85,6 +85,11 @@ bench-certificates: install-dev
 # several worktrees on this shared machine from overlapping. BENCH_ARGS="--target bare" etc.
 bench-checkin: install-dev
 	flock /tmp/minhang-bench.lock $(PY) bench/checkin.py $(BENCH_ARGS)
+
+# Online join page: joins/s and heartbeats/s of a 直播带岗's viewers (3,000, 16 connections, 30 s of
+# heartbeats). BENCH_ARGS="--target bare" for bench/bare_heartbeat.py, "--viewers 1000 --seconds 20" etc.
+bench-heartbeat: install-dev
+	flock /tmp/minhang-bench.lock $(PY) bench/heartbeat.py $(BENCH_ARGS)
 
 extract-messages: $(VENV)/.stamp-run
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .

@@ -136,7 +136,7 @@ def build_data(db_url: str, *, tickets: int, warm_tickets: int, scanners: int) -
     from app.accounts import services as accounts
     from app.accounts.models import User
     from app.checkin.services import event_checkpoint
-    from app.events import services as ev
+    from app.lifecycle import services as ev  # publishes (events.services.create_event makes drafts)
     from app.events.models import Event
     from app.extensions import db
     from app.registrations.models import Registration
@@ -520,6 +520,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _raise_exit)
     sys.path.insert(0, str(ROOT))
+    # Production refuses to start without the site's address and answers 400 to any other Host
+    # (app/urls.py): the benchmark's requests come to 127.0.0.1.
+    os.environ.setdefault("PUBLIC_BASE_URL", "https://rencai.minhang.gov.cn")
+    os.environ.setdefault("TRUSTED_HOSTS", f"{HOST},rencai.minhang.gov.cn")
     os.environ.update(APP_ENV="production", SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-only",
                       RATELIMIT_ENABLED="0", LOG_LEVEL="WARNING")
 

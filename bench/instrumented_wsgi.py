@@ -2,7 +2,8 @@
 
 gunicorn serves `instrumented_wsgi:app` (with `--pythonpath bench -c bench/gunicorn_instrumented.py`),
 which wraps the real application named by BENCH_WRAP_TARGET ("wsgi:app" or "bare_registration:app").
-Only requests whose path is BENCH_MEASURE_PATH (the measured event's registration URL) are
+Only POST requests whose path is BENCH_MEASURE_PATH (the measured event's registration URL; a
+`*` in it stands for any part, as in bench/heartbeat.py's "/online/j/*/heartbeat") are
 instrumented, so health checks and the warm-up event stay out of the figures.
 
 BENCH_PROFILE=1  cProfile each measured request (one profiler per worker thread).
@@ -87,8 +88,16 @@ if PHASES:
     _install_phase_marks()
 
 
+def _measured(path: str) -> bool:
+    # "/online/j/*/heartbeat": every viewer's heartbeat URL (bench/heartbeat.py)
+    head, star, tail = MEASURE_PATH.partition("*")
+    if not star:
+        return path == MEASURE_PATH
+    return path.startswith(head) and path.endswith(tail) and len(path) > len(head) + len(tail)
+
+
 def app(environ, start_response):
-    if environ.get("PATH_INFO") != MEASURE_PATH or environ.get("REQUEST_METHOD") != "POST":
+    if not _measured(environ.get("PATH_INFO", "")) or environ.get("REQUEST_METHOD") != "POST":
         return inner(environ, start_response)
     profiler = None
     if PROFILE:
