@@ -72,13 +72,21 @@ def invite_universities(event_id: int):
     return _page(event, part, form, universities, people), 400
 
 
+def _invite_people(event, form: PeopleForm):
+    """A chosen workbook is the list; otherwise the pasted numbers."""
+    upload = form.file.data
+    if upload is not None and getattr(upload, "filename", None):
+        return invitations.invite_people_from_sheet(current_user, event, upload.read())
+    return invitations.invite_people(current_user, event, form.mobiles.data or "")
+
+
 @bp.route("/console/events/<int:event_id>/online/people", methods=["POST"])
 @staff
 def invite_people(event_id: int):
     event = queries.managed_event(current_user, event_id)
     part, form, universities, people = _forms(event)
     if people.validate_on_submit() and (done := perform(
-            lambda: invitations.invite_people(current_user, event, people.mobiles.data or ""),
+            lambda: _invite_people(event, people),
             form=people, success=lambda made: ngettext("%(num)s person invited.", "%(num)s people invited.",
                                                        len(made)),
             to=_back(event))):

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -24,3 +25,4 @@ class UniversitiesForm(FlaskForm):
 
 class PeopleForm(FlaskForm):
     mobiles = TextAreaField(_l("Mobile numbers, one a line"), validators=[Length(max=40000)])
+    file = FileField(_l("Or an XLSX file: mobile numbers in the first column, below a header row"))

@@ -24,6 +24,7 @@ from app.referred import CODE_ALPHABET, CODE_LENGTH, normalise
 from app.registrations import services as reg
 from app.registrations.models import Registration
 from app.registrations.registering import NotInvited
+from app.spreadsheets import sheet_rows
 
 MAX_LIST = 2000
 
@@ -85,8 +86,28 @@ def invite_people(actor: User, event: Event, mobiles_text: str) -> list[PersonIn
     numbered = [(n, line) for n, line in enumerate(lines, start=1) if line]
     if not numbered:
         raise InvalidInput(fields={"mobiles": _l("Paste at least one mobile number.")})
+    return _invite(actor, event, numbered, "mobiles", lambda lines: _l(
+        "No account has the mobile number on line(s) %(lines)s; nobody was invited.", lines=lines))
+
+
+def invite_people_from_sheet(actor: User, event: Event, data: bytes) -> list[PersonInvitation]:
+    """The same from a workbook (a clerk's list, mobile numbers in the first column under a
+    header); all or nothing, an unknown number named by its row."""
+    require_manage(actor, event)
+    rows, too_many = sheet_rows(data, 1, MAX_LIST)
+    numbered = [(number, cells[0]) for number, cells in rows if cells[0]]
+    if too_many:
+        raise InvalidInput(fields={"file": _l("At most %(n)s people at a time.", n=MAX_LIST)})
+    if not numbered:
+        raise InvalidInput(fields={"file": _l("The sheet has no mobile numbers below its header row.")})
+    return _invite(actor, event, numbered, "file", lambda rows: _l(
+        "No account has the mobile number in row(s) %(rows)s; nobody was invited.", rows=rows))
+
+
+def _invite(actor: User, event: Event, numbered: list[tuple[int, str]], field: str,
+            unknown) -> list[PersonInvitation]:
     if len(numbered) > MAX_LIST:
-        raise InvalidInput(fields={"mobiles": _l("At most %(n)s people at a time.", n=MAX_LIST)})
+        raise InvalidInput(fields={field: _l("At most %(n)s people at a time.", n=MAX_LIST)})
     people, missing = [], []
     for number, line in numbered:
         user = find_by_mobile(line)
@@ -95,8 +116,7 @@ def invite_people(actor: User, event: Event, mobiles_text: str) -> list[PersonIn
         else:
             people.append(user)
     if missing:
-        raise InvalidInput(fields={"mobiles": _l("No account has the mobile number on line(s) %(lines)s; nobody "
-                                                 "was invited.", lines=", ".join(missing[:20]))})
+        raise InvalidInput(fields={field: unknown(", ".join(missing[:20]))})
     already = set(db.session.scalars(sa.select(PersonInvitation.user_id).where(
         PersonInvitation.event_id == event.id)))
     made = []

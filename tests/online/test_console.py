@@ -38,3 +38,41 @@ def test_organiser_sets_up_online_part_and_invites(client, db_session, online_ev
     mine = client.get("/me/invitations")
     assert event.title in mine.text
     assert client.post(f"/me/invitations/{event.id}/register").status_code == 302
+
+
+def _xlsx(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_clerks_workbook_of_mobile_numbers_invites_all_or_nothing(client, db_session, online_event, create_user,
+                                                                    login_as):
+    import io
+
+    from app.online.models import PersonInvitation
+
+    event = online_event(invited_only=True)
+    first, second = create_user(), create_user()
+    login_as(event.test_organiser)
+    url = f"/console/events/{event.id}/online/people"
+
+    def post(body: bytes):
+        return client.post(url, data={"people-file": (io.BytesIO(body), "名单.xlsx")},
+                           content_type="multipart/form-data")
+
+    unknown = post(_xlsx([["手机号"], [first.mobile], ["13900000000"], [second.mobile]]))
+    assert unknown.status_code == 400 and ("第 3 行" in unknown.text or "row(s) 3;" in unknown.text)
+    assert db_session.query(PersonInvitation).count() == 0
+    broken = post(b"PK\x03\x04 not a workbook")
+    assert broken.status_code == 400 and db_session.query(PersonInvitation).count() == 0
+    assert post(_xlsx([["手机号"], [first.mobile], [None], [int(second.mobile)]])).status_code == 302
+    invited = {i.user_id for i in db_session.query(PersonInvitation).filter_by(event_id=event.id)}
+    assert invited == {first.id, second.id}
