@@ -11,7 +11,7 @@ from app.labels import labels
 from app.pitch.models import DEGREE_LABELS, ROUND_KIND_LABELS, AdvanceRule, UnbrokenTie
 from app.web import CheckboxesField, DateTimeLocalField
 
-RUBRIC_ROWS = 6
+RUBRIC_ROWS = 8
 
 
 class EligibilityForm(FlaskForm):
