@@ -156,6 +156,15 @@ def approve_entries(actor: User, competition: PitchCompetition, chosen: list[Pit
     return done
 
 
+def decline_entries(actor: User, competition: PitchCompetition, chosen: list[PitchEntry], reason: str = "") -> int:
+    """Decline entries still awaiting approval (the lead is told, with the reason)."""
+    require_run(actor, competition)
+    reason = (reason or "").strip()[:500]
+    done = registrations.reject(actor, [e.registration for e in chosen if e.competition_id == competition.id], reason)
+    audit.record(actor, "pitch.decline", competition, entries=[e.id for e in chosen])
+    return done
+
+
 def entries_of(user: User) -> list[PitchEntry]:
     return list(db.session.scalars(sa.select(PitchEntry).where(PitchEntry.user_id == user.id)
                                    .order_by(PitchEntry.id.desc())))

@@ -16,6 +16,11 @@ from app.web import FieldMessages, allowed, perform
 MEMBER_ROWS = 4
 
 
+@bp.route("/pitch/")
+def public_list():
+    return render_template("pitch/public_list.html", competitions=ps.published_competitions())
+
+
 @bp.route("/pitch/<int:pitch_id>/screen")
 def screen(pitch_id: int):
     competition = allowed(ps.get_competition(pitch_id), ps.require_public)

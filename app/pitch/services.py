@@ -48,12 +48,15 @@ from app.pitch.applying import (
     apply,
     approve_entries,
     approved_entries,
+    decline_entries,
     deck_path,
     eligibility_problems,
     entries,
     entries_of,
 )
 from app.pitch.conflicts import conflicts
+from app.pitch.editing import judge_accounts, move_round, rename_round, set_eligibility
+from app.pitch.exports import entries_xlsx, standings_xlsx
 from app.pitch.results import (
     add_special_prize,
     award_label,
@@ -77,9 +80,11 @@ from app.pitch.scoring import (
 )
 from app.pitch.setup import (
     add_round,
+    clean_eligibility,
     competitions_for,
     create_competition,
     judged_by,
+    published_competitions,
     set_judges,
     set_rubric,
     set_rule,

@@ -221,3 +221,10 @@ def competitions_for(user: User) -> list[PitchCompetition]:
 def judged_by(user: User) -> list[PitchRound]:
     return list(db.session.scalars(sa.select(PitchRound).join(RoundJudge)
                                    .where(RoundJudge.user_id == user.id).order_by(PitchRound.id.desc())))
+
+
+def published_competitions() -> list[PitchCompetition]:
+    """The public list: every competition past its draft, newest first."""
+    return list(db.session.scalars(sa.select(PitchCompetition)
+                                   .where(PitchCompetition.status != PitchStatus.DRAFT.value)
+                                   .order_by(PitchCompetition.year.desc(), PitchCompetition.id.desc())))

@@ -42,6 +42,7 @@ PUBLIC = {  # anyone, logged in or not
     # a pitch final's results screen and its JSON: entry numbers until released, then projects and
     # companies (never people's names); the API's results answer only once released
     "pitch.screen", "pitch.screen_json", "api.pitch_results",
+    "pitch.public_list",  # the published pitch competitions (drafts left out), with their apply links
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
