@@ -37,25 +37,31 @@ def public_competitions() -> list[Competition]:
 
 
 # -- actions -----------------------------------------------------------------------------------
-def create_competition(actor: User, *, name: str, year: int, level: str, department_id: int,
-                       description: str = "") -> Competition:
+def check_new_competition(actor: User, model, *, name: str, year: int, department_id: int | None,
+                          errors: dict) -> str:
+    """A new competition's name (trimmed) once its name, year and department are right: a skills
+    competition and a pitch competition (`model`) are named once a year, by their own departments."""
     if not actor.is_staff:
         raise PermissionDenied()
-    errors = {}
     name = (name or "").strip()
     if not name or len(name) > 160:
         errors["name"] = _l("Please enter a name.")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         errors["year"] = _l("The year is a number such as 2026.")
-    if level not in {lv.value for lv in Level}:
-        errors["level"] = _l("Choose district or city level.")
-    if not errors and db.session.scalar(sa.select(Competition.id).where(Competition.name == name,
-                                                                        Competition.year == year)):
+    if not errors and db.session.scalar(sa.select(model.id).where(model.name == name, model.year == year)):
         errors["name"] = _l("A competition of this name already exists for that year.")
     if errors:
         raise InvalidInput(fields=errors)
     if department_id is None or (not actor.is_admin and department_id not in actor.department_ids):
         raise InvalidInput(fields={"department_id": _l("You can only create events for your own departments.")})
+    return name
+
+
+def create_competition(actor: User, *, name: str, year: int, level: str, department_id: int,
+                       description: str = "") -> Competition:
+    extra = {} if level in {lv.value for lv in Level} else {"level": _l("Choose district or city level.")}
+    name = check_new_competition(actor, Competition, name=name, year=year, department_id=department_id,
+                                 errors=extra)
     competition = Competition(name=name, year=year, level=level, department_id=department_id,
                               description=description or "", award_rules=dict(DEFAULT_AWARD_RULES))
     db.session.add(competition)

@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Role, User
 from app.audit import services as audit
-from app.errors import Conflict, InvalidInput, PermissionDenied
+from app.competitions.lifecycle import check_new_competition
+from app.errors import Conflict, InvalidInput
 from app.events.models import EventKind
 from app.extensions import db
 from app.lifecycle import services as lifecycle
@@ -51,21 +52,8 @@ def clean_eligibility(rules: dict | None) -> dict:
 def create_competition(actor: User, *, name: str, year: int, department_id: int, venue: str,
                        starts_at: datetime, ends_at: datetime, capacity: int, eligibility: dict | None = None,
                        description: str = "", award_rules: dict | None = None) -> PitchCompetition:
-    if not actor.is_staff:
-        raise PermissionDenied()
-    errors = {}
-    name = (name or "").strip()
-    if not name or len(name) > 160:
-        errors["name"] = _l("Please enter a name.")
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
-        errors["year"] = _l("The year is a number such as 2026.")
-    if not errors and db.session.scalar(sa.select(PitchCompetition.id).where(PitchCompetition.name == name,
-                                                                             PitchCompetition.year == year)):
-        errors["name"] = _l("A competition of this name already exists for that year.")
-    if errors:
-        raise InvalidInput(fields=errors)
-    if department_id is None or (not actor.is_admin and department_id not in actor.department_ids):
-        raise InvalidInput(fields={"department_id": _l("You can only create events for your own departments.")})
+    name = check_new_competition(actor, PitchCompetition, name=name, year=year, department_id=department_id,
+                                 errors={})
     event = occasions.open_occasion(actor, places=occasions.ENTRY, publish=False, title=name[:200],
                                     kind=EventKind.COMPETITION.value, department_id=department_id,
                                     venue=(venue or "").strip(), starts_at=starts_at, ends_at=ends_at,
