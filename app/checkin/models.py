@@ -57,7 +57,11 @@ class Checkpoint(db.Model):
     event: Mapped[Event] = relationship()
     session: Mapped[EventSession | None] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("event_id", "session_id"),)
+    # A whole event's checkpoints have no session, which the constraint lets repeat (NULLs differ):
+    # an event's one online checkpoint is held to one by its own index.
+    __table_args__ = (sa.UniqueConstraint("event_id", "session_id"),
+                      sa.Index("uq_checkpoints_online_event", "event_id", unique=True,
+                               postgresql_where=sa.text("kind = 'online'"), sqlite_where=sa.text("kind = 'online'")))
 
 
 class Scan(db.Model):

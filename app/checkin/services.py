@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -85,13 +86,17 @@ def session_checkpoint(session: EventSession) -> Checkpoint:
 
 
 def _checkpoint(event: Event, session: EventSession | None, name: str, kind: str = DOOR) -> Checkpoint:
-    found = db.session.scalar(sa.select(Checkpoint).where(
+    query = sa.select(Checkpoint).where(
         Checkpoint.event_id == event.id, Checkpoint.kind == kind,
-        Checkpoint.session_id.is_(None) if session is None else Checkpoint.session_id == session.id))
+        Checkpoint.session_id.is_(None) if session is None else Checkpoint.session_id == session.id)
+    found = db.session.scalar(query)
     if found is None:
         found = Checkpoint(event=event, session=session, name=name[:200], kind=kind)
-        db.session.add(found)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # made at once by two requests: a constraint keeps one
+                db.session.add(found)
+        except IntegrityError:
+            found = db.session.scalar(query)
     return found
 
 

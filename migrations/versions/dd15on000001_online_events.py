@@ -24,6 +24,8 @@ def upgrade():
         batch.add_column(sa.Column('invited_only', sa.Boolean(), server_default=sa.false(), nullable=False))
     with op.batch_alter_table('checkpoints') as batch:
         batch.add_column(sa.Column('kind', sa.String(length=8), server_default='door', nullable=False))
+    op.create_index('uq_checkpoints_online_event', 'checkpoints', ['event_id'], unique=True,
+                    postgresql_where=sa.text("kind = 'online'"), sqlite_where=sa.text("kind = 'online'"))
 
     op.create_table(
         'online_parts',
@@ -97,6 +99,7 @@ def downgrade():
     op.drop_table('online_university_invitations')
     op.drop_table('online_presence')
     op.drop_table('online_parts')
+    op.drop_index('uq_checkpoints_online_event', table_name='checkpoints')
     with op.batch_alter_table('checkpoints') as batch:
         batch.drop_column('kind')
     with op.batch_alter_table('events') as batch:

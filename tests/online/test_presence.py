@@ -192,3 +192,21 @@ def test_a_link_revealed_hours_ahead_records_the_join(db_session, online_event, 
     registration = create_registration(event)
     joined = presence.join(_token(registration))
     assert joined.view.revealed and joined.result == ScanResult.OK
+
+
+def test_an_event_holds_one_online_checkpoint(db_session, online_event):
+    """Whole-event checkpoints have no session, which their unique constraint lets repeat: the
+    online one is held to one per event by its own index, so two first joins cannot make two."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from app.checkin import services as checkin
+    from app.checkin.models import Checkpoint
+
+    event = online_event()
+    point = checkin.online_checkpoint(event)
+    assert checkin.online_checkpoint(event).id == point.id
+    db_session.add(Checkpoint(event=event, session=None, name="again", kind="online"))
+    with pytest.raises(IntegrityError):
+        db_session.flush()
+    db_session.rollback()
