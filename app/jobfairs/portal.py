@@ -19,23 +19,15 @@ from app.jobfairs import consent
 from app.jobfairs.models import Education, FairEmployer, Interest, InterestOutcome, InterestStatus, Outcome
 from app.locking import lock_objects
 from app.lookups import get_or_not_found
-from app.organisations.models import OrganisationContact
+from app.organisations.contacts import organisation_ids_of
 from app.privacy import mask_phone
 from app.private_files import private_path
 from app.spreadsheets import safe_row, sheet_title
 from app.timeutil import fmt, utcnow
 
 
-def employer_ids(user: User | None) -> set[int]:
-    """The organisations `user` is a contact of."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return set()
-    return set(db.session.scalars(sa.select(OrganisationContact.organisation_id)
-                                  .where(OrganisationContact.user_id == user.id)))
-
-
 def booths_of(user: User) -> list[FairEmployer]:
-    ids = employer_ids(user)
+    ids = organisation_ids_of(user)
     return list(db.session.scalars(sa.select(FairEmployer).where(FairEmployer.organisation_id.in_(ids))
                                    .order_by(FairEmployer.event_id.desc(), FairEmployer.id))) if ids else []
 
@@ -46,13 +38,13 @@ def is_employer_contact(user: User | None) -> bool:
 
 def require_booth(user: User | None, booth: FairEmployer) -> None:
     """The booth's own contacts (its volunteers), or the fair's organisers."""
-    if booth.organisation_id not in employer_ids(user) and not organises(user, booth.event.department_id):
+    if booth.organisation_id not in organisation_ids_of(user) and not organises(user, booth.event.department_id):
         raise PermissionDenied(_l("Only the employer's contacts or the fair's organisers can do this."))
 
 
 def visible_interests(user: User, booth: FairEmployer | None = None) -> list[Interest]:
     """The shared interests at the contact's booths (or one of them), newest first."""
-    ids = employer_ids(user)
+    ids = organisation_ids_of(user)
     if not ids:
         return []
     query = (sa.select(Interest).join(FairEmployer, Interest.fair_employer_id == FairEmployer.id)
@@ -66,7 +58,8 @@ def visible_interests(user: User, booth: FairEmployer | None = None) -> list[Int
 def get_visible(user: User, interest_id: int) -> Interest:
     """An interest the contact may see: at their employer's booth and with its consent standing."""
     interest = get_or_not_found(Interest, interest_id, _l("No such candidate."))
-    if interest.employer.organisation_id not in employer_ids(user) or interest.status != InterestStatus.SHARED.value:
+    if (interest.employer.organisation_id not in organisation_ids_of(user)
+            or interest.status != InterestStatus.SHARED.value):
         raise NotFound(_l("No such candidate."))
     return interest
 

@@ -21,6 +21,15 @@ def contacts_of(organisation: Organisation) -> list[OrganisationContact]:
         OrganisationContact.organisation_id == organisation.id).order_by(OrganisationContact.id)))
 
 
+def organisation_ids_of(user: User | None) -> set[int]:
+    """The organisations `user` is a contact of (a host company in the traineeship portal, an
+    employer at a job fair)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(db.session.scalars(sa.select(OrganisationContact.organisation_id)
+                                  .where(OrganisationContact.user_id == user.id)))
+
+
 def get_contact(contact_id: int) -> OrganisationContact:
     return get_or_not_found(OrganisationContact, contact_id, _l("No such contact."))
 

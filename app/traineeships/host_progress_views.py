@@ -9,13 +9,13 @@ from flask_login import current_user, login_required
 
 from app.errors import InvalidInput
 from app.inputs import bounded_int
+from app.organisations.contacts import organisation_ids_of
 from app.timeutil import local_today
 from app.traineeships import evaluations, months, retention
 from app.traineeships.bp import bp
 from app.traineeships.defaults import criterion_label
 from app.traineeships.models import STAGE_LABELS, Placement
 from app.traineeships.progress_forms import FeedbackForm, MonthForm, RetentionForm
-from app.traineeships.review import host_ids
 from app.traineeships.scope import get_placement, placements_hosted_by, require_contact_of, require_trainee
 from app.web import allowed, perform
 
@@ -34,7 +34,7 @@ def _back(placement: Placement) -> str:
 @bp.route("/host/trainees")
 @login_required
 def host_trainees():
-    ids = host_ids(current_user)
+    ids = organisation_ids_of(current_user)
     if not ids:
         abort(403)
     today = local_today()

@@ -13,7 +13,8 @@ from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
 from app.locking import lock_objects
-from app.organisations.models import Organisation, OrganisationContact
+from app.organisations.contacts import organisation_ids_of
+from app.organisations.models import Organisation
 from app.timeutil import utcnow
 from app.traineeships.applying import live_placement
 from app.traineeships.models import (
@@ -34,34 +35,26 @@ from app.traineeships.notices import tell
 DECIDING = (BatchStatus.OPEN.value, BatchStatus.CLOSED.value, BatchStatus.RUNNING.value)
 
 
-def host_ids(user: User | None) -> set[int]:
-    """The organisations `user` is a contact of."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return set()
-    return set(db.session.scalars(sa.select(OrganisationContact.organisation_id)
-                                  .where(OrganisationContact.user_id == user.id)))
-
-
 def hosts_of(user: User) -> list[Organisation]:
-    ids = host_ids(user)
+    ids = organisation_ids_of(user)
     return list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))
                                    .order_by(Organisation.name_key))) if ids else []
 
 
 def is_contact(user: User | None) -> bool:
-    return bool(host_ids(user))
+    return bool(organisation_ids_of(user))
 
 
 def require_host(user: User | None, place: TraineeshipPlace) -> None:
     """Refuses all but contacts of the place's host company (admins included: the portal acts for
     the host, and the bureau decides in its own pages)."""
-    if place.host_id not in host_ids(user):
+    if place.host_id not in organisation_ids_of(user):
         raise PermissionDenied(_l("Only the host company's contacts can do this."))
 
 
 def places_of(user: User) -> list[TraineeshipPlace]:
     """The places of the contact's host companies, in batches the public sees, newest batch first."""
-    ids = host_ids(user)
+    ids = organisation_ids_of(user)
     if not ids:
         return []
     return list(db.session.scalars(

@@ -10,9 +10,9 @@ from app.accounts.models import User
 from app.errors import NotFound, PermissionDenied
 from app.extensions import db
 from app.lookups import get_or_not_found
+from app.organisations.contacts import organisation_ids_of
 from app.traineeships.batches import require_run
 from app.traineeships.models import Placement
-from app.traineeships.review import host_ids
 
 
 def get_placement(placement_id: int) -> Placement:
@@ -22,7 +22,7 @@ def get_placement(placement_id: int) -> Placement:
 def require_contact_of(user: User | None, placement: Placement) -> None:
     """Only a contact of the placement's host company (an admin too acts through the portal only
     when they are one: the bureau's own actions are its own pages)."""
-    if placement.host_id not in host_ids(user):
+    if placement.host_id not in organisation_ids_of(user):
         raise PermissionDenied(_l("Only the host company's contacts can do this."))
 
 
@@ -37,7 +37,7 @@ def require_bureau(user: User | None, placement: Placement) -> None:
 
 def placements_hosted_by(user: User, *where) -> list[Placement]:
     """The placements of the contact's host companies (matching `where`), newest batch first."""
-    ids = host_ids(user)
+    ids = organisation_ids_of(user)
     if not ids:
         return []
     return list(db.session.scalars(sa.select(Placement).where(Placement.host_id.in_(ids), *where)
