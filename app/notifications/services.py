@@ -31,10 +31,11 @@ log = logging.getLogger(__name__)
 
 
 def notify(user: User, kind: str, subject: str, template: str, *, registration,
-           rewrite: OutboxMessage | None = None, **params) -> OutboxMessage:
+           rewrite: OutboxMessage | None = None, sms_kind: str | None = None, **params) -> OutboxMessage:
     """Queue a notice about `registration` (mail, and a copy in the person's inbox); with `rewrite`,
     replace a notice this transaction queued earlier. `params` (JSON) reach the template next to
-    the registration and event."""
+    the registration and event. `sms_kind`: the SMS template to send it with, when not the notice's
+    own kind (a seat at an online event goes by the join link's, which has a link)."""
     message = rewrite or OutboxMessage(user_id=user.id, to_address=user.email,
                                        status=mail_status(user),
                                        locale=str(get_locale() or "zh_CN"),
@@ -47,7 +48,7 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
     # The inbox copy travels with the mail row, so a rewrite replaces both.
     message.inbox_copy = inbox.post(user, kind, subject, registration=registration,
                                     rewrite=getattr(rewrite, "inbox_copy", None), **params)
-    _queue_sms_for(message, user, kind, registration, params)
+    _queue_sms_for(message, user, sms_kind or kind, registration, params)
     return message
 
 
@@ -62,9 +63,6 @@ def mail_status(user: User) -> str:
 def _queue_sms_for(message: OutboxMessage, user: User, kind: str, registration, params: dict) -> None:
     """The same notice as an SMS for a person with a mobile number who wants SMS; a rewritten
     notice rewrites the SMS queued with it in this transaction instead of adding a second one."""
-    if params.get("personal_link") and kind in ("confirmed", "approved"):
-        # a seat at an online event: the SMS is the join link's (its approved template has a link)
-        kind = "online_join"
     values = None if user.notify_sms is False else sms_params(
         kind, user=user, registration=registration, params=params,
         # a notice carrying a personal link (an online event's join link) sends that one

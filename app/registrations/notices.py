@@ -30,7 +30,7 @@ def notify_status(registration: Registration, approved: bool = False, rewrite=No
     # SMS's link (the join page links the ticket too, for the hall).
     # (A registration not flushed yet has no id to sign: its notice is rewritten after the flush.)
     linked = status == CONFIRMED and event.has_online and registration.id is not None
-    extra = {"personal_link": join_url(registration)} if linked else {}
+    extra = {"personal_link": join_url(registration), "sms_kind": "online_join"} if linked else {}
     return notify(registration.user, kind, subject, kind, registration=registration, rewrite=rewrite, **extra)
 
 
