@@ -236,7 +236,8 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     with open(f"{upload_dir}/matrix.txt", "w") as fh:
         fh.write("public upload")
 
-    from app.cohorts.lessons.attendance import projector_code
+    from app.checkin.venue_codes import screen_code
+    from app.cohorts.lessons.attendance import lesson_checkpoint
 
     # The bureau's shared registry: two spellings of one university, nobody's private data.
     university = organisations.create_organisation(victim_organiser, kind="university", name="矩阵大学")
@@ -286,7 +287,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     }
     by_endpoint = {
         ("main.set_language", "code"): "en",
-        ("cohorts.self_check_in", "code"): projector_code(lesson),
+        ("checkin.self_check_in", "code"): screen_code(lesson_checkpoint(lesson)),
         ("cohorts.cycle_new", "code"): cohort.cycle.programme.code,
         ("verify.show", "code"): certificate.code,
         ("api.certificate_verify", "code"): certificate.code,

@@ -141,7 +141,8 @@ def scanner_setup():
     for c in g.scanner.checkpoints(checkin.door_checkpoints(event)):
         opens, closes = checkin.window(c)
         points.append({"id": c.id, "name": c.name, "session": c.session_id, "opens_at": iso(opens),
-                       "closes_at": iso(closes), "allow_reentry": c.allow_reentry})
+                       "closes_at": iso(closes), "allow_reentry": c.allow_reentry,
+                       "self_check_in": c.self_check_in})
     return jsonify(label=link.label, expires_at=iso(link.expires_at),
                    event={"id": event.id, "title": event.title, "venue": event.venue,
                           "starts_at": iso(event.starts_at)},

@@ -110,7 +110,11 @@ SCHEMAS = {
         "status": {"type": "string", "enum": ["draft", "published"], "default": "draft"}}},
     "Checkpoint": {"type": "object", "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"},
-        "session": {"type": ["integer", "null"], "description": "Agenda session id; null for the whole event"}}},
+        "session": {"type": ["integer", "null"], "description": "Agenda session id; null for the whole event"},
+        "opens_at": {"type": "string", "format": "date-time"}, "closes_at": {"type": "string", "format": "date-time"},
+        "allow_reentry": {"type": "boolean"},
+        "self_check_in": {"type": "boolean", "description": "People may check themselves in here by scanning "
+                                                             "the checkpoint's venue code with their own phone"}}},
     "ScanRequest": {"type": "object", "required": ["checkpoint"], "properties": {
         "token": {"type": "string", "description": "The text of the scanned QR code"},
         "registration": {"type": "integer", "description": "Instead of token: a manual check-in of the "

@@ -7,9 +7,9 @@ registers its routes. app/__init__.py registers `bp`.
 
 from __future__ import annotations
 
-from app.checkin import views
+from app.checkin import venue_views, views
 from app.checkin.bp import bp
 
-VIEW_MODULES = (views,)
+VIEW_MODULES = (views, venue_views)
 
 __all__ = ["bp", "VIEW_MODULES"]

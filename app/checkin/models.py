@@ -36,6 +36,10 @@ SCAN_MESSAGES = labels(ScanResult)
 # personal join link records the entry (app.online).
 DOOR, ONLINE = "door", "online"
 
+# How a checkpoint's venue code (场所码) is shown, for people to check themselves in with their own
+# phone: on a screen, rotating every 30 seconds, or printed, static until it is reprinted.
+SCREEN, PRINTED = "screen", "print"
+
 
 class Checkpoint(db.Model):
     """Where scans are counted: a whole event or one session of its agenda (later also a camp
@@ -52,6 +56,11 @@ class Checkpoint(db.Model):
     allow_reentry: Mapped[bool] = mapped_column(default=True)
     admit_pending: Mapped[bool] = mapped_column(default=False)
     kind: Mapped[str] = mapped_column(sa.String(8), default=DOOR, server_default=DOOR)
+    # Self check-in: a signed-in person scans the venue code with their own phone (app.checkin.venue_codes).
+    self_check_in: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    venue_code: Mapped[str] = mapped_column(sa.String(6), default=SCREEN, server_default=SCREEN)
+    # A printed code names its generation: printing anew voids every copy of the one before.
+    print_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship()

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.checkin.models import DOOR, ONLINE, Checkpoint, Scan, ScannerLink, ScanResult
+from app.checkin.models import DOOR, ONLINE, PRINTED, SCREEN, Checkpoint, Scan, ScannerLink, ScanResult
 from app.errors import Conflict, InvalidInput
 from app.events.models import Event, EventSession
 from app.events.services import require_manage
@@ -119,7 +119,7 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
          registration_id: int | None = None, method: str = "manual", now: datetime | None = None) -> Decision:
     """Decide one scan of `token`, or of the registration `registration_id` when there is no
     ticket to read (then `token` is None): `method` says how — "manual" when a volunteer picked
-    the person from the list by name, "self" when a founder scanned the code a trainer projects.
+    the person from the list by name, "self" when the person scanned the checkpoint's venue code.
     `now` is the server's clock when deciding (the present by default; the demo loader passes
     a past time to record the attendance history of events already held)."""
     if direction not in (IN, OUT):
@@ -181,6 +181,16 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
         record.detail = {"conflict_with": first_in.id, "first_device": first_in.device}
     entry = accepted[-1] if direction == OUT and code == ScanResult.OK else None
     return _store(record, code, registration, first=first, entry=entry)
+
+
+def refuse(checkpoint: Checkpoint, result: ScanResult, *, device: str = "", scanner=None,
+           method: str = "self") -> Decision:
+    """A refusal decided before there is a registration to look at (someone with no place at the
+    event scanned its venue code): stored like every refused scan, with who scanned."""
+    now = utcnow()
+    record = Scan(checkpoint=checkpoint, checkpoint_id=checkpoint.id, direction=IN, scanned_at=now, received_at=now,
+                  device=(device or "")[:80], scanner_id=getattr(scanner, "id", None), detail={"method": method})
+    return _store(record, result, None)
 
 
 def admitted_statuses(checkpoint: Checkpoint) -> list[str]:
@@ -268,15 +278,25 @@ def ensure_checkpoints(event: Event) -> list[Checkpoint]:
 
 
 def update_checkpoint(actor, checkpoint: Checkpoint, *, opens_at: datetime | None, closes_at: datetime | None,
-                      allow_reentry: bool, admit_pending: bool) -> Checkpoint:
-    """The checkpoint's rules; empty times fall back to the default window (see `window`)."""
+                      allow_reentry: bool, admit_pending: bool, self_check_in: bool | None = None,
+                      venue_code: str | None = None) -> Checkpoint:
+    """The checkpoint's rules; empty times fall back to the default window (see `window`).
+    `self_check_in` and `venue_code` (screen or print): None leaves them as they are."""
     require_manage(actor, checkpoint.event)
     if opens_at and closes_at and closes_at <= opens_at:
         raise InvalidInput(fields={"closes_at": _l("Check-in must close after it opens.")})
+    if venue_code is not None and venue_code not in (SCREEN, PRINTED):
+        raise InvalidInput(fields={"venue_code": _l("Choose a code on a screen or a printed code.")})
+    if self_check_in is not None and bool(self_check_in) != checkpoint.self_check_in:
+        checkpoint.self_check_in = bool(self_check_in)
+        audit.record(actor, "checkpoint.self_check_in_on" if self_check_in else "checkpoint.self_check_in_off",
+                     checkpoint.event, checkpoint=checkpoint.id)
+    checkpoint.venue_code = venue_code or checkpoint.venue_code
     checkpoint.opens_at, checkpoint.closes_at = opens_at, closes_at
     checkpoint.allow_reentry, checkpoint.admit_pending = bool(allow_reentry), bool(admit_pending)
     audit.record(actor, "checkpoint.update", checkpoint.event, checkpoint=checkpoint.id,
-                 allow_reentry=checkpoint.allow_reentry, admit_pending=checkpoint.admit_pending)
+                 allow_reentry=checkpoint.allow_reentry, admit_pending=checkpoint.admit_pending,
+                 self_check_in=checkpoint.self_check_in, venue_code=checkpoint.venue_code)
     return checkpoint
 
 

@@ -121,7 +121,8 @@ def checkpoint_settings(checkpoint_id: int):
                 current_user, checkpoint,
                 opens_at=local_to_utc(form.opens_at.data),
                 closes_at=local_to_utc(form.closes_at.data),
-                allow_reentry=form.allow_reentry.data, admit_pending=form.admit_pending.data),
+                allow_reentry=form.allow_reentry.data, admit_pending=form.admit_pending.data,
+                self_check_in=form.self_check_in.data, venue_code=form.venue_code.data),
             form=form, success=_("Check-in rules saved."),
             to=url_for("console.attendance", event_id=checkpoint.event_id))):
         return done

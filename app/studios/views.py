@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from app.checkin import venue_screen
 from app.checkin.views import scanner_url
 from app.events.services import managed_departments
 from app.studios import services as studios
@@ -77,6 +78,7 @@ def studio(studio_id: int):
     attendance = {a.id: studios.activity_attendance(a) for a in items}
     return render_template("studios/studio.html", studio=studio, runs=runs, form=form, activities=items,
                            attendance=attendance, review=studios.yearly_review(studio, year), year=year,
+                           screens=venue_screen.screens_for(current_user, [a.session for a in items]),
                            achievement_form=AchievementForm())
 
 

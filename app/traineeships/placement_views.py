@@ -7,6 +7,7 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.checkin import venue_screen
 from app.checkin.views import scanner_url
 from app.timeutil import local_to_utc, local_today, to_local
 from app.traineeships import batches, certificates, counts, endings, evaluations, months, retention, training_days
@@ -42,6 +43,7 @@ def batch_progress(batch_id: int):
         by_host.setdefault(m.host, []).append(m)
     return render_template("traineeships/progress.html", batch=batch, placed=placed, days=days,
                            seen=training_days.attendance(days, placed), by_host=by_host,
+                           screens=venue_screen.screens_for(current_user, [d.session for d in days]),
                            evaluations={p.id: evaluations.evaluations_of(p) for p in placed},
                            feedback={p.id: evaluations.feedback_of(p) for p in placed},
                            completable={p.id: endings.completable(p) for p in placed},

@@ -1,8 +1,10 @@
-/* The projected check-in code: fetched anew when it rotates, with the count of arrivals. */
+/* A checkpoint's venue code on a screen (a lesson's projected code too): fetched anew when it
+   rotates, with the count of arrivals and a notice when a scan now would be refused. */
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("projector-config").textContent);
   var $ = function (id) { return document.getElementById(id); };
+  var rotate = cfg.rotate || 30;
   var left = cfg.left;
 
   function refresh() {
@@ -15,7 +17,7 @@
           box.dataset.code = data.code;
         }
         $("projector-arrived").textContent = data.arrived;
-        $("projector-enrolled").textContent = data.enrolled;
+        $("projector-expected").textContent = data.expected;
         var notice = $("projector-notice");  // the window opens or closes while the code is shown
         notice.textContent = data.notice || "";
         notice.hidden = !data.notice;
@@ -26,7 +28,7 @@
 
   setInterval(function () {
     left -= 1;
-    if (left <= 0) { refresh(); left = 30; }
+    if (left <= 0) { refresh(); left = rotate; }
     $("projector-left").textContent = Math.max(left, 0);
   }, 1000);
   setInterval(refresh, 5000);  // arrivals, and a clock drift check

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from app.checkin import services as checkin
 from app.checkin.models import Scan
+from app.checkin import venue_codes
+from app.checkin.self_check_in import self_check_in
 from app.cohorts.lessons import attendance
 from app.cohorts.camps import services as cohorts
 from app.cohorts.lessons import schedule
@@ -76,25 +78,29 @@ def test_rate_denominator_is_explicit(db_session, course):
 
 
 def test_projected_code_checks_in_the_founder_and_expires(db_session, course, create_user):
+    """The lesson's projected code is its checkpoint's venue code (app.checkin.venue_codes)."""
     lesson = course["now"]
+    point = attendance.lesson_checkpoint(lesson)
+    assert point.self_check_in  # made on for a new lesson: founders check themselves in
     founder = course["people"][0].user
     t0 = 1_800_000_000.0
-    code = attendance.projector_code(lesson, at=t0)
-    assert attendance.projector_code(lesson, at=t0 + 5) == code  # one code per 30 s slot
-    assert attendance.projector_code(lesson, at=t0 + 31) != code
-    assert attendance.lesson_for_code(code, at=t0 + 45).id == lesson.id  # shown up to a minute ago
-    with pytest.raises(attendance.CodeExpired):
-        attendance.lesson_for_code(code, at=t0 + 95)
+    code = venue_codes.screen_code(point, at=t0)
+    assert venue_codes.screen_code(point, at=t0 + 5) == code  # one code per 30 s slot
+    assert venue_codes.screen_code(point, at=t0 + 31) != code
+    assert venue_codes.read(code, at=t0 + 45).checkpoint.id == point.id  # shown up to a minute ago
+    with pytest.raises(venue_codes.CodeExpired):
+        venue_codes.read(code, at=t0 + 95)
     forged = code[:-2] + ("AA" if not code.endswith("AA") else "BB")
     with pytest.raises(InvalidInput) as error:
-        attendance.lesson_for_code(forged, at=t0)
+        venue_codes.read(forged, at=t0)
     assert error.value.code == "invalid_code"
-    now_code = attendance.projector_code(lesson)
-    decision = attendance.self_check_in(founder, now_code)
+    data = attendance.projector_data(lesson)
+    assert data["expected"] == 3 and data["arrived"] == 0 and "/c/" in data["url"]
+    decision = self_check_in(founder, data["code"])
     assert decision.result.value == "ok" and decision.scan.detail["method"] == "self"
-    assert attendance.self_check_in(founder, now_code).result.value == "already_checked_in"
-    with pytest.raises(PermissionDenied):
-        attendance.self_check_in(create_user(name="路人"), now_code)
+    assert attendance.projector_data(lesson)["arrived"] == 1
+    assert self_check_in(founder, data["code"]).result.value == "already_checked_in"
+    assert self_check_in(create_user(name="路人"), data["code"]).result.value == "not_registered"
 
 
 def test_only_the_cohorts_trainers_mark_and_get_a_lesson_scanner(client, db_session, course, create_user):

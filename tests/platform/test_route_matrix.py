@@ -50,7 +50,7 @@ CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar
     "online.join", "online_beat.heartbeat",  # a registration's signed join link
 }
 OPEN = {  # any signed-in person acts for themselves on a public object
-    "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "cohorts.self_check_in",
+    "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "checkin.self_check_in",
     "online.register_by_invitation", "online.register_invited",  # invitations decide; else as registering
     "jobfairs.booth",  # a booth's code: any signed-in seeker sees its positions and shares with consent
     "traineeships.apply", "pitch.apply",

@@ -89,15 +89,15 @@ def test_strict_decoding_refuses_non_canonical_last_characters():
     assert base64url.decode("") == b""
 
 
-def test_lesson_codes_decode_strictly_too(app, ctx):
-    from app.cohorts.lessons import attendance
+def test_venue_codes_decode_strictly_too(app, ctx):
+    from app.checkin import venue_codes
     from app.errors import InvalidInput
 
-    raw = b"\x00\x00\x00\x01" + b"\x00\x00\x00\x02" + attendance._mac(b"\x00\x00\x00\x01\x00\x00\x00\x02")
-    code = base64url.encode(raw)
+    payload = venue_codes._CODE.pack(1, 1, 2)
+    code = base64url.encode(payload + venue_codes._mac(payload))
     for bad in (code + "=", code[:5] + " " + code[5:], code + "\n", code[:-1] + chr(ord(code[-1]) ^ 1)):
         with pytest.raises(InvalidInput):
-            attendance.lesson_for_code(bad, at=2 * attendance.ROTATE_SECONDS)
+            venue_codes.read(bad, at=2 * venue_codes.ROTATE_SECONDS)
 
 
 @pytest.mark.parametrize("ids", [(2 ** 32 - 1, 1), (1, 2 ** 31), (0, 1)])

@@ -5,7 +5,8 @@ excused with a reason, absent); else their first accepted entry scan at the less
 — present up to `late_after_minutes` after the start, late after that; else absent once the
 lesson has started, and nothing before. Scans arrive three ways, all through the one check-in
 service: a volunteer or trainer scanning the founder's QR credential, the trainer's scanner
-link, or the founder scanning the code the trainer projects, which changes every 30 seconds.
+link, or the founder scanning the code the trainer projects, the lesson checkpoint's venue code
+(app.checkin.venue_codes), which changes every 30 seconds.
 
 The attendance rate counts lectures (集中授课); follow-up services are recorded but optional.
 Its denominator is the cohort's choice — lessons held so far, or all scheduled — and excused
@@ -13,28 +14,23 @@ lessons are taken out of it: (present + late) ÷ (lessons counted − excused).
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
-import struct
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app import base64url
 from app.checkin import services as checkin
+from app.checkin import venue_screen
 from app.checkin.models import ScanResult
 from app.cohorts.camps import services as cohorts
 from app.cohorts.lessons import schedule
 from app.cohorts.camps.models import AttendanceBasis, Cohort, Enrolment
 from app.cohorts.lessons.models import AttendanceMark, AttendanceStatus, Lesson, LessonKind
-from app.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
+from app.errors import InvalidInput, NotFound
 from app.extensions import db
 from app.occasions import services as occasions
-from app.timeutil import fmt, utcnow
+from app.timeutil import utcnow
 
 ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
 
@@ -154,84 +150,17 @@ def mark(actor, lesson: Lesson, enrolment: Enrolment, status: str, *, reason: st
 
 
 # -- the code the trainer projects ------------------------------------------------------
-ROTATE_SECONDS = 30
-_CODE = struct.Struct(">II")
+def lesson_checkpoint(lesson: Lesson):
+    return occasions.meeting_checkpoint(lesson.session)
 
 
-def _slot(at: float | None = None) -> int:
-    return int((time.time() if at is None else at) // ROTATE_SECONDS)
-
-
-def _mac(payload: bytes) -> bytes:
-    key = hashlib.sha256(b"lesson-code:" + current_app.config["SECRET_KEY"].encode()).digest()
-    return hmac.new(key, payload, hashlib.sha256).digest()[:12]
-
-
-def projector_code(lesson: Lesson, at: float | None = None) -> str:
-    payload = _CODE.pack(lesson.id, _slot(at))
-    return base64url.encode(payload + _mac(payload))
-
-
-class CodeExpired(InvalidInput):
-    code = "code_expired"
-
-
-def lesson_for_code(code: str, at: float | None = None) -> Lesson:
-    """The lesson a projected code is for, if it is genuine and shown within the last minute
-    (this slot or the one before): a photo sent to an absent friend soon stops working."""
-    try:
-        raw = base64url.decode(code)
-    except ValueError:
-        raw = b""
-    if len(raw) != _CODE.size + 12 or not hmac.compare_digest(raw[_CODE.size:], _mac(raw[:_CODE.size])):
-        raise InvalidInput(_l("This is not a check-in code of a lesson."), code="invalid_code")
-    lesson_id, slot = _CODE.unpack(raw[:_CODE.size])
-    if not 0 <= _slot(at) - slot <= 1:
-        raise CodeExpired(_l("This code has expired: scan the code on the screen again."))
-    return schedule.get_lesson(lesson_id)
-
-
-def self_check_in(user, code: str, at: float | None = None) -> checkin.Decision:
-    """A founder scanned the projected code with their own logged-in phone."""
-    lesson = lesson_for_code(code, at)
-    enrolment = cohorts.enrolment_of(user, lesson.cohort)
-    if enrolment is None or not enrolment.active:
-        raise PermissionDenied(_l("You are not enrolled in this cohort."))
-    return checkin.scan(occasions.meeting_checkpoint(lesson.session), None, registration_id=enrolment.registration_id,
-                        device="self", scanner=user, method="self")
-
-
-@dataclass
-class CodeCheckIn:
-    """What the founder's phone shows after scanning the projected code: the scan's decision, or
-    the refusal as the page's message (400: not a code or a stale one; 403: not enrolled)."""
-    lesson: Lesson | None = None
-    decision: checkin.Decision | None = None
-    error: str | None = None
-    status: int = 200
-
-
-def check_in_by_code(user, code: str, at: float | None = None) -> CodeCheckIn:
-    try:
-        lesson = lesson_for_code(code, at)
-        return CodeCheckIn(lesson, self_check_in(user, code, at))
-    except (InvalidInput, NotFound) as exc:
-        return CodeCheckIn(error=str(exc.message), status=400)
-    except ServiceError as exc:
-        return CodeCheckIn(error=str(exc.message), status=403)
-
-
-def projector_notice(lesson: Lesson, now: datetime | None = None) -> str | None:
-    """A warning for the projected code when the lesson's check-in window is shut: founders
-    scanning it now would be refused (outside_window), and the trainer should know before they do."""
-    opens, closes = checkin.window(occasions.meeting_checkpoint(lesson.session))
-    now = now or utcnow()
-    if now < opens:
-        return str(_l("Check-in is not open yet: it opens at %(time)s. Scans before then are refused.",
-                      time=fmt(opens, "%m-%d %H:%M")))
-    if now > closes:
-        return str(_l("Check-in closed at %(time)s: scans are refused now.", time=fmt(closes, "%m-%d %H:%M")))
-    return None
+def projector_data(lesson: Lesson) -> dict:
+    """The lesson's projected code: its checkpoint's venue code (app.checkin.venue_codes), with the
+    cohort's own count, arrivals among the enrolled founders."""
+    people = cohorts.active_enrolments(lesson.cohort)
+    seen = lesson_statuses(lesson, people)
+    arrived = sum(1 for s in seen.values() if s.status in ATTENDED)
+    return venue_screen.screen_data(lesson_checkpoint(lesson), arrived=arrived, expected=len(people))
 
 
 def lesson_scanner(actor, lesson: Lesson) -> str:

@@ -25,11 +25,14 @@ def save_lesson(actor: User, cohort: Cohort, *, title: str, starts_at: datetime,
         raise InvalidInput(fields={"trainer_id": _l("%(name)s is not a trainer.", name=trainer.name)})
     if lesson is not None and lesson.cohort_id != cohort.id:
         raise NotFound()
+    new = lesson is None
     lesson = occasions.save_meeting(actor, cohort.event, lesson,
                                     make=lambda session: Lesson(cohort=cohort, session=session),
                                     title=title, starts_at=starts_at, ends_at=ends_at, place=place,
                                     speaker=trainer.name if trainer else "")
     lesson.kind, lesson.trainer = kind, trainer
+    if new:  # founders check themselves in with the projected code; the organiser may turn it off
+        occasions.meeting_checkpoint(lesson.session).self_check_in = True
     db.session.flush()
     return lesson
 

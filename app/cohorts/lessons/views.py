@@ -1,25 +1,20 @@
 """Lesson pages: planning a lesson, its attendance (the trainer's marks over the scans), the
-trainer's scanner link and projected check-in code, the cohort's attendance grid, and the page a
-founder's phone opens on scanning the projected code."""
+trainer's scanner link and projected check-in code (the lesson checkpoint's venue code, which
+founders scan to /c/<code>, app/checkin/venue_views.py), and the cohort's attendance grid."""
 from __future__ import annotations
-
-import time
 
 from flask import abort, jsonify, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app import security_headers
+from app.checkin import venue_codes, venue_screen
 from app.checkin.views import scanner_url
 from app.cohorts.bp import bp, staff
 from app.cohorts.camps import services as cohorts
 from app.cohorts.lessons import attendance, schedule
 from app.cohorts.lessons.forms import LessonForm, MarkForm
-from app.tickets.services import qr_svg
 from app.timeutil import local_to_utc, to_local
-from app.transaction import commit
-from app.urls import public_url
 from app.web import perform
 
 
@@ -67,7 +62,7 @@ def lesson_attendance(lesson_id: int):
             return done
     seen = attendance.lesson_statuses(lesson, people)
     return render_template("cohorts/lesson_attendance.html", lesson=lesson, cohort=cohort, people=people,
-                           seen=seen, form=form)
+                           seen=seen, form=form, screens=venue_screen.screens_for(current_user, [lesson.session]))
 
 
 @bp.route("/console/lessons/<int:lesson_id>/scanner", methods=["POST"])
@@ -82,8 +77,9 @@ def lesson_scanner(lesson_id: int):
 def projector(lesson_id: int):
     lesson = schedule.get_lesson(lesson_id)
     cohorts.taught_cohort(current_user, lesson.cohort_id)
-    return render_template("cohorts/projector.html", lesson=lesson, data=_projector_data(lesson),
-                           rotate=attendance.ROTATE_SECONDS)
+    return render_template("checkin/venue_screen.html", title=lesson.title, subtitle=lesson.cohort.name,
+                           data=attendance.projector_data(lesson), rotate=venue_codes.ROTATE_SECONDS,
+                           json_url=url_for("cohorts.projector_json", lesson_id=lesson.id))
 
 
 @bp.route("/console/lessons/<int:lesson_id>/projector.json")
@@ -91,20 +87,9 @@ def projector(lesson_id: int):
 def projector_json(lesson_id: int):
     lesson = schedule.get_lesson(lesson_id)
     cohorts.taught_cohort(current_user, lesson.cohort_id)
-    response = jsonify(_projector_data(lesson))
+    response = jsonify(attendance.projector_data(lesson))
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _projector_data(lesson) -> dict:
-    code = attendance.projector_code(lesson)
-    url = public_url("cohorts.self_check_in", code=code)
-    people = cohorts.active_enrolments(lesson.cohort)
-    seen = attendance.lesson_statuses(lesson, people)
-    arrived = sum(1 for s in seen.values() if s.status in attendance.ATTENDED)
-    left = attendance.ROTATE_SECONDS - int(time.time()) % attendance.ROTATE_SECONDS
-    return {"code": code, "url": url, "svg": qr_svg(url), "seconds_left": left,
-            "arrived": arrived, "enrolled": len(people), "notice": attendance.projector_notice(lesson)}
 
 
 @bp.route("/console/cohorts/<int:cohort_id>/attendance")
@@ -116,15 +101,3 @@ def cohort_attendance(cohort_id: int):
     return render_template("cohorts/attendance.html", cohort=cohort, lessons=lessons, people=people, cells=cells,
                            rates=attendance.rates(cohort, seen=seen),
                            counted={lesson.id for lesson in attendance.counted_lessons(cohort, lessons=lessons)})
-
-
-# -- founders ------------------------------------------------------------------------------
-@bp.route("/c/<code>")
-@security_headers.private_link
-@login_required
-def self_check_in(code: str):
-    seen = attendance.check_in_by_code(current_user, code)
-    body = render_template("cohorts/self_check_in.html", error=seen.error, decision=seen.decision, lesson=seen.lesson)
-    if seen.error is None:
-        commit()  # the scan; a refused code leaves nothing to keep
-    return body, seen.status
