@@ -21,6 +21,7 @@ pytest_plugins = [
     "tests.fixtures.events",
     "tests.fixtures.registrations",
     "tests.fixtures.checkin",
+    "tests.fixtures.venue_codes",
     "tests.fixtures.cohorts",
     "tests.fixtures.competitions",
     "tests.fixtures.pitch",

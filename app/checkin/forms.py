@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.checkin.links import MAX_HOURS
@@ -24,5 +25,6 @@ class CheckpointForm(FlaskForm):
     admit_pending = BooleanField(_l("Admit registrations still awaiting approval"))
     self_check_in = BooleanField(_l("People may check themselves in by scanning the venue code with their own phone"))
     venue_code = RadioField(_l("The venue code is shown"), default=SCREEN, choices=[
-        (SCREEN, _l("On a screen: it changes every 30 seconds, so a photo of it soon stops working")),
-        (PRINTED, _l("Printed: it stays the same, so a photo of it works from anywhere until you print a new one"))])
+        SelectChoice(SCREEN, _l("On a screen: it changes every 30 seconds, so a photo of it soon stops working")),
+        SelectChoice(PRINTED,
+                     _l("Printed: it stays the same, so a photo of it works from anywhere until you print a new one"))])
