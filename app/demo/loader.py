@@ -22,6 +22,8 @@ This module only orders the steps; each lives in its own module:
                               attendance (loaded after the mentors, before the traineeships)
 11. `jobfairs`                the 2026 autumn job fair: 12 employers' booths, 40 positions, 150 interests
                               shared by consent (some withdrawn), outcomes marked by the employers
+12. `venue_codes`             self check-in at the doors of the next two open events: a screen's
+                              rotating code, and a printed poster
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -48,6 +50,7 @@ from app.demo.pitch import load_pitch
 from app.demo.studios import load_studios
 from app.demo.traineeship_progress import load_finished_batch, load_traineeship_progress
 from app.demo.traineeships import load_traineeships
+from app.demo.venue_codes import load_venue_codes
 from app.events.models import Event, EventSession, EventStatus, Question, Series
 from app.extensions import db
 from app.notifications.models import OutboxMessage
@@ -89,6 +92,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_online(run)
     _load_traineeships(run)
     load_job_fair(run)  # after the traineeships: their hosts' contacts serve the fair too
+    load_venue_codes(run)
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "
