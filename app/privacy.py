@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 URL_MASK = "***"
-# Whoever holds a ticket link (/t/<secret>), a calendar feed (/calendar/feed/<token>.ics), a lesson's
-# self check-in code (/c/<code>), a certificate's verification code (/verify/<code>), an online event's
+# Whoever holds a ticket link (/t/<secret>), a calendar feed (/calendar/feed/<token>.ics), a checkpoint's
+# venue code for self check-in (/c/<code>), a certificate's verification code (/verify/<code>), an online event's
 # personal join link (/online/j/<token>), a university's invitation (/online/i/<code>) or a job fair
 # booth's code (/jobfairs/b/<code>: whoever holds it sends that employer their profile) can use it.
 _PRIVATE_PATH = re.compile(r"(/(?:t|c|verify|feed|j|i|b)/)[^/?#\s\"]+?(\.ics)?(?=[/?#\s\"]|$)")

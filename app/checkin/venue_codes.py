@@ -26,6 +26,7 @@ from app import base64url
 from app.checkin.models import PRINTED, Checkpoint
 from app.errors import InvalidInput
 from app.extensions import db
+from app.inputs import INT_MAX
 
 ROTATE_SECONDS = 30
 _SCREEN_KIND, _PRINT_KIND = 1, 2
@@ -91,7 +92,8 @@ def read(code: str, at: float | None = None) -> VenueCode:
     if len(raw) != _CODE.size + _MAC_BYTES or not hmac.compare_digest(raw[_CODE.size:], _mac(raw[:_CODE.size])):
         raise InvalidCode(_l("This is not a check-in code of this system."))
     kind, checkpoint_id, number = _CODE.unpack(raw[:_CODE.size])
-    checkpoint = db.session.get(Checkpoint, checkpoint_id) if kind in (_SCREEN_KIND, _PRINT_KIND) else None
+    known = kind in (_SCREEN_KIND, _PRINT_KIND) and 0 < checkpoint_id <= INT_MAX  # past the column: no row
+    checkpoint = db.session.get(Checkpoint, checkpoint_id) if known else None
     if checkpoint is None:  # signed by us, but the checkpoint was deleted since
         raise InvalidCode(_l("This is not a check-in code of this system."))
     if kind == _SCREEN_KIND:

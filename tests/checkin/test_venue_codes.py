@@ -220,3 +220,12 @@ def test_the_scanner_api_tells_whether_self_check_in_is_allowed(client, db_sessi
     db_session.commit()
     setup = client.get("/api/v1/scanner", headers={"Authorization": f"Bearer {secret}"}).json
     assert [c["self_check_in"] for c in setup["checkpoints"]] == [True]
+
+
+@pytest.mark.parametrize("checkpoint_id", [2 ** 32 - 1, 2 ** 31, 0])
+def test_a_signed_code_naming_no_possible_checkpoint_is_invalid_not_a_crash(db_session, venue, checkpoint_id):
+    from app import base64url
+
+    payload = venue_codes._CODE.pack(1, checkpoint_id, venue_codes.slot())
+    with pytest.raises(venue_codes.InvalidCode):
+        venue_codes.read(base64url.encode(payload + venue_codes._mac(payload)))
