@@ -1,5 +1,5 @@
 """The figures as XLSX for the bureau's files: one row per programme and months after its end.
-Counts only, nobody's answers; the export is audited all the same (who took the figures out)."""
+Counts only, nobody's answers; an export with figures is audited all the same (who took them out)."""
 from __future__ import annotations
 
 import io
@@ -37,7 +37,8 @@ def export_xlsx(actor: User) -> bytes:
             + [f.working[w] for w in WORKING_ORDER]
             + [f.funding_sum, f.funding_median if f.funding_median is not None else "", f.team_sum,
                f.team_median if f.team_median is not None else ""]))
-    audit.record(actor, "followups.export", None, rows=len(rows))
+    if rows:  # an empty sheet says nothing about anybody
+        audit.record(actor, "followups.export", None, rows=len(rows))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
