@@ -92,7 +92,7 @@ def _make_and_send(person: Participant, months: int, due_on: date) -> bool:
     with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
         notify(user, "followup_survey", _l("A short follow-up: %(programme)s", programme=programme.label),
                "followup_survey", registration=None, sms_link=link, programme=programme.label, months=months,
-               survey_link=link, answer_by=(due_on + timedelta(days=answer_days())).isoformat())
+               survey_link=link, answer_by=deadline(survey).isoformat())
     commit()
     return True
 
