@@ -22,6 +22,7 @@ from app.checkin.blueprint import bp as checkin_bp
 from app.cohorts.blueprint import bp as cohorts_bp
 from app.cohorts.selection.views import allow_pitch_decks
 from app.competitions.blueprint import bp as competitions_bp
+from app.followups.blueprint import bp as followups_bp
 from app.pitch.blueprint import bp as pitch_bp
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.event_pages.blueprint import bp as events_bp
@@ -38,6 +39,7 @@ from app.organisation_pages.blueprint import bp as organisation_pages_bp
 from app.organisations.blueprint import bp as organisations_bp
 from app.registrations.blueprint import bp as registrations_bp
 from app.reminders import services as reminders
+from app.followups import sending as followup_sending
 from app.rosters.blueprint import bp as rosters_bp
 from app.mentoring.blueprint import bp as mentoring_bp
 from app.studios.views import bp as studios_bp
@@ -55,6 +57,7 @@ from app.cohorts import models as _cohorts_models  # noqa: F401
 from app.cohorts.camps import models as _camps_models  # noqa: F401
 from app.cohorts.lessons import models as _lessons_models  # noqa: F401
 from app.competitions import models as _competitions_models  # noqa: F401
+from app.followups import models as _followups_models  # noqa: F401
 from app.events import models as _events_models  # noqa: F401
 from app.notifications import models as _notifications_models  # noqa: F401
 from app.notifications.sms import models as _sms_models  # noqa: F401
@@ -98,7 +101,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, pitch_bp, certificates_bp,
                verify_bp, organisations_bp, organisation_pages_bp, traineeships_bp, jobfairs_bp, rosters_bp,
-               mentoring_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp):
+               mentoring_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp, followups_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(online_beat_bp)  # the join token in the path is the credential, not a cookie
@@ -148,6 +151,10 @@ def _reminders(app: Flask) -> None:
         @app.before_request
         def _start_reminder_sweeper():
             reminders.start_dev_sweeper(app)
+    if app.config.get("FOLLOWUPS_SWEEP_SECONDS") and not app.config.get("REDIS_URL"):
+        @app.before_request
+        def _start_followup_sweeper():
+            followup_sending.start_dev_sweeper(app)
 
 
 def _configure_logging(app: Flask) -> None:

@@ -12,6 +12,7 @@ from app.accounts.cli import users_cli
 from app.certificates import printing
 from app.certificates.cli import certificates_cli
 from app.demo.cli import demo
+from app.followups.cli import followups_cli
 from app.notifications.cli import outbox_cli
 from app.notifications.sms.cli import sms_cli
 from app.reminders.cli import reminders_cli
@@ -34,5 +35,5 @@ def rq_worker(burst):
 
 
 def init_app(app: Flask) -> None:
-    for command in (certificates_cli, rq_cli, users_cli, outbox_cli, sms_cli, reminders_cli, demo):
+    for command in (certificates_cli, rq_cli, users_cli, outbox_cli, sms_cli, reminders_cli, followups_cli, demo):
         app.cli.add_command(command)

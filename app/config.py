@@ -125,6 +125,17 @@ class Config:
     # Without Redis, a development server sends due reminders from a thread every this many
     # seconds (0: never; production relies on RQ's scheduler and `flask reminders send`).
     REMINDERS_SWEEP_SECONDS = 0
+    # 留在闵行 follow-up surveys (app/followups): months after a programme's end at which its people
+    # are asked (a list, or a map of programme kind -> list: camp, traineeship, pitch); organisers
+    # may choose other months for one programme. A survey is made on its due day or a later run of
+    # `flask followups send` (daily cron) within FOLLOWUP_CATCH_UP_DAYS, answered within
+    # FOLLOWUP_ANSWER_DAYS of sending, and an answer may be corrected for FOLLOWUP_EDIT_DAYS.
+    FOLLOWUP_MONTHS = {"camp": [6, 12], "traineeship": [6, 12], "pitch": [6, 12]}
+    FOLLOWUP_CATCH_UP_DAYS = int(os.environ.get("FOLLOWUP_CATCH_UP_DAYS") or 60)
+    FOLLOWUP_ANSWER_DAYS = int(os.environ.get("FOLLOWUP_ANSWER_DAYS") or 60)
+    FOLLOWUP_EDIT_DAYS = int(os.environ.get("FOLLOWUP_EDIT_DAYS") or 30)
+    # Without Redis, a development server runs the daily job from a thread this often (0: never).
+    FOLLOWUPS_SWEEP_SECONDS = 0
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
     # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
@@ -151,6 +162,7 @@ class DevelopmentConfig(Config):
     HSTS_SECONDS = 0
     LOCAL_HOSTS = ("localhost", "127.0.0.1")
     REMINDERS_SWEEP_SECONDS = 60
+    FOLLOWUPS_SWEEP_SECONDS = 3600
 
 
 class TestingConfig(Config):

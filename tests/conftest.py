@@ -34,6 +34,7 @@ pytest_plugins = [
     "tests.fixtures.certificates",
     "tests.fixtures.notifications",
     "tests.fixtures.online",
+    "tests.fixtures.followups",
     "tests.fixtures.world",
 ]
 

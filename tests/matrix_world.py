@@ -264,6 +264,12 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     pitch_entry_id = s.scalar(sa.select(RoundEntry.entry_id).where(RoundEntry.round_id == pitch_round.id)
                               .order_by(RoundEntry.entry_id))
 
+    # A follow-up survey of the demo's ended programmes (app/demo/followups.py), and its signed link.
+    from app.followups.links import survey_token
+    from app.followups.models import FollowupSurvey
+
+    followup = s.scalar(sa.select(FollowupSurvey).order_by(FollowupSurvey.id))
+
     values = {
         "event_id": event.id, "session_id": session.id, "question_id": question.id,
         "registration_id": registration.id, "checkpoint_id": checkpoint.id, "link_id": victim_link.id,
@@ -299,6 +305,12 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         ("online.register_by_invitation", "code"): university_invitation.code,
         ("online.join", "token"): join_token(registration),
         ("online_beat.heartbeat", "token"): join_token(registration),
+        ("followups.answer", "token"): survey_token(followup),
+        ("followups.organisation_suggestions", "token"): survey_token(followup),
+        ("followups.programme", "kind"): followup.programme_kind,
+        ("followups.programme", "programme_id"): followup.programme_id,
+        ("followups.people", "kind"): followup.programme_kind,
+        ("followups.people", "programme_id"): followup.programme_id,
         **jobfair_endpoints,
     }
     actors = {

@@ -41,6 +41,7 @@ from app.demo.cohorts import load_camp
 from app.demo.competitions import load_competition
 from app.demo.context import DemoRun
 from app.demo.events_and_registrations import load_events
+from app.demo.followups import load_followups
 from app.demo.jobfairs import load_job_fair
 from app.demo.mentors import load_mentors
 from app.demo.online import load_online
@@ -93,6 +94,7 @@ def _load(participants: int, seed: int, echo) -> str:
     _load_traineeships(run)
     load_job_fair(run)  # after the traineeships: their hosts' contacts serve the fair too
     load_venue_codes(run)
+    load_followups(run)  # after every programme: the ended ones' people are asked
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "

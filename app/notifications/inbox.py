@@ -59,6 +59,8 @@ BODIES = {
     "jobfair_pending": _l("At “%(fair)s” %(employer)s scanned your ticket at their booth. Choose positions and "
                           "agree to share your profile under “My job fair applications”, or ignore this: they "
                           "see nothing of you until you agree."),
+    "followup_survey": _l("%(months)s months after “%(programme)s”: where are you working now? Four short "
+                          "questions under “My follow-up surveys”."),
 }
 # Why a decision went the way it did is the part people look for: it follows the sentence, as does
 # an online event's personal join link.
@@ -69,7 +71,8 @@ LINKS = {"application": "cohorts.my_camps", "tier_invitation": "cohorts.my_camps
          "camp_results_published": "cohorts.my_results", "pitch_results": "pitch.mine",
          "pitch_camp_invitation": "cohorts.camps", "certificate_issued": "verify.mine",
          "reminder": "registrations.mine", "traineeship": "traineeships.mine",
-         "online_invitation": "online.my_invitations", "online_join": "registrations.mine"}
+         "online_invitation": "online.my_invitations", "online_join": "registrations.mine",
+         "followup_survey": "followups.mine"}
 
 
 def post(user: User, kind: str, title, *, registration=None, link_endpoint: str | None = None,

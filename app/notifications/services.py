@@ -31,11 +31,13 @@ log = logging.getLogger(__name__)
 
 
 def notify(user: User, kind: str, subject: str, template: str, *, registration,
-           rewrite: OutboxMessage | None = None, sms_kind: str | None = None, **params) -> OutboxMessage:
+           rewrite: OutboxMessage | None = None, sms_kind: str | None = None, sms_link: str | None = None,
+           **params) -> OutboxMessage:
     """Queue a notice about `registration` (mail, and a copy in the person's inbox); with `rewrite`,
     replace a notice this transaction queued earlier. `params` (JSON) reach the template next to
     the registration and event. `sms_kind`: the SMS template to send it with, when not the notice's
-    own kind (a seat at an online event goes by the join link's, which has a link)."""
+    own kind (a seat at an online event goes by the join link's, which has a link). `sms_link`: the
+    link the SMS carries when it is not a page of the person's own (a follow-up survey's signed link)."""
     message = rewrite or OutboxMessage(user_id=user.id, to_address=user.email,
                                        status=mail_status(user),
                                        locale=str(get_locale() or "zh_CN"),
@@ -48,7 +50,7 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
     # The inbox copy travels with the mail row, so a rewrite replaces both.
     message.inbox_copy = inbox.post(user, kind, subject, registration=registration,
                                     rewrite=getattr(rewrite, "inbox_copy", None), **params)
-    _queue_sms_for(message, user, sms_kind or kind, registration, params)
+    _queue_sms_for(message, user, sms_kind or kind, registration, params, sms_link)
     return message
 
 
@@ -60,13 +62,14 @@ def mail_status(user: User) -> str:
     return "queued" if user.notify_mail is not False else "opted_out"
 
 
-def _queue_sms_for(message: OutboxMessage, user: User, kind: str, registration, params: dict) -> None:
+def _queue_sms_for(message: OutboxMessage, user: User, kind: str, registration, params: dict,
+                   link: str | None = None) -> None:
     """The same notice as an SMS for a person with a mobile number who wants SMS; a rewritten
     notice rewrites the SMS queued with it in this transaction instead of adding a second one."""
     values = None if user.notify_sms is False else sms_params(
         kind, user=user, registration=registration, params=params,
         # a notice carrying a personal link (an online event's join link) sends that one
-        link=params.get("personal_link") or public_url("registrations.mine"))
+        link=link or params.get("personal_link") or public_url("registrations.mine"))
     earlier = getattr(message, "_sms", None)
     if earlier is not None:
         if values is None:

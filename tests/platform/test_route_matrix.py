@@ -48,6 +48,7 @@ CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
     "sms.receipts",  # the provider's receipt callback; the URL's token is SMS_RECEIPT_TOKEN
     "online.join", "online_beat.heartbeat",  # a registration's signed join link
+    "followups.answer", "followups.organisation_suggestions",  # a follow-up survey's signed link (by SMS)
 }
 OPEN = {  # any signed-in person acts for themselves on a public object
     "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "checkin.self_check_in",
@@ -69,6 +70,7 @@ SELF = {  # the caller's own things
     # An employer's contact holds no staff role; the portal shows their own employers' candidates only.
     "jobfairs.employer_index", "jobfairs.employer_export", "api.employer_interests",
     "pitch.mine",
+    "followups.mine",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.
