@@ -22,6 +22,7 @@ This module only orders the steps; each lives in its own module:
                               attendance (loaded after the mentors, before the traineeships)
 11. `jobfairs`                the 2026 autumn job fair: 12 employers' booths, 40 positions, 150 interests
                               shared by consent (some withdrawn), outcomes marked by the employers
+12. `duplicates`              two accounts of one person (by mobile, by email) for staff to merge
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -38,6 +39,7 @@ from app.checkin.models import Scan
 from app.demo.cohorts import load_camp
 from app.demo.competitions import load_competition
 from app.demo.context import DemoRun
+from app.demo.duplicates import load_duplicate_person
 from app.demo.events_and_registrations import load_events
 from app.demo.jobfairs import load_job_fair
 from app.demo.mentors import load_mentors
@@ -89,6 +91,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_online(run)
     _load_traineeships(run)
     load_job_fair(run)  # after the traineeships: their hosts' contacts serve the fair too
+    load_duplicate_person(run)  # last: her registrations take places the catalogue's people left
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "

@@ -19,6 +19,7 @@ from app.cohorts.lessons.models import AttendanceMark, Lesson
 from app.competitions import services as cs
 from app.competitions.models import Competition, Entry, Score
 from app.demo.catalogue import EVENTS, SERIES
+from app.demo.duplicates import ACCOUNTS as DUPLICATE_ACCOUNTS
 from app.demo.jobfairs import NEW_CONTACTS
 from app.demo.loader import STAFF, load_demo
 from app.demo.organisations import HOSTS
@@ -60,8 +61,9 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session, monkeypatch):
     assert first["Scan"] == len(decided) == len(set(decided)) > 0
 
     # + the demo participant, the masters, the host companies' contacts, the young applicants and the
-    # job fair's companies' recruiters
-    assert first["User"] == PARTICIPANTS + len(STAFF) + 1 + len(STUDIOS) + len(HOSTS) + APPLICANTS + NEW_CONTACTS
+    # job fair's companies' recruiters, and the two accounts of one person to merge
+    assert first["User"] == (PARTICIPANTS + len(STAFF) + 1 + len(STUDIOS) + len(HOSTS) + APPLICANTS + NEW_CONTACTS
+                             + DUPLICATE_ACCOUNTS)
     assert first["Event"] >= 18 and first["Registration"] > PARTICIPANTS
 
     again = load_demo(participants=PARTICIPANTS, seed=2026, echo=lambda *a, **k: None)

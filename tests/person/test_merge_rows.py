@@ -123,3 +123,34 @@ def test_a_later_merge_must_be_undone_first(merge_world, db_session):
     assert refused.value.code == "merge_superseded"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AccountMerge)) == 2
     db_session.rollback()
+
+
+def test_the_demo_holds_two_accounts_of_one_person_to_merge(merge_world, db_session):
+    from app.demo.duplicates import BY_EMAIL, BY_MOBILE
+    from app.person.merge.duplicates import find_duplicates
+    from app.registrations.models import Registration
+
+    admin = db.session.get(User, merge_world.admin_id)
+    by_mobile = db.session.scalar(sa.select(User).where(User.mobile == BY_MOBILE["mobile"]))
+    by_email = db.session.scalar(sa.select(User).where(User.email == BY_EMAIL["email"]))
+    pair = next(p for p in find_duplicates(admin) if {p.first.id, p.second.id} == {by_mobile.id, by_email.id})
+    assert pair.reasons == ["id_number", "name_employer"]
+
+    def places(user):
+        return {r.event_id: r.status for r in db.session.scalars(sa.select(Registration).where(
+            Registration.user_id == user.id))}
+    mobile_places, email_places = places(by_mobile), places(by_email)
+    shared = set(mobile_places) & set(email_places)
+    assert len(shared) == 1 and len(mobile_places) >= 2 and len(email_places) >= 2
+    event_id, = shared
+    assert (mobile_places[event_id], email_places[event_id]) == ("confirmed", "cancelled")
+    counts = {u.id: db.session.scalar(sa.text("SELECT count(*) FROM certificates WHERE recipient_id = :u"),
+                                      {"u": u.id}) for u in (by_mobile, by_email)}
+    assert all(counts.values())
+
+    services.merge_accounts(admin, survivor_id=by_email.id, absorbed_id=by_mobile.id, reason="同一人，两次注册")
+    db.session.expire_all()
+    # the confirmed place (the mobile account's) is now the survivor's; the cancelled one stays as history
+    assert places(by_email)[event_id] == "confirmed" and places(by_mobile) == {event_id: "cancelled"}
+    assert db.session.get(User, by_email.id).mobile == BY_MOBILE["mobile"]
+    db_session.rollback()
