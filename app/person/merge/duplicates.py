@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
@@ -71,24 +70,23 @@ class Pair:
 
 
 def _pairs_sharing(*keys) -> list[tuple[int, int]]:
-    """(smaller id, larger id) of active accounts whose `keys` (expressions over User) agree and are not empty."""
-    first, second = aliased(User), aliased(User)
+    """(smaller id, larger id) of active accounts whose `keys` ((normaliser, column name)) agree
+    and are not empty. The keys are computed once (a CTE), grouped, and only the groups of more
+    than one account are joined back to it."""
     users = User.__table__
-    key_columns = [key(users.c[name]).label(f"k{i}") for i, (key, name) in enumerate(keys)]
-    shared = (sa.select(*key_columns)
-              .where(users.c.active.is_(True), *(users.c[name].is_not(None) for _, name in keys),
-                     *(col != "" for col in [key(users.c[name]) for key, name in keys]))
-              .group_by(*[key(users.c[name]) for key, name in keys])
-              .having(sa.func.count() > 1).subquery())
-
-    def match(alias):
-        return sa.and_(*(key(getattr(alias, name)) == shared.c[f"k{i}"] for i, (key, name) in enumerate(keys)))
-
-    query = (sa.select(first.id, second.id)
-             .join(shared, match(first))
-             .join(second, sa.and_(match(second), second.id > first.id, second.active.is_(True)))
-             .where(first.active.is_(True))
-             .order_by(first.id, second.id).limit(LIMIT))
+    labels = [f"k{i}" for i in range(len(keys))]
+    keyed = (sa.select(users.c.id, *(key(users.c[name]).label(label) for (key, name), label in zip(keys, labels)))
+             .where(users.c.active.is_(True), *(users.c[name].is_not(None) for _, name in keys))
+             .cte("keyed"))
+    filled = [keyed.c[label] != "" for label in labels]
+    shared = (sa.select(*(keyed.c[label] for label in labels)).where(*filled)
+              .group_by(*(keyed.c[label] for label in labels)).having(sa.func.count() > 1).subquery("shared"))
+    first, second = keyed.alias("first"), keyed.alias("second")
+    query = (sa.select(first.c.id, second.c.id)
+             .join(shared, sa.and_(*(first.c[label] == shared.c[label] for label in labels)))
+             .join(second, sa.and_(*(second.c[label] == shared.c[label] for label in labels),
+                                   second.c.id > first.c.id))
+             .order_by(first.c.id, second.c.id).limit(LIMIT))
     return [tuple(row) for row in db.session.execute(query)]
 
 
