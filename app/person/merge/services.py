@@ -56,7 +56,7 @@ def merge_accounts(actor, *, survivor_id, absorbed_id, reason: str | None) -> Ac
         raise InvalidInput(fields=errors)
     if survivor_id == absorbed_id:
         raise Conflict(_l("An account cannot be merged into itself."), code="merge_same_account")
-    lock(User, survivor_id, absorbed_id)
+    _lock_accounts(survivor_id, absorbed_id)
     survivor, absorbed = db.session.get(User, survivor_id), db.session.get(User, absorbed_id)
     if survivor is None or absorbed is None:
         raise NotFound(_l("No such account."))
@@ -101,7 +101,7 @@ def undo_merge(actor, merge_id) -> AccountMerge:
     merge = db.session.get(AccountMerge, merge_id) if merge_id else None
     if merge is None:
         raise NotFound(_l("No such merge."))
-    lock(User, merge.survivor_id, merge.absorbed_id)
+    _lock_accounts(merge.survivor_id, merge.absorbed_id)
     lock(AccountMerge, merge.id)
     db.session.refresh(merge)
     if merge.undone_at is not None:
@@ -127,6 +127,16 @@ def undo_merge(actor, merge_id) -> AccountMerge:
     merge.undone_by_id = actor.id
     record(actor, "account.merge_undo", merge, survivor_id=survivor.id, absorbed_id=absorbed.id)
     return merge
+
+
+def _lock_accounts(*user_ids: int) -> None:
+    """Both accounts, until the transaction ends. app.locking's lock (FOR NO KEY UPDATE on
+    PostgreSQL) lets rows that reference the accounts be inserted meanwhile — a registration
+    made by the absorbed account during its merge would stay behind on it — so the merge also
+    takes FOR UPDATE, which waits for (and holds off) every insert naming either account. SQLite
+    renders no FOR UPDATE: there lock() already takes the database's one write lock."""
+    lock(User, *user_ids)
+    db.session.execute(sa.select(User.id).where(User.id.in_(user_ids)).with_for_update())
 
 
 def undo_days() -> int:
