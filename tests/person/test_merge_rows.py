@@ -9,11 +9,14 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.audit.models import AuditEntry
+from app.demo.duplicates import BY_EMAIL, BY_MOBILE
 from app.errors import Conflict
 from app.extensions import db
 from app.person.merge import services
+from app.person.merge.duplicates import find_duplicates
 from app.person.merge.models import AccountMerge
 from app.person.merge.policies import KEEP, POLICIES, user_columns
+from app.registrations.models import Registration
 from tests.fixtures.merge import snapshot
 
 pytestmark = pytest.mark.module_world
@@ -126,10 +129,6 @@ def test_a_later_merge_must_be_undone_first(merge_world, db_session):
 
 
 def test_the_demo_holds_two_accounts_of_one_person_to_merge(merge_world, db_session):
-    from app.demo.duplicates import BY_EMAIL, BY_MOBILE
-    from app.person.merge.duplicates import find_duplicates
-    from app.registrations.models import Registration
-
     admin = db.session.get(User, merge_world.admin_id)
     by_mobile = db.session.scalar(sa.select(User).where(User.mobile == BY_MOBILE["mobile"]))
     by_email = db.session.scalar(sa.select(User).where(User.email == BY_EMAIL["email"]))
