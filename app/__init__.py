@@ -24,6 +24,7 @@ from app.cohorts.selection.views import allow_pitch_decks
 from app.competitions.blueprint import bp as competitions_bp
 from app.followups.blueprint import bp as followups_bp
 from app.pitch.blueprint import bp as pitch_bp
+from app.person.merge.blueprint import bp as merge_bp
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.event_pages.blueprint import bp as events_bp
 from app.event_pages.blueprint import console as console_bp
@@ -101,7 +102,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, pitch_bp, certificates_bp,
                verify_bp, organisations_bp, organisation_pages_bp, traineeships_bp, jobfairs_bp, rosters_bp,
-               mentoring_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp, followups_bp):
+               mentoring_bp, merge_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp, followups_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(online_beat_bp)  # the join token in the path is the credential, not a cookie

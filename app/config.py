@@ -48,6 +48,9 @@ class Config:
     TIMEZONE = "Asia/Shanghai"
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    # How long staff may undo a merge of two accounts (app/person/merge): after it the rows that
+    # moved have lived on the surviving account long enough that undoing would surprise its owner.
+    ACCOUNT_MERGE_UNDO_DAYS = int(os.environ.get("ACCOUNT_MERGE_UNDO_DAYS", "30"))
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("zh_CN", "en")
     UPLOAD_DIR = str(INSTANCE / "uploads")

@@ -35,6 +35,7 @@ pytest_plugins = [
     "tests.fixtures.notifications",
     "tests.fixtures.online",
     "tests.fixtures.followups",
+    "tests.fixtures.merge",
     "tests.fixtures.world",
 ]
 

@@ -270,6 +270,12 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
 
     followup = s.scalar(sa.select(FollowupSurvey).order_by(FollowupSurvey.id))
 
+    # Two accounts of one person, merged by the bureau (the merge pages' undo); their names are private.
+    from app.person.merge.services import merge_accounts
+
+    account_merge = merge_accounts(admin, survivor_id=_sign_up(f"{MARK}合并", "19900000031", []).id,
+                                   absorbed_id=_sign_up(f"{MARK}合并", "19900000032", []).id, reason=f"{MARK} 同一人")
+
     values = {
         "event_id": event.id, "session_id": session.id, "question_id": question.id,
         "registration_id": registration.id, "checkpoint_id": checkpoint.id, "link_id": victim_link.id,
@@ -290,6 +296,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "filename": "css/app.css", "name": "matrix.txt", "provider": "tencent",
         **traineeship_values, **trainees,  # part 1's batch is open with a pending choice
         **jobfair_values,
+        "merge_id": account_merge.id,
     }
     by_endpoint = {
         ("main.set_language", "code"): "en",

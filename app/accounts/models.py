@@ -77,8 +77,12 @@ class User(UserMixin, db.Model):
     # The channels the person wants notices by, besides the inbox (always on).
     notify_mail: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     notify_sms: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Set when staff merged this account into another (app/person/merge): the sign-in then names
+    # the surviving account's login instead of only refusing.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
+    merged_into: Mapped[User | None] = relationship(remote_side=[id])
     departments: Mapped[list[Department]] = relationship(secondary=user_departments, order_by=Department.id)
 
     # -- roles ---------------------------------------------------------------

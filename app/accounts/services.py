@@ -165,7 +165,12 @@ def authenticate(login: str, password: str) -> User:
         # Same cost as a real check, so timing does not reveal which accounts exist.
         User(password_hash=_DUMMY_HASH).check_password(password or "")
         raise AuthError()
-    if not user.check_password(password or "") or not user.active:
+    password_ok = user.check_password(password or "")
+    if not password_ok or not user.active:
+        if password_ok and user.merged_into is not None:
+            # Only to the person who knows this account's password: which account took it over.
+            raise AuthError(_l("This account was merged into another one of yours. Sign in with %(login)s.",
+                               login=user.merged_into.login_hint), code="account_merged")
         raise AuthError()
     return user
 

@@ -24,6 +24,7 @@ This module only orders the steps; each lives in its own module:
                               shared by consent (some withdrawn), outcomes marked by the employers
 12. `venue_codes`             self check-in at the doors of the next two open events: a screen's
                               rotating code, and a printed poster
+13. `duplicates`              two accounts of one person (by mobile, by email) for staff to merge
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -40,6 +41,7 @@ from app.checkin.models import Scan
 from app.demo.cohorts import load_camp
 from app.demo.competitions import load_competition
 from app.demo.context import DemoRun
+from app.demo.duplicates import load_duplicate_person
 from app.demo.events_and_registrations import load_events
 from app.demo.followups import load_followups
 from app.demo.jobfairs import load_job_fair
@@ -95,6 +97,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_job_fair(run)  # after the traineeships: their hosts' contacts serve the fair too
     load_venue_codes(run)
     load_followups(run)  # after every programme: the ended ones' people are asked
+    load_duplicate_person(run)  # last: her registrations take places the catalogue's people left
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "
