@@ -22,6 +22,7 @@ This module only orders the steps; each lives in its own module:
                               attendance (loaded after the mentors, before the traineeships)
 11. `jobfairs`                the 2026 autumn job fair: 12 employers' booths, 40 positions, 150 interests
                               shared by consent (some withdrawn), outcomes marked by the employers
+12. `consents`                every account's agreement to the privacy notice in force
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -37,6 +38,7 @@ from app.accounts.models import User, UserRole
 from app.checkin.models import Scan
 from app.demo.cohorts import load_camp
 from app.demo.competitions import load_competition
+from app.demo.consents import load_consents
 from app.demo.context import DemoRun
 from app.demo.events_and_registrations import load_events
 from app.demo.jobfairs import load_job_fair
@@ -89,6 +91,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_online(run)
     _load_traineeships(run)
     load_job_fair(run)  # after the traineeships: their hosts' contacts serve the fair too
+    load_consents(run.echo)  # last: every account made above agrees to the notice in force
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "
