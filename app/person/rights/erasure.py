@@ -23,7 +23,7 @@ from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
 from app.inputs import INT_MAX
-from app.locking import lock_objects
+from app.locking import lock
 from app.person.rights import files, inventory
 from app.person.rights.models import Erasure
 from app.timeutil import utcnow
@@ -33,7 +33,7 @@ REASON_MAX = 200
 # Free text a person typed about themselves or others in their rows: emptied whatever it holds.
 BLANKED = {
     "registration_answers": ("value",),
-    "applications": ("name", "mobile", "email", "id_number", "business_plan"),
+    "applications": ("name", "mobile", "email", "id_number", "company_name", "business_plan"),
     "competition_entries": ("employer",),
     "competition_team_members": ("name", "employer"),
     "pitch_entries": ("employer", "business_plan"),
@@ -153,7 +153,7 @@ def erase(actor, user: User, *, via: str, reason: str = "", password: str | None
     """Erase `user`'s personal data: by themselves (`via="self"`, with their password), by an
     admin on their request (`"admin"`, with a reason) or by the retention job (`"retention"`)."""
     reason = _check(actor, user, via=via, password=password, reason=reason)
-    lock_objects(user)
+    lock(User, user.id)
     if is_erased(user):
         raise Conflict(_l("This person's data has already been erased."), code="already_erased")
     now = utcnow()
@@ -162,6 +162,7 @@ def erase(actor, user: User, *, via: str, reason: str = "", password: str | None
     rows = inventory.person_rows(user.id)
     _erase_account(user, now)
     files.forget(rows)
+    typed = _typed_values(rows)
     for table_name, columns in BLANKED.items():
         if table_name in rows:
             table = db.metadata.tables[table_name]
@@ -169,7 +170,8 @@ def erase(actor, user: User, *, via: str, reason: str = "", password: str | None
                                .values({c: _empty(table.c[c]) for c in columns}))
     name_swap = [(values["name"], placeholder(user.id))] if values["name"] else []
     unique_swaps = [(values[k], ERASED) for k in ("mobile", "email", "id_number") if values[k]]
-    own_swaps = name_swap + unique_swaps + ([(values["employer"], ERASED)] if values["employer"] else [])
+    employer_swap = [(values["employer"], ERASED)] if values["employer"] else []
+    own_swaps = [(v, ERASED) for v in typed] + name_swap + unique_swaps + employer_swap  # longest text first
     for table_name, table_rows in rows.items():
         table = db.metadata.tables[table_name]
         _scrub(table, _row_condition(table, table_rows), own_swaps)
@@ -187,6 +189,22 @@ def erase(actor, user: User, *, via: str, reason: str = "", password: str | None
     db.session.add(record)
     audit.record(actor, "person.erase", user, via=via, reason=reason, kept=kept)
     return record
+
+
+TYPED_MIN = 4  # shorter typed values ("企业", "是") are choices, not something that names anyone
+
+
+def _typed_values(rows: dict[str, list[dict]]) -> list[str]:
+    """What the person typed into the blanked fields, longest first: copies of it elsewhere in their
+    rows (a notice quoting their company or team mates) are replaced too."""
+    found = set()
+    for table_name, columns in BLANKED.items():
+        for row in rows.get(table_name, ()):
+            for column in columns:
+                value = row.get(column)
+                if isinstance(value, str) and len(value.strip()) >= TYPED_MIN:
+                    found.add(value.strip())
+    return sorted(found, key=len, reverse=True)
 
 
 def _erase_account(user: User, now) -> None:
