@@ -70,7 +70,7 @@ def test_erasure_leaves_no_personal_value_in_any_column_and_keeps_the_counts(db_
     assert db_session.get(Registration, p.registration.id).status == p.registration.status
     record = db_session.scalar(sa.select(Erasure).where(Erasure.user_id == user.id))
     assert record.done_at is not None and record.via == "retention"
-    assert record.kept["registrations"] == 3 - 1 or record.kept["registrations"] >= 1
+    assert record.kept["registrations"] == 3  # the event, the competition and the pitch competition
     assert record.kept["scans"] == 1 and record.kept["certificates"] == 1
 
 

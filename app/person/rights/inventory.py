@@ -87,7 +87,8 @@ def subject_rows(table: sa.Table, user_id: int, rows: dict[str, list[dict]]):
     conditions = [sa.and_(table.c.subject_type == "User", table.c.subject_id == user_id)]
     by_class = class_tables()
     for class_name, table_name in by_class.items():
-        ids = sorted({row.get("id") for row in rows.get(table_name, ())} - {None})
+        # Only integer ids: a subject_id is an integer (a session's key is not one of them).
+        ids = sorted({row.get("id") for row in rows.get(table_name, ()) if isinstance(row.get("id"), int)})
         if ids and class_name != "User":
             conditions.append(sa.and_(table.c.subject_type == class_name, table.c.subject_id.in_(ids)))
     if "actor_id" in table.c:
