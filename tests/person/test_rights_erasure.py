@@ -14,6 +14,7 @@ from app.person.rights.models import Erasure
 from app.pitch.models import PitchEntry
 from app.private_files import private_path
 from app.registrations.models import Registration
+from app.transaction import commit  # the app's commit: its after-commit hook deletes the files
 from tests.fixtures.accounts import PASSWORD, login
 from tests.fixtures.rights import find_values
 
@@ -57,7 +58,6 @@ def test_erasure_leaves_no_personal_value_in_any_column_and_keeps_the_counts(db_
     counts = _counts(db_session, p.event.id)
 
     erasure.erase(None, p.user, via="retention")
-    from app.transaction import commit  # noqa: PLC0415 - the app's commit, whose after-commit hook deletes files
     commit()
 
     after = find_values(db_session, _personal(p))
