@@ -136,3 +136,18 @@ def test_admin_erases_on_request_with_a_reason(client, db_session, admin, create
     assert again.status_code in (200, 302)
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Erasure)) == 1
     assert client.post("/admin/users/99999999999/erase", data={"reason": "x"}).status_code == 404
+
+
+def test_an_organisation_forgets_them_as_its_contact_person(db_session, admin, create_user, create_organisation):
+    from app.organisations import contacts
+    from app.organisations.models import Organisation
+
+    person = create_user(name="端木清远", mobile="13755556666")
+    company = create_organisation(name="上海清远联络测试有限公司", contact_name="端木清远", contact_phone="13755556666")
+    contacts.add_contact(admin, company, person.mobile)
+    db_session.commit()
+    erasure.erase(admin, person, via="admin", reason="本人申请")
+    db_session.commit()
+    assert find_values(db_session, ["端木清远", "13755556666"]) == {}
+    kept = db_session.get(Organisation, company.id)
+    assert kept.name == "上海清远联络测试有限公司" and kept.contact_name == ""

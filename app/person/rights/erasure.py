@@ -179,6 +179,7 @@ def erase(actor, user: User, *, via: str, reason: str = "", password: str | None
         _scrub(table, inventory.subject_rows(table, user.id, rows), own_swaps)
         if "ip" in table.c and "actor_id" in table.c:
             db.session.execute(sa.update(table).where(table.c.actor_id == user.id).values(ip=None))
+    _forget_contact_details(rows, values["name"])
     for table in inventory.tables():
         if table.name != "users":
             _scrub(table, None, unique_swaps)
@@ -189,6 +190,17 @@ def erase(actor, user: User, *, via: str, reason: str = "", password: str | None
     db.session.add(record)
     audit.record(actor, "person.erase", user, via=via, reason=reason, kept=kept)
     return record
+
+
+def _forget_contact_details(rows: dict[str, list[dict]], name: str | None) -> None:
+    """An organisation the person is a contact of may name them as its contact person (typed by
+    staff into the registry): that name goes; the organisation's own details stay. (Their mobile
+    and email go wherever they are, by the last pass.)"""
+    ids = sorted({row["organisation_id"] for row in rows.get("organisation_contacts", ())})
+    if ids and name:
+        table = db.metadata.tables["organisations"]
+        db.session.execute(sa.update(table).where(table.c.id.in_(ids), table.c.contact_name == name)
+                           .values(contact_name=_empty(table.c.contact_name)))
 
 
 TYPED_MIN = 4  # shorter typed values ("企业", "是") are choices, not something that names anyone
