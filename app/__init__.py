@@ -25,6 +25,8 @@ from app.competitions.blueprint import bp as competitions_bp
 from app.followups.blueprint import bp as followups_bp
 from app.pitch.blueprint import bp as pitch_bp
 from app.person.merge.blueprint import bp as merge_bp
+from app.person.rights.blueprint import bp as rights_bp
+from app.person.rights import retention
 from app.config import CONFIGS, INSTANCE, ROOT
 from app.event_pages.blueprint import bp as events_bp
 from app.event_pages.blueprint import console as console_bp
@@ -50,6 +52,7 @@ from app.jobfairs.blueprint import bp as jobfairs_bp
 
 # Every model module, so that Alembic and create_all see the whole schema.
 from app.accounts import models as _accounts_models  # noqa: F401
+from app.accounts import consents as _consents_models  # noqa: F401
 from app import transitions as _transitions  # noqa: F401  (status_changes)
 from app.audit import models as _audit_models  # noqa: F401
 from app.certificates import models as _certificates_models  # noqa: F401
@@ -74,6 +77,7 @@ from app.studios import models as _studios_models  # noqa: F401
 from app.tickets import models as _tickets_models  # noqa: F401
 from app.traineeships import models as _traineeships_models  # noqa: F401
 from app.jobfairs import models as _jobfairs_models  # noqa: F401
+from app.person.rights import models as _rights_models  # noqa: F401
 
 
 def create_app(config: str | None = None, **overrides) -> Flask:
@@ -102,7 +106,8 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, pitch_bp, certificates_bp,
                verify_bp, organisations_bp, organisation_pages_bp, traineeships_bp, jobfairs_bp, rosters_bp,
-               mentoring_bp, merge_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp, followups_bp):
+               mentoring_bp, merge_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp, followups_bp,
+               rights_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(online_beat_bp)  # the join token in the path is the credential, not a cookie
@@ -156,6 +161,10 @@ def _reminders(app: Flask) -> None:
         @app.before_request
         def _start_followup_sweeper():
             followup_sending.start_dev_sweeper(app)
+    if app.config.get("RETENTION_SWEEP_SECONDS") and not app.config.get("REDIS_URL"):
+        @app.before_request
+        def _start_retention_runner():
+            retention.start_dev_runner(app)
 
 
 def _configure_logging(app: Flask) -> None:

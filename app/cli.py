@@ -15,6 +15,8 @@ from app.demo.cli import demo
 from app.followups.cli import followups_cli
 from app.notifications.cli import outbox_cli
 from app.notifications.sms.cli import sms_cli
+from app.person.rights import retention
+from app.person.rights.cli import privacy_cli
 from app.reminders.cli import reminders_cli
 from app.worker import AppWorker
 
@@ -30,10 +32,13 @@ def rq_worker(burst):
     url = jobs.redis_url()
     if not url:
         raise click.ClickException("REDIS_URL is not set: without it batches run inside the web process")
+    if retention.years() > 0:
+        retention.schedule_next()  # the daily retention run, rescheduled by itself from then on
     AppWorker([printing.QUEUE, jobs.notifications_queue_name()], connection=Redis.from_url(url),
               app=current_app._get_current_object()).work(burst=burst, with_scheduler=True)
 
 
 def init_app(app: Flask) -> None:
-    for command in (certificates_cli, rq_cli, users_cli, outbox_cli, sms_cli, reminders_cli, followups_cli, demo):
+    for command in (certificates_cli, rq_cli, users_cli, outbox_cli, sms_cli, reminders_cli, followups_cli, privacy_cli,
+                    demo):
         app.cli.add_command(command)

@@ -139,6 +139,15 @@ class Config:
     FOLLOWUP_EDIT_DAYS = int(os.environ.get("FOLLOWUP_EDIT_DAYS") or 30)
     # Without Redis, a development server runs the daily job from a thread this often (0: never).
     FOLLOWUPS_SWEEP_SECONDS = 0
+    # The privacy notice (/privacy) in force: a person whose latest consent is to another version is
+    # asked again on their next page. Change it with the notice's text (templates/accounts/privacy_notice.html).
+    PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION") or "2026-12"
+    # Personal data of participants inactive this many years after their last occasion is
+    # anonymised by the daily retention job (app/person/rights/retention.py); 0 switches it off.
+    RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS") or 3)
+    # Without Redis, the retention job runs from a thread this often (seconds; 0: never, e.g. tests;
+    # with Redis, `flask rq worker` schedules it daily).
+    RETENTION_SWEEP_SECONDS = int(os.environ.get("RETENTION_SWEEP_SECONDS") or 86400)
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
     # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
@@ -181,6 +190,7 @@ class TestingConfig(Config):
     RATELIMIT_KEY_PREFIX = "minhang-test"
     LOGIN_RATE_LIMIT = "100000 per minute"  # the rate-limit tests set real ones
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
+    RETENTION_SWEEP_SECONDS = 0
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
     SMS_PROVIDER = "none"  # the SMS tests choose theirs

@@ -36,6 +36,7 @@ pytest_plugins = [
     "tests.fixtures.online",
     "tests.fixtures.followups",
     "tests.fixtures.merge",
+    "tests.fixtures.rights",
     "tests.fixtures.world",
 ]
 

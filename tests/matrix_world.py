@@ -46,9 +46,11 @@ class World:
 
 
 def _sign_up(name: str, mobile: str, roles: list[str], departments=()):
+    from app.accounts import consents
     from app.accounts.services import sign_up
 
     user = sign_up(name=name, password=PASSWORD, mobile=mobile, email=None)
+    consents.record(user)  # agreed, as on the sign-up form: the matrix probes pages, not the consent page
     if roles:
         user.set_roles(roles)
     if departments:

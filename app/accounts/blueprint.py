@@ -7,9 +7,9 @@ registers its routes. app/__init__.py registers `bp`.
 
 from __future__ import annotations
 
-from app.accounts import views
+from app.accounts import consent_views, views
 from app.accounts.bp import bp
 
-VIEW_MODULES = (views,)
+VIEW_MODULES = (views, consent_views)
 
 __all__ = ["bp", "VIEW_MODULES"]

@@ -28,6 +28,12 @@ class ProfileFields:
 class SignupForm(ProfileFields, FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=8, max=200)],
                              render_kw={"autocomplete": "new-password"})
+    # Checked by the service (accounts.services.sign_up_agreeing), which names it with the other problems.
+    consent = BooleanField(_l("I have read the privacy notice and agree to it"))
+
+
+class ConsentForm(FlaskForm):
+    consent = BooleanField(_l("I have read the privacy notice and agree to it"))
 
 
 class ProfileForm(ProfileFields, FlaskForm):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from app.accounts import consents
 from app.accounts.models import ApiToken, Department, Role, User, UserSession
 from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -156,6 +157,20 @@ def sign_up(*, name: str, password: str, mobile: str | None = None, email: str |
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    return user
+
+
+def sign_up_agreeing(*, agreed: bool, **profile) -> User:
+    """The public sign-up: refused unless the person agrees to the privacy notice in force, whose
+    version is recorded with the time (accounts created by admins agree at their first sign-in)."""
+    try:
+        user = sign_up(**profile)
+    except InvalidInput as exc:
+        if not agreed:  # every problem at once, the missing agreement among them
+            exc.fields = {**(exc.fields or {}), "consent": consents.AGREE_FIRST}
+        raise
+    consents.require_agreement(agreed)
+    consents.record(user)
     return user
 
 

@@ -61,9 +61,9 @@ def login():
 def signup():
     form = SignupForm()
     if form.validate_on_submit() and (done := perform(
-            lambda: _start_session(services.sign_up(
-                name=form.name.data, password=form.password.data, mobile=form.mobile.data, email=form.email.data,
-                employer=form.employer.data, id_number=form.id_number.data)),
+            lambda: _start_session(services.sign_up_agreeing(
+                agreed=form.consent.data, name=form.name.data, password=form.password.data, mobile=form.mobile.data,
+                email=form.email.data, employer=form.employer.data, id_number=form.id_number.data)),
             form=form, success=lambda user: _("Welcome, %(name)s! Your account is ready.", name=user.name),
             to=_signed_in())):
         return done

@@ -25,6 +25,7 @@ This module only orders the steps; each lives in its own module:
 12. `venue_codes`             self check-in at the doors of the next two open events: a screen's
                               rotating code, and a printed poster
 13. `duplicates`              two accounts of one person (by mobile, by email) for staff to merge
+14. `consents`                every account's agreement to the privacy notice in force
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -40,6 +41,7 @@ from app.accounts.models import User, UserRole
 from app.checkin.models import Scan
 from app.demo.cohorts import load_camp
 from app.demo.competitions import load_competition
+from app.demo.consents import load_consents
 from app.demo.context import DemoRun
 from app.demo.duplicates import load_duplicate_person
 from app.demo.events_and_registrations import load_events
@@ -97,7 +99,8 @@ def _load(participants: int, seed: int, echo) -> str:
     load_job_fair(run)  # after the traineeships: their hosts' contacts serve the fair too
     load_venue_codes(run)
     load_followups(run)  # after every programme: the ended ones' people are asked
-    load_duplicate_person(run)  # last: her registrations take places the catalogue's people left
+    load_duplicate_person(run)  # after the programmes: her registrations take places the catalogue's people left
+    load_consents(run.echo)  # last: every account made above agrees to the notice in force
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "

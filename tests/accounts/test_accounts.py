@@ -22,7 +22,7 @@ def test_valid_id_number_checks_the_check_character():
 def test_sign_up_by_mobile_and_log_in_with_either_login(client, db_session):
     response = client.post("/signup", data={
         "name": "李喆", "mobile": "138 0013 8001", "email": "Li.Zhe@Example.com", "employer": "上海交通大学",
-        "password": "s3cret-pass", "id_number": VALID_ID})
+        "password": "s3cret-pass", "id_number": VALID_ID, "consent": "y"})
     assert response.status_code == 302
     user = db_session.scalar(sa.select(User).where(User.mobile == "13800138001"))
     assert user.email == "li.zhe@example.com"
@@ -168,7 +168,7 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
 def test_full_width_mobile_digits_are_the_same_number_at_sign_up_and_login(client, db_session):
     """Issue 12, defect 13: 「１３９…」 typed by a Chinese input method was refused."""
     response = client.post("/signup", data={"name": "陈静", "mobile": "＋８６ １３９－００１２－３４５６",
-                                            "password": "s3cret-pass"})
+                                            "password": "s3cret-pass", "consent": "y"})
     assert response.status_code == 302
     user = db_session.scalar(sa.select(User).where(User.name == "陈静"))
     assert user.mobile == "13900123456"
@@ -206,6 +206,6 @@ def test_an_id_number_says_exactly_what_is_wrong(client, db_session, typed, says
         services.sign_up(name="王堃", password="long-enough", mobile="13900000077", id_number=typed)
     assert str(info.value.fields["id_number"]) == says
     page = client.post("/signup", data={"name": "王堃", "mobile": "13900000077", "password": "long-enough",
-                                        "id_number": typed}).get_data(as_text=True)
+                                        "id_number": typed, "consent": "y"}).get_data(as_text=True)
     assert says in page and "检查最后一位" not in page
     assert services.normalise_id_number("１１０１０５１９４９１２３１００２ｘ") == VALID_ID

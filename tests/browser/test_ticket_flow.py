@@ -77,6 +77,7 @@ def test_sign_up_register_and_scan_ticket_on_phone(app, live_server, phone, even
     page.fill("#name", NAME)
     page.fill("#mobile", mobile)
     page.fill("#password", PASSWORD)
+    page.check("#consent")
     page.click("form.form button[type=submit], form.form button.btn-primary")
     page.wait_for_url(f"{live_server}/")
     assert page.locator(".flash-success").count() == 1

@@ -92,6 +92,7 @@ def test_mobile_only_participant_in_wechat_is_rejected_and_told(app, live_server
         page.fill("#mobile", mobile)
         page.fill("#employer", EMPLOYER)
         page.fill("#password", PASSWORD)
+        page.check("#consent")
         page.click("form.form button.btn-primary")
         page.wait_for_url(f"{live_server}/")
         assert page.locator(".flash-success").count() == 1

@@ -5,6 +5,7 @@ import re
 
 import sqlalchemy as sa
 
+from app.accounts.consents import PrivacyConsent, current_version
 from app.accounts.models import User
 from app.accounts.services import authenticate
 from app.certificates.models import Certificate
@@ -66,6 +67,10 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session, monkeypatch):
     assert first["User"] == (PARTICIPANTS + len(STAFF) + 1 + len(STUDIOS) + len(HOSTS) + APPLICANTS + NEW_CONTACTS
                              + DUPLICATE_ACCOUNTS)
     assert first["Event"] >= 18 and first["Registration"] > PARTICIPANTS
+
+    # every account agreed to the privacy notice in force: demo logins are not asked first
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User).where(~sa.exists().where(
+        PrivacyConsent.user_id == User.id, PrivacyConsent.version == current_version()))) == 0
 
     again = load_demo(participants=PARTICIPANTS, seed=2026, echo=lambda *a, **k: None)
     assert _counts(db) == first

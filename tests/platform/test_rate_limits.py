@@ -130,9 +130,10 @@ def test_sign_up_probes_are_limited_per_address(worker, db_session):
     registered = _people(db_session, 5)
     client = instance.test_client()
     new_people = [client.post("/signup", data={"name": f"新用户{i}", "mobile": f"1370000{i:04d}",
-                                              "password": PASSWORD}).status_code for i in range(8)]
+                                              "password": PASSWORD, "consent": "y"}).status_code for i in range(8)]
     assert new_people == [302] * 8
-    probes = [instance.test_client().post("/signup", data={"name": "x", "mobile": m, "password": PASSWORD})
+    probes = [instance.test_client().post("/signup", data={"name": "x", "mobile": m, "password": PASSWORD,
+                                                                    "consent": "y"})
               for m in registered]
     assert [p.status_code for p in probes] == [200] * 5
     assert "该手机号已注册" in probes[0].get_data(as_text=True)  # kept: people need to know to sign in instead

@@ -43,6 +43,7 @@ PUBLIC = {  # anyone, logged in or not
     # companies (never people's names); the API's results answer only once released
     "pitch.screen", "pitch.screen_json", "api.pitch_results",
     "pitch.public_list",  # the published pitch competitions (drafts left out), with their apply links
+    "accounts.privacy_notice", "rights.erased",  # the privacy notice; what an erasure keeps, and why
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
@@ -71,6 +72,8 @@ SELF = {  # the caller's own things
     "jobfairs.employer_index", "jobfairs.employer_export", "api.employer_interests",
     "pitch.mine",
     "followups.mine",
+    # personal-data rights: the caller's own consent, download and erasure
+    "accounts.privacy_consent", "rights.my_data", "rights.my_data_json", "rights.my_data_pdf", "rights.erase",
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.

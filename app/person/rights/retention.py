@@ -1,0 +1,115 @@
+"""Retention: participants whose last occasion (the end of the latest event they registered for,
+or their sign-up when they never registered) is more than RETENTION_YEARS ago are anonymised
+(erasure.erase, via "retention"). Staff accounts are never due, nor is anyone with an occasion
+still to come (it ends after the cut-off), nor anyone already erased.
+
+`due` is the dry run admins read first (/admin/retention, `flask privacy retention --dry-run`);
+`run` erases who is due at that moment and writes its report to the audit log. The job runs daily
+(`scheduled`): from RQ's scheduler when REDIS_URL is set, else from a thread of the web process."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app import jobs
+from app.accounts.models import User, UserRole
+from app.audit import services as audit
+from app.events.models import Event
+from app.extensions import db
+from app.person.rights.erasure import erase
+from app.person.rights.models import Erasure
+from app.privacy import mask_email, mask_phone
+from app.registrations.models import Registration
+from app.timeutil import local_today, utcnow
+from app.transaction import commit
+
+BATCH = 100  # people erased by one run at most: each erasure searches every table, so a backlog takes a few days
+JOB_ID = "privacy-retention"
+
+
+@dataclass(frozen=True)
+class Due:
+    user_id: int
+    login_masked: str
+    last_occasion: datetime
+    by_sign_up: bool  # no occasion at all: counted from the account's creation
+
+
+def years() -> int:
+    return int(current_app.config.get("RETENTION_YEARS") or 0)
+
+
+def cutoff(today: date) -> datetime:
+    """Midnight UTC of the day RETENTION_YEARS before `today` (29 February -> 28th)."""
+    try:
+        day = today.replace(year=today.year - years())
+    except ValueError:
+        day = today.replace(year=today.year - years(), day=28)
+    return datetime.combine(day, time(0), tzinfo=timezone.utc)
+
+
+def due(today: date | None = None, limit: int | None = None) -> list[Due]:
+    if years() <= 0:
+        return []
+    last_event = (sa.select(Registration.user_id, sa.func.max(Event.ends_at).label("last"))
+                  .join(Event, Event.id == Registration.event_id).group_by(Registration.user_id).subquery())
+    last = sa.func.coalesce(last_event.c.last, User.created_at)
+    query = (sa.select(User.id, User.mobile, User.email, last_event.c.last, User.created_at)
+             .outerjoin(last_event, last_event.c.user_id == User.id)
+             .where(~sa.exists().where(UserRole.user_id == User.id),
+                    ~sa.exists().where(Erasure.user_id == User.id, Erasure.done_at.is_not(None)),
+                    last < cutoff(today or local_today()))
+             .order_by(last, User.id))
+    if limit:
+        query = query.limit(limit)
+    return [Due(user_id=row.id, login_masked=mask_phone(row.mobile) or mask_email(row.email) or "—",
+                last_occasion=row.last or row.created_at, by_sign_up=row.last is None)
+            for row in db.session.execute(query)]
+
+
+def run(actor, today: date | None = None) -> list[int]:
+    """Erase everyone due now (at most BATCH); the report (ids and count) goes to the audit log."""
+    today = today or local_today()
+    people = due(today, limit=BATCH)
+    erased = []
+    for person in people:
+        user = db.session.get(User, person.user_id)
+        erase(actor, user, via="retention", reason=f"retention {years()}y")
+        erased.append(user.id)
+    audit.record(actor, "privacy.retention", None, years=years(), cutoff=cutoff(today).date().isoformat(),
+                 erased=len(erased), user_ids=erased)
+    return erased
+
+
+def scheduled() -> None:
+    """The daily job: run, commit, and (with Redis) put itself on RQ's schedule for tomorrow."""
+    run(None)
+    commit()
+    if jobs.redis_url():
+        schedule_next()
+
+
+def schedule_next() -> None:
+    """With Redis: the next run tomorrow at 03:00 Shanghai time (19:00 UTC), one job whatever
+    restarts happen (a fixed job id replaces the scheduled one)."""
+    now = utcnow()
+    at = datetime.combine(now.date(), time(19, 0), tzinfo=timezone.utc)
+    if at <= now:
+        at += timedelta(days=1)
+    jobs.enqueue(jobs.notifications_queue_name(), scheduled, at=at, job_id=JOB_ID)
+
+
+_started = False
+
+
+def start_dev_runner(app) -> None:
+    """Without Redis: a daemon thread of the web process runs the job every RETENTION_SWEEP_SECONDS."""
+    global _started
+    seconds = int(app.config.get("RETENTION_SWEEP_SECONDS") or 0)
+    if _started or not seconds or app.config.get("REDIS_URL") or app.config.get("TESTING") or years() <= 0:
+        return
+    _started = True
+    jobs.every(app, seconds, scheduled, name="privacy-retention")
