@@ -36,6 +36,7 @@ from app.online.blueprint import beat as online_beat_bp
 from app.online.blueprint import bp as online_bp
 from app.organisation_pages.blueprint import bp as organisation_pages_bp
 from app.organisations.blueprint import bp as organisations_bp
+from app.person.code.blueprint import bp as person_code_bp
 from app.registrations.blueprint import bp as registrations_bp
 from app.reminders import services as reminders
 from app.rosters.blueprint import bp as rosters_bp
@@ -98,7 +99,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     for bp in (main_bp, accounts_bp, events_bp, registrations_bp, tickets_bp, calendars_bp,
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, pitch_bp, certificates_bp,
                verify_bp, organisations_bp, organisation_pages_bp, traineeships_bp, jobfairs_bp, rosters_bp,
-               mentoring_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp):
+               mentoring_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp, person_code_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(online_beat_bp)  # the join token in the path is the credential, not a cookie
