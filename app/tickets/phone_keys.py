@@ -131,11 +131,12 @@ def phones(user: User) -> list[PhoneKey]:
                                    .order_by(PhoneKey.revoked_at.is_not(None), PhoneKey.id.desc())))
 
 
-def get_phone_key(actor: User, phone_key_id: int) -> PhoneKey:
-    """The actor's own phone, or any person's for an administrator; NotFound otherwise (nobody
-    learns that someone else's phone exists)."""
+def get_phone_key(actor: User, phone_key_id: int, owner: User | None = None) -> PhoneKey:
+    """The actor's own phone, or any person's for an administrator (of `owner`, when the URL names
+    the person too); NotFound otherwise (nobody learns that someone else's phone exists)."""
     phone = db.session.get(PhoneKey, phone_key_id)
-    if phone is None or not (phone.user_id == actor.id or actor.has_role(Role.ADMIN)):
+    if phone is None or not (phone.user_id == actor.id or actor.has_role(Role.ADMIN)) or (
+            owner is not None and phone.user_id != owner.id):
         raise NotFound(_l("No such phone."))
     return phone
 

@@ -63,3 +63,23 @@ def test_revoking_a_lost_phone_from_the_page(client, db_session, create_user, ph
     assert db_session.get(PhoneKey, theirs.key_id).revoked_at is None
     refused = client.post("/me/code/credential", json={"public_key": lost.public_text})
     assert refused.status_code == 409 and refused.get_json()["code"] == "revoked"
+
+
+def test_staff_revoke_a_persons_phone_with_a_reason_on_the_user_page(client, db_session, create_user, admin, phone):
+    person, other = create_user(name="张玥"), create_user()
+    lost, theirs = phone(person), phone(other)
+    login(client, admin)
+    page = client.get(f"/admin/users/{person.id}").get_data(as_text=True)
+    assert f'data-phone-key="{lost.key_id}"' in page and f'data-phone-key="{theirs.key_id}"' not in page
+    url = f"/admin/users/{person.id}/phones/{lost.key_id}/revoke"
+    assert client.post(f"/admin/users/{person.id}/phones/{theirs.key_id}/revoke",
+                       data={"reason": "挂失"}).status_code == 404  # not this person's phone
+    client.post(url, data={"reason": ""})
+    db_session.expire_all()
+    assert db_session.get(PhoneKey, lost.key_id).revoked_at is None  # a reason is needed
+    assert client.post(url, data={"reason": "本人来电挂失"}).status_code == 302
+    db_session.expire_all()
+    revoked = db_session.get(PhoneKey, lost.key_id)
+    assert revoked.revoked_at is not None and revoked.revoke_reason == "本人来电挂失" and revoked.revoked_by_id == admin.id
+    login(client, person)
+    assert client.post(url, data={"reason": "x"}).status_code == 403  # not staff
