@@ -91,7 +91,7 @@ def issue(user: User, public_key_text: str, label: str = "", *, now: datetime | 
     if phone.user_id != user.id:
         raise Conflict(_l("This phone key belongs to another account."), code="key_taken")
     if phone.revoked_at is not None:
-        raise Conflict(_l("This phone's code was revoked. Open 我的码 again to set up this phone anew."),
+        raise Conflict(_l("This phone's code was revoked. Open My code again to set up this phone anew."),
                        code="revoked")
     phone.last_issued_at = now
     authority = authority_key()
