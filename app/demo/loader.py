@@ -22,6 +22,7 @@ This module only orders the steps; each lives in its own module:
                               attendance (loaded after the mentors, before the traineeships)
 11. `jobfairs`                the 2026 autumn job fair: 12 employers' booths, 40 positions, 150 interests
                               shared by consent (some withdrawn), outcomes marked by the employers
+12. `personal_codes`          我的码: the code authority's key; the demo participant's code works at once
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -44,6 +45,7 @@ from app.demo.mentors import load_mentors
 from app.demo.online import load_online
 from app.demo.organisations import demo_hosts, demo_universities, load_links, load_organisations
 from app.demo.people import STAFF, load_demo_participant, load_departments, load_participants, load_staff
+from app.demo.personal_codes import load_personal_codes
 from app.demo.pitch import load_pitch
 from app.demo.studios import load_studios
 from app.demo.traineeship_progress import load_finished_batch, load_traineeship_progress
@@ -89,6 +91,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_online(run)
     _load_traineeships(run)
     load_job_fair(run)  # after the traineeships: their hosts' contacts serve the fair too
+    load_personal_codes(run)
     text = summary(run)
     created = run.created
     echo(f"demo: done in {time.monotonic() - started:.1f}s "
