@@ -83,3 +83,12 @@ def test_staff_revoke_a_persons_phone_with_a_reason_on_the_user_page(client, db_
     assert revoked.revoked_at is not None and revoked.revoke_reason == "本人来电挂失" and revoked.revoked_by_id == admin.id
     login(client, person)
     assert client.post(url, data={"reason": "x"}).status_code == 403  # not staff
+
+
+def test_a_person_cannot_mint_phone_keys_without_end(client, db_session, create_user):
+    person = create_user()
+    login(client, person)
+    answers = [Phone(person) for _ in range(31)]
+    codes = [client.post("/me/code/credential", json={"public_key": p.public_text}).status_code for p in answers]
+    assert codes[:30] == [200] * 30 and codes[30] == 429
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(PhoneKey)) == 30

@@ -6,6 +6,7 @@ from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.extensions import limiter
 from app.person.code.bp import bp
 from app.tickets import phone_keys
 from app.timeutil import iso, utcnow
@@ -44,9 +45,15 @@ def page():
                            now=utcnow())
 
 
+def _per_person() -> str:
+    return f"phone-credential:{current_user.get_id()}"
+
+
 @bp.route("/me/code/credential", methods=["POST"])
 @login_required
 @answers_json  # the page's script shows a refusal from the JSON body
+# A phone renews hourly; more than this is a script making phone keys (each one a row).
+@limiter.limit("30 per hour", key_func=_per_person)
 def credential():
     """The phone's public key in, a day's credential out, with the server's clock for the phone
     to correct its own."""
