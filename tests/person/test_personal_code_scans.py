@@ -207,3 +207,13 @@ def test_tickets_keep_working_beside_personal_codes(db_session, places, phone):
     registration = db_session.scalar(sa.select(Registration).where(Registration.event_id == places["event"].id))
     assert _result(places["points"]["event"], tickets.ticket_token(registration)) == "ok"
     assert _result(places["points"]["event"], phone(places["person"]).code(utcnow())) == "already_checked_in"
+
+
+def test_a_competition_day_admits_approved_entrants_and_not_pending_ones(db_session, contest, enter, phone,
+                                                                         create_user):
+    approved, pending = enter(name="王丽"), enter(name="陈静", approve=False)
+    point = checkin.event_checkpoint(contest.category.event)
+    db_session.commit()
+    assert _result(point, phone(approved.user).code(utcnow())) == "ok"
+    assert _result(point, phone(pending.user).code(utcnow())) == "not_confirmed"
+    assert _result(point, phone(create_user()).code(utcnow())) == "not_registered"
