@@ -5,7 +5,9 @@ ticket: rejected scans are stored too. Two scanners reading one ticket at the sa
 exactly one `ok`: the registration's row is locked while the decision is made. A retried
 upload with the same nonce gets the first one's decision back and records nothing new: the
 unique nonce settles it when the scan is written. The web scanner, the API, camp lessons and
-studio activities all decide scans here.
+studio activities all decide scans here, for tickets and personal codes (我的码, app.checkin.personal)
+alike: a personal code finds the person's registration at the checkpoint's event, then the
+ticket's path decides.
 """
 from __future__ import annotations
 
