@@ -15,7 +15,7 @@
   var csrfMeta = document.querySelector('meta[name="csrf-token"]');
   var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
   var STORE = "minhang.pcode." + cfg.user;
-  var state = load(), period = null, online = true;
+  var state = load(), period = null, online = navigator.onLine !== false;
 
   function load() {
     try { return JSON.parse(localStorage.getItem(STORE)) || {}; } catch (e) { return {}; }
