@@ -40,6 +40,7 @@ from app.online.blueprint import beat as online_beat_bp
 from app.online.blueprint import bp as online_bp
 from app.organisation_pages.blueprint import bp as organisation_pages_bp
 from app.organisations.blueprint import bp as organisations_bp
+from app.person.code.blueprint import bp as person_code_bp
 from app.registrations.blueprint import bp as registrations_bp
 from app.reminders import services as reminders
 from app.followups import sending as followup_sending
@@ -107,7 +108,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, pitch_bp, certificates_bp,
                verify_bp, organisations_bp, organisation_pages_bp, traineeships_bp, jobfairs_bp, rosters_bp,
                mentoring_bp, merge_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp, followups_bp,
-               rights_bp):
+               rights_bp, person_code_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(online_beat_bp)  # the join token in the path is the credential, not a cookie

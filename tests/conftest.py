@@ -37,6 +37,7 @@ pytest_plugins = [
     "tests.fixtures.followups",
     "tests.fixtures.merge",
     "tests.fixtures.rights",
+    "tests.fixtures.person_codes",
     "tests.fixtures.world",
 ]
 

@@ -168,6 +168,10 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     from app.accounts.models import ApiToken
 
     victim_token = s.scalar(sa.select(ApiToken).where(ApiToken.user_id == victim.id).order_by(ApiToken.id.desc()))
+    from app import base64url
+    from app.tickets import phone_keys, tokens
+
+    victim_phone = phone_keys.issue(victim, base64url.encode(tokens.new_key_pair()[1]), "matrix").phone_key
 
     cohort = next(c for c in cohorts if c.id != taught.id and c.lessons and c.enrolments)
     lesson = s.scalar(sa.select(Lesson).where(Lesson.cohort_id == cohort.id).order_by(Lesson.id))
@@ -292,6 +296,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "member_id": mentor_pairing.mentor_id, "pairing_id": mentor_pairing.id,
         "cert_id": certificate.id, "template_id": template.id, "job_id": job.id,
         "message_id": message.id, "inbox_id": inbox_message.id, "user_id": victim.id, "token_id": victim_token.id,
+        "phone_key_id": victim_phone.id,
         "judge_id": s.scalar(sa.select(category_judges.c.user_id).where(category_judges.c.category_id == category.id)
                              .order_by(category_judges.c.user_id)),
         "secret": registration.ticket_secret, "token": victim.calendar_token,

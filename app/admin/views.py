@@ -14,6 +14,7 @@ from app.admin.bp import bp
 from app.notifications.services import message_body
 from app.organisations import linking
 from app.notifications.sms.models import SMS_LABELS, sms_label
+from app.tickets import phone_keys
 from app.transaction import commit
 from app.web import page_arg, perform, roles_required
 
@@ -77,7 +78,8 @@ def user_edit(user_id: int):
     if form.validate_on_submit() and (done := perform(
             save, form=form, success=_("Account updated."), to=url_for("admin.users"))):
         return done
-    return render_template("admin/user_edit.html", form=form, user=user, employer=linking.employer_of(user))
+    return render_template("admin/user_edit.html", form=form, user=user, employer=linking.employer_of(user),
+                           phones=phone_keys.phones(user))
 
 
 @bp.route("/users/<int:user_id>/employer", methods=["POST"])
@@ -86,6 +88,18 @@ def user_employer(user_id: int):
     user = queries.get_user(user_id)
     return perform(lambda: linking.set_employer(current_user, user, request.form.get("organisation")),
                    success=_("The employer's link to the registry is saved."),
+                   to=url_for("admin.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/phones/<int:phone_key_id>/revoke", methods=["POST"])
+@admin_only
+def user_phone_revoke(user_id: int, phone_key_id: int):
+    """A person's lost phone, revoked by staff (with a reason): its 我的码 stops working."""
+    user = queries.get_user(user_id)
+    phone = phone_keys.get_phone_key(current_user, phone_key_id, owner=user)
+    return perform(lambda: phone_keys.revoke(current_user, phone, request.form.get("reason", "")[:500]),
+                   success=_("Phone revoked: its code no longer works, online at once and at offline scanners "
+                             "after their next update."),
                    to=url_for("admin.user_edit", user_id=user.id))
 
 

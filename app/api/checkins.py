@@ -16,7 +16,7 @@ from app.timeutil import iso
 from app.transaction import commit
 
 MAX_BATCH = 500
-MAX_TOKEN = 200  # a ticket code is 100 characters, a personal code a little more
+MAX_TOKEN = 300  # a ticket code is 100 characters, a personal code (我的码) 242
 
 
 def _decision_json(decision: checkin.Decision) -> dict:

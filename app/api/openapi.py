@@ -116,7 +116,8 @@ SCHEMAS = {
         "self_check_in": {"type": "boolean", "description": "People may check themselves in here by scanning "
                                                              "the checkpoint's venue code with their own phone"}}},
     "ScanRequest": {"type": "object", "required": ["checkpoint"], "properties": {
-        "token": {"type": "string", "description": "The text of the scanned QR code"},
+        "token": {"type": "string", "maxLength": 300,
+                  "description": "The text of the scanned QR code: a ticket or a personal code (我的码)"},
         "registration": {"type": "integer", "description": "Instead of token: a manual check-in of the "
                                                              "registration picked from the roster by name"},
         "checkpoint": {"type": "integer"},
@@ -126,7 +127,7 @@ SCHEMAS = {
         "device": {"type": "string"}}},
     "ScanDecision": {"type": "object", "required": ["result", "message"], "properties": {
         "result": {"type": "string", "enum": ["ok", "already_checked_in", "not_registered", "not_confirmed",
-                                              "invalid", "outside_window", "revoked", "not_checked_in"]},
+                                              "invalid", "outside_window", "revoked", "not_checked_in", "expired"]},
         "message": {"type": "string"}, "scan_id": {"type": "integer"},
         "attendee": {"type": "object", "properties": {"name": {"type": "string"},
                                                       "mobile_masked": {"type": "string"}}},
@@ -280,13 +281,20 @@ def build() -> dict:
                     "422": _err("Malformed body; fields keyed scans.<n>.<field>")}}},
             "/checkpoints/{id}/roster": {"get": {
                 "summary": "Compact roster for offline scanning: public key, [id, generation, name, "
-                           "mobile_last4] per admissible registration, ids already checked in", "security": SCANNER,
+                           "mobile_last4, user] per admissible registration, ids already checked in; for "
+                           "personal codes the authority's public keys and the revoked phone keys",
+                "security": SCANNER,
                 "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "responses": {"200": _json({"type": "object", "properties": {
                     "public_key": {"type": "string", "description": "Ed25519, base64url"},
                     "fields": {"type": "array", "items": {"type": "string"}},
                     "entries": {"type": "array", "items": {"type": "array"}},
-                    "checked_in": {"type": "array", "items": {"type": "integer"}}}}),
+                    "checked_in": {"type": "array", "items": {"type": "integer"}},
+                    "authority_keys": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "public_key": {"type": "string"}}}},
+                    "revoked_phone_keys": {"type": "array", "items": {"type": "integer"}},
+                    "code_max_age": {"type": "integer", "description": "Seconds a personal code stays valid"},
+                    "code_future_skew": {"type": "integer"}}}),
                     "401": _err("No or bad token"), "403": _err("Not an organiser of this event"),
                     "404": _err("No such checkpoint")}}},
             "/checkpoints/{id}/stats": {"get": {

@@ -21,6 +21,8 @@ class ScanResult(LabelledEnum):
     INVALID = "invalid", _l("Not a valid ticket.")
     OUTSIDE_WINDOW = "outside_window", _l("Check-in is not open at this time.")
     REVOKED = "revoked", _l("This ticket has been replaced or revoked.")
+    # a personal code (我的码) more than a minute old, e.g. a screenshot, or a day's credential run out
+    EXPIRED = "expired", _l("This code has expired: ask for the fresh code on the phone.")
     # an exit scan with no entry before it
     NOT_CHECKED_IN = "not_checked_in", _l("This person has not checked in, so cannot check out.")
 

@@ -5,7 +5,9 @@ ticket: rejected scans are stored too. Two scanners reading one ticket at the sa
 exactly one `ok`: the registration's row is locked while the decision is made. A retried
 upload with the same nonce gets the first one's decision back and records nothing new: the
 unique nonce settles it when the scan is written. The web scanner, the API, camp lessons and
-studio activities all decide scans here.
+studio activities all decide scans here, for tickets and personal codes (我的码, app.checkin.personal)
+alike: a personal code finds the person's registration at the checkpoint's event, then the
+ticket's path decides.
 """
 from __future__ import annotations
 
@@ -21,8 +23,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
+from app import base64url
 from app.accounts.models import User
 from app.audit import services as audit
+from app.checkin import personal
 from app.checkin.models import DOOR, ONLINE, PRINTED, SCREEN, Checkpoint, Scan, ScannerLink, ScanResult
 from app.errors import Conflict, InvalidInput
 from app.events.models import Event, EventSession
@@ -32,6 +36,7 @@ from app.locking import lock
 from app.lookups import get_or_not_found
 from app.privacy import mask_phone
 from app.registrations.models import Registration, RegStatus, SessionBooking
+from app.tickets import personal_codes, phone_keys
 from app.tickets import services as tickets
 from app.timeutil import fmt, iso, utcnow
 
@@ -136,10 +141,19 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
         # at, so a foreign id reads no name and links no stranger to this event's scans.
         registration = db.session.scalar(sa.select(Registration).where(
             Registration.id == registration_id, Registration.event_id == checkpoint.event_id))
-        record.detail = {"method": method}
+        record.detail, locked = {"method": method}, False
         if registration is None:
             return _store(record, ScanResult.NOT_REGISTERED, None)
+    elif personal_codes.looks_like(token):
+        found = personal.find(checkpoint, token, scanned_at)
+        record.detail, locked = found.detail, found.locked
+        if found.registration is not None:
+            record.registration_id = found.registration.id
+        if found.refused is not None:
+            return _store(record, found.refused, found.registration)
+        registration = found.registration
     else:
+        locked = db.session.get_bind().dialect.name == "postgresql"
         try:
             registration = tickets.check_token(token or "", lock=True)
         except tickets.InvalidTicket as exc:
@@ -161,8 +175,7 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
     if not opens <= scanned_at <= closes:
         return _store(record, ScanResult.OUTSIDE_WINDOW, registration)
 
-    if registration_id is not None or db.session.get_bind().dialect.name != "postgresql":
-        # One scan of a ticket at a time (check_token locked it already on PostgreSQL).
+    if not locked:  # one scan of a person at a time (a code's look-up locked it on PostgreSQL)
         lock(Registration, registration.id)
     accepted = db.session.scalars(
         sa.select(Scan).where(Scan.checkpoint_id == checkpoint.id, Scan.registration_id == registration.id,
@@ -178,7 +191,7 @@ def scan(checkpoint: Checkpoint, token: str | None, *, direction: str = IN, scan
         code = ScanResult.OK
     first = first_in if code == ScanResult.ALREADY_CHECKED_IN else None
     if is_conflict(Decision(code, record, registration, first)):  # kept on the row for the console to list
-        record.detail = {"conflict_with": first_in.id, "first_device": first_in.device}
+        record.detail = {**(record.detail or {}), "conflict_with": first_in.id, "first_device": first_in.device}
     entry = accepted[-1] if direction == OUT and code == ScanResult.OK else None
     return _store(record, code, registration, first=first, entry=entry)
 
@@ -413,21 +426,29 @@ def attendance_rows(event: Event) -> tuple[list[str], list[list]]:
 # -- offline roster -----------------------------------------------------------
 def roster(checkpoint: Checkpoint) -> dict:
     """What a paired scanner caches to decide scans offline: the event's public key and, per
-    admissible registration, [id, ticket generation, name, last four digits of the mobile].
-    A token whose generation differs was reset (revoked); ids not listed are not admitted."""
+    admissible registration, [id, ticket generation, name, last four digits of the mobile, user id].
+    A token whose generation differs was reset (revoked); ids not listed are not admitted.
+    For personal codes (我的码): the code authority's public keys by id, the phone keys revoked
+    within a credential's lifetime, and the code's freshness rules; the user id finds the entry."""
     rows = db.session.execute(
-        sa.select(Registration.id, Registration.ticket_generation, User.name, User.mobile)
+        sa.select(Registration.id, Registration.ticket_generation, User.name, User.mobile, User.id)
         .join(User, User.id == Registration.user_id)
         .where(Registration.event_id == checkpoint.event_id,
                Registration.status.in_(admitted_statuses(checkpoint)), _holds_seat(checkpoint))
         .order_by(Registration.id)).all()
     opens, closes = window(checkpoint)
+    phone_keys.authority_key()  # made now if need be: a scanner paired before anyone's first code knows it
     return {
         "checkpoint": checkpoint.id, "event": checkpoint.event_id, "session": checkpoint.session_id,
         "generated_at": iso(utcnow()), "opens_at": iso(opens), "closes_at": iso(closes),
         "allow_reentry": checkpoint.allow_reentry,
         "public_key": base64.urlsafe_b64encode(tickets.public_key(checkpoint.event)).rstrip(b"=").decode(),
-        "fields": ["id", "generation", "name", "mobile_last4"],
-        "entries": [[r.id, r.ticket_generation & 0xFFFF, r.name, (r.mobile or "")[-4:]] for r in rows],
+        "fields": ["id", "generation", "name", "mobile_last4", "user"],
+        "entries": [[r[0], r[1] & 0xFFFF, r[2], (r[3] or "")[-4:], r[4]] for r in rows],
+        "authority_keys": [{"id": k.id, "public_key": base64url.encode(k.public_key)}
+                           for k in phone_keys.keys_in_force()],
+        "revoked_phone_keys": phone_keys.revoked_since_lifetime(),
+        "code_max_age": int(phone_keys.CODE_MAX_AGE.total_seconds()),
+        "code_future_skew": int(phone_keys.CODE_FUTURE_SKEW.total_seconds()),
         "checked_in": sorted(first_entries(checkpoint)),
     }

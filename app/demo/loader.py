@@ -25,7 +25,8 @@ This module only orders the steps; each lives in its own module:
 12. `venue_codes`             self check-in at the doors of the next two open events: a screen's
                               rotating code, and a printed poster
 13. `duplicates`              two accounts of one person (by mobile, by email) for staff to merge
-14. `consents`                every account's agreement to the privacy notice in force
+14. `personal_codes`          我的码: the code authority's key; the demo participant's code works at once
+15. `consents`                every account's agreement to the privacy notice in force
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -51,6 +52,7 @@ from app.demo.mentors import load_mentors
 from app.demo.online import load_online
 from app.demo.organisations import demo_hosts, demo_universities, load_links, load_organisations
 from app.demo.people import STAFF, load_demo_participant, load_departments, load_participants, load_staff
+from app.demo.personal_codes import load_personal_codes
 from app.demo.pitch import load_pitch
 from app.demo.studios import load_studios
 from app.demo.traineeship_progress import load_finished_batch, load_traineeship_progress
@@ -100,6 +102,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_venue_codes(run)
     load_followups(run)  # after every programme: the ended ones' people are asked
     load_duplicate_person(run)  # after the programmes: her registrations take places the catalogue's people left
+    load_personal_codes(run)
     load_consents(run.echo)  # last: every account made above agrees to the notice in force
     text = summary(run)
     created = run.created

@@ -1,7 +1,7 @@
 """followup surveys (留在闵行) and each programme's chosen months
 
 Revision ID: ee16fu000001
-Revises: dd15pc000001
+Revises: ee16vc000001
 Create Date: 2026-12-06 23:30:00
 
 """
@@ -13,7 +13,7 @@ import app.timeutil  # noqa: F401  (UTCDateTime columns)
 
 # revision identifiers, used by Alembic.
 revision = 'ee16fu000001'
-down_revision = 'dd15pc000001'
+down_revision = 'ee16vc000001'
 branch_labels = None
 depends_on = None
 

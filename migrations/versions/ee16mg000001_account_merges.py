@@ -1,7 +1,7 @@
 """account merges: the merge record with its moves, users.merged_into_id
 
 Revision ID: ee16mg000001
-Revises: dd15pc000001
+Revises: ee16fu000001
 Create Date: 2026-12-06 23:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import app.timeutil  # noqa: F401  (UTCDateTime columns)
 
 # revision identifiers, used by Alembic.
 revision = 'ee16mg000001'
-down_revision = 'dd15pc000001'
+down_revision = 'ee16fu000001'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """personal-data rights: consents to the privacy notice's versions, erasures
 
 Revision ID: ee16pr000001
-Revises: dd15pc000001
+Revises: ee16mg000001
 Create Date: 2026-12-06 23:30:00
 
 Existing accounts get no consent row: they are asked to agree at their next sign-in.
@@ -14,7 +14,7 @@ import app.timeutil  # noqa: F401  (UTCDateTime columns)
 
 # revision identifiers, used by Alembic.
 revision = 'ee16pr000001'
-down_revision = 'dd15pc000001'
+down_revision = 'ee16mg000001'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
-/* The venue scanner. Reads tickets from the camera (jsQR), from a handheld scanner typing into
-   the page, or from a search by name; asks the server for the verdict, and when the network is
-   gone decides from the cached roster and the event's public key (Ed25519), queues the scan in
+/* The venue scanner. Reads tickets and personal codes (我的码) from the camera (jsQR), from a
+   handheld scanner typing into the page, or from a search by name; asks the server for the verdict,
+   and when the network is gone decides from the cached roster and the event's and the code
+   authority's public keys (Ed25519), queues the scan in
    IndexedDB and uploads it when the network returns. */
 (function () {
   "use strict";
@@ -8,7 +9,7 @@
   var T = cfg.text, M = cfg.messages;
   var TONE = {
     ok: "ok", already_checked_in: "warn", outside_window: "warn", not_checked_in: "warn",
-    not_confirmed: "bad", not_registered: "bad", invalid: "bad", revoked: "bad", error: "bad"
+    not_confirmed: "bad", not_registered: "bad", invalid: "bad", revoked: "bad", expired: "bad", error: "bad"
   };
   var SAME_CODE_PAUSE_MS = 2500;   // the same ticket held in front of the camera counts once
   var ONLINE_TIMEOUT_MS = 3000;    // past this a door cannot wait: decide offline instead
@@ -115,6 +116,11 @@
     state.admitted = new Set(roster.checked_in);
     state.inside = new Map(roster.checked_in.map(function (id) { return [id, true]; }));
     state.publicKey = b64url(roster.public_key);
+    // 我的码: entries by user id, the code authority's keys, the phones revoked since
+    var userField = (roster.fields || []).indexOf("user");
+    state.byUser = new Map(userField < 0 ? [] : roster.entries.map(function (e) { return [e[userField], e]; }));
+    state.authorityKeys = new Map((roster.authority_keys || []).map(function (k) { return [k.id, b64url(k.public_key)]; }));
+    state.revokedPhones = new Set(roster.revoked_phone_keys || []);
     var queued = await ScannerStore.queued();  // this device's scans not yet on the server
     queued.filter(function (q) { return q.checkpoint === checkpointId; })
       .sort(byTime).forEach(function (q) { applyResult(q, q.local_result); });
@@ -140,8 +146,44 @@
              header: raw.slice(0, 11), signature: raw.slice(11) };
   }
 
+  /* Personal code 我的码 (see app/tickets/personal_codes.py), 181 bytes: a credential — version u8 (2) |
+     authority key u32 | user u32 | phone key u32 | expires u32 | phone public key (32) | authority
+     signature over those 49 bytes — then time u32 | the phone's signature over credential‖time. */
+  function parsePersonalCode(token) {
+    var raw;
+    try { raw = b64url(token); } catch (e) { return null; }
+    if (raw.length !== 181 || raw[0] !== 2) return null;
+    var view = new DataView(raw.buffer);
+    return { authority: view.getUint32(1), user: view.getUint32(5), phoneKey: view.getUint32(9),
+             expires: view.getUint32(13), phonePublicKey: raw.slice(17, 49), claims: raw.slice(0, 49),
+             authoritySignature: raw.slice(49, 113), signed: raw.slice(0, 117), time: view.getUint32(113),
+             signature: raw.slice(117) };
+  }
+
+  // The steps of app/tickets/phone_keys.check, with the roster for the database: the entry, or a refusal.
+  function decidePersonalCode(code, at) {
+    var roster = state.roster, key = state.authorityKeys.get(code.authority), genuine = false;
+    try {
+      genuine = !!key && NobleEd25519.verify(code.authoritySignature, code.claims, key) &&
+        NobleEd25519.verify(code.signature, code.signed, code.phonePublicKey);
+    } catch (e) { /* bad point */ }
+    if (!genuine) return { result: "invalid" };
+    var entry = state.byUser.get(code.user);
+    if (state.revokedPhones.has(code.phoneKey)) return { result: "revoked", entry: entry };
+    var now = Math.floor(at / 1000);
+    if (code.expires < now || code.time < now - (roster.code_max_age || 60) ||
+        code.time > now + (roster.code_future_skew || 30)) return { result: "expired", entry: entry };
+    if (!entry) return { result: "not_registered" };
+    return { entry: entry };
+  }
+
   function registrationOf(item) {
     if (item.registration != null) return item.registration;
+    var code = parsePersonalCode(item.token || "");
+    if (code) {
+      var entry = state.byUser && state.byUser.get(code.user);
+      return entry ? entry[0] : null;
+    }
     var ticket = parseTicket(item.token || "");
     return ticket ? ticket.registration : null;
   }
@@ -149,7 +191,12 @@
   function decideLocally(item) {
     var roster = state.roster, id = item.registration, entry;
     if (!roster) return { result: "error" };
-    if (id == null) {
+    var code = id == null ? parsePersonalCode(item.token || "") : null;
+    if (code) {
+      var found = decidePersonalCode(code, Date.parse(item.scanned_at));
+      if (!found.entry || found.result) return found;
+      id = found.entry[0];
+    } else if (id == null) {
       var ticket = parseTicket(item.token);
       var genuine = false;
       try { genuine = ticket && NobleEd25519.verify(ticket.signature, ticket.header, state.publicKey); } catch (e) { /* bad point */ }

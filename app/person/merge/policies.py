@@ -156,6 +156,17 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("fair_booth_visits", "user_id"): Policy(UNION),
     ("fair_interests", "user_id"): Policy(RESOLVE, rank=by_status("shared", "pending", "withdrawn")),
     ("fair_consents", "user_id"): Policy(MOVE),
+    # -- 留在闵行 follow-up surveys --------------------------------------------------------------
+    ("followup_surveys", "user_id"): Policy(RESOLVE, rank=by_status("answered", "sent", "pending", "expired")),
+    ("followup_settings", "updated_by_id"): keep(ACTOR),
+    # -- personal-data rights ---------------------------------------------------------------
+    ("privacy_consents", "user_id"): Policy(MOVE, "the person's agreements, by either login, stay theirs"),
+    ("erasures", "user_id"): keep("an erased account is never merged (merge_erased)"),
+    ("erasures", "by_id"): keep(ACTOR),
+    # -- 我的码 ----------------------------------------------------------------------------------
+    ("phone_keys", "user_id"): keep("a phone's credential is signed for the absorbed login, which can no longer "
+                                    "sign in; the phone makes a new key when the person signs in to the survivor"),
+    ("phone_keys", "revoked_by_id"): keep(ACTOR),
 }
 
 

@@ -18,6 +18,7 @@ from app.person.merge import contacts
 from app.person.merge.models import AccountMerge
 from app.person.merge.policies import unhandled
 from app.person.merge.rows import move_rows, undo_moves
+from app.person.rights.models import Erasure
 from app.timeutil import utcnow
 
 REASON_MAX = 300
@@ -67,6 +68,10 @@ def merge_accounts(actor, *, survivor_id, absorbed_id, reason: str | None) -> Ac
     if survivor.merged_into_id is not None:
         raise Conflict(_l("The account chosen to stay was itself merged into another; merge into that one."),
                        code="merge_into_absorbed")
+    if db.session.scalar(sa.select(sa.func.count()).select_from(Erasure)
+                         .where(Erasure.user_id.in_((survivor.id, absorbed.id)))):
+        # an erased account holds no one's data any more: joining it to a person would undo the erasure
+        raise Conflict(_l("An erased account cannot be merged."), code="merge_erased")
     if absorbed.is_admin or absorbed.id == actor.id:
         raise Conflict(_l("An administrator's account cannot be merged into another: remove the role first."),
                        code="merge_absorbs_admin")
