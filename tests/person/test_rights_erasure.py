@@ -12,6 +12,7 @@ from app.competitions.models import Entry
 from app.person.rights import erasure
 from app.person.rights.models import Erasure
 from app.pitch.models import PitchEntry
+from app.tickets.models import PhoneKey
 from app.private_files import private_path
 from app.registrations.models import Registration
 from app.transaction import commit  # the app's commit: its after-commit hook deletes the files
@@ -88,8 +89,9 @@ def test_the_search_finds_a_value_left_behind(db_session, active_person):
     assert hits[p.values.employer] == ["audit_entries.detail"]
 
 
-def test_erased_person_cannot_sign_in_and_their_sessions_end(client, db_session, active_person):
+def test_erased_person_cannot_sign_in_and_their_sessions_end(client, db_session, active_person, phone):
     p = active_person
+    their_phone = phone(p.user)
     login(client, p.user)
     assert client.get("/me/data").status_code == 200
     response = client.post("/me/data/erase", data={"understood": "y", "password": PASSWORD})
@@ -103,6 +105,7 @@ def test_erased_person_cannot_sign_in_and_their_sessions_end(client, db_session,
                              .where(UserSession.user_id == p.user.id)) == 0
     assert db_session.scalar(sa.select(sa.func.count()).select_from(ApiToken)
                              .where(ApiToken.user_id == p.user.id, ApiToken.revoked_at.is_(None))) == 0
+    assert db_session.get(PhoneKey, their_phone.key_id).revoked_at is not None  # 我的码 stops too
     entry = db_session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "person.erase"))
     assert entry.subject_id == p.user.id and entry.detail["via"] == "self"
 

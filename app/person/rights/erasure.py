@@ -4,7 +4,7 @@ parties verify) and the audit log's rows (who did what; their values in it are s
 
 Three passes, so that a column nobody listed is still covered:
 1. the account itself: name -> a placeholder, mobile/email/ID number/employer emptied, password
-   unusable, signed out everywhere (sessions deleted, API tokens and calendar feed revoked);
+   unusable, signed out everywhere (sessions deleted, API tokens, calendar feed and 我的码 phones revoked);
 2. the person's rows (inventory.person_rows): listed free-text fields blanked (answers, team
    members, business plans...), uploaded files deleted;
 3. every text column of the person's rows and of the rows about them (audit, status changes) has
@@ -26,6 +26,7 @@ from app.inputs import INT_MAX
 from app.locking import lock
 from app.person.rights import files, inventory
 from app.person.rights.models import Erasure
+from app.tickets.models import PhoneKey
 from app.timeutil import utcnow
 
 ERASED = "***"
@@ -229,6 +230,9 @@ def _erase_account(user: User, now) -> None:
     db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
     db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                        .values(revoked_at=now))
+    # 我的码 on their phones stops at once online, and at the scanners' next roster offline
+    db.session.execute(sa.update(PhoneKey).where(PhoneKey.user_id == user.id, PhoneKey.revoked_at.is_(None))
+                       .values(revoked_at=now, revoke_reason="erased"))
     db.session.flush()
 
 
