@@ -12,9 +12,9 @@ from app.competitions.models import Entry
 from app.person.rights import erasure
 from app.person.rights.models import Erasure
 from app.pitch.models import PitchEntry
-from app.tickets.models import PhoneKey
 from app.private_files import private_path
 from app.registrations.models import Registration
+from app.tickets.models import PhoneKey
 from app.transaction import commit  # the app's commit: its after-commit hook deletes the files
 from tests.fixtures.accounts import PASSWORD, login
 from tests.fixtures.rights import find_values
