@@ -33,6 +33,7 @@ pytest_plugins = [
     "tests.fixtures.certificates",
     "tests.fixtures.notifications",
     "tests.fixtures.online",
+    "tests.fixtures.person_record",
     "tests.fixtures.world",
 ]
 

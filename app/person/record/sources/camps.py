@@ -12,9 +12,9 @@ from app.cohorts.grading.models import CohortResult, Outcome, ResultRun
 from app.cohorts.models import Application, ApplicationStatus
 from app.events.models import Event
 from app.extensions import db
-from app.person.record.attendance import counts
 from app.person.record.items import Figure, ItemKind, RecordItem, rate_figure, value_figure
 from app.person.record.scope import Scope
+from app.person.record.sources.camp_attendance import lesson_counts
 from app.timeutil import to_local
 
 ENROLMENT_LABELS = {EnrolmentStatus.ENROLLED.value: _l("Enrolled"), EnrolmentStatus.WITHDRAWN.value: _l("Withdrawn")}
@@ -65,16 +65,16 @@ def camp_items(user, scope: Scope) -> list[RecordItem]:
         .options(joinedload(Enrolment.cohort).joinedload(Cohort.event),
                  joinedload(Enrolment.cohort).joinedload(Cohort.cycle).joinedload(Cycle.programme),
                  joinedload(Enrolment.cohort).joinedload(Cohort.tier))))
-    attendance = counts([e.registration_id for e in enrolments])
+    attendance = lesson_counts(enrolments)
     results = _published_results([e.id for e in enrolments])
     items = []
     for e in enrolments:
-        cohort, count, result = e.cohort, attendance.get(e.registration_id), results.get(e.id)
+        cohort, count, result = e.cohort, attendance.get(e.id), results.get(e.id)
         done, total = (count.done, count.total) if count else (0, 0)
         figures = [rate_figure("attendance", _l("Lessons attended"), done, total)]
         if result is not None and result.attendance_rate is not None:  # the rate the result was decided on
-            figures = [Figure("attendance", str(_l("Attendance (as graded)")), f"{round(100 * result.attendance_rate)} %",
-                              value=round(100 * result.attendance_rate))]
+            figures.append(Figure("graded_attendance", str(_l("Attendance (as graded)")),
+                                  f"{round(100 * result.attendance_rate)} %", value=round(100 * result.attendance_rate)))
         figures += _result_figures(result)
         status = result.outcome if result is not None else e.status
         label = Outcome.label_of(result.outcome) if result is not None else str(ENROLMENT_LABELS.get(e.status, e.status))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from app.events.models import Event, EventFormat
 from app.extensions import db
-from app.online.models import OnlinePresence
+from app.online.models import OnlinePart, OnlinePresence
 from app.person.record.attendance import counts
 from app.person.record.items import ItemKind, RecordItem, rate_figure, value_figure
 from app.person.record.scope import Scope
@@ -30,23 +30,28 @@ def event_items(user, scope: Scope) -> list[RecordItem]:
         .options(joinedload(Registration.event).joinedload(Event.series))))
     ids = [r.id for r in registrations]
     attendance = counts(ids)
-    watched = dict(db.session.execute(
-        sa.select(OnlinePresence.registration_id, sa.func.sum(OnlinePresence.seconds))
-        .where(OnlinePresence.registration_id.in_(ids)).group_by(OnlinePresence.registration_id)).all()) if ids else {}
+    watched = {reg_id: (int(seconds or 0), int(needed or 0) * 60) for reg_id, seconds, needed in db.session.execute(
+        sa.select(OnlinePresence.registration_id, sa.func.sum(OnlinePresence.seconds), sa.func.max(OnlinePart.attended_minutes))
+        .outerjoin(OnlinePart, OnlinePart.event_id == OnlinePresence.event_id)
+        .where(OnlinePresence.registration_id.in_(ids)).group_by(OnlinePresence.registration_id))} if ids else {}
     now = utcnow()
     items = []
     for r in registrations:
         event, count = r.event, attendance[r.id]
         online = event.format == EventFormat.ONLINE.value or (r.id in watched and event.format != EventFormat.ONSITE.value)
+        seconds, needed = watched.get(r.id, (0, 0))
+        # online, joining is not attending: the organiser's minutes are (app.online.figures)
+        came = seconds >= needed if online and r.id in watched else (count.came and not online)
+        done = count.done if came or not online else 0
         if r.status != RegStatus.CONFIRMED.value:
             status = r.status
-        elif count.came:
+        elif came:
             status = "attended"
         else:
             status = "absent" if event.ends_at <= now else "registered"
-        figures = [rate_figure("attendance", _l("Sessions attended"), count.done, count.total)] if count.total > 1 else []
+        figures = [rate_figure("attendance", _l("Sessions attended"), done, count.total)] if count.total > 1 else []
         if r.id in watched:
-            minutes = int(watched[r.id] or 0) // 60
+            minutes = seconds // 60
             figures.append(value_figure("minutes_online", _l("Minutes online"), minutes, str(minutes)))
         items.append(RecordItem(
             key=f"event:{r.id}", when=to_local(event.starts_at).date(),
@@ -54,6 +59,6 @@ def event_items(user, scope: Scope) -> list[RecordItem]:
             programme=event.series.name if event.series else "", title=event.title,
             status=status, status_label=str(STATUS_LABELS[status]), department_id=event.department_id,
             figures=tuple(figures), link=url_for("registrations.show", registration_id=r.id),
-            staff_link=url_for("console.event", event_id=event.id), attended=count.came,
-            sessions_done=count.done, sessions_total=count.total))
+            staff_link=url_for("console.event", event_id=event.id), attended=came,
+            sessions_done=done, sessions_total=count.total))
     return items
