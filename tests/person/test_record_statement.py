@@ -16,11 +16,13 @@ from tests.fixtures.certificates import pdf_file, pdf_fonts, pdf_text
 
 def _print(client, db_session, person, tmp_path):
     login(client, person)
-    response = client.get("/me/record.pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.headers["Cache-Control"] == "private, no-store"
+    printed = client.post("/me/record.pdf")
     statement = db_session.scalars(sa.select(RecordStatement).where(RecordStatement.user_id == person.id)
                                    .order_by(RecordStatement.id.desc())).first()
+    assert printed.status_code == 302 and printed.headers["Location"] == f"/me/record/statements/{statement.id}.pdf"
+    response = client.get(printed.headers["Location"])
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "private, no-store"
     return pdf_file(tmp_path, response.data, "record.pdf"), statement
 
 
@@ -68,6 +70,14 @@ def test_the_snapshot_stays_as_printed_and_a_withdrawn_one_says_so(app, client, 
     statement.revoked_at = utcnow()
     db_session.commit()
     assert "verify-revoked" in app.test_client().get(f"/verify/record/{statement.code}").get_data(as_text=True)
+
+
+def test_a_statement_is_its_owners_only(app, client, db_session, record_person, create_user, tmp_path):
+    _path, statement = _print(client, db_session, record_person.person, tmp_path)
+    login(client, create_user())
+    assert client.get(f"/me/record/statements/{statement.id}.pdf").status_code == 404
+    assert client.get("/me/record/statements/99999999999.pdf").status_code == 404
+    assert client.get("/me/record.pdf").status_code == 405  # printing is a POST: it makes a statement
 
 
 def test_unknown_or_forged_codes_are_404(app):

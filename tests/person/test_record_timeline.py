@@ -59,7 +59,7 @@ def test_the_page_shows_the_timeline_by_year_with_links(app, client, db_session,
     assert f'href="/verify/{record_person.certificate.code}"' in html or record_person.certificate.code in html
     assert 'href="/competitions/my"' in html and 'href="/me/traineeships"' in html
     assert "record-year" in html and "record-summary" in html
-    assert 'href="/me/record.pdf"' in html and 'href="/me/record.json"' in html
+    assert 'action="/me/record.pdf"' in html and 'href="/me/record.json"' in html
 
 
 def test_the_json_is_versioned_with_iso_dates_and_codes(client, db_session, record_person):

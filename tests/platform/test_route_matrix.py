@@ -43,6 +43,7 @@ PUBLIC = {  # anyone, logged in or not
     # companies (never people's names); the API's results answer only once released
     "pitch.screen", "pitch.screen_json", "api.pitch_results",
     "pitch.public_list",  # the published pitch competitions (drafts left out), with their apply links
+    "record.verify",  # a printed record's check: the snapshot with the name masked, nothing else personal
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
@@ -69,6 +70,7 @@ SELF = {  # the caller's own things
     # An employer's contact holds no staff role; the portal shows their own employers' candidates only.
     "jobfairs.employer_index", "jobfairs.employer_export", "api.employer_interests",
     "pitch.mine",
+    "record.mine", "record.mine_json", "record.mine_pdf",  # the caller's own talent record
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.audit import services as audit
+from app.errors import NotFound
 from app.extensions import db
 from app.person.record import timeline
 from app.person.record.models import RecordStatement
@@ -36,6 +37,14 @@ def issue(user) -> RecordStatement:
     db.session.add(statement)
     db.session.flush()
     audit.record(user, "person.record_statement", statement, items=len(record.items))
+    return statement
+
+
+def own_statement(user, statement_id: int) -> RecordStatement:
+    """One of the person's own statements; anybody else's is as absent as a missing one."""
+    statement = db.session.get(RecordStatement, statement_id)
+    if statement is None or statement.user_id != getattr(user, "id", None):
+        raise NotFound(_l("No such printed record."))
     return statement
 
 

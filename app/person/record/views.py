@@ -1,16 +1,15 @@
-"""The person's own record: the timeline, its PDF (a new verifiable statement each time) and its
-JSON; and the public check of a printed record."""
+"""The person's own record: the timeline, its PDF (printing makes a verifiable statement, whose
+PDF is then downloaded) and its JSON; and the public check of a printed record."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template
+from flask import current_app, jsonify, render_template, url_for
 from flask_login import current_user, login_required
 
 from app import security_headers
 from app.extensions import limiter
 from app.person.record import document, export, statements, timeline
 from app.person.record.bp import bp
-from app.transaction import commit
-from app.web import download
+from app.web import download, perform
 
 
 @bp.route("/me/record")
@@ -19,13 +18,19 @@ def mine():
     return render_template("person/record.html", record=timeline.build(current_user))
 
 
-@bp.route("/me/record.pdf")
+@bp.route("/me/record.pdf", methods=["POST"])
 @login_required
 def mine_pdf():
-    statement = statements.issue(current_user)
-    body = document.pdf(statement)
-    commit()  # the statement the QR points to, and its audit row
-    return download(body, "record.pdf", "application/pdf")
+    """Printing makes a statement (what the QR will vouch for): a POST, then the PDF of it."""
+    return perform(lambda: statements.issue(current_user), success=None,
+                   to=lambda statement: url_for("record.statement_pdf", statement_id=statement.id))
+
+
+@bp.route("/me/record/statements/<int:statement_id>.pdf")
+@login_required
+def statement_pdf(statement_id: int):
+    statement = statements.own_statement(current_user, statement_id)
+    return download(document.pdf(statement), f"record-{statement.issued_at:%Y%m%d}.pdf", "application/pdf")
 
 
 @bp.route("/me/record.json")
