@@ -37,8 +37,11 @@ def test_the_pdf_embeds_the_cjk_font_and_lists_the_items(app, client, db_session
     assert "595.276 x 841.89" in info or "595.28 x 841.89" in info  # A4 portrait
     text = pdf_text(path)
     assert "参与证明汇总" in text and "李玥" in text
-    for title in ("人才闵行周 开幕论坛", "养老健康照护", "融资路演辅导"):
-        assert title in text
+    # reading order, a table cell's lines joined (a long title wraps within its column)
+    flowing = "".join(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                                     check=True).stdout.split())
+    for title in ("人才闵行周开幕论坛", "养老健康照护", "融资路演辅导", "顾国华数控技能大师工作室"):
+        assert title in flowing, title
     assert len(statement.snapshot["items"]) == 9 and statement.snapshot["name"] == "李玥"
     assert db_session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "person.record_statement",
                                                          AuditEntry.subject_id == statement.id))
