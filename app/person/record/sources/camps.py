@@ -17,7 +17,8 @@ from app.person.record.scope import Scope
 from app.person.record.sources.camp_attendance import lesson_counts
 from app.timeutil import to_local
 
-ENROLMENT_LABELS = {EnrolmentStatus.ENROLLED.value: _l("Enrolled"), EnrolmentStatus.WITHDRAWN.value: _l("Withdrawn")}
+ENROLMENT_LABELS = {EnrolmentStatus.ENROLLED.value: _l("In the cohort"),
+                    EnrolmentStatus.WITHDRAWN.value: _l("Left the cohort")}
 
 
 def application_items(user, scope: Scope) -> list[RecordItem]:
@@ -50,7 +51,7 @@ def _published_results(enrolment_ids: list[int]) -> dict[int, CohortResult]:
 def _result_figures(result: CohortResult | None) -> list[Figure]:
     if result is None:
         return []
-    figures = [Figure("outcome", str(_l("Result")), Outcome.label_of(result.outcome))]
+    figures = [Figure("outcome", str(_l("Camp result")), Outcome.label_of(result.outcome))]
     if result.score is not None:
         figures.append(value_figure("score", _l("Score"), round(result.score, 1)))
     if result.rank is not None:

@@ -17,7 +17,7 @@ from app.person.record.sources.programme_events import programme_event_ids
 from app.registrations.models import Registration, RegStatus
 from app.timeutil import to_local, utcnow
 
-STATUS_LABELS = {"attended": _l("Attended"), "absent": _l("Did not attend"), "registered": _l("Registered"),
+STATUS_LABELS = {"attended": _l("Took part"), "absent": _l("Did not attend"), "registered": _l("Registered"),
                  "pending": _l("Pending approval"), "waitlisted": _l("Waiting list")}
 KEPT = (RegStatus.CONFIRMED.value, RegStatus.PENDING.value, RegStatus.WAITLISTED.value)
 

@@ -13,7 +13,7 @@ from app.person.record.items import ItemKind, RecordItem, rate_figure, value_fig
 from app.person.record.scope import Scope
 from app.studios.models import Achievement, Apprenticeship, Studio
 
-PAIR_LABELS = {"active": _l("Apprentice"), "ended": _l("Apprenticeship ended")}
+PAIR_LABELS = {"active": _l("Learning at the studio"), "ended": _l("Apprenticeship ended")}
 
 
 def studio_items(user, scope: Scope) -> list[RecordItem]:
