@@ -18,7 +18,7 @@ SCHEMAS = {
         "value": {"type": ["number", "null"]}}},
     "RecordItem": {"type": "object", "required": ["key", "when", "kind", "title", "status"], "properties": {
         "key": {"type": "string"}, "when": {"type": "string", "format": "date"},
-        "kind": {"type": "string", "enum": ["event", "online_event", "camp_application", "camp", "competition",
+        "kind": {"type": "string", "enum": ["event", "online_event", "camp_application", "camp", "competition", "pitch",
                                            "studio", "traineeship", "mentoring", "certificate"]},
         "kind_label": {"type": "string"}, "programme": {"type": "string"}, "title": {"type": "string"},
         "status": {"type": "string"}, "status_label": {"type": "string"},

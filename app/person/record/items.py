@@ -16,6 +16,7 @@ class ItemKind(LabelledEnum):
     CAMP_APPLICATION = "camp_application", _l("Camp application")
     CAMP = "camp", _l("Entrepreneurship camp")
     COMPETITION = "competition", _l("Skills competition")
+    PITCH = "pitch", _l("Pitch competition")
     STUDIO = "studio", _l("Skills master studio")
     TRAINEESHIP = "traineeship", _l("Traineeship")
     MENTORING = "mentoring", _l("Mentoring session")
@@ -23,8 +24,8 @@ class ItemKind(LabelledEnum):
 
 
 # Kinds that count as a programme in the summary (a camp, a competition, a studio, a traineeship).
-PROGRAMME_KINDS = frozenset({ItemKind.CAMP.value, ItemKind.COMPETITION.value, ItemKind.STUDIO.value,
-                             ItemKind.TRAINEESHIP.value})
+PROGRAMME_KINDS = frozenset({ItemKind.CAMP.value, ItemKind.COMPETITION.value, ItemKind.PITCH.value,
+                             ItemKind.STUDIO.value, ItemKind.TRAINEESHIP.value})
 
 
 @dataclass(frozen=True)

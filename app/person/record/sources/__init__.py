@@ -9,6 +9,7 @@ from app.person.record.sources.certificates import certificate_items
 from app.person.record.sources.competitions import competition_items
 from app.person.record.sources.events import event_items
 from app.person.record.sources.mentoring import mentoring_items
+from app.person.record.sources.pitch import pitch_items
 from app.person.record.sources.studios import studio_items
 from app.person.record.sources.traineeships import traineeship_items
 
@@ -17,6 +18,7 @@ SOURCES = [
     application_items,
     camp_items,
     competition_items,
+    pitch_items,
     studio_items,
     traineeship_items,
     mentoring_items,
