@@ -16,7 +16,6 @@ def test_the_demo_participant_has_a_record_across_programmes(app, db_session):
     with app.test_request_context():
         record = timeline.build(person)
     kinds = {item.kind for item in record.items}
-    print(sorted(kinds), record.summary)
     assert {"camp", "competition", "certificate"} <= kinds
     assert kinds & {"event", "online_event"}
     assert record.summary.events_attended >= 1 and record.summary.certificates >= 1
