@@ -38,6 +38,7 @@ pytest_plugins = [
     "tests.fixtures.merge",
     "tests.fixtures.rights",
     "tests.fixtures.person_codes",
+    "tests.fixtures.person_record",
     "tests.fixtures.world",
 ]
 

@@ -282,6 +282,14 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     account_merge = merge_accounts(admin, survivor_id=_sign_up(f"{MARK}合并", "19900000031", []).id,
                                    absorbed_id=_sign_up(f"{MARK}合并", "19900000032", []).id, reason=f"{MARK} 同一人")
 
+    # A printed talent record of a victim (its contents: tests/person).
+    from app.person.record.models import RecordStatement
+
+    victim_statement = RecordStatement(user_id=victim.id, code="m" * 32, snapshot={
+        "version": 1, "name": victim.name, "issued_on": "2026-12-01", "summary": {}, "items": []})
+    s.add(victim_statement)
+    s.flush()
+
     values = {
         "event_id": event.id, "session_id": session.id, "question_id": question.id,
         "registration_id": registration.id, "checkpoint_id": checkpoint.id, "link_id": victim_link.id,
@@ -297,6 +305,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "cert_id": certificate.id, "template_id": template.id, "job_id": job.id,
         "message_id": message.id, "inbox_id": inbox_message.id, "user_id": victim.id, "token_id": victim_token.id,
         "phone_key_id": victim_phone.id,
+        "statement_id": victim_statement.id,
         "judge_id": s.scalar(sa.select(category_judges.c.user_id).where(category_judges.c.category_id == category.id)
                              .order_by(category_judges.c.user_id)),
         "secret": registration.ticket_secret, "token": victim.calendar_token,
@@ -311,6 +320,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         ("cohorts.cycle_new", "code"): cohort.cycle.programme.code,
         ("verify.show", "code"): certificate.code,
         ("api.certificate_verify", "code"): certificate.code,
+        ("record.verify", "code"): victim_statement.code,
         ("mentoring.rate", "session_id"): mentoring_session.id,
         ("rosters.referral", "code"): ambassador.referral_code,
         # Opening a university's link counts the opening (a write on a GET, which the matrix would blame

@@ -7,11 +7,11 @@ registers its routes. app/__init__.py registers `bp`.
 
 from __future__ import annotations
 
-from app.api import (certificates, checkins, jobfairs, online, organisations, pitch, rosters, traineeship_progress,
-                     traineeships, views)
+from app.api import (certificates, checkins, jobfairs, online, organisations, people, pitch, rosters,
+                     traineeship_progress, traineeships, views)
 from app.api.bp import bp
 
 VIEW_MODULES = (views, checkins, certificates, organisations, traineeships, traineeship_progress, rosters, online,
-                jobfairs, pitch)
+                jobfairs, pitch, people)
 
 __all__ = ["bp", "VIEW_MODULES"]

@@ -9,7 +9,7 @@ import json
 
 from app.api import openapi_online
 from app.api import openapi_organisations as organisations
-from app.api import openapi_jobfairs, openapi_pitch, openapi_traineeships
+from app.api import openapi_jobfairs, openapi_people, openapi_pitch, openapi_traineeships
 from app.api.openapi_traineeship_progress import PROGRESS_PATHS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -194,7 +194,7 @@ def build() -> dict:
                                                 "description": "Secret of a scanner link (scan_…): check-in "
                                                                "endpoints of one event only"}},
             "schemas": (SCHEMAS | organisations.SCHEMAS | openapi_traineeships.SCHEMAS | openapi_online.SCHEMAS
-                        | openapi_jobfairs.SCHEMAS | openapi_pitch.SCHEMAS),
+                        | openapi_jobfairs.SCHEMAS | openapi_pitch.SCHEMAS | openapi_people.SCHEMAS),
         },
         "paths": _complete({
             "/auth/token": {"post": {
@@ -338,6 +338,7 @@ def build() -> dict:
             **PROGRESS_PATHS,
             **openapi_online.PATHS,
             **openapi_pitch.PATHS,
+            **openapi_people.PATHS,
             "/rosters": {"get": {
                 "summary": "Mentors, ambassadors and recruiting officers the token user keeps (organisers: their "
                            "departments'), with what came through their referral links", "security": BEARER,

@@ -45,6 +45,7 @@ PUBLIC = {  # anyone, logged in or not
     "pitch.public_list",  # the published pitch competitions (drafts left out), with their apply links
     "accounts.privacy_notice", "rights.erased",  # the privacy notice; what an erasure keeps, and why
     "person_code.service_worker",  # 我的码's offline worker: a static script served under /me/code
+    "record.verify",  # a printed record's check: the snapshot with the name masked, nothing else personal
 }
 CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar feed)
     "tickets.show", "tickets.image", "tickets.resend", "calendars.feed",
@@ -76,6 +77,7 @@ SELF = {  # the caller's own things
     # personal-data rights: the caller's own consent, download and erasure
     "accounts.privacy_consent", "rights.my_data", "rights.my_data_json", "rights.my_data_pdf", "rights.erase",
     "person_code.page", "person_code.credential",  # 我的码: the caller's own code and phone credential
+    "record.mine", "record.mine_json", "record.mine_pdf",  # the caller's own talent record
 }
 # The bureau's shared registers: any staff member of the bureau (an organiser) uses and changes
 # them; nothing in them is another side's. Everyone else is refused.

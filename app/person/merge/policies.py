@@ -163,6 +163,7 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("privacy_consents", "user_id"): Policy(MOVE, "the person's agreements, by either login, stay theirs"),
     ("erasures", "user_id"): keep("an erased account is never merged (merge_erased)"),
     ("erasures", "by_id"): keep(ACTOR),
+    ("record_statements", "user_id"): Policy(MOVE, "the person's printed records; their codes still verify"),
     # -- 我的码 ----------------------------------------------------------------------------------
     ("phone_keys", "user_id"): keep("a phone's credential is signed for the absorbed login, which can no longer "
                                     "sign in; the phone makes a new key when the person signs in to the survivor"),
