@@ -2,7 +2,6 @@
 JSON export, and the query count that does not grow with the number of items."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 
 from app.person.record import timeline
 from tests.conftest import login
