@@ -51,3 +51,6 @@ class PhoneKey(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     revoke_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The sign-in (user_sessions.id) the phone last asked from: revoking a lost phone ends it, or
+    # whoever holds the phone could sign the person's code anew from the still-open session.
+    session_key: Mapped[str | None] = mapped_column(sa.String(43))

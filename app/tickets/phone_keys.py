@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app import base64url
-from app.accounts.models import Role, User
+from app.accounts.models import Role, User, UserSession
 from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
@@ -94,6 +94,7 @@ def issue(user: User, public_key_text: str, label: str = "", *, now: datetime | 
         raise Conflict(_l("This phone's code was revoked. Open My code again to set up this phone anew."),
                        code="revoked")
     phone.last_issued_at = now
+    phone.session_key = getattr(user, "session_key", None)
     authority = authority_key()
     expires = now + CREDENTIAL_LIFETIME
     credential = personal_codes.sign_credential(authority.private_key, personal_codes.Credential(
@@ -153,6 +154,11 @@ def revoke(actor: User, phone: PhoneKey, reason: str = "", *, now: datetime | No
     if phone.revoked_at is not None:
         raise Conflict(_l("This phone was already revoked."), code="already_revoked")
     phone.revoked_at, phone.revoked_by_id, phone.revoke_reason = now or utcnow(), actor.id, reason or "lost"
+    if phone.session_key and phone.session_key != getattr(actor, "session_key", None):
+        # the lost phone's sign-in ends too (not the one revoking, if the person does it from this phone)
+        db.session.execute(sa.update(UserSession).where(
+            UserSession.id == phone.session_key, UserSession.user_id == phone.user_id,
+            UserSession.revoked_at.is_(None)).values(revoked_at=phone.revoked_at))
     audit.record(actor, "phone_key.revoke", db.session.get(User, phone.user_id), phone_key=phone.id,
                  reason=phone.revoke_reason)
     return phone

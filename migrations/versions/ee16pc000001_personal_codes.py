@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('revoked_at', app.timeutil.UTCDateTime(), nullable=True),
     sa.Column('revoked_by_id', sa.Integer(), nullable=True),
     sa.Column('revoke_reason', sa.String(length=200), nullable=False),
+    sa.Column('session_key', sa.String(length=43), nullable=True),
     sa.ForeignKeyConstraint(['revoked_by_id'], ['users.id'], name=op.f('fk_phone_keys_revoked_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_phone_keys_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_phone_keys')),

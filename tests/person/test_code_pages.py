@@ -92,3 +92,18 @@ def test_a_person_cannot_mint_phone_keys_without_end(client, db_session, create_
     codes = [client.post("/me/code/credential", json={"public_key": p.public_text}).status_code for p in answers]
     assert codes[:30] == [200] * 30 and codes[30] == 429
     assert db_session.scalar(sa.select(sa.func.count()).select_from(PhoneKey)) == 30
+
+
+def test_revoking_a_lost_phone_ends_its_sign_in(app, client, db_session, create_user):
+    """Whoever holds the lost phone, still signed in, cannot sign the person's code anew."""
+    person = create_user(name="张玥")
+    lost_phone = app.test_client()
+    login(lost_phone, person)
+    lost = Phone(person)
+    lost.get_credential_online(lost_phone)
+    login(client, person)  # the person, on another device
+    assert client.post(f"/me/code/phones/{lost.key_id}/revoke").status_code == 302
+    assert lost_phone.get("/me/code").status_code == 302  # signed out: to the login page
+    assert lost_phone.post("/me/code/credential", json={"public_key": Phone(person).public_text}).status_code in (
+        401, 302)
+    assert client.get("/me/code").status_code == 200  # the device that revoked stays signed in
