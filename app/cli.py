@@ -12,6 +12,7 @@ from app.accounts.cli import users_cli
 from app.certificates import printing
 from app.certificates.cli import certificates_cli
 from app.demo.cli import demo
+from app.followups import sending as followup_sending
 from app.followups.cli import followups_cli
 from app.notifications.cli import outbox_cli
 from app.notifications.sms.cli import sms_cli
@@ -32,8 +33,10 @@ def rq_worker(burst):
     url = jobs.redis_url()
     if not url:
         raise click.ClickException("REDIS_URL is not set: without it batches run inside the web process")
+    # the daily jobs, each rescheduled by itself from then on
     if retention.years() > 0:
-        retention.schedule_next()  # the daily retention run, rescheduled by itself from then on
+        retention.schedule_next()
+    followup_sending.schedule_next()
     AppWorker([printing.QUEUE, jobs.notifications_queue_name()], connection=Redis.from_url(url),
               app=current_app._get_current_object()).work(burst=burst, with_scheduler=True)
 

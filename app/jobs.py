@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from flask import Flask, current_app
@@ -44,6 +44,16 @@ def enqueue(queue_name: str, func, *args, at: datetime | None = None, job_id: st
     if at is None:
         return q.enqueue(func, *args, job_id=job_id, job_timeout=timeout)
     return q.enqueue_at(at, func, *args, job_id=job_id, job_timeout=timeout)
+
+
+def schedule_daily(func, *, job_id: str, hour_utc: int, now: datetime | None = None):
+    """With Redis: `func` at the next `hour_utc`:00 UTC, one job whatever restarts happen (the fixed
+    job id replaces the scheduled one). A daily job calls this again when it has run."""
+    now = now or datetime.now(timezone.utc)
+    at = now.astimezone(timezone.utc).replace(hour=hour_utc, minute=0, second=0, microsecond=0)
+    if at <= now:
+        at += timedelta(days=1)
+    return enqueue(notifications_queue_name(), func, at=at, job_id=job_id)
 
 
 def in_app(app: Flask, func: Callable, *args):

@@ -120,6 +120,19 @@ _sweeper_started = False
 _sweeper_lock = threading.Lock()
 
 
+JOB_ID = "followups-daily"
+
+
+def scheduled() -> None:
+    """The daily job in RQ: send what is due, then put itself on the schedule for tomorrow."""
+    send_due()
+    schedule_next()
+
+
+def schedule_next() -> None:
+    jobs.schedule_daily(scheduled, job_id=JOB_ID, hour_utc=1)  # 09:00 in Shanghai: not an SMS at night
+
+
 def start_dev_sweeper(app) -> None:
     """Development without Redis: the job every FOLLOWUPS_SWEEP_SECONDS in a daemon thread."""
     global _sweeper_started

@@ -9,7 +9,7 @@ still to come (it ends after the cut-off), nor anyone already erased.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timezone
 
 import sqlalchemy as sa
 from flask import current_app
@@ -23,7 +23,7 @@ from app.person.rights.erasure import erase
 from app.person.rights.models import Erasure
 from app.privacy import mask_email, mask_phone
 from app.registrations.models import Registration
-from app.timeutil import local_today, utcnow
+from app.timeutil import local_today
 from app.transaction import commit
 
 BATCH = 100  # people erased by one run at most: each erasure searches every table, so a backlog takes a few days
@@ -93,13 +93,8 @@ def scheduled() -> None:
 
 
 def schedule_next() -> None:
-    """With Redis: the next run tomorrow at 03:00 Shanghai time (19:00 UTC), one job whatever
-    restarts happen (a fixed job id replaces the scheduled one)."""
-    now = utcnow()
-    at = datetime.combine(now.date(), time(19, 0), tzinfo=timezone.utc)
-    if at <= now:
-        at += timedelta(days=1)
-    jobs.enqueue(jobs.notifications_queue_name(), scheduled, at=at, job_id=JOB_ID)
+    """With Redis: the next run at 03:00 Shanghai time (19:00 UTC)."""
+    jobs.schedule_daily(scheduled, job_id=JOB_ID, hour_utc=19)
 
 
 _started = False
