@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cli, column_limits, inputs, jinja, language, security_headers, urls
+from app import cli, column_limits, inputs, jinja, jobs, language, security_headers, urls
 from app.accounts.blueprint import bp as accounts_bp
 from app.admin.blueprint import bp as admin_bp
 from app.api.blueprint import bp as api_bp
@@ -156,18 +156,15 @@ def _guard_input(app: Flask) -> None:
 
 def _reminders(app: Flask) -> None:
     reminders.install()  # reminders follow registrations, events and sessions (see its docstring)
-    if app.config.get("REMINDERS_SWEEP_SECONDS") and not app.config.get("REDIS_URL"):
+    # Without Redis (development), the due and daily jobs run from threads of the web process.
+    sweepers = [("REMINDERS_SWEEP_SECONDS", reminders.send_due, "reminders-sweep"),
+                ("FOLLOWUPS_SWEEP_SECONDS", followup_sending.send_due, "followups-sweep"),
+                ("RETENTION_SWEEP_SECONDS", retention.scheduled, "privacy-retention")]
+    if not app.config.get("REDIS_URL") and any(app.config.get(setting) for setting, _f, _n in sweepers):
         @app.before_request
-        def _start_reminder_sweeper():
-            reminders.start_dev_sweeper(app)
-    if app.config.get("FOLLOWUPS_SWEEP_SECONDS") and not app.config.get("REDIS_URL"):
-        @app.before_request
-        def _start_followup_sweeper():
-            followup_sending.start_dev_sweeper(app)
-    if app.config.get("RETENTION_SWEEP_SECONDS") and not app.config.get("REDIS_URL"):
-        @app.before_request
-        def _start_retention_runner():
-            retention.start_dev_runner(app)
+        def _start_sweepers():
+            for setting, func, name in sweepers:
+                jobs.dev_sweeper(app, setting, func, name)
 
 
 def _configure_logging(app: Flask) -> None:

@@ -92,3 +92,20 @@ def every(app: Flask, seconds: int, func: Callable, name: str) -> None:
                 log.exception("%s failed", name)
 
     threading.Thread(target=loop, name=name, daemon=True).start()
+
+
+_sweepers: set[str] = set()
+_sweepers_lock = threading.Lock()
+
+
+def dev_sweeper(app: Flask, setting: str, func: Callable, name: str) -> None:
+    """Development without Redis: `func()` every `app.config[setting]` seconds in a daemon thread,
+    started once per process by the first request (not by CLI commands; never in tests)."""
+    seconds = int(app.config.get(setting) or 0)
+    if not seconds or app.config.get("REDIS_URL") or app.config.get("TESTING"):
+        return
+    with _sweepers_lock:
+        if name in _sweepers:
+            return
+        _sweepers.add(name)
+    every(app, seconds, func, name)

@@ -48,7 +48,7 @@ def scanner():
 @bp.route("/scan/sw.js")
 def service_worker():
     # Served from /scan/ (not /static/) so that its scope covers the scanner page.
-    response = current_app.send_static_file("js/scanner-sw.js")
+    response = current_app.send_static_file("js/offline-sw.js")
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -11,7 +11,6 @@ production runs `flask followups send` once a day (cron)."""
 from __future__ import annotations
 
 import logging
-import threading
 from contextlib import nullcontext
 from datetime import date, timedelta
 
@@ -116,10 +115,6 @@ def deadline(survey: FollowupSurvey) -> date | None:
     return to_local(survey.sent_at).date() + timedelta(days=answer_days())
 
 
-_sweeper_started = False
-_sweeper_lock = threading.Lock()
-
-
 JOB_ID = "followups-daily"
 
 
@@ -131,16 +126,3 @@ def scheduled() -> None:
 
 def schedule_next() -> None:
     jobs.schedule_daily(scheduled, job_id=JOB_ID, hour_utc=1)  # 09:00 in Shanghai: not an SMS at night
-
-
-def start_dev_sweeper(app) -> None:
-    """Development without Redis: the job every FOLLOWUPS_SWEEP_SECONDS in a daemon thread."""
-    global _sweeper_started
-    seconds = int(app.config.get("FOLLOWUPS_SWEEP_SECONDS") or 0)
-    if not seconds or app.config.get("REDIS_URL") or app.config.get("TESTING"):
-        return
-    with _sweeper_lock:
-        if _sweeper_started:
-            return
-        _sweeper_started = True
-    jobs.every(app, seconds, send_due, name="followups-sweep")

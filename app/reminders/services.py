@@ -21,12 +21,11 @@ still held, occasion not cancelled, start time unchanged, not sent — and marks
 conditional UPDATE (scheduled → sent, exactly one row) in the same transaction that posts the
 notice, so two workers, a retried job or the sweep can never send it twice. `flask reminders send`
 (`send_due`) is the sweep: the safety net in production and, without Redis, the way reminders go
-out (a development server also runs it from a thread, see `start_dev_sweeper`).
+out (a development server also runs it from a thread, see `app.jobs.dev_sweeper`).
 """
 from __future__ import annotations
 
 import logging
-import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -322,21 +321,3 @@ def send_due(limit: int = 500) -> dict[str, int]:
     for reminder_id in ids:
         counts["sent" if send(reminder_id) is True else "skipped"] += 1
     return counts
-
-
-_sweeper_started = False
-_sweeper_lock = threading.Lock()
-
-
-def start_dev_sweeper(app) -> None:
-    """Development without Redis: a daemon thread sends due reminders every
-    REMINDERS_SWEEP_SECONDS, started by the first request (not by CLI commands)."""
-    global _sweeper_started
-    seconds = int(app.config.get("REMINDERS_SWEEP_SECONDS") or 0)
-    if not seconds or app.config.get("REDIS_URL") or app.config.get("TESTING"):
-        return
-    with _sweeper_lock:
-        if _sweeper_started:
-            return
-        _sweeper_started = True
-    jobs.every(app, seconds, send_due, name="reminders-sweep")

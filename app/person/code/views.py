@@ -80,7 +80,7 @@ def revoke(phone_key_id: int):
 @bp.route("/me/code/sw.js")
 def service_worker():
     # Served under /me/code (not /static/) and allowed that scope, so that it serves the page offline.
-    response = current_app.send_static_file("js/my-code-sw.js")
+    response = current_app.send_static_file("js/offline-sw.js")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/me/code"
     return response

@@ -86,6 +86,8 @@ def run(actor, today: date | None = None) -> list[int]:
 
 def scheduled() -> None:
     """The daily job: run, commit, and (with Redis) put itself on RQ's schedule for tomorrow."""
+    if years() <= 0:
+        return
     run(None)
     commit()
     if jobs.redis_url():
@@ -95,16 +97,3 @@ def scheduled() -> None:
 def schedule_next() -> None:
     """With Redis: the next run at 03:00 Shanghai time (19:00 UTC)."""
     jobs.schedule_daily(scheduled, job_id=JOB_ID, hour_utc=19)
-
-
-_started = False
-
-
-def start_dev_runner(app) -> None:
-    """Without Redis: a daemon thread of the web process runs the job every RETENTION_SWEEP_SECONDS."""
-    global _started
-    seconds = int(app.config.get("RETENTION_SWEEP_SECONDS") or 0)
-    if _started or not seconds or app.config.get("REDIS_URL") or app.config.get("TESTING") or years() <= 0:
-        return
-    _started = True
-    jobs.every(app, seconds, scheduled, name="privacy-retention")

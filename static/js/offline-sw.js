@@ -1,7 +1,9 @@
-/* Lets 我的码 (/me/code) reload without network: the page and its scripts are served from the
-   network when it answers, from the last copy otherwise. Only GETs are cached (never the credential). */
+/* Lets a page that must work without network (the venue scanner under /scan/, 我的码 under
+   /me/code) reload offline: the page and its scripts are served from the network when it answers,
+   from the last copy otherwise. Only GETs are cached, never the API (rosters, scans, credentials
+   are POSTs or /api/). One cache per scope, so the two pages keep their own copies. */
 "use strict";
-var CACHE = "minhang-my-code-v1";
+var CACHE = "minhang-offline-v1:" + self.registration.scope;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (event) { event.waitUntil(self.clients.claim()); });
