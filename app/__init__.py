@@ -77,6 +77,7 @@ from app.rosters import models as _rosters_models  # noqa: F401
 from app.mentoring import models as _mentoring_models  # noqa: F401
 from app.pitch import models as _pitch_models  # noqa: F401
 from app.studios import models as _studios_models  # noqa: F401
+from app.plans import models as _plans_models  # noqa: F401
 from app.tickets import models as _tickets_models  # noqa: F401
 from app.traineeships import models as _traineeships_models  # noqa: F401
 from app.jobfairs import models as _jobfairs_models  # noqa: F401

@@ -39,6 +39,7 @@ pytest_plugins = [
     "tests.fixtures.rights",
     "tests.fixtures.person_codes",
     "tests.fixtures.person_record",
+    "tests.fixtures.plans",
     "tests.fixtures.world",
 ]
 

@@ -19,6 +19,9 @@ class Role(LabelledEnum):
     ORGANISER = "organiser", _l("Organiser")
     TRAINER = "trainer", _l("Trainer")
     JUDGE = "judge", _l("Judge")
+    # Read the plan's dashboard and reports: a leader across every department, a head for their own.
+    LEADER = "leader", _l("Bureau leader")
+    HEAD = "head", _l("Department head")
     PARTICIPANT = "participant", _l("Participant")
 
 

@@ -164,6 +164,9 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("erasures", "user_id"): keep("an erased account is never merged (merge_erased)"),
     ("erasures", "by_id"): keep(ACTOR),
     ("record_statements", "user_id"): Policy(MOVE, "the person's printed records; their codes still verify"),
+    # the plan: who entered a figure or tagged an occasion
+    ("plan_figures", "entered_by_id"): keep(ACTOR),
+    ("plan_tags", "tagged_by_id"): keep(ACTOR),
     # -- 我的码 ----------------------------------------------------------------------------------
     ("phone_keys", "user_id"): keep("a phone's credential is signed for the absorbed login, which can no longer "
                                     "sign in; the phone makes a new key when the person signs in to the survivor"),
