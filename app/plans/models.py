@@ -18,7 +18,7 @@ from app.timeutil import UTCDateTime, utcnow
 
 class TargetPeriod(LabelledEnum):
     PLAN = "plan", _l("Over the whole plan")
-    YEAR = "year", _l("Each year")
+    YEAR = "year", _l("Each year (or each few years)")
 
 
 class Measure(LabelledEnum):
@@ -113,9 +113,12 @@ class Target(db.Model):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan_targets.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(sa.String(40))
     title: Mapped[str] = mapped_column(sa.String(200))
-    number: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2, asdecimal=True))
+    # None: an indicator the plan watches without setting a number (留在闵行 at 12 months).
+    number: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2, asdecimal=True))
     unit: Mapped[str] = mapped_column(sa.String(20))  # 人, 个, 场, 家
     period: Mapped[str] = mapped_column(sa.String(8), default=TargetPeriod.PLAN.value)
+    # A per-year target's length in years: 1 (每年成立5个工作室), 2 (每两年优选60名创始人).
+    years: Mapped[int] = mapped_column(default=1, server_default="1")
     measure: Mapped[str] = mapped_column(sa.String(10), default=Measure.COMPUTED.value)
     rule: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # computed: {"counter": "...", ...}
     # What counts, in words, printed with every figure so that a reader can check it.

@@ -60,3 +60,30 @@ def test_progress_against_the_time_gone(db_session, create_plan, create_target, 
     assert p.series[-1] == (date(2023, 6, 30), Decimal(5))
     early = figures.progress(target, EVERYTHING, date(2022, 6, 2))
     assert early.status == figures.ON_TRACK
+
+
+def test_a_target_every_two_years_is_judged_over_its_own_two_years(
+        db_session, create_plan, create_target, create_event, create_user, attend):
+    plan = create_plan(starts_on=date(2022, 8, 3), ends_on=date(2024, 12, 31))
+    target = create_target(plan, number=60, period="year", years=2)
+    event = create_event(starts_at=shanghai(2023, 12, 31, 9))
+    attend(event, create_user(), shanghai(2023, 12, 31, 23, 59))
+    attend(event, create_user(), shanghai(2024, 1, 1, 0, 1))
+    db_session.commit()
+
+    assert figures.target_period(target, date(2023, 5, 1)) == figures.Period(date(2022, 8, 3), date(2023, 12, 31))
+    assert figures.target_period(target, date(2024, 5, 1)) == figures.Period(date(2024, 1, 1), date(2024, 12, 31))
+    assert figures.progress(target, EVERYTHING, date(2023, 12, 31)).actual == 1
+    assert figures.progress(target, EVERYTHING, date(2024, 12, 31)).actual == 1
+    assert figures.by_year(target, EVERYTHING, date(2024, 12, 31)) == [(2022, 1), (2024, 1)]
+
+
+def test_an_indicator_has_a_figure_and_no_status_against_a_number(
+        db_session, create_plan, create_target, create_event, create_user, attend):
+    plan = create_plan()
+    target = create_target(plan, number=None)
+    event = create_event(starts_at=shanghai(2022, 6, 1, 9))
+    attend(event, create_user(), shanghai(2022, 6, 1, 9))
+    db_session.commit()
+    p = figures.progress(target, EVERYTHING, date(2022, 12, 31))
+    assert p.actual == 1 and p.expected is None and p.gap is None and p.status == figures.INDICATOR

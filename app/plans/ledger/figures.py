@@ -21,6 +21,7 @@ from app.plans.scope import Scope
 from app.timeutil import LOCAL_TZ, as_utc
 
 MET, ON_TRACK, BEHIND, NOT_STARTED, NO_DATA = "met", "on_track", "behind", "not_started", "no_data"
+INDICATOR = "indicator"  # watched, with no number to reach
 
 
 def day_start(day: date) -> datetime:
@@ -67,23 +68,25 @@ def plan_period(plan: Plan) -> Period:
     return Period(plan.starts_on, plan.ends_on)
 
 
-def year_period(plan: Plan, year: int) -> Period:
-    """A calendar year, cut to the plan's days."""
-    return Period(max(plan.starts_on, date(year, 1, 1)), min(plan.ends_on, date(year, 12, 31)))
+def year_period(plan: Plan, year: int, years: int = 1) -> Period:
+    """Calendar years from `year` (`years` of them), cut to the plan's days."""
+    return Period(max(plan.starts_on, date(year, 1, 1)), min(plan.ends_on, date(year + years - 1, 12, 31)))
 
 
-def plan_years(plan: Plan) -> list[int]:
-    return list(range(plan.starts_on.year, plan.ends_on.year + 1))
+def plan_years(plan: Plan, years: int = 1) -> list[int]:
+    """The first year of each period of `years` years, from the plan's first year."""
+    return list(range(plan.starts_on.year, plan.ends_on.year + 1, years))
 
 
 def target_period(target: Target, as_of: date) -> Period:
-    """The period a target is judged over on `as_of`: the plan, or (per-year targets) the year of
-    `as_of` within the plan."""
+    """The period a target is judged over on `as_of`: the plan, or (per-year targets) the year, or
+    the run of `target.years` years counted from the plan's first, that holds `as_of`."""
     plan = target.plan
     if target.period != TargetPeriod.YEAR.value:
         return plan_period(plan)
-    year = min(max(as_of.year, plan.starts_on.year), plan.ends_on.year)
-    return year_period(plan, year)
+    starts = plan_years(plan, target.years)
+    year = max([y for y in starts if y <= as_of.year] or starts[:1])
+    return year_period(plan, year, target.years)
 
 
 # -- computed targets -----------------------------------------------------------------------------
@@ -122,9 +125,10 @@ def by_year(target: Target, scope: Scope, as_of: date) -> list[tuple[int, int]]:
     """(year, subjects first counted that year) for a whole-plan target; for a per-year target,
     (year, subjects in that year)."""
     plan = target.plan
-    years = [y for y in plan_years(plan) if date(y, 1, 1) <= as_of]
     if target.period == TargetPeriod.YEAR.value:
-        return [(y, count(target, scope, year_period(plan, y).upto(as_of))) for y in years]
+        starts = [y for y in plan_years(plan, target.years) if date(y, 1, 1) <= as_of]
+        return [(y, count(target, scope, year_period(plan, y, target.years).upto(as_of))) for y in starts]
+    years = [y for y in plan_years(plan) if date(y, 1, 1) <= as_of]
     period = plan_period(plan).upto(as_of)
     ends = [min(year_period(plan, y).last, period.last) for y in years]
     totals = cumulative(target, scope, period, ends)
@@ -177,18 +181,20 @@ class Progress:
     figure: EnteredFigure | None = None
 
     @property
-    def number(self) -> Decimal:
+    def number(self) -> Decimal | None:
         return self.target.number
 
     @property
-    def expected(self) -> Decimal:
+    def expected(self) -> Decimal | None:
         """Where the figure would be by now if it grew evenly over the period."""
+        if self.number is None:
+            return None
         return (self.number * Decimal(str(self.elapsed))).quantize(Decimal("0.01"))
 
     @property
     def gap(self) -> Decimal | None:
         """Ahead (+) or behind (−) the even pace."""
-        return None if self.actual is None else self.actual - self.expected
+        return None if self.actual is None or self.number is None else self.actual - self.expected
 
     @property
     def share(self) -> float | None:
@@ -200,6 +206,8 @@ class Progress:
     def status(self) -> str:
         if self.actual is None:
             return NO_DATA
+        if self.number is None:
+            return INDICATOR
         if self.actual >= self.number:
             return MET
         if self.elapsed == 0:
