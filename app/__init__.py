@@ -23,6 +23,7 @@ from app.cohorts.blueprint import bp as cohorts_bp
 from app.cohorts.selection.views import allow_pitch_decks
 from app.competitions.blueprint import bp as competitions_bp
 from app.followups.blueprint import bp as followups_bp
+from app.plans.blueprint import bp as plans_bp
 from app.pitch.blueprint import bp as pitch_bp
 from app.person.merge.blueprint import bp as merge_bp
 from app.person.rights.blueprint import bp as rights_bp
@@ -111,7 +112,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, pitch_bp, certificates_bp,
                verify_bp, organisations_bp, organisation_pages_bp, traineeships_bp, jobfairs_bp, rosters_bp,
                mentoring_bp, merge_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp, followups_bp,
-               rights_bp, person_code_bp, record_bp):
+               rights_bp, person_code_bp, record_bp, plans_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
     csrf.exempt(online_beat_bp)  # the join token in the path is the credential, not a cookie

@@ -1,0 +1,8 @@
+"""The plan's routes, listed in one place (app/__init__.py registers `bp`)."""
+from __future__ import annotations
+
+from app.plans.bp import bp
+
+VIEW_MODULES = ()
+
+__all__ = ["bp", "VIEW_MODULES"]
