@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS, goto, sign_in
-from tests.browser.fake_camera import qr_scene, write_y4m
+from tests.browser.conftest import goto, sign_in
+from tests.browser.fake_camera import filming
 from tests.browser.test_scanner import verdict, wait_for_empty_queue
 from tests.browser.test_ticket_flow import decode_qr
 
@@ -57,29 +57,15 @@ def _scan_with_camera(browser, live_server, secret: str, qr_png: bytes, video, *
     its clock moved by `clock_shift`. The verdict shown: (result, text)."""
     from app.timeutil import utcnow
 
-    write_y4m([qr_scene(Image.open(io.BytesIO(qr_png)), side=420)] * 10, video)
-    camera = browser.browser_type.launch(
-        executable_path=CHROMIUM, headless=True,
-        args=CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                              f"--use-file-for-fake-video-capture={video}"])
-    try:
-        context = camera.new_context(permissions=["camera"], **PHONE)
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        if clock_shift is not None:
-            page.clock.install(time=utcnow() + clock_shift)
+    clock_at = utcnow() + clock_shift if clock_shift is not None else None
+    with filming(browser, Image.open(io.BytesIO(qr_png)), video, side=420, clock_at=clock_at) as (page, errors):
         page.goto(f"{live_server}/scan/#k={secret}")
         box = page.locator("[data-testid=verdict][data-result]:not([data-result=''])")
         box.wait_for()
         found = (box.get_attribute("data-result"), box.inner_text())
         wait_for_empty_queue(page)
         assert errors == []
-        context.close()
-        return found
-    finally:
-        camera.close()
+    return found
 
 
 def wedge(page, text: str) -> None:

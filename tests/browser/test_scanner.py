@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 import sqlalchemy as sa
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, TIMEOUT_MS
-from tests.browser.fake_camera import qr_scene, write_y4m
+from tests.browser.conftest import PHONE, TIMEOUT_MS
+from tests.browser.fake_camera import filming
 from tests.browser.test_ticket_flow import flip
 from tests.conftest import PASSWORD
 
@@ -62,19 +62,7 @@ def test_fake_camera_reads_a_ticket_and_shows_the_green_verdict(app, live_server
                                                                 artifacts_dir):
     from app.tickets.services import _qr
 
-    video = write_y4m([qr_scene(_qr(door["tokens"][0]).make_image().get_image())] * 10, tmp_path / "ticket.y4m")
-    # A browser of its own: the fake camera is a launch flag. Same Playwright instance as the
-    # session's browser (a second sync Playwright cannot start inside the first one's loop).
-    camera = browser.browser_type.launch(
-        executable_path=CHROMIUM, headless=True,
-        args=CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                              f"--use-file-for-fake-video-capture={video}"])
-    try:
-        context = camera.new_context(permissions=["camera"], **PHONE)
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with filming(browser, _qr(door["tokens"][0]).make_image().get_image(), tmp_path / "ticket.y4m") as (page, errors):
         page.goto(f"{live_server}/scan/#k={door['secret']}")
         box = verdict(page, "ok")
         text = box.inner_text()
@@ -87,9 +75,6 @@ def test_fake_camera_reads_a_ticket_and_shows_the_green_verdict(app, live_server
         wait_for_empty_queue(page)
         page.wait_for_timeout(4000)  # the ticket stays in front of the camera: it is not counted again
         assert errors == []
-        context.close()
-    finally:
-        camera.close()
     stored = scans(app)
     assert [(r[0], r[1], r[3]) for r in stored] == [(door["ids"][0], "ok", True)]
     assert stored[0][2].startswith("北门 · ")
