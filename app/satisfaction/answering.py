@@ -22,6 +22,7 @@ from app.satisfaction.models import (
     SatisfactionSurvey,
     SurveyAnswer,
 )
+from app.satisfaction import tallies
 from app.satisfaction.questionnaires import TEXT_LIMITS
 from app.satisfaction.sending import read_token
 from app.timeutil import utcnow
@@ -119,6 +120,7 @@ def answer(survey: SatisfactionSurvey, values: dict, *, actor: User | None = Non
     survey.answered_at = now
     ratings = [a.rating for a in answers if a.rating is not None]
     survey.rating_sum, survey.rating_count = sum(ratings), len(ratings)
+    tallies.add_answer(survey)
     audit.record(survey.user, "satisfaction.answer", survey, via="page" if actor else "link")
     return survey
 

@@ -2,9 +2,10 @@
 every rating given, 1–5), in all or per occasion, kind of occasion or department; and one occasion's
 results per question with its comments (anonymous).
 
-Aggregate SQL only: `summary` and `rows` read one table (the surveys keep the sum and number of their
-ratings when answered) joined to events for the department, so the plans' dashboard can call them
-with 100,000 people in the database. `department_ids` None means every department (an administrator
+Aggregate SQL only: `summary` and `rows` add up each occasion's totals (SatisfactionTally, kept up to
+date with its surveys: app/satisfaction/tallies.py) joined to events for the department, one row per
+occasion rather than one per person asked, so the plans' dashboard can call them with 100,000 people
+in the database (bench/satisfaction_figures.py). `department_ids` None means every department (an administrator
 or a leader); the time window is on when the occasion ended, UTC, `start` included and `end` not
 (a year in Shanghai: its first moment to the next year's first moment)."""
 from __future__ import annotations
@@ -30,6 +31,7 @@ from app.satisfaction.models import (
     AskedKind,
     OccasionKind,
     SatisfactionSurvey,
+    SatisfactionTally,
     SurveyAnswer,
 )
 from app.satisfaction.occasions import Occasion
@@ -37,6 +39,7 @@ from app.satisfaction.sending import require_organiser
 from app.timeutil import to_local
 
 S = SatisfactionSurvey
+T = SatisfactionTally
 BY = ("occasion", "kind", "department")
 
 
@@ -60,32 +63,32 @@ class Row(Summary):
     label: str = ""
 
 
-_TOTALS = (sa.func.count(S.id), sa.func.count(S.answered_at), sa.func.sum(S.rating_sum), sa.func.sum(S.rating_count))
+_TOTALS = (sa.func.sum(T.sent), sa.func.sum(T.answered), sa.func.sum(T.rating_sum), sa.func.sum(T.rating_count))
 
 
 def _filtered(query, department_ids, start, end, event_ids=None, kind=None):
     if department_ids is not None:
         query = query.where(Event.department_id.in_(department_ids or {-1}))
     if start is not None:
-        query = query.where(S.ended_at >= start)
+        query = query.where(T.ended_at >= start)
     if end is not None:
-        query = query.where(S.ended_at < end)
+        query = query.where(T.ended_at < end)
     if event_ids is not None:
-        query = query.where(S.event_id.in_(list(event_ids) or [-1]))
+        query = query.where(T.event_id.in_(list(event_ids) or [-1]))
     if kind is not None:
-        query = query.where(S.kind == kind)
-    return query
+        query = query.where(T.kind == kind)
+    return query.where(T.sent > 0)
 
 
 def _joined(query):
-    return query.select_from(S).join(Event, Event.id == S.event_id)
+    return query.select_from(T).join(Event, Event.id == T.event_id)
 
 
 def summary(department_ids: set[int] | None, *, start: datetime | None = None, end: datetime | None = None,
             event_ids: Collection[int] | None = None, kind: str | None = None) -> Summary:
     """The totals of the surveys of these departments' occasions (None: all)."""
     query = sa.select(*_TOTALS)
-    query = _joined(query) if department_ids is not None else query.select_from(S)
+    query = _joined(query) if department_ids is not None else query.select_from(T)
     return Summary.of(*db.session.execute(_filtered(query, department_ids, start, end, event_ids, kind)).one())
 
 
@@ -105,14 +108,13 @@ def _row(key, label, sent, answered, rating_sum, rating_count) -> Row:
 
 def rows(department_ids: set[int] | None, *, by: str, start: datetime | None = None,
          end: datetime | None = None) -> list[Row]:
-    """The totals per occasion (latest first), per kind or per department (by label)."""
+    """The totals per occasion (latest first), per kind or per department (by name)."""
     if by == "occasion":
-        query = _joined(sa.select(S.event_id, sa.func.min(S.label), sa.func.max(S.ended_at), *_TOTALS)) \
-            .group_by(S.event_id).order_by(sa.func.max(S.ended_at).desc(), S.event_id.desc())
-        found = db.session.execute(_filtered(query, department_ids, start, end)).all()
-        return [_row(key, label, *totals) for key, label, _ended, *totals in found]
+        query = _joined(sa.select(T.event_id, T.label, T.sent, T.answered, T.rating_sum, T.rating_count)) \
+            .order_by(T.ended_at.desc(), T.event_id.desc())
+        return [_row(*found) for found in db.session.execute(_filtered(query, department_ids, start, end))]
     if by == "kind":
-        query = _joined(sa.select(S.kind, *_TOTALS)).group_by(S.kind)
+        query = _joined(sa.select(T.kind, *_TOTALS)).group_by(T.kind)
         found = {kind: totals for kind, *totals in db.session.execute(_filtered(query, department_ids, start, end))}
         return [_row(k.value, _text(k._label), *found[k.value]) for k in OccasionKind if k.value in found]
     if by == "department":

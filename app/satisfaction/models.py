@@ -117,3 +117,21 @@ class SurveyAnswer(db.Model):
     text: Mapped[str] = mapped_column(sa.String(1000), default="")
 
     survey: Mapped[SatisfactionSurvey] = relationship(back_populates="answers")
+
+
+class SatisfactionTally(db.Model):
+    """One occasion's totals, kept up to date in the same transaction as its surveys (sending adds to
+    `sent`, an answer to `answered` and the ratings), so the figures add up one row per occasion
+    instead of every survey. `app.satisfaction.figures.recount` rebuilds them from the surveys."""
+
+    __tablename__ = "satisfaction_tallies"
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True,
+                                          autoincrement=False)
+    kind: Mapped[str] = mapped_column(sa.String(12))
+    label: Mapped[str] = mapped_column(sa.String(200))
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    sent: Mapped[int] = mapped_column(default=0, server_default="0")
+    answered: Mapped[int] = mapped_column(default=0, server_default="0")
+    rating_sum: Mapped[int] = mapped_column(default=0, server_default="0")
+    rating_count: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -26,7 +26,7 @@ from app.audit import services as audit
 from app.errors import Conflict, PermissionDenied
 from app.extensions import db
 from app.notifications.services import notify
-from app.satisfaction import questionnaires
+from app.satisfaction import questionnaires, tallies
 from app.satisfaction.models import SatisfactionSurvey
 from app.satisfaction.occasions import Occasion, attendees, ended_between
 from app.timeutil import to_local, utcnow
@@ -119,6 +119,7 @@ def _make_and_send(occasion: Occasion, template, user_id: int, now: datetime) ->
             db.session.add(survey)  # flushed at the savepoint's end: the unique key decides
     except IntegrityError:
         return False  # another run asked them first
+    tallies.add(occasion, sent=1)
     link = survey_url(survey)
     with force_locale(user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "zh_CN")):
         notify(user, "satisfaction_survey", _l("How was it? %(occasion)s", occasion=occasion.label),

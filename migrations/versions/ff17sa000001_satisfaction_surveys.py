@@ -1,8 +1,8 @@
-"""satisfaction surveys: templates per kind of occasion, one survey per person and occasion, answers as asked
+"""satisfaction surveys: templates per kind of occasion, one survey per person and occasion, answers as asked, each occasion's totals
 
 Revision ID: ff17sa000001
 Revises: ee16rc000001
-Create Date: 2026-12-07 03:17:05.014554
+Create Date: 2026-12-07 03:49:36.593948
 
 """
 from alembic import op
@@ -55,6 +55,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_satisfaction_surveys_template_id'), ['template_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_satisfaction_surveys_user_id'), ['user_id'], unique=False)
 
+    op.create_table('satisfaction_tallies',
+    sa.Column('event_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('ended_at', app.timeutil.UTCDateTime(), nullable=False),
+    sa.Column('sent', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('answered', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('rating_sum', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('rating_count', sa.Integer(), server_default='0', nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_satisfaction_tallies_event_id_events'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('event_id', name=op.f('pk_satisfaction_tallies'))
+    )
+    with op.batch_alter_table('satisfaction_tallies', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_satisfaction_tallies_ended_at'), ['ended_at'], unique=False)
+
     op.create_table('satisfaction_answers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.Integer(), nullable=False),
@@ -77,6 +92,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_satisfaction_answers_survey_id'))
 
     op.drop_table('satisfaction_answers')
+    with op.batch_alter_table('satisfaction_tallies', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_satisfaction_tallies_ended_at'))
+
+    op.drop_table('satisfaction_tallies')
     with op.batch_alter_table('satisfaction_surveys', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_satisfaction_surveys_user_id'))
         batch_op.drop_index(batch_op.f('ix_satisfaction_surveys_template_id'))

@@ -86,8 +86,11 @@ def test_the_time_window_is_on_when_the_occasion_ended(db_session, answered):
 
     # event a "ended" a year ago: its surveys carry when it ended
     a = answered["a"].event.id
+    from app.satisfaction import tallies
+
     db_session.execute(sa.update(SatisfactionSurvey).where(SatisfactionSurvey.event_id == a)
                        .values(ended_at=utcnow() - timedelta(days=365)))
+    tallies.recount()
     db_session.commit()
     now = utcnow()
     recent = summary(None, start=now - timedelta(days=30), end=now + timedelta(days=1))
@@ -124,3 +127,14 @@ def test_another_department_s_organiser_sees_no_occasion_of_theirs(db_session, a
         question_results(organiser, occasion_of(answered["a"].event.id))
     with pytest.raises(PermissionDenied):
         department_scope(create_user())
+
+
+def test_the_kept_totals_equal_the_surveys_and_a_recount_changes_nothing(db_session, answered):
+    from app.satisfaction import tallies
+    from app.satisfaction.figures import rows, summary
+
+    assert tallies.differences() == []
+    before = (summary(None), rows(None, by="occasion"), rows(None, by="department"))
+    assert tallies.recount() == 3
+    db_session.commit()
+    assert (summary(None), rows(None, by="occasion"), rows(None, by="department")) == before
