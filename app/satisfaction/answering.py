@@ -14,6 +14,7 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.extensions import db
 from app.inputs import bounded_int
 from app.locking import lock_objects
+from app.satisfaction import tallies
 from app.satisfaction.models import (
     RATING_MAX,
     RATING_MIN,
@@ -22,7 +23,6 @@ from app.satisfaction.models import (
     SatisfactionSurvey,
     SurveyAnswer,
 )
-from app.satisfaction import tallies
 from app.satisfaction.questionnaires import TEXT_LIMITS
 from app.satisfaction.sending import read_token
 from app.timeutil import utcnow
@@ -36,15 +36,6 @@ def survey_for_token(token) -> SatisfactionSurvey:
     value = read_token(token)
     survey = db.session.get(SatisfactionSurvey, value[0]) if value else None
     if survey is None or survey.user_id != value[1]:
-        raise _missing()
-    return survey
-
-
-def survey_of(user: User | None, survey_id) -> SatisfactionSurvey:
-    """One of the person's own surveys (another's is as absent as a missing one)."""
-    number = bounded_int(survey_id)
-    survey = db.session.get(SatisfactionSurvey, number) if number is not None else None
-    if survey is None or user is None or survey.user_id != getattr(user, "id", None):
         raise _missing()
     return survey
 
@@ -83,7 +74,7 @@ def parse(survey: SatisfactionSurvey, values: dict) -> list[SurveyAnswer]:
                 continue
             answer.rating = number
         elif kind == AskedKind.SINGLE.value:
-            if raw and raw not in question.get("choices") or (not raw and question.get("required")):
+            if (raw and raw not in (question.get("choices") or ())) or (not raw and question.get("required")):
                 errors[name] = _l("Choose one of the answers.")
                 continue
             answer.text = raw or ""
