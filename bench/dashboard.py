@@ -16,10 +16,11 @@ What it does:
      plans/liuzai-minhang-2022-2024.yaml when the loader (app.plans.loading) is there, otherwise
      the same targets made here (codes, numbers, periods and rules as the file has them), with a
      few entered figures;
-  3. measures, --runs times after one warm-up, "the dashboard's figures" as of --as-of:
-     progress() of every target, by_year() and by department for each computed target, and the
-     breakdowns (gender, age band, district) of each people-counting target — for a leader (all
-     departments) and a department head (one department); the queries each run makes are counted;
+  3. measures, --runs times after one warm-up, the dashboard's figures as of --as-of: progress()
+     of every target (figure, even pace, status, monthly series) and the breakdowns (gender, age
+     band, district) of each people-counting target, for a leader (all departments) and for a
+     department head (区就促中心); then for a leader with each computed target's detail too
+     (by_year() and by department); the queries of each run are counted;
   4. GETs /dashboard through the Flask test client as a leader, when the route exists;
   5. prints a table (per target, median ms) and the totals' median and p95, with --explain the
      EXPLAIN ANALYZE of the slowest target's figures; drops the database (--keep-db keeps it).
@@ -336,8 +337,11 @@ class QueryCounter:
         self.n += 1
 
 
-def dashboard_figures(targets, scope, as_of) -> dict[str, float]:
-    """Every figure the dashboard shows for these targets; returns ms per target."""
+def dashboard_figures(targets, scope, as_of, detail: bool) -> dict[str, float]:
+    """Every figure the dashboard's overview shows for these targets — progress() (figure, even
+    pace, status, monthly series) and, for people-counting targets, the breakdowns by gender, age
+    band and district — and with `detail` each computed target's by_year() and by-department
+    figures too (its own page); returns ms per target."""
     from app.plans.ledger import figures, people
 
     out = {}
@@ -345,9 +349,10 @@ def dashboard_figures(targets, scope, as_of) -> dict[str, float]:
         t0 = time.perf_counter()
         progress = figures.progress(target, scope, as_of)
         if target.computed:
-            figures.by_year(target, scope, as_of)
-            figures.by_column(target, scope, progress.period.upto(as_of), "department_id")
             people.breakdown(target, scope, progress.period.upto(as_of))
+            if detail:
+                figures.by_year(target, scope, as_of)
+                figures.by_column(target, scope, progress.period.upto(as_of), "department_id")
         out[target.code] = (time.perf_counter() - t0) * 1000
     return out
 
@@ -422,35 +427,38 @@ def run(args, db_url: str, as_of: date) -> int:
         load = background_load(1.0)
         log(f"  other load on the machine before measuring: {load:.0%} of a core")
         results = {}
-        for label, scope in (("leader", EVERYTHING), ("head", head_scope)):
-            dashboard_figures(targets, scope, as_of)  # warm-up
+        runs = (("leader", EVERYTHING, False), ("head", head_scope, False), ("leader+detail", EVERYTHING, True))
+        for label, scope, detail in runs:
+            dashboard_figures(targets, scope, as_of, detail)  # warm-up
             totals, per_target, queries = [], {t.code: [] for t in targets}, 0
             for _ in range(args.runs):
                 db.session.expire_all()
                 with QueryCounter(db.engine) as qc:
                     t0 = time.perf_counter()
-                    ms = dashboard_figures(targets, scope, as_of)
+                    ms = dashboard_figures(targets, scope, as_of, detail)
                     totals.append((time.perf_counter() - t0) * 1000)
                 queries = qc.n
                 for code, v in ms.items():
                     per_target[code].append(v)
             results[label] = (sorted(totals), per_target, queries)
+        load_after = background_load(1.0)
 
         from app.plans.ledger import figures
         values = {t.code: figures.progress(t, EVERYTHING, as_of) for t in targets}
         log()
-        log(f"as of {as_of}, {args.people:,} people, {args.runs} runs (median ms per target; leader | head)")
-        log(f"{'target':<22}{'measure':>9}{'figure':>10}{'status':>12}{'leader ms':>11}{'head ms':>9}")
+        labels = [label for label, _s, _d in runs]
+        log(f"as of {as_of}, {args.people:,} people, {args.runs} runs: median ms per target")
+        log(f"{'target':<22}{'measure':>9}{'figure':>9}{'status':>11}" + "".join(f"{label:>15}" for label in labels))
         for t in targets:
             v = values[t.code]
             figure = "—" if v.actual is None else f"{v.actual:,.0f}"
-            log(f"{t.code:<22}{t.measure:>9}{figure:>10}{v.status:>12}"
-                f"{statistics.median(results['leader'][1][t.code]):>11.1f}"
-                f"{statistics.median(results['head'][1][t.code]):>9.1f}")
-        for label in ("leader", "head"):
+            log(f"{t.code:<22}{t.measure:>9}{figure:>9}{v.status:>11}"
+                + "".join(f"{statistics.median(results[label][1][t.code]):>15.1f}" for label in labels))
+        for label in labels:
             totals, _per, queries = results[label]
-            log(f"whole dashboard's figures ({label}): median {statistics.median(totals):.0f} ms, "
+            log(f"all targets ({label}): median {statistics.median(totals):.0f} ms, "
                 f"p95 {percentile(totals, 0.95):.0f} ms, max {totals[-1]:.0f} ms, {queries} queries")
+        log(f"other load on the machine: {load:.0%} of a core before, {load_after:.0%} after")
 
         if any(rule.rule == "/dashboard" for rule in app.url_map.iter_rules()):
             client = app.test_client()

@@ -57,6 +57,10 @@ def test_a_founder_in_the_incubation_camp_then_the_growth_camp_counts_once(
     # 孙悦's cohort starts at 00:00 on 1 January 2024 in Shanghai (16:00 UTC on 31 December)
     assert figures.progress(target, EVERYTHING, date(2023, 12, 31)).actual == 3
     assert figures.progress(target, EVERYTHING, date(2024, 1, 1)).actual == 4
+    # running totals by Shanghai month (month ends) and by day (any day) agree
+    assert figures.cumulative(target, EVERYTHING, whole, [date(2023, 12, 31), END]) == [3, 4]
+    assert figures.cumulative(target, EVERYTHING, whole, [date(2023, 12, 30), date(2023, 12, 31), date(2024, 1, 1)]) == [
+        3, 3, 4]
     assert dict(figures.by_column(target, EVERYTHING, whole, "programme")) == {"camp": 4}
     assert figures.count(target, in_scope(departments["employment"]), whole) == 4
     assert figures.count(target, in_scope(departments["talent_center"]), whole) == 0
