@@ -48,6 +48,7 @@ def _target_page(target, form=None, correction=None, correcting=None, status=200
     return render_template("plans/console/target.html", target=target, rows=rows,
                            form=form or _figure_form(target), correction=correction or CorrectionForm(),
                            correcting=correcting, may_enter=entering.may_enter(current_user, target),
+                           may_download=entering.may_download(current_user, target),
                            period_label=TargetPeriod.label_of, measure_label=Measure.label_of), status
 
 

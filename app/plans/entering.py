@@ -85,6 +85,15 @@ def require_read(actor: User | None, target: Target) -> None:
         raise PermissionDenied()
 
 
+def may_download(actor: User | None, target: Target) -> bool:
+    """The evidence files: those who may enter the target's figures, leaders, and heads of one of
+    its 责任部门 (other organisers see the history, not the files)."""
+    if may_enter(actor, target):
+        return True
+    return may_read(actor, target) and not (actor.has_role(Role.ORGANISER)
+                                            and not actor.has_role(Role.LEADER, Role.HEAD))
+
+
 def require_console(actor: User | None) -> None:
     """The plan's console pages: staff, leaders and heads (each target then checked on its own)."""
     if actor is None or not getattr(actor, "is_authenticated", False) \
@@ -280,7 +289,8 @@ def correct(actor: User, figure: EnteredFigure, value, reason: str, evidence: Ev
 
 def evidence_file(actor: User, figure: EnteredFigure) -> tuple[Path, str, str]:
     """The evidence's path, the name to send it under and its type; the download is audited."""
-    require_read(actor, figure.target)
+    if not may_download(actor, figure.target):
+        raise PermissionDenied()
     name = figure.evidence_file
     if not name or not _STORED.match(name):
         raise NotFound()

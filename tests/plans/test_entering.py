@@ -159,3 +159,14 @@ def test_who_may_enter_read_and_download(plan, create_user, db_session, departme
         entering.history(create_user(), flexible)
     assert entering.evidence_file(own_head, figure)[0].is_file()
     assert entering.evidence_file(create_user("leader"), figure)[0].is_file()
+
+
+def test_other_departments_organisers_see_the_history_but_not_the_files(plan, create_user, db_session):
+    flexible = _target(plan, "flexible_talents")
+    own = create_user("organiser", department="talent_center")
+    figure = entering.enter(own, flexible, 1, date(2023, 1, 1), evidence=entering.read_evidence(upload(PDF, "e.pdf")))
+    db_session.commit()
+    other = create_user("organiser", department="skills")
+    assert [r.figure.id for r in entering.history(other, flexible)] == [figure.id]
+    with pytest.raises(PermissionDenied):
+        entering.evidence_file(other, figure)
