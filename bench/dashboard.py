@@ -349,6 +349,8 @@ def dashboard_figures(targets, scope, as_of, detail: bool) -> dict[str, float]:
 
     out = {}
     for target in targets:
+        if not scope.sees_departments({d.id for d in target.departments}):
+            continue  # not on this reader's dashboard
         t0 = time.perf_counter()
         progress = figures.progress(target, scope, as_of)
         if target.computed:
@@ -358,6 +360,11 @@ def dashboard_figures(targets, scope, as_of, detail: bool) -> dict[str, float]:
                 figures.by_column(target, scope, progress.period.upto(as_of), "department_id")
         out[target.code] = (time.perf_counter() - t0) * 1000
     return out
+
+
+def median_or_dash(values: list[float]) -> str:
+    """A target's median ms, or — where it is not on that reader's dashboard."""
+    return f"{statistics.median(values):.1f}" if values else "—"
 
 
 def explain(target, scope, as_of) -> str:
@@ -451,12 +458,12 @@ def run(args, db_url: str, as_of: date) -> int:
         log()
         labels = [label for label, _s, _d in runs]
         log(f"as of {as_of}, {args.people:,} people, {args.runs} runs: median ms per target")
-        log(f"{'target':<22}{'measure':>9}{'figure':>9}{'status':>11}" + "".join(f"{label:>15}" for label in labels))
+        log(f"{'target':<27}{'measure':>9}{'figure':>9}{'status':>11}" + "".join(f"{label:>15}" for label in labels))
         for t in targets:
             v = values[t.code]
             figure = "—" if v.actual is None else f"{v.actual:,.0f}"
-            log(f"{t.code:<22}{t.measure:>9}{figure:>9}{v.status:>11}"
-                + "".join(f"{statistics.median(results[label][1][t.code]):>15.1f}" for label in labels))
+            log(f"{t.code:<27}{t.measure:>9}{figure:>9}{v.status:>11}"
+                + "".join(f"{median_or_dash(results[label][1][t.code]):>15}" for label in labels))
         for label in labels:
             totals, _per, queries = results[label]
             log(f"all targets ({label}): median {statistics.median(totals):.0f} ms, "
@@ -482,7 +489,7 @@ def run(args, db_url: str, as_of: date) -> int:
             log("GET /dashboard: no such route on this branch (the dashboard pages come with branch dash)")
 
         if args.explain:
-            slowest = max(targets, key=lambda t: statistics.median(results["leader"][1][t.code]))
+            slowest = max(targets, key=lambda t: statistics.median(results["leader"][1][t.code] or [0]))
             log(f"\nEXPLAIN ANALYZE, {slowest.code} (leader):\n{explain(slowest, EVERYTHING, as_of)}")
         db.session.remove()
         db.engine.dispose()
