@@ -414,7 +414,7 @@ def run(args, db_url: str, as_of: date) -> int:
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.accounts import services as accounts
+    from app.accounts import consents, services as accounts
     from app.accounts.models import Department
     from app.extensions import db
     from app.plans.scope import EVERYTHING, Scope
@@ -430,6 +430,7 @@ def run(args, db_url: str, as_of: date) -> int:
         counts = build(args.people)
         log(f"  data built in {time.perf_counter() - t0:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
         leader = accounts.create_user(login="leader@bench.invalid", password=PASSWORD, role="leader", name="压测局领导")
+        consents.record(leader)  # agreed to the privacy notice (else every page asks for it first)
         db.session.commit()
         targets = seed_plan(leader)
         head_scope = Scope(frozenset({db.session.scalar(sa.select(Department.id).where(Department.code == "employment"))}))
@@ -476,7 +477,9 @@ def run(args, db_url: str, as_of: date) -> int:
             if response.status_code != 302:
                 log(f"GET /dashboard: could not sign in ({response.status_code})")
             else:
-                client.get("/dashboard")
+                first = client.get("/dashboard")
+                if first.status_code != 200:
+                    log(f"GET /dashboard: {first.status_code} {first.headers.get('Location', '')}")
                 times = []
                 for _ in range(args.runs):
                     t0 = time.perf_counter()
