@@ -298,6 +298,7 @@ def seed_plan(leader) -> list:
         load = next((getattr(loading, n) for n in ("load_file", "load_plan", "load") if hasattr(loading, n)), None)
         if load is not None:
             load(SEED_FILE)
+            db.session.commit()  # the loader leaves the commit to its caller; the pages read it in their own session
         plan = db.session.scalar(sa.select(Plan).where(Plan.slug == "liuzai-minhang-2022-2024"))
         if plan is not None:
             log("  plan: loaded from plans/liuzai-minhang-2022-2024.yaml")
