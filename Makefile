@@ -15,7 +15,7 @@ DEBS_TEST := chromium poppler-utils redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test redis install install-dev system-deps system-deps-test db demo bench-registration \
-	bench-checkin bench-heartbeat bench-certificates translations clean
+	bench-checkin bench-heartbeat bench-certificates bench-dashboard translations clean
 
 define ensure_debs
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -104,6 +104,11 @@ bench-checkin: install-dev
 # heartbeats). BENCH_ARGS="--target bare" for bench/bare_heartbeat.py, "--viewers 1000 --seconds 20" etc.
 bench-heartbeat: install-dev
 	flock /tmp/minhang-bench.lock $(PY) bench/heartbeat.py $(BENCH_ARGS)
+
+# The plan's dashboard figures (every target's progress, breakdowns, detail) at 100,000 people on
+# PostgreSQL. BENCH_ARGS="--people 20000 --runs 5 --explain" etc.
+bench-dashboard: install-dev
+	flock /tmp/minhang-bench.lock $(PY) bench/dashboard.py $(BENCH_ARGS)
 
 extract-messages: $(VENV)/.stamp-run
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .

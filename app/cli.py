@@ -20,6 +20,7 @@ from app.notifications.cli import outbox_cli
 from app.notifications.sms.cli import sms_cli
 from app.person.rights import retention
 from app.person.rights.cli import privacy_cli
+from app.plans.cli import plans_cli
 from app.reminders.cli import reminders_cli
 from app.worker import AppWorker
 
@@ -45,7 +46,6 @@ def rq_worker(burst):
 
 
 def init_app(app: Flask) -> None:
-    for command in (certificates_cli, rq_cli, users_cli, outbox_cli, sms_cli, reminders_cli, followups_cli, satisfaction_cli,
-                    privacy_cli,
-                    demo):
+    for command in (certificates_cli, rq_cli, users_cli, outbox_cli, sms_cli, reminders_cli, followups_cli,
+                    satisfaction_cli, privacy_cli, plans_cli, demo):
         app.cli.add_command(command)

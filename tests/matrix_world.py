@@ -221,6 +221,10 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
 
     seeker, fair_contact = _sign_up("求职者", "19900000023", []), _sign_up("招聘联系人", "19900000024", [])
     jobfair_values, jobfair_endpoints = victim_job_fair(s, victim_organiser, seeker, fair_contact)
+    # The victims' plan (tests/matrix_plans.py): an entered target of their department with a figure.
+    from tests.matrix_plans import victim_plan
+
+    plan_values = victim_plan(s, victim_organiser, event)
 
     # -- marking what is private ----------------------------------------------
     own_people = {admin.id, organiser.id, trainer.id, judge.id, participant.id}
@@ -317,7 +321,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         "secret": registration.ticket_secret, "token": victim.calendar_token,
         "filename": "css/app.css", "name": "matrix.txt", "provider": "tencent",
         **traineeship_values, **trainees,  # part 1's batch is open with a pending choice
-        **jobfair_values,
+        **jobfair_values, **plan_values,
         "merge_id": account_merge.id,
     }
     by_endpoint = {

@@ -26,7 +26,10 @@ This module only orders the steps; each lives in its own module:
                               rotating code, and a printed poster
 13. `duplicates`              two accounts of one person (by mobile, by email) for staff to merge
 14. `personal_codes`          我的码: the code authority's key; the demo participant's code works at once
-15. `consents`                every account's agreement to the privacy notice in force
+15. `plans`                   the seed plan (plans/liuzai-minhang-2022-2024.yaml) through the plan loader, and
+                              its entered targets' figures with their evidence and one correction; the
+                              高技能人才座谈会 of 2022–2024 (held, with check-ins)
+16. `consents`                every account's agreement to the privacy notice in force
 
 Idempotent: what exists is left alone, so a second run creates nothing; every event is
 committed on its own, so an interrupted run can simply be repeated.
@@ -55,6 +58,7 @@ from app.demo.organisations import demo_hosts, demo_universities, load_links, lo
 from app.demo.people import STAFF, load_demo_participant, load_departments, load_participants, load_staff
 from app.demo.personal_codes import load_personal_codes
 from app.demo.pitch import load_pitch
+from app.demo.plans import load_plan, load_plan_events
 from app.demo.studios import load_studios
 from app.demo.traineeship_progress import load_finished_batch, load_traineeship_progress
 from app.demo.traineeships import load_traineeships
@@ -105,6 +109,8 @@ def _load(participants: int, seed: int, echo) -> str:
     load_satisfaction(run)  # after every programme: those who attended an ended occasion are asked
     load_duplicate_person(run)  # after the programmes: her registrations take places the catalogue's people left
     load_personal_codes(run)
+    load_plan_events(run)  # the symposiums of the plan's own years
+    load_plan(run)  # after the staff (who enter its figures) and the programmes (which serve its items)
     load_consents(run.echo)  # last: every account made above agrees to the notice in force
     text = summary(run)
     created = run.created

@@ -38,6 +38,9 @@ STAFF = (
     ("judge2@minhang.example", "Judge#2026", "judge", "许文澜", ()),
     ("judge3@minhang.example", "Judge#2026", "judge", "何建平", ()),
     ("judge4@minhang.example", "Judge#2026", "judge", "吕国栋", ()),
+    # the plan's readers: a bureau leader (every department) and a department head (their own)
+    ("leader@minhang.example", "Leader#2026", "leader", "陈志远", ()),
+    ("head@minhang.example", "Head#2026", "head", "刘建华", ("skills", "employment")),
 )
 ADMIN = "admin@minhang.example"
 DEMO_PARTICIPANT = {"mobile": "13800138000", "name": "李玥", "employer": "上海紫竹芯联微电子有限公司",

@@ -24,6 +24,7 @@ from app.demo.duplicates import ACCOUNTS as DUPLICATE_ACCOUNTS
 from app.demo.duplicates import BY_EMAIL as DUPLICATE_BY_EMAIL
 from app.demo.jobfairs import NEW_CONTACTS
 from app.demo.loader import STAFF, load_demo
+from app.demo.plans import SYMPOSIUMS
 from app.demo.organisations import HOSTS
 from app.demo.studios import STUDIOS
 from app.demo.traineeship_progress import FINISHED
@@ -81,8 +82,8 @@ def test_demo_loads_once_and_obeys_the_seat_rules(app, db_session, monkeypatch):
     # event, and the autumn job fair; the hybrid 直播带岗 needs a larger audience than this test loads),
     # questions and agenda sessions
     assert first["Series"] == len(SERIES)
-    assert first["Event"] == len(EVENTS) + 6 + len(STUDIOS) + 3 + 1 + len(FINISHED) + 1 + 1
-    assert first["Question"] == sum(len(e.questions) for e in EVENTS)
+    assert first["Event"] == len(EVENTS) + 6 + len(STUDIOS) + 3 + 1 + len(FINISHED) + 1 + 1 + len(SYMPOSIUMS)
+    assert first["Question"] == sum(len(e.questions) for e in EVENTS) + len(SYMPOSIUMS)  # the plan's years' ones
     catalogue = {e.title for e in EVENTS}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EventSession).join(Event).where(
         Event.title.in_(catalogue))) == sum(len(e.sessions) for e in EVENTS)

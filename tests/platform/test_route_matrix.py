@@ -88,6 +88,9 @@ REGISTRY = {
     "organisations.add_contact", "organisations.remove_contact",
     "organisation_pages.overview", "organisation_pages.stations", "organisation_pages.stations_export",
     "api.organisations_list", "api.organisation_detail",
+    # the plan as issued: its items, targets with their definitions, and the figures' history (who entered
+    # what, as staff); entering, correcting, evidence files and occasions' items are their departments'
+    "plans.console_plans", "plans.console_plan", "plans.console_target",
 }
 REGISTRY_ROLES = {"organiser"}
 # The check-in API acts at the scanner's own checkpoint; what is foreign is in the body.
