@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from app.plans.bp import bp
+from app.plans.reports import views as report_views
 
-VIEW_MODULES = ()
+VIEW_MODULES = (report_views,)
 
 __all__ = ["bp", "VIEW_MODULES"]
