@@ -55,7 +55,7 @@ class ReportRun(Stateful, db.Model):
     kind: Mapped[str] = mapped_column(sa.String(10))
     fmt: Mapped[str] = mapped_column(sa.String(4), default=ReportFormat.PDF.value)
     # The departments it covers (sorted ids), None: the whole bureau.
-    department_ids: Mapped[list | None] = mapped_column(sa.JSON)
+    department_ids: Mapped[list | None] = mapped_column(sa.JSON(none_as_null=True))
     first_day: Mapped[date] = mapped_column(sa.Date)  # the period reported on, Shanghai days, inclusive
     last_day: Mapped[date] = mapped_column(sa.Date)  # the day the figures stand at
     status: Mapped[str | None] = mapped_column(sa.String(10))
