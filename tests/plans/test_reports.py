@@ -185,6 +185,9 @@ def test_a_heads_report_holds_only_their_departments(app, db_session, world, cre
     assert {r.id for r in services.runs(leader)} == {run.id, everything.id}
     with pytest.raises(services.NotFound):
         services.download(head, everything.id)
+    with pytest.raises(services.PermissionDenied):  # a head of no department has nothing to report on
+        services.request_report(create_user("head"), plan_id=world["plan"].id, kind="annual", fmt="pdf",
+                                year=2023, today=TODAY)
 
 
 def test_a_run_goes_queued_running_done_with_progress_and_the_same_request_gets_it_back(

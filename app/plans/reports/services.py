@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from app import jobs
 from app.accounts.models import Role, User, UserRole
 from app.audit import services as audit
-from app.errors import Conflict, InvalidInput, NotFound
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
 from app.notifications import inbox
 from app.plans.models import Plan
@@ -89,6 +89,8 @@ def request_report(actor: User, *, plan_id, kind, fmt, year=None, day=None, mont
     commits, then `dispatch`es a new run). The same report already waiting or being prepared is
     returned instead of a second one."""
     scope = scope_of(actor)
+    if not scope.everything and not scope.department_ids:
+        raise PermissionDenied()  # a head of no department has nothing to report on
     plan = db.session.get(Plan, plan_id) if isinstance(plan_id, int) else None
     if plan is None:
         raise InvalidInput(fields={"plan": _l("Choose a plan.")})
