@@ -48,6 +48,7 @@ from app.registrations.blueprint import bp as registrations_bp
 from app.reminders import services as reminders
 from app.followups import sending as followup_sending
 from app.satisfaction import sending as satisfaction_sending
+from app.plans.reports import services as plan_reports
 from app.rosters.blueprint import bp as rosters_bp
 from app.mentoring.blueprint import bp as mentoring_bp
 from app.studios.views import bp as studios_bp
@@ -82,6 +83,7 @@ from app.mentoring import models as _mentoring_models  # noqa: F401
 from app.pitch import models as _pitch_models  # noqa: F401
 from app.studios import models as _studios_models  # noqa: F401
 from app.plans import models as _plans_models  # noqa: F401
+from app.plans.reports import models as _plan_reports_models  # noqa: F401
 from app.tickets import models as _tickets_models  # noqa: F401
 from app.traineeships import models as _traineeships_models  # noqa: F401
 from app.jobfairs import models as _jobfairs_models  # noqa: F401
@@ -165,7 +167,8 @@ def _reminders(app: Flask) -> None:
     sweepers = [("REMINDERS_SWEEP_SECONDS", reminders.send_due, "reminders-sweep"),
                 ("FOLLOWUPS_SWEEP_SECONDS", followup_sending.send_due, "followups-sweep"),
                 ("SATISFACTION_SWEEP_SECONDS", satisfaction_sending.send_due, "satisfaction-sweep"),
-                ("RETENTION_SWEEP_SECONDS", retention.scheduled, "privacy-retention")]
+                ("RETENTION_SWEEP_SECONDS", retention.scheduled, "privacy-retention"),
+                ("REPORTS_SWEEP_SECONDS", plan_reports.monthly_reports, "plan-reports-monthly")]
     if not app.config.get("REDIS_URL") and any(app.config.get(setting) for setting, _f, _n in sweepers):
         @app.before_request
         def _start_sweepers():

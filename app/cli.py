@@ -21,6 +21,7 @@ from app.notifications.sms.cli import sms_cli
 from app.person.rights import retention
 from app.person.rights.cli import privacy_cli
 from app.plans.cli import plans_cli
+from app.plans.reports import services as plan_reports
 from app.reminders.cli import reminders_cli
 from app.worker import AppWorker
 
@@ -41,7 +42,8 @@ def rq_worker(burst):
         retention.schedule_next()
     followup_sending.schedule_next()
     satisfaction_sending.schedule_next()
-    AppWorker([printing.QUEUE, jobs.notifications_queue_name()], connection=Redis.from_url(url),
+    plan_reports.schedule_next()  # the monthly report, on the 1st at 08:00 in Shanghai
+    AppWorker([printing.QUEUE, plan_reports.QUEUE, jobs.notifications_queue_name()], connection=Redis.from_url(url),
               app=current_app._get_current_object()).work(burst=burst, with_scheduler=True)
 
 

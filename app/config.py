@@ -156,6 +156,10 @@ class Config:
     # Without Redis, the retention job runs from a thread this often (seconds; 0: never, e.g. tests;
     # with Redis, `flask rq worker` schedules it daily).
     RETENTION_SWEEP_SECONDS = int(os.environ.get("RETENTION_SWEEP_SECONDS") or 86400)
+    # The plan's monthly report (app/plans/reports), due on the 1st at 08:00 in Shanghai: without
+    # Redis a thread looks this often whether it is made (seconds; 0: never, e.g. tests; with Redis,
+    # `flask rq worker` schedules it).
+    REPORTS_SWEEP_SECONDS = int(os.environ.get("REPORTS_SWEEP_SECONDS") or 3600)
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
     # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
@@ -200,6 +204,7 @@ class TestingConfig(Config):
     LOGIN_RATE_LIMIT = "100000 per minute"  # the rate-limit tests set real ones
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
     RETENTION_SWEEP_SECONDS = 0
+    REPORTS_SWEEP_SECONDS = 0
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
     SMS_PROVIDER = "none"  # the SMS tests choose theirs

@@ -20,6 +20,7 @@ from redis import Redis
 from rq import Queue
 
 from app.extensions import db
+from app.timeutil import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,22 @@ def schedule_daily(func, *, job_id: str, hour_utc: int, now: datetime | None = N
     at = now.astimezone(timezone.utc).replace(hour=hour_utc, minute=0, second=0, microsecond=0)
     if at <= now:
         at += timedelta(days=1)
+    return enqueue(notifications_queue_name(), func, at=at, job_id=job_id)
+
+
+def next_first_of_month(now: datetime, hour_local: int) -> datetime:
+    """The next 1st of a month at `hour_local`:00 in Shanghai strictly after `now`, in UTC."""
+    local = now.astimezone(LOCAL_TZ)
+    at = local.replace(day=1, hour=hour_local, minute=0, second=0, microsecond=0)
+    if at <= local:
+        at = at.replace(year=at.year + (at.month == 12), month=at.month % 12 + 1)
+    return at.astimezone(timezone.utc)
+
+
+def schedule_monthly(func, *, job_id: str, hour_local: int, now: datetime | None = None):
+    """With Redis: `func` on the next 1st of a month at `hour_local`:00 Shanghai time (the monthly
+    report), one job whatever restarts happen. A monthly job calls this again when it has run."""
+    at = next_first_of_month(now or datetime.now(timezone.utc), hour_local)
     return enqueue(notifications_queue_name(), func, at=at, job_id=job_id)
 
 

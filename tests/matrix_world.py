@@ -300,6 +300,19 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     s.add(victim_statement)
     s.flush()
 
+    # A plan and a bureau-wide report of it, done (app/plans/reports): only readers of the plan get it.
+    from app.plans.models import Plan
+    from app.plans.reports.models import ReportRun
+
+    report_plan = Plan(slug="matrix-plan", title="矩阵行动计划", starts_on=date(2022, 1, 1), ends_on=date(2024, 12, 31))
+    report_run = ReportRun(plan=report_plan, kind="annual", fmt="pdf", department_ids=None,
+                           first_day=date(2022, 1, 1), last_day=date(2022, 12, 31))
+    report_run.transition("queued", actor=admin)
+    report_run.transition("running")
+    report_run.body, report_run.file_name, report_run.progress = b"%PDF-1.7 matrix", "matrix.pdf", 100
+    report_run.transition("done")
+    s.flush()
+
     values = {
         "event_id": event.id, "session_id": session.id, "question_id": question.id,
         "registration_id": registration.id, "checkpoint_id": checkpoint.id, "link_id": victim_link.id,
@@ -323,6 +336,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         **traineeship_values, **trainees,  # part 1's batch is open with a pending choice
         **jobfair_values, **plan_values,
         "merge_id": account_merge.id,
+        "run_id": report_run.id,
     }
     by_endpoint = {
         ("main.set_language", "code"): "en",

@@ -59,6 +59,7 @@ BODIES = {
     "jobfair_pending": _l("At “%(fair)s” %(employer)s scanned your ticket at their booth. Choose positions and "
                           "agree to share your profile under “My job fair applications”, or ignore this: they "
                           "see nothing of you until you agree."),
+    "plan_report": _l("The monthly report of “%(plan)s” for %(month)s is ready under Plan reports."),
     "followup_survey": _l("%(months)s months after “%(programme)s”: where are you working now? Four short "
                           "questions under “My follow-up surveys”."),
     "satisfaction_survey": _l("How was “%(occasion)s”? A few quick ratings under “My surveys”, open until "

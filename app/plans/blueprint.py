@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from app.plans import console_views
 from app.plans.bp import bp
+from app.plans.reports import views as report_views
 
-VIEW_MODULES = (console_views,)
+VIEW_MODULES = (console_views, report_views)
 
 __all__ = ["bp", "VIEW_MODULES"]

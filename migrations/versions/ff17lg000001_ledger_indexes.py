@@ -1,7 +1,7 @@
 """the ledger's indexes: accepted entry scans, registration -> person
 
 Revision ID: ff17lg000001
-Revises: ff17pl000001
+Revises: ff17sa000001
 Create Date: 2026-12-07 03:40:00
 
 The plan's figures count people from accepted entry scans (app/plans/ledger/sources/events.py):

@@ -172,6 +172,7 @@ POLICIES: dict[tuple[str, str], Policy] = {
     # the plan: who entered a figure or tagged an occasion
     ("plan_figures", "entered_by_id"): keep(ACTOR),
     ("plan_tags", "tagged_by_id"): keep(ACTOR),
+    ("plan_report_runs", "requested_by_id"): keep(ACTOR),
     # -- 我的码 ----------------------------------------------------------------------------------
     ("phone_keys", "user_id"): keep("a phone's credential is signed for the absorbed login, which can no longer "
                                     "sign in; the phone makes a new key when the person signs in to the survivor"),
