@@ -1,7 +1,7 @@
 """satisfaction surveys: templates per kind of occasion, one survey per person and occasion, answers as asked, each occasion's totals
 
 Revision ID: ff17sa000001
-Revises: ee16rc000001
+Revises: ff17pl000001
 Create Date: 2026-12-07 03:49:36.593948
 
 """
