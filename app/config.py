@@ -60,7 +60,7 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     # The camp application form alone may carry a 10 MB pitch deck plus the form around it.
     MAX_PITCH_DECK_BYTES = 10 * 1024 * 1024
-    MAX_PLAN_EVIDENCE_BYTES = 10 * 1024 * 1024  # a plan figure's evidence (PDF, image or XLSX)
+    MAX_PLAN_EVIDENCE_BYTES = 5 * 1024 * 1024  # a plan figure's evidence, PDF, image or XLSX (within MAX_CONTENT_LENGTH)
     MAX_CV_BYTES = 5 * 1024 * 1024  # a job seeker's CV at a fair (within MAX_CONTENT_LENGTH)
     MAX_APPLICATION_REQUEST_BYTES = 11 * 1024 * 1024
     MAX_IMAGE_BYTES = 5 * 1024 * 1024

@@ -29,7 +29,7 @@ from app.private_files import private_dir
 from app.timeutil import local_today
 
 MAX_NUMBER = Decimal("999999999999")
-DEFAULT_MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 EVIDENCE_TYPES = {  # stored suffix -> what is sent back
     "pdf": "application/pdf",
     "png": "image/png",

@@ -27,8 +27,8 @@ from app.competitions.models import Category, Competition
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.events.models import Event, EventFormat, Series
 from app.extensions import db
-from app.plans.loading import EVENT_PREFIX
 from app.plans.models import Plan, PlanItem, PlanTag, SubjectKind
+from app.plans.plan_check import EVENT_PREFIX
 from app.studios.models import Studio
 from app.timeutil import utcnow
 from app.traineeships.models import TraineeshipBatch

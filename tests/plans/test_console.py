@@ -104,3 +104,11 @@ def test_the_plan_items_page_of_an_event(client, plan, create_user, create_event
     client.post("/logout")
     login(client, other)
     assert client.get(f"/console/plans/tags/event/{event.id}").status_code == 403
+
+
+def test_each_occasions_console_page_links_to_its_plan_items(client, plan, create_event, create_studio, db_session):
+    studio = create_studio()
+    event = create_event(kind="symposium", department=studio.department)
+    login(client, studio.organiser)
+    assert f"/console/plans/tags/studio/{studio.id}" in client.get(f"/console/studios/{studio.id}").get_data(as_text=True)
+    assert f"/console/plans/tags/event/{event.id}" in client.get(f"/console/events/{event.id}").get_data(as_text=True)
