@@ -24,6 +24,7 @@ from app.cohorts.selection.views import allow_pitch_decks
 from app.competitions.blueprint import bp as competitions_bp
 from app.followups.blueprint import bp as followups_bp
 from app.plans.blueprint import bp as plans_bp
+from app.satisfaction.blueprint import bp as satisfaction_bp
 from app.pitch.blueprint import bp as pitch_bp
 from app.person.merge.blueprint import bp as merge_bp
 from app.person.rights.blueprint import bp as rights_bp
@@ -46,6 +47,7 @@ from app.person.code.blueprint import bp as person_code_bp
 from app.registrations.blueprint import bp as registrations_bp
 from app.reminders import services as reminders
 from app.followups import sending as followup_sending
+from app.satisfaction import sending as satisfaction_sending
 from app.rosters.blueprint import bp as rosters_bp
 from app.mentoring.blueprint import bp as mentoring_bp
 from app.studios.views import bp as studios_bp
@@ -65,6 +67,7 @@ from app.cohorts.camps import models as _camps_models  # noqa: F401
 from app.cohorts.lessons import models as _lessons_models  # noqa: F401
 from app.competitions import models as _competitions_models  # noqa: F401
 from app.followups import models as _followups_models  # noqa: F401
+from app.satisfaction import models as _satisfaction_models  # noqa: F401
 from app.events import models as _events_models  # noqa: F401
 from app.notifications import models as _notifications_models  # noqa: F401
 from app.notifications.sms import models as _sms_models  # noqa: F401
@@ -112,6 +115,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
                console_bp, checkin_bp, cohorts_bp, studios_bp, competitions_bp, pitch_bp, certificates_bp,
                verify_bp, organisations_bp, organisation_pages_bp, traineeships_bp, jobfairs_bp, rosters_bp,
                mentoring_bp, merge_bp, admin_bp, api_bp, inbox_bp, sms_bp, online_bp, online_beat_bp, followups_bp,
+               satisfaction_bp,
                rights_bp, person_code_bp, record_bp, plans_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
@@ -161,6 +165,7 @@ def _reminders(app: Flask) -> None:
     # Without Redis (development), the due and daily jobs run from threads of the web process.
     sweepers = [("REMINDERS_SWEEP_SECONDS", reminders.send_due, "reminders-sweep"),
                 ("FOLLOWUPS_SWEEP_SECONDS", followup_sending.send_due, "followups-sweep"),
+                ("SATISFACTION_SWEEP_SECONDS", satisfaction_sending.send_due, "satisfaction-sweep"),
                 ("RETENTION_SWEEP_SECONDS", retention.scheduled, "privacy-retention")]
     if not app.config.get("REDIS_URL") and any(app.config.get(setting) for setting, _f, _n in sweepers):
         @app.before_request

@@ -14,6 +14,8 @@ from app.certificates.cli import certificates_cli
 from app.demo.cli import demo
 from app.followups import sending as followup_sending
 from app.followups.cli import followups_cli
+from app.satisfaction import sending as satisfaction_sending
+from app.satisfaction.cli import satisfaction_cli
 from app.notifications.cli import outbox_cli
 from app.notifications.sms.cli import sms_cli
 from app.person.rights import retention
@@ -37,11 +39,13 @@ def rq_worker(burst):
     if retention.years() > 0:
         retention.schedule_next()
     followup_sending.schedule_next()
+    satisfaction_sending.schedule_next()
     AppWorker([printing.QUEUE, jobs.notifications_queue_name()], connection=Redis.from_url(url),
               app=current_app._get_current_object()).work(burst=burst, with_scheduler=True)
 
 
 def init_app(app: Flask) -> None:
-    for command in (certificates_cli, rq_cli, users_cli, outbox_cli, sms_cli, reminders_cli, followups_cli, privacy_cli,
+    for command in (certificates_cli, rq_cli, users_cli, outbox_cli, sms_cli, reminders_cli, followups_cli, satisfaction_cli,
+                    privacy_cli,
                     demo):
         app.cli.add_command(command)

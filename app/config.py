@@ -139,6 +139,13 @@ class Config:
     FOLLOWUP_EDIT_DAYS = int(os.environ.get("FOLLOWUP_EDIT_DAYS") or 30)
     # Without Redis, a development server runs the daily job from a thread this often (0: never).
     FOLLOWUPS_SWEEP_SECONDS = 0
+    # 感受度 surveys (app/satisfaction): sent to those who attended an occasion that ended in the last
+    # SATISFACTION_CATCH_UP_DAYS (RQ's daily job, `flask satisfaction send`, or the console's "send
+    # now"), answerable for SATISFACTION_ANSWER_DAYS; without Redis a development server sweeps from a
+    # thread every SATISFACTION_SWEEP_SECONDS (0: never).
+    SATISFACTION_CATCH_UP_DAYS = int(os.environ.get("SATISFACTION_CATCH_UP_DAYS") or 14)
+    SATISFACTION_ANSWER_DAYS = int(os.environ.get("SATISFACTION_ANSWER_DAYS") or 14)
+    SATISFACTION_SWEEP_SECONDS = 0
     # The privacy notice (/privacy) in force: a person whose latest consent is to another version is
     # asked again on their next page. Change it with the notice's text (templates/accounts/privacy_notice.html).
     PRIVACY_NOTICE_VERSION = os.environ.get("PRIVACY_NOTICE_VERSION") or "2026-12"
@@ -175,6 +182,7 @@ class DevelopmentConfig(Config):
     LOCAL_HOSTS = ("localhost", "127.0.0.1")
     REMINDERS_SWEEP_SECONDS = 60
     FOLLOWUPS_SWEEP_SECONDS = 3600
+    SATISFACTION_SWEEP_SECONDS = 3600
 
 
 class TestingConfig(Config):

@@ -35,6 +35,7 @@ pytest_plugins = [
     "tests.fixtures.notifications",
     "tests.fixtures.online",
     "tests.fixtures.followups",
+    "tests.fixtures.satisfaction",
     "tests.fixtures.merge",
     "tests.fixtures.rights",
     "tests.fixtures.person_codes",

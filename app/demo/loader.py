@@ -47,6 +47,7 @@ from app.demo.context import DemoRun
 from app.demo.duplicates import load_duplicate_person
 from app.demo.events_and_registrations import load_events
 from app.demo.followups import load_followups
+from app.demo.satisfaction import load_satisfaction
 from app.demo.jobfairs import load_job_fair
 from app.demo.mentors import load_mentors
 from app.demo.online import load_online
@@ -101,6 +102,7 @@ def _load(participants: int, seed: int, echo) -> str:
     load_job_fair(run)  # after the traineeships: their hosts' contacts serve the fair too
     load_venue_codes(run)
     load_followups(run)  # after every programme: the ended ones' people are asked
+    load_satisfaction(run)  # after every programme: those who attended an ended occasion are asked
     load_duplicate_person(run)  # after the programmes: her registrations take places the catalogue's people left
     load_personal_codes(run)
     load_consents(run.echo)  # last: every account made above agrees to the notice in force

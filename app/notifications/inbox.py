@@ -61,6 +61,8 @@ BODIES = {
                           "see nothing of you until you agree."),
     "followup_survey": _l("%(months)s months after “%(programme)s”: where are you working now? Four short "
                           "questions under “My follow-up surveys”."),
+    "satisfaction_survey": _l("How was “%(occasion)s”? A few quick ratings under “My surveys”, open until "
+                              "%(answer_by)s."),
 }
 # Why a decision went the way it did is the part people look for: it follows the sentence, as does
 # an online event's personal join link.
@@ -72,7 +74,7 @@ LINKS = {"application": "cohorts.my_camps", "tier_invitation": "cohorts.my_camps
          "pitch_camp_invitation": "cohorts.camps", "certificate_issued": "verify.mine",
          "reminder": "registrations.mine", "traineeship": "traineeships.mine",
          "online_invitation": "online.my_invitations", "online_join": "registrations.mine",
-         "followup_survey": "followups.mine"}
+         "followup_survey": "followups.mine", "satisfaction_survey": "satisfaction.mine"}
 
 
 def post(user: User, kind: str, title, *, registration=None, link_endpoint: str | None = None,

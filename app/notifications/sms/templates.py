@@ -30,6 +30,7 @@ SMS_VARIABLES: dict[str, tuple[str, ...]] = {
     "online_join": ("name", "title", "date", "link"),
     "online_invitation": ("name", "title", "date"),
     "followup_survey": ("name", "title", "link"),  # title: the programme; link: the signed survey link
+    "satisfaction_survey": ("name", "title", "link"),  # title: the occasion; link: the signed survey link
 }
 
 # Sent even in quiet hours: the person may be on the way to a venue that is closed; a reminder

@@ -159,6 +159,11 @@ POLICIES: dict[tuple[str, str], Policy] = {
     # -- 留在闵行 follow-up surveys --------------------------------------------------------------
     ("followup_surveys", "user_id"): Policy(RESOLVE, rank=by_status("answered", "sent", "pending", "expired")),
     ("followup_settings", "updated_by_id"): keep(ACTOR),
+    # -- 感受度 surveys ---------------------------------------------------------------------------
+    # One per person and occasion: where both accounts were asked about the same occasion, an
+    # answered survey beats one not answered (the other stays on the absorbed account).
+    ("satisfaction_surveys", "user_id"): Policy(RESOLVE, rank=lambda row: 1 if row["answered_at"] else 0),
+    ("satisfaction_templates", "created_by_id"): keep(ACTOR),
     # -- personal-data rights ---------------------------------------------------------------
     ("privacy_consents", "user_id"): Policy(MOVE, "the person's agreements, by either login, stay theirs"),
     ("erasures", "user_id"): keep("an erased account is never merged (merge_erased)"),

@@ -42,6 +42,7 @@ BLANKED = {
     "fair_interests": ("name", "school", "major"),
     "trainee_applications": ("school_name", "major"),
     "trainee_feedback": ("text",),
+    "satisfaction_answers": ("text",),
     "organisation_employees": ("employer",),
     "inbox_messages": ("body",),
     "outbox": ("to_address",),

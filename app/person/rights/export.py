@@ -49,6 +49,8 @@ SECTIONS = {
     "api_tokens": _l("API tokens"),
     "user_sessions": _l("Sign-ins"),
     "fair_interests": _l("Job fair applications"),
+    "satisfaction_surveys": _l("Satisfaction surveys"),
+    "satisfaction_answers": _l("Answers to satisfaction surveys"),
 }
 
 
