@@ -3,6 +3,8 @@ a target's page with its breakdowns, and the drill-down to the people or occasio
 Read-only for everyone: the figures are entered on the console's plan pages."""
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -41,7 +43,7 @@ def dashboard_home():
     charts = {f"t{row.target.id}": dashboard.chart(row.progress)
               for group in board.groups for row in group.rows if row.progress.series}
     return render_template("plans/dashboard.html", board=board, charts={"names": _chart_names(), "charts": charts},
-                           percent=_percent, number=_number)
+                           percent=_percent, number=_number, whole=_whole)
 
 
 @bp.route("/dashboard/targets/<int:target_id>")
@@ -49,7 +51,7 @@ def dashboard_home():
 def dashboard_target(target_id: int):
     page = dashboard.target_page(current_user, target_id)
     return render_template("plans/dashboard_target.html", page=page, chart=dashboard.chart(page.progress),
-                           chart_names=_chart_names(), percent=_percent, number=_number)
+                           chart_names=_chart_names(), percent=_percent, number=_number, whole=_whole)
 
 
 @bp.route("/dashboard/targets/<int:target_id>/people")
@@ -77,3 +79,8 @@ def _number(value) -> str:
     if value == int(value):
         return f"{int(value):,}"
     return f"{float(value):,.2f}"
+
+
+def _whole(value) -> str:
+    """A gap or an even pace, rounded to a whole number for reading (the page's data-* keep it exact)."""
+    return "—" if value is None else f"{int(Decimal(value).quantize(Decimal(1), ROUND_HALF_UP)):,}"
