@@ -82,6 +82,10 @@ class Scan(db.Model):
     __tablename__ = "scans"
     __table_args__ = (
         sa.Index("ix_scans_checkpoint_registration", "checkpoint_id", "registration_id", "id"),
+        # The plan's ledger reads accepted entries only (app/plans/ledger/sources/events.py): read from the index alone.
+        sa.Index("ix_scans_entries", "registration_id", "checkpoint_id", "scanned_at",
+                 postgresql_where=sa.text("result = 'ok' AND direction = 'in'"),
+                 sqlite_where=sa.text("result = 'ok' AND direction = 'in'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

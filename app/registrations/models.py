@@ -44,6 +44,7 @@ class Registration(Stateful, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("event_id", "user_id"),
         sa.Index("ix_registrations_event_status_queue", "event_id", "status", "queued_at", "id"),
+        sa.Index("ix_registrations_id_user", "id", "user_id"),  # the ledger: registration -> person, from the index
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

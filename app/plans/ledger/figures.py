@@ -91,18 +91,21 @@ def target_period(target: Target, as_of: date) -> Period:
 
 # -- computed targets -----------------------------------------------------------------------------
 
-def facts(target: Target, scope: Scope, period: Period) -> sa.Subquery:
-    """The target's facts inside the period and the reader's departments."""
+def facts(target: Target, scope: Scope, period: Period, programme: str | None = None) -> sa.Subquery:
+    """The target's facts inside the period and the reader's departments (and one programme's
+    only, for the drill-down from a by-programme figure)."""
     rows = counters.get(target.rule.get("counter", "")).facts(target.rule).subquery("facts")
     conditions = [rows.c.at >= period.start, rows.c.at < period.end]
     if scope.department_ids is not None:
         conditions.append(rows.c.department_id.in_(sorted(scope.department_ids)))
+    if programme is not None:
+        conditions.append(rows.c.programme == programme)
     return sa.select(rows).where(*conditions).subquery("scoped")
 
 
-def firsts(target: Target, scope: Scope, period: Period) -> sa.Subquery:
+def firsts(target: Target, scope: Scope, period: Period, programme: str | None = None) -> sa.Subquery:
     """Each subject once, with the time of its first fact in the period."""
-    f = facts(target, scope, period)
+    f = facts(target, scope, period, programme)
     return sa.select(f.c.subject, sa.func.min(f.c.at).label("first_at")).group_by(f.c.subject).subquery("firsts")
 
 
