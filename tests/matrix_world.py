@@ -276,6 +276,12 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
 
     followup = s.scalar(sa.select(FollowupSurvey).order_by(FollowupSurvey.id))
 
+    # A 感受度 survey of the demo's ended occasions (app/demo/satisfaction.py), and its signed link.
+    from app.satisfaction.models import SatisfactionSurvey
+    from app.satisfaction.sending import survey_token as satisfaction_token
+
+    satisfaction = s.scalar(sa.select(SatisfactionSurvey).order_by(SatisfactionSurvey.id))
+
     # Two accounts of one person, merged by the bureau (the merge pages' undo); their names are private.
     from app.person.merge.services import merge_accounts
 
@@ -338,6 +344,8 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
         ("followups.programme", "programme_id"): followup.programme_id,
         ("followups.people", "kind"): followup.programme_kind,
         ("followups.people", "programme_id"): followup.programme_id,
+        ("satisfaction.answer", "token"): satisfaction_token(satisfaction),
+        ("satisfaction.template", "kind"): "event",
         **jobfair_endpoints,
     }
     actors = {

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.errors import InvalidInput, NotFound, PermissionDenied
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
 from app.satisfaction.models import AskedKind, OccasionKind, SurveyTemplate
 
@@ -138,7 +138,8 @@ def parse(kind: str, values: dict) -> list[dict]:
     if errors:
         raise InvalidInput(fields=errors)
     if not any(q["kind"] == AskedKind.RATING.value for q in questions):
-        raise InvalidInput(_l("A survey needs at least one rating question (1–5): the scores are made of them."))
+        raise InvalidInput(fields={_field(0, "kind"): _l(
+            "A survey needs at least one rating question (1–5): the scores are made of them.")})
     return questions
 
 
@@ -153,8 +154,12 @@ def edit(actor: User, kind: str, values: dict) -> SurveyTemplate:
         return found
     made = SurveyTemplate(kind=kind, version=(found.version + 1) if found is not None else 1,
                           questions=questions, created_by_id=actor.id)
-    db.session.add(made)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(made)
+    except IntegrityError:  # another administrator saved this version meanwhile
+        raise Conflict(_l("Someone else saved these questions meanwhile: open them again and redo your change."),
+                       code="template_changed") from None
     audit.record(actor, "satisfaction.template", made, kind=kind, version=made.version,
                  questions=[q["label"] for q in questions])
     return made

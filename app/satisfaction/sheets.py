@@ -39,7 +39,8 @@ def export_xlsx(actor: User) -> bytes:
             cell.font = Font(bold=True)
         for row in found:
             sheet.append(safe_row(_line(row)))
-    audit.record(actor, "satisfaction.export", None, rows=len(occasions))
+    if occasions:  # an empty sheet says nothing about anybody
+        audit.record(actor, "satisfaction.export", None, rows=len(occasions))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -52,6 +52,7 @@ CAPABILITY = {  # the secret in the path is the permission (a ticket, a calendar
     "sms.receipts",  # the provider's receipt callback; the URL's token is SMS_RECEIPT_TOKEN
     "online.join", "online_beat.heartbeat",  # a registration's signed join link
     "followups.answer", "followups.organisation_suggestions",  # a follow-up survey's signed link (by SMS)
+    "satisfaction.answer",  # a 感受度 survey's signed link (by SMS)
 }
 OPEN = {  # any signed-in person acts for themselves on a public object
     "registrations.register", "api.register", "cohorts.apply", "competitions.enter", "checkin.self_check_in",
@@ -73,7 +74,7 @@ SELF = {  # the caller's own things
     # An employer's contact holds no staff role; the portal shows their own employers' candidates only.
     "jobfairs.employer_index", "jobfairs.employer_export", "api.employer_interests",
     "pitch.mine",
-    "followups.mine",
+    "followups.mine", "satisfaction.mine",
     # personal-data rights: the caller's own consent, download and erasure
     "accounts.privacy_consent", "rights.my_data", "rights.my_data_json", "rights.my_data_pdf", "rights.erase",
     "person_code.page", "person_code.credential",  # 我的码: the caller's own code and phone credential

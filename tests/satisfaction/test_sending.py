@@ -134,3 +134,23 @@ def test_send_now_before_the_end_is_refused_and_sends_nothing(db_session, client
 def test_an_unknown_occasion_is_not_found(client, admin, path):
     login(client, admin)
     assert client.get(path).status_code == 404
+
+
+def test_the_daily_job_sends_then_reschedules_itself(app, db_session, monkeypatch):
+    from app import jobs
+    from app.satisfaction import sending
+
+    ran, enqueued = [], []
+    monkeypatch.setattr(sending, "send_due", lambda now=None: ran.append(now) or {})
+    monkeypatch.setattr(jobs, "enqueue", lambda queue, func, *args, at=None, job_id=None, **kw:
+                        enqueued.append((func, at, job_id)))
+    sending.scheduled()
+    assert ran == [None]
+    [(func, at, job_id)] = enqueued
+    assert func is sending.scheduled and job_id == sending.JOB_ID and at.hour == 2  # 10:00 in Shanghai
+
+
+def test_the_cli_sweeps(app, db_session, ended_event):
+    ended_event()
+    result = app.test_cli_runner().invoke(args=["satisfaction", "send"])
+    assert result.exit_code == 0 and "sent 2" in result.output
