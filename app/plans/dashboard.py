@@ -9,7 +9,7 @@ number of people or facts."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -23,11 +23,13 @@ from app.events.models import Event, EventStatus, Series
 from app.extensions import db
 from app.jobfairs.models import FairEmployer, Interest, InterestOutcome, Outcome
 from app.plans.ledger import counters, figures
-from app.plans.models import EnteredFigure, Plan, PlanItem, Target, TargetPeriod
+from app.plans.ledger import drilldown as ledger_drilldown
+from app.plans.ledger import people as ledger_people
+from app.plans.models import EnteredFigure, Plan, PlanItem, Target
 from app.plans.scope import Scope, scope_of
 from app.registrations.models import Registration, RegStatus
 from app.satisfaction import figures as satisfaction
-from app.timeutil import as_utc, local_today, utcnow
+from app.timeutil import local_today, utcnow
 
 PAGE_SIZE = 50
 BRAND_ROWS = 30  # brand series shown (the most occasions first): bounds the panel's queries
@@ -266,6 +268,7 @@ class TargetPage:
     by_year: list[Breakdown] = field(default_factory=list)
     by_department: list[Breakdown] = field(default_factory=list)
     by_programme: list[Breakdown] = field(default_factory=list)
+    people: ledger_people.Breakdown | None = None  # by gender, age band, employer's district (people targets)
     history: list[EnteredFigure] = field(default_factory=list)  # entered targets: every row, newest first
     corrected: set[int] = field(default_factory=set)  # ids of rows a later row corrects
 
@@ -324,6 +327,7 @@ def target_page(actor: User, target_id: int, *, as_of: date | None = None) -> Ta
         page.by_department = [Breakdown(k, names.get(k, str(_l("Not recorded"))), n, "department") for k, n in depts]
         page.by_programme = [Breakdown(k, programme_label(k), n, "programme")
                              for k, n in figures.by_column(target, scope, page.window, "programme")]
+        page.people = ledger_people.breakdown(target, scope, page.window)
     else:
         page.history = list(db.session.scalars(
             sa.select(EnteredFigure).where(EnteredFigure.target_id == target.id)
@@ -336,105 +340,57 @@ def target_page(actor: User, target_id: int, *, as_of: date | None = None) -> Ta
 # -- the drill-down ------------------------------------------------------------------------------
 
 @dataclass
-class Person:
-    user_id: int
-    name: str
-    mobile: str | None  # shown masked
-    employer: str | None
-    first_at: datetime  # UTC: the first fact counted
-
-
-@dataclass
-class Occasion:
-    event_id: int
-    title: str
-    starts_at: datetime
-    department: str
-    first_at: datetime
-
-
-@dataclass
 class Drilldown:
+    """A page of the list behind a figure (app/plans/ledger/drilldown.py), with what was clicked."""
     target: Target
-    unit: str
     window: figures.Period
     year: int | None
     department: Department | None
     programme: str | None
-    page: int
-    total: int
-    people: list[Person] = field(default_factory=list)
-    occasions: list[Occasion] = field(default_factory=list)
+    found: ledger_drilldown.Page
+
+    @property
+    def unit(self) -> str:
+        return self.found.unit
+
+    @property
+    def total(self) -> int:
+        return self.found.total
+
+    @property
+    def page(self) -> int:
+        return self.found.page
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // PAGE_SIZE))
+        return self.found.pages
 
-
-def _year_window(target: Target, year: int, as_of: date) -> tuple[figures.Period, figures.Period | None]:
-    """(the facts' period, the first-fact window) for a year's figure of `target` as by_year() counts it:
-    a per-year target counts the subjects of that year (or run of years); a whole-plan target the
-    subjects first counted in that year of the plan."""
-    plan = target.plan
-    if target.period == TargetPeriod.YEAR.value:
-        if year not in figures.plan_years(plan, target.years):
-            raise InvalidInput(fields={"year": _l("This target has no figure for that year.")})
-        return figures.year_period(plan, year, target.years).upto(as_of), None
-    if year not in figures.plan_years(plan):
-        raise InvalidInput(fields={"year": _l("This target has no figure for that year.")})
-    return figures.plan_period(plan).upto(as_of), figures.year_period(plan, year)
+    @property
+    def rows(self) -> list:
+        return self.found.rows
 
 
 def drilldown(actor: User, target_id: int, *, year: int | None = None, department_id: int | None = None,
               programme: str | None = None, page: int = 1, as_of: date | None = None) -> Drilldown:
-    """A page of the people (masked; the viewing audited) or occasions behind a figure: the total, a
-    year's, a department's or a programme's, within the reader's scope. The list is the figure's: its
-    total equals the number shown (figures.firsts() over the same facts)."""
+    """A page of the people (masked; the viewing audited by the ledger) or occasions behind a figure:
+    the total, a year's, a department's or a programme's, within the reader's scope. Its total is
+    the figure's (the same facts, app/plans/ledger/drilldown.py)."""
     target, scope = get_target(actor, target_id)
     if not target.computed:
         raise NotFound(_l("An entered figure has no list of people; its evidence is on the target's page."))
     as_of = as_of or local_today()
-    period, first_window = window(target, as_of), None
-    if year is not None:
-        period, first_window = _year_window(target, year, as_of)
     department = None
     if department_id is not None:
-        if scope.department_ids is not None and department_id not in scope.department_ids:
+        if not scope.everything and department_id not in scope.department_ids:
             raise PermissionDenied()
         department = db.session.get(Department, department_id)
         if department is None:
             raise NotFound()
-        scope = Scope(frozenset({department_id}))
     if programme is not None and (not programme or len(programme) > PROGRAMME_MAX):
         raise InvalidInput(fields={"programme": _l("No such programme.")})
-    if programme is None:
-        firsts = figures.firsts(target, scope, period)
-    else:  # the programme's facts only, as by_column(…, "programme") counts them
-        facts = figures.facts(target, scope, period)
-        firsts = (sa.select(facts.c.subject, sa.func.min(facts.c.at).label("first_at"))
-                  .where(facts.c.programme == programme).group_by(facts.c.subject).subquery("firsts"))
-    conditions = []
-    if first_window is not None:
-        conditions = [firsts.c.first_at >= first_window.start, firsts.c.first_at < first_window.end]
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(firsts).where(*conditions)) or 0
-    unit = unit_of(target)
-    result = Drilldown(target, unit, period, year, department, programme, page, total)
-    if (page - 1) * PAGE_SIZE >= max(total, 1) and page > 1:
-        raise NotFound(_l("There is no such page."))
-    found = db.session.execute(sa.select(firsts.c.subject, firsts.c.first_at).where(*conditions)
-                               .order_by(firsts.c.first_at, firsts.c.subject)
-                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    ids = [s for s, _at in found]
-    if unit == counters.OCCASIONS:
-        events = {e.id: e for e in db.session.scalars(sa.select(Event).where(Event.id.in_(ids or [-1]))
-                                                      .options(selectinload(Event.department)))}
-        result.occasions = [Occasion(s, events[s].title, events[s].starts_at, events[s].department.name, as_utc(at))
-                            for s, at in found if s in events]
-        return result
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids or [-1])))}
-    result.people = [Person(s, users[s].name, users[s].mobile, users[s].employer, as_utc(at))
-                     for s, at in found if s in users]
-    audit.record(actor, "plan_drilldown", target, year=year, department=department_id, programme=programme,
-                 page=page, shown=len(result.people), total=total)
-    return result
-
+    clicked = ledger_drilldown.Clicked(year=year, department_id=department_id, programme=programme)
+    found = ledger_drilldown.drilldown(actor, target, as_of=as_of, clicked=clicked, page=page, per_page=PAGE_SIZE)
+    if page > found.pages:
+        raise NotFound(_l("There is no such page."))  # the view's error answer rolls the audit row back
+    period, _first_in = ledger_drilldown.window(target, as_of, year)
+    return Drilldown(target, period, year, department, programme, found)

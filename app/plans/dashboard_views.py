@@ -51,7 +51,8 @@ def dashboard_home():
 def dashboard_target(target_id: int):
     page = dashboard.target_page(current_user, target_id)
     return render_template("plans/dashboard_target.html", page=page, chart=dashboard.chart(page.progress),
-                           chart_names=_chart_names(), percent=_percent, number=_number, whole=_whole)
+                           chart_names=_chart_names(), people_labels=_people_labels(), percent=_percent,
+                           number=_number, whole=_whole)
 
 
 @bp.route("/dashboard/targets/<int:target_id>/people")
@@ -66,6 +67,11 @@ def dashboard_people(target_id: int):
 
 def _chart_names() -> dict:
     return {"actual": _("Counted so far"), "pace": _("Even pace to the target")}
+
+
+def _people_labels() -> dict:
+    return {"male": _("Men"), "female": _("Women"), "unknown": _("Not known"), "under_25": _("Under 25"),
+            "25_34": _("25–34"), "35_44": _("35–44"), "45_54": _("45–54"), "55_plus": _("55 and over")}
 
 
 def _percent(value: float | None) -> str:

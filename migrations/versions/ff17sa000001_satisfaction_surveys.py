@@ -13,7 +13,7 @@ import app.timeutil  # noqa: F401  (UTCDateTime columns)
 
 # revision identifiers, used by Alembic.
 revision = 'ff17sa000001'
-down_revision = 'ff17pl000001'  # chained after the plans' tables (merged on branch dash)
+down_revision = 'ee16rc000001'
 branch_labels = None
 depends_on = None
 
