@@ -49,8 +49,13 @@ def world(db_session, departments, create_plan, create_target, create_event, cre
                                    item=flex, departments=[dev], measure="entered", rule={})
     db_session.add(EnteredFigure(target=entered_target, as_of=today - timedelta(days=10), value=Decimal(42000),
                                  note="区人才办统计", evidence_name="柔性引才统计表.pdf", entered_by=admin))
-    fair = create_event(kind="job_fair", department=employment, starts_at=utcnow() - timedelta(days=100))
-    forum = create_event(kind="forum", department=talent, starts_at=utcnow() - timedelta(days=50))
+    from app.events.models import Series
+
+    fairs = Series(slug="minerhaocai", name="闵而好才·行者常至", department=employment)
+    week = Series(slug="rencai-minhang-zhou", name="人才闵行周", department=talent)
+    db_session.add_all([fairs, week])
+    fair = create_event(kind="job_fair", department=employment, starts_at=utcnow() - timedelta(days=100), series=fairs)
+    forum = create_event(kind="forum", department=talent, starts_at=utcnow() - timedelta(days=50), series=week)
     people = {name: create_user(name=name) for name in ("李玥", "王磊", "赵敏")}
     attend(fair, people["李玥"], utcnow() - timedelta(days=100))
     attend(forum, people["李玥"], utcnow() - timedelta(days=50))
@@ -109,6 +114,10 @@ def test_a_leader_sees_every_target_with_progress_figures(client, world, leader)
     body = response.get_data(as_text=True)
     assert "柔性引才统计表.pdf" in body and "42,000" in body  # the entered figure with who and its evidence
     assert "落后" in body or "Behind" in body
+    brand = {row.xpath("./td")[0].text_content(): [re.sub(r"\s+", " ", td.text_content()).strip()
+                                                   for td in row.xpath("./td")[1:4]]
+             for row in lxml.html.fromstring(body).xpath("//tr[@data-series]")}
+    assert brand == {"闵而好才·行者常至": ["1", "2", "100% (2/2)"], "人才闵行周": ["1", "2", "100% (2/2)"]}
     # read-only: no form posts anything but the sign-out
     page = lxml.html.fromstring(body)
     posts = [f.get("action") for f in page.forms if (f.method or "").upper() == "POST"]
@@ -123,6 +132,8 @@ def test_a_head_sees_their_departments_targets_counted_within_them(client, world
     assert found["trainees"]["data-actual"] == "2"  # 李玥 and 王磊 came to 区就促中心's fair; 赵敏 did not
     assert {k: found["trainees"][k] for k in shown(figures.progress(world.people_target, scope, local_today()))} \
         == shown(figures.progress(world.people_target, scope, local_today()))
+    brand = lxml.html.fromstring(client.get("/dashboard").get_data(as_text=True)).xpath("//tr[@data-series]")
+    assert [row.xpath("./td")[0].text_content() for row in brand] == ["闵而好才·行者常至"]  # their series only
     assert client.get(f"/dashboard/targets/{world.forum_target.id}").status_code == 403
     assert client.get(f"/dashboard/targets/{world.forum_target.id}/people").status_code == 403
 
