@@ -64,7 +64,9 @@ def test_a_leader_reads_the_dashboard_and_drills_down_on_a_phone(live_server, ph
 
     card.get_by_role("link", name="职业见习或大学生社会实践").click()
     people.wait_for_url(f"**/dashboard/targets/{target.id}")
+    people.wait_for_function("() => document.querySelector('.plan-chart-big canvas').width > 0")
     assert_fits_phone(people)
+    people.screenshot(path=str(artifacts_dir / "dashboard-target-phone.png"), full_page=True)
     people.locator(".plan-actual").click()
     people.wait_for_url(f"**/dashboard/targets/{target.id}/people")
     rows = people.locator("tr[data-person]")
