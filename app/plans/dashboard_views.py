@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import render_template, request
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -43,7 +43,7 @@ def dashboard_home():
     charts = {f"t{row.target.id}": dashboard.chart(row.progress)
               for group in board.groups for row in group.rows if row.progress.series}
     return render_template("plans/dashboard.html", board=board, charts={"names": _chart_names(), "charts": charts},
-                           percent=_percent, number=_number, whole=_whole)
+                           percent=_percent, number=_number, whole=_whole, evidence_url=_evidence_url)
 
 
 @bp.route("/dashboard/targets/<int:target_id>")
@@ -52,7 +52,7 @@ def dashboard_target(target_id: int):
     page = dashboard.target_page(current_user, target_id)
     return render_template("plans/dashboard_target.html", page=page, chart=dashboard.chart(page.progress),
                            chart_names=_chart_names(), people_labels=_people_labels(), percent=_percent,
-                           number=_number, whole=_whole)
+                           number=_number, whole=_whole, evidence_url=_evidence_url)
 
 
 @bp.route("/dashboard/targets/<int:target_id>/people")
@@ -63,6 +63,14 @@ def dashboard_people(target_id: int):
                                 page=_int_arg("page", 1, PAGE_MAX) or 1)
     commit()  # the audit row of who looked at the list
     return render_template("plans/dashboard_people.html", found=found, programme_label=dashboard.programme_label)
+
+
+def _evidence_url(figure) -> str | None:
+    """An entered figure's evidence download: the console's plans.figure_evidence (branch pdata; it
+    gives the file to leaders and the target's heads too, audited), once it is part of the app."""
+    if figure is None or not figure.evidence_file or "plans.figure_evidence" not in current_app.view_functions:
+        return None
+    return url_for("plans.figure_evidence", figure_id=figure.id)
 
 
 def _chart_names() -> dict:
