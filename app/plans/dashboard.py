@@ -183,10 +183,10 @@ def chart(p: figures.Progress) -> dict:
     """A target's line chart: the running figure at each month's end (progress().series) against the
     even pace to the target over the whole period."""
     days = p.period.months()
-    actual = dict(p.series)
-    data = {"labels": [d.isoformat()[:7] for d in days],
-            "actual": [None if d not in actual else float(actual[d]) for d in days],
-            "pace": None}
+    # by month: the series' last point of a month (a month end, or the day the figures stand at)
+    actual = {d.isoformat()[:7]: float(v) for d, v in p.series}
+    labels = [d.isoformat()[:7] for d in days]
+    data = {"labels": labels, "actual": [actual.get(m) for m in labels], "pace": None}
     if p.number is not None:
         data["pace"] = [round(float(p.number) * p.period.elapsed(d), 2) for d in days]
     return data

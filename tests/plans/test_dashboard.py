@@ -330,3 +330,15 @@ def test_a_page_costs_the_same_queries_with_10_or_200_people(client, world, lead
     small = count_queries(pages)
     add(190)
     assert count_queries(pages) == small
+
+
+def test_the_chart_shows_the_running_figure_up_to_today_against_the_even_pace(world):
+    from app.plans import dashboard
+
+    p = figures.progress(world.people_target, EVERYTHING, local_today())
+    data = dashboard.chart(p)
+    assert len(data["labels"]) == len(p.period.months()) == len(data["pace"])
+    shown = [v for v in data["actual"] if v is not None]
+    assert shown[-1] == float(p.actual) == 3  # this month's point is today's figure
+    assert data["labels"][len(shown) - 1] == local_today().isoformat()[:7]
+    assert data["pace"][-1] == float(p.number)
