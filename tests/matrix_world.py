@@ -304,7 +304,7 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     from app.plans.models import Plan
     from app.plans.reports.models import ReportRun
 
-    report_plan = Plan(slug="matrix-plan", title="矩阵行动计划", starts_on=date(2022, 1, 1), ends_on=date(2024, 12, 31))
+    report_plan = Plan(slug="matrix-report-plan", title="矩阵报告行动计划", starts_on=date(2022, 1, 1), ends_on=date(2024, 12, 31))
     report_run = ReportRun(plan=report_plan, kind="annual", fmt="pdf", department_ids=None,
                            first_day=date(2022, 1, 1), last_day=date(2022, 12, 31))
     report_run.transition("queued", actor=admin)
@@ -312,8 +312,10 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
     report_run.body, report_run.file_name, report_run.progress = b"%PDF-1.7 matrix", "matrix.pdf", 100
     report_run.transition("done")
     s.flush()
+    plan_target = _plan_target(s, event)
 
     values = {
+        "target_id": plan_target.id,
         "event_id": event.id, "session_id": session.id, "question_id": question.id,
         "registration_id": registration.id, "checkpoint_id": checkpoint.id, "link_id": victim_link.id,
         "series_id": event.series_id, "slug": event.series.slug, "fmt": "xlsx",
@@ -383,6 +385,23 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
            "department": side.code, "victim_enrolment_id": enrolment.id}
     db.session.commit()
     return World(values=values, by_endpoint=by_endpoint, actors=actors, private=private, own=own)
+
+
+def _plan_target(s, event):
+    """A target of a plan (the demo's first, else one made here) counting the victims who came to
+    the victims' events: its dashboard pages list them, to the plan's readers only."""
+    from app.plans.models import Plan, Target
+
+    target = s.scalar(sa.select(Target).where(Target.measure == "computed").order_by(Target.id))
+    if target is None:
+        today = date.today()
+        plan = Plan(slug="matrix-plan", title="矩阵三年行动计划", starts_on=today - timedelta(days=400),
+                    ends_on=today + timedelta(days=700))
+        target = Target(plan=plan, code="matrix_attendees", title="矩阵活动参与人数", number=100, unit="人",
+                        rule={"counter": "attendees"}, departments=[event.department])
+        s.add(target)
+        s.flush()
+    return target
 
 
 def _traineeship(organiser) -> dict:

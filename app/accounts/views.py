@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.accounts import services, throttle
 from app.accounts.bp import bp
 from app.accounts.forms import LoginForm, PasswordForm, ProfileForm, SignupForm
-from app.accounts.models import User
+from app.accounts.models import Role, User
 from app.extensions import login_manager
 from app.transaction import commit
 from app.urls import public_url
@@ -33,7 +33,8 @@ def _signed_in(remember: bool = False):
     cookie names exists before the cookie does."""
     def to(user: User) -> str:
         login_user(user, remember=remember)
-        return safe_next(url_for("main.home"))
+        # A bureau leader reads the plan's dashboard (app/plans); by its endpoint's name, no import.
+        return safe_next(url_for("plans.dashboard_home") if user.has_role(Role.LEADER) else url_for("main.home"))
     return to
 
 

@@ -93,6 +93,9 @@ REGISTRY = {
     "plans.console_plans", "plans.console_plan", "plans.console_target",
 }
 REGISTRY_ROLES = {"organiser"}
+# The plan's readers (app/plans/bp.readers): administrators, bureau leaders and department heads;
+# none of the matrix's other roles, organisers included, may open the dashboard.
+READERS = {"plans.dashboard_home", "plans.dashboard_target", "plans.dashboard_people"}
 # The check-in API acts at the scanner's own checkpoint; what is foreign is in the body.
 OWN_CHECKPOINT = {"api.checkin_one", "api.checkin_batch"}
 SCANNER_OWN = OWN_CHECKPOINT | {"api.scanner_setup"}
@@ -103,7 +106,7 @@ STAFF_ROLES = {"trainer", "judge", "organiser"}
 def category(rule) -> str:
     endpoint = rule.endpoint
     for name, members in (("public", PUBLIC), ("capability", CAPABILITY), ("open", OPEN), ("self", SELF),
-                          ("own_checkpoint", OWN_CHECKPOINT), ("registry", REGISTRY)):
+                          ("own_checkpoint", OWN_CHECKPOINT), ("registry", REGISTRY), ("readers", READERS)):
         if endpoint in members:
             return name
     if rule.rule.startswith(ADMIN_PREFIX):
@@ -117,7 +120,7 @@ def must_refuse(cat: str, role: str, rule) -> bool:
     if role == "scanner":
         # A scanner link is no account: it scans at its own event's checkpoints and nothing else.
         return rule.endpoint not in SCANNER_OWN
-    if cat in ("owned", "admin") or role == "anonymous":
+    if cat in ("owned", "admin", "readers") or role == "anonymous":
         return True
     if cat == "registry":
         return role not in REGISTRY_ROLES
