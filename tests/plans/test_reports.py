@@ -47,7 +47,7 @@ def world(db_session, create_plan, create_target, create_event, create_user, dep
                                 definition="在区人才中心举办的论坛签到入场的人，每人只计一次。")
     watched = create_target(plan, code="all_goers", title="品牌活动参与者", number=None, item=brand, position=2,
                             rule={"counter": "attendees", "invited_only": False},
-                            definition="所有公开活动签到入场的人（监测指标，不设目标数）。")
+                            definition="所有公开活动签到入场的人（观测指标，不设目标数）。")
     fair_goers = create_target(plan, code="fair_goers", title="招聘会求职者", number=7, item=jobs, position=3,
                                rule={"counter": "attendees", "kinds": ["job_fair"]}, departments=[employment],
                                definition="在招聘会签到入场的求职者，每人只计一次。")
@@ -94,7 +94,7 @@ def test_pdf_figures_equal_progress_every_font_embedded_no_missing_glyph(app, wo
     for target in world["targets"]:
         p = figures.progress(target, EVERYTHING, as_of)  # the dashboard's query
         if target.number is None:
-            row = rf"{target.title}\s+—\s+{printed(p.actual)}\s+—\s+—\s+监测指标"
+            row = rf"{target.title}\s+—\s+{printed(p.actual)}\s+—\s+—\s+观测指标"
         else:
             gap = ("+" if p.gap > 0 else "") + printed(p.gap)
             row = (rf"{target.title}\s+{printed(target.number)}\s*{target.unit}\s+{printed(p.actual)}\s+"
