@@ -239,6 +239,18 @@ def change_password(user: User, current: str, new: str) -> None:
     audit.record(user, "user.password", user, sessions_ended=sessions, tokens_revoked=tokens)
 
 
+def organised_departments(actor: User | None) -> set[int] | None:
+    """The departments whose occasions and programmes a staff member reads (None: all, for an
+    administrator; an organiser's own); refused to everyone else."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied()
+    if actor.is_admin:
+        return None
+    if actor.has_role(Role.ORGANISER):
+        return set(actor.department_ids)
+    raise PermissionDenied()
+
+
 def department_by_name(name: str) -> Department:
     dept = db.session.scalar(sa.select(Department).where(
         sa.or_(Department.name == name, Department.code == name)))

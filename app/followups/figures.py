@@ -14,9 +14,9 @@ from statistics import median
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.models import Role, User
+from app.accounts.models import User
+from app.accounts.services import organised_departments as department_scope
 from app.audit import services as audit
-from app.errors import PermissionDenied
 from app.events.models import Event
 from app.extensions import db
 from app.followups.models import IN_MINHANG, FollowupSurvey, SurveyStatus, Working
@@ -67,16 +67,6 @@ class Figures:
     def team_median(self) -> float | None:
         return median(self.team) if self.team else None
 
-
-def department_scope(actor: User | None) -> set[int] | None:
-    """The departments whose programmes the actor sees (None: all, for an administrator)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied()
-    if actor.is_admin:
-        return None
-    if actor.has_role(Role.ORGANISER):
-        return set(actor.department_ids)
-    raise PermissionDenied()
 
 
 def _surveys(department_ids: set[int] | None, kind: str | None = None, programme_id: int | None = None,

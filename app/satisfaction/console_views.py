@@ -6,6 +6,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.services import organised_departments
 from app.satisfaction import figures, questionnaires, sending, sheets
 from app.satisfaction.bp import admins, bp, staff
 from app.satisfaction.models import AskedKind
@@ -17,7 +18,7 @@ from app.web import FieldMessages, download, perform
 @bp.route("/console/satisfaction/")
 @staff
 def overview():
-    scope = figures.department_scope(current_user)
+    scope = organised_departments(current_user)
     rows = figures.rows(scope, by="occasion")
     return render_template("satisfaction/overview.html", rows=rows, chart=figures.chart(rows),
                            kinds=figures.rows(scope, by="kind"), departments=figures.rows(scope, by="department"),

@@ -19,9 +19,9 @@ from flask import current_app, has_request_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.models import Department, Role, User
+from app.accounts.models import Department, User
 from app.audit import services as audit
-from app.errors import InvalidInput, PermissionDenied
+from app.errors import InvalidInput
 from app.events.models import Event
 from app.extensions import db
 from app.satisfaction.models import (
@@ -125,16 +125,6 @@ def rows(department_ids: set[int] | None, *, by: str, start: datetime | None = N
                 for key, label, *totals in db.session.execute(_filtered(query, department_ids, start, end))]
     raise InvalidInput(_l("Unknown grouping."))
 
-
-def department_scope(actor: User | None) -> set[int] | None:
-    """The departments whose occasions the actor sees (None: all, for an administrator)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied()
-    if actor.is_admin:
-        return None
-    if actor.has_role(Role.ORGANISER):
-        return set(actor.department_ids)
-    raise PermissionDenied()
 
 
 @dataclass

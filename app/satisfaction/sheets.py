@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from app.accounts.models import User
+from app.accounts.services import organised_departments
 from app.audit import services as audit
 from app.satisfaction import figures
 from app.spreadsheets import safe_row, sheet_title
@@ -25,7 +26,7 @@ def _line(row: figures.Row) -> list:
 
 
 def export_xlsx(actor: User) -> bytes:
-    scope = figures.department_scope(actor)
+    scope = organised_departments(actor)
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(_("Satisfaction by occasion"), "Occasions")

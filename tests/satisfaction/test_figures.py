@@ -118,7 +118,8 @@ def test_per_question_results_of_an_occasion(db_session, answered, admin):
 
 def test_another_department_s_organiser_sees_no_occasion_of_theirs(db_session, answered, create_user):
     from app.errors import PermissionDenied
-    from app.satisfaction.figures import department_scope, question_results
+    from app.accounts.services import organised_departments as department_scope
+    from app.satisfaction.figures import question_results
     from app.satisfaction.occasions import occasion_of
 
     organiser = create_user("organiser", department="employment")
