@@ -12,16 +12,13 @@ What it does:
      ~300 public events of the brand kinds with ~80,000 registrations and ~60,000 accepted entry
      scans (plus re-scans and refusals), 12 traineeship batches with ~1,650 placements (~1,500
      started), 9 camp cohorts with ~140 seats of ~120 founders (some in two tiers), 15 studios
-     and ~3,000 answered 留在闵行 follow-ups; then the seed plan: the file
-     plans/liuzai-minhang-2022-2024.yaml when the loader (app.plans.loading) is there, otherwise
-     the same targets made here (codes, numbers, periods and rules as the file has them), with a
-     few entered figures;
+     and ~3,000 answered 留在闵行 follow-ups; then the seed plan from plans/liuzai-minhang-2022-2024.yaml;
   3. measures, --runs times after one warm-up, the dashboard's figures as of --as-of: progress()
      of every target (figure, even pace, status, monthly series) and the breakdowns (gender, age
      band, district) of each people-counting target, for a leader (all departments) and for a
      department head (区就促中心); then for a leader with each computed target's detail too
      (by_year() and by department); the queries of each run are counted;
-  4. GETs /dashboard through the Flask test client as a leader, when the route exists;
+  4. GETs /dashboard through the Flask test client as a leader;
   5. prints a table (per target, median ms) and the totals' median and p95, with --explain the
      EXPLAIN ANALYZE of the slowest target's figures; drops the database (--keep-db keeps it).
 
@@ -38,7 +35,6 @@ import statistics
 import sys
 import time
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -48,30 +44,6 @@ from bench.common import ROOT, background_load, create_database, drop_database, 
 PASSWORD = "Bench#2026-dashboard"
 SEED_FILE = ROOT / "plans" / "liuzai-minhang-2022-2024.yaml"
 BRAND_KINDS = ["forum", "job_fair", "campus_recruiting", "policy_briefing", "symposium", "salon", "lecture"]
-
-# The seed plan's targets as plans/liuzai-minhang-2022-2024.yaml has them (used when the file or its
-# loader is not on this branch): code, title, number, unit, period, years, measure, rule.
-SEED_TARGETS = [
-    ("flexible_talents", "柔性流动引进人才", 100000, "人", "plan", 1, "entered", {}),
-    ("settled_talents", "引进落户人才", 50000, "人", "plan", 1, "entered", {}),
-    ("pyramid_enterprises", "人才金字塔企业", 800, "家", "plan", 1, "entered", {}),
-    ("pyramid_talents", "人才金字塔人才", 10000, "人", "plan", 1, "entered", {}),
-    ("leading_talents", "领军人才", 1000, "人", "plan", 1, "entered", {}),
-    ("overseas_experts", "海外高层次专家", 1400, "人", "plan", 1, "entered", {}),
-    ("senior_titles", "新增正高级职称", 140, "人", "plan", 1, "entered", {}),
-    ("chief_technicians", "新增区级首席技师", 60, "人", "plan", 1, "entered", {}),
-    ("founders_tracked", "培育跟踪创新创业人才", 120, "人", "plan", 1, "computed", {"counter": "founders"}),
-    ("camp_founders", "每两年优选创业营学员", 60, "人", "year", 2, "computed", {"counter": "founders"}),
-    ("trainees", "职业见习或大学生社会实践", 1500, "人", "plan", 1, "computed", {"counter": "trainees"}),
-    ("new_studios", "新建技能大师工作室", 5, "个", "year", 1, "computed", {"counter": "studios_opened"}),
-    ("skills_symposiums", "高技能人才座谈会", 1, "场", "year", 1, "computed",
-     {"counter": "events_held", "kinds": ["symposium"]}),
-    ("technician_college", "技师学院", 1, "所", "plan", 1, "entered", {}),
-    ("retained_12m", "留在闵行（12个月）", None, "人", "plan", 1, "computed", {"counter": "retained", "months": 12}),
-    ("brand_participants", "品牌活动参与人数", None, "人", "plan", 1, "computed",
-     {"counter": "attendees", "kinds": BRAND_KINDS, "invited_only": False}),
-]
-
 
 # ---------------------------------------------------------------------------------------------
 # data
@@ -282,42 +254,15 @@ def _programmes(people: int) -> None:
         WHERE p.status IN ('completed', 'withdrawn', 'confirmed')""")
 
 
-def seed_plan(leader) -> list:
-    """The seed plan: loaded from its file when the loader is on this branch, else made here."""
-    import sqlalchemy as sa
-
-    from app.accounts.models import Department
+def seed_plan() -> list:
+    """The seed plan, loaded from its file as `flask plans load` does (no figures entered: the
+    entered targets read one row each, whatever their number)."""
     from app.extensions import db
-    from app.plans.models import EnteredFigure, Plan, Target
+    from app.plans import loading
 
-    try:
-        from app.plans import loading  # branch pdata
-    except ImportError:
-        loading = None
-    if loading is not None and SEED_FILE.exists():
-        load = next((getattr(loading, n) for n in ("load_file", "load_plan", "load") if hasattr(loading, n)), None)
-        if load is not None:
-            load(SEED_FILE)
-            db.session.commit()  # the loader leaves the commit to its caller; the pages read it in their own session
-        plan = db.session.scalar(sa.select(Plan).where(Plan.slug == "liuzai-minhang-2022-2024"))
-        if plan is not None:
-            log("  plan: loaded from plans/liuzai-minhang-2022-2024.yaml")
-            return list(plan.targets)
-    plan = Plan(slug="liuzai-minhang-2022-2024", title="“留在闵行”人才工作三年行动计划（2022—2024年）",
-                starts_on=date(2022, 1, 1), ends_on=date(2024, 12, 31))
-    db.session.add(plan)
-    all_departments = list(db.session.scalars(sa.select(Department)))
-    for position, (code, title, number, unit, period, years, measure, rule) in enumerate(SEED_TARGETS):
-        target = Target(plan=plan, code=code, title=title, number=None if number is None else Decimal(number),
-                        unit=unit, period=period, years=years, measure=measure, rule=rule, position=position,
-                        departments=all_departments)
-        db.session.add(target)
-        if measure == "entered":
-            for as_of, share in ((date(2022, 12, 31), 0.3), (date(2023, 12, 31), 0.62)):
-                db.session.add(EnteredFigure(target=target, as_of=as_of, value=Decimal(int((number or 0) * share)),
-                                             note="年度统计", entered_by_id=leader.id))
-    db.session.commit()
-    log("  plan: the seed file's targets made in the bench (plans/liuzai-minhang-2022-2024.yaml not on this branch)")
+    plan = loading.load_file(SEED_FILE).plan
+    db.session.commit()  # the loader leaves the commit to its caller; the pages read it in their own session
+    log("  plan: loaded from plans/liuzai-minhang-2022-2024.yaml")
     return list(plan.targets)
 
 
@@ -433,7 +378,7 @@ def run(args, db_url: str, as_of: date) -> int:
         leader = accounts.create_user(login="leader@bench.invalid", password=PASSWORD, role="leader", name="压测局领导")
         consents.record(leader)  # agreed to the privacy notice (else every page asks for it first)
         db.session.commit()
-        targets = seed_plan(leader)
+        targets = seed_plan()
         head_scope = Scope(frozenset({db.session.scalar(sa.select(Department.id).where(Department.code == "employment"))}))
 
         load = background_load(1.0)
@@ -472,25 +417,22 @@ def run(args, db_url: str, as_of: date) -> int:
                 f"p95 {percentile(totals, 0.95):.0f} ms, max {totals[-1]:.0f} ms, {queries} queries")
         log(f"other load on the machine: {load:.0%} of a core before, {load_after:.0%} after")
 
-        if any(rule.rule == "/dashboard" for rule in app.url_map.iter_rules()):
-            client = app.test_client()
-            response = client.post("/login", data={"login": "leader@bench.invalid", "password": PASSWORD})
-            if response.status_code != 302:
-                log(f"GET /dashboard: could not sign in ({response.status_code})")
-            else:
-                first = client.get("/dashboard")
-                if first.status_code != 200:
-                    log(f"GET /dashboard: {first.status_code} {first.headers.get('Location', '')}")
-                times = []
-                for _ in range(args.runs):
-                    t0 = time.perf_counter()
-                    response = client.get("/dashboard")
-                    times.append((time.perf_counter() - t0) * 1000)
-                times.sort()
-                log(f"GET /dashboard (test client, leader): {response.status_code}, median "
-                    f"{statistics.median(times):.0f} ms, p95 {percentile(times, 0.95):.0f} ms")
+        client = app.test_client()
+        response = client.post("/login", data={"login": "leader@bench.invalid", "password": PASSWORD})
+        if response.status_code != 302:
+            log(f"GET /dashboard: could not sign in ({response.status_code})")
         else:
-            log("GET /dashboard: no such route on this branch (the dashboard pages come with branch dash)")
+            first = client.get("/dashboard")
+            if first.status_code != 200:
+                log(f"GET /dashboard: {first.status_code} {first.headers.get('Location', '')}")
+            times = []
+            for _ in range(args.runs):
+                t0 = time.perf_counter()
+                response = client.get("/dashboard")
+                times.append((time.perf_counter() - t0) * 1000)
+            times.sort()
+            log(f"GET /dashboard (test client, leader, figures as of today): {response.status_code}, median "
+                f"{statistics.median(times):.0f} ms, p95 {percentile(times, 0.95):.0f} ms")
 
         if args.explain:
             slowest = max(targets, key=lambda t: statistics.median(results["leader"][1][t.code] or [0]))
