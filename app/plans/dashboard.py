@@ -19,7 +19,7 @@ from app.accounts.models import Department, User
 from app.audit import services as audit
 from app.checkin.models import Checkpoint, Scan, ScanResult
 from app.errors import InvalidInput, NotFound, PermissionDenied
-from app.events.models import Event, EventStatus, Series
+from app.events.models import KIND_LABELS, Event, EventStatus, Series
 from app.extensions import db
 from app.jobfairs.models import FairEmployer, Interest, InterestOutcome, Outcome
 from app.plans.ledger import counters, figures
@@ -299,8 +299,6 @@ def window(target: Target, as_of: date) -> figures.Period:
 
 
 def programme_label(key: str | None) -> str:
-    from app.events.models import KIND_LABELS
-
     if not key:
         return str(_l("Not recorded"))
     if key.startswith("event:"):
