@@ -16,7 +16,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Department, User
-from app.audit import services as audit
 from app.checkin.models import Checkpoint, Scan, ScanResult
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.events.models import KIND_LABELS, Event, EventStatus, Series
