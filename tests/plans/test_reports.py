@@ -347,3 +347,22 @@ def test_bad_request_params_are_refused_and_change_nothing(app, db_session, worl
     assert 'class="field-error"' in response.get_data(as_text=True)
     assert db_session.scalar(sa.select(sa.func.count()).select_from(ReportRun)) == 0
     assert client.get("/dashboard/reports/999999.json").status_code == 404
+
+
+def test_the_reports_figures_are_the_dashboards(client, world, create_user, tmp_path):
+    """The same day's figures, read off the leader's dashboard page and off a 中期评估 PDF to that day."""
+    import lxml.html
+
+    from app.timeutil import local_today
+
+    login(client, create_user("leader", name="局领导 陈志远"))
+    page = lxml.html.fromstring(client.get("/dashboard").get_data(as_text=True))
+    shown = {card.get("data-target"): card.get("data-actual") for card in page.xpath("//*[@data-target][@data-actual]")}
+    assert set(shown) == {t.code for t in world["targets"]}
+
+    plan = world["plan"]
+    report = content.build(plan, "midterm", EVERYTHING, plan.starts_on, local_today())
+    summary = pdf_text(pdf_file(tmp_path, documents.pdf(report)), 2)
+    for target in world["targets"]:
+        number = "—" if target.number is None else rf"{printed(target.number)}\s*{target.unit}"
+        assert re.search(rf"{target.title}\s+{number}\s+{printed(shown[target.code])}\s", summary), target.code
