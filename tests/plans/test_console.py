@@ -12,20 +12,14 @@ from app.audit.models import AuditEntry
 from app.plans import loading
 from app.plans.models import EnteredFigure, PlanTag
 from tests.conftest import login
-from tests.plans.plan_file import SEED, seed_counters  # noqa: F401
+from tests.fixtures.plans import target_of
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
 @pytest.fixture
-def plan(db_session, departments, seed_counters):
-    loaded = loading.load_file(SEED).plan
-    db_session.commit()
-    return loaded
-
-
-def _target(plan, code):
-    return next(t for t in plan.targets if t.code == code)
+def plan(seed_plan):
+    return seed_plan
 
 
 def test_an_organiser_reads_the_plan_and_enters_and_corrects_a_figure(client, plan, create_user, db_session):
@@ -35,7 +29,7 @@ def test_an_organiser_reads_the_plan_and_enters_and_corrects_a_figure(client, pl
     assert "“留在闵行”人才工作三年行动计划" in page
     page = client.get(f"/console/plans/{plan.id}").get_data(as_text=True)
     assert "创业人才梯度培育计划" in page and "事业单位人事管理科" in page and "1,500" in page
-    flexible = _target(plan, "flexible_talents")
+    flexible = target_of(plan, "flexible_talents")
     response = client.post(f"/console/plans/targets/{flexible.id}/figures", data={
         "value": "38000", "as_of": "2023-12-31", "note": "年度台账",
         "evidence": (io.BytesIO(PDF), "柔性引才台账.pdf")}, content_type="multipart/form-data")
@@ -56,7 +50,7 @@ def test_an_organiser_reads_the_plan_and_enters_and_corrects_a_figure(client, pl
 def test_bad_input_answers_4xx_and_keeps_nothing(client, plan, create_user, db_session):
     organiser = create_user("organiser", department="talent_center")
     login(client, organiser)
-    flexible = _target(plan, "flexible_talents")
+    flexible = target_of(plan, "flexible_talents")
     for data in ({"value": "很多", "as_of": "2023-12-31", "evidence": (io.BytesIO(PDF), "a.pdf")},
                  {"value": "10", "as_of": "2023-12-31", "evidence": (io.BytesIO(b"MZ..."), "a.pdf")},
                  {"value": "10", "as_of": "2023-12-31"},
@@ -64,7 +58,7 @@ def test_bad_input_answers_4xx_and_keeps_nothing(client, plan, create_user, db_s
         response = client.post(f"/console/plans/targets/{flexible.id}/figures", data=data,
                                content_type="multipart/form-data")
         assert response.status_code == 422
-    computed = _target(plan, "trainees")
+    computed = target_of(plan, "trainees")
     assert client.post(f"/console/plans/targets/{computed.id}/figures", data={
         "value": "10", "as_of": "2023-12-31", "evidence": (io.BytesIO(PDF), "a.pdf")},
         content_type="multipart/form-data").status_code == 403  # not of its departments
@@ -73,7 +67,7 @@ def test_bad_input_answers_4xx_and_keeps_nothing(client, plan, create_user, db_s
 
 def test_a_computed_target_takes_no_figures(client, plan, create_user, db_session):
     login(client, create_user("admin"))
-    computed = _target(plan, "trainees")
+    computed = target_of(plan, "trainees")
     response = client.post(f"/console/plans/targets/{computed.id}/figures", data={
         "value": "10", "as_of": "2023-12-31", "evidence": (io.BytesIO(PDF), "a.pdf")},
         content_type="multipart/form-data")

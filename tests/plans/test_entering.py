@@ -14,11 +14,11 @@ from werkzeug.datastructures import FileStorage
 
 from app.audit.models import AuditEntry
 from app.errors import InvalidInput, PermissionDenied
-from app.plans import entering, loading
+from app.plans import entering
 from app.plans.ledger import figures
 from app.plans.models import EnteredFigure
 from app.plans.scope import EVERYTHING
-from tests.plans.plan_file import SEED, seed_counters  # noqa: F401
+from tests.fixtures.plans import target_of
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -36,14 +36,8 @@ def xlsx() -> bytes:
 
 
 @pytest.fixture
-def plan(db_session, departments, seed_counters):
-    loaded = loading.load_file(SEED).plan
-    db_session.commit()
-    return loaded
-
-
-def _target(plan, code):
-    return next(t for t in plan.targets if t.code == code)
+def plan(seed_plan):
+    return seed_plan
 
 
 def _count(db_session, model=EnteredFigure):
@@ -52,7 +46,7 @@ def _count(db_session, model=EnteredFigure):
 
 def test_an_organiser_of_the_department_enters_with_evidence_and_corrects_keeping_history(
         plan, create_user, db_session, app):
-    flexible = _target(plan, "flexible_talents")  # 区人才中心, 高服中心
+    flexible = target_of(plan, "flexible_talents")  # 区人才中心, 高服中心
     organiser = create_user("organiser", department="talent_center")
     evidence = entering.read_evidence(upload(PDF, "2023年柔性引才台账.pdf"))
     figure = entering.enter(organiser, flexible, "41,250", date(2023, 12, 31), note="2022—2023年累计",
@@ -83,7 +77,7 @@ def test_an_organiser_of_the_department_enters_with_evidence_and_corrects_keepin
 def test_per_year_targets_take_a_year_of_the_plan_and_images_and_spreadsheets_are_evidence(
         plan, create_user, db_session):
     admin = create_user("admin")
-    titles = _target(plan, "senior_titles_health")
+    titles = target_of(plan, "senior_titles_health")
     picture = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     figure = entering.enter(admin, titles, 23, date(2023, 6, 30), evidence=entering.read_evidence(
         upload(picture, "卫健委来函.png")))
@@ -92,7 +86,7 @@ def test_per_year_targets_take_a_year_of_the_plan_and_images_and_spreadsheets_ar
     assert sheet.suffix == "xlsx"
     # a computed per-year target takes no figures at all
     with pytest.raises(entering.ComputedTarget):
-        entering.enter(admin, _target(plan, "new_studios"), 5, date(2023, 12, 31), year=2023, evidence=sheet)
+        entering.enter(admin, target_of(plan, "new_studios"), 5, date(2023, 12, 31), year=2023, evidence=sheet)
 
 
 @pytest.mark.parametrize("value, as_of, field", [
@@ -109,7 +103,7 @@ def test_bad_figures_are_refused_and_nothing_is_kept(value, as_of, field, plan, 
     admin = create_user("admin")
     evidence = entering.read_evidence(upload(PDF, "e.pdf"))
     with pytest.raises(InvalidInput) as refused:
-        entering.enter(admin, _target(plan, "settled_talents"), value, as_of, evidence=evidence)
+        entering.enter(admin, target_of(plan, "settled_talents"), value, as_of, evidence=evidence)
     db_session.rollback()
     assert field in refused.value.fields
     assert _count(db_session) == 0
@@ -135,7 +129,7 @@ def test_too_large_evidence_is_refused(app, monkeypatch):
 
 
 def test_who_may_enter_read_and_download(plan, create_user, db_session, departments):
-    flexible = _target(plan, "flexible_talents")
+    flexible = target_of(plan, "flexible_talents")
     outsider = create_user("organiser", department="skills")
     evidence = entering.read_evidence(upload(PDF, "e.pdf"))
     with pytest.raises(PermissionDenied):
@@ -162,7 +156,7 @@ def test_who_may_enter_read_and_download(plan, create_user, db_session, departme
 
 
 def test_other_departments_organisers_see_the_history_but_not_the_files(plan, create_user, db_session):
-    flexible = _target(plan, "flexible_talents")
+    flexible = target_of(plan, "flexible_talents")
     own = create_user("organiser", department="talent_center")
     figure = entering.enter(own, flexible, 1, date(2023, 1, 1), evidence=entering.read_evidence(upload(PDF, "e.pdf")))
     db_session.commit()

@@ -14,7 +14,7 @@ from app.accounts.models import Department
 from app.audit.models import AuditEntry
 from app.plans import loading
 from app.plans.models import EnteredFigure, Plan, PlanItem, PlanTag, Target
-from tests.plans.plan_file import SEED, seed_counters  # noqa: F401
+from tests.fixtures.plans import SEED
 
 
 def _seed() -> dict:
@@ -31,7 +31,7 @@ def _snapshot(db_session):
             for model in (Plan, PlanItem, Target, Department, EnteredFigure, PlanTag, AuditEntry)}
 
 
-def test_the_seed_plan_loads_with_its_items_departments_and_targets(db_session, departments, seed_counters):
+def test_the_seed_plan_loads_with_its_items_departments_and_targets(db_session, departments):
     result = loading.load_file(SEED)
     db_session.commit()
     plan = result.plan
@@ -60,7 +60,7 @@ def test_the_seed_plan_loads_with_its_items_departments_and_targets(db_session, 
     assert db_session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "plan.load")) is not None
 
 
-def test_the_cli_loads_and_lists(app, db_session, departments, seed_counters):
+def test_the_cli_loads_and_lists(app, db_session, departments):
     runner = app.test_cli_runner()
     loaded = runner.invoke(args=["plans", "load", str(SEED)])
     assert loaded.exit_code == 0, loaded.output
@@ -72,7 +72,7 @@ def test_the_cli_loads_and_lists(app, db_session, departments, seed_counters):
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 1
 
 
-def test_a_json_file_loads_too(tmp_path, db_session, departments, seed_counters):
+def test_a_json_file_loads_too(tmp_path, db_session, departments):
     path = tmp_path / "plan.json"
     content = _seed()
     content["slug"] = "json-plan"
@@ -118,7 +118,7 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
-def test_a_broken_file_is_refused_naming_where_and_changes_nothing(case, db_session, departments, seed_counters):
+def test_a_broken_file_is_refused_naming_where_and_changes_nothing(case, db_session, departments):
     content, words = BROKEN[case]
     before = _snapshot(db_session)
     with pytest.raises(loading.PlanFileInvalid) as refused:
@@ -138,7 +138,7 @@ def test_a_broken_file_is_refused_naming_where_and_changes_nothing(case, db_sess
     (b"", "slug"),
     (b"a: &a [*a, *a, *a]", "slug"),  # a list holding itself: read, then refused for what it lacks
 ])
-def test_unreadable_files_are_refused(data, word, db_session, departments, seed_counters):
+def test_unreadable_files_are_refused(data, word, db_session, departments):
     before = _snapshot(db_session)
     with pytest.raises(loading.PlanFileInvalid) as refused:
         loading.load_text(data, "yaml")
@@ -146,7 +146,7 @@ def test_unreadable_files_are_refused(data, word, db_session, departments, seed_
     assert _snapshot(db_session) == before
 
 
-def test_json_and_extension_errors(tmp_path, db_session, departments, seed_counters):
+def test_json_and_extension_errors(tmp_path, db_session, departments):
     with pytest.raises(loading.PlanFileInvalid):
         loading.load_text(b"{\"slug\": ", "json")
     path = tmp_path / "plan.txt"
@@ -157,7 +157,7 @@ def test_json_and_extension_errors(tmp_path, db_session, departments, seed_count
         loading.load_file(tmp_path / "missing.yaml")
 
 
-def test_the_cli_prints_the_problems_and_fails(app, tmp_path, db_session, departments, seed_counters):
+def test_the_cli_prints_the_problems_and_fails(app, tmp_path, db_session, departments):
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(_broken(targets__0__number="很多"), allow_unicode=True), encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["plans", "load", str(path)])
@@ -165,7 +165,7 @@ def test_the_cli_prints_the_problems_and_fails(app, tmp_path, db_session, depart
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Plan)) == 0
 
 
-def test_reloading_updates_in_place_and_keeps_figures_and_tags(db_session, departments, seed_counters, admin):
+def test_reloading_updates_in_place_and_keeps_figures_and_tags(db_session, departments, admin):
     first = loading.load_file(SEED).plan
     db_session.commit()
     trainees = next(t for t in first.targets if t.code == "trainees")
@@ -195,7 +195,7 @@ def test_reloading_updates_in_place_and_keeps_figures_and_tags(db_session, depar
     assert db_session.scalar(sa.select(sa.func.count()).select_from(PlanTag)) == 1
 
 
-def test_a_target_with_figures_cannot_be_dropped_from_the_file(db_session, departments, seed_counters, admin):
+def test_a_target_with_figures_cannot_be_dropped_from_the_file(db_session, departments, admin):
     plan = loading.load_file(SEED).plan
     db_session.commit()
     flexible = next(t for t in plan.targets if t.code == "flexible_talents")
@@ -213,7 +213,7 @@ def test_a_target_with_figures_cannot_be_dropped_from_the_file(db_session, depar
     assert db_session.get(Target, flexible.id) is not None
 
 
-def test_a_tagged_item_cannot_be_dropped_from_the_file(db_session, departments, seed_counters):
+def test_a_tagged_item_cannot_be_dropped_from_the_file(db_session, departments):
     plan = loading.load_file(SEED).plan
     db_session.commit()
     item = next(i for i in plan.items if i.code == "三.4")

@@ -12,11 +12,11 @@ from app.events.models import Series
 from app.extensions import db
 from app.plans import loading, tagging
 from app.plans.models import PlanTag
-from tests.plans.plan_file import SEED, seed_counters  # noqa: F401
+from tests.fixtures.plans import SEED
 
 
 @pytest.fixture
-def plan(db_session, departments, seed_counters):
+def plan(db_session, departments):
     loaded = loading.load_file(SEED).plan
     db_session.commit()
     return loaded
