@@ -16,7 +16,7 @@ from app.demo import post_dating
 from app.demo.context import DemoRun
 from app.demo.people import ADMIN, DEMO_PASSWORD
 from app.errors import ServiceError
-from app.events.models import Event, EventStatus, Places
+from app.events.models import Event, EventStatus, Places, QuestionKind
 from app.extensions import db
 from app.registrations.decisions import cancel
 from app.registrations.registering import register
@@ -57,6 +57,28 @@ def load_duplicate_person(run: DemoRun) -> None:
     run.echo(f"demo: two accounts of {NAME} to merge")
 
 
+def _plain_answers(event: Event) -> dict:
+    """The plainest answers to an event's required questions: which events the demo's person can take
+    must not depend on which of them ask something on the day the demo is loaded."""
+    answers = {}
+    for question in event.questions:
+        if not question.required:
+            continue
+        kind = question.kind_enum
+        if kind == QuestionKind.SINGLE:
+            value = question.choice_labels[0]
+        elif kind == QuestionKind.MULTIPLE:
+            value = question.choice_labels[:1]
+        elif kind == QuestionKind.NUMBER:
+            value = int(question.min_value) if question.min_value is not None else 1
+        elif kind == QuestionKind.DATE:
+            value = event.starts_at.date().isoformat()
+        else:
+            value = "无"
+        answers[str(question.id)] = value
+    return answers
+
+
 def _register(users: list[User], events: list[Event]) -> list[list]:
     """Register every one of `users` at the first of `events` that takes them all (removed from
     `events`); [] when none does."""
@@ -66,7 +88,7 @@ def _register(users: list[User], events: list[Event]) -> list[list]:
             continue
         savepoint = db.session.begin_nested()
         try:
-            group = [register(user, event) for user in users]
+            group = [register(user, event, _plain_answers(event)) for user in users]
         except ServiceError:  # full, or questions to answer: the next event
             savepoint.rollback()
             continue
