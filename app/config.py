@@ -160,6 +160,14 @@ class Config:
     # Redis a thread looks this often whether it is made (seconds; 0: never, e.g. tests; with Redis,
     # `flask rq worker` schedules it).
     REPORTS_SWEEP_SECONDS = int(os.environ.get("REPORTS_SWEEP_SECONDS") or 3600)
+    # text (the default) or json: one JSON object a line, with the request id (app/json_logs.py).
+    LOG_FORMAT = (os.environ.get("LOG_FORMAT") or "text").strip().lower()
+    # Who may read /metrics (app/operations.py): client addresses after ProxyFix, as CIDRs; others
+    # get a 404. METRICS_TOKEN, when set, must also come as "Authorization: Bearer <token>".
+    METRICS_ALLOWED_NETWORKS = _list("METRICS_ALLOWED_NETWORKS") or ["127.0.0.1/32", "::1/128"]
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # RQ queues whose waiting and failed jobs /metrics reports, besides NOTIFICATIONS_QUEUE.
+    METRICS_RQ_QUEUES = _list("METRICS_RQ_QUEUES") or ["certificates", "reports"]
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
     # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
