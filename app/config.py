@@ -168,6 +168,8 @@ class Config:
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
     # RQ queues whose waiting and failed jobs /metrics reports, besides NOTIFICATIONS_QUEUE.
     METRICS_RQ_QUEUES = _list("METRICS_RQ_QUEUES") or ["certificates", "reports"]
+    # The Redis hash where every process (web, RQ work horses, CLI) adds up SMS and failed jobs.
+    METRICS_REDIS_KEY = os.environ.get("METRICS_REDIS_KEY") or "minhang:metrics:events"
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
     # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.

@@ -14,7 +14,6 @@ import json
 import logging
 
 import sqlalchemy as sa
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from redis import Redis
@@ -83,33 +82,39 @@ class OperationsEndpoints:
         results = {}
         with self.app.app_context():
             try:
-                current = self._database_revisions()
-                results["database"] = "ok"
-                results["migrations"] = "ok" if current == self._code_heads() else "failed"
-                if results["migrations"] != "ok":
-                    log.warning("readyz: the database's migration is not the code's head")
+                with db.engine.connect() as conn:
+                    results.update(self._database_checks(conn))
             except Exception as exc:  # noqa: BLE001 - any failure makes the process not ready
                 log.warning("readyz: database check failed (%s)", type(exc).__name__)
                 results["database"] = results["migrations"] = "failed"
-            finally:
-                db.session.remove()
             url = self.app.config.get("REDIS_URL")
             if url:
+                client = Redis.from_url(url, socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
+                                        socket_timeout=CHECK_TIMEOUT_SECONDS)
                 try:
-                    Redis.from_url(url, socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
-                                   socket_timeout=CHECK_TIMEOUT_SECONDS).ping()
+                    client.ping()
                     results["redis"] = "ok"
                 except Exception as exc:  # noqa: BLE001 - as above
                     log.warning("readyz: Redis check failed (%s)", type(exc).__name__)
                     results["redis"] = "failed"
+                finally:
+                    client.close()
         return results
 
-    def _database_revisions(self) -> set[str]:
-        with db.engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text(f"SET LOCAL statement_timeout = {CHECK_TIMEOUT_SECONDS * 1000}"))
-            conn.execute(sa.text("SELECT 1"))
-            return set(MigrationContext.configure(conn).get_current_heads())
+    def _database_checks(self, conn) -> dict[str, str]:
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text(f"SET LOCAL statement_timeout = {CHECK_TIMEOUT_SECONDS * 1000}"))
+        conn.execute(sa.text("SELECT 1"))
+        try:
+            # The version table itself, not alembic's MigrationContext: that logs two lines a probe.
+            current = set(conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars())
+        except sa.exc.DBAPIError as exc:
+            log.warning("readyz: no migration recorded in the database (%s)", type(exc).__name__)
+            return {"database": "ok", "migrations": "failed"}
+        if current != self._code_heads():
+            log.warning("readyz: the database's migration is not the code's head")
+            return {"database": "ok", "migrations": "failed"}
+        return {"database": "ok", "migrations": "ok"}
 
     def _code_heads(self) -> set[str]:
         if self._heads is None:  # the code does not change under a running process

@@ -23,8 +23,9 @@ from sqlalchemy.engine import Engine
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from app import create_app, json_logs, jobs, metrics
+from app import create_app, json_logs, jobs, metrics, request_id
 from app.extensions import migrate
+from app.worker import AppSimpleWorker
 from tests.fixtures.platform import REDIS_URL
 from tests.notifications.test_sms import _queue, aliyun, clock  # noqa: F401 - fixtures for the SMS counts
 
@@ -114,6 +115,9 @@ def test_readyz_is_503_when_the_database_is_behind_the_code_s_migrations(app, tm
         older = script.get_revision(head).down_revision
     assert older and older != head
     url = f"sqlite:///{tmp_path / 'older.sqlite3'}"
+    never_migrated = _app(url).test_client().get("/readyz")
+    assert never_migrated.status_code == 503
+    assert never_migrated.json["checks"] == {"database": "ok", "migrations": "failed"}
     engine = sa.create_engine(url)
     with engine.begin() as conn:  # what `flask db stamp <older>` leaves
         conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
@@ -221,13 +225,39 @@ def test_sms_sent_and_failed_are_counted(app, db_session, aliyun, clock, create_
     assert (value("minhang_sms_sent_total"), value("minhang_sms_failed_total")) == (sent + 1, failed + 1)
 
 
-def test_a_failed_plan_report_or_print_is_counted():
-    def value(kind):
-        return REGISTRY.get_sample_value("minhang_background_jobs_failed_total", {"kind": kind}) or 0
+def test_without_redis_a_failed_plan_report_is_counted_in_the_process(app):
+    def value():
+        return REGISTRY.get_sample_value("minhang_background_jobs_failed_total", {"kind": "plan_report"}) or 0
 
-    before = value("plan_report")
-    metrics.job_failed("plan_report")
-    assert value("plan_report") == before + 1
+    before = value()
+    with app.app_context():
+        metrics.job_failed("plan_report")
+    assert value() == before + 1
+
+
+def test_with_redis_sms_and_failed_jobs_are_added_up_in_redis_for_every_process(
+        app, client, monkeypatch, create_rq_queue, redis_client):
+    with app.app_context():  # without Redis: counted in this process, a family of its own
+        metrics.job_failed("plan_report")
+    create_rq_queue("events")  # points the app's REDIS_URL at the test Redis
+    key = f"minhang-test:metrics:{os.getpid()}:{time.monotonic_ns()}"
+    monkeypatch.setitem(app.config, "METRICS_REDIS_KEY", key)
+    try:
+        with app.app_context():  # as an RQ work horse would, in a process of its own
+            metrics.sms_outcome(sent=True)
+            metrics.sms_outcome(sent=True)
+            metrics.sms_outcome(sent=False)
+            metrics.job_failed("certificate_print")
+            metrics.job_failed("plan_report")  # the family counted in this process above must not show twice
+        text = client.get("/metrics").get_data(as_text=True)
+    finally:
+        redis_client.delete(key)
+    samples = _samples(text)
+    assert samples[("minhang_sms_sent_total", ())] == 2 and samples[("minhang_sms_failed_total", ())] == 1
+    assert samples[("minhang_background_jobs_failed_total", (("kind", "certificate_print"),))] == 1
+    assert samples[("minhang_background_jobs_failed_total", (("kind", "plan_report"),))] == 1
+    assert text.count("# TYPE minhang_background_jobs_failed_total counter") == 1
+    assert text.count("# TYPE minhang_sms_sent_total counter") == 1
 
 
 MULTIPROCESS_CHILD = textwrap.dedent("""
@@ -332,6 +362,11 @@ def test_a_job_enqueued_by_a_request_carries_its_id(app, create_rq_queue):
         app.preprocess_request()
         job = jobs.enqueue(queue.name, os.getcwd)
     assert job.meta["request_id"] == "feedface-0000-1111"
+    # The worker puts it back for the job's log lines (a job of request_id.current itself).
+    echo = queue.enqueue(request_id.current, meta={"request_id": "feedface-0000-1111"})
+    AppSimpleWorker([queue], connection=queue.connection, app=app).work(burst=True)
+    assert echo.return_value() == "feedface-0000-1111"
+    assert request_id.current() is None  # and takes it away again
 
 
 def test_gunicorn_writes_json_access_lines_with_the_request_id(tmp_path):
