@@ -211,6 +211,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_KEY_PREFIX = "minhang-test"
+    METRICS_REDIS_KEY = "minhang-test:metrics:events"  # never the real counts, should a test point at a real Redis
     LOGIN_RATE_LIMIT = "100000 per minute"  # the rate-limit tests set real ones
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
     RETENTION_SWEEP_SECONDS = 0
