@@ -11,7 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cli, column_limits, inputs, jinja, jobs, language, security_headers, urls
+from app import (cli, column_limits, inputs, jinja, jobs, json_logs, language, metrics, operations, request_id,
+                 security_headers, urls)
 from app.accounts.blueprint import bp as accounts_bp
 from app.admin.blueprint import bp as admin_bp
 from app.api.blueprint import bp as api_bp
@@ -127,6 +128,9 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     jinja.init_app(app)
     security_headers.init_app(app)
     cli.init_app(app)
+    metrics.init_app(app)
+    request_id.init_app(app)  # after metrics: its hook goes first, so every other one's log lines carry the id
+    operations.init_app(app)  # inside ProxyFix, which wraps it next
     _trust_proxies(app)
     init_errors(app)
     return app
@@ -177,12 +181,18 @@ def _reminders(app: Flask) -> None:
 
 
 def _configure_logging(app: Flask) -> None:
-    handler = logging.StreamHandler(sys.stdout)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    if not any(getattr(h, "_minhang", False) for h in root.handlers):
+    handler = next((h for h in root.handlers if getattr(h, "_minhang", False)), None)
+    if handler is None:
+        handler = logging.StreamHandler(sys.stdout)
         handler._minhang = True
+        handler.addFilter(json_logs.RequestFilter())
         root.addHandler(handler)
+    # The last app built decides (one per process outside the tests).
+    if app.config.get("LOG_FORMAT") == "json":
+        handler.setFormatter(json_logs.JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
     # WeasyPrint logs each page it lays out: certificate rendering counts those lines for its
     # progress bars (rendering._PageCounter); in the log they would be one line per page.

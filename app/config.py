@@ -160,6 +160,16 @@ class Config:
     # Redis a thread looks this often whether it is made (seconds; 0: never, e.g. tests; with Redis,
     # `flask rq worker` schedules it).
     REPORTS_SWEEP_SECONDS = int(os.environ.get("REPORTS_SWEEP_SECONDS") or 3600)
+    # text (the default) or json: one JSON object a line, with the request id (app/json_logs.py).
+    LOG_FORMAT = (os.environ.get("LOG_FORMAT") or "text").strip().lower()
+    # Who may read /metrics (app/operations.py): client addresses after ProxyFix, as CIDRs; others
+    # get a 404. METRICS_TOKEN, when set, must also come as "Authorization: Bearer <token>".
+    METRICS_ALLOWED_NETWORKS = _list("METRICS_ALLOWED_NETWORKS") or ["127.0.0.1/32", "::1/128"]
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # RQ queues whose waiting and failed jobs /metrics reports, besides NOTIFICATIONS_QUEUE.
+    METRICS_RQ_QUEUES = _list("METRICS_RQ_QUEUES") or ["certificates", "reports"]
+    # The Redis hash where every process (web, RQ work horses, CLI) adds up SMS and failed jobs.
+    METRICS_REDIS_KEY = os.environ.get("METRICS_REDIS_KEY") or "minhang:metrics:events"
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
     # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
@@ -201,6 +211,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_KEY_PREFIX = "minhang-test"
+    METRICS_REDIS_KEY = "minhang-test:metrics:events"  # never the real counts, should a test point at a real Redis
     LOGIN_RATE_LIMIT = "100000 per minute"  # the rate-limit tests set real ones
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
     RETENTION_SWEEP_SECONDS = 0

@@ -19,6 +19,7 @@ from flask import Flask, current_app
 from redis import Redis
 from rq import Queue
 
+from app import request_id
 from app.extensions import db
 from app.timeutil import LOCAL_TZ
 
@@ -42,9 +43,11 @@ def enqueue(queue_name: str, func, *args, at: datetime | None = None, job_id: st
     """Run `func(*args)` in a worker now, or at `at` (RQ's scheduler: the worker must run
     with_scheduler, which `flask rq worker` does). An existing job with the same id is replaced."""
     q = queue(queue_name)
+    # The job's log lines carry the id of the request that asked for it (app/worker.py).
+    meta = {"request_id": rid} if (rid := request_id.current()) else None
     if at is None:
-        return q.enqueue(func, *args, job_id=job_id, job_timeout=timeout)
-    return q.enqueue_at(at, func, *args, job_id=job_id, job_timeout=timeout)
+        return q.enqueue(func, *args, job_id=job_id, job_timeout=timeout, meta=meta)
+    return q.enqueue_at(at, func, *args, job_id=job_id, job_timeout=timeout, meta=meta)
 
 
 def schedule_daily(func, *, job_id: str, hour_utc: int, now: datetime | None = None):

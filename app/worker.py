@@ -14,6 +14,7 @@ import os
 from flask import Flask, current_app, has_app_context
 from rq import SimpleWorker, Worker
 
+from app import request_id
 from app.extensions import db
 
 
@@ -43,7 +44,14 @@ class AppContextJobs:
         _ = self.app  # built now, in the worker process, so that every work horse inherits it
         return super().work(*args, **kwargs)
 
-    def perform_job(self, *args, **kwargs):
+    def perform_job(self, job, *args, **kwargs):
+        token = request_id.set_outside_request((job.meta or {}).get("request_id"))
+        try:
+            return self._perform_in_app(job, *args, **kwargs)
+        finally:
+            request_id.reset_outside_request(token)
+
+    def _perform_in_app(self, *args, **kwargs):
         with self.app.app_context():
             if os.getpid() != self._app_pid:
                 # A forked work horse: the pool's connections (if the parent opened any) belong to

@@ -17,7 +17,7 @@ from app.web import perform, safe_next
 
 # Pages reachable before agreeing (endpoint names, or blueprints ending with a dot).
 OPEN_BEFORE_CONSENT = ("static", "accounts.privacy_notice", "accounts.privacy_consent", "accounts.logout",
-                       "main.set_language", "main.healthz", "main.favicon", "main.upload", "rights.")
+                       "main.set_language", "main.favicon", "main.upload", "rights.")
 # Whose answers go to a program, not a person: never redirected to a page.
 NOT_PAGES = ("api.", "sms.", "online_beat.", "calendars.feed", "checkin.service_worker")
 _CHECKED = "privacy_ok"  # "<user id>:<version>" once checked, so each request costs no query

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app import jobs
+from app import jobs, metrics
 from app.audit import services as audit
 from app.certificates import batches, rendering
 from app.certificates.models import Certificate, JobStatus, PrintJob
@@ -120,6 +120,7 @@ def run_job(job_id: str) -> None:
         _set(job_id, status=JobStatus.DONE.value, done=len(ids), file_path=str(path), finished_at=utcnow())
     except Exception as exc:  # noqa: BLE001 - the job records any failure for the organiser
         log.exception("print job %s failed", job_id)
+        metrics.job_failed("certificate_print")
         db.session.rollback()
         _set(job_id, status=JobStatus.FAILED.value, error=f"{type(exc).__name__}: {exc}"[:500],
              finished_at=utcnow())

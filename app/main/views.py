@@ -4,7 +4,6 @@ from datetime import date
 
 from flask import (
     current_app,
-    jsonify,
     make_response,
     redirect,
     render_template,
@@ -17,7 +16,6 @@ from app.events.models import EventKind
 from app.events.queries import all_series
 from app.events.services import EventFilter, public_events
 from app.main.bp import bp
-from app.main.health import database_reachable
 from app.web import int_arg, safe_next
 
 
@@ -37,13 +35,6 @@ def home():
     events = public_events(f)
     return render_template("main/home.html", events=events, series=all_series(), filter=f,
                            show_past=request.args.get("past") == "1")
-
-
-@bp.route("/healthz")
-def healthz():
-    if not database_reachable():
-        return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
 
 
 @bp.route("/favicon.ico")

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
+from prometheus_client import REGISTRY
 
 from app.plans.ledger import figures
 from app.plans.models import EnteredFigure, PlanItem
@@ -239,6 +240,7 @@ def test_a_failing_render_ends_failed_with_the_reason(app, db_session, world, cr
         raise RuntimeError("字体文件缺失")
 
     monkeypatch.setattr(documents, "pdf", broken)
+    failures = REGISTRY.get_sample_value("minhang_background_jobs_failed_total", {"kind": "plan_report"}) or 0
     services.run_report(run.id)
     db_session.expire_all()
     run = db_session.get(ReportRun, run.id)
@@ -249,6 +251,8 @@ def test_a_failing_render_ends_failed_with_the_reason(app, db_session, world, cr
         services.download(leader, run.id)
     services.run_report(run.id)  # a failed run is not run again
     assert db_session.get(ReportRun, run.id).status == "failed"
+    # operators see it on /metrics (app/metrics.py), once
+    assert REGISTRY.get_sample_value("minhang_background_jobs_failed_total", {"kind": "plan_report"}) == failures + 1
 
 
 def test_the_monthly_schedule_across_a_year_end_in_shanghai(app, db_session, world, create_user, tmp_path):

@@ -31,7 +31,7 @@ EXEMPT = {
 
 # Who may use a route (anything not listed: OWNED when the rule names an object, else STAFF).
 PUBLIC = {  # anyone, logged in or not
-    "main.home", "main.healthz", "main.favicon", "main.set_language", "main.upload", "static", "accounts.login",
+    "main.home", "main.favicon", "main.set_language", "main.upload", "static", "accounts.login",
     "accounts.signup", "events.detail", "events.series", "calendars.event", "calendars.series",
     "competitions.public_list", "competitions.public_detail", "cohorts.camps", "cohorts.camp",
     "verify.lookup", "verify.show", "api.openapi", "api.events_list", "api.event_detail",

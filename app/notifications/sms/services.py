@@ -18,7 +18,7 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from flask import current_app, g
 
-from app import jobs
+from app import jobs, metrics
 from app.extensions import db
 from app.notifications.sms import providers
 from app.notifications.sms.models import (CAPPED, DEFERRED, DELIVERED, DUE_STATUSES, FAILED, QUEUED,
@@ -125,6 +125,7 @@ def deliver(sms: SmsMessage, client=None) -> str:
         if not sms.template_code:
             sms.transition(FAILED)
             sms.error_code = "NO_TEMPLATE"
+            metrics.sms_outcome(sent=False)
             return sms.status
     names = SMS_VARIABLES.get(sms.kind, tuple(sms.params or {}))
     values = sms.params or {}
@@ -145,6 +146,8 @@ def deliver(sms: SmsMessage, client=None) -> str:
     else:  # temporary failure or the provider's rate limit: try again later
         sms.transition(QUEUED)
         sms.next_attempt_at = now + timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** (sms.attempts - 1))
+    if sms.status in (SENT, FAILED):
+        metrics.sms_outcome(sent=sms.status == SENT)
     log.info("sms %s kind=%s to=%s -> %s %s", sms.id, sms.kind, sms.mobile_masked, sms.status,
              sms.error_code or "")
     return sms.status

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from app import jobs
+from app import jobs, metrics
 from app.accounts.models import Role, User, UserRole
 from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -161,6 +161,7 @@ def run_report(run_id: int) -> None:
         body = render(run, progress)
     except Exception as exc:  # noqa: BLE001 - the run records any failure for the reader
         log.exception("report run %s failed", run_id)
+        metrics.job_failed("plan_report")
         db.session.rollback()
         run = db.session.get(ReportRun, run_id)
         reason = f"{type(exc).__name__}: {exc}"[:500]
