@@ -44,12 +44,14 @@ def server_major(conn: sa.Connection) -> int:
 
 
 def _run(argv: list[str], env: dict[str, str], what: str) -> None:
-    """Run a client program; its stderr is shown only as its last lines without anything that
-    looks like a connection string (pg_restore quotes failing statements, never rows)."""
+    """Run a client program. Of its stderr only the program's own lines are shown, without
+    connection strings: the server's DETAIL and CONTEXT lines can quote a row (a duplicate key,
+    the COPY line that failed), which is personal data."""
     result = subprocess.run(argv, env={**os.environ, **env}, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if result.returncode != 0:
-        lines = [re.sub(r"postgres(ql)?://\S+", "<database>", line) for line in result.stderr.splitlines()[-5:]]
+        own = [line for line in result.stderr.splitlines() if line.startswith(f"{what}: ")]
+        lines = [re.sub(r"postgres(ql)?://\S+", "<database>", line.split("DETAIL:")[0]) for line in own[-3:]]
         raise refused("tool_failed", _l("%(what)s failed (exit %(rc)s): %(detail)s", what=what,
                                         rc=result.returncode, detail=" / ".join(lines)))
 

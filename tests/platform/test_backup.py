@@ -197,3 +197,23 @@ def test_bad_arguments_get_a_message_not_a_traceback(demo, tmp_path, args, code)
     assert missing.exit_code != 0 and "Traceback" not in missing.output
     exists = app.test_cli_runner().invoke(args=["backup", "create", "--output", str(archive)])
     assert exists.exit_code != 0 and "[output_exists]" in exists.output
+
+
+def test_a_failing_pg_restore_is_reported_without_the_rows_it_quotes(app):
+    """The server's DETAIL and CONTEXT lines quote rows (a duplicate key, the COPY line that
+    failed): the refusal keeps pg_restore's own line and drops them."""
+    from flask_babel import force_locale
+
+    from app.backup import postgres
+    from app.backup.errors import BackupRefused
+
+    stderr = ("echo 'pg_restore: error: could not execute query: ERROR:  duplicate key value violates unique "
+              "constraint \"users_mobile_key\" DETAIL:  Key (mobile)=(13912345678) already exists.' >&2; "
+              "echo 'DETAIL:  Key (mobile)=(13912345678) already exists.' >&2; "
+              "echo 'CONTEXT:  COPY users, line 1: \"7 张三 13912345678\"' >&2; "
+              "echo 'pg_restore: error: connection to postgresql://minhang:secret@db/minhang failed' >&2; exit 1")
+    with app.app_context(), force_locale("en"), pytest.raises(BackupRefused) as refused:
+        postgres._run(["sh", "-c", stderr], {}, "pg_restore")
+    message = str(refused.value.message)
+    assert refused.value.code == "tool_failed" and "exit 1" in message and "duplicate key value" in message
+    assert "13912345678" not in message and "张三" not in message and "secret" not in message
