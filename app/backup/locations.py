@@ -31,7 +31,9 @@ class Database:
     def libpq(self) -> tuple[str, dict[str, str]]:
         """The libpq connection URI without its password, and the environment that carries it
         (PGPASSWORD), so neither `ps` nor an error message ever shows it."""
-        bare = self.url.set(drivername="postgresql", password=None)
+        url = self.url  # URL.set() cannot unset a password: build the URL without one
+        bare = URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                          database=url.database, query=url.query)
         env = {"PGPASSWORD": self.url.password} if self.url.password else {}
         return bare.render_as_string(hide_password=False), env
 

@@ -217,3 +217,11 @@ def test_a_failing_pg_restore_is_reported_without_the_rows_it_quotes(app):
     message = str(refused.value.message)
     assert refused.value.code == "tool_failed" and "exit 1" in message and "duplicate key value" in message
     assert "13912345678" not in message and "张三" not in message and "secret" not in message
+
+
+def test_the_password_goes_to_pg_dump_by_its_environment_never_its_command_line():
+    from app.backup.locations import database
+
+    uri, env = database("postgresql://minhang:s3cret%2Fpw@db.internal:5433/minhang?sslmode=require").libpq()
+    assert uri == "postgresql://minhang@db.internal:5433/minhang?sslmode=require" and env == {"PGPASSWORD": "s3cret/pw"}
+    assert database("postgresql+psycopg://minhang@db/minhang").libpq() == ("postgresql://minhang@db/minhang", {})
