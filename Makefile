@@ -9,9 +9,10 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 # Debian packages the app needs (CJK fonts for tickets and certificates, HarfBuzz subsetting for
-# fast PDF font embedding) and those the tests need (chromium for browser tests, poppler for pdffonts).
+# fast PDF font embedding) and those the tests need (chromium for browser tests, poppler for pdffonts,
+# postgresql for a throwaway cluster where no server runs, and for pg_dump/pg_restore).
 DEBS_RUN := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0
-DEBS_TEST := chromium poppler-utils redis-server
+DEBS_TEST := chromium poppler-utils redis-server postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test redis install install-dev system-deps system-deps-test db demo bench-registration \
@@ -70,19 +71,22 @@ redis:
 # Then the whole suite on each database. The two runs share nothing (a SQLite file and a PostgreSQL
 # database of their own, Redis queues with random names, servers on free ports), so they run side by
 # side, one per core, which halves CI's time; TEST_SERIAL=1 runs them one after the other. Each run's
-# output goes to test-logs/ and is printed when both are done.
+# output goes to test-logs/ and is printed when both are done. The PostgreSQL run uses the server at
+# 127.0.0.1:5432 when one answers, else a throwaway cluster of its own (scripts/with-test-postgres;
+# TEST_POSTGRES_PROBE_PORT probes another port). TESTS="tests/a.py tests/b" runs only those.
 PYTEST := $(PY) -m pytest -q -p no:cacheprovider
+WITH_PG := scripts/with-test-postgres env TEST_DATABASE=postgresql
 test: install-dev redis
 	@echo "== import layers"
 	$(VENV)/bin/lint-imports
 	@mkdir -p test-logs
 	@if [ -n "$$TEST_SERIAL" ]; then \
-	  echo "== test suite on SQLite"; TEST_DATABASE=sqlite $(PYTEST) && \
-	  echo "== test suite on PostgreSQL" && TEST_DATABASE=postgresql $(PYTEST); \
+	  echo "== test suite on SQLite"; TEST_DATABASE=sqlite $(PYTEST) $(TESTS) && \
+	  echo "== test suite on PostgreSQL" && $(WITH_PG) $(PYTEST) $(TESTS); \
 	else \
 	  echo "== test suite on SQLite and on PostgreSQL, side by side (test-logs/sqlite.log, test-logs/postgresql.log)"; \
-	  TEST_DATABASE=sqlite $(PYTEST) > test-logs/sqlite.log 2>&1 & sqlite=$$!; \
-	  TEST_DATABASE=postgresql $(PYTEST) > test-logs/postgresql.log 2>&1 & postgresql=$$!; \
+	  TEST_DATABASE=sqlite $(PYTEST) $(TESTS) > test-logs/sqlite.log 2>&1 & sqlite=$$!; \
+	  $(WITH_PG) $(PYTEST) $(TESTS) > test-logs/postgresql.log 2>&1 & postgresql=$$!; \
 	  wait $$sqlite; sqlite_rc=$$?; wait $$postgresql; postgresql_rc=$$?; \
 	  echo "== test suite on SQLite (exit $$sqlite_rc)"; cat test-logs/sqlite.log; \
 	  echo "== test suite on PostgreSQL (exit $$postgresql_rc)"; cat test-logs/postgresql.log; \

@@ -9,6 +9,7 @@ from redis import Redis
 
 from app import jobs
 from app.accounts.cli import users_cli
+from app.backup.cli import backup_cli
 from app.certificates import printing
 from app.certificates.cli import certificates_cli
 from app.demo.cli import demo
@@ -49,5 +50,5 @@ def rq_worker(burst):
 
 def init_app(app: Flask) -> None:
     for command in (certificates_cli, rq_cli, users_cli, outbox_cli, sms_cli, reminders_cli, followups_cli,
-                    satisfaction_cli, privacy_cli, plans_cli, demo):
+                    satisfaction_cli, privacy_cli, plans_cli, backup_cli, demo):
         app.cli.add_command(command)
