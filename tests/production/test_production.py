@@ -12,7 +12,9 @@ must have completed exactly once.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
 import os
 import secrets
 import shutil
@@ -340,3 +342,6 @@ def _summary(records, faults: Faults, stored: dict, checks, figures: dict) -> No
     out = Path(__file__).resolve().parents[2] / "test-logs"
     out.mkdir(exist_ok=True)
     (out / "production-summary.txt").write_text(text + "\n")
+    with open(out / "production-requests.jsonl", "w") as journal:  # every request, to look into a failure
+        for r in records:
+            journal.write(json.dumps(dataclasses.asdict(r)) + "\n")
