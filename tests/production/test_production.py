@@ -175,7 +175,7 @@ def installation():
             print(f"\nlogs and data kept in {base}")
 
 
-def _stored(engine, data: dict, mobiles: list[str]) -> dict:
+def _stored(engine, data: dict) -> dict:
     """What the database holds of the test's writes."""
     with engine.connect() as conn:
         users = {m: (uid, consented) for m, uid, consented in conn.execute(sa.text(
@@ -225,7 +225,7 @@ def test_nothing_acknowledged_is_lost_while_parts_fail(installation):
 
     # Server B comes back (as after maintenance): both machines must serve the uploaded file.
     parts["app-b-again"], port_b = cluster.app_server("app-b-again", {**parts["app-b-env"]}, parts["base"])
-    stored = _stored(engine, data, [])
+    stored = _stored(engine, data)
     records = journal.records
     acked = [r for r in records if r.ack]
     checks: list[tuple[str, bool, str]] = []
