@@ -13,9 +13,11 @@ PORT ?= 5000
 # postgresql for a throwaway cluster where no server runs, and for pg_dump/pg_restore).
 DEBS_RUN := fonts-noto-cjk fonts-wqy-zenhei libharfbuzz-subset0
 DEBS_TEST := chromium poppler-utils redis-server postgresql
+# `make test-production` runs Debian's nginx in front of the app and a PostgreSQL cluster of its own.
+DEBS_PRODUCTION := nginx postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test redis install install-dev system-deps system-deps-test db demo bench-registration \
+.PHONY: run test test-production redis install install-dev system-deps system-deps-test system-deps-production db demo bench-registration \
 	bench-checkin bench-heartbeat bench-certificates bench-dashboard translations clean
 
 define ensure_debs
@@ -31,6 +33,9 @@ system-deps:
 
 system-deps-test: system-deps
 	$(call ensure_debs,$(DEBS_TEST))
+
+system-deps-production: system-deps-test
+	$(call ensure_debs,$(DEBS_PRODUCTION))
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +97,16 @@ test: install-dev redis
 	  echo "== test suite on PostgreSQL (exit $$postgresql_rc)"; cat test-logs/postgresql.log; \
 	  [ $$sqlite_rc = 0 ] && [ $$postgresql_rc = 0 ]; \
 	fi
+
+# The production shape under load and faults (tests/production/, not collected by `make test`): nginx
+# rendered from deploy/nginx before two gunicorn app servers (deploy/gunicorn.conf.py), a private
+# PostgreSQL cluster and Redis on free ports (never the shared 5432/6379), an RQ worker; a minute of
+# mixed load while the worker dies mid-batch, a gunicorn worker is killed, PostgreSQL restarts and
+# one app server stops. Prints a summary (also test-logs/production-summary.txt); PRODUCTION_KEEP=1
+# keeps the logs and data of the run.
+test-production: install-dev system-deps-production
+	@mkdir -p test-logs
+	MINHANG_PRODUCTION_TEST=1 $(PYTEST) -s tests/production
 
 bench-registration: install-dev
 	$(PY) bench/registration.py

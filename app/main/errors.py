@@ -3,7 +3,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa_exc
@@ -29,7 +29,9 @@ MESSAGES = {
 # The database cannot be reached (down, restarting, pool exhausted): the request may succeed in a
 # moment, so it is a 503, not a bug to report as a 500.
 UNAVAILABLE = (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError)
-RETRY_AFTER_SECONDS = 30
+# A PostgreSQL restart takes seconds and the pool reconnects on the next request (pool_pre_ping):
+# clients (and nginx's own 503, deploy/nginx/minhang.conf) are told to come back that soon.
+RETRY_AFTER_SECONDS = 5
 
 
 def _wants_json() -> bool:
@@ -102,10 +104,21 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         except UNAVAILABLE:
             pass
+        g.database_unavailable = True
         return _render(503, MESSAGES[503](), {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     for kind in UNAVAILABLE:
         app.register_error_handler(kind, unavailable)
+
+    def keep_retry_after(response):
+        # The rate limiter's headers on a limited route (the sign-in form) replace Retry-After with
+        # the end of its window (15 minutes); the outage's own, shorter, wait is the one to obey.
+        if g.get("database_unavailable") and response.status_code == 503:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    # First in the list, so it runs last: after_request functions run in reverse order.
+    app.after_request_funcs.setdefault(None, []).insert(0, keep_retry_after)
 
     @app.errorhandler(ServiceError)
     def service_error(exc: ServiceError):
@@ -121,6 +134,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
+        if isinstance(_database_error(exc), UNAVAILABLE):  # wrapped by the code that met it
+            return unavailable(exc)
         log.error("unhandled error on %s %s: %s", request.method, mask_private_urls(request.path),
                   loggable(exc))
         db.session.rollback()

@@ -1,5 +1,5 @@
-"""Error answers: 405 says what is allowed, a database outage is a 503 (not a 500), and a database
-error in the log carries no personal data."""
+"""Error answers: 405 says what is allowed, and a database error in the log carries no personal data
+(a database outage's 503: tests/platform/test_database_down.py)."""
 from __future__ import annotations
 
 import logging
@@ -17,26 +17,6 @@ def test_method_not_allowed_says_which_methods_are(client):
     api = client.delete("/api/v1/events")
     assert api.status_code == 405 and "GET" in api.headers["Allow"]
     assert api.json["code"] == "method_not_allowed"
-
-
-@pytest.fixture(scope="module")
-def app_without_database(tmp_path_factory):
-    """The application pointed at a PostgreSQL port where nothing listens: the database is down."""
-    from app import create_app
-
-    return create_app("testing", SQLALCHEMY_DATABASE_URI="postgresql+psycopg://postgres@127.0.0.1:1/minhang",
-                      SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}},
-                      UPLOAD_DIR=str(tmp_path_factory.mktemp("uploads")))
-
-
-def test_a_database_outage_answers_503_not_500(app_without_database, caplog):
-    client = app_without_database.test_client()
-    page = client.get("/")
-    assert page.status_code == 503
-    assert "服务暂时不可用" in page.get_data(as_text=True)
-    api = client.get("/api/v1/events")
-    assert api.status_code == 503 and api.json["code"] == "unavailable"
-    assert "Retry-After" in page.headers
 
 
 def test_a_database_error_in_the_log_names_no_person(app, client, create_user, caplog, monkeypatch):
