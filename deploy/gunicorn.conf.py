@@ -13,12 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app import metrics  # noqa: E402 - needs the path above
 from app.access_log import MaskingLogger  # noqa: E402 - needs the path above
-
-try:  # the metrics of every worker in one directory (PROMETHEUS_MULTIPROC_DIR); optional
-    from prometheus_client import multiprocess as prometheus_multiprocess
-except ImportError:  # an installation without the metrics library
-    prometheus_multiprocess = None
 
 
 def _workers() -> int:
@@ -70,7 +66,12 @@ def post_fork(server, worker):
             engine.dispose(close=False)
 
 
+def on_starting(server):
+    """The workers' shared metrics directory (PROMETHEUS_MULTIPROC_DIR) starts empty: counts of an
+    earlier run's processes would be added to this one's."""
+    metrics.clean_multiprocess_dir()
+
+
 def child_exit(server, worker):
     """A dead worker's metric files are merged into the totals, not counted as live."""
-    if prometheus_multiprocess is not None and os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        prometheus_multiprocess.mark_process_dead(worker.pid)
+    metrics.mark_process_dead(worker.pid)

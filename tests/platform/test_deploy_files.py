@@ -54,15 +54,17 @@ def test_nginx_gives_the_larger_limit_to_every_application_form(app):
     assert not re.match(pattern, "/camps/12/apply/extra")
 
 
-def test_gunicorn_settings_load_without_the_metrics_library(monkeypatch):
+def test_gunicorn_settings_and_the_metrics_hooks(monkeypatch, tmp_path):
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/nonexistent")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    (tmp_path / "counter_4242.db").write_bytes(b"an earlier run's counts")
     settings = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
     assert 2 <= settings["workers"] <= 12
     assert settings["max_requests"] > 0 and settings["max_requests_jitter"] > 0
     assert settings["graceful_timeout"] <= settings["timeout"]
     assert settings["logger_class"] is MaskingLogger
-    if settings["prometheus_multiprocess"] is None:
-        settings["child_exit"](None, type("Worker", (), {"pid": 1})())  # a no-op, not an ImportError
+    settings["on_starting"](None)
+    assert not list(tmp_path.iterdir())
+    settings["child_exit"](None, type("Worker", (), {"pid": 4242})())
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     assert runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["workers"] == 3
