@@ -53,6 +53,12 @@ class Config:
     ACCOUNT_MERGE_UNDO_DAYS = int(os.environ.get("ACCOUNT_MERGE_UNDO_DAYS", "30"))
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("zh_CN", "en")
+    # Where uploaded files and finished print batches live (app/file_store): "database" (the
+    # default: PostgreSQL, in 256 KB chunks, seen by every app machine and worker) or "path" (a
+    # folder every machine mounts, FILE_STORE_PATH). `flask files migrate` moves the files of the
+    # folders below (UPLOAD_DIR, PRIVATE_UPLOAD_DIR, CERTIFICATE_PRINT_DIR: where they lived before).
+    FILE_STORE = os.environ.get("FILE_STORE") or "database"
+    FILE_STORE_PATH = os.environ.get("FILE_STORE_PATH") or None
     UPLOAD_DIR = str(INSTANCE / "uploads")
     # Files served only to those allowed (application pitch decks); never under UPLOAD_DIR, which
     # /uploads/ serves to anyone. Default: the folder "<UPLOAD_DIR>-private".
