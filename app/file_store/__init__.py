@@ -90,9 +90,10 @@ def size(name: str | None, kind: str) -> int | None:
 
 
 def chunks(name: str, kind: str) -> Iterator[bytes]:
+    """The file's bytes a chunk at a time, as the session sees them (its own uncommitted puts too)."""
     if info(name, kind) is None:
         raise NotFound()
-    return backend().chunks(name)
+    return backend().chunks(name, in_session=True)
 
 
 def read(name: str | None, kind: str, limit: int | None = None) -> bytes:
@@ -100,7 +101,7 @@ def read(name: str | None, kind: str, limit: int | None = None) -> bytes:
     found = info(name, kind)
     if found is None or (limit is not None and found.size > limit):
         raise NotFound()
-    return b"".join(backend().chunks(name))
+    return b"".join(backend().chunks(name, in_session=True))
 
 
 def sha256(name: str, kind: str) -> str | None:
@@ -108,7 +109,7 @@ def sha256(name: str, kind: str) -> str | None:
     if info(name, kind) is None:
         return None
     digest = hashlib.sha256()
-    for chunk in backend().chunks(name):
+    for chunk in backend().chunks(name, in_session=True):
         digest.update(chunk)
     return digest.hexdigest()
 

@@ -72,14 +72,18 @@ class DatabaseStore:
                                            StoredFile.content_type).where(StoredFile.name == name)).first()
         return Info(*row) if row else None
 
-    def chunks(self, name: str) -> Iterator[bytes]:
-        """A query per chunk on a connection of its own: usable after the request's context
-        is gone (a streamed response) and never holding more than one chunk."""
+    def chunks(self, name: str, *, in_session: bool = False) -> Iterator[bytes]:
+        """A query per chunk, never holding more than one: on a connection of its own, usable
+        after the request's context is gone (a streamed response), or `in_session`, seeing
+        what the session wrote and has not committed yet."""
         engine, seq = db.engine, 0
         while True:
-            with engine.connect() as conn:
-                data = conn.execute(sa.select(StoredChunk.data)
-                                    .where(StoredChunk.name == name, StoredChunk.seq == seq)).scalar()
+            query = sa.select(StoredChunk.data).where(StoredChunk.name == name, StoredChunk.seq == seq)
+            if in_session:
+                data = db.session.execute(query).scalar()
+            else:
+                with engine.connect() as conn:
+                    data = conn.execute(query).scalar()
             if data is None:
                 return
             yield bytes(data)
@@ -148,7 +152,7 @@ class PathStore:
         # no stored digest: an ETag from size and time, which change whenever the file does
         return Info(kind, stat.st_size, f"{stat.st_size:x}-{stat.st_mtime_ns:x}", self.content_type_of(name))
 
-    def chunks(self, name: str) -> Iterator[bytes]:
+    def chunks(self, name: str, *, in_session: bool = False) -> Iterator[bytes]:
         found = self.find(name)
         if found is None:
             return
