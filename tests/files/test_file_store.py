@@ -3,6 +3,7 @@ back; names that are missing, forged or of another kind are a 404; uploads, seal
 batches go through it with nothing on the app machine's disk."""
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import subprocess
@@ -60,7 +61,7 @@ def test_a_multi_chunk_file_round_trips_in_bounded_chunks(app, ctx, db_session, 
     pieces = list(file_store.chunks(name, file_store.PRIVATE))
     assert b"".join(pieces) == body and len(pieces) == 5
     assert max(map(len, pieces)) == file_store.CHUNK_BYTES
-    assert file_store.sha256(name, file_store.PRIVATE) == __import__("hashlib").sha256(body).hexdigest()
+    assert file_store.sha256(name, file_store.PRIVATE) == hashlib.sha256(body).hexdigest()
     if store == "database":
         rows = db_session.execute(sa.select(sa.func.count(), sa.func.max(sa.func.length(StoredChunk.data)))
                                   .where(StoredChunk.name == name)).one()
