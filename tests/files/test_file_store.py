@@ -14,12 +14,13 @@ import sqlalchemy as sa
 from PIL import Image
 
 from app import file_store
-from app.certificates import batches, printing, services
+from app.certificates import batches, printing, rendering, services
 from app.certificates.models import CertificateKind, JobStatus, PrintJob
 from app.events.models import Event
 from app.extensions import db
 from app.file_store.models import StoredChunk, StoredFile
 from tests.conftest import login
+from tests.events.test_events import _form as event_form
 from tests.fixtures.certificates import pdf_file, pdf_pages
 
 MB = 1024 * 1024
@@ -128,13 +129,11 @@ def test_a_nul_byte_in_a_name_is_refused_before_the_store(app, client, store):
 
 def test_a_cover_uploaded_with_the_form_is_served_from_the_database(app, client, db_session, create_user,
                                                                     departments, empty_dirs):
-    from tests.events.test_events import _form
-
     assert app.config["FILE_STORE"] == "database"
     login(client, create_user("admin"))
     cover = io.BytesIO()
     Image.new("RGB", (320, 180), "red").save(cover, "PNG")
-    form = _form(departments["talent_center"].id)
+    form = event_form(departments["talent_center"].id)
     form["cover"] = (io.BytesIO(cover.getvalue()), "cover.png")
     assert client.post("/console/events/new", data=form, content_type="multipart/form-data").status_code == 302
     event = db_session.scalar(sa.select(Event))
@@ -182,8 +181,6 @@ def test_a_seal_renders_from_the_store_and_a_batch_downloads_from_it(app, db_ses
 
 
 def test_the_fetcher_loads_only_stored_images(app, ctx, db_session):
-    from app.certificates import rendering
-
     seal = file_store.put("1" * 24 + ".png", _png(), file_store.IMAGE)
     deck = file_store.put("2" * 32 + ".pdf", b"%PDF-1.4", file_store.PRIVATE)
     db_session.commit()
