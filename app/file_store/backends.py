@@ -76,16 +76,25 @@ class DatabaseStore:
         """A query per chunk, never holding more than one: on a connection of its own, usable
         after the request's context is gone (a streamed response), or `in_session`, seeing
         what the session wrote and has not committed yet."""
-        engine, seq = db.engine, 0
-        while True:
-            query = sa.select(StoredChunk.data).where(StoredChunk.name == name, StoredChunk.seq == seq)
-            if in_session:
-                data = db.session.execute(query).scalar()
-            else:
+        # Bound now: a response's body is read after the request's app context is gone.
+        query = sa.select(StoredChunk.data).where(StoredChunk.name == name)
+        if in_session:
+            session = db.session
+
+            def read(seq: int) -> bytes | None:
+                return session.execute(query.where(StoredChunk.seq == seq)).scalar()
+        else:
+            engine = db.engine
+
+            def read(seq: int) -> bytes | None:
                 with engine.connect() as conn:
-                    data = conn.execute(query).scalar()
-            if data is None:
-                return
+                    return conn.execute(query.where(StoredChunk.seq == seq)).scalar()
+        return self._chunks(read)
+
+    @staticmethod
+    def _chunks(read) -> Iterator[bytes]:
+        seq = 0
+        while (data := read(seq)) is not None:
             yield bytes(data)
             seq += 1
 

@@ -114,6 +114,15 @@ def test_public_images_are_served_with_length_and_cache_headers(app, ctx, db_ses
     assert client.get(f"/uploads/{deck}").status_code == 404  # a private file is no image
 
 
+def test_a_download_streams_after_the_request_context_is_gone(app, store):
+    body = os.urandom(3 * file_store.CHUNK_BYTES)
+    with app.app_context():  # and none around the request below: its body is read after it ends
+        name = file_store.put("7" * 24 + ".webp", body, file_store.IMAGE)
+        db.session.commit()
+    response = app.test_client().get(f"/uploads/{name}")
+    assert response.status_code == 200 and response.data == body
+
+
 @pytest.mark.parametrize("path", [
     "/uploads/" + "e" * 24 + ".png",  # well-formed, not stored
     "/uploads/../../etc/passwd", "/uploads/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/uploads/..%2Fapp.py",
