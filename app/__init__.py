@@ -102,7 +102,6 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     urls.configure(app)
     _configure_logging(app)
     _configure_database(app)
-    Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

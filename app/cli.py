@@ -13,6 +13,7 @@ from app.backup.cli import backup_cli
 from app.certificates import printing
 from app.certificates.cli import certificates_cli
 from app.demo.cli import demo
+from app.file_store.cli import files_cli
 from app.followups import sending as followup_sending
 from app.followups.cli import followups_cli
 from app.satisfaction import sending as satisfaction_sending
@@ -50,5 +51,5 @@ def rq_worker(burst):
 
 def init_app(app: Flask) -> None:
     for command in (certificates_cli, rq_cli, users_cli, outbox_cli, sms_cli, reminders_cli, followups_cli,
-                    satisfaction_cli, privacy_cli, plans_cli, backup_cli, demo):
+                    satisfaction_cli, privacy_cli, plans_cli, backup_cli, files_cli, demo):
         app.cli.add_command(command)

@@ -53,9 +53,15 @@ class Config:
     ACCOUNT_MERGE_UNDO_DAYS = int(os.environ.get("ACCOUNT_MERGE_UNDO_DAYS", "30"))
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     LANGUAGES = ("zh_CN", "en")
+    # Where uploaded files and finished print batches live (app/file_store): "database" (the
+    # default: PostgreSQL, in 256 KB chunks, seen by every app machine and worker) or "path" (a
+    # folder every machine mounts, FILE_STORE_PATH). `flask files migrate` moves the files of the
+    # folders below (UPLOAD_DIR, PRIVATE_UPLOAD_DIR, CERTIFICATE_PRINT_DIR: where they lived before).
+    FILE_STORE = os.environ.get("FILE_STORE") or "database"
+    FILE_STORE_PATH = os.environ.get("FILE_STORE_PATH") or None
     UPLOAD_DIR = str(INSTANCE / "uploads")
-    # Files served only to those allowed (application pitch decks); never under UPLOAD_DIR, which
-    # /uploads/ serves to anyone. Default: the folder "<UPLOAD_DIR>-private".
+    # Before the file store, private files (pitch decks, CVs, evidence) lived here; default
+    # "<UPLOAD_DIR>-private". Read only by `flask files migrate`, as are UPLOAD_DIR and CERTIFICATE_PRINT_DIR.
     PRIVATE_UPLOAD_DIR = os.environ.get("PRIVATE_UPLOAD_DIR") or None
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     # The camp application form alone may carry a 10 MB pitch deck plus the form around it.
@@ -178,7 +184,7 @@ class Config:
     TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
     LOCAL_HOSTS: tuple[str, ...] = ()
     API_PAGE_SIZE_MAX = 200
-    # Finished batch prints (one PDF or ZIP per job); must be shared by web processes and workers.
+    # Finished batch prints (one PDF or ZIP per job) before the file store: for `flask files migrate`.
     CERTIFICATE_PRINT_DIR = os.environ.get("CERTIFICATE_PRINT_DIR") or str(INSTANCE / "prints")
     CERTIFICATE_SERIAL_PREFIX = "MH"
     # Processes that render one batch PDF in parallel chunks (default: the CPU cores, at most 4).

@@ -1,22 +1,14 @@
-"""Private files (pitch decks, CVs): PDFs kept in the private upload directory, never served
-statically; checked by their content (the %PDF- signature) and size, never by name or browser."""
+"""Private files (pitch decks, CVs, plan evidence): kept in the file store (app/file_store) as the
+"private" kind, never served at /uploads/; checked by their content (the %PDF- signature) and
+size, never by name or browser."""
 from __future__ import annotations
 
-import re
 import secrets
-from pathlib import Path
 
-from flask import current_app
+from flask import Response
 from flask_babel import lazy_gettext as _l
 
-_NAME = re.compile(r"^[0-9a-f]{32}\.pdf$")
-
-
-def private_dir() -> Path:
-    configured = current_app.config.get("PRIVATE_UPLOAD_DIR")
-    path = Path(configured) if configured else Path(str(Path(current_app.config["UPLOAD_DIR"])) + "-private")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+from app import file_store
 
 
 def read_pdf(storage, errors: dict, *, field: str, limit: int, too_large, not_pdf) -> bytes | None:
@@ -37,14 +29,24 @@ def read_pdf(storage, errors: dict, *, field: str, limit: int, too_large, not_pd
 
 
 def store_pdf(data: bytes) -> str:
-    name = f"{secrets.token_hex(16)}.pdf"
-    (private_dir() / name).write_bytes(data)
-    return name
+    return store(f"{secrets.token_hex(16)}.pdf", data)
 
 
-def private_path(name: str | None) -> Path | None:
-    """The stored file's path, or None (no file, a name that is not one of ours, or gone)."""
-    if not name or not _NAME.match(name):
-        return None
-    path = private_dir() / name
-    return path if path.is_file() else None
+def store(name: str, data: bytes) -> str:
+    return file_store.put(name, data, file_store.PRIVATE)
+
+
+def exists(name: str | None) -> bool:
+    """Whether the name is one of ours and its file is there (no file, a forged name, or gone: no)."""
+    return file_store.exists(name, file_store.PRIVATE)
+
+
+def response(name: str | None, download_name: str, *, attachment: bool = True,
+             content_type: str | None = None) -> Response:
+    """The file streamed from the store, never cached; NotFound (404) when there is none."""
+    return file_store.response(name, file_store.PRIVATE, download_name=download_name, attachment=attachment,
+                               content_type=content_type)
+
+
+def delete(name: str | None, *, own_transaction: bool = False) -> None:
+    file_store.delete(name, file_store.PRIVATE, own_transaction=own_transaction)

@@ -1,14 +1,15 @@
-"""Image uploads: checked by decoding them, never by trusting the name or the browser."""
+"""Image uploads: checked by decoding them, never by trusting the name or the browser; kept in
+the file store (app/file_store) and served publicly at /uploads/<name>."""
 from __future__ import annotations
 
 import io
 import secrets
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 
+from app import file_store
 from app.errors import InvalidInput
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -31,5 +32,4 @@ def save_image(storage, field: str = "cover") -> str:
     if kind not in FORMATS:
         raise InvalidInput(fields={field: _l("This file is not a JPEG, PNG or WebP image.")})
     name = f"{secrets.token_hex(12)}.{FORMATS[kind]}"
-    Path(current_app.config["UPLOAD_DIR"], name).write_bytes(data)
-    return name
+    return file_store.put(name, data, file_store.IMAGE)

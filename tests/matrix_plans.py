@@ -9,7 +9,7 @@ from decimal import Decimal
 
 def victim_plan(s, organiser, event) -> dict:
     from app.plans.models import EnteredFigure, Plan, PlanItem, Target
-    from app.private_files import private_dir
+    from app import private_files
 
     department = organiser.departments[0]
     plan = Plan(slug="matrix-plan", title="矩阵规划", starts_on=date(2022, 1, 1), ends_on=date(2024, 12, 31))
@@ -19,7 +19,7 @@ def victim_plan(s, organiser, event) -> dict:
     s.add_all([plan, item, target])
     s.flush()
     stored = "plan-" + "0" * 32 + ".pdf"
-    (private_dir() / stored).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    private_files.store(stored, b"%PDF-1.4\n%%EOF\n")
     figure = EnteredFigure(target=target, as_of=date(2023, 12, 31), value=Decimal(50), note="矩阵备注",
                            evidence_file=stored, evidence_name="矩阵佐证.pdf", entered_by_id=organiser.id)
     s.add(figure)

@@ -242,9 +242,9 @@ def _load(app) -> World:  # noqa: C901 - one straight recipe
 
     s.execute(sa.update(Interest).where(Interest.user_id == User.id).values(name=User.name)
               .execution_options(synchronize_session=False))  # the shared profile's copy of the name
-    upload_dir = app.config["UPLOAD_DIR"]
-    with open(f"{upload_dir}/matrix.txt", "w") as fh:
-        fh.write("public upload")
+    from app import file_store
+
+    file_store.put("matrix.txt", b"public upload", file_store.IMAGE)  # /uploads/<name> serves it
 
     from app.checkin.venue_codes import screen_code
     from app.cohorts.lessons.attendance import lesson_checkpoint

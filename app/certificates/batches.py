@@ -66,7 +66,7 @@ def print_processes(pages: int) -> int:
 
 
 # -- stamping plans (in this process, before the chunks fork) -------------------------
-def plan_groups(items: list[Item], upload_dir: str) -> tuple[dict[int, stamping.Plan], dict]:
+def plan_groups(items: list[Item], images: dict[str, bytes]) -> tuple[dict[int, stamping.Plan], dict]:
     """Plans and backgrounds (a laid-out WeasyPrint page with its document) for the groups worth
     stamping; sets `item.group` on their items."""
     groups: dict[tuple, list[Item]] = {}
@@ -77,7 +77,7 @@ def plan_groups(items: list[Item], upload_dir: str) -> tuple[dict[int, stamping.
         if len(members) < stamping.MIN_GROUP:
             continue
         try:
-            plan, background = _plan(members[0], upload_dir)
+            plan, background = _plan(members[0], images)
         except stamping.Unstampable as exc:
             log.info("certificates of template %s print whole: %s", members[0].spec.id, exc)
             continue
@@ -91,7 +91,7 @@ def plan_groups(items: list[Item], upload_dir: str) -> tuple[dict[int, stamping.
     return plans, backgrounds
 
 
-def _plan(item: Item, upload_dir: str) -> tuple[stamping.Plan, object]:
+def _plan(item: Item, images: dict[str, bytes]) -> tuple[stamping.Plan, object]:
     spec = item.spec
     stamping.check_css(spec.css, spec.html)
     sample_context = rendering.fill_qr(item.context)
@@ -99,7 +99,7 @@ def _plan(item: Item, upload_dir: str) -> tuple[stamping.Plan, object]:
     probe_context = stamping.probe_context(sample_context, rendering.qr_data_uri)
     probe = tokens.tokenize(rendering.render_body(spec, probe_context))
     html = rendering.document_html([Page(spec, stamping.marked(sample))])
-    document, source = rendering.layout(html, upload_dir=upload_dir)
+    document, source = rendering.layout(html, images=images)
     plan = stamping.plan(sample, probe, document, source.etree_element, spec.css)
     return plan, (document, stamping.background(document, plan))
 
@@ -158,7 +158,7 @@ def _cut(document, plans: dict[int, stamping.Plan], groups: list[int]) -> list |
 
 
 def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Callable[[int], None] | None,
-                 upload_dir: str, backgrounds: dict | None = None) -> Part:
+                 images: dict[str, bytes], backgrounds: dict | None = None) -> Part:
     """One chunk as one PDF: stamped certificates as their variable layer (laid out in sheets,
     see SHEET), the others whole. A layer that does not come out like the sample is printed whole.
     `backgrounds` (group -> laid-out page, with its document) are drawn first, in the same PDF:
@@ -176,7 +176,7 @@ def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Ca
                        + (" sheet-end" if i % SHEET == SHEET - 1 else "")) for i, n in enumerate(stamped)]
         css = "\n".join([plans[g].css(g) for g in sorted({items[n].group for n in stamped})] + [SHEET_CSS])
         document, _ = rendering.layout(rendering.document_html(sheets, css),
-                                       lambda sheet: progress.sheets(sheet, len(stamped)), upload_dir=upload_dir)
+                                       lambda sheet: progress.sheets(sheet, len(stamped)), images=images)
         cut = _cut(document, plans, [items[n].group for n in stamped])
         if cut is not None:
             documents.append(document)
@@ -186,12 +186,12 @@ def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Ca
     if whole:
         progress.base = len(items) - len(whole)
         document, _ = rendering.layout(rendering.document_html([Page(items[n].spec, bodies[n]) for n in whole]),
-                                       progress.pages, upload_dir=upload_dir)
+                                       progress.pages, images=images)
         if len(document.pages) != len(whole):  # a certificate ran over a page: print them all whole
             if len(whole) < len(items):
                 progress.base = 0
                 everything = rendering.document_html([Page(item.spec, body) for item, body in zip(items, bodies)])
-                document, _ = rendering.layout(everything, progress.pages, upload_dir=upload_dir)
+                document, _ = rendering.layout(everything, progress.pages, images=images)
             documents, pages, groups = [document], document.pages, [None] * len(document.pages)
         else:
             documents.append(document)
@@ -202,10 +202,10 @@ def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Ca
     return Part(pdf, groups, {group: n for n, group in enumerate(backgrounds)})
 
 
-def _render_chunk(n: int, items: list[Item], plans: dict, upload_dir: str, queue, backgrounds=None) -> None:
+def _render_chunk(n: int, items: list[Item], plans: dict, images: dict[str, bytes], queue, backgrounds=None) -> None:
     """In a child process: one chunk; progress and the result go back through `queue`."""
     try:
-        part = render_chunk(items, plans, lambda done: queue.put(("page", n, done)), upload_dir, backgrounds)
+        part = render_chunk(items, plans, lambda done: queue.put(("page", n, done)), images, backgrounds)
         queue.put(("pdf", n, part))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
         queue.put(("error", n, f"{type(exc).__name__}: {exc}"[:500]))
@@ -225,7 +225,7 @@ def _context():
 
 
 def _parallel(items: list[Item], plans: dict, processes: int, on_page: Callable[[int], None] | None,
-              upload_dir: str, backgrounds: dict) -> tuple[list[Part], dict[int, bytes]]:
+              images: dict[str, bytes], backgrounds: dict) -> tuple[list[Part], dict[int, bytes]]:
     """The chunks in processes; the backgrounds go with the first chunk when it is forked (laid-out
     pages cannot be sent to a fresh process), else they are printed here, returned as PDFs."""
     ctx = _context()
@@ -235,7 +235,7 @@ def _parallel(items: list[Item], plans: dict, processes: int, on_page: Callable[
     done = [0] * len(chunks)
     channel = ctx.Queue()
     forked = ctx.get_start_method() == "fork"
-    workers = [ctx.Process(target=_render_chunk, args=(n, chunk, plans, upload_dir, channel),
+    workers = [ctx.Process(target=_render_chunk, args=(n, chunk, plans, images, channel),
                            kwargs={"backgrounds": backgrounds if forked and n == 0 else None}, daemon=True,
                            name=f"certificates-{n}") for n, chunk in enumerate(chunks)]
     try:
@@ -323,15 +323,15 @@ def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | 
         template = templates.get(key) or templates.setdefault(key, template_for(cert))
         spec = specs.get(id(template)) or specs.setdefault(id(template), TemplateSpec.of(template))
         items.append(Item(spec, rendering.certificate_context(cert, template, qr=False, page=page)))
-    upload_dir = str(current_app.config["UPLOAD_DIR"])
+    images = rendering.stored_images(template for template in templates.values() if template is not None)
     processes = print_processes(len(items))
     t1 = time.perf_counter()
-    plans, backgrounds = plan_groups(items, upload_dir)
+    plans, backgrounds = plan_groups(items, images)
     t2 = time.perf_counter()
     if processes == 1:
-        parts, printed = [render_chunk(items, plans, on_page, upload_dir, backgrounds)], {}
+        parts, printed = [render_chunk(items, plans, on_page, images, backgrounds)], {}
     else:
-        parts, printed = _parallel(items, plans, processes, on_page, upload_dir, backgrounds)
+        parts, printed = _parallel(items, plans, processes, on_page, images, backgrounds)
     t3 = time.perf_counter()
     body = join(parts, printed)
     if timings is not None:

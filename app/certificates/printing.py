@@ -12,14 +12,13 @@ import logging
 import time
 import uuid
 import zipfile
-from pathlib import Path
-from typing import Callable
+import tempfile
+from typing import BinaryIO, Callable
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app import jobs, metrics
+from app import file_store, jobs, metrics
 from app.audit import services as audit
 from app.certificates import batches, rendering
 from app.certificates.models import Certificate, JobStatus, PrintJob
@@ -33,12 +32,6 @@ QUEUE = "certificates"
 MAX_BATCH = 20_000
 
 
-def print_dir() -> Path:
-    path = Path(current_app.config["CERTIFICATE_PRINT_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def ordered(ids: list[int]) -> list[Certificate]:
     rows = {c.id: c for c in db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(ids)))}
     return [rows[i] for i in ids if i in rows]
@@ -48,15 +41,23 @@ def render(certs: list[Certificate], output: str = "pdf",
            progress: Callable[[int], None] | None = None) -> bytes:
     """The file itself: ONE WeasyPrint document for all (fonts subset and embedded once), or a
     ZIP with one PDF per certificate named by serial."""
-    if output == "pdf":
-        return batches.certificates_pdf(certs, on_page=progress)
     out = io.BytesIO()
+    render_to(out, certs, output, progress)
+    return out.getvalue()
+
+
+def render_to(out: BinaryIO, certs: list[Certificate], output: str = "pdf",
+              progress: Callable[[int], None] | None = None) -> None:
+    """`render` into a file (a batch's temporary file, streamed into the store afterwards): a
+    ZIP grows there one certificate at a time, never whole in memory."""
+    if output == "pdf":
+        out.write(batches.certificates_pdf(certs, on_page=progress))
+        return
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
         for n, cert in enumerate(certs, 1):
             archive.writestr(f"{cert.serial}.pdf", batches.certificates_pdf([cert]))
             if progress:
                 progress(n)
-    return out.getvalue()
 
 
 # -- jobs -----------------------------------------------------------------------
@@ -110,14 +111,11 @@ def run_job(job_id: str) -> None:
             _set(job_id, done=min(done, len(ids)))
 
     try:
-        with rendering.url_context():
-            certs = ordered(ids)
-            body = render(certs, output, progress)
-        path = print_dir() / f"{job_id}.{output}"
-        partial = path.with_suffix(".part")
-        partial.write_bytes(body)
-        partial.replace(path)
-        _set(job_id, status=JobStatus.DONE.value, done=len(ids), file_path=str(path), finished_at=utcnow())
+        with rendering.url_context(), tempfile.TemporaryFile() as body:
+            render_to(body, ordered(ids), output, progress)
+            body.seek(0)
+            name = file_store.put(f"{job_id}.{output}", body, file_store.PRINT, own_transaction=True)
+        _set(job_id, status=JobStatus.DONE.value, done=len(ids), file_path=name, finished_at=utcnow())
     except Exception as exc:  # noqa: BLE001 - the job records any failure for the organiser
         log.exception("print job %s failed", job_id)
         metrics.job_failed("certificate_print")
@@ -135,6 +133,15 @@ def get_job(actor, job_id: str) -> PrintJob:
     if not actor.is_admin and job.created_by_id != actor.id:
         raise PermissionDenied()
     return job
+
+
+def stored_file(job: PrintJob) -> str | None:
+    """The finished batch's name in the file store, or None. Jobs printed before the store
+    recorded a path in CERTIFICATE_PRINT_DIR: `flask files migrate` stores those by file name."""
+    if job.status != JobStatus.DONE.value or not job.file_path:
+        return None
+    name = job.file_path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name if file_store.exists(name, file_store.PRINT) else None
 
 
 def job_status(job: PrintJob) -> dict:

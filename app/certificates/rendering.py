@@ -13,9 +13,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable, Iterable
-from urllib.request import url2pathname
 
 import qrcode
 from PIL import Image
@@ -26,8 +24,11 @@ from jinja2 import TemplateError
 from app.certificates.models import Certificate, CertificateTemplate
 from app.certificates.sandbox import CertificateSandbox, TemplateRefused
 from app.certificates.sandbox import render as bounded_render
-from app.errors import InvalidInput
+from app import file_store
+from app.errors import InvalidInput, NotFound
 from app.urls import base_url_override, public_url
+
+log = logging.getLogger(__name__)
 
 FONT_FAMILY = '"Noto Serif CJK SC", "Noto Serif CJK", "Source Han Serif SC", serif'
 PAGE_SIZES = {"A4 landscape": "A4 landscape", "A4 portrait": "A4 portrait",
@@ -144,10 +145,30 @@ def qr_data_uri(data: str) -> str:
     return PNG_DATA_URI + base64.b64encode(out.getvalue()).decode("ascii")
 
 
+STORED_SCHEME = "stored:"
+
+
 def upload_url(name: str | None) -> str:
-    if not name:
+    """A seal's or signature's address for WeasyPrint: `stored:<name>`, which only our fetcher
+    answers, from the file store (no file:// path, so no other file can be named)."""
+    if not file_store.valid_name(name):
         return ""
-    return Path(current_app.config["UPLOAD_DIR"], name).resolve().as_uri()
+    return STORED_SCHEME + name
+
+
+def stored_images(templates: Iterable[CertificateTemplate]) -> dict[str, bytes]:
+    """The seal and signature images these templates show, read from the store once for a batch
+    (the render processes have no database): what their `stored:` addresses may load."""
+    images = {}
+    for template in templates:
+        for name in (template.seal_image, template.signature_image):
+            if name and name not in images:
+                try:
+                    images[name] = file_store.read(name, file_store.IMAGE,
+                                                   limit=current_app.config["MAX_IMAGE_BYTES"])
+                except NotFound:
+                    log.warning("certificate template %s names a missing image", template.id)
+    return images
 
 
 def certificate_context(cert: Certificate, template: CertificateTemplate, *, qr: bool = True,
@@ -241,12 +262,13 @@ def document_html(pages: Iterable[Page], css: str = "") -> str:
             f"</head><body>{body}</body></html>")
 
 
-def _fetcher(upload_dir: str | None = None):
-    """Resources a certificate may load: data: URIs and files in the upload folder. Nothing else:
-    no network (offline venues) and no other local file (a template is user input)."""
+def _fetcher(images: dict[str, bytes] | None = None):
+    """Resources a certificate may load: data: URIs and our stored images (`stored:<name>`: from
+    `images` when given, else from the store). Nothing else: no network (offline venues) and no
+    local file (a template is user input)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse  # lazy: WeasyPrint takes 0.4 s to import
 
-    allowed_root = Path(upload_dir or current_app.config["UPLOAD_DIR"]).resolve()
+    limit = None if images is not None else current_app.config["MAX_IMAGE_BYTES"]
 
     class CertificateFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -255,13 +277,23 @@ def _fetcher(upload_dir: str | None = None):
                                           {"Content-Type": "image/png"})
             if url.startswith("data:"):
                 return super().fetch(url, headers)
-            if url.startswith("file:"):
-                path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
-                if path.is_relative_to(allowed_root) and path.is_file():
-                    return super().fetch(url, headers)
+            if url.startswith(STORED_SCHEME):
+                name = url[len(STORED_SCHEME):]
+                body = _stored_image(name, images, limit)
+                if body is not None:
+                    return URLFetcherResponse(url, body, {"Content-Type": file_store.content_type_of(name)})
             raise ValueError(f"resource not allowed in a certificate: {url[:80]}")
 
-    return CertificateFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
+    return CertificateFetcher(allowed_protocols=("data", "stored"), allow_redirects=False)
+
+
+def _stored_image(name: str, images: dict[str, bytes] | None, limit: int | None) -> bytes | None:
+    if images is not None:
+        return images.get(name)
+    try:
+        return file_store.read(name, file_store.IMAGE, limit=limit)
+    except NotFound:
+        return None
 
 
 class _PageCounter(logging.Handler):
@@ -276,7 +308,7 @@ class _PageCounter(logging.Handler):
             self.callback(int(record.args[0]) if record.args else 0)
 
 
-def layout(html: str, on_page: Callable[[int], None] | None = None, *, upload_dir: str | None = None):
+def layout(html: str, on_page: Callable[[int], None] | None = None, *, images: dict[str, bytes] | None = None):
     """The laid-out WeasyPrint document (pages and boxes), and its parsed HTML."""
     from weasyprint import HTML  # lazy: WeasyPrint takes 0.4 s to import
 
@@ -286,15 +318,16 @@ def layout(html: str, on_page: Callable[[int], None] | None = None, *, upload_di
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
     try:
-        source = HTML(string=html, url_fetcher=_fetcher(upload_dir), base_url=None)
+        source = HTML(string=html, url_fetcher=_fetcher(images), base_url=None)
         return source.render(), source
     finally:
         if handler:
             logger.removeHandler(handler)
 
 
-def write_pdf(html: str, on_page: Callable[[int], None] | None = None, *, upload_dir: str | None = None) -> bytes:
-    document, _ = layout(html, on_page, upload_dir=upload_dir)
+def write_pdf(html: str, on_page: Callable[[int], None] | None = None, *,
+              images: dict[str, bytes] | None = None) -> bytes:
+    document, _ = layout(html, on_page, images=images)
     return document.write_pdf()
 
 

@@ -10,14 +10,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app import security_headers
+from app import file_store, security_headers
 from app.accounts.models import Role
 from app.certificates import downloads, printing, rendering, services, verification
 from app.certificates.bp import bp, public
@@ -195,15 +194,12 @@ def job_json(job_id: str):
 @staff_only
 def job_file(job_id: str):
     job = printing.get_job(current_user, job_id)
-    if job.status != JobStatus.DONE.value or not job.file_path:
+    name = printing.stored_file(job)
+    if name is None:
         abort(404)
     downloads.record_job_download(current_user, job)
     commit()  # the audit row of who downloaded it
-    mimetype = "application/pdf" if job.output == "pdf" else "application/zip"
-    response = send_file(job.file_path, mimetype=mimetype, as_attachment=True,
-                         download_name=f"certificates-{job.id[:8]}.{job.output}")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return file_store.response(name, file_store.PRINT, download_name=f"certificates-{job.id[:8]}.{job.output}")
 
 
 # -- console: templates (admins) ------------------------------------------------

@@ -2,11 +2,12 @@
 export, each candidate's CV, outcome marks, and the volunteer's ticket scan at a booth."""
 from __future__ import annotations
 
-from flask import abort, render_template, send_file, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from app import private_files
 from app.jobfairs import consent, fairs, portal, volunteer
 from app.jobfairs.bp import bp
 from app.jobfairs.forms import OutcomeForm, TicketScanForm
@@ -50,11 +51,9 @@ def employer_export():
 @bp.route("/employer/interests/<int:interest_id>/cv")
 @login_required
 def employer_cv(interest_id: int):
-    path = portal.cv_file(current_user, portal.get_visible(current_user, interest_id))
+    name = portal.cv_file(current_user, portal.get_visible(current_user, interest_id))
     commit()
-    response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name="cv.pdf")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_files.response(name, "cv.pdf")
 
 
 @bp.route("/employer/interests/<int:interest_id>/outcome", methods=["POST"])

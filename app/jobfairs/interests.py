@@ -22,7 +22,8 @@ from app.locking import lock_objects
 from app.lookups import get_or_not_found
 from app.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 from app.organisations.names import normalise_name
-from app.private_files import private_path, read_pdf, store_pdf
+from app import private_files
+from app.private_files import read_pdf, store_pdf
 
 
 @dataclass
@@ -160,9 +161,7 @@ def withdraw(user: User, interest: Interest) -> Interest:
         raise Conflict(_l("You withdrew this consent already."), code="already_withdrawn")
     interest.transition(InterestStatus.WITHDRAWN, actor=user)
     ended = consent.end(interest)
-    path = private_path(interest.cv_file)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    private_files.delete(interest.cv_file)
     interest.cv_file = None
     audit.record(user, "jobfair.consent_withdraw", interest, consent=getattr(ended, "id", None),
                  employer=interest.employer.organisation_id)

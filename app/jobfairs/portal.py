@@ -21,7 +21,7 @@ from app.locking import lock_objects
 from app.lookups import get_or_not_found
 from app.organisations.contacts import organisation_ids_of
 from app.privacy import mask_phone
-from app.private_files import private_path
+from app import private_files
 from app.spreadsheets import safe_row, sheet_title
 from app.timeutil import fmt, utcnow
 
@@ -105,13 +105,13 @@ def mark(user: User, interest: Interest, outcome: str, note: str = "") -> Intere
     return row
 
 
-def cv_file(user: User, interest: Interest):
+def cv_file(user: User, interest: Interest) -> str:
+    """The stored name of the CV shared with this employer; the view is audited."""
     interest = get_visible(user, interest.id)
-    path = private_path(interest.cv_file)
-    if path is None:
+    if not private_files.exists(interest.cv_file):
         raise NotFound(_l("No CV was shared."))
     audit.record(user, "jobfair.cv_view", interest)
-    return path
+    return interest.cv_file
 
 
 def export_xlsx(user: User) -> bytes:

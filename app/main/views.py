@@ -11,7 +11,7 @@ from flask import (
     send_from_directory,
 )
 
-from app import language
+from app import file_store, language
 from app.events.models import EventKind
 from app.events.queries import all_series
 from app.events.services import EventFilter, public_events
@@ -45,9 +45,8 @@ def favicon():
 
 @bp.route("/uploads/<path:name>")
 def upload(name: str):
-    response = send_from_directory(current_app.config["UPLOAD_DIR"], name, max_age=86400)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    # Only the image kind: a CV's or a batch's name here finds nothing.
+    return file_store.response(name, file_store.IMAGE, attachment=False, public=True)
 
 
 @bp.route("/lang/<code>")

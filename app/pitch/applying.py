@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
 from app.audit import services as audit
-from app.cohorts.selection.pitch_decks import private_dir, read_pitch_deck, store_pitch_deck
+from app import private_files
+from app.cohorts.selection.pitch_decks import read_pitch_deck, store_pitch_deck
 from app.errors import InvalidInput
 from app.extensions import db
 from app.locking import lock_objects
@@ -129,12 +130,9 @@ def apply(user: User, competition: PitchCompetition, *, project: str, company_na
     return existing
 
 
-def deck_path(entry: PitchEntry):
-    """The private file of an entry's pitch deck, or None."""
-    if not entry.deck:
-        return None
-    path = private_dir() / entry.deck
-    return path if path.is_file() else None
+def deck_name(entry: PitchEntry) -> str | None:
+    """The stored name of an entry's pitch deck, or None (none uploaded, or its file is gone)."""
+    return entry.deck if private_files.exists(entry.deck) else None
 
 
 def entries(competition: PitchCompetition, *, status: str | None = None) -> list[PitchEntry]:

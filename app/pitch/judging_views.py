@@ -2,10 +2,11 @@
 criterion with comments), confirming, and round 1's private pitch decks (reading one is audited)."""
 from __future__ import annotations
 
-from flask import render_template, request, send_file, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import private_files
 from app.audit import services as audit
 from app.errors import NotFound
 from app.extensions import db
@@ -68,11 +69,9 @@ def judge_confirm(round_id: int, pitch_entry_id: int):
 @login_required
 def deck(round_id: int, pitch_entry_id: int):
     round_, entry = _round_entry(round_id, pitch_entry_id)
-    path = ps.deck_path(entry)
-    if path is None:
+    name = ps.deck_name(entry)
+    if name is None:
         raise NotFound(_("No pitch deck was uploaded."))
     audit.record(current_user, "pitch.deck_view", entry, round=round_.id)
     db.session.commit()
-    response = send_file(path, mimetype="application/pdf", download_name=f"deck-{entry.code}.pdf")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_files.response(name, f"deck-{entry.code}.pdf", attachment=False)

@@ -49,7 +49,7 @@ from app.pitch.applying import (
     approve_entries,
     approved_entries,
     decline_entries,
-    deck_path,
+    deck_name,
     eligibility_problems,
     entries,
     entries_of,

@@ -3,11 +3,12 @@
 the "规划事项" page of each occasion (series, event, camp cycle, batch, competition, studio)."""
 from __future__ import annotations
 
-from flask import abort, render_template, request, send_file, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from app import private_files
 from app.plans import entering, loading, tagging
 from app.plans.bp import bp
 from app.plans.forms import CorrectionForm, FigureForm, TagsForm
@@ -98,12 +99,9 @@ def correct_figure(figure_id: int):
 @login_required
 def figure_evidence(figure_id: int):
     figure = entering.get_figure(figure_id)
-    path, name, mimetype = entering.evidence_file(current_user, figure)
+    stored, name, mimetype = entering.evidence_file(current_user, figure)
     commit()  # the download's audit row
-    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_files.response(stored, name, content_type=mimetype)
 
 
 @bp.route(f"/console/plans/tags/<{KINDS}:subject_kind>/<int:subject_id>", methods=["GET", "POST"])

@@ -25,7 +25,7 @@ from app.extensions import db
 from app.plans.ledger.figures import plan_years
 from app.plans.models import EnteredFigure, Plan, Target, TargetPeriod
 from app.plans.scope import scope_of
-from app.private_files import private_dir
+from app import private_files
 from app.timeutil import local_today
 
 MAX_NUMBER = Decimal("999999999999")
@@ -203,9 +203,7 @@ def _kind(data: bytes) -> str | None:
 
 
 def _store(evidence: Evidence) -> str:
-    name = f"plan-{secrets.token_hex(16)}.{evidence.suffix}"
-    (private_dir() / name).write_bytes(evidence.data)
-    return name
+    return private_files.store(f"plan-{secrets.token_hex(16)}.{evidence.suffix}", evidence.data)
 
 
 def _text(raw, field: str, limit: int, *, required: bool = False) -> str:
@@ -287,19 +285,18 @@ def correct(actor: User, figure: EnteredFigure, value, reason: str, evidence: Ev
     return correction
 
 
-def evidence_file(actor: User, figure: EnteredFigure) -> tuple[Path, str, str]:
-    """The evidence's path, the name to send it under and its type; the download is audited."""
+def evidence_file(actor: User, figure: EnteredFigure) -> tuple[str, str, str]:
+    """The evidence's stored name, the name to send it under and its type; the download is audited."""
     if not may_download(actor, figure.target):
         raise PermissionDenied()
     name = figure.evidence_file
     if not name or not _STORED.match(name):
         raise NotFound()
-    path = private_dir() / name
-    if not path.is_file():
+    if not private_files.exists(name):
         raise NotFound()
     audit.record(actor, "plan.figure.evidence", figure, target=figure.target.code)
     suffix = name.rsplit(".", 1)[1]
     download = figure.evidence_name or f"evidence-{figure.id}.{suffix}"
     if not download.lower().endswith("." + suffix):
         download = f"{download}.{suffix}"
-    return path, download, EVIDENCE_TYPES[suffix]
+    return name, download, EVIDENCE_TYPES[suffix]

@@ -62,19 +62,22 @@ def test_context_values_are_escaped(app, db_session):
     assert rendering.render_body(template, context) == "<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>"
 
 
-def test_pdf_loads_only_data_uris_and_uploads(app, ctx, tmp_path):
+def test_pdf_loads_only_data_uris_and_stored_images(app, ctx, db_session, tmp_path):
     from pathlib import Path
 
+    from app import file_store
+
+    inside = Path(app.config["UPLOAD_DIR"], "seal-test.png")
+    inside.write_bytes(b"png")  # a file where images lived before the store: no longer loadable
     fetch = rendering._fetcher()
     for url in ("file:///etc/hostname", "http://127.0.0.1:9/x.css", "https://example.com/seal.png",
                 f"file://{Path(app.config['UPLOAD_DIR']).parent}/secret.txt",
-                f"file://{app.config['UPLOAD_DIR']}/../../etc/passwd"):
+                f"file://{app.config['UPLOAD_DIR']}/../../etc/passwd", inside.as_uri()):
         with pytest.raises(ValueError):
             fetch(url)
     assert fetch("data:text/plain;base64,aGk=").read() == b"hi"
-    inside = Path(app.config["UPLOAD_DIR"], "seal-test.png")
-    inside.write_bytes(b"png")
-    assert fetch(inside.as_uri()).read() == b"png"
+    file_store.put("seal-test.png", b"png", file_store.IMAGE)
+    assert fetch(rendering.upload_url("seal-test.png")).read() == b"png"
 
 
 def test_broken_template_is_never_saved(app, db_session, admin):

@@ -6,17 +6,18 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
+from app import file_store, private_files
 from app.audit.models import AuditEntry
 from app.cohorts.camps import services as cohorts
 from app.cohorts.selection import applications as apps
 from app.cohorts.models import Application, ApplicationHistory
 from app.errors import Conflict, InvalidInput, PermissionDenied
+from app.file_store.models import StoredFile
 from app.notifications.models import OutboxMessage
 from app.notifications.services import message_body
 from app.timeutil import utcnow
@@ -161,8 +162,8 @@ def test_one_application_per_person_per_cycle(db_session, camp, create_user):
 
 def test_pitch_deck_must_be_a_pdf_of_at_most_10_mb(app, db_session, camp, create_user, client, login_as):
     founder, other = create_user(), create_user()
-    private = apps.private_dir()
-    before = set(private.iterdir())
+    stored = sa.select(sa.func.count()).select_from(StoredFile)
+    before = db_session.scalar(stored)
     with pytest.raises(InvalidInput) as error:  # a PNG named .pdf
         apps.apply(founder, camp.cycle, camp.tier, pitch_deck=pdf_upload(PNG, "deck.pdf"), **form())
     assert set(error.value.fields) == {"pitch_deck"}
@@ -173,12 +174,12 @@ def test_pitch_deck_must_be_a_pdf_of_at_most_10_mb(app, db_session, camp, create
         apps.apply(founder, camp.cycle, camp.tier, pitch_deck=pdf_upload(), **form(uscc="123"))
     assert set(error.value.fields) == {"uscc"}
     db_session.rollback()
-    assert set(private.iterdir()) == before and count(db_session, Application) == 0
+    assert db_session.scalar(stored) == before and count(db_session, Application) == 0
 
     application = submit(camp.cycle, camp.tier, founder, db_session, pitch_deck=pdf_upload(name="路演.PDF"))
-    stored = private / application.pitch_deck
-    assert stored.read_bytes() == PDF and application.pitch_deck.endswith(".pdf")
-    assert not Path(app.config["UPLOAD_DIR"], application.pitch_deck).exists()
+    assert private_files.exists(application.pitch_deck) and application.pitch_deck.endswith(".pdf")
+    assert b"".join(file_store.chunks(application.pitch_deck, file_store.PRIVATE)) == PDF
+    assert not file_store.exists(application.pitch_deck, file_store.IMAGE)
     url = f"/camps/applications/{application.id}/pitch-deck.pdf"
     assert client.get(url).status_code == 302  # sign in first
     assert client.get(f"/uploads/{application.pitch_deck}").status_code == 404  # not a public upload
@@ -332,7 +333,7 @@ def test_a_founder_applies_from_a_phone_and_sees_the_status(client, db_session, 
     db_session.expire_all()
     application = apps.application_of(founder, camp.cycle)
     assert application.pitch_deck and application.status == "submitted"
-    assert (apps.private_dir() / application.pitch_deck).stat().st_size == len(deck)
+    assert file_store.size(application.pitch_deck, file_store.PRIVATE) == len(deck)
     assert client.get(f"/camps/{camp.cycle.id}/apply").headers["Location"].endswith(
         f"/camps/applications/{application.id}/edit")
     mine = client.get("/camps/applications").text

@@ -12,7 +12,7 @@ from app.competitions.models import Entry
 from app.person.rights import erasure
 from app.person.rights.models import Erasure
 from app.pitch.models import PitchEntry
-from app.private_files import private_path
+from app import private_files
 from app.registrations.models import Registration
 from app.tickets.models import PhoneKey
 from app.transaction import commit  # the app's commit: its after-commit hook deletes the files
@@ -54,8 +54,8 @@ def test_erasure_leaves_no_personal_value_in_any_column_and_keeps_the_counts(db_
     assert "applications.id_number" in before[p.values.id_number]
     assert "audit_entries.detail" in before[p.values.mobile]
     assert CERTIFICATE_SNAPSHOT in before[p.values.name]
-    decks = [private_path(p.application.pitch_deck), private_path(p.pitch_entry.deck)]
-    assert all(path is not None and path.is_file() for path in decks)
+    decks = [p.application.pitch_deck, p.pitch_entry.deck]
+    assert all(private_files.exists(name) for name in decks)
     counts = _counts(db_session, p.event.id)
 
     erasure.erase(None, p.user, via="retention")
@@ -64,7 +64,7 @@ def test_erasure_leaves_no_personal_value_in_any_column_and_keeps_the_counts(db_
     after = find_values(db_session, _personal(p))
     assert after == {p.values.name: [CERTIFICATE_SNAPSHOT]}, after
     assert _counts(db_session, p.event.id) == counts
-    assert not any(path.exists() for path in decks)
+    assert not any(private_files.exists(name) for name in decks)
     user = db_session.get(User, p.user.id)
     assert user.name == f"已注销用户 #{user.id}" and not user.active
     assert (user.mobile, user.email, user.id_number, user.employer, user.calendar_token) == (None,) * 5

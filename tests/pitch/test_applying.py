@@ -34,7 +34,7 @@ def test_a_company_to_be_founded_and_a_pending_registration(db_session, pitch, c
                      business_plan="面向卒中康复的脑机接口训练系统，计划在闵行设立公司。", deck=deck())
     db_session.commit()
     assert entry.to_be_founded and entry.uscc is None and entry.organisation_id is None
-    assert entry.registration.status == "pending" and entry.number == 1 and ps.deck_path(entry) is not None
+    assert entry.registration.status == "pending" and entry.number == 1 and ps.deck_name(entry) is not None
 
 
 def test_the_entry_form_lists_every_problem_and_then_takes_the_entry(client, db_session, pitch, create_user,

@@ -14,6 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.audit.models import AuditEntry
 from app.errors import InvalidInput, PermissionDenied
+from app import file_store
 from app.plans import entering
 from app.plans.ledger import figures
 from app.plans.models import EnteredFigure
@@ -53,9 +54,10 @@ def test_an_organiser_of_the_department_enters_with_evidence_and_corrects_keepin
                             evidence=evidence)
     db_session.commit()
     assert figure.value == Decimal(41250) and figure.evidence_name == "2023年柔性引才台账.pdf"
-    path, name, mimetype = entering.evidence_file(organiser, figure)
-    assert path.read_bytes() == PDF and mimetype == "application/pdf" and name == "2023年柔性引才台账.pdf"
-    assert str(path.parent) != app.config["UPLOAD_DIR"]  # private, never served statically
+    stored, name, mimetype = entering.evidence_file(organiser, figure)
+    assert mimetype == "application/pdf" and name == "2023年柔性引才台账.pdf"
+    assert b"".join(file_store.chunks(stored, file_store.PRIVATE)) == PDF
+    assert not file_store.exists(stored, file_store.IMAGE)  # private, never served at /uploads/
 
     correction = entering.correct(organiser, figure, "42250", "漏报莘庄镇一季度数据")
     db_session.commit()
@@ -151,8 +153,8 @@ def test_who_may_enter_read_and_download(plan, create_user, db_session, departme
         entering.evidence_file(head, figure)
     with pytest.raises(PermissionDenied):
         entering.history(create_user(), flexible)
-    assert entering.evidence_file(own_head, figure)[0].is_file()
-    assert entering.evidence_file(create_user("leader"), figure)[0].is_file()
+    assert file_store.exists(entering.evidence_file(own_head, figure)[0], file_store.PRIVATE)
+    assert file_store.exists(entering.evidence_file(create_user("leader"), figure)[0], file_store.PRIVATE)
 
 
 def test_other_departments_organisers_see_the_history_but_not_the_files(plan, create_user, db_session):

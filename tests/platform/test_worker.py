@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from app import file_store
 from app.certificates import printing
 from app.certificates.models import JobStatus, PrintJob
 from tests.fixtures.accounts import RARE_NAMES
@@ -48,5 +49,6 @@ def test_a_bare_rq_worker_process_runs_a_print_job(app, database_url, db_session
     row = db_session.scalar(sa.select(PrintJob).where(PrintJob.id == job_id))
     assert row.status == JobStatus.DONE.value, (row.error, log)
     assert row.done == row.total == len(certs)
-    path = Path(row.file_path)
-    assert path.parent == prints and path.read_bytes().startswith(b"%PDF")
+    assert row.file_path == f"{job_id}.pdf" and not prints.exists()  # in the store, not the worker's disk
+    with app.test_request_context():
+        assert b"".join(file_store.chunks(row.file_path, file_store.PRINT)).startswith(b"%PDF")

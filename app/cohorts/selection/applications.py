@@ -72,8 +72,7 @@ from app.cohorts.selection.access import (  # noqa: F401
     history,
 )
 from app.cohorts.selection.pitch_decks import (  # noqa: F401
-    private_dir,
-    pitch_deck_path,
+    pitch_deck_name,
 )
 from app.cohorts.selection.submission import (  # noqa: F401
     apply,
@@ -136,8 +135,7 @@ __all__ = [
     "applications_by_id",
     "status_counts",
     "history",
-    "private_dir",
-    "pitch_deck_path",
+    "pitch_deck_name",
     "apply",
     "update",
     "withdraw",

@@ -1,16 +1,15 @@
-"""Pitch-deck storage: PDFs kept in the private upload directory, never served statically (the
+"""Pitch-deck storage: PDFs kept in the file store as private files, never served statically (the
 generic storage is app/private_files.py; these names stay for their callers)."""
 from __future__ import annotations
-
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.cohorts.models import Application
-from app.private_files import private_dir, private_path, read_pdf, store_pdf
+from app import private_files
+from app.private_files import read_pdf, store_pdf
 
-__all__ = ["private_dir", "read_pitch_deck", "store_pitch_deck", "pitch_deck_path"]
+__all__ = ["read_pitch_deck", "store_pitch_deck", "pitch_deck_name"]
 
 
 def read_pitch_deck(storage, errors: dict) -> bytes | None:
@@ -24,5 +23,6 @@ def store_pitch_deck(data: bytes) -> str:
     return store_pdf(data)
 
 
-def pitch_deck_path(application: Application) -> Path | None:
-    return private_path(application.pitch_deck)
+def pitch_deck_name(application: Application) -> str | None:
+    """The stored deck's name, or None (none uploaded, or its file is gone)."""
+    return application.pitch_deck if private_files.exists(application.pitch_deck) else None

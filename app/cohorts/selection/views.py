@@ -3,11 +3,11 @@ console pages for reviewers and organisers (list, detail, rubric, scoring, ranki
 decisions, XLSX export). Views parse, call one service, commit once, render or redirect."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import referred
+from app import private_files, referred
 from app.cohorts.camps import services as cohorts
 from app.cohorts.bp import bp
 from app.cohorts.models import Application, ApplicationStatus
@@ -131,14 +131,10 @@ def application_withdraw(application_id: int):
 @login_required
 def pitch_deck(application_id: int):
     application = allowed(apps.get_application(application_id), apps.require_see)
-    path = apps.pitch_deck_path(application)
-    if path is None:
+    name = apps.pitch_deck_name(application)
+    if name is None:
         abort(404)
-    response = send_file(path, mimetype="application/pdf", download_name=f"pitch-deck-{application.id}.pdf",
-                         max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_files.response(name, f"pitch-deck-{application.id}.pdf", attachment=False)
 
 
 # -- console --------------------------------------------------------------------------------
@@ -192,7 +188,7 @@ def console_application(application_id: int):
                            criteria=apps.rubric(application.cycle),
                            combined=apps.combined_scores(application.cycle, [application.id])[application.id],
                            history=apps.history(application), enrolment=apps.enrolment_for(application),
-                           has_deck=apps.pitch_deck_path(application) is not None,
+                           has_deck=apps.pitch_deck_name(application) is not None,
                            can_run=apps.can_run(current_user, application.cycle))
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.private_files import private_path
+from app import private_files
 from app.transaction import after_commit
 
 # Every column that names a private upload (app.private_files.store_pdf): its users are the
@@ -38,11 +38,9 @@ def _delete_files():
     names = db.session.info.pop(_PENDING, None)
     if not names:
         return None
-    paths = [path for path in map(private_path, names) if path is not None]  # resolved in the app context
-
     def delete():
-        for path in paths:
-            path.unlink(missing_ok=True)
+        for name in names:  # the erasure is committed: each file goes in a transaction of its own
+            private_files.delete(name, own_transaction=True)
     return delete
 
 
