@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import io
 import logging
+import tempfile
 import time
 import uuid
 import zipfile
-import tempfile
 from typing import BinaryIO, Callable
 
 import sqlalchemy as sa
