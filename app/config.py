@@ -160,6 +160,9 @@ class Config:
     # Redis a thread looks this often whether it is made (seconds; 0: never, e.g. tests; with Redis,
     # `flask rq worker` schedules it).
     REPORTS_SWEEP_SECONDS = int(os.environ.get("REPORTS_SWEEP_SECONDS") or 3600)
+    # Without Redis, how often a web process fails the print batches and report runs whose thread
+    # is gone (app/background.py; with Redis, every worker sweeps in its maintenance).
+    BACKGROUND_SWEEP_SECONDS = int(os.environ.get("BACKGROUND_SWEEP_SECONDS") or 300)
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
     # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
@@ -205,6 +208,7 @@ class TestingConfig(Config):
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
     RETENTION_SWEEP_SECONDS = 0
     REPORTS_SWEEP_SECONDS = 0
+    BACKGROUND_SWEEP_SECONDS = 0
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
     SMS_PROVIDER = "none"  # the SMS tests choose theirs
