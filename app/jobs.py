@@ -18,6 +18,8 @@ from typing import Callable
 from flask import Flask, current_app
 from redis import Redis
 from rq import Callback, Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 
 from app.extensions import db
 from app.timeutil import LOCAL_TZ
@@ -49,9 +51,9 @@ POLICY: dict[str, tuple[int, list[int], int]] = {
 }
 
 
-def retry_of(kind: str) -> Retry:
+def retry_of(kind: str) -> Retry | None:
     attempts, intervals, _timeout = POLICY[kind]
-    return Retry(max=attempts, interval=intervals)
+    return Retry(max=attempts, interval=intervals) if attempts else None
 
 
 def timeout_of(kind: str) -> int:
@@ -64,11 +66,24 @@ def enqueue(queue_name: str, func, *args, at: datetime | None = None, job_id: st
     with_scheduler, which `flask rq worker` does), retried as POLICY says for its `kind`; RQ calls
     `on_failure` after each failed attempt. An existing job with the same id is replaced."""
     q = queue(queue_name)
+    if job_id:
+        _forget_ended(q, job_id)
     options = dict(job_id=job_id, job_timeout=timeout_of(kind), retry=retry_of(kind), meta=meta,
                    on_failure=Callback(on_failure) if on_failure else None)
     if at is None:
         return q.enqueue(func, *args, **options)
     return q.enqueue_at(at, func, *args, **options)
+
+
+def _forget_ended(q: Queue, job_id: str) -> None:
+    """A job offered again under its id starts afresh: the ended one leaves RQ's registries (a
+    failed one would stay listed as failed, for the sweeper and for operators)."""
+    try:
+        old = Job.fetch(job_id, connection=q.connection)
+    except NoSuchJobError:
+        return
+    if old.get_status() in (JobStatus.FAILED, JobStatus.FINISHED, JobStatus.STOPPED, JobStatus.CANCELED):
+        old.delete()
 
 
 def schedule_daily(func, *, job_id: str, hour_utc: int, now: datetime | None = None):
