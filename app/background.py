@@ -40,6 +40,10 @@ ACTIVE = (QUEUED, RUNNING)
 # How long a row may look dead before the sweeper calls it so: RQ's scheduler and worker
 # heartbeats are well inside it.
 GRACE = 120
+# With Redis: a started job of which neither RQ's worker (it beats every 30 s while it watches a
+# work horse) nor the job itself gave a sign of life this long has lost its worker (killed whole;
+# RQ's own cleanup of abandoned jobs may come later). A SimpleWorker does not beat: its jobs do.
+WORKER_SILENT = 10 * 60
 # Without Redis: a running row whose heartbeat is older than this has lost its thread (a job
 # beats at least with each step of progress).
 THREAD_STALE = 15 * 60
@@ -105,6 +109,10 @@ class BackgroundWork(Stateful):
         self.transition(QUEUED, actor=actor, note="retry")
         self.failure, self.finished_at, self.heartbeat_at = None, None, utcnow()
         setattr(self, self.DETAIL, None)
+        self.restart()
+
+    def restart(self) -> None:
+        """Progress back to nothing for a retry (a model names its own counters)."""
 
 
 def kinds() -> dict[str, type[BackgroundWork]]:
@@ -235,7 +243,7 @@ def _verdict(row: BackgroundWork, connection: Redis, now: datetime) -> tuple[Fai
         running = (now - as_utc(job.started_at)).total_seconds()
         if running > jobs.timeout_of(row.JOB_KIND) + GRACE:
             return Failure.TIMED_OUT, ""
-        beat = job.last_heartbeat
-        if beat is not None and (now - as_utc(beat)).total_seconds() > GRACE + 60:
-            return Failure.WORKER_DIED, ""  # the worker no longer watches its work horse
+        signs = [as_utc(t) for t in (job.last_heartbeat, row.heartbeat_at, job.started_at) if t is not None]
+        if (now - max(signs)).total_seconds() > WORKER_SILENT:
+            return Failure.WORKER_DIED, ""  # neither the worker (watching its horse) nor the job beats
     return None

@@ -211,6 +211,9 @@ class PrintJob(BackgroundWork, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    def restart(self) -> None:
+        self.done, self.file_path = 0, None
+
     @property
     def rq_job_id(self) -> str:
         return f"certificates-{self.id}"

@@ -231,6 +231,26 @@ def test_the_sweeper_fails_lost_and_overdue_jobs_and_leaves_live_ones(app, db_se
     assert row.status == JobStatus.FAILED.value and row.failure == background.Failure.TIMED_OUT.value
 
 
+def test_a_started_job_whose_whole_worker_was_killed_is_failed_as_worker_died(app, db_session, admin, certs,
+                                                                             rq_queue):
+    job = printing.create_job(admin, certs, "pdf")
+    job.transition(JobStatus.RUNNING)
+    job.heartbeat_at = utcnow()
+    db_session.commit()
+    printing.dispatch(job.id)
+    job_id = job.id
+    rq_job = rq_queue.fetch_job(f"certificates-{job_id}")
+    rq_job.set_status(RQStatus.STARTED)
+    rq_job.started_at = utcnow()
+    rq_job.heartbeat(utcnow(), 90)  # what the worker writes while it watches its work horse
+    rq_job.save()
+    background.sweep(now=utcnow() + timedelta(seconds=60))  # a worker beats every 30 s: alive
+    assert _row(db_session, job_id).status == JobStatus.RUNNING.value
+    background.sweep(now=utcnow() + timedelta(seconds=background.WORKER_SILENT + 1))
+    row = _row(db_session, job_id)
+    assert row.status == JobStatus.FAILED.value and row.failure == background.Failure.WORKER_DIED.value
+
+
 def test_without_redis_a_running_row_whose_thread_stopped_is_failed(app, db_session, admin, certs, monkeypatch):
     monkeypatch.setitem(app.config, "REDIS_URL", None)
     job = printing.create_job(admin, certs, "pdf")

@@ -72,6 +72,9 @@ class ReportRun(BackgroundWork, db.Model):
     plan: Mapped[Plan] = relationship()
     requested_by: Mapped[User | None] = relationship()
 
+    def restart(self) -> None:
+        self.progress = 0
+
     @property
     def rq_job_id(self) -> str:
         return f"plan-report-{self.id}"
