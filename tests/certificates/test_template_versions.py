@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
 from app.certificates import batches, services
-from app.certificates.models import CertificateKind, CertificateTemplateVersion
+from app import create_app
+from app.accounts.models import User
+from app.certificates.models import Certificate, CertificateKind, CertificateTemplateVersion
+from app.extensions import db
 from tests.fixtures.certificates import pdf_file, pdf_text
 
 OLD_WORDS, NEW_WORDS = "特发此证", "特此证明，以资鼓励"
@@ -94,3 +98,35 @@ def test_a_reissue_uses_the_current_version(app, db_session, admin, issue_comple
     db_session.commit()
     assert new.template_version.signatory == "局长 赵六"
     assert old.template_version.number < new.template_version.number
+
+
+def test_the_migration_gives_existing_certificates_version_1_of_their_template(tmp_path):
+    """Upgrading an installation (here a SQLite file of its own): each template gets version 1 as
+    it stands, each certificate that of its template, or of its kind's default without one."""
+    other = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    with other.app_context():
+        upgrade(revision="ff17rp000001")
+        user = User(name="张三", email="zhang.san@example.com", password_hash="-")
+        db.session.add(user)
+        db.session.commit()
+        db.session.execute(sa.text(
+            "INSERT INTO certificate_templates (id, kind, name, title, html, css, page_size, signatory, is_default, "
+            "updated_at) VALUES (7, 'completion', '结业', '结业证书', '<p>{{ recipient_name }} 旧版</p>', '', "
+            "'A4 landscape', '局长', :yes, '2026-01-01')"), {"yes": True})
+        for n, template_id in ((1, 7), (2, None)):
+            db.session.execute(sa.text(
+                "INSERT INTO certificates (id, serial, code, kind, subject_type, subject_id, recipient_id, "
+                "recipient_name, title, programme, held_on, tier, award, issued_on, issuer_name, template_id, "
+                "version, created_at) VALUES (:n, :serial, :code, 'completion', 'event', :n, :user, '张三', "
+                "'结业证书', '活动', '', '', '', '2026-01-01', '闵行区人社局', :template, 1, '2026-01-01')"),
+                {"n": n, "serial": f"MH-2026-JY-00000{n}", "code": f"code-{n}", "user": user.id,
+                 "template": template_id})
+        db.session.commit()
+        upgrade()
+        version = db.session.scalar(sa.select(CertificateTemplateVersion))
+        assert (version.template_id, version.number, version.html, version.signatory) == (
+            7, 1, "<p>{{ recipient_name }} 旧版</p>", "局长")
+        certs = db.session.scalars(sa.select(Certificate).order_by(Certificate.id)).all()
+        assert [c.template_version_id for c in certs] == [version.id, version.id]
+        assert {services.template_for(c).html for c in certs} == {version.html}
+        db.session.remove()
