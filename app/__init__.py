@@ -11,8 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import (cli, column_limits, inputs, jinja, jobs, json_logs, language, metrics, operations, request_id,
-                 security_headers, urls)
+from app import (background, cli, column_limits, inputs, jinja, jobs, json_logs, language, metrics, operations,
+                 request_id, security_headers, urls)
 from app.accounts.blueprint import bp as accounts_bp
 from app.admin.blueprint import bp as admin_bp
 from app.api.blueprint import bp as api_bp
@@ -171,7 +171,8 @@ def _reminders(app: Flask) -> None:
                 ("FOLLOWUPS_SWEEP_SECONDS", followup_sending.send_due, "followups-sweep"),
                 ("SATISFACTION_SWEEP_SECONDS", satisfaction_sending.send_due, "satisfaction-sweep"),
                 ("RETENTION_SWEEP_SECONDS", retention.scheduled, "privacy-retention"),
-                ("REPORTS_SWEEP_SECONDS", plan_reports.monthly_reports, "plan-reports-monthly")]
+                ("REPORTS_SWEEP_SECONDS", plan_reports.monthly_reports, "plan-reports-monthly"),
+                ("BACKGROUND_SWEEP_SECONDS", background.sweep, "background-sweep")]
     if not app.config.get("REDIS_URL") and any(app.config.get(setting) for setting, _f, _n in sweepers):
         @app.before_request
         def _start_sweepers():

@@ -176,6 +176,9 @@ class Config:
     METRICS_RQ_QUEUES = _list("METRICS_RQ_QUEUES") or ["certificates", "reports"]
     # The Redis hash where every process (web, RQ work horses, CLI) adds up SMS and failed jobs.
     METRICS_REDIS_KEY = os.environ.get("METRICS_REDIS_KEY") or "minhang:metrics:events"
+    # Without Redis, how often a web process fails the print batches and report runs whose thread
+    # is gone (app/background.py; with Redis, every worker sweeps in its maintenance).
+    BACKGROUND_SWEEP_SECONDS = int(os.environ.get("BACKGROUND_SWEEP_SECONDS") or 300)
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in
     # production. TRUSTED_HOSTS (comma-separated) defaults to its host; other Hosts get a 400.
@@ -222,6 +225,7 @@ class TestingConfig(Config):
     LOGIN_ACCOUNT_RATE_LIMIT = "100000 per minute"
     RETENTION_SWEEP_SECONDS = 0
     REPORTS_SWEEP_SECONDS = 0
+    BACKGROUND_SWEEP_SECONDS = 0
     MAIL_SEND_ASYNC = False
     MAIL_SERVER = None
     SMS_PROVIDER = "none"  # the SMS tests choose theirs

@@ -17,7 +17,9 @@ from typing import Callable
 
 from flask import Flask, current_app
 from redis import Redis
-from rq import Queue
+from rq import Callback, Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 
 from app import request_id
 from app.extensions import db
@@ -38,16 +40,54 @@ def notifications_queue_name() -> str:
     return current_app.config.get("NOTIFICATIONS_QUEUE") or "notifications"
 
 
+# The retry policy of every job, by kind: (attempts after the first, seconds before each, timeout).
+# A retry waits in RQ's scheduler, which `flask rq worker` runs. A job must be idempotent under a
+# retry: notices claim their row and commit its outcome (never sent twice), a print batch or a
+# report starts again from its inputs and replaces its output.
+NOTICE, PRINT, REPORT = "notice", "print", "report"
+POLICY: dict[str, tuple[int, list[int], int]] = {
+    NOTICE: (3, [10, 60, 300], 600),    # an SMS, a mail, a reminder, a daily sending: a few quick retries
+    PRINT: (2, [60, 300], 3600),        # a batch of certificates
+    REPORT: (2, [60, 300], 1800),       # a plan report
+}
+
+
+def retry_of(kind: str) -> Retry | None:
+    attempts, intervals, _timeout = POLICY[kind]
+    return Retry(max=attempts, interval=intervals) if attempts else None
+
+
+def timeout_of(kind: str) -> int:
+    return POLICY[kind][2]
+
+
 def enqueue(queue_name: str, func, *args, at: datetime | None = None, job_id: str | None = None,
-            timeout: int = 600):
+            kind: str = NOTICE, on_failure: Callable | None = None, meta: dict | None = None):
     """Run `func(*args)` in a worker now, or at `at` (RQ's scheduler: the worker must run
-    with_scheduler, which `flask rq worker` does). An existing job with the same id is replaced."""
+    with_scheduler, which `flask rq worker` does), retried as POLICY says for its `kind`; RQ calls
+    `on_failure` after each failed attempt. An existing job with the same id is replaced."""
     q = queue(queue_name)
+    if job_id:
+        _forget_ended(q, job_id)
     # The job's log lines carry the id of the request that asked for it (app/worker.py).
-    meta = {"request_id": rid} if (rid := request_id.current()) else None
+    if rid := request_id.current():
+        meta = {**(meta or {}), "request_id": rid}
+    options = dict(job_id=job_id, job_timeout=timeout_of(kind), retry=retry_of(kind), meta=meta,
+                   on_failure=Callback(on_failure) if on_failure else None)
     if at is None:
-        return q.enqueue(func, *args, job_id=job_id, job_timeout=timeout, meta=meta)
-    return q.enqueue_at(at, func, *args, job_id=job_id, job_timeout=timeout, meta=meta)
+        return q.enqueue(func, *args, **options)
+    return q.enqueue_at(at, func, *args, **options)
+
+
+def _forget_ended(q: Queue, job_id: str) -> None:
+    """A job offered again under its id starts afresh: the ended one leaves RQ's registries (a
+    failed one would stay listed as failed, for the sweeper and for operators)."""
+    try:
+        old = Job.fetch(job_id, connection=q.connection)
+    except NoSuchJobError:
+        return
+    if old.get_status() in (JobStatus.FAILED, JobStatus.FINISHED, JobStatus.STOPPED, JobStatus.CANCELED):
+        old.delete()
 
 
 def schedule_daily(func, *, job_id: str, hour_utc: int, now: datetime | None = None):

@@ -9,13 +9,16 @@ app from the environment once per worker process. Each job runs in a forked work
 """
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask, current_app, has_app_context
 from rq import SimpleWorker, Worker
 
-from app import request_id
+from app import background, request_id
 from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 
 class AppContextJobs:
@@ -60,6 +63,21 @@ class AppContextJobs:
                     engine.dispose(close=False)
             try:
                 return super().perform_job(*args, **kwargs)
+            finally:
+                db.session.remove()
+
+
+    def run_maintenance_tasks(self, *args, **kwargs):
+        """RQ's maintenance (its registry cleanup retries or fails abandoned jobs, calling their
+        failure callbacks) in an app context, then the sweep of the app's records of background
+        work (app/background.py): every maintenance interval (10 minutes) of every worker."""
+        with self.app.app_context():
+            try:
+                super().run_maintenance_tasks(*args, **kwargs)
+                try:
+                    background.sweep()
+                except Exception:  # noqa: BLE001 - a sweep that fails is logged; the worker works on
+                    log.exception("sweeping the records of background work failed")
             finally:
                 db.session.remove()
 

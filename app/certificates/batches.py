@@ -314,12 +314,12 @@ def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | 
     """One print-ready PDF of `certs` in order. `on_page(n)` reports pages done so far;
     `timings`, if given, gets seconds per phase and how many pages were stamped (for the benchmark)."""
     t0 = time.perf_counter()
-    templates: dict[tuple, object] = {}  # template_for looks the default templates up each time
+    templates: dict[tuple, object] = {}  # template_for looks the current versions up each time
     specs: dict[int, TemplateSpec] = {}
     page = rendering.verify_page()
     items = []
     for cert in certs:
-        key = (cert.template_id, cert.kind)
+        key = (cert.template_version_id, cert.template_id, cert.kind)
         template = templates.get(key) or templates.setdefault(key, template_for(cert))
         spec = specs.get(id(template)) or specs.setdefault(id(template), TemplateSpec.of(template))
         items.append(Item(spec, rendering.certificate_context(cert, template, qr=False, page=page)))

@@ -7,7 +7,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import jobs
 from app.accounts.models import Department, User
+from app.background import BackgroundWork
 from app.extensions import db
 from app.labels import LabelledEnum, labels
 from app.timeutil import UTCDateTime, utcnow
@@ -73,6 +75,32 @@ class CertificateTemplate(db.Model):
         return CertificateKind(self.kind)
 
 
+class CertificateTemplateVersion(db.Model):
+    """Append-only: a template as it stood after one save (number 1, 2, … per template). A
+    certificate keeps the version it was issued with and is always printed with it, whatever the
+    template became later (app/certificates/template_versions.py)."""
+
+    __tablename__ = "certificate_template_versions"
+    __table_args__ = (sa.UniqueConstraint("template_id", "number", name="uq_certificate_template_versions_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(sa.ForeignKey("certificate_templates.id",
+                                                           name="fk_certificate_template_versions_template"))
+    number: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    title: Mapped[str] = mapped_column(sa.String(60))
+    html: Mapped[str] = mapped_column(sa.Text)
+    css: Mapped[str] = mapped_column(sa.Text, default="")
+    page_size: Mapped[str] = mapped_column(sa.String(30), default="A4 landscape")
+    seal_image: Mapped[str | None] = mapped_column(sa.String(120))
+    signature_image: Mapped[str | None] = mapped_column(sa.String(120))
+    signatory: Mapped[str] = mapped_column(sa.String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    template: Mapped[CertificateTemplate] = relationship()
+
+
 class SerialCounter(db.Model):
     """The last serial number given per kind and year: locked while numbers are taken, so two
     batches issued at once never get the same number (the unique serial is the backstop)."""
@@ -112,6 +140,9 @@ class Certificate(db.Model):
     issuer_department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
     issuer_name: Mapped[str] = mapped_column(sa.String(120))
     template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificate_templates.id"))
+    # The template as it was when this certificate was issued: what it is printed with, always.
+    template_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificate_template_versions.id",
+                                                                          name="fk_certificates_template_version"))
     version: Mapped[int] = mapped_column(default=1)
     supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -124,6 +155,7 @@ class Certificate(db.Model):
     recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
     issuer_department: Mapped[Department | None] = relationship()
     template: Mapped[CertificateTemplate | None] = relationship()
+    template_version: Mapped[CertificateTemplateVersion | None] = relationship()
     supersedes: Mapped[Certificate | None] = relationship(remote_side=[id], foreign_keys=[supersedes_id])
 
     @property
@@ -156,11 +188,14 @@ def job_label(status: str) -> str:
     return JobStatus.label_of(status)
 
 
-class PrintJob(db.Model):
+class PrintJob(BackgroundWork, db.Model):
     """A batch print in the background (RQ worker or a thread): its progress lives here, so any
-    web process can report it and the organiser can come back later for the file."""
+    web process can report it and the organiser can come back later for the file. Its status
+    changes through `transition` (app/background.py: queued → running → done | failed → queued)."""
 
     __tablename__ = "certificate_print_jobs"
+    JOB_KIND = jobs.PRINT
+    DETAIL = "error"
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     status: Mapped[str] = mapped_column(sa.String(10), default=JobStatus.QUEUED.value)
@@ -175,3 +210,19 @@ class PrintJob(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def restart(self) -> None:
+        self.done, self.file_path = 0, None
+
+    @property
+    def rq_job_id(self) -> str:
+        return f"certificates-{self.id}"
+
+    @property
+    def since(self) -> datetime:
+        return self.created_at
+
+    def record_transition(self, old, new, *, actor, note: str, at: datetime) -> None:
+        # status_changes keys its rows by an integer id and a print job's id is a UUID; the job's
+        # row keeps its own story (status, failure, error, finished_at) and the audit log the rest.
+        return None

@@ -18,12 +18,13 @@ from typing import BinaryIO, Callable
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app import file_store, jobs, metrics
+from app import background, file_store, jobs, metrics
 from app.audit import services as audit
 from app.certificates import batches, rendering
 from app.certificates.models import Certificate, JobStatus, PrintJob
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
+from app.locking import lock_objects
 from app.timeutil import utcnow
 from app.urls import public_base_url
 
@@ -72,6 +73,7 @@ def create_job(actor, certs: list[Certificate], output: str = "pdf", label: str 
     job = PrintJob(id=uuid.uuid4().hex, output=output, certificate_ids=[c.id for c in certs], total=len(certs),
                    label=label[:200], created_by_id=getattr(actor, "id", None),
                    base_url=public_base_url()[:200])
+    job.transition(JobStatus.QUEUED, actor=actor)
     db.session.add(job)
     audit.record(actor, "certificates.bulk_print", None, job=job.id, output=output, count=len(certs),
                  first=certs[0].serial, last=certs[-1].serial)
@@ -82,26 +84,58 @@ def create_job(actor, certs: list[Certificate], output: str = "pdf", label: str 
 def dispatch(job_id: str) -> None:
     """After the commit: hand the job to RQ if Redis is configured, else to a thread here."""
     if jobs.redis_url():
-        jobs.enqueue(QUEUE, run_job, job_id, job_id=f"certificates-{job_id}", timeout=3600)
+        jobs.enqueue(QUEUE, run_job, job_id, job_id=f"certificates-{job_id}", kind=jobs.PRINT,
+                     on_failure=background.job_failed, meta={"record": PrintJob.__tablename__, "record_id": job_id})
     else:
         jobs.in_thread(run_job, job_id, name=f"print-{job_id[:8]}")
 
 
 def _set(job_id: str, **values) -> None:
     # On its own connection: progress is visible at once without committing the job's session.
-    with db.engine.begin() as conn:
-        conn.execute(sa.update(PrintJob).where(PrintJob.id == job_id).values(**values))
+    background.beat(PrintJob, job_id, **values)
+
+
+def _start(job_id: str) -> PrintJob | None:
+    """The job's row, now running, if this attempt is to print it: a queued row, or a running one
+    whose previous attempt died (RQ runs the job again); a done or failed row is left alone."""
+    job = db.session.get(PrintJob, job_id)
+    if job is None or job.status not in background.ACTIVE:
+        db.session.rollback()
+        return None
+    lock_objects(job, refresh=["status"])
+    if job.status == JobStatus.QUEUED.value:
+        job.transition(JobStatus.RUNNING)
+    elif job.status != JobStatus.RUNNING.value:
+        db.session.rollback()
+        return None
+    job.done, job.heartbeat_at = 0, utcnow()
+    db.session.commit()
+    return job
+
+
+def _finish(job_id: str, name: str, total: int) -> bool:
+    """Done, once: only a row still running becomes done (a retry racing a late attempt, or a row
+    the sweeper failed meanwhile, stays as it is)."""
+    job = db.session.get(PrintJob, job_id)
+    lock_objects(job, refresh=["status"])
+    if job.status != JobStatus.RUNNING.value:
+        db.session.rollback()
+        return False
+    job.transition(JobStatus.DONE)
+    job.done, job.file_path, job.finished_at, job.heartbeat_at = total, name, utcnow(), utcnow()
+    db.session.commit()
+    return True
 
 
 def run_job(job_id: str) -> None:
     """The job: render the batch and record its progress, file or failure. Runs in an app context
-    of its own (the RQ worker's, or the thread's), so with its own database session."""
-    job = db.session.get(PrintJob, job_id)
-    if job is None or job.status not in (JobStatus.QUEUED.value,):
+    of its own (the RQ worker's, or the thread's), so with its own database session. A retry after
+    a crash renders the batch again from its ids: the file is replaced whole, the row is done once."""
+    job = _start(job_id)
+    if job is None:
         return
     ids, output = list(job.certificate_ids), job.output
     db.session.rollback()
-    _set(job_id, status=JobStatus.RUNNING.value, done=0)
     last = [0.0]
 
     def progress(done: int) -> None:
@@ -115,15 +149,22 @@ def run_job(job_id: str) -> None:
             render_to(body, ordered(ids), output, progress)
             body.seek(0)
             name = file_store.put(f"{job_id}.{output}", body, file_store.PRINT, own_transaction=True)
-        _set(job_id, status=JobStatus.DONE.value, done=len(ids), file_path=name, finished_at=utcnow())
+        _finish(job_id, name, len(ids))
     except Exception as exc:  # noqa: BLE001 - the job records any failure for the organiser
         log.exception("print job %s failed", job_id)
         metrics.job_failed("certificate_print")
         db.session.rollback()
-        _set(job_id, status=JobStatus.FAILED.value, error=f"{type(exc).__name__}: {exc}"[:500],
-             finished_at=utcnow())
+        background.job_error(PrintJob, job_id, exc)
     finally:
         db.session.rollback()
+
+
+def retry_job(actor, job_id: str) -> PrintJob:
+    """Print a failed batch again (the caller commits, then calls `dispatch`)."""
+    job = get_job(actor, job_id)
+    background.retry(actor, job)
+    audit.record(actor, "certificates.print_retried", None, job=job.id)
+    return job
 
 
 def get_job(actor, job_id: str) -> PrintJob:
@@ -146,8 +187,10 @@ def stored_file(job: PrintJob) -> str | None:
 
 def job_status(job: PrintJob) -> dict:
     percent = 100 if job.status == JobStatus.DONE.value else int(100 * job.done / job.total) if job.total else 0
+    failed = job.status == JobStatus.FAILED.value
     return {"id": job.id, "status": job.status, "done": job.done, "total": job.total, "percent": percent,
-            "output": job.output, "error": job.error if job.status == JobStatus.FAILED.value else None}
+            "output": job.output, "failure": job.failure if failed else None,
+            "error": " ".join(filter(None, [job.failure_label, job.error or ""])) if failed else None}
 
 
 def recent_jobs(actor, limit: int = 10) -> list[PrintJob]:

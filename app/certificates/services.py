@@ -37,10 +37,13 @@ from app.certificates.models import (
     Certificate,
     CertificateKind,
     CertificateTemplate,
+    CertificateTemplateVersion,
     CertStatus,
     SerialCounter,
 )
 from app.certificates.rendering import PAGE_SIZES, check_template
+from app.certificates.template_versions import current as current_version
+from app.certificates.template_versions import snapshot
 from app.checkin import services as checkin
 from app.checkin.models import DOOR
 from app.errors import Conflict, InvalidInput, PermissionDenied
@@ -114,8 +117,9 @@ def template_for_kind(kind: CertificateKind) -> CertificateTemplate:
     return next(t for t in ensure_templates() if t.kind == kind.value)
 
 
-def template_for(cert: Certificate) -> CertificateTemplate:
-    return cert.template or template_for_kind(cert.kind_enum)
+def template_for(cert: Certificate) -> CertificateTemplateVersion:
+    """What `cert` is printed with: the template's version it was issued with."""
+    return cert.template_version or current_version(cert.template or template_for_kind(cert.kind_enum))
 
 
 def get_template(template_id: int) -> CertificateTemplate:
@@ -142,8 +146,8 @@ def save_template(actor: User, template: CertificateTemplate, *, name: str, titl
     template.html, template.css, template.page_size = html, css or "", page_size
     template.signatory = (signatory or "").strip()[:60]
     template.updated_by_id = actor.id
-    audit.record(actor, "certificates.template_saved", template)
-    db.session.flush()
+    version = snapshot(template, actor)
+    audit.record(actor, "certificates.template_saved", template, version=version.number)
     return template
 
 
@@ -155,8 +159,7 @@ def set_template_image(actor: User, template: CertificateTemplate, which: str, s
         raise InvalidInput(fields={which: _l("Unknown image.")})
     name = save_image(storage, field=which)
     setattr(template, f"{which}_image", name)
-    audit.record(actor, f"certificates.{which}_uploaded", template)
-    db.session.flush()
+    audit.record(actor, f"certificates.{which}_uploaded", template, version=snapshot(template, actor).number)
     return name
 
 
@@ -166,8 +169,7 @@ def reset_template(actor: User, template: CertificateTemplate) -> None:
     template.html, template.css = default_source(template.kind_enum)
     template.title = DEFAULT_TITLES[template.kind_enum]
     template.updated_by_id = actor.id
-    audit.record(actor, "certificates.template_reset", template)
-    db.session.flush()
+    audit.record(actor, "certificates.template_reset", template, version=snapshot(template, actor).number)
 
 
 # -- subjects -------------------------------------------------------------------
@@ -260,6 +262,7 @@ def issue(actor: User, subject: Subject, kind, recipients: list[Recipient], *,
         raise PermissionDenied()
     issued_on = issued_on or local_today()
     template = template_for_kind(kind)
+    version = current_version(template)
     counter = _lock_counter(kind, issued_on.year)  # from here until commit, issuing of this kind waits
     unique, seen = [], set()
     for r in recipients:
@@ -269,13 +272,13 @@ def issue(actor: User, subject: Subject, kind, recipients: list[Recipient], *,
     history = _current(subject, kind, [r.user.id for r in unique]) if unique else {}
     result = IssueResult()
     for r in unique:
-        version, current = history.get(r.user.id, (0, False))
+        number, current = history.get(r.user.id, (0, False))
         if current:
             result.skipped.append(r.user)
             continue
         counter.last_value += 1
-        cert = _new_certificate(actor, subject, kind, template, r, issued_on,
-                                format_serial(kind, issued_on.year, counter.last_value), version + 1)
+        cert = _new_certificate(actor, subject, kind, version, r, issued_on,
+                                format_serial(kind, issued_on.year, counter.last_value), number + 1)
         result.issued.append(cert)
     db.session.flush()
     for cert in result.issued:
@@ -287,7 +290,7 @@ def issue(actor: User, subject: Subject, kind, recipients: list[Recipient], *,
     return result
 
 
-def _new_certificate(actor, subject: Subject, kind: CertificateKind, template: CertificateTemplate,
+def _new_certificate(actor, subject: Subject, kind: CertificateKind, template: CertificateTemplateVersion,
                      r: Recipient, issued_on: date, serial: str, version: int) -> Certificate:
     name = (r.name or r.user.name or "").strip()
     if not name:
@@ -297,7 +300,8 @@ def _new_certificate(actor, subject: Subject, kind: CertificateKind, template: C
         recipient_id=r.user.id, recipient_name=name[:60], title=template.title, programme=subject.title[:200],
         held_on=subject.held_on[:60], tier=(r.tier or "")[:60], award=(r.award or "")[:120], issued_on=issued_on,
         issuer_department_id=subject.department.id if subject.department else None, issuer_name=BUREAU,
-        template_id=template.id, version=version, issued_by_id=actor.id)
+        template_id=template.template_id, template_version_id=template.id, version=version,
+        issued_by_id=actor.id)
     db.session.add(cert)
     return cert
 
@@ -406,7 +410,8 @@ def reissue(actor: User, cert: Certificate, *, name: str | None = None, tier: st
         Certificate.kind == cert.kind, Certificate.recipient_id == cert.recipient_id))
     counter.last_value += 1
     subject = Subject(cert.subject_type, cert.subject_id, cert.programme, cert.held_on, cert.issuer_department)
-    new = _new_certificate(actor, subject, kind, template_for(cert),
+    template = cert.template or template_for_kind(kind)  # a reissue is a new issue: today's version
+    new = _new_certificate(actor, subject, kind, current_version(template),
                            Recipient(cert.recipient, name=name.strip() if name else cert.recipient_name,
                                      tier=cert.tier if tier is None else tier,
                                      award=cert.award if award is None else award),

@@ -180,6 +180,14 @@ def job(job_id: str):
     return render_template("certificates/job.html", job=printing.get_job(current_user, job_id))
 
 
+@bp.route("/jobs/<job_id>/retry", methods=["POST"])
+@staff_only
+def job_retry(job_id: str):
+    here = url_for("certificates.job", job_id=job_id)
+    return perform(lambda: printing.retry_job(current_user, job_id), success=_("Printing again."),
+                   to=lambda job: _started(job) if job is not None else here, refused_to=here)
+
+
 @bp.route("/jobs/<job_id>.json")
 @staff_only
 def job_json(job_id: str):

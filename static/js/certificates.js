@@ -24,6 +24,8 @@
           }
           if (s.status === "failed") {
             text.textContent = job.dataset.labelFailed + " " + (s.error || "");
+            var retry = document.getElementById("job-retry");
+            if (retry) { retry.hidden = false; }
             return;
           }
           text.textContent = fill(s.status === "queued" ? job.dataset.labelQueued : job.dataset.labelRunning, s);

@@ -188,7 +188,7 @@ def _form(template, **changes) -> dict:
     return data
 
 
-def test_admin_edits_template_with_preview_and_seal(app, db_session, admin, certs, tmp_path):
+def test_admin_edits_template_with_preview_and_seal(app, db_session, admin, certs, issue_completion, tmp_path):
     template = services.template_for_kind(CertificateKind.COMPLETION)
     db_session.commit()
     client = app.test_client()
@@ -208,7 +208,9 @@ def test_admin_edits_template_with_preview_and_seal(app, db_session, admin, cert
     assert saved.status_code == 302
     db_session.refresh(template)
     assert template.signatory == "局长 张三" and template.seal_image
-    pdf = pdf_file(tmp_path, batches.certificates_pdf(certs[:1]))
+    # Certificates issued from now on carry the seal; those issued before print as they were
+    # (tests/certificates/test_template_versions.py).
+    pdf = pdf_file(tmp_path, batches.certificates_pdf(issue_completion(["葛覃"])))
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True).stdout
     kinds = [line.split()[2] for line in images.splitlines()[2:]]
     assert kinds.count("image") == 2  # the QR code and the seal (plus the seal's alpha mask)

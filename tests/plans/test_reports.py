@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from prometheus_client import REGISTRY
 
+from app import background
 from app.plans.ledger import figures
 from app.plans.models import EnteredFigure, PlanItem
 from app.plans.reports import content, documents, services
@@ -246,13 +247,47 @@ def test_a_failing_render_ends_failed_with_the_reason(app, db_session, world, cr
     run = db_session.get(ReportRun, run.id)
     assert run.status == "failed" and "字体文件缺失" in run.reason and run.body is None
     assert [c.to_status for c in changes_of(run)] == ["queued", "running", "failed"]
-    assert services.status(run)["reason"] == run.reason
+    assert run.failure == "error" and services.status(run)["reason"] == f"任务出错中止 {run.reason}"
     with pytest.raises(services.ReportNotReady):
         services.download(leader, run.id)
     services.run_report(run.id)  # a failed run is not run again
     assert db_session.get(ReportRun, run.id).status == "failed"
     # operators see it on /metrics (app/metrics.py), once
     assert REGISTRY.get_sample_value("minhang_background_jobs_failed_total", {"kind": "plan_report"}) == failures + 1
+
+
+def test_a_failed_run_is_retried_from_its_page_once(app, db_session, world, create_user, monkeypatch):
+    leader = create_user("leader")
+    run, _ = services.request_report(leader, plan_id=world["plan"].id, kind="midterm", fmt="xlsx",
+                                     day=date(2023, 6, 30), today=TODAY)
+    db_session.commit()
+    real = documents.xlsx
+    monkeypatch.setattr(documents, "xlsx", lambda report: (_ for _ in ()).throw(OSError("磁盘已满")))
+    services.run_report(run.id)
+    run_id = run.id
+    monkeypatch.setattr(documents, "xlsx", real)
+    client = app.test_client()
+    login(client, leader)
+    page = client.get(f"/dashboard/reports/{run_id}").get_data(as_text=True)
+    assert "job-retry" in page and "任务出错中止" in page and "磁盘已满" in page
+    dispatched = []
+    monkeypatch.setattr(services.jobs, "in_thread", lambda func, *args, **kw: dispatched.append((func, args)))
+    assert client.post(f"/dashboard/reports/{run_id}/retry").status_code == 302
+    assert dispatched == [(services.run_report, (run_id,))]  # after the commit, to the background
+    assert client.get(f"/dashboard/reports/{run_id}.json").get_json()["status"] == "queued"
+    services.run_report(run_id)
+    status = client.get(f"/dashboard/reports/{run_id}.json").get_json()
+    assert status["status"] == "done" and status["reason"] is None and status["progress"] == 100
+    db_session.expire_all()
+    run = db_session.get(ReportRun, run_id)
+    assert [c.to_status for c in changes_of(run)] == ["queued", "running", "failed", "queued", "running", "done"]
+    again = client.post(f"/dashboard/reports/{run_id}/retry")  # done: nothing to retry
+    assert again.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(ReportRun, run_id).status == "done" and len(changes_of(run)) == 6
+    with pytest.raises(background.JobAlreadyDone):
+        services.retry_run(leader, run_id)
+    db_session.rollback()
 
 
 def test_the_monthly_schedule_across_a_year_end_in_shanghai(app, db_session, world, create_user, tmp_path):

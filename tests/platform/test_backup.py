@@ -19,19 +19,28 @@ from tests.conftest import BACKEND, PG_ADMIN_URL, _pg_admin_engine, truncate_all
 SAMPLE = 5  # rows per table compared column by column: the first and the last by primary key
 
 
+BATCH = "0123456789abcdef0123456789abcdef.pdf"
+
+
 @pytest.fixture(scope="module")
 def demo(app):
-    """The demo's data set (60 participants), plus one finished print batch, so every kind of
-    file folder holds something."""
+    """The demo's data set (60 participants) with its files in the database's file store, plus a
+    finished print batch there; and an older installation's folders that `flask files migrate` has
+    not emptied yet (a cover, a batch), which the backup must take too."""
+    from app import file_store
     from app.demo.loader import load_demo
-    from app.private_files import private_dir
+    from app.extensions import db
+    from app.file_store.models import StoredFile
 
     truncate_all(app)
     with app.test_request_context():
         load_demo(participants=60, seed=2026, echo=lambda *a, **k: None)
-        assert any(private_dir().iterdir()), "the demo's plan evidence lives in the private folder"
-    prints = Path(app.config["CERTIFICATE_PRINT_DIR"])
-    (prints / "batch-1.pdf").write_bytes(b"%PDF-1.7 printed batch\n" + secrets.token_bytes(2048))
+        file_store.put(BATCH, b"%PDF-1.7 printed batch\n" + secrets.token_bytes(300_000), file_store.PRINT)
+        db.session.commit()
+        kinds = set(db.session.scalars(sa.select(StoredFile.kind)))
+        assert {file_store.PRIVATE, file_store.PRINT} <= kinds, "the demo's evidence and the batch are in the store"
+    (Path(app.config["UPLOAD_DIR"]) / "old-cover.png").write_bytes(b"\x89PNG old cover" + secrets.token_bytes(512))
+    (Path(app.config["CERTIFICATE_PRINT_DIR"]) / "old-batch.pdf").write_bytes(b"%PDF-1.4 " + secrets.token_bytes(512))
     yield app
     truncate_all(app)
 
@@ -89,9 +98,10 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 def test_the_demo_restores_into_a_new_database_with_every_row_file_and_certificate(demo, target, tmp_path):
-    from app import create_app
+    from app import create_app, file_store
     from app.certificates.models import Certificate
     from app.extensions import db
+    from app.file_store.models import StoredFile
 
     app = demo
     archive = tmp_path / "demo.tar"
@@ -103,7 +113,7 @@ def test_the_demo_restores_into_a_new_database_with_every_row_file_and_certifica
         manifest = json.load(tar.extractfile("manifest.json"))
     assert {m["path"] for m in manifest["members"]} == set(names) - {"manifest.json", "manifest.sha256"}
     assert manifest["database"]["kind"] == BACKEND and manifest["alembic_revision"]
-    assert set(manifest["files"]) == {"uploads", "private", "prints"}
+    assert {"uploads", "prints"} <= set(manifest["files"])
     assert manifest["tables"]["certificates"] > 0 and manifest["tables"]["alembic_version"] == 1
 
     restored = backup(app, "restore", str(archive), "--database-url", target.url, "--files-to", str(tmp_path / "files"))
@@ -116,18 +126,22 @@ def test_the_demo_restores_into_a_new_database_with_every_row_file_and_certifica
     assert [t for t in source if source[t][1] != copy[t][1]] == []
     assert sum(count for count, _ in copy.values()) > 1000
 
-    private = Path(app.config["UPLOAD_DIR"] + "-private")
-    for name, folder in (("uploads", Path(app.config["UPLOAD_DIR"])), ("private", private),
+    for name, folder in (("uploads", Path(app.config["UPLOAD_DIR"])),
                          ("prints", Path(app.config["CERTIFICATE_PRINT_DIR"]))):
-        assert tree(tmp_path / "files" / name) == tree(folder), name
-    assert tree(tmp_path / "files" / "private") and tree(tmp_path / "files" / "prints")
+        assert tree(tmp_path / "files" / name) == tree(folder) != {}, name
 
     with app.app_context():
         cert = db.session.scalar(sa.select(Certificate).where(Certificate.revoked_at.is_(None),
                                                               Certificate.superseded_at.is_(None)).limit(1))
         code, serial = cert.code, cert.serial
+        batch_digest = hashlib.sha256(file_store.read(BATCH, file_store.PRINT)).hexdigest()
+        evidence = db.session.scalar(sa.select(StoredFile.name).where(StoredFile.kind == file_store.PRIVATE).limit(1))
+        evidence_bytes = file_store.read(evidence, file_store.PRIVATE)
     other = create_app("testing", SQLALCHEMY_DATABASE_URI=target.url, UPLOAD_DIR=str(tmp_path / "files" / "uploads"),
                        CERTIFICATE_PRINT_DIR=str(tmp_path / "files" / "prints"))
+    with other.app_context():  # the stored files came with the database, byte for byte
+        assert file_store.sha256(BATCH, file_store.PRINT) == batch_digest
+        assert file_store.read(evidence, file_store.PRIVATE) == evidence_bytes
     client = other.test_client()
     answer = client.get(f"/verify/{code}.json")
     assert answer.status_code == 200 and answer.json["state"] == "valid" and answer.json["serial"] == serial
@@ -157,6 +171,22 @@ def _damage(archive: Path, member: str) -> Path:
     data[offset] ^= 0x01
     damaged.write_bytes(bytes(data))
     return damaged
+
+
+def test_files_kept_on_a_shared_path_are_in_the_archive_and_come_back(demo, target, tmp_path, monkeypatch):
+    from app import file_store
+
+    shared = tmp_path / "shared"
+    monkeypatch.setitem(demo.config, "FILE_STORE", "path")
+    monkeypatch.setitem(demo.config, "FILE_STORE_PATH", str(shared))
+    with demo.app_context():
+        file_store.put(BATCH, b"%PDF-1.7 on the shared path\n" + secrets.token_bytes(4096), file_store.PRINT)
+    archive = tmp_path / "shared.tar"
+    made = backup(demo, "create", "--output", str(archive))
+    assert made.exit_code == 0, made.output
+    restored = backup(demo, "restore", str(archive), "--database-url", target.url, "--files-to", str(tmp_path / "files"))
+    assert restored.exit_code == 0, restored.output
+    assert tree(tmp_path / "files" / "file_store") == tree(shared) != {}
 
 
 @pytest.mark.parametrize("member", ["database", "manifest.json"])

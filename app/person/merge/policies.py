@@ -102,6 +102,7 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("certificates", "revoked_by_id"): keep(ACTOR),
     ("certificate_print_jobs", "created_by_id"): keep(ACTOR),
     ("certificate_templates", "updated_by_id"): keep(ACTOR),
+    ("certificate_template_versions", "created_by_id"): keep(ACTOR),
     # -- camps -----------------------------------------------------------------------------
     ("applications", "user_id"): Policy(RESOLVE, rank=by_status("admitted", "submitted", "waitlisted",
                                                                 "rejected", "withdrawn")),

@@ -8,12 +8,13 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from app import jobs
 from app.accounts.models import User
+from app.background import BackgroundWork
 from app.extensions import db
 from app.labels import LabelledEnum, labels
 from app.plans.models import Plan
 from app.timeutil import UTCDateTime, utcnow
-from app.transitions import Stateful, transition_table
 
 
 class ReportKind(LabelledEnum):
@@ -40,15 +41,13 @@ STATUS_LABELS = labels(RunStatus)
 ACTIVE = (RunStatus.QUEUED.value, RunStatus.RUNNING.value)
 
 
-class ReportRun(Stateful, db.Model):
+class ReportRun(BackgroundWork, db.Model):
+    """Its status moves queued → running → done | failed (→ queued when retried): app/background.py."""
+
     __tablename__ = "plan_report_runs"
     __table_args__ = (sa.Index("ix_plan_report_runs_lookup", "plan_id", "kind", "last_day"),)
-
-    TRANSITIONS = transition_table({
-        None: {RunStatus.QUEUED},
-        RunStatus.QUEUED: {RunStatus.RUNNING, RunStatus.FAILED},
-        RunStatus.RUNNING: {RunStatus.DONE, RunStatus.FAILED},
-    })
+    JOB_KIND = jobs.REPORT
+    DETAIL = "reason"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -72,6 +71,17 @@ class ReportRun(Stateful, db.Model):
 
     plan: Mapped[Plan] = relationship()
     requested_by: Mapped[User | None] = relationship()
+
+    def restart(self) -> None:
+        self.progress = 0
+
+    @property
+    def rq_job_id(self) -> str:
+        return f"plan-report-{self.id}"
+
+    @property
+    def since(self) -> datetime:
+        return self.requested_at
 
     @property
     def everything(self) -> bool:

@@ -15,11 +15,12 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from app import jobs, metrics
+from app import background, jobs, metrics
 from app.accounts.models import Role, User, UserRole
 from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
+from app.locking import lock_objects
 from app.notifications import inbox
 from app.plans.models import Plan
 from app.plans.reports import content, documents
@@ -119,7 +120,8 @@ def dispatch(run: ReportRun) -> None:
     if run.status != RunStatus.QUEUED.value:
         return
     if jobs.redis_url():
-        jobs.enqueue(QUEUE, run_report, run.id, job_id=f"plan-report-{run.id}", timeout=1800)
+        jobs.enqueue(QUEUE, run_report, run.id, job_id=run.rq_job_id, kind=jobs.REPORT,
+                     on_failure=background.job_failed, meta=background.job_meta(run))
     else:
         jobs.in_thread(run_report, run.id, name=f"plan-report-{run.id}")
 
@@ -144,17 +146,24 @@ def file_name(run: ReportRun) -> str:
 
 
 def run_report(run_id: int) -> None:
-    """Render a queued run, recording its progress, its file or why it failed."""
+    """Render a queued run, recording its progress, its file or why it failed. A running run is
+    taken over too: RQ runs the job again when an attempt died, and a report starts from scratch."""
     run = db.session.get(ReportRun, run_id)
-    if run is None or run.status != RunStatus.QUEUED.value:
+    if run is None or run.status not in ACTIVE:
+        db.session.rollback()
         return
-    run.transition(RunStatus.RUNNING)
-    run.started_at, run.progress = utcnow(), 1
+    lock_objects(run, refresh=["status"])
+    if run.status == RunStatus.QUEUED.value:
+        run.transition(RunStatus.RUNNING)
+    elif run.status != RunStatus.RUNNING.value:
+        db.session.rollback()
+        return
+    run.started_at, run.progress, run.heartbeat_at = utcnow(), 1, utcnow()
     db.session.commit()
 
     def progress(percent: int) -> None:
         if percent > run.progress:
-            run.progress = min(percent, 99)
+            run.progress, run.heartbeat_at = min(percent, 99), utcnow()
             db.session.commit()  # each step is one short write: the page polling it sees it at once
 
     try:
@@ -163,16 +172,24 @@ def run_report(run_id: int) -> None:
         log.exception("report run %s failed", run_id)
         metrics.job_failed("plan_report")
         db.session.rollback()
-        run = db.session.get(ReportRun, run_id)
-        reason = f"{type(exc).__name__}: {exc}"[:500]
-        run.transition(RunStatus.FAILED, note=reason)
-        run.reason, run.finished_at = reason, utcnow()
-        db.session.commit()
+        background.job_error(ReportRun, run_id, exc)
+        return
+    lock_objects(run, refresh=["status"])
+    if run.status != RunStatus.RUNNING.value:  # failed by the sweeper meanwhile: it stays so
+        db.session.rollback()
         return
     run.body, run.size, run.file_name = body, len(body), file_name(run)
     run.progress, run.finished_at = 100, utcnow()
     run.transition(RunStatus.DONE)
     db.session.commit()
+
+
+def retry_run(actor: User, run_id: int) -> ReportRun:
+    """Prepare a failed report again (the caller commits, then `dispatch`es it)."""
+    run = get_run(actor, run_id)
+    background.retry(actor, run)
+    audit.record(actor, "plans.report_retried", run)
+    return run
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -202,10 +219,11 @@ def runs(actor: User, limit: int = 50) -> list[ReportRun]:
 
 def status(run: ReportRun) -> dict:
     percent = 100 if run.status == RunStatus.DONE.value else run.progress
-    reason = run.reason if run.status == RunStatus.FAILED.value else None
+    failed = run.status == RunStatus.FAILED.value
+    reason = " ".join(filter(None, [run.failure_label, run.reason or ""])) if failed else None
     # `percent` and `error` as a print job's status has them: the progress page's script is shared.
     return {"id": run.id, "status": run.status, "progress": percent, "percent": percent, "reason": reason,
-            "error": reason}
+            "error": reason, "failure": run.failure if failed else None}
 
 
 def download(actor: User, run_id: int) -> tuple[bytes, str, str]:

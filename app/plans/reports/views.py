@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.errors import InvalidInput
@@ -16,7 +17,7 @@ from app.plans.reports.models import FORMAT_LABELS, KIND_LABELS, STATUS_LABELS, 
 from app.plans.scope import scope_of
 from app.timeutil import date_in_range, local_today
 from app.transaction import commit
-from app.web import answers_json, download
+from app.web import answers_json, download, perform
 
 
 def _date(text: str | None) -> date | None:
@@ -68,6 +69,19 @@ def reports():
 def report(run_id: int):
     return render_template("plans/reports/run.html", run=services.get_run(current_user, run_id),
                            kinds=KIND_LABELS, status_labels=STATUS_LABELS, RunStatus=RunStatus)
+
+
+@bp.route("/dashboard/reports/<int:run_id>/retry", methods=["POST"])
+@readers
+def report_retry(run_id: int):
+    here = url_for("plans.report", run_id=run_id)
+
+    def again(run) -> str:
+        if run is not None:
+            services.dispatch(run)  # after the commit: the job looks for the run's row
+        return here
+    return perform(lambda: services.retry_run(current_user, run_id), success=_("Preparing the report again."),
+                   to=again, refused_to=here)
 
 
 @bp.route("/dashboard/reports/<int:run_id>.json")
