@@ -1,7 +1,7 @@
 """stored files: uploads and print batches in the database, in bounded chunks (app/file_store)
 
 Revision ID: gg18fs000001
-Revises: ff17rp000001
+Revises: gg18jb000001
 Create Date: 2026-12-07 06:50:00
 
 """
@@ -13,7 +13,7 @@ import app.timeutil  # noqa: F401  (UTCDateTime columns)
 
 # revision identifiers, used by Alembic.
 revision = 'gg18fs000001'
-down_revision = 'ff17rp000001'
+down_revision = 'gg18jb000001'
 branch_labels = None
 depends_on = None
 

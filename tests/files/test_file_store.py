@@ -171,6 +171,10 @@ def test_a_seal_renders_from_the_store_and_a_batch_downloads_from_it(app, db_ses
                        content_type="multipart/form-data").status_code == 302
     db_session.refresh(template)
     assert file_store.exists(template.seal_image, file_store.IMAGE)
+    # certificates issued before keep the template version they were issued with; new ones carry the seal
+    assert _image_count(pdf_file(tmp_path, batches.certificates_pdf(certs[:1]), "old.pdf")) == without_seal
+    certs = issue_completion(["王芳", "赵强"])
+    db_session.commit()
     assert _image_count(pdf_file(tmp_path, batches.certificates_pdf(certs[:1]), "sealed.pdf")) == without_seal + 1
 
     job = printing.create_job(admin, certs, "pdf")

@@ -39,9 +39,12 @@ def demo(app):
         db.session.commit()
         kinds = set(db.session.scalars(sa.select(StoredFile.kind)))
         assert {file_store.PRIVATE, file_store.PRINT} <= kinds, "the demo's evidence and the batch are in the store"
-    (Path(app.config["UPLOAD_DIR"]) / "old-cover.png").write_bytes(b"\x89PNG old cover" + secrets.token_bytes(512))
-    (Path(app.config["CERTIFICATE_PRINT_DIR"]) / "old-batch.pdf").write_bytes(b"%PDF-1.4 " + secrets.token_bytes(512))
+    legacy = [Path(app.config["UPLOAD_DIR"]) / "old-cover.png", Path(app.config["CERTIFICATE_PRINT_DIR"]) / "old-batch.pdf"]
+    for path in legacy:
+        path.write_bytes(b"an older installation's file " + secrets.token_bytes(512))
     yield app
+    for path in legacy:  # the folders are the session's: other tests expect them empty
+        path.unlink(missing_ok=True)
     truncate_all(app)
 
 

@@ -16,10 +16,11 @@ import sqlalchemy as sa
 from redis import Redis
 from rq.job import JobStatus as RQStatus
 
-from app import background, jobs
+from app import background, file_store, jobs
 from app.certificates import printing
 from app.certificates.models import JobStatus, PrintJob
 from app.extensions import db
+from app.file_store.models import StoredFile
 from app.timeutil import utcnow
 from app.worker import AppSimpleWorker, AppWorker
 from tests.conftest import login
@@ -38,6 +39,13 @@ def rq_queue(monkeypatch, create_rq_queue):
     queue = create_rq_queue("job-failures")
     monkeypatch.setattr(printing, "QUEUE", queue.name)
     return queue
+
+
+def _stored_pdf(tmp_path: Path, row: PrintJob) -> Path:
+    """The finished batch, from the file store, as a file pdftotext can read."""
+    path = tmp_path / f"{row.id}.pdf"
+    path.write_bytes(file_store.read(row.file_path, file_store.PRINT))
+    return path
 
 
 def _policy(monkeypatch, retries: int, timeout: int = 600) -> None:
@@ -91,11 +99,11 @@ def _horse_pid(marker: Path, timeout: float = 60) -> int:
 
 
 def _hanging_first_attempt(monkeypatch, tmp_path):
-    """printing.render that, on its first call, says where it runs and hangs there (to be killed);
+    """printing.render_to that, on its first call, says where it runs and hangs there (to be killed);
     later calls render for real. The marker is a file: the call happens in another process."""
-    real, marker, attempts = printing.render, tmp_path / "horse.pid", tmp_path / "attempts"
+    real, marker, attempts = printing.render_to, tmp_path / "horse.pid", tmp_path / "attempts"
 
-    def render(certs, output="pdf", progress=None):
+    def render_to(out, certs, output="pdf", progress=None):
         with attempts.open("a") as f:
             f.write("x")
         if len(attempts.read_text()) == 1:
@@ -103,9 +111,9 @@ def _hanging_first_attempt(monkeypatch, tmp_path):
                 progress(1)
             marker.write_text(str(os.getpid()))
             time.sleep(120)
-        return real(certs, output, progress)
+        return real(out, certs, output, progress)
 
-    monkeypatch.setattr(printing, "render", render)
+    monkeypatch.setattr(printing, "render_to", render_to)
     return marker, attempts
 
 
@@ -114,11 +122,11 @@ def test_a_job_that_raises_is_retried_then_failed_with_its_reason(app, db_sessio
     _policy(monkeypatch, retries=2)
     calls = []
 
-    def broken(certs, output="pdf", progress=None):
+    def broken(out, certs, output="pdf", progress=None):
         calls.append(1)
         raise RuntimeError("the printer's font is missing")
 
-    monkeypatch.setattr(printing, "render", broken)
+    monkeypatch.setattr(printing, "render_to", broken)
     job_id = _dispatched(db_session, admin, certs)
     _work(rq_queue)
     assert len(calls) == 3  # the first attempt and two retries
@@ -134,7 +142,7 @@ def test_a_job_that_raises_is_retried_then_failed_with_its_reason(app, db_sessio
 
 def test_a_job_past_its_timeout_is_failed_as_timed_out(app, db_session, admin, certs, rq_queue, monkeypatch):
     _policy(monkeypatch, retries=0, timeout=1)
-    monkeypatch.setattr(printing, "render", lambda *a, **k: time.sleep(10))
+    monkeypatch.setattr(printing, "render_to", lambda *a, **k: time.sleep(10))
     job_id = _dispatched(db_session, admin, certs)
     started = time.monotonic()
     _work(rq_queue)
@@ -176,7 +184,7 @@ def test_a_killed_work_horse_fails_the_job_and_the_page_retries_it_once(app, db_
     _work(rq_queue)
     row = _row(db_session, job_id)
     assert row.status == JobStatus.DONE.value and row.failure is None and row.error is None
-    assert pdf_pages(Path(row.file_path)) == len(certs)
+    assert pdf_pages(_stored_pdf(tmp_path, row)) == len(certs)
     assert attempts.read_text() == "xx"
     assert client.post(f"/console/certificates/jobs/{job_id}/retry").status_code == 302  # refused: done
     assert _row(db_session, job_id).status == JobStatus.DONE.value and rq_queue.count == 0
@@ -196,8 +204,10 @@ def test_a_batch_killed_mid_way_and_retried_prints_each_certificate_once(app, db
     assert row.status == JobStatus.DONE.value and row.done == row.total == len(certs)
     assert rq_queue.finished_job_registry.get_job_ids() == [f"certificates-{job_id}"]
     assert rq_queue.failed_job_registry.count == 0
-    path = Path(row.file_path)
-    assert sorted(p.name for p in path.parent.glob(f"{job_id}*")) == [path.name]  # no partial file left
+    assert sorted(db_session.scalars(sa.select(StoredFile.name).where(StoredFile.kind == file_store.PRINT,
+                                                                       StoredFile.name.startswith(job_id)))) \
+        == [row.file_path]  # one file of this batch in the store
+    path = _stored_pdf(tmp_path, row)
     assert pdf_pages(path) == len(certs)
     text = pdf_text(path)
     for cert in certs:
