@@ -45,8 +45,10 @@ def rq_worker(burst):
     followup_sending.schedule_next()
     satisfaction_sending.schedule_next()
     plan_reports.schedule_next()  # the monthly report, on the 1st at 08:00 in Shanghai
-    AppWorker([printing.QUEUE, plan_reports.QUEUE, jobs.notifications_queue_name()], connection=Redis.from_url(url),
-              app=current_app._get_current_object()).work(burst=burst, with_scheduler=True)
+    worker = AppWorker([printing.QUEUE, plan_reports.QUEUE, jobs.notifications_queue_name()],
+                       connection=Redis.from_url(url), app=current_app._get_current_object(),
+                       maintenance_interval=current_app.config["RQ_MAINTENANCE_SECONDS"])
+    worker.work(burst=burst, with_scheduler=True)
 
 
 def init_app(app: Flask) -> None:
