@@ -45,9 +45,11 @@ def rq_worker(burst):
     followup_sending.schedule_next()
     satisfaction_sending.schedule_next()
     plan_reports.schedule_next()  # the monthly report, on the 1st at 08:00 in Shanghai
+    maintenance = current_app.config["RQ_MAINTENANCE_SECONDS"]
+    # An idle worker looks at its maintenance only when its wait for a job (worker_ttl - 15 s) ends.
     worker = AppWorker([printing.QUEUE, plan_reports.QUEUE, jobs.notifications_queue_name()],
                        connection=Redis.from_url(url), app=current_app._get_current_object(),
-                       maintenance_interval=current_app.config["RQ_MAINTENANCE_SECONDS"])
+                       maintenance_interval=maintenance, worker_ttl=maintenance + 15)
     worker.work(burst=burst, with_scheduler=True)
 
 

@@ -181,8 +181,9 @@ class Config:
     BACKGROUND_SWEEP_SECONDS = int(os.environ.get("BACKGROUND_SWEEP_SECONDS") or 300)
     # How often RQ workers run their maintenance (one worker at a time, under RQ's lock): the
     # cleanup that retries or fails the job of a worker killed outright once its heartbeat (90 s)
-    # has lapsed, then the sweep above. RQ's own default, 10 minutes, would leave a batch whose
-    # worker died waiting that long; the cleanup is a few Redis commands.
+    # has lapsed, then the sweep above. RQ's own default, 10 minutes (and an idle worker looks
+    # only every 405 s), would leave a batch whose worker died waiting that long; the cleanup is a
+    # few Redis commands.
     RQ_MAINTENANCE_SECONDS = int(os.environ.get("RQ_MAINTENANCE_SECONDS") or 60)
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
     # Every absolute link (mails, tickets, certificates, API answers) is built on it; required in

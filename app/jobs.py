@@ -47,8 +47,10 @@ def notifications_queue_name() -> str:
 NOTICE, PRINT, REPORT = "notice", "print", "report"
 POLICY: dict[str, tuple[int, list[int], int]] = {
     NOTICE: (3, [10, 60, 300], 600),    # an SMS, a mail, a reminder, a daily sending: a few quick retries
-    PRINT: (2, [60, 300], 3600),        # a batch of certificates
-    REPORT: (2, [60, 300], 1800),       # a plan report
+    # A batch or a report whose worker died is worth trying again soon (the clerk is waiting for it);
+    # one that raised will most likely raise again, so the second retry waits longer.
+    PRINT: (2, [10, 300], 3600),        # a batch of certificates
+    REPORT: (2, [10, 300], 1800),       # a plan report
 }
 
 
