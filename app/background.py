@@ -26,7 +26,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus as RQStatus
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app import jobs
+from app import jobs, metrics
 from app.errors import Conflict
 from app.extensions import db
 from app.labels import LabelledEnum
@@ -76,6 +76,7 @@ class BackgroundWork(Stateful):
         FAILED: frozenset({QUEUED}),  # retried
     }
     JOB_KIND: ClassVar[str]  # its retry policy in app/jobs.py
+    METRIC_KIND: ClassVar[str]  # its label on /metrics' count of failed background work
     DETAIL: ClassVar[str]  # the column holding what went wrong, in the job's words
 
     failure: Mapped[str | None] = mapped_column(sa.String(20))  # a Failure code once failed
@@ -153,6 +154,7 @@ def mark_failed(model: type[BackgroundWork], row_id, failure: Failure, detail: s
         return False
     row.fail(failure, detail)
     db.session.commit()
+    metrics.job_failed(model.METRIC_KIND)  # once a row fails for good, whoever found it (job, callback, sweeper)
     log.warning("%s %s failed: %s", model.__tablename__, row_id, failure.value)
     return True
 

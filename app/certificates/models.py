@@ -195,6 +195,7 @@ class PrintJob(BackgroundWork, db.Model):
 
     __tablename__ = "certificate_print_jobs"
     JOB_KIND = jobs.PRINT
+    METRIC_KIND = "certificate_print"
     DETAIL = "error"
 
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)

@@ -18,7 +18,7 @@ from typing import BinaryIO, Callable
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app import background, file_store, jobs, metrics
+from app import background, file_store, jobs
 from app.audit import services as audit
 from app.certificates import batches, rendering
 from app.certificates.models import Certificate, JobStatus, PrintJob
@@ -152,7 +152,6 @@ def run_job(job_id: str) -> None:
         _finish(job_id, name, len(ids))
     except Exception as exc:  # noqa: BLE001 - the job records any failure for the organiser
         log.exception("print job %s failed", job_id)
-        metrics.job_failed("certificate_print")
         db.session.rollback()
         background.job_error(PrintJob, job_id, exc)
     finally:

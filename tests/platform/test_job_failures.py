@@ -118,8 +118,10 @@ def _hanging_first_attempt(monkeypatch, tmp_path):
 
 
 def test_a_job_that_raises_is_retried_then_failed_with_its_reason(app, db_session, admin, certs, rq_queue,
-                                                                 monkeypatch):
+                                                                 monkeypatch, redis_client):
     _policy(monkeypatch, retries=2)
+    metrics_key = f"minhang-test:metrics:{os.getpid()}:{time.monotonic_ns()}"
+    monkeypatch.setitem(app.config, "METRICS_REDIS_KEY", metrics_key)
     calls = []
 
     def broken(out, certs, output="pdf", progress=None):
@@ -133,6 +135,9 @@ def test_a_job_that_raises_is_retried_then_failed_with_its_reason(app, db_sessio
     row = _row(db_session, job_id)
     assert row.status == JobStatus.FAILED.value and row.failure == background.Failure.ERROR.value
     assert row.error == "RuntimeError: the printer's font is missing"
+    # /metrics counts the batch that failed, once: not each of its three attempts
+    assert redis_client.hgetall(metrics_key) == {b"jobs_failed:certificate_print": b"1"}
+    redis_client.delete(metrics_key)
     client = app.test_client()
     login(client, admin)
     status = client.get(f"/console/certificates/jobs/{job_id}.json").get_json()

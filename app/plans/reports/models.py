@@ -47,6 +47,7 @@ class ReportRun(BackgroundWork, db.Model):
     __tablename__ = "plan_report_runs"
     __table_args__ = (sa.Index("ix_plan_report_runs_lookup", "plan_id", "kind", "last_day"),)
     JOB_KIND = jobs.REPORT
+    METRIC_KIND = "plan_report"
     DETAIL = "reason"
 
     id: Mapped[int] = mapped_column(primary_key=True)

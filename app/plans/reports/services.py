@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from app import background, jobs, metrics
+from app import background, jobs
 from app.accounts.models import Role, User, UserRole
 from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -170,7 +170,6 @@ def run_report(run_id: int) -> None:
         body = render(run, progress)
     except Exception as exc:  # noqa: BLE001 - the run records any failure for the reader
         log.exception("report run %s failed", run_id)
-        metrics.job_failed("plan_report")
         db.session.rollback()
         background.job_error(ReportRun, run_id, exc)
         return
