@@ -23,7 +23,7 @@ MESSAGES = {
     413: lambda: _("The uploaded file is too large."),
     429: lambda: _("Too many attempts. Please wait a moment and try again."),
     500: lambda: _("Something went wrong on our side. Please try again later."),
-    503: lambda: _("The service is briefly unavailable. Please try again in a minute."),
+    503: lambda: _("The service is briefly unavailable. Please try again in a moment."),
 }
 
 # The database cannot be reached (down, restarting, pool exhausted): the request may succeed in a
