@@ -6,6 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from app import file_store
 from app.accounts.services import authenticate
 from app.demo.loader import load_demo
 from app.demo.plans import SLUG, SYMPOSIUMS
@@ -26,8 +27,8 @@ def test_the_demo_loads_the_plan_its_figures_and_its_readers(app, db_session):
     entered = [t for t in plan.targets if not t.computed]
     assert all(figures.figure_in_force(t, as_of) is not None for t in entered)
     for row in db.session.scalars(sa.select(EnteredFigure)):
-        assert row.evidence_file and entering.evidence_file(
-            authenticate("admin@minhang.example", "Admin#2026"), row)[0].read_bytes().startswith(b"%PDF-")
+        stored, _download, _type = entering.evidence_file(authenticate("admin@minhang.example", "Admin#2026"), row)
+        assert file_store.read(stored, file_store.PRIVATE).startswith(b"%PDF-")
     corrections = list(db.session.scalars(sa.select(EnteredFigure).where(EnteredFigure.corrects_id.is_not(None))))
     assert len(corrections) == 1 and corrections[0].correction_reason
     assert figures.progress(targets["settled_talents"], EVERYTHING, as_of).actual == corrections[0].value
