@@ -95,6 +95,13 @@ class BackgroundWork(Stateful):
     def failure_label(self) -> str:
         return Failure.label_of(self.failure) if self.failure else ""
 
+    @property
+    def failure_text(self) -> str | None:
+        """Why it failed, for its page and its JSON: the reason's label and the job's own words."""
+        if self.status != FAILED:
+            return None
+        return " ".join(filter(None, [self.failure_label, getattr(self, self.DETAIL) or ""]))
+
     def fail(self, failure: Failure, detail: str = "") -> None:
         self.transition(FAILED, note=f"{failure.value}: {detail}"[:300])
         self.failure = failure.value
@@ -120,9 +127,33 @@ def kinds() -> dict[str, type[BackgroundWork]]:
     return {model.__tablename__: model for model in BackgroundWork.__subclasses__()}
 
 
-def job_meta(row: BackgroundWork) -> dict:
+def job_meta(model: type[BackgroundWork], row_id) -> dict:
     """What the RQ job carries to find its row again (its failure callback)."""
-    return {"record": row.__tablename__, "record_id": row.id}
+    return {"record": model.__tablename__, "record_id": row_id}
+
+
+def locked(model: type[BackgroundWork], row_id, states: tuple[str, ...]) -> BackgroundWork | None:
+    """The row, locked, if its status is one of `states` (checked again under the lock: another
+    attempt, the sweeper or a retry may have moved it); else None, the session rolled back."""
+    row = db.session.get(model, row_id)
+    if row is not None and row.status in states:
+        lock_objects(row, refresh=["status"])
+        if row.status in states:
+            return row
+    db.session.rollback()
+    return None
+
+
+def take_over(model: type[BackgroundWork], row_id) -> BackgroundWork | None:
+    """The row, now running and locked, if this attempt is to do its work: a queued row, or a
+    running one whose previous attempt died (RQ runs the job again); a done or failed row is left
+    alone. The caller resets its own progress and commits."""
+    row = locked(model, row_id, ACTIVE)
+    if row is not None:
+        if row.status == QUEUED:
+            row.transition(RUNNING)
+        row.heartbeat_at = utcnow()
+    return row
 
 
 def retry(actor, row: BackgroundWork) -> BackgroundWork:
@@ -144,13 +175,8 @@ def beat(model: type[BackgroundWork], row_id, **values) -> None:
 def mark_failed(model: type[BackgroundWork], row_id, failure: Failure, detail: str = "") -> bool:
     """The row failed with its reason, if it is still queued or running; commits."""
     db.session.rollback()
-    row = db.session.get(model, row_id)
-    if row is None or row.status not in ACTIVE:
-        db.session.rollback()
-        return False
-    lock_objects(row, refresh=["status"])
-    if row.status not in ACTIVE:
-        db.session.rollback()
+    row = locked(model, row_id, ACTIVE)
+    if row is None:
         return False
     row.fail(failure, detail)
     db.session.commit()

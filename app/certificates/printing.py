@@ -24,7 +24,6 @@ from app.certificates import batches, rendering
 from app.certificates.models import Certificate, JobStatus, PrintJob
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
-from app.locking import lock_objects
 from app.timeutil import utcnow
 from app.urls import public_base_url
 
@@ -85,7 +84,7 @@ def dispatch(job_id: str) -> None:
     """After the commit: hand the job to RQ if Redis is configured, else to a thread here."""
     if jobs.redis_url():
         jobs.enqueue(QUEUE, run_job, job_id, job_id=f"certificates-{job_id}", kind=jobs.PRINT,
-                     on_failure=background.job_failed, meta={"record": PrintJob.__tablename__, "record_id": job_id})
+                     on_failure=background.job_failed, meta=background.job_meta(PrintJob, job_id))
     else:
         jobs.in_thread(run_job, job_id, name=f"print-{job_id[:8]}")
 
@@ -96,30 +95,19 @@ def _set(job_id: str, **values) -> None:
 
 
 def _start(job_id: str) -> PrintJob | None:
-    """The job's row, now running, if this attempt is to print it: a queued row, or a running one
-    whose previous attempt died (RQ runs the job again); a done or failed row is left alone."""
-    job = db.session.get(PrintJob, job_id)
-    if job is None or job.status not in background.ACTIVE:
-        db.session.rollback()
-        return None
-    lock_objects(job, refresh=["status"])
-    if job.status == JobStatus.QUEUED.value:
-        job.transition(JobStatus.RUNNING)
-    elif job.status != JobStatus.RUNNING.value:
-        db.session.rollback()
-        return None
-    job.done, job.heartbeat_at = 0, utcnow()
-    db.session.commit()
+    """The job's row, now running, if this attempt is to print it (background.take_over)."""
+    job = background.take_over(PrintJob, job_id)
+    if job is not None:
+        job.done = 0
+        db.session.commit()
     return job
 
 
 def _finish(job_id: str, name: str, total: int) -> bool:
     """Done, once: only a row still running becomes done (a retry racing a late attempt, or a row
     the sweeper failed meanwhile, stays as it is)."""
-    job = db.session.get(PrintJob, job_id)
-    lock_objects(job, refresh=["status"])
-    if job.status != JobStatus.RUNNING.value:
-        db.session.rollback()
+    job = background.locked(PrintJob, job_id, (JobStatus.RUNNING.value,))
+    if job is None:
         return False
     job.transition(JobStatus.DONE)
     job.done, job.file_path, job.finished_at, job.heartbeat_at = total, name, utcnow(), utcnow()
@@ -188,8 +176,7 @@ def job_status(job: PrintJob) -> dict:
     percent = 100 if job.status == JobStatus.DONE.value else int(100 * job.done / job.total) if job.total else 0
     failed = job.status == JobStatus.FAILED.value
     return {"id": job.id, "status": job.status, "done": job.done, "total": job.total, "percent": percent,
-            "output": job.output, "failure": job.failure if failed else None,
-            "error": " ".join(filter(None, [job.failure_label, job.error or ""])) if failed else None}
+            "output": job.output, "failure": job.failure if failed else None, "error": job.failure_text}
 
 
 def recent_jobs(actor, limit: int = 10) -> list[PrintJob]:

@@ -20,7 +20,6 @@ from app.accounts.models import Role, User, UserRole
 from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
-from app.locking import lock_objects
 from app.notifications import inbox
 from app.plans.models import Plan
 from app.plans.reports import content, documents
@@ -121,7 +120,7 @@ def dispatch(run: ReportRun) -> None:
         return
     if jobs.redis_url():
         jobs.enqueue(QUEUE, run_report, run.id, job_id=run.rq_job_id, kind=jobs.REPORT,
-                     on_failure=background.job_failed, meta=background.job_meta(run))
+                     on_failure=background.job_failed, meta=background.job_meta(ReportRun, run.id))
     else:
         jobs.in_thread(run_report, run.id, name=f"plan-report-{run.id}")
 
@@ -148,17 +147,10 @@ def file_name(run: ReportRun) -> str:
 def run_report(run_id: int) -> None:
     """Render a queued run, recording its progress, its file or why it failed. A running run is
     taken over too: RQ runs the job again when an attempt died, and a report starts from scratch."""
-    run = db.session.get(ReportRun, run_id)
-    if run is None or run.status not in ACTIVE:
-        db.session.rollback()
+    run = background.take_over(ReportRun, run_id)
+    if run is None:
         return
-    lock_objects(run, refresh=["status"])
-    if run.status == RunStatus.QUEUED.value:
-        run.transition(RunStatus.RUNNING)
-    elif run.status != RunStatus.RUNNING.value:
-        db.session.rollback()
-        return
-    run.started_at, run.progress, run.heartbeat_at = utcnow(), 1, utcnow()
+    run.started_at, run.progress = utcnow(), 1
     db.session.commit()
 
     def progress(percent: int) -> None:
@@ -173,10 +165,8 @@ def run_report(run_id: int) -> None:
         db.session.rollback()
         background.job_error(ReportRun, run_id, exc)
         return
-    lock_objects(run, refresh=["status"])
-    if run.status != RunStatus.RUNNING.value:  # failed by the sweeper meanwhile: it stays so
-        db.session.rollback()
-        return
+    if background.locked(ReportRun, run_id, (RunStatus.RUNNING.value,)) is None:
+        return  # failed by the sweeper meanwhile: it stays so
     run.body, run.size, run.file_name = body, len(body), file_name(run)
     run.progress, run.finished_at = 100, utcnow()
     run.transition(RunStatus.DONE)
@@ -219,7 +209,7 @@ def runs(actor: User, limit: int = 50) -> list[ReportRun]:
 def status(run: ReportRun) -> dict:
     percent = 100 if run.status == RunStatus.DONE.value else run.progress
     failed = run.status == RunStatus.FAILED.value
-    reason = " ".join(filter(None, [run.failure_label, run.reason or ""])) if failed else None
+    reason = run.failure_text
     # `percent` and `error` as a print job's status has them: the progress page's script is shared.
     return {"id": run.id, "status": run.status, "progress": percent, "percent": percent, "reason": reason,
             "error": reason, "failure": run.failure if failed else None}
