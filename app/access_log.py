@@ -24,15 +24,18 @@ class MaskingLogger(Logger):
     access line has the request id the app answered with (X-Request-ID, which nginx passes in),
     method, path (masked, without the query string), status, duration_ms and remote_addr."""
 
+    json_lines = False
+
     def setup(self, cfg):
         super().setup(cfg)
-        if json_logs.wanted():
+        self.json_lines = json_logs.wanted()  # once, not for every request's line
+        if self.json_lines:
             for log in (self.error_log, self.access_log):
                 for handler in log.handlers:
                     handler.setFormatter(json_logs.JsonFormatter())
 
     def access(self, resp, req, environ, request_time):
-        if not json_logs.wanted():
+        if not self.json_lines:
             return super().access(resp, req, environ, request_time)
         if not self.access_log_enabled:
             return None
