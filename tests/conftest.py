@@ -42,6 +42,7 @@ pytest_plugins = [
     "tests.fixtures.person_record",
     "tests.fixtures.plans",
     "tests.fixtures.world",
+    "tests.fixtures.queries",
 ]
 
 BACKEND = os.environ.get("TEST_DATABASE", "sqlite")
