@@ -86,6 +86,11 @@ class Scan(db.Model):
         sa.Index("ix_scans_entries", "registration_id", "checkpoint_id", "scanned_at",
                  postgresql_where=sa.text("result = 'ok' AND direction = 'in'"),
                  sqlite_where=sa.text("result = 'ok' AND direction = 'in'")),
+        # Each registration's first accepted entry at a checkpoint (checkin.first_entries_query) and
+        # the counts the wall and scanners poll: read in this order from the index alone.
+        sa.Index("ix_scans_first_entries", "checkpoint_id", "registration_id", "id", "scanned_at",
+                 postgresql_where=sa.text("result = 'ok' AND direction = 'in'"),
+                 sqlite_where=sa.text("result = 'ok' AND direction = 'in'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

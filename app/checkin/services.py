@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app import base64url
 from app.accounts.models import User
@@ -34,7 +35,6 @@ from app.events.services import require_manage
 from app.extensions import db
 from app.locking import lock
 from app.lookups import get_or_not_found
-from app.privacy import mask_phone
 from app.registrations.models import Registration, RegStatus, SessionBooking
 from app.tickets import personal_codes, phone_keys
 from app.tickets import services as tickets
@@ -364,63 +364,80 @@ def expected_ids(checkpoint: Checkpoint) -> set[int]:
         _holds_seat(checkpoint))))
 
 
-def first_entries(checkpoint: Checkpoint) -> dict[int, Scan]:
+class FirstEntry(NamedTuple):
+    """A registration's first accepted entry at a checkpoint (the one that counts): the scan's
+    id and time, read from an index rather than loaded as a whole Scan."""
+    registration_id: int
+    id: int
+    scanned_at: datetime
+
+
+def accepted_entry(*where) -> sa.ColumnElement[bool]:
+    """SQL condition on Scan: an accepted entry (ix_scans_first_entries holds exactly these)."""
+    return sa.and_(Scan.result == ScanResult.OK.value, Scan.direction == IN, *where)
+
+
+def first_entries_query(checkpoint_ids: list[int]) -> sa.Subquery:
+    """checkpoint_id, registration_id, id, scanned_at of each registration's first accepted entry
+    at each of the checkpoints: the lowest scan id, as the scans were decided in that order. A
+    window over ix_scans_first_entries, read in its order (SQLite and PostgreSQL alike)."""
+    ranked = sa.select(
+        Scan.checkpoint_id, Scan.registration_id, Scan.id, Scan.scanned_at,
+        sa.func.row_number().over(partition_by=(Scan.checkpoint_id, Scan.registration_id),
+                                  order_by=Scan.id).label("n"),
+    ).where(Scan.checkpoint_id.in_(checkpoint_ids), accepted_entry(Scan.registration_id.is_not(None))).subquery()
+    return (sa.select(ranked.c.checkpoint_id, ranked.c.registration_id, ranked.c.id, ranked.c.scanned_at)
+            .where(ranked.c.n == 1).subquery("first_entries"))
+
+
+def first_entries(checkpoint: Checkpoint) -> dict[int, FirstEntry]:
     """registration id -> its first accepted entry at this checkpoint."""
-    rows = db.session.scalars(sa.select(Scan).where(
-        Scan.checkpoint_id == checkpoint.id, Scan.result == ScanResult.OK.value, Scan.direction == IN)
-        .order_by(Scan.id))
-    firsts: dict[int, Scan] = {}
-    for row in rows:
-        firsts.setdefault(row.registration_id, row)
-    return firsts
+    firsts = first_entries_query([checkpoint.id])
+    return {row[0]: FirstEntry(*row) for row in db.session.execute(
+        sa.select(firsts.c.registration_id, firsts.c.id, firsts.c.scanned_at))}
 
 
-def checkpoint_attendance(checkpoint: Checkpoint, firsts: dict[int, Scan] | None = None) -> CheckpointAttendance:
-    """`firsts`: the checkpoint's first_entries() when the caller has them already."""
-    expected = expected_ids(checkpoint)
-    arrived = set(first_entries(checkpoint) if firsts is None else firsts) & expected
-    return CheckpointAttendance(checkpoint, len(expected), len(arrived))
+def entered_ids(checkpoint: Checkpoint) -> list[int]:
+    """The registrations with an accepted entry at this checkpoint, in order of id."""
+    return list(db.session.scalars(
+        sa.select(Scan.registration_id).distinct()
+        .where(Scan.checkpoint_id == checkpoint.id, accepted_entry(Scan.registration_id.is_not(None)))
+        .order_by(Scan.registration_id)))
 
 
-def registrant_names(registration_ids: list[int]) -> dict[int, str]:
-    if not registration_ids:
-        return {}
-    return dict(db.session.execute(sa.select(Registration.id, User.name).join(User, User.id == Registration.user_id)
-                                   .where(Registration.id.in_(registration_ids))).all())
+def checkpoint_attendance(checkpoint: Checkpoint) -> CheckpointAttendance:
+    """Those expected (expected_ids) and how many of them came in: counted by the database, in
+    one statement, for the wall and the scanners that poll it."""
+    came = sa.exists().where(Scan.checkpoint_id == checkpoint.id, Scan.registration_id == Registration.id,
+                             accepted_entry())
+    expected, arrived = db.session.execute(
+        sa.select(sa.func.count(Registration.id), sa.func.count(Registration.id).filter(came)).where(
+            Registration.event_id == checkpoint.event_id, Registration.status == RegStatus.CONFIRMED.value,
+            _holds_seat(checkpoint))).one()
+    return CheckpointAttendance(checkpoint, expected, arrived)
 
 
 def attendance(event: Event) -> list[CheckpointAttendance]:
     return [checkpoint_attendance(c) for c in event_checkpoints(event)]
 
 
+def _with_names(query: sa.Select) -> sa.Select:
+    # the console lists name each scan's person and checkpoint: read with the scans, not per row
+    return query.join(Checkpoint, Checkpoint.id == Scan.checkpoint_id).options(
+        contains_eager(Scan.checkpoint), joinedload(Scan.registration).joinedload(Registration.user))
+
+
 def conflicts(event: Event) -> list[Scan]:
-    """Offline scans that admitted someone another device had already admitted."""
-    rows = db.session.scalars(
-        sa.select(Scan).join(Checkpoint).where(Checkpoint.event_id == event.id,
-                                               Scan.result == ScanResult.ALREADY_CHECKED_IN.value)
-        .order_by(Scan.id.desc()))
-    return [s for s in rows if (s.detail or {}).get("conflict_with")]
+    """Offline scans that admitted someone another device had already admitted (scan() marks
+    them with `conflict_with` in their detail)."""
+    return list(db.session.scalars(_with_names(sa.select(Scan)).where(
+        Checkpoint.event_id == event.id, Scan.result == ScanResult.ALREADY_CHECKED_IN.value,
+        Scan.detail["conflict_with"].as_string().is_not(None)).order_by(Scan.id.desc())))
 
 
 def scan_log(event: Event, limit: int = 200) -> list[Scan]:
-    return list(db.session.scalars(
-        sa.select(Scan).join(Checkpoint).where(Checkpoint.event_id == event.id)
-        .order_by(Scan.id.desc()).limit(limit)))
-
-
-def attendance_rows(event: Event) -> tuple[list[str], list[list]]:
-    """One row per confirmed registrant, a column per checkpoint with the first entry time."""
-    points = event_checkpoints(event)
-    firsts = {p.id: first_entries(p) for p in points}
-    header = [_("Name"), _("Mobile"), _("Employer")] + [p.name for p in points]
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.event_id == event.id, Registration.status == RegStatus.CONFIRMED.value)
-        .order_by(Registration.id)).all()
-    rows = []
-    for r in registrations:
-        cells = [fmt(firsts[p.id][r.id].scanned_at, "%H:%M") if r.id in firsts[p.id] else "" for p in points]
-        rows.append([r.user.name, mask_phone(r.user.mobile), r.user.employer or ""] + cells)
-    return header, rows
+    return list(db.session.scalars(_with_names(sa.select(Scan)).where(Checkpoint.event_id == event.id)
+                                   .order_by(Scan.id.desc()).limit(limit)))
 
 
 # -- offline roster -----------------------------------------------------------
@@ -450,5 +467,5 @@ def roster(checkpoint: Checkpoint) -> dict:
         "revoked_phone_keys": phone_keys.revoked_since_lifetime(),
         "code_max_age": int(phone_keys.CODE_MAX_AGE.total_seconds()),
         "code_future_skew": int(phone_keys.CODE_FUTURE_SKEW.total_seconds()),
-        "checked_in": sorted(first_entries(checkpoint)),
+        "checked_in": entered_ids(checkpoint),
     }

@@ -2,11 +2,17 @@
 seconds: counts per checkpoint, arrivals per ten minutes, and the latest arrivals."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
+import sqlalchemy as sa
+
+from app.accounts.models import User
 from app.checkin import services as checkin
+from app.checkin.models import Checkpoint
 from app.events.models import Event
+from app.extensions import db
 from app.privacy import mask_name
+from app.registrations.models import Registration
 from app.timeutil import iso, to_local, utcnow
 
 BUCKET = timedelta(minutes=10)
@@ -27,42 +33,55 @@ def _shown_name(event: Event, name: str) -> str:
     return mask_name(name)
 
 
-def arrivals_per_bucket(arrivals: list[datetime], opens: datetime, closes: datetime, now: datetime) -> list[dict]:
+def arrival_counts(checkpoint: Checkpoint, now: datetime) -> dict[datetime, int]:
+    """First entries per ten minutes, keyed by the slot's start on the local clock, counted by the
+    database: slots are cut on epoch seconds shifted by the local offset (Shanghai keeps one
+    offset all year, so the offset now is the offset of the whole event)."""
+    offset = int(to_local(now).utcoffset().total_seconds())
+    firsts = checkin.first_entries_query([checkpoint.id])
+    moment = sa.extract("epoch", firsts.c.scanned_at) + offset
+    slots = sa.select((moment - moment % int(BUCKET.total_seconds())).label("start")).subquery()
+    rows = db.session.execute(sa.select(slots.c.start, sa.func.count()).group_by(slots.c.start))
+    return {to_local(datetime.fromtimestamp(int(start) - offset, timezone.utc)): n for start, n in rows}
+
+
+def arrivals_per_bucket(counts: dict[datetime, int], opens: datetime, closes: datetime, now: datetime) -> list[dict]:
     """Arrivals per ten minutes (local clock), empty buckets included: while check-in is open,
-    from the opening to now; afterwards, from the first arrival to the last."""
+    from the opening to now; afterwards, from the first arrival to the last. `counts`: arrivals
+    per slot, keyed by the slot's start (arrival_counts)."""
     live = opens <= now <= closes
-    if not arrivals and not live:
+    if not counts and not live:
         return []
-    start = min(arrivals + [opens]) if live else min(arrivals)
-    end = now if live else max(arrivals)
-    counts: dict[datetime, int] = {}
-    for moment in arrivals:
-        key = _bucket_start(moment)
-        counts[key] = counts.get(key, 0) + 1
-    buckets, cursor, last = [], _bucket_start(start), _bucket_start(end)
+    first = min(list(counts) + ([_bucket_start(opens)] if live else []))
+    buckets, cursor, last = [], first, _bucket_start(now) if live else max(counts)
     while cursor <= last:
         buckets.append({"start": iso(cursor), "label": cursor.strftime("%H:%M"), "count": counts.get(cursor, 0)})
         cursor += BUCKET
     return buckets[-MAX_BUCKETS:]
 
 
+def latest_arrivals(checkpoint: Checkpoint, limit: int = RECENT) -> list[tuple[str, datetime]]:
+    """(name, time) of the last people to come in for the first time, latest first."""
+    firsts = checkin.first_entries_query([checkpoint.id])
+    return [tuple(row) for row in db.session.execute(
+        sa.select(User.name, firsts.c.scanned_at).select_from(firsts)
+        .join(Registration, Registration.id == firsts.c.registration_id).join(User, User.id == Registration.user_id)
+        .order_by(firsts.c.scanned_at.desc(), firsts.c.id).limit(limit))]
+
+
 def wall_data(event: Event) -> dict:
     now = utcnow()
     points = checkin.event_checkpoints(event)
     main = points[0] if points else None  # the whole-event checkpoint comes first
-    firsts = checkin.first_entries(main) if main is not None else {}
     counts = []
     for point in points:
-        summary = checkin.checkpoint_attendance(point, firsts if point is main else None)
-        counts.append({"checkpoint": summary.checkpoint.id, "name": summary.checkpoint.name,
-                       "session": summary.checkpoint.session_id, "expected": summary.expected,
-                       "checked_in": summary.checked_in})
+        summary = checkin.checkpoint_attendance(point)
+        counts.append({"checkpoint": point.id, "name": point.name, "session": point.session_id,
+                       "expected": summary.expected, "checked_in": summary.checked_in})
     buckets, recent = [], []
     if main is not None:
-        buckets = arrivals_per_bucket([s.scanned_at for s in firsts.values()], *checkin.window(main), now)
-        latest = sorted(firsts.values(), key=lambda s: s.scanned_at, reverse=True)[:RECENT]
-        names = checkin.registrant_names([s.registration_id for s in latest])
-        recent = [{"name": _shown_name(event, names.get(s.registration_id, "")),
-                   "at": to_local(s.scanned_at).strftime("%H:%M")} for s in latest]
+        buckets = arrivals_per_bucket(arrival_counts(main, now), *checkin.window(main), now)
+        recent = [{"name": _shown_name(event, name), "at": to_local(at).strftime("%H:%M")}
+                  for name, at in latest_arrivals(main)]
     return {"event": {"id": event.id, "title": event.title}, "generated_at": iso(now),
             "counts": counts, "buckets": buckets, "recent": recent}

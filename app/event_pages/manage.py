@@ -310,7 +310,8 @@ def attendance_export(event_id: int):
     if event.has_online:
         header, rows = online_figures.with_online_columns(event, header, rows)
     commit()  # the audit row of who exported what
-    return download(export.to_xlsx(event.title, header, rows), f"attendance-{event.id}.xlsx")
+    # list(): to_xlsx takes a list until it is written in write-only mode (issue 19, another branch)
+    return download(export.to_xlsx(event.title, header, list(rows)), f"attendance-{event.id}.xlsx")
 
 
 # -- series -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 per-university table of an event with invited partner universities."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -30,12 +31,12 @@ def confirmed_ids(event: Event) -> set[int]:
 
 def onsite_ids(event: Event) -> set[int]:
     point = _checkpoint(event, DOOR)
-    return set(checkin.first_entries(point)) & confirmed_ids(event) if point else set()
+    return set(checkin.entered_ids(point)) & confirmed_ids(event) if point else set()
 
 
 def online_joined_ids(event: Event) -> set[int]:
     point = _checkpoint(event, ONLINE)
-    return set(checkin.first_entries(point)) & confirmed_ids(event) if point else set()
+    return set(checkin.entered_ids(point)) & confirmed_ids(event) if point else set()
 
 
 def online_ids(event: Event) -> set[int]:
@@ -104,15 +105,17 @@ def university_rows(actor: User, event: Event) -> list[UniversityRow]:
     return rows
 
 
-def with_online_columns(event: Event, header: list, rows: list[list]) -> tuple[list, list[list]]:
-    """The attendance sheet (checkin.attendance_rows: confirmed registrations by id) with the
-    online minutes, attended online and attended on-site or online (each person once)."""
+def with_online_columns(event: Event, header: list, rows: Iterable[list]) -> tuple[list, Iterator[list]]:
+    """The attendance sheet (checkin.exports.attendance_rows: confirmed registrations by id) with
+    the online minutes, attended online and attended on-site or online (each person once); the
+    rows are produced as the sheet's are read."""
     ids = sorted(confirmed_ids(event))
     seconds = dict(db.session.execute(sa.select(OnlinePresence.registration_id, OnlinePresence.seconds)
                                       .where(OnlinePresence.event_id == event.id)).all())
     onsite, online = onsite_ids(event), online_ids(event)
     extra = [_("Minutes online"), _("Attended online"), _("Attended on-site or online")]
     yes = _("Yes")
-    out = [row + [seconds.get(rid, 0) // 60, yes if rid in online else "", yes if rid in onsite | online else ""]
-           for rid, row in zip(ids, rows)]
+    either = onsite | online
+    out = (row + [seconds.get(rid, 0) // 60, yes if rid in online else "", yes if rid in either else ""]
+           for rid, row in zip(ids, rows))
     return header + extra, out

@@ -228,20 +228,21 @@ def test_wall_counts_buckets_and_names(client, db_session, venue, setting, shown
 
 
 def test_wall_buckets_are_ten_minute_local_slots():
+    from collections import Counter
     from datetime import datetime, timezone
 
-    from app.checkin.wall import arrivals_per_bucket
+    from app.checkin.wall import _bucket_start, arrivals_per_bucket
 
     utc = timezone.utc
     opens = datetime(2026, 5, 18, 0, 0, tzinfo=utc)     # 08:00 in Shanghai
     closes = datetime(2026, 5, 18, 4, 0, tzinfo=utc)
-    arrivals = [datetime(2026, 5, 18, 0, m, tzinfo=utc) for m in (1, 9, 10, 31)]
+    arrivals = Counter(_bucket_start(datetime(2026, 5, 18, 0, m, tzinfo=utc)) for m in (1, 9, 10, 31))
     buckets = arrivals_per_bucket(arrivals, opens, closes, now=datetime(2026, 5, 18, 0, 45, tzinfo=utc))
     assert [(b["label"], b["count"]) for b in buckets] == [
         ("08:00", 2), ("08:10", 1), ("08:20", 0), ("08:30", 1), ("08:40", 0)]
     after = arrivals_per_bucket(arrivals, opens, closes, now=datetime(2026, 5, 19, tzinfo=utc))
     assert after[-1]["label"] == "08:30"  # after closing: up to the last arrival only
-    assert arrivals_per_bucket([], opens, closes, now=datetime(2026, 5, 19, tzinfo=utc)) == []
+    assert arrivals_per_bucket({}, opens, closes, now=datetime(2026, 5, 19, tzinfo=utc)) == []
 
 
 def test_scanner_page_and_service_worker_are_public_and_static(client):
