@@ -222,6 +222,18 @@ def _holds_seat(checkpoint: Checkpoint):
     return sa.or_(~booked_any, seat)
 
 
+def _seat_holders(checkpoint: Checkpoint):
+    """_holds_seat for a whole list (who is expected, the roster): the same rule as IN and NOT IN
+    of the event's bookings, which PostgreSQL reads once into a hash rather than once a row."""
+    if checkpoint.session_id is None:
+        return sa.true()
+    booked_any = (sa.select(SessionBooking.registration_id).join(EventSession, EventSession.id == SessionBooking.session_id)
+                  .where(EventSession.event_id == checkpoint.event_id))
+    seat = sa.select(SessionBooking.registration_id).where(SessionBooking.session_id == checkpoint.session_id,
+                                                           SessionBooking.status == RegStatus.CONFIRMED.value)
+    return sa.or_(Registration.id.not_in(booked_any), Registration.id.in_(seat))
+
+
 def _booked(registration: Registration, checkpoint: Checkpoint) -> bool:
     if checkpoint.session_id is None:
         return True
@@ -361,7 +373,7 @@ def expected_ids(checkpoint: Checkpoint) -> set[int]:
     """Confirmed registrants who may attend: the no-show count is measured against them."""
     return set(db.session.scalars(sa.select(Registration.id).where(
         Registration.event_id == checkpoint.event_id, Registration.status == RegStatus.CONFIRMED.value,
-        _holds_seat(checkpoint))))
+        _seat_holders(checkpoint))))
 
 
 class FirstEntry(NamedTuple):
@@ -408,12 +420,13 @@ def entered_ids(checkpoint: Checkpoint) -> list[int]:
 def checkpoint_attendance(checkpoint: Checkpoint) -> CheckpointAttendance:
     """Those expected (expected_ids) and how many of them came in: counted by the database, in
     one statement, for the wall and the scanners that poll it."""
-    came = sa.exists().where(Scan.checkpoint_id == checkpoint.id, Scan.registration_id == Registration.id,
-                             accepted_entry())
+    # IN, not a correlated EXISTS: PostgreSQL reads the entries once into a hash, not once a row
+    came = Registration.id.in_(sa.select(Scan.registration_id).where(Scan.checkpoint_id == checkpoint.id,
+                                                                     accepted_entry()))
     expected, arrived = db.session.execute(
         sa.select(sa.func.count(Registration.id), sa.func.count(Registration.id).filter(came)).where(
             Registration.event_id == checkpoint.event_id, Registration.status == RegStatus.CONFIRMED.value,
-            _holds_seat(checkpoint))).one()
+            _seat_holders(checkpoint))).one()
     return CheckpointAttendance(checkpoint, expected, arrived)
 
 
@@ -451,7 +464,7 @@ def roster(checkpoint: Checkpoint) -> dict:
         sa.select(Registration.id, Registration.ticket_generation, User.name, User.mobile, User.id)
         .join(User, User.id == Registration.user_id)
         .where(Registration.event_id == checkpoint.event_id,
-               Registration.status.in_(admitted_statuses(checkpoint)), _holds_seat(checkpoint))
+               Registration.status.in_(admitted_statuses(checkpoint)), _seat_holders(checkpoint))
         .order_by(Registration.id)).all()
     opens, closes = window(checkpoint)
     phone_keys.authority_key()  # made now if need be: a scanner paired before anyone's first code knows it
