@@ -29,6 +29,7 @@ import secrets
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -76,6 +77,7 @@ LATER_SQL = """
 
 
 def build(registrants: int, scans: int) -> dict:
+    # the app is imported once the environment is set (main): its settings are read at import
     import sqlalchemy as sa
     from werkzeug.security import generate_password_hash
 
@@ -91,7 +93,6 @@ def build(registrants: int, scans: int) -> dict:
                                      name="压测组织者", departments=["talent_center"])
     consents.record(organiser)
     now = utcnow().replace(microsecond=0)
-    from datetime import timedelta
     starts = now - timedelta(hours=1)
     event = ev.create_event(organiser, title="人才闵行周 压测主论坛", kind="forum",
                             department_id=depts["talent_center"].id, venue="闵行区人才服务中心",
@@ -128,8 +129,9 @@ def build(registrants: int, scans: int) -> dict:
     counts["session entries"] = db.session.execute(sa.text("""
         INSERT INTO scans (checkpoint_id, registration_id, direction, result, scanned_at, received_at, device, nonce,
                            detail)
-        SELECT :session_point, registration_id, 'in', 'ok', :opens, :opens, 'room', md5(random()::text || registration_id),
-               '{}' FROM session_bookings WHERE session_id = :session LIMIT 300"""),
+        SELECT :session_point, registration_id, 'in', 'ok', :opens, :opens, 'room',
+               md5(random()::text || registration_id), '{}'
+        FROM session_bookings WHERE session_id = :session LIMIT 300"""),
         dict(params, session_point=session_point.id)).rowcount
     token = accounts.issue_api_token(organiser)
     db.session.commit()

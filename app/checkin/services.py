@@ -227,7 +227,8 @@ def _seat_holders(checkpoint: Checkpoint):
     of the event's bookings, which PostgreSQL reads once into a hash rather than once a row."""
     if checkpoint.session_id is None:
         return sa.true()
-    booked_any = (sa.select(SessionBooking.registration_id).join(EventSession, EventSession.id == SessionBooking.session_id)
+    booked_any = (sa.select(SessionBooking.registration_id)
+                  .join(EventSession, EventSession.id == SessionBooking.session_id)
                   .where(EventSession.event_id == checkpoint.event_id))
     seat = sa.select(SessionBooking.registration_id).where(SessionBooking.session_id == checkpoint.session_id,
                                                            SessionBooking.status == RegStatus.CONFIRMED.value)

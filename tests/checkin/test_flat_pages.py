@@ -44,7 +44,8 @@ def hall(db_session, create_event, create_user):
              "active": True, "created_at": now} for k in numbers]).scalars().all()
         regs = db_session.execute(sa.insert(Registration).returning(Registration.id, sort_by_parameter_order=True), [
             {"event_id": event.id, "user_id": uid, "status": "confirmed", "created_at": now, "queued_at": now,
-             "status_changed_at": now, "ticket_secret": f"s{uid}", "ticket_generation": 1} for uid in users]).scalars().all()
+             "status_changed_at": now, "ticket_secret": f"s{uid}", "ticket_generation": 1}
+            for uid in users]).scalars().all()
         scans = []
 
         def scan(point, rid, minutes, direction="in", result="ok", device="north", **detail):
