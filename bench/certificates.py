@@ -330,7 +330,8 @@ def run(args, sizes, url, workdir, upgrade, create_app) -> int:
                 for mode, min_group in modes:
                     stamping.MIN_GROUP = min_group
                     seconds, phases, size = one_pdf(certs[:n])
-                    split = (f"{phases.pop('processes')} processes  {phases.pop('stamped')} stamped  "
+                    split = (f"{phases.pop('processes')} processes  {phases.pop('chunks', 1)} chunks  "
+                             f"{phases.pop('stamped')} stamped  "
                              + "  ".join(f"{k} {v:.2f}s" for k, v in phases.items()))
                     print(f"{n:>12} {mode:<14} {seconds:>8.2f} {1000 * seconds / n:>8.1f} {size // 1024:>7}KB  "
                           f"{split}", flush=True)

@@ -34,6 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.accounts.models import Department, User, organises
 from app.audit import services as audit
 from app.certificates import notices
+from app.certificates.attendance import attendee_count, attendees, attending  # noqa: F401 - the area's API
 from app.certificates.models import (
     Certificate,
     CertificateKind,
@@ -45,8 +46,6 @@ from app.certificates.models import (
 from app.certificates.rendering import PAGE_SIZES, check_template
 from app.certificates.template_versions import current as current_version
 from app.certificates.template_versions import snapshot
-from app.checkin.models import DOOR, Checkpoint, Scan, ScanResult
-from app.checkin.services import IN
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.events.services import require_manage as require_event
 from app.extensions import db
@@ -330,36 +329,6 @@ def _new_certificate(actor, subject: Subject, kind: CertificateKind, template: C
     return cert
 
 
-def _first_entries(event):
-    """registration id -> id of its first accepted entry at the event's whole-event door: in SQL
-    (one row per person), never the scans loaded into Python."""
-    return (sa.select(Scan.registration_id, sa.func.min(Scan.id).label("scan_id"))
-            .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
-            .where(Checkpoint.event_id == event.id, Checkpoint.session_id.is_(None), Checkpoint.kind == DOOR,
-                   Scan.result == ScanResult.OK.value, Scan.direction == IN)
-            .group_by(Scan.registration_id).subquery())
-
-
-def _attendance(event, *columns):
-    """`columns` of the people with a first accepted entry at the event's door, in order of arrival."""
-    firsts = _first_entries(event)
-    return (sa.select(*columns).select_from(Registration)
-            .join(firsts, firsts.c.registration_id == Registration.id)
-            .join(Scan, Scan.id == firsts.c.scan_id)
-            .where(Registration.event_id == event.id))
-
-
-def attendees(event) -> list[User]:
-    """Who attended: a first accepted entry at the event's whole-event checkpoint, in order of
-    arrival. One statement (users joined), whatever the size of the event."""
-    return list(db.session.scalars(_attendance(event, User).join(User, User.id == Registration.user_id)
-                                   .order_by(Scan.scanned_at, Scan.id)))
-
-
-def attendee_count(event) -> int:
-    return db.session.scalar(_attendance(event, sa.func.count())) or 0
-
-
 # The kind an organiser means on each occasion: a job fair's attendees get 参会证明, never a
 # 结业证书 by a careless click (issue 12, defect 4).
 DEFAULT_KINDS = {
@@ -397,7 +366,7 @@ def preview_for_attendance(actor: User, event, *, kind=CertificateKind.ATTENDANC
     kind = _attendance_kind(kind)
     if not can_issue(actor, event.department):
         raise PermissionDenied()
-    ids = db.session.scalars(_attendance(event, Registration.user_id)).all()
+    ids = db.session.scalars(attending(event, Registration.user_id)).all()
     history = _current(event_subject(event), kind) if ids else {}
     already = sum(1 for uid in ids if history.get(uid, (0, False))[1])
     return IssuePreview(kind, len(ids) - already, already)
