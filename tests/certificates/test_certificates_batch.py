@@ -57,6 +57,21 @@ def test_chunks_render_in_parallel_processes_and_join_in_order(app, certs, in_ch
     assert [b.text for b in found] == [rendering.verify_url(certs[-1].code)]
 
 
+@pytest.mark.parametrize("processes", [3, 1])
+def test_a_batch_prints_in_chunks_appended_in_order(app, certs, in_chunks, tmp_path, monkeypatch, processes):
+    """Chunks of CHUNK_PAGES, more than there are processes (or all in this one), each appended to
+    the file as it comes: no process holds the batch."""
+    monkeypatch.setattr(batches, "CHUNK_PAGES", 3)
+    monkeypatch.setitem(app.config, "CERTIFICATE_PRINT_PROCESSES", processes)
+    seen, timings = [], {}
+    path = tmp_path / "batch.pdf"
+    with path.open("wb") as out:
+        batches.write_pdf(out, certs, on_page=seen.append, timings=timings)
+    assert timings["chunks"] == -(-len(certs) // 3) and timings["stamped"] == len(certs)
+    _check_document(path, certs)
+    assert seen == sorted(seen) and seen[-1] == len(certs)
+
+
 def test_a_threaded_process_forks_through_a_forkserver(app, certs, in_chunks, tmp_path):
     """A web process running a batch in a thread must not fork itself (another thread may hold a
     lock the child would inherit): chunks come from a clean forkserver instead."""
