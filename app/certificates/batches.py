@@ -16,6 +16,7 @@ batch down (bench/certificates.py measures them):
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import math
@@ -25,6 +26,7 @@ import queue as queues
 import tempfile
 import threading
 import time
+import zipfile
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable
 
@@ -213,22 +215,34 @@ def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Ca
 CHUNK_PAGES = 500
 
 
-def _worker(tasks, results, plans: dict, images: dict[str, bytes], backgrounds: dict | None, folder: str) -> None:
+def _worker(tasks, results, plans: dict, images: dict[str, bytes], backgrounds: dict | None, folder: str,
+            singles: bool = False) -> None:
     """In a child process: chunks (n, items) from `tasks` until None, each written to `folder` as
-    a PDF; progress, the file and any failure go back through `results`. The backgrounds (forked
-    only: laid-out pages cannot be sent) are drawn into chunk 0."""
+    a PDF (or, `singles`, as one PDF per certificate); progress, the files and any failure go back
+    through `results`. The backgrounds (forked only: laid-out pages cannot be sent) go into chunk 0."""
     while (task := tasks.get()) is not None:
         n, items = task
         try:
+            if singles:
+                paths = []
+                for i, item in enumerate(items):
+                    paths.append(_write(folder, f"{n}-{i}", render_chunk([item], {}, None, images).pdf))
+                    results.put(("page", n, i + 1))
+                results.put(("pdf", n, paths))
+                continue
             part = render_chunk(items, plans, lambda done, n=n: results.put(("page", n, done)), images,
                                 backgrounds if n == 0 else None)
-            path = os.path.join(folder, f"chunk-{n}.pdf")
-            with open(path, "wb") as file:
-                file.write(part.pdf)
-            results.put(("pdf", n, (path, part.groups, part.backgrounds)))
+            results.put(("pdf", n, (_write(folder, str(n), part.pdf), part.groups, part.backgrounds)))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
             results.put(("error", n, f"{type(exc).__name__}: {exc}"[:500]))
             return
+
+
+def _write(folder: str, name: str, pdf: bytes) -> str:
+    path = os.path.join(folder, f"chunk-{name}.pdf")
+    with open(path, "wb") as file:
+        file.write(pdf)
+    return path
 
 
 def _context():
@@ -245,57 +259,56 @@ def _context():
 
 
 def _in_processes(chunks: list[list[Item]], plans: dict, processes: int, images: dict[str, bytes],
-                  backgrounds: dict, merger: "_Merger", on_page: Callable[[int], None] | None) -> None:
-    """`processes` workers render the chunks; each chunk's PDF is merged as soon as all before it
-    are, then deleted, so neither the workers nor this process ever hold the batch."""
+                  backgrounds: dict, folder: str, on_chunk: Callable[[object], None],
+                  on_page: Callable[[int], None] | None, *, singles: bool = False,
+                  on_backgrounds: Callable[[dict], None] | None = None) -> None:
+    """`processes` workers render the chunks into files in `folder`; `on_chunk` gets each chunk's
+    result (see _worker) as soon as all before it have had theirs, so neither the workers nor this
+    process ever hold the batch. Without fork, `on_backgrounds` gets the backgrounds as PDFs."""
     ctx = _context()
     forked = ctx.get_start_method() == "fork"
-    if not forked:
-        merger.add_backgrounds({group: document.copy([page]).write_pdf()
-                                for group, (document, page) in backgrounds.items()})
+    if not forked and backgrounds and on_backgrounds:
+        on_backgrounds({group: document.copy([page]).write_pdf() for group, (document, page) in backgrounds.items()})
     tasks, results = ctx.Queue(), ctx.Queue()
     done = [0] * len(chunks)
-    ready: dict[int, tuple] = {}
-    merged = 0
-    with tempfile.TemporaryDirectory(prefix="certificates-") as folder:
-        workers = [ctx.Process(target=_worker, args=(tasks, results, plans, images,
-                                                      backgrounds if forked else None, folder),
-                               daemon=True, name=f"certificates-{n}") for n in range(min(processes, len(chunks)))]
-        try:
-            for worker in workers:
-                worker.start()
-            for n, chunk in enumerate(chunks):
-                tasks.put((n, chunk))
-            for _ in workers:
-                tasks.put(None)
-            while merged < len(chunks):
-                try:
-                    kind, n, value = results.get(timeout=5)
-                except queues.Empty:
-                    if any(not w.is_alive() and w.exitcode != 0 for w in workers):
-                        raise RenderError("a certificate rendering process died") from None
-                    continue
-                if kind == "error":
-                    raise RenderError(value)
-                if kind == "page":
-                    done[n] = min(value, len(chunks[n]))
-                else:
-                    ready[n], done[n] = value, len(chunks[n])
-                    while merged in ready:
-                        path, groups, drawn = ready.pop(merged)
-                        merger.add(path, groups, drawn)
-                        merged += 1
-                if on_page:
-                    on_page(sum(done))
-        finally:
-            for worker in workers:
-                worker.join(timeout=10)
-                if worker.is_alive():
-                    worker.kill()
-                    worker.join()
-            tasks.close()
-            results.close()
-            merger.close_sources()  # their files go with the folder
+    ready: dict[int, object] = {}
+    handed = 0
+    workers = [ctx.Process(target=_worker, args=(tasks, results, plans, images,
+                                                  backgrounds if forked else None, folder, singles),
+                           daemon=True, name=f"certificates-{n}") for n in range(min(processes, len(chunks)))]
+    try:
+        for worker in workers:
+            worker.start()
+        for n, chunk in enumerate(chunks):
+            tasks.put((n, chunk))
+        for _ in workers:
+            tasks.put(None)
+        while handed < len(chunks):
+            try:
+                kind, n, value = results.get(timeout=5)
+            except queues.Empty:
+                if any(not w.is_alive() and w.exitcode != 0 for w in workers):
+                    raise RenderError("a certificate rendering process died") from None
+                continue
+            if kind == "error":
+                raise RenderError(value)
+            if kind == "page":
+                done[n] = min(value, len(chunks[n]))
+            else:
+                ready[n], done[n] = value, len(chunks[n])
+                while handed in ready:
+                    on_chunk(ready.pop(handed))
+                    handed += 1
+            if on_page:
+                on_page(sum(done))
+    finally:
+        for worker in workers:
+            worker.join(timeout=10)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+        tasks.close()
+        results.close()
 
 
 class _Merger:
@@ -341,9 +354,8 @@ class _Merger:
 
     def save(self, out: BinaryIO) -> None:
         self.out.save(out)
-        self.close_sources()
 
-    def close_sources(self) -> None:
+    def close(self) -> None:
         for source in self.sources:
             source.close()
         self.sources = []
@@ -364,6 +376,11 @@ def _items(certs: list[Certificate]) -> tuple[list[Item], dict[str, bytes]]:
     return items, images
 
 
+def _chunks(items: list[Item], processes: int) -> list[list[Item]]:
+    size = max(1, min(CHUNK_PAGES, math.ceil(len(items) / processes)))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
 def write_pdf(out: BinaryIO, certs: list[Certificate], on_page: Callable[[int], None] | None = None,
               *, timings: dict | None = None) -> None:
     """One print-ready PDF of `certs` in order, written to `out`: in chunks of at most CHUNK_PAGES,
@@ -375,31 +392,53 @@ def write_pdf(out: BinaryIO, certs: list[Certificate], on_page: Callable[[int], 
     t1 = time.perf_counter()
     plans, backgrounds = plan_groups(items, images)
     t2 = time.perf_counter()
-    size = max(1, min(CHUNK_PAGES, math.ceil(len(items) / processes)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    chunks = _chunks(items, processes)
+    stamped = 0
     if processes == 1 and len(chunks) == 1 and not backgrounds:
-        part = render_chunk(items, plans, on_page, images)
-        out.write(part.pdf)  # nothing to merge or draw under
-        stamped = 0
-        t3 = t4 = time.perf_counter()
+        out.write(render_chunk(items, plans, on_page, images).pdf)  # nothing to merge or draw under
+        t3 = time.perf_counter()
     else:
         merger = _Merger()
-        if processes == 1:
-            done = 0
-            for n, chunk in enumerate(chunks):
-                progress = (lambda pages, base=done: on_page(base + pages)) if on_page else None
-                part = render_chunk(chunk, plans, progress, images, backgrounds if n == 0 else None)
-                merger.add(part.pdf, part.groups, part.backgrounds)
-                done += len(chunk)
-        else:
-            _in_processes(chunks, plans, processes, images, backgrounds, merger, on_page)
-        t3 = time.perf_counter()
-        merger.save(out)
+        with tempfile.TemporaryDirectory(prefix="certificates-") as folder, contextlib.closing(merger):
+            if processes == 1:
+                done = 0
+                for n, chunk in enumerate(chunks):
+                    progress = (lambda pages, base=done: on_page(base + pages)) if on_page else None
+                    part = render_chunk(chunk, plans, progress, images, backgrounds if n == 0 else None)
+                    merger.add(_write(folder, str(n), part.pdf), part.groups, part.backgrounds)
+                    done += len(chunk)
+            else:
+                _in_processes(chunks, plans, processes, images, backgrounds, folder,
+                              lambda chunk: merger.add(*chunk), on_page, on_backgrounds=merger.add_backgrounds)
+            t3 = time.perf_counter()
+            merger.save(out)  # while the chunks' files are there: qpdf reads their streams now
         stamped = merger.stamped
-        t4 = time.perf_counter()
     if timings is not None:
-        timings.update({"prepare": t1 - t0, "plan": t2 - t1, "render": t3 - t2, "join": t4 - t3,
+        timings.update({"prepare": t1 - t0, "plan": t2 - t1, "render": t3 - t2, "join": time.perf_counter() - t3,
                         "processes": processes, "stamped": stamped, "chunks": len(chunks)})
+
+
+def write_zip(archive: zipfile.ZipFile, certs: list[Certificate], on_page: Callable[[int], None] | None = None) -> None:
+    """One PDF per certificate (fonts subset to its own text), named by serial, added to `archive`
+    in order; rendered in the worker processes a chunk at a time, each file added and deleted as
+    its chunk comes."""
+    items, images = _items(certs)
+    processes = print_processes(len(items))
+    names = iter(f"{cert.serial}.pdf" for cert in certs)
+    if processes == 1:
+        for n, item in enumerate(items, 1):
+            archive.writestr(next(names), render_chunk([item], {}, None, images).pdf)
+            if on_page:
+                on_page(n)
+        return
+
+    def add(paths: list[str]) -> None:
+        for path in paths:
+            archive.write(path, next(names))
+            os.remove(path)
+
+    with tempfile.TemporaryDirectory(prefix="certificates-") as folder:
+        _in_processes(_chunks(items, processes), {}, processes, images, {}, folder, add, on_page, singles=True)
 
 
 def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | None = None,

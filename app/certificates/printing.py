@@ -56,10 +56,7 @@ def render_to(out: BinaryIO, certs: list[Certificate], output: str = "pdf",
         batches.write_pdf(out, certs, on_page=progress)
         return
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
-        for n, cert in enumerate(certs, 1):
-            archive.writestr(f"{cert.serial}.pdf", batches.certificates_pdf([cert]))
-            if progress:
-                progress(n)
+        batches.write_zip(archive, certs, progress)
 
 
 # -- jobs -----------------------------------------------------------------------

@@ -2,8 +2,10 @@
 background job through RQ with a real Redis (127.0.0.1:6379, started by `make test` / .ci/run)."""
 from __future__ import annotations
 
+import io
 import subprocess
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,17 @@ def test_a_batch_prints_in_chunks_appended_in_order(app, certs, in_chunks, tmp_p
         batches.write_pdf(out, certs, on_page=seen.append, timings=timings)
     assert timings["chunks"] == -(-len(certs) // 3) and timings["stamped"] == len(certs)
     _check_document(path, certs)
+    assert seen == sorted(seen) and seen[-1] == len(certs)
+
+
+def test_a_zip_of_each_renders_in_the_processes_in_order(app, certs, in_chunks, tmp_path, monkeypatch):
+    monkeypatch.setattr(batches, "CHUNK_PAGES", 2)
+    seen = []
+    archive = zipfile.ZipFile(io.BytesIO(printing.render(certs, "zip", seen.append)))
+    assert archive.namelist() == [f"{c.serial}.pdf" for c in certs]
+    for cert in (certs[0], certs[-1]):
+        path = pdf_file(tmp_path, archive.read(f"{cert.serial}.pdf"), f"{cert.serial}.pdf")
+        assert pdf_pages(path) == 1 and cert.recipient_name in pdf_text(path)
     assert seen == sorted(seen) and seen[-1] == len(certs)
 
 
