@@ -23,6 +23,7 @@ import math
 import multiprocessing
 import os
 import queue as queues
+import shutil
 import tempfile
 import threading
 import time
@@ -32,7 +33,7 @@ from typing import BinaryIO, Callable
 
 from flask import current_app
 
-from app.certificates import rendering, stamping, tokens
+from app.certificates import pdfjoin, rendering, stamping, tokens
 from app.certificates.models import Certificate
 from app.certificates.rendering import Page, TemplateSpec
 from app.certificates.services import template_for
@@ -209,10 +210,10 @@ def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Ca
 
 # -- a batch, chunk by chunk ----------------------------------------------------------
 # Pages per WeasyPrint document. A document's layout is held whole until its PDF is written
-# (~0.2 MB a page: 5,000 pages a process took 1.1 GB), so a batch is rendered in chunks of at most
+# (~0.4 MB a page: 5,000 pages a process took 1.1 GB), so a batch is rendered in chunks of at most
 # this many, one chunk at a time per process, each chunk's PDF appended to the output as it comes;
 # fonts are subset once per chunk (~0.1 s), which is why chunks are not smaller.
-CHUNK_PAGES = 500
+CHUNK_PAGES = 250
 
 
 def _worker(tasks, results, plans: dict, images: dict[str, bytes], backgrounds: dict | None, folder: str,
@@ -245,11 +246,13 @@ def _write(folder: str, name: str, pdf: bytes) -> str:
     return path
 
 
-def _context():
+def _context(clean: bool = False):
     """`fork` (cheap: the child inherits loaded fonts and modules) when this process runs one
     thread, as the CLI and an RQ work horse do; `forkserver` otherwise (a web process running a
-    batch in a thread), because forking a threaded process can copy a lock another thread held."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    batch in a thread), because forking a threaded process can copy a lock another thread held,
+    and when `clean` (workers that live for many chunks): a forked child carries this process's
+    memory (the batch's rows, the stamping layout), counted in its own."""
+    if not clean and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
@@ -265,7 +268,7 @@ def _in_processes(chunks: list[list[Item]], plans: dict, processes: int, images:
     """`processes` workers render the chunks into files in `folder`; `on_chunk` gets each chunk's
     result (see _worker) as soon as all before it have had theirs, so neither the workers nor this
     process ever hold the batch. Without fork, `on_backgrounds` gets the backgrounds as PDFs."""
-    ctx = _context()
+    ctx = _context(clean=len(chunks) > processes)
     forked = ctx.get_start_method() == "fork"
     if not forked and backgrounds and on_backgrounds:
         on_backgrounds({group: document.copy([page]).write_pdf() for group, (document, page) in backgrounds.items()})
@@ -311,56 +314,6 @@ def _in_processes(chunks: list[list[Item]], plans: dict, processes: int, images:
         results.close()
 
 
-class _Merger:
-    """Chunk PDFs appended in order to one document, each stamped page drawn over its group's
-    background (one form XObject per group, shared by its pages). qpdf copies a chunk's pages
-    as references and reads their streams only while saving, so the sources stay open till then."""
-
-    def __init__(self):
-        import pikepdf  # lazy: import time, only when a batch is printed
-
-        self.pikepdf = pikepdf
-        self.out = pikepdf.Pdf.new()
-        self.sources: list = []
-        self.backgrounds: dict[int, object] = {}
-        self.drawn: dict[int, tuple] = {}
-        self.stamped = 0
-
-    def add_backgrounds(self, printed: dict[int, bytes]) -> None:
-        for group, pdf in printed.items():
-            self.sources.append(self.pikepdf.open(io.BytesIO(pdf)))
-            self.backgrounds[group] = self.sources[-1].pages[0]
-
-    def add(self, source, groups: list[int | None], backgrounds: dict[int, int]) -> None:
-        """`source`: a chunk's PDF (a path or bytes) whose first pages are the `backgrounds` it drew."""
-        pdf = self.pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
-        self.sources.append(pdf)
-        self.backgrounds |= {group: pdf.pages[n] for group, n in backgrounds.items()}
-        first = len(self.out.pages)
-        self.out.pages.extend(pdf.pages[len(backgrounds):])
-        for page, group in zip(self.out.pages[first:], groups):
-            if group is not None:
-                self._draw(page, group)
-                self.stamped += 1
-
-    def _draw(self, page, group: int) -> None:
-        if group not in self.drawn:
-            name = self.pikepdf.Name(f"/CertificateBackground{group}")
-            self.drawn[group] = (self.out.copy_foreign(self.backgrounds[group].as_form_xobject()), name,
-                                 self.out.make_stream(f"q {name} Do Q\n".encode("ascii")))
-        form, name, draw = self.drawn[group]
-        page.add_resource(form, self.pikepdf.Name.XObject, name)
-        page.contents_add(draw, prepend=True)
-
-    def save(self, out: BinaryIO) -> None:
-        self.out.save(out)
-
-    def close(self) -> None:
-        for source in self.sources:
-            source.close()
-        self.sources = []
-
-
 def _items(certs: list[Certificate]) -> tuple[list[Item], dict[str, bytes]]:
     """Each certificate as plain data, with the template version it prints with, and the images."""
     templates: dict[tuple, object] = {}  # template_for looks the current versions up each time
@@ -398,21 +351,28 @@ def write_pdf(out: BinaryIO, certs: list[Certificate], on_page: Callable[[int], 
         out.write(render_chunk(items, plans, on_page, images).pdf)  # nothing to merge or draw under
         t3 = time.perf_counter()
     else:
-        merger = _Merger()
-        with tempfile.TemporaryDirectory(prefix="certificates-") as folder, contextlib.closing(merger):
-            if processes == 1:
-                done = 0
-                for n, chunk in enumerate(chunks):
-                    progress = (lambda pages, base=done: on_page(base + pages)) if on_page else None
-                    part = render_chunk(chunk, plans, progress, images, backgrounds if n == 0 else None)
-                    merger.add(_write(folder, str(n), part.pdf), part.groups, part.backgrounds)
-                    done += len(chunk)
-            else:
-                _in_processes(chunks, plans, processes, images, backgrounds, folder,
-                              lambda chunk: merger.add(*chunk), on_page, on_backgrounds=merger.add_backgrounds)
-            t3 = time.perf_counter()
-            merger.save(out)  # while the chunks' files are there: qpdf reads their streams now
-        stamped = merger.stamped
+        with tempfile.TemporaryDirectory(prefix="certificates-") as folder:
+            # A batch of one or a few chunks is joined here; a big one in a process of its own.
+            merger = pdfjoin.Joiner() if len(chunks) > processes else pdfjoin.Merger()
+            with contextlib.closing(merger):
+                if processes == 1:
+                    done = 0
+                    for n, chunk in enumerate(chunks):
+                        progress = (lambda pages, base=done: on_page(base + pages)) if on_page else None
+                        part = render_chunk(chunk, plans, progress, images, backgrounds if n == 0 else None)
+                        merger.add(_write(folder, str(n), part.pdf), part.groups, part.backgrounds)
+                        done += len(chunk)
+                else:
+                    _in_processes(chunks, plans, processes, images, backgrounds, folder,
+                                  lambda chunk: merger.add(*chunk), on_page,
+                                  on_backgrounds=lambda printed: merger.add_backgrounds(
+                                      {g: _write(folder, f"background-{g}", pdf) for g, pdf in printed.items()}))
+                t3 = time.perf_counter()
+                joined = os.path.join(folder, "joined.pdf")
+                merger.save(joined)  # while the chunks' files are there: qpdf reads their streams now
+                with open(joined, "rb") as file:
+                    shutil.copyfileobj(file, out, 1 << 20)
+            stamped = merger.stamped
     if timings is not None:
         timings.update({"prepare": t1 - t0, "plan": t2 - t1, "render": t3 - t2, "join": time.perf_counter() - t3,
                         "processes": processes, "stamped": stamped, "chunks": len(chunks)})
