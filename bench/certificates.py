@@ -232,12 +232,22 @@ def issue_bench(app, count: int) -> None:
           f"{len(body) // 1024} KB", flush=True)
 
 
-def stream_bench(certs) -> None:
-    """Print `certs` as a print job does: into a temporary file, chunk by chunk."""
+def stream_bench(certs, url: str | None = None) -> None:
+    """Print `certs` as a print job does: into a temporary file, chunk by chunk. With `url` (the
+    database), in a fresh process, as an RQ work horse or `flask certificates print` would: this one
+    grew while it built the data."""
     import tempfile as tempfile_
 
     from app.certificates import printing, rendering
 
+    if url is not None:
+        import subprocess
+
+        ids = ",".join(str(c.id) for c in certs)
+        with tempfile_.NamedTemporaryFile("w", suffix=".ids", delete=False) as file:
+            file.write(ids)
+        subprocess.run([sys.executable, __file__, "--print-db", url, "--ids-file", file.name], check=True)
+        return
     t0, c0 = time.perf_counter(), _cpu()
     with rendering.url_context("https://rencai.minhang.gov.cn"), tempfile_.TemporaryFile() as out:
         printing.render_to(out, certs, "pdf")
@@ -252,12 +262,29 @@ def stream_bench(certs) -> None:
           f"{size // 1024:>7}KB  cpu {_cpu() - c0:.1f}s", flush=True)
 
 
+def print_only(args) -> int:
+    """The fresh printing process of --stream: the certificates of --ids-file, from --print-db."""
+    os.environ.setdefault("APP_ENV", "testing")
+    from app import create_app
+    from app.certificates.printing import ordered
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=args.print_db, PUBLIC_BASE_URL="https://rencai.minhang.gov.cn",
+                     CERTIFICATE_PRINT_PROCESSES=args.processes or None)
+    with app.app_context():
+        ids = [int(i) for i in Path(args.ids_file).read_text().split(",")]
+        stream_bench(ordered(ids))
+        print(f"printing process: {peak_rss()}", flush=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="60,1000")
     parser.add_argument("--count", type=int, help="print this many (same as --sizes N)")
     parser.add_argument("--stream", action="store_true", help="print as a print job does, streamed to a file")
     parser.add_argument("--issue", type=int, help="issue to an event of this many attendees, then read its page")
+    parser.add_argument("--print-db", help=argparse.SUPPRESS)  # the fresh printing process of --stream
+    parser.add_argument("--ids-file", help=argparse.SUPPRESS)
     parser.add_argument("--pg", action="store_true", help="a scratch PostgreSQL database instead of SQLite")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--each-max", type=int, default=1000, help="skip one-PDF-each above this size")
@@ -269,6 +296,8 @@ def main() -> int:
                         "alternating with the stamped runs")
     args = parser.parse_args()
     sizes = [args.count] if args.count else [int(s) for s in args.sizes.split(",")]
+    if args.print_db:
+        return print_only(args)
 
     os.environ.setdefault("APP_ENV", "testing")
     from flask_migrate import upgrade
@@ -324,7 +353,7 @@ def run(args, sizes, url, workdir, upgrade, create_app) -> int:
                 profiler = cProfile.Profile()
                 profiler.enable()
             if args.stream:
-                stream_bench(certs[:n])
+                stream_bench(certs[:n], url)
                 continue
             for _ in range(args.repeat):
                 for mode, min_group in modes:
