@@ -8,26 +8,32 @@ batch down (bench/certificates.py measures them):
   the name, serial and QR code are laid out (SHEET of them together on one page, then cut into
   a page each), and the background is drawn under each of those pages as one shared form
   XObject.
-- Parallel chunks: the batch is split into one contiguous chunk per CPU core
-  (CERTIFICATE_PRINT_PROCESSES), each rendered as ONE WeasyPrint document in its own process
-  (each font subset and embedded once per chunk), and the chunks are joined in order (pikepdf).
+- Chunks, in parallel, streamed: the batch is split into chunks of at most CHUNK_PAGES, each
+  rendered as ONE WeasyPrint document (each font subset and embedded once per chunk) by one of
+  CERTIFICATE_PRINT_PROCESSES worker processes (default: one per CPU core), and each chunk's
+  PDF is appended to the output in order as it comes (pikepdf). No process holds more than one
+  chunk's layout: 10,000 certificates print in bounded memory.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import math
 import multiprocessing
 import os
 import queue as queues
+import shutil
+import tempfile
 import threading
 import time
+import zipfile
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import BinaryIO, Callable
 
 from flask import current_app
 
-from app.certificates import rendering, stamping, tokens
+from app.certificates import pdfjoin, rendering, stamping, tokens
 from app.certificates.models import Certificate
 from app.certificates.rendering import Page, TemplateSpec
 from app.certificates.services import template_for
@@ -202,20 +208,51 @@ def render_chunk(items: list[Item], plans: dict[int, stamping.Plan], on_page: Ca
     return Part(pdf, groups, {group: n for n, group in enumerate(backgrounds)})
 
 
-def _render_chunk(n: int, items: list[Item], plans: dict, images: dict[str, bytes], queue, backgrounds=None) -> None:
-    """In a child process: one chunk; progress and the result go back through `queue`."""
-    try:
-        part = render_chunk(items, plans, lambda done: queue.put(("page", n, done)), images, backgrounds)
-        queue.put(("pdf", n, part))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
-        queue.put(("error", n, f"{type(exc).__name__}: {exc}"[:500]))
+# -- a batch, chunk by chunk ----------------------------------------------------------
+# Pages per WeasyPrint document. A document's layout is held whole until its PDF is written
+# (~0.4 MB a page: 5,000 pages a process took 1.1 GB), so a batch is rendered in chunks of at most
+# this many, one chunk at a time per process, each chunk's PDF appended to the output as it comes;
+# fonts are subset once per chunk (~0.1 s), which is why chunks are not smaller.
+CHUNK_PAGES = 250
 
 
-def _context():
+def _worker(tasks, results, plans: dict, images: dict[str, bytes], backgrounds: dict | None, folder: str,
+            singles: bool = False) -> None:
+    """In a child process: chunks (n, items) from `tasks` until None, each written to `folder` as
+    a PDF (or, `singles`, as one PDF per certificate); progress, the files and any failure go back
+    through `results`. The backgrounds (forked only: laid-out pages cannot be sent) go into chunk 0."""
+    while (task := tasks.get()) is not None:
+        n, items = task
+        try:
+            if singles:
+                paths = []
+                for i, item in enumerate(items):
+                    paths.append(_write(folder, f"{n}-{i}", render_chunk([item], {}, None, images).pdf))
+                    results.put(("page", n, i + 1))
+                results.put(("pdf", n, paths))
+                continue
+            part = render_chunk(items, plans, lambda done, n=n: results.put(("page", n, done)), images,
+                                backgrounds if n == 0 else None)
+            results.put(("pdf", n, (_write(folder, str(n), part.pdf), part.groups, part.backgrounds)))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
+            results.put(("error", n, f"{type(exc).__name__}: {exc}"[:500]))
+            return
+
+
+def _write(folder: str, name: str, pdf: bytes) -> str:
+    path = os.path.join(folder, f"chunk-{name}.pdf")
+    with open(path, "wb") as file:
+        file.write(pdf)
+    return path
+
+
+def _context(clean: bool = False):
     """`fork` (cheap: the child inherits loaded fonts and modules) when this process runs one
     thread, as the CLI and an RQ work horse do; `forkserver` otherwise (a web process running a
-    batch in a thread), because forking a threaded process can copy a lock another thread held."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    batch in a thread), because forking a threaded process can copy a lock another thread held,
+    and when `clean` (workers that live for many chunks): a forked child carries this process's
+    memory (the batch's rows, the stamping layout), counted in its own."""
+    if not clean and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
@@ -224,96 +261,61 @@ def _context():
     return ctx
 
 
-def _parallel(items: list[Item], plans: dict, processes: int, on_page: Callable[[int], None] | None,
-              images: dict[str, bytes], backgrounds: dict) -> tuple[list[Part], dict[int, bytes]]:
-    """The chunks in processes; the backgrounds go with the first chunk when it is forked (laid-out
-    pages cannot be sent to a fresh process), else they are printed here, returned as PDFs."""
-    ctx = _context()
-    size = math.ceil(len(items) / processes)
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    results: dict[int, Part] = {}
-    done = [0] * len(chunks)
-    channel = ctx.Queue()
+def _in_processes(chunks: list[list[Item]], plans: dict, processes: int, images: dict[str, bytes],
+                  backgrounds: dict, folder: str, on_chunk: Callable[[object], None],
+                  on_page: Callable[[int], None] | None, *, singles: bool = False,
+                  on_backgrounds: Callable[[dict], None] | None = None) -> None:
+    """`processes` workers render the chunks into files in `folder`; `on_chunk` gets each chunk's
+    result (see _worker) as soon as all before it have had theirs, so neither the workers nor this
+    process ever hold the batch. Without fork, `on_backgrounds` gets the backgrounds as PDFs."""
+    ctx = _context(clean=len(chunks) > processes)
     forked = ctx.get_start_method() == "fork"
-    workers = [ctx.Process(target=_render_chunk, args=(n, chunk, plans, images, channel),
-                           kwargs={"backgrounds": backgrounds if forked and n == 0 else None}, daemon=True,
-                           name=f"certificates-{n}") for n, chunk in enumerate(chunks)]
+    if not forked and backgrounds and on_backgrounds:
+        on_backgrounds({group: document.copy([page]).write_pdf() for group, (document, page) in backgrounds.items()})
+    tasks, results = ctx.Queue(), ctx.Queue()
+    done = [0] * len(chunks)
+    ready: dict[int, object] = {}
+    handed = 0
+    workers = [ctx.Process(target=_worker, args=(tasks, results, plans, images,
+                                                  backgrounds if forked else None, folder, singles),
+                           daemon=True, name=f"certificates-{n}") for n in range(min(processes, len(chunks)))]
     try:
         for worker in workers:
             worker.start()
-        printed = {} if forked else {group: document.copy([page]).write_pdf()
-                                     for group, (document, page) in backgrounds.items()}
-        while len(results) < len(chunks):
+        for n, chunk in enumerate(chunks):
+            tasks.put((n, chunk))
+        for _ in workers:
+            tasks.put(None)
+        while handed < len(chunks):
             try:
-                kind, n, value = channel.get(timeout=5)
+                kind, n, value = results.get(timeout=5)
             except queues.Empty:
                 if any(not w.is_alive() and w.exitcode != 0 for w in workers):
                     raise RenderError("a certificate rendering process died") from None
                 continue
+            if kind == "error":
+                raise RenderError(value)
             if kind == "page":
                 done[n] = min(value, len(chunks[n]))
-                if on_page:
-                    on_page(sum(done))
-            elif kind == "pdf":
-                results[n] = value
-                done[n] = len(chunks[n])
-                if on_page:
-                    on_page(sum(done))
             else:
-                raise RenderError(value)
+                ready[n], done[n] = value, len(chunks[n])
+                while handed in ready:
+                    on_chunk(ready.pop(handed))
+                    handed += 1
+            if on_page:
+                on_page(sum(done))
     finally:
         for worker in workers:
             worker.join(timeout=10)
             if worker.is_alive():
                 worker.kill()
                 worker.join()
-        channel.close()
-    return [results[n] for n in range(len(chunks))], printed
+        tasks.close()
+        results.close()
 
 
-
-def join(parts: list[Part], printed: dict[int, bytes] | None = None) -> bytes:
-    """One PDF with the certificates of `parts` in order, each stamped page drawn over its
-    group's background (one form XObject per group, shared by its pages), taken from the part
-    that drew it or from `printed` (group -> a PDF of it)."""
-    if len(parts) == 1 and not parts[0].backgrounds and not any(g is not None for g in parts[0].groups):
-        return parts[0].pdf
-    import pikepdf  # lazy: import time, only when parts are joined
-
-    out = pikepdf.Pdf.new()
-    opened, groups, backgrounds = [], [], {}
-    for part in parts:
-        source = pikepdf.open(io.BytesIO(part.pdf))
-        opened.append(source)
-        backgrounds |= {group: source.pages[n] for group, n in part.backgrounds.items()}
-        out.pages.extend(source.pages[len(part.backgrounds):])
-        groups.extend(part.groups)
-    for group, pdf in (printed or {}).items():
-        opened.append(pikepdf.open(io.BytesIO(pdf)))
-        backgrounds[group] = opened[-1].pages[0]
-    drawn: dict[int, tuple] = {}
-    for page, group in zip(out.pages, groups):
-        if group is None:
-            continue
-        if group not in drawn:
-            name = pikepdf.Name(f"/CertificateBackground{group}")
-            drawn[group] = (out.copy_foreign(backgrounds[group].as_form_xobject()), name,
-                            out.make_stream(f"q {name} Do Q\n".encode("ascii")))
-        form, name, draw = drawn[group]
-        page.add_resource(form, pikepdf.Name.XObject, name)
-        page.contents_add(draw, prepend=True)
-    buffer = io.BytesIO()
-    out.save(buffer)
-    for source in opened:
-        source.close()
-    return buffer.getvalue()
-
-
-def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | None = None,
-                     *, timings: dict | None = None) -> bytes:
-    """One print-ready PDF of `certs` in order. `on_page(n)` reports pages done so far;
-    `timings`, if given, gets seconds per phase and how many pages were stamped (for the benchmark)."""
-    t0 = time.perf_counter()
+def _items(certs: list[Certificate]) -> tuple[list[Item], dict[str, bytes]]:
+    """Each certificate as plain data, with the template version it prints with, and the images."""
     templates: dict[tuple, object] = {}  # template_for looks the current versions up each time
     specs: dict[int, TemplateSpec] = {}
     page = rendering.verify_page()
@@ -324,18 +326,84 @@ def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | 
         spec = specs.get(id(template)) or specs.setdefault(id(template), TemplateSpec.of(template))
         items.append(Item(spec, rendering.certificate_context(cert, template, qr=False, page=page)))
     images = rendering.stored_images(template for template in templates.values() if template is not None)
+    return items, images
+
+
+def _chunks(items: list[Item], processes: int) -> list[list[Item]]:
+    size = max(1, min(CHUNK_PAGES, math.ceil(len(items) / processes)))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def write_pdf(out: BinaryIO, certs: list[Certificate], on_page: Callable[[int], None] | None = None,
+              *, timings: dict | None = None) -> None:
+    """One print-ready PDF of `certs` in order, written to `out`: in chunks of at most CHUNK_PAGES,
+    in processes (print_processes), merged in order as they come. `on_page(n)` reports pages done
+    so far; `timings`, if given, gets seconds per phase and how many pages were stamped."""
+    t0 = time.perf_counter()
+    items, images = _items(certs)
     processes = print_processes(len(items))
     t1 = time.perf_counter()
     plans, backgrounds = plan_groups(items, images)
     t2 = time.perf_counter()
-    if processes == 1:
-        parts, printed = [render_chunk(items, plans, on_page, images, backgrounds)], {}
+    chunks = _chunks(items, processes)
+    stamped = 0
+    if processes == 1 and len(chunks) == 1 and not backgrounds:
+        out.write(render_chunk(items, plans, on_page, images).pdf)  # nothing to merge or draw under
+        t3 = time.perf_counter()
     else:
-        parts, printed = _parallel(items, plans, processes, on_page, images, backgrounds)
-    t3 = time.perf_counter()
-    body = join(parts, printed)
+        with tempfile.TemporaryDirectory(prefix="certificates-") as folder:
+            # A batch of one or a few chunks is joined here; a big one in a process of its own.
+            merger = pdfjoin.Joiner() if len(chunks) > processes else pdfjoin.Merger()
+            with contextlib.closing(merger):
+                if processes == 1:
+                    done = 0
+                    for n, chunk in enumerate(chunks):
+                        progress = (lambda pages, base=done: on_page(base + pages)) if on_page else None
+                        part = render_chunk(chunk, plans, progress, images, backgrounds if n == 0 else None)
+                        merger.add(_write(folder, str(n), part.pdf), part.groups, part.backgrounds)
+                        done += len(chunk)
+                else:
+                    _in_processes(chunks, plans, processes, images, backgrounds, folder,
+                                  lambda chunk: merger.add(*chunk), on_page,
+                                  on_backgrounds=lambda printed: merger.add_backgrounds(
+                                      {g: _write(folder, f"background-{g}", pdf) for g, pdf in printed.items()}))
+                t3 = time.perf_counter()
+                joined = os.path.join(folder, "joined.pdf")
+                merger.save(joined)  # while the chunks' files are there: qpdf reads their streams now
+                with open(joined, "rb") as file:
+                    shutil.copyfileobj(file, out, 1 << 20)
+            stamped = merger.stamped
     if timings is not None:
         timings.update({"prepare": t1 - t0, "plan": t2 - t1, "render": t3 - t2, "join": time.perf_counter() - t3,
-                        "processes": processes,
-                        "stamped": sum(group is not None for part in parts for group in part.groups)})
-    return body
+                        "processes": processes, "stamped": stamped, "chunks": len(chunks)})
+
+
+def write_zip(archive: zipfile.ZipFile, certs: list[Certificate], on_page: Callable[[int], None] | None = None) -> None:
+    """One PDF per certificate (fonts subset to its own text), named by serial, added to `archive`
+    in order; rendered in the worker processes a chunk at a time, each file added and deleted as
+    its chunk comes."""
+    items, images = _items(certs)
+    processes = print_processes(len(items))
+    names = iter(f"{cert.serial}.pdf" for cert in certs)
+    if processes == 1:
+        for n, item in enumerate(items, 1):
+            archive.writestr(next(names), render_chunk([item], {}, None, images).pdf)
+            if on_page:
+                on_page(n)
+        return
+
+    def add(paths: list[str]) -> None:
+        for path in paths:
+            archive.write(path, next(names))
+            os.remove(path)
+
+    with tempfile.TemporaryDirectory(prefix="certificates-") as folder:
+        _in_processes(_chunks(items, processes), {}, processes, images, {}, folder, add, on_page, singles=True)
+
+
+def certificates_pdf(certs: list[Certificate], on_page: Callable[[int], None] | None = None,
+                     *, timings: dict | None = None) -> bytes:
+    """`write_pdf` into memory: for one certificate or a few (a download, a test)."""
+    out = io.BytesIO()
+    write_pdf(out, certs, on_page, timings=timings)
+    return out.getvalue()

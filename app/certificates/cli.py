@@ -64,12 +64,11 @@ def print_certificates(event_id, cohort_id, competition_id, kind, ids, include_i
             bar.update(done - seen[0])
             seen[0] = done
 
-        with rendering.url_context(base_url):
-            body = printing.render(list(certs), "zip" if as_zip else "pdf", progress)
+        with rendering.url_context(base_url), open(output, "wb") as out:  # written as it is rendered
+            printing.render_to(out, list(certs), "zip" if as_zip else "pdf", progress)
         progress(len(certs))
-    Path(output).write_bytes(body)
     audit.record(None, "certificates.bulk_print", None, output="zip" if as_zip else "pdf", count=len(certs),
                  first=certs[0].serial, last=certs[-1].serial, via="cli")
     db.session.commit()
-    click.echo(f"wrote {output}: {len(certs)} certificates, {len(body) // 1024} KB")
+    click.echo(f"wrote {output}: {len(certs)} certificates, {Path(output).stat().st_size // 1024} KB")
 

@@ -151,6 +151,9 @@ class Certificate(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the holder was told (mail row, inbox, SMS): NULL while a big batch's notices wait for
+    # their background job (app/certificates/notices.py).
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
     issuer_department: Mapped[Department | None] = relationship()

@@ -39,8 +39,7 @@ def ordered(ids: list[int]) -> list[Certificate]:
 
 def render(certs: list[Certificate], output: str = "pdf",
            progress: Callable[[int], None] | None = None) -> bytes:
-    """The file itself: ONE WeasyPrint document for all (fonts subset and embedded once), or a
-    ZIP with one PDF per certificate named by serial."""
+    """`render_to` in memory: for a few certificates."""
     out = io.BytesIO()
     render_to(out, certs, output, progress)
     return out.getvalue()
@@ -48,16 +47,16 @@ def render(certs: list[Certificate], output: str = "pdf",
 
 def render_to(out: BinaryIO, certs: list[Certificate], output: str = "pdf",
               progress: Callable[[int], None] | None = None) -> None:
-    """`render` into a file (a batch's temporary file, streamed into the store afterwards): a
-    ZIP grows there one certificate at a time, never whole in memory."""
+    """The file, into `out` (a batch's temporary file, streamed into the store afterwards): one
+    print-ready PDF of all, in order, appended chunk by chunk (batches.write_pdf), or a ZIP with one
+    PDF per certificate named by serial, growing one certificate at a time. Either way the batch is
+    never whole in memory. One PDF is what a clerk printing a thousand the night before sends to
+    the printer: one file, in serial order, its page count checkable at a glance."""
     if output == "pdf":
-        out.write(batches.certificates_pdf(certs, on_page=progress))
+        batches.write_pdf(out, certs, on_page=progress)
         return
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed already
-        for n, cert in enumerate(certs, 1):
-            archive.writestr(f"{cert.serial}.pdf", batches.certificates_pdf([cert]))
-            if progress:
-                progress(n)
+        batches.write_zip(archive, certs, progress)
 
 
 # -- jobs -----------------------------------------------------------------------

@@ -33,6 +33,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import Department, User, organises
 from app.audit import services as audit
+from app.certificates import notices
+from app.certificates.attendance import attendee_count, attendees, attending  # noqa: F401 - the area's API
 from app.certificates.models import (
     Certificate,
     CertificateKind,
@@ -44,14 +46,11 @@ from app.certificates.models import (
 from app.certificates.rendering import PAGE_SIZES, check_template
 from app.certificates.template_versions import current as current_version
 from app.certificates.template_versions import snapshot
-from app.checkin import services as checkin
-from app.checkin.models import DOOR
 from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.events.services import require_manage as require_event
 from app.extensions import db
 from app.locking import lock
 from app.lookups import get_or_not_found
-from app.notifications.services import notify
 from app.privacy import mask_name
 from app.registrations.models import Registration
 from app.timeutil import local_today, to_local, utcnow
@@ -241,14 +240,16 @@ def _new_code() -> str:
 
 
 # -- issuing --------------------------------------------------------------------
-def _current(subject: Subject, kind: CertificateKind, user_ids: list[int]) -> dict[int, tuple[int, bool]]:
-    """recipient id -> (highest version so far, whether one is still current)."""
+def _current(subject: Subject, kind: CertificateKind) -> dict[int, tuple[int, bool]]:
+    """recipient id -> (highest version so far, whether one is still current), for everybody
+    holding one of `kind` for `subject`: one statement, bounded by the subject's certificates (a
+    list of 10,000 recipient ids as bound parameters would cost more than it filters)."""
     rows = db.session.execute(
         sa.select(Certificate.recipient_id, sa.func.max(Certificate.version),
                   sa.func.sum(sa.case((sa.and_(Certificate.revoked_at.is_(None),
                                                Certificate.superseded_at.is_(None)), 1), else_=0)))
         .where(Certificate.subject_type == subject.type, Certificate.subject_id == subject.id,
-               Certificate.kind == kind.value, Certificate.recipient_id.in_(user_ids))
+               Certificate.kind == kind.value)
         .group_by(Certificate.recipient_id)).all()
     return {rid: (version, bool(current)) for rid, version, current in rows}
 
@@ -256,7 +257,9 @@ def _current(subject: Subject, kind: CertificateKind, user_ids: list[int]) -> di
 def issue(actor: User, subject: Subject, kind, recipients: list[Recipient], *,
           issued_on: date | None = None) -> IssueResult:
     """Issue one certificate of `kind` to each recipient for `subject`, in the given order.
-    Recipients who already hold a current one (not revoked, not superseded) are skipped."""
+    Recipients who already hold a current one (not revoked, not superseded) are skipped.
+    The certificates go in as one multi-row insert (10,000 for a Talent Week event in ~1 s); their
+    holders are told in this transaction or, for a big batch, after it (app/certificates/notices.py)."""
     kind = _kind(kind)
     if not can_issue(actor, subject.department):
         raise PermissionDenied()
@@ -269,55 +272,61 @@ def issue(actor: User, subject: Subject, kind, recipients: list[Recipient], *,
         if r.user.id not in seen:
             seen.add(r.user.id)
             unique.append(r)
-    history = _current(subject, kind, [r.user.id for r in unique]) if unique else {}
+    history = _current(subject, kind) if unique else {}
     result = IssueResult()
+    rows, users = [], []
     for r in unique:
         number, current = history.get(r.user.id, (0, False))
         if current:
             result.skipped.append(r.user)
             continue
         counter.last_value += 1
-        cert = _new_certificate(actor, subject, kind, version, r, issued_on,
-                                format_serial(kind, issued_on.year, counter.last_value), number + 1)
-        result.issued.append(cert)
+        rows.append(_certificate_row(actor, subject, kind, version, r, issued_on,
+                                     format_serial(kind, issued_on.year, counter.last_value), number + 1))
+        users.append(r.user)
+    if rows:
+        if notices.told_now(len(rows)):
+            for row in rows:
+                row["notified_at"] = row["created_at"]
+        result.issued = _insert(subject, kind, rows)
     db.session.flush()
-    for cert in result.issued:
-        notify(cert.recipient, "certificate_issued", _l("Certificate issued: %(certificate)s", certificate=cert.title),
-               "certificate_issued", registration=None, certificate=cert.title, programme=cert.programme)
+    notices.tell(list(zip(result.issued, users)))
     if result.issued:
         audit.record(actor, "certificates.issued", None, for_subject=f"{subject.type}:{subject.id}", kind=kind.value,
                      count=len(result.issued), first=result.issued[0].serial, last=result.issued[-1].serial)
     return result
 
 
-def _new_certificate(actor, subject: Subject, kind: CertificateKind, template: CertificateTemplateVersion,
-                     r: Recipient, issued_on: date, serial: str, version: int) -> Certificate:
+def _insert(subject: Subject, kind: CertificateKind, rows: list[dict]) -> list[Certificate]:
+    """`rows` in one executemany, read back in one select, in serial order (= the rows' order).
+    Not INSERT … RETURNING: SQLite runs that a row at a time. The serials between the first and
+    the last are all this batch's: the counter row stays locked until the commit."""
+    db.session.execute(sa.insert(Certificate), rows)
+    return list(db.session.scalars(sa.select(Certificate).where(
+        Certificate.subject_type == subject.type, Certificate.subject_id == subject.id, Certificate.kind == kind.value,
+        Certificate.serial.between(rows[0]["serial"], rows[-1]["serial"])).order_by(Certificate.serial)))
+
+
+def _certificate_row(actor, subject: Subject, kind: CertificateKind, template: CertificateTemplateVersion,
+                     r: Recipient, issued_on: date, serial: str, version: int) -> dict:
+    """The columns of one new certificate: names and titles as printed, snapshot now."""
     name = (r.name or r.user.name or "").strip()
     if not name:
         raise InvalidInput(fields={"name": _l("A certificate needs the recipient's name.")})
-    cert = Certificate(
+    return dict(
         serial=serial, code=_new_code(), kind=kind.value, subject_type=subject.type, subject_id=subject.id,
         recipient_id=r.user.id, recipient_name=name[:60], title=template.title, programme=subject.title[:200],
         held_on=subject.held_on[:60], tier=(r.tier or "")[:60], award=(r.award or "")[:120], issued_on=issued_on,
         issuer_department_id=subject.department.id if subject.department else None, issuer_name=BUREAU,
         template_id=template.template_id, template_version_id=template.id, version=version,
-        issued_by_id=actor.id)
+        issued_by_id=actor.id, created_at=utcnow())
+
+
+def _new_certificate(actor, subject: Subject, kind: CertificateKind, template: CertificateTemplateVersion,
+                     r: Recipient, issued_on: date, serial: str, version: int) -> Certificate:
+    cert = Certificate(**_certificate_row(actor, subject, kind, template, r, issued_on, serial, version))
     db.session.add(cert)
     return cert
-
-
-def attendees(event) -> list[User]:
-    """Who attended: a first accepted entry at the event's whole-event checkpoint, in order of arrival."""
-    point = next((p for p in checkin.event_checkpoints(event) if p.session_id is None and p.kind == DOOR), None)
-    if point is None:
-        return []
-    firsts = checkin.first_entries(point)
-    if not firsts:
-        return []
-    registrations = {r.id: r for r in db.session.scalars(
-        sa.select(Registration).where(Registration.id.in_(list(firsts)), Registration.event_id == event.id))}
-    ordered = sorted(firsts.items(), key=lambda item: (item[1].scanned_at, item[1].id))
-    return [registrations[rid].user for rid, _scan in ordered if rid in registrations]
 
 
 # The kind an organiser means on each occasion: a job fair's attendees get 参会证明, never a
@@ -357,9 +366,9 @@ def preview_for_attendance(actor: User, event, *, kind=CertificateKind.ATTENDANC
     kind = _attendance_kind(kind)
     if not can_issue(actor, event.department):
         raise PermissionDenied()
-    ids = [u.id for u in attendees(event)]
-    history = _current(event_subject(event), kind, ids) if ids else {}
-    already = sum(1 for _version, current in history.values() if current)
+    ids = db.session.scalars(attending(event, Registration.user_id)).all()
+    history = _current(event_subject(event), kind) if ids else {}
+    already = sum(1 for uid in ids if history.get(uid, (0, False))[1])
     return IssuePreview(kind, len(ids) - already, already)
 
 

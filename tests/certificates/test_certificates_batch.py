@@ -2,8 +2,10 @@
 background job through RQ with a real Redis (127.0.0.1:6379, started by `make test` / .ci/run)."""
 from __future__ import annotations
 
+import io
 import subprocess
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -55,6 +57,32 @@ def test_chunks_render_in_parallel_processes_and_join_in_order(app, certs, in_ch
     image = Image.open(next(tmp_path.glob("last*.png")))
     found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     assert [b.text for b in found] == [rendering.verify_url(certs[-1].code)]
+
+
+@pytest.mark.parametrize("processes", [3, 1])
+def test_a_batch_prints_in_chunks_appended_in_order(app, certs, in_chunks, tmp_path, monkeypatch, processes):
+    """Chunks of CHUNK_PAGES, more than there are processes (or all in this one), each appended to
+    the file as it comes: no process holds the batch."""
+    monkeypatch.setattr(batches, "CHUNK_PAGES", 3)
+    monkeypatch.setitem(app.config, "CERTIFICATE_PRINT_PROCESSES", processes)
+    seen, timings = [], {}
+    path = tmp_path / "batch.pdf"
+    with path.open("wb") as out:
+        batches.write_pdf(out, certs, on_page=seen.append, timings=timings)
+    assert timings["chunks"] == -(-len(certs) // 3) and timings["stamped"] == len(certs)
+    _check_document(path, certs)
+    assert seen == sorted(seen) and seen[-1] == len(certs)
+
+
+def test_a_zip_of_each_renders_in_the_processes_in_order(app, certs, in_chunks, tmp_path, monkeypatch):
+    monkeypatch.setattr(batches, "CHUNK_PAGES", 2)
+    seen = []
+    archive = zipfile.ZipFile(io.BytesIO(printing.render(certs, "zip", seen.append)))
+    assert archive.namelist() == [f"{c.serial}.pdf" for c in certs]
+    for cert in (certs[0], certs[-1]):
+        path = pdf_file(tmp_path, archive.read(f"{cert.serial}.pdf"), f"{cert.serial}.pdf")
+        assert pdf_pages(path) == 1 and cert.recipient_name in pdf_text(path)
+    assert seen == sorted(seen) and seen[-1] == len(certs)
 
 
 def test_a_threaded_process_forks_through_a_forkserver(app, certs, in_chunks, tmp_path):

@@ -1,0 +1,42 @@
+"""Who attended an event, for its attendance certificates: the people with an accepted entry at
+its whole-event door, in order of arrival, found in SQL (one row per person) whatever the size of
+the event; never its scans loaded into Python."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.checkin.models import DOOR, Checkpoint, Scan, ScanResult
+from app.checkin.services import IN
+from app.extensions import db
+from app.registrations.models import Registration
+
+def _first_entries(event):
+    """registration id -> id of its first accepted entry at the event's whole-event door: in SQL
+    (one row per person), never the scans loaded into Python."""
+    return (sa.select(Scan.registration_id, sa.func.min(Scan.id).label("scan_id"))
+            .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
+            .where(Checkpoint.event_id == event.id, Checkpoint.session_id.is_(None), Checkpoint.kind == DOOR,
+                   Scan.result == ScanResult.OK.value, Scan.direction == IN)
+            .group_by(Scan.registration_id).subquery())
+
+
+def attending(event, *columns):
+    """A select of `columns` over the event's registrations with a first accepted entry at its
+    door, that entry joined as `Scan` (order by its scanned_at for the order of arrival)."""
+    firsts = _first_entries(event)
+    return (sa.select(*columns).select_from(Registration)
+            .join(firsts, firsts.c.registration_id == Registration.id)
+            .join(Scan, Scan.id == firsts.c.scan_id)
+            .where(Registration.event_id == event.id))
+
+
+def attendees(event) -> list[User]:
+    """Who attended: a first accepted entry at the event's whole-event checkpoint, in order of
+    arrival. One statement (users joined), whatever the size of the event."""
+    return list(db.session.scalars(attending(event, User).join(User, User.id == Registration.user_id)
+                                   .order_by(Scan.scanned_at, Scan.id)))
+
+
+def attendee_count(event) -> int:
+    return db.session.scalar(attending(event, sa.func.count())) or 0
