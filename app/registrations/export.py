@@ -1,9 +1,8 @@
 """Registrations with answers as XLSX or CSV; personal numbers masked unless asked for.
 
-Exports stream (issue 19): the rows are read through a server-side cursor in chunks of CHUNK,
-with the answers and session bookings of each chunk read in one statement each, so a Talent Week
-of 10,000 registrants costs a constant number of statements per chunk and the memory of one
-chunk. The CSV is written into the response as it is read; the XLSX is written in openpyxl's
+Exports stream (issue 19): the rows, their answers and their session bookings are read through
+three server-side cursors in the same order, CHUNK rows at a time, and merged as they come, so a
+Talent Week of 10,000 registrants costs three statements and the memory of a chunk. The CSV is written into the response as it is read; the XLSX is written in openpyxl's
 write-only mode into a temporary file, which the response then streams."""
 from __future__ import annotations
 
@@ -54,29 +53,35 @@ def export_rows(actor: User, event: Event, *, full: bool = False) -> tuple[list[
 def _rows(event_id: int, session_ids: list[int], question_ids: list[int], full: bool) -> Iterator[list]:
     statuses = {s.value: s.label for s in RegStatus}
     booking_labels = _booking_labels()
-    number = 0
-    for chunk in _chunks(event_id):
-        ids = [row.id for row in chunk]
-        answers = _answers(ids) if question_ids else {}
-        booked = _bookings(ids) if session_ids else {}
-        for row in chunk:
-            number += 1
-            mine, seats = answers.get(row.id, {}), booked.get(row.id, {})
-            yield [
-                number, row.name,
-                (row.mobile or "") if full else mask_phone(row.mobile),
-                (row.email or "") if full else mask_email(row.email),
-                row.employer or "",
-                (row.id_number or "") if full else mask_id_number(row.id_number),
-                statuses.get(row.status, row.status), fmt(row.created_at), row.position or "",
-                *[_seat(booking_labels, seats.get(sid)) for sid in session_ids],
-                *[_format_answer(mine.get(qid)) for qid in question_ids],
-            ]
+    answers = _grouped(_per_registration(event_id, RegistrationAnswer.registration_id,
+                                         RegistrationAnswer.question_id, RegistrationAnswer.value)
+                       if question_ids else iter(()))
+    booked = _grouped(_per_registration(event_id, SessionBooking.registration_id,
+                                        SessionBooking.session_id, SessionBooking.status)
+                      if session_ids else iter(()))
+    for number, row in enumerate(_registrations(event_id), 1):
+        mine, seats = answers.take(row.id), booked.take(row.id)
+        yield [
+            number, row.name,
+            (row.mobile or "") if full else mask_phone(row.mobile),
+            (row.email or "") if full else mask_email(row.email),
+            row.employer or "",
+            (row.id_number or "") if full else mask_id_number(row.id_number),
+            statuses.get(row.status, row.status), fmt(row.created_at), row.position or "",
+            *[_seat(booking_labels, seats.get(sid)) for sid in session_ids],
+            *[_format_answer(mine.get(qid)) for qid in question_ids],
+        ]
 
 
-def _chunks(event_id: int) -> Iterator[list]:
-    """The registrations with their person and waiting-list place, CHUNK rows at a time from a
-    server-side cursor. The place comes from a window over the waiting rows (in queue order)."""
+# Every stream below is in the export's order (created_at, id of the registration), so the
+# answers and bookings are merged with the rows as they come: three statements for the whole
+# export, none per row or per chunk, and at most a chunk of each held at a time.
+ORDER = (Registration.created_at, Registration.id)
+
+
+def _registrations(event_id: int) -> Iterator:
+    """The registrations with their person and waiting-list place, from a server-side cursor.
+    The place comes from a window over the waiting rows (in queue order)."""
     waiting = Registration.status == RegStatus.WAITLISTED.value
     position = sa.case((waiting, sa.func.row_number().over(
         partition_by=waiting, order_by=(Registration.queued_at, Registration.id))))
@@ -84,27 +89,32 @@ def _chunks(event_id: int) -> Iterator[list]:
                        User.name, User.mobile, User.email, User.employer, User.id_number)
              .join(User, User.id == Registration.user_id)
              .where(Registration.event_id == event_id)
-             .order_by(Registration.created_at, Registration.id)
-             .execution_options(yield_per=CHUNK))
-    yield from db.session.execute(query).partitions()
+             .order_by(*ORDER).execution_options(yield_per=CHUNK))
+    return iter(db.session.execute(query))
 
 
-def _answers(ids: list[int]) -> dict[int, dict[int, object]]:
-    found: dict[int, dict[int, object]] = {}
-    for rid, qid, value in db.session.execute(
-            sa.select(RegistrationAnswer.registration_id, RegistrationAnswer.question_id, RegistrationAnswer.value)
-            .where(RegistrationAnswer.registration_id.in_(ids))):
-        found.setdefault(rid, {})[qid] = value
-    return found
+def _per_registration(event_id: int, registration_id, key, value) -> Iterator:
+    """(registration id, key, value) of a child table, in the export's order."""
+    query = (sa.select(registration_id, key, value)
+             .join(Registration, Registration.id == registration_id)
+             .where(Registration.event_id == event_id)
+             .order_by(*ORDER).execution_options(yield_per=CHUNK))
+    return iter(db.session.execute(query))
 
 
-def _bookings(ids: list[int]) -> dict[int, dict[int, str]]:
-    found: dict[int, dict[int, str]] = {}
-    for rid, sid, status in db.session.execute(
-            sa.select(SessionBooking.registration_id, SessionBooking.session_id, SessionBooking.status)
-            .where(SessionBooking.registration_id.in_(ids))):
-        found.setdefault(rid, {})[sid] = status
-    return found
+class _grouped:
+    """{key: value} of each registration in turn from a stream of (registration id, key, value)
+    in the export's order."""
+
+    def __init__(self, stream: Iterator):
+        self.stream, self.ahead = stream, next(stream, None)
+
+    def take(self, registration_id: int) -> dict:
+        found = {}
+        while self.ahead is not None and self.ahead[0] == registration_id:
+            found[self.ahead[1]] = self.ahead[2]
+            self.ahead = next(self.stream, None)
+        return found
 
 
 def _booking_labels() -> dict[str, str]:

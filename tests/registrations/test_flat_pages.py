@@ -89,3 +89,23 @@ def test_api_registrations_list_is_flat(client, flat_in_rows, busy_event, query)
     event, organiser, add = busy_event
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(client, organiser)}"
     _flat(client, flat_in_rows, f"/api/v1/events/{event.id}/registrations{query}", add)
+
+
+def test_search_finds_any_part_and_short_searches_are_name_prefixes(client, db_session, create_event, create_user,
+                                                                   create_registration):
+    event = create_event(capacity=10)
+    for name, mobile, employer in (("张玥", "13812345678", "紫竹高新区某公司"), ("李张伟", "13987650000", "闵行某厂"),
+                                   ("王_%", "13700001111", "")):
+        create_registration(event, create_user(name=name, mobile=mobile, employer=employer))
+    login(client, create_user("organiser"))
+
+    def found(q: str) -> set[str]:
+        html = client.get(f"/console/events/{event.id}/registrations", query_string={"q": q}).get_data(as_text=True)
+        return {name for name in ("张玥", "李张伟", "王_%") if f"<td>{name}</td>" in html}
+
+    assert found("5678") == {"张玥"}             # the last four digits of the mobile
+    assert found("张伟") == set()  # two characters: a name prefix only, not inside a name
+    assert found("张") == {"张玥"}
+    assert found("李张伟") == {"李张伟"} and found("张玥") == {"张玥"}
+    assert found("高新区") == {"张玥"}            # any part of the employer
+    assert found("_%") == set() and found("王_%") == {"王_%"}  # typed wildcards are plain characters
