@@ -25,8 +25,14 @@ def person_matches(q: str, *, email: bool = False):
     if len(q) < TRIGRAM_MIN:
         return User.name.like(f"{text}%", escape=ESCAPE)
     like = f"%{text}%"
-    columns = [User.name.ilike(like, escape=ESCAPE), User.mobile.like(like, escape=ESCAPE),
-               User.employer.ilike(like, escape=ESCAPE)]
+    # Chinese characters and digits have no case: LIKE finds the same rows as ILIKE, and where
+    # PostgreSQL scans (a search matching many people) it is several times cheaper per row.
+    cased = q.lower() != q.upper()
+
+    def matches(column):
+        return column.ilike(like, escape=ESCAPE) if cased else column.like(like, escape=ESCAPE)
+
+    columns = [matches(User.name), User.mobile.like(like, escape=ESCAPE), matches(User.employer)]
     if email:
-        columns.append(User.email.ilike(like, escape=ESCAPE))
+        columns.append(matches(User.email))
     return sa.or_(*columns)
