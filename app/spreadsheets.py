@@ -4,18 +4,30 @@ characters XLSX cannot hold are dropped. Titles, headers and data alike: a sessi
 question label is typed by a person just as an answer is."""
 from __future__ import annotations
 
+import csv
 import io
+import itertools
 import re
+import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date
+from typing import IO
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from app.errors import InvalidInput
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+# Column widths are guessed from this many rows: write-only sheets need them before the first row.
+WIDTH_SAMPLE = 200
+# A workbook up to this size stays in memory; a larger one goes to a temporary file.
+SPOOL_BYTES = 4 * 1024 * 1024
 
 
 def safe_cell(value):
@@ -74,3 +86,50 @@ def sheet_rows(data: bytes, width: int, max_rows: int, *, keep_dates: bool = Fal
         if any(str(c) for c in cells):
             rows.append((number, cells))
     return rows, len(raw_rows) > max_rows
+
+
+def xlsx_file(title: str, header: list[str], rows: Iterable[list], *, sheet_title: str,
+              freeze: str = "C3", max_width: int = 60) -> IO[bytes]:
+    """A title row, a bold header and the rows, as an XLSX workbook in a (spooled) temporary
+    file, rewound. openpyxl's write-only mode keeps only the row being written in memory, so
+    `rows` may be a generator over a server-side cursor; the zip is assembled into the file at
+    save, never as one bytes object."""
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE))
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_title)
+    for i, name in enumerate(header, 1):
+        width = max([len(str(name))] + [len(str(r[i - 1])) for r in sample]) + 2
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(width * 1.6, 8), max_width)
+    sheet.freeze_panes = freeze
+    sheet.append([_styled(sheet, safe_cell(title), Font(bold=True, size=13))])
+    bold = Font(bold=True)
+    sheet.append([_styled(sheet, v, bold) for v in safe_row(header)])
+    for row in itertools.chain(sample, rows):
+        sheet.append(safe_row(row))
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def _styled(sheet, value, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+def csv_chunks(header: list[str], rows: Iterable[list], *, rows_per_chunk: int = 500) -> Iterator[bytes]:
+    """The CSV as UTF-8 byte chunks of a few hundred rows each, for a streamed response. The BOM
+    first: Excel on Chinese Windows reads UTF-8 CSV correctly only with it."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer.writerow(safe_row(header))
+    for n, row in enumerate(rows, 1):
+        writer.writerow(safe_row(row))
+        if n % rows_per_chunk == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Response, abort, flash, redirect, request
+from flask import Response, abort, flash, redirect, request, stream_with_context
 from flask_login import current_user, login_required
+from werkzeug.wsgi import wrap_file
 from wtforms import DateField as _DateField
 from wtforms import DateTimeLocalField as _DateTimeLocalField
 from wtforms import SelectMultipleField
@@ -150,9 +151,16 @@ def perform(action, *, success, to, form=None, fields: dict | None = None, refus
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download(body: bytes, filename: str, mimetype: str = XLSX):
-    """A file to save (exports are personal data: never kept by a cache or proxy)."""
-    response = Response(body, mimetype=mimetype)
+def download(body, filename: str, mimetype: str = XLSX):
+    """A file to save (exports are personal data: never kept by a cache or proxy). `body` is
+    bytes, an iterator of byte chunks (streamed while the request's context lasts: a generator
+    may read the database), or an open binary file (streamed in blocks, then closed)."""
+    if hasattr(body, "read"):
+        response = Response(wrap_file(request.environ, body), mimetype=mimetype, direct_passthrough=True)
+    elif isinstance(body, bytes | str):
+        response = Response(body, mimetype=mimetype)
+    else:
+        response = Response(stream_with_context(body), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

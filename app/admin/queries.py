@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.accounts.models import Department, User, UserRole
+from app.accounts.search import person_matches
 from app.audit.models import AuditEntry
 from app.errors import NotFound
 from app.extensions import db
@@ -33,9 +34,8 @@ def users_page(page: int, *, q: str = "", role: str | None = None):
     """Accounts by id; `q` matches name, mobile, email or employer; `role` a role held
     ("participant", which everyone is, filters nothing)."""
     query = sa.select(User).order_by(User.id)
-    if q:
-        query = query.where(sa.or_(User.name.ilike(f"%{q}%"), User.mobile.like(f"%{q}%"),
-                                   User.email.ilike(f"%{q}%"), User.employer.ilike(f"%{q}%")))
+    if q and q.strip():
+        query = query.where(person_matches(q.strip(), email=True))  # indexed; a name prefix under 3 characters
     if role and role != "participant":
         query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
     return db.paginate(query, page=page, per_page=PAGE, error_out=False)

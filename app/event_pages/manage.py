@@ -243,7 +243,7 @@ def registrations(event_id: int):
     page = db.paginate(query, page=page_arg(), per_page=PAGE, error_out=False)
     return render_template("console/registrations.html", event=event, page=page, status=status,
                            counts=reg.status_counts(event.id),
-                           positions=registration_queries.waitlist_positions(event))
+                           positions=registration_queries.waitlist_positions(event, [r.id for r in page.items]))
 
 
 def _approved(result: dict) -> str:
@@ -288,8 +288,8 @@ def registrations_export(event_id: int, fmt: str):
     commit()  # the audit row of who exported what
     name = f"registrations-{event.id}{'-full' if full else ''}.{fmt}"
     if fmt == "xlsx":
-        return download(export.to_xlsx(event.title, header, rows), name)
-    return download(export.to_csv(header, rows), name, "text/csv; charset=utf-8")
+        return download(export.xlsx_stream(event.title, header, rows), name)
+    return download(export.csv_stream(header, rows), name, "text/csv; charset=utf-8")
 
 
 # -- attendance ---------------------------------------------------------------

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
+from app.accounts.search import person_matches
 from app.errors import NotFound, PermissionDenied
 from app.events.models import Event, EventStatus
 from app.events.services import can_manage, get_event, require_manage
@@ -77,9 +78,8 @@ def event_registrations(actor: User, event: Event, *, status: str | None = None,
              .where(Registration.event_id == event.id))
     if status:
         query = query.where(Registration.status == status)
-    if q:
-        like = f"%{q.strip()}%"
-        query = query.where(sa.or_(User.name.ilike(like), User.mobile.like(like), User.employer.ilike(like)))
+    if q and q.strip():
+        query = query.where(person_matches(q.strip()))  # a name prefix under 3 characters
     return query.options(selectinload(Registration.user), selectinload(Registration.answers)) \
         .order_by(Registration.queued_at, Registration.id)
 

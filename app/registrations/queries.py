@@ -23,12 +23,17 @@ def status_counts_by_event(event_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def waitlist_positions(event: Event) -> dict[int, int]:
-    """{registration id: its place on the event's waiting list, from 1}."""
-    waiting = db.session.scalars(sa.select(Registration.id).where(
-        Registration.event_id == event.id, Registration.status == RegStatus.WAITLISTED.value)
-        .order_by(Registration.queued_at, Registration.id)).all()
-    return {rid: i + 1 for i, rid in enumerate(waiting)}
+def waitlist_positions(event: Event, registration_ids: list[int]) -> dict[int, int]:
+    """{registration id: its place on the event's waiting list, from 1}, for the waiting ones
+    among `registration_ids` (a page of a list): numbered in SQL, only those rows returned."""
+    if not registration_ids:
+        return {}
+    queue = (sa.select(Registration.id, sa.func.row_number().over(
+        order_by=(Registration.queued_at, Registration.id)).label("position"))
+        .where(Registration.event_id == event.id, Registration.status == RegStatus.WAITLISTED.value)
+        .subquery())
+    return dict(db.session.execute(sa.select(queue.c.id, queue.c.position)
+                                   .where(queue.c.id.in_(registration_ids))).all())
 
 
 def chosen_registrations(event: Event, ids: list[int]) -> list[Registration]:
