@@ -62,10 +62,10 @@ def _users_sql() -> str:
            CASE WHEN n % 4 = 0 THEN 'u' || n || '@example.com.cn' END,
            :hash,
            CASE WHEN n % 7 <> 0 THEN ({e})[1 + (n * 31) % {len(EMPLOYERS)}] END,
-           CASE WHEN n % 33 = 0 THEN '310112' || to_char(date '1964-01-01' + (n * 7919) % 14000, 'YYYYMMDD')
+           CASE WHEN n % 33 = 0 THEN '310112' || to_char(date '1964-01-01' + ((n * 7919) % 14000)::int, 'YYYYMMDD')
                                      || lpad((n % 1000)::text, 3, '0') || (n % 10)::text END,
            true, :now - (n % 1100) * interval '1 day', true, true
-    FROM generate_series(1, :users) AS n"""
+    FROM generate_series(1::bigint, :users) AS n"""
 
 
 def build(flask_app, *, users: int, confirmed: int, waitlisted: int) -> dict:
