@@ -265,7 +265,7 @@ def reset_peak_rss() -> bool:
         return False
 
 
-def measure(flask_app, counter: Counter, client, method: str, path: str, form, headers: dict, runs: int,
+def measure(counter: Counter, client, method: str, path: str, form, headers: dict, runs: int,
             before=None, csrf: str | None = None) -> dict:
     """One warm-up, `runs` timed requests (statements counted; the last one also measures how
     far the process's RSS rose above where it started), one under tracemalloc."""
@@ -295,7 +295,7 @@ def measure(flask_app, counter: Counter, client, method: str, path: str, form, h
             size = len(body)
         del body
     times.sort()
-    return {"statements": statements[len(statements) // 2] if statements else None,
+    return {"statements": sorted(statements)[len(statements) // 2],
             "statements_range": [min(statements), max(statements)],
             "median_ms": 1000 * statistics.median(times), "p95_ms": 1000 * percentile(times, 0.95),
             "runs_ms": [round(1000 * t, 1) for t in times], "kb": size / 1024, "peak_mb": peak / 2 ** 20,
@@ -425,7 +425,7 @@ def run(args, db_url: str, tmp: Path) -> dict:
             continue
         method, path, form = requests[key]
         before = IssueReset(engine, data["event"]) if key == "issue" else None
-        r = measure(flask_app, counter, clients[who], method, path, form, headers.get(who, {}), args.runs,
+        r = measure(counter, clients[who], method, path, form, headers.get(who, {}), args.runs,
                     before=before, csrf=csrf)
         if key == "issue":
             with engine.connect() as conn:
