@@ -267,14 +267,15 @@ def reset_peak_rss() -> bool:
 
 def measure(counter: Counter, client, method: str, path: str, form, headers: dict, runs: int,
             before=None, csrf: str | None = None) -> dict:
-    """One warm-up, `runs` timed requests (statements counted; the last one also measures how
-    far the process's RSS rose above where it started), one under tracemalloc."""
+    """One warm-up (which also measures how far the process's RSS rises above where it was: the
+    page's first request, before its memory is there to be reused), `runs` timed requests
+    (statements counted), one under tracemalloc."""
     times, statements, size, rss_growth = [], [], 0, None
     for run in range(runs + 2):
         if before is not None:
             before()
         traced = run == runs + 1
-        rss_run = run == runs and reset_peak_rss()
+        rss_run = run == 0 and reset_peak_rss()
         rss0 = _status_kb("VmRSS") if rss_run else 0
         if traced:
             tracemalloc.start()
@@ -480,8 +481,8 @@ def main(argv=None) -> int:
         log("\n  statements: per request (median of the runs; a range when they differ). ms: wall time of the "
             "request in the test client, body read. KB: the answer's body. peak MB: tracemalloc's peak (Python "
             "allocations) during one more request; the print: max RSS of the child processes. RSS +MB: how far "
-            "this process's peak RSS rose above its RSS before the last timed request (memory Python "
-            "already holds is reused first, so it can read low).")
+            "this process's peak RSS rose above its RSS before the page's first (warm-up) request; memory "
+            "freed by the pages before is reused first, so it can read low.")
         if args.json:
             out["args"] = {k: (sorted(v) if isinstance(v, set) else v) for k, v in vars(args).items()}
             out["load_average"] = os.getloadavg()
