@@ -19,16 +19,18 @@ What it does:
      through the login form like a browser (the scanner API with a Bearer token). In-process
      because that is what lets one listener count every statement a request issues
      (before_cursor_execute) and tracemalloc see its peak memory; what gunicorn adds per request
-     is the same for every page and bench/checkin.py measures it. Per page: one warm-up request,
-     --runs timed requests (statements counted, body read: a streamed answer runs its queries
+     is the same for every page and bench/checkin.py measures it. Per page: one warm-up request
+     (which also shows how far the process's RSS rises, VmHWM reset through clear_refs), --runs
+     timed requests (statements counted, body read: a streamed answer runs its queries
      while it is read), then one request under tracemalloc for the peak (tracemalloc slows Python
      down, so it is never timed). Issuing certificates is measured the same way on the same
      state: before each run the previous run's certificates, notices and serial counter are
      deleted in SQL; the last run's certificates stay for the pages after it;
   4. prints `flask certificates print --event` of --print-count certificates (default: all the
-     attendees') in a subprocess, once: its wall time, statements (counted in the child) and max
-     RSS of it and its rendering processes (getrusage(RUSAGE_CHILDREN));
-  5. prints the table (page / action, statements, median and p95 ms, KB, peak MB) and with
+     attendees') in a subprocess, once: its wall time, statements (counted in the command's
+     process; its forked rendering processes get their data from it) and max RSS of it and its
+     rendering processes (getrusage(RUSAGE_CHILDREN));
+  5. prints the table (page / action, statements, median and p95 ms, KB, peak MB, RSS +MB) and with
      --json PATH writes the figures; drops the database, also on error or Ctrl-C (--keep-db keeps it).
 
 Figures on a shared machine are noisy: the script shows the machine's other load before it
