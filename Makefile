@@ -18,7 +18,7 @@ DEBS_PRODUCTION := nginx postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-production redis install install-dev system-deps system-deps-test system-deps-production db demo bench-registration \
-	bench-checkin bench-heartbeat bench-certificates bench-dashboard translations clean
+	bench-checkin bench-heartbeat bench-certificates bench-dashboard bench-pages translations clean
 
 define ensure_debs
 	@missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
@@ -128,6 +128,12 @@ bench-heartbeat: install-dev
 # PostgreSQL. BENCH_ARGS="--people 20000 --runs 5 --explain" etc.
 bench-dashboard: install-dev
 	flock /tmp/minhang-bench.lock $(PY) bench/dashboard.py $(BENCH_ARGS)
+
+# Console pages, exports, check-in polls, issuing and printing certificates at 100,000 people and an
+# event of 10,000 + 3,000 registrations on PostgreSQL: statements, median/p95 ms, KB, peak memory.
+# BENCH_ARGS="--users 20000 --registrants 2000 --json /tmp/pages.json --only wall_json,stats" etc.
+bench-pages: install-dev
+	flock /tmp/minhang-bench.lock $(PY) bench/pages.py $(BENCH_ARGS)
 
 extract-messages: $(VENV)/.stamp-run
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
