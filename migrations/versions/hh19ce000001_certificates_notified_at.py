@@ -2,7 +2,7 @@
 the commit, chunk by chunk, and a retried job continues where it stopped (issue 19)
 
 Revision ID: hh19ce000001
-Revises: gg18fs000001
+Revises: hh19ck000001
 Create Date: 2026-12-07 10:00:00
 
 """
@@ -14,7 +14,7 @@ import app.timeutil  # noqa: F401  (UTCDateTime columns)
 
 # revision identifiers, used by Alembic.
 revision = 'hh19ce000001'
-down_revision = 'gg18fs000001'
+down_revision = 'hh19ck000001'
 branch_labels = None
 depends_on = None
 

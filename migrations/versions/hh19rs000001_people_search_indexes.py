@@ -2,7 +2,7 @@
 btree (PostgreSQL only)
 
 Revision ID: hh19rs000001
-Revises: gg18fs000001
+Revises: hh19ce000001
 Create Date: 2026-12-07 10:00:00
 
 Searching registrations, /console/people and /admin/users by any part of a name, mobile (its
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'hh19rs000001'
-down_revision = 'gg18fs000001'
+down_revision = 'hh19ce000001'
 branch_labels = None
 depends_on = None
 
