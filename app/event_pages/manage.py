@@ -310,8 +310,7 @@ def attendance_export(event_id: int):
     if event.has_online:
         header, rows = online_figures.with_online_columns(event, header, rows)
     commit()  # the audit row of who exported what
-    # list(): to_xlsx takes a list until it is written in write-only mode (issue 19, another branch)
-    return download(export.to_xlsx(event.title, header, list(rows)), f"attendance-{event.id}.xlsx")
+    return download(export.xlsx_stream(event.title, header, rows), f"attendance-{event.id}.xlsx")
 
 
 # -- series -------------------------------------------------------------------
