@@ -47,10 +47,9 @@ def occasion(event_id: int):
     total = figures.summary(None, event_ids=[found.event_id])
     results = figures.question_results(current_user, found)
     said = figures.comments(current_user, found)
-    page = render_template("satisfaction/occasion.html", occasion=found, total=total, results=results,
+    commit()  # the audit row of who read the comments
+    return render_template("satisfaction/occasion.html", occasion=found, total=total, results=results,
                            comments=said, percent=figures.percent, score=figures.score, RATING=AskedKind.RATING.value)
-    commit()  # the audit row of who read the comments; after rendering: the commit expires the rows
-    return page
 
 
 @bp.route("/console/satisfaction/<int:event_id>/send", methods=["POST"])
