@@ -1,5 +1,6 @@
 """The registry's lists issue as many statements at 200 rows as at 10 (issue 19): the list of
-organisations, an organisation's contacts and its page across programmes (its employees)."""
+organisations, the duplicates, the export, an organisation's contacts, its page across programmes
+(its employees) and the talent stations."""
 from __future__ import annotations
 
 from datetime import date
@@ -20,15 +21,17 @@ def as_admin(client, admin):
     return client
 
 
-def test_organisations(as_admin, flat_in_rows):
+@pytest.mark.parametrize("path", ["", "duplicates", "export.xlsx"])
+def test_organisations(as_admin, flat_in_rows, path):
+    """The list, the duplicates (each name is made twice: pairs) and the export."""
     def add(n: int) -> None:
         db.session.add_all(Organisation(kind="company", name=f"上海批量科技{i}有限公司",
                                         name_key=normalise_name(f"上海批量科技{i}有限公司"),
                                         district="闵行区", in_minhang=True, industries=["ai"])
-                           for i in range(n))
+                           for i in range(n // 2) for _copy in range(2))
         db.session.commit()
 
-    flat_in_rows(as_admin, "/console/organisations/", add=add)
+    flat_in_rows(as_admin, "/console/organisations/" + path, add=add)
 
 
 def test_contacts(as_admin, flat_in_rows, create_organisation):
