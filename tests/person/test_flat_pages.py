@@ -1,6 +1,6 @@
 """The people search and a person's record issue as many statements at 200 rows as at 10 (issue
 19): 200 people found (a page of them shown), 200 events in a person's record (staff's page, the
-person's own page and its JSON)."""
+person's own page and its JSON), 200 likely duplicates, 200 merges."""
 from __future__ import annotations
 
 import secrets
@@ -8,6 +8,7 @@ import secrets
 import pytest
 
 from app.extensions import db
+from app.person.merge.models import AccountMerge
 from app.registrations.models import Registration
 from tests.conftest import login
 from tests.fixtures.list_rows import events, people
@@ -31,3 +32,26 @@ def test_record(client, admin, create_user, departments, flat_in_rows, url):
     person = create_user()
     login(client, admin if url.startswith("/console") else person)
     flat_in_rows(client, url.format(id=person.id), add=_registrations(person, departments["talent_center"]))
+
+
+def test_duplicates(client, admin, flat_in_rows):
+    login(client, admin)
+
+    def add(n: int) -> None:  # pairs of accounts with one name and one employer
+        for first, second in zip(*[iter(people(n))] * 2):
+            second.name, second.employer = first.name, first.employer
+        db.session.commit()
+
+    flat_in_rows(client, "/console/people/duplicates", add=add)
+
+
+def test_merges(client, admin, flat_in_rows):
+    login(client, admin)
+
+    def add(n: int) -> None:
+        made = people(2 * n)
+        db.session.add_all(AccountMerge(survivor_id=a.id, absorbed_id=b.id, merged_by_id=admin.id, reason="同一人")
+                           for a, b in zip(made[::2], made[1::2]))
+        db.session.commit()
+
+    flat_in_rows(client, "/console/people/merges", add=add)
