@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Department, User, UserRole
 from app.accounts.search import person_matches
@@ -33,7 +34,8 @@ def get_user(user_id: int) -> User:
 def users_page(page: int, *, q: str = "", role: str | None = None):
     """Accounts by id; `q` matches name, mobile, email or employer; `role` a role held
     ("participant", which everyone is, filters nothing)."""
-    query = sa.select(User).order_by(User.id)
+    # The page shows each account's roles and departments: loaded for the page at once, not per row.
+    query = sa.select(User).options(selectinload(User.role_rows), selectinload(User.departments)).order_by(User.id)
     if q and q.strip():
         query = query.where(person_matches(q.strip(), email=True))  # indexed; a name prefix under 3 characters
     if role and role != "participant":
@@ -41,20 +43,21 @@ def users_page(page: int, *, q: str = "", role: str | None = None):
     return db.paginate(query, page=page, per_page=PAGE, error_out=False)
 
 
-def _newest_first(model, page: int, status: str | None = None, per_page: int = PAGE):
-    query = sa.select(model).order_by(model.id.desc())
+def _newest_first(model, page: int, status: str | None = None, per_page: int = PAGE, options=()):
+    query = sa.select(model).options(*options).order_by(model.id.desc())
     if status:
         query = query.where(model.status == status)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def outbox_page(page: int, status: str | None = None):
-    return _newest_first(OutboxMessage, page, status)
+    return _newest_first(OutboxMessage, page, status, options=[selectinload(OutboxMessage.user)])
 
 
 def sms_page(page: int, status: str | None = None):
     """Text messages, newest first; a status the SMS labels do not know filters nothing."""
-    return _newest_first(SmsMessage, page, status if status in SMS_LABELS else None)
+    return _newest_first(SmsMessage, page, status if status in SMS_LABELS else None,
+                         options=[selectinload(SmsMessage.user)])
 
 
 def get_outbox_message(message_id: int) -> OutboxMessage:

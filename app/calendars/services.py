@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import icalendar
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.events.models import Event, EventStatus, Series
@@ -78,7 +79,7 @@ def series_ics(series: Series) -> bytes:
     events = db.session.scalars(sa.select(Event).where(
         Event.series_id == series.id,
         Event.status.in_((EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value)))
-        .order_by(Event.starts_at))
+        .options(selectinload(Event.sessions)).order_by(Event.starts_at))  # every event's agenda, at once
     for event in events:
         for item in _event_components(event):
             cal.add_component(item)
@@ -91,7 +92,9 @@ def personal_ics(user: User) -> bytes:
     cal = _calendar("我的活动 · 闵行人才")
     rows = db.session.scalars(sa.select(Registration).where(
         Registration.user_id == user.id,
-        Registration.status.in_((RegStatus.CONFIRMED.value, RegStatus.CANCELLED.value))))
+        Registration.status.in_((RegStatus.CONFIRMED.value, RegStatus.CANCELLED.value)))
+        # each registration's event, agenda and bookings, read for all of them at once
+        .options(selectinload(Registration.event).selectinload(Event.sessions), selectinload(Registration.bookings)))
     for registration in rows:
         event = registration.event
         if event.status == EventStatus.DRAFT.value:

@@ -63,5 +63,6 @@ def programme(kind: str, programme_id: int):
 def people(kind: str, programme_id: int):
     found = _programme(kind, programme_id)
     rows = figures.people(current_user, found)
-    commit()  # the audit row of who looked at the answers
-    return render_template("followups/people.html", programme=found, surveys=rows)
+    page = render_template("followups/people.html", programme=found, surveys=rows)
+    commit()  # the audit row of who looked at the answers; after rendering: the commit expires the rows
+    return page

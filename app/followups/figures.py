@@ -13,6 +13,7 @@ from statistics import median
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.accounts.services import organised_departments as department_scope
@@ -133,7 +134,8 @@ def retention_counts(months: int = 12, *, kind: str | None = None, programme_id:
 def people(actor: User, programme: Programme) -> list[FollowupSurvey]:
     """The drill-down: the programme's surveys with who answered what (shown masked); audited."""
     require_organiser(actor, programme)
-    rows = list(db.session.scalars(_surveys(None, programme.kind, programme.id)))
+    rows = list(db.session.scalars(_surveys(None, programme.kind, programme.id).options(
+        selectinload(FollowupSurvey.user), selectinload(FollowupSurvey.organisation))))  # named on every row
     audit.record(actor, "followups.people_viewed", None, kind=programme.kind, programme_id=programme.id,
                  count=len(rows))
     return rows

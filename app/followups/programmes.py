@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
 from flask_babel import lazy_gettext as _l
 
 from app.cohorts.camps.models import Cohort, Enrolment, EnrolmentStatus
@@ -90,10 +91,14 @@ def programmes_of(department_ids: set[int] | None) -> list[Programme]:
         query = query.join(Event, Event.id == event_column)
         return query if department_ids is None else query.where(Event.department_id.in_(department_ids or {-1}))
 
-    found = [_camp(c) for c in db.session.scalars(scoped(sa.select(Cohort), Cohort.event_id))]
+    # each programme is named from its event (and a cohort's cycle): joined, not read one by one
+    found = [_camp(c) for c in db.session.scalars(scoped(sa.select(Cohort), Cohort.event_id).options(
+        contains_eager(Cohort.event), joinedload(Cohort.cycle)))]
     found += [_batch(b) for b in db.session.scalars(scoped(sa.select(TraineeshipBatch), TraineeshipBatch.event_id)
+                                                    .options(contains_eager(TraineeshipBatch.event))
                                                     .where(TraineeshipBatch.status != BatchStatus.CANCELLED.value))]
     found += [_pitch(p) for p in db.session.scalars(scoped(sa.select(PitchCompetition), PitchCompetition.event_id)
+                                                    .options(contains_eager(PitchCompetition.event))
                                                     .where(PitchCompetition.status != PitchStatus.DRAFT.value))]
     return sorted(found, key=lambda p: (p.ends_on or date.max, p.kind, p.id), reverse=True)
 

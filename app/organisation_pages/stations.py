@@ -17,7 +17,7 @@ from app.checkin.models import Checkpoint, Scan, ScanResult
 from app.checkin.services import IN
 from app.events.models import Event, EventOrganisation, EventOrganisationRole, EventStatus
 from app.extensions import db
-from app.organisations.linking import identity_ids
+from app.organisations.linking import identity_owners
 from app.organisations.models import Organisation, OrganisationKind, OrganisationStatus
 from app.organisations.services import require_staff
 from app.registrations.models import Registration, RegStatus
@@ -65,10 +65,9 @@ def _per_event(query, event_ids: list[int]) -> dict[int, int]:
 def station_counts(actor: User, universities: list[Organisation] | None = None) -> list[Station]:
     require_staff(actor)
     universities = stations() if universities is None else universities
-    owner: dict[int, Organisation] = {}
-    for university in universities:
-        for organisation_id in identity_ids(university):  # a merged duplicate's events are the kept one's
-            owner.setdefault(organisation_id, university)
+    by_id = {u.id: u for u in universities}
+    # a merged duplicate's events are the kept one's
+    owner = {organisation_id: by_id[kept] for organisation_id, kept in identity_owners(universities).items()}
     hosted = db.session.execute(
         sa.select(EventOrganisation.organisation_id, Event.id, Event.starts_at).join(Event)
         .where(EventOrganisation.role == EventOrganisationRole.HOST_UNIVERSITY.value,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.accounts.services import find_by_mobile
@@ -18,7 +19,8 @@ from app.organisations.services import require_staff
 
 def contacts_of(organisation: Organisation) -> list[OrganisationContact]:
     return list(db.session.scalars(sa.select(OrganisationContact).where(
-        OrganisationContact.organisation_id == organisation.id).order_by(OrganisationContact.id)))
+        OrganisationContact.organisation_id == organisation.id)
+        .options(joinedload(OrganisationContact.user)).order_by(OrganisationContact.id)))  # the page names each
 
 
 def organisation_ids_of(user: User | None) -> set[int]:

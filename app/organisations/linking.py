@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -53,6 +54,20 @@ def identity_ids(organisation: Organisation) -> list[int]:
             Organisation.merged_into_id.in_(frontier), Organisation.id.not_in(ids))))
         ids.extend(frontier)
     return ids
+
+
+def identity_owners(organisations: list[Organisation]) -> dict[int, int]:
+    """`identity_ids` for many organisations at once, one query per depth of merges (not per
+    organisation): every id of theirs and of their duplicates -> the organisation's own id."""
+    owner = {o.id: o.id for o in organisations}
+    frontier = list(owner)
+    while frontier:
+        merged = db.session.execute(sa.select(Organisation.id, Organisation.merged_into_id).where(
+            Organisation.merged_into_id.in_(frontier), Organisation.id.not_in(list(owner)))).all()
+        for organisation_id, into in merged:
+            owner[organisation_id] = owner[into]
+        frontier = [organisation_id for organisation_id, _into in merged]
+    return owner
 
 
 def resolve(name: str | None, uscc: str | None = None) -> Organisation | None:
@@ -162,6 +177,6 @@ def employees_of(organisation: Organisation) -> list[LinkedRow]:
     """The people whose employer (in the registry) it is."""
     links = db.session.scalars(sa.select(EmployerLink).join(User, User.id == EmployerLink.user_id)
                                .where(EmployerLink.organisation_id.in_(identity_ids(organisation)))
-                               .order_by(User.name, User.id))
+                               .options(contains_eager(EmployerLink.user)).order_by(User.name, User.id))
     return [LinkedRow(group=str(_l("Employees")), title=link.user.name, person_id=link.user_id,
                       detail=link.employer, when=link.linked_at) for link in links]

@@ -61,8 +61,9 @@ def dashboard_people(target_id: int):
     found = dashboard.drilldown(current_user, target_id, year=_int_arg("year", 1900, 9999),
                                 department_id=_int_arg("department", 1), programme=_text_arg("programme"),
                                 page=_int_arg("page", 1, PAGE_MAX) or 1)
-    commit()  # the audit row of who looked at the list
-    return render_template("plans/dashboard_people.html", found=found, programme_label=dashboard.programme_label)
+    page = render_template("plans/dashboard_people.html", found=found, programme_label=dashboard.programme_label)
+    commit()  # the audit row of who looked at the list; after rendering: the commit expires the rows
+    return page
 
 
 def _evidence_url(figure) -> str | None:

@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app import referred
 from app.accounts.models import Department, User, organises
@@ -60,7 +61,10 @@ def managed_member(user: User, member_id: int) -> RosterMember:
 
 def members_query(user: User, kind: RosterKind | None = None):
     """The members a user keeps (all for an admin, their departments' for an organiser, none else)."""
-    query = sa.select(RosterMember).join(User, User.id == RosterMember.user_id)
+    # every list of members names each one's person, organisation and department
+    query = (sa.select(RosterMember).join(User, User.id == RosterMember.user_id)
+             .options(contains_eager(RosterMember.user), joinedload(RosterMember.organisation),
+                      joinedload(RosterMember.department)))
     if kind is not None:
         query = query.where(RosterMember.kind == kind.value)
     if not user.is_admin:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.person.merge.models import AccountMerge
@@ -32,4 +33,7 @@ def holdings(user_id: int) -> list[tuple[str, int]]:
 
 def merges(actor, limit: int = 200) -> list[AccountMerge]:
     require_admin(actor)
-    return list(db.session.scalars(sa.select(AccountMerge).order_by(AccountMerge.id.desc()).limit(limit)))
+    # each row names both accounts and who merged them: read for the whole list at once
+    return list(db.session.scalars(sa.select(AccountMerge).options(
+        selectinload(AccountMerge.survivor), selectinload(AccountMerge.absorbed), selectinload(AccountMerge.merged_by))
+        .order_by(AccountMerge.id.desc()).limit(limit)))

@@ -15,13 +15,15 @@ from app.transaction import commit
 def people_search():
     query = request.args.get("q", "")
     found = people.search(current_user, query)
-    commit()  # the audit row of the search
-    return render_template("person/people.html", query=query, found=found)
+    page = render_template("person/people.html", query=query, found=found)
+    commit()  # the audit row of the search; after rendering, as the commit expires every row shown
+    return page
 
 
 @bp.route("/console/people/<int:user_id>")
 @staff
 def person(user_id: int):
     page = people.person_record(current_user, user_id, full=request.args.get("full") == "1")
-    commit()  # the audit row of the reading
-    return render_template("person/staff_record.html", page=page, may_show_full=may_see_full_details(current_user))
+    shown = render_template("person/staff_record.html", page=page, may_show_full=may_see_full_details(current_user))
+    commit()  # the audit row of the reading; after rendering, as the commit expires every row shown
+    return shown

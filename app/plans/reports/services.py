@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app import background, jobs
 from app.accounts.models import Role, User, UserRole
@@ -200,7 +201,8 @@ def get_run(actor: User, run_id: int) -> ReportRun:
 
 def runs(actor: User, limit: int = 50) -> list[ReportRun]:
     scope = scope_of(actor)
-    query = sa.select(ReportRun).order_by(ReportRun.requested_at.desc(), ReportRun.id.desc())
+    query = (sa.select(ReportRun).options(joinedload(ReportRun.plan))  # each row names its plan
+             .order_by(ReportRun.requested_at.desc(), ReportRun.id.desc()))
     if not scope.everything:
         query = query.where(ReportRun.department_ids.is_not(None))
     return [r for r in db.session.scalars(query.limit(limit * 4)) if _sees(scope, r)][:limit]
