@@ -4,6 +4,7 @@ organisers use to recommend prize winners to the city-level competition."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
@@ -53,7 +54,9 @@ def publish_results(actor: User, competition: Competition) -> list[Result]:
 
 
 def published_results(category: Category) -> list[Result]:
+    # the results pages and certificates name each entrant (a team's, else the captain's name)
     return list(db.session.scalars(sa.select(Result).where(Result.category_id == category.id)
+                                   .options(joinedload(Result.entry).joinedload(Entry.user))
                                    .order_by(Result.rank, Result.entry_id)))
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from app.competitions.models import Confirmation, Entry, Score
+from app.competitions.models import Confirmation, Entry, Result, Score
 from app.extensions import db
 from tests.conftest import login
 from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
@@ -59,3 +59,22 @@ def test_console_pages_are_flat_in_entries(client, contest, entrants, flat_in_ro
 def test_the_judges_list_is_flat_in_entries(client, contest, entrants, flat_in_rows):
     login(client, contest.judges[0])
     print(flat_in_rows(client, f"/judge/categories/{contest.category.id}", add=entrants))
+
+
+def test_published_results_are_flat_in_entries(client, contest, entrants, flat_in_rows):
+    """Once published, the results pages read the frozen Result rows: console and public page."""
+    contest.competition.status = "published"
+    db.session.commit()
+
+    def add(n: int):
+        entrants(n)
+        have = set(db.session.scalars(sa.select(Result.entry_id)))
+        new = db.session.scalars(sa.select(Entry).where(Entry.id.not_in(have or [-1])).order_by(Entry.id)).all()
+        db.session.add_all(Result(category_id=contest.category.id, entry_id=e.id, rank=len(have) + i + 1,
+                                  total=Decimal("6.00"), award="first" if i == 0 else None)
+                           for i, e in enumerate(new))
+        db.session.commit()
+
+    login(client, contest.organiser)
+    print(flat_in_rows(client, f"/console/categories/{contest.category.id}/results", add=add))
+    print(flat_in_rows(client, f"/competitions/{contest.competition.id}", add=add))
