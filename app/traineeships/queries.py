@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.extensions import db
@@ -13,12 +14,14 @@ from app.organisations.linked import LinkedRow
 from app.organisations.linking import identity_ids
 from app.organisations.models import Organisation, OrganisationKind
 from app.traineeships.models import (
+    ApplicationChoice,
     ApplicationStatus,
     MonthlyAttendance,
     Placement,
     PlacementStatus,
     TraineeApplication,
     TraineeshipBatch,
+    TraineeshipPlace,
 )
 
 
@@ -46,7 +49,11 @@ def figures(batch: TraineeshipBatch) -> BatchFigures:
 
 
 def applications_of(batch: TraineeshipBatch) -> list[TraineeApplication]:
+    # the batch page shows each applicant and their choices' host companies and positions
     return list(db.session.scalars(sa.select(TraineeApplication).where(TraineeApplication.batch_id == batch.id)
+                                   .options(joinedload(TraineeApplication.user),
+                                            selectinload(TraineeApplication.choices)
+                                            .joinedload(ApplicationChoice.place).joinedload(TraineeshipPlace.host))
                                    .order_by(TraineeApplication.created_at, TraineeApplication.id)))
 
 

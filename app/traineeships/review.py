@@ -5,6 +5,7 @@ applicants: every function here checks the place's host against the contact's or
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -86,6 +87,7 @@ def applicants(user: User, place: TraineeshipPlace) -> list[ApplicationChoice]:
         sa.select(ApplicationChoice).join(TraineeApplication, ApplicationChoice.application_id == TraineeApplication.id)
         .where(ApplicationChoice.place_id == place.id,
                TraineeApplication.status != ApplicationStatus.WITHDRAWN.value)
+        .options(contains_eager(ApplicationChoice.application).joinedload(TraineeApplication.user))
         .order_by(ApplicationChoice.rank, TraineeApplication.created_at, ApplicationChoice.id)))
 
 
