@@ -12,6 +12,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app import referred
 from app.accounts.models import Department, User, organises
@@ -70,7 +71,9 @@ def members_query(user: User, kind: RosterKind | None = None):
 
 
 def members_for(user: User, kind: RosterKind | None = None) -> list[RosterMember]:
-    return list(db.session.scalars(members_query(user, kind)))
+    # every list of members names the person and their organisation (the join on users is there already)
+    return list(db.session.scalars(members_query(user, kind).options(
+        contains_eager(RosterMember.user), joinedload(RosterMember.organisation))))
 
 
 def appointments_of(user: User) -> list[RosterMember]:
