@@ -4,8 +4,8 @@ organisers use to recommend prize winners to the city-level competition."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit import services as audit

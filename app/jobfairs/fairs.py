@@ -6,8 +6,8 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User, organises
 from app.audit import services as audit

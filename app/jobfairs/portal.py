@@ -7,10 +7,10 @@ from __future__ import annotations
 import io
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.accounts.models import User, organises
 from app.audit import services as audit

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.accounts.models import User
 from app.extensions import db
@@ -98,7 +98,9 @@ def of_organisation(organisation: Organisation) -> list[LinkedRow]:
         query = query.where(Placement.host_id.in_(ids))
     else:
         return []
-    placements = db.session.scalars(query.where(Placement.status.in_(TRAINEES)).order_by(
+    placements = db.session.scalars(query.where(Placement.status.in_(TRAINEES)).options(
+        contains_eager(Placement.batch), joinedload(Placement.user), joinedload(Placement.place),
+        joinedload(Placement.application), joinedload(Placement.host)).order_by(
         TraineeshipBatch.starts_on.desc(), TraineeshipBatch.id.desc(), Placement.id))
     by_host = organisation.kind == OrganisationKind.HOST_COMPANY.value
     return [LinkedRow(group=p.batch.title, title=p.user.name, person_id=p.user_id, when=p.starts_on,

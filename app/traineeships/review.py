@@ -5,9 +5,9 @@ applicants: every function here checks the place's host against the contact's or
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts.models import User
 from app.audit import services as audit

@@ -4,8 +4,8 @@ completion, certificates). Each service of those calls one of these first."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.errors import NotFound, PermissionDenied

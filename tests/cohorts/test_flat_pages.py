@@ -16,6 +16,7 @@ from app.cohorts.selection import review
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.conftest import login
+from tests.fixtures.accounts import api_token
 from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
 from tests.fixtures.cohorts import standard_assessments
 
@@ -109,3 +110,19 @@ def test_the_cohort_list_is_flat_in_cohorts(client, db_session, create_cohort, f
 
     login(client, first.runner)
     print(flat_in_rows(client, "/console/cohorts", add=add, small=3, large=15))
+
+
+def test_an_organisations_linked_founders_are_flat(client, camp, admin, create_organisation, flat_in_rows):
+    """The registry's page of a company (console and API) lists its founders in every cohort."""
+    company = create_organisation(name="闵行创新科技有限公司")
+    cohort = camp["cohort"]
+
+    def add(n: int):
+        people = bulk_users(n, name="学员")
+        seats = bulk_registrations(cohort.event, people)
+        db.session.add_all(Enrolment(cohort_id=cohort.id, cycle_id=cohort.cycle_id, user_id=p.id, registration_id=r.id,
+                                     company=company.name, organisation_id=company.id) for p, r in zip(people, seats))
+        db.session.commit()
+
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(client, admin)}"
+    print(flat_in_rows(client, f"/api/v1/organisations/{company.id}", add=add))
