@@ -61,7 +61,10 @@ def managed_member(user: User, member_id: int) -> RosterMember:
 
 def members_query(user: User, kind: RosterKind | None = None):
     """The members a user keeps (all for an admin, their departments' for an organiser, none else)."""
-    query = sa.select(RosterMember).join(User, User.id == RosterMember.user_id)
+    # every list of members names each one's person, organisation and department
+    query = (sa.select(RosterMember).join(User, User.id == RosterMember.user_id)
+             .options(contains_eager(RosterMember.user), joinedload(RosterMember.organisation),
+                      joinedload(RosterMember.department)))
     if kind is not None:
         query = query.where(RosterMember.kind == kind.value)
     if not user.is_admin:
@@ -71,9 +74,7 @@ def members_query(user: User, kind: RosterKind | None = None):
 
 
 def members_for(user: User, kind: RosterKind | None = None) -> list[RosterMember]:
-    # every list of members names the person and their organisation (the join on users is there already)
-    return list(db.session.scalars(members_query(user, kind).options(
-        contains_eager(RosterMember.user), joinedload(RosterMember.organisation))))
+    return list(db.session.scalars(members_query(user, kind)))
 
 
 def appointments_of(user: User) -> list[RosterMember]:
