@@ -8,7 +8,7 @@ from flask import g
 from app.api.bp import bp
 from app.api.payload import Payload, json_object
 from app.api.views import committed, token_required
-from app.jobfairs import fairs, portal
+from app.jobfairs import consent, fairs, portal
 from app.jobfairs.models import FairEmployer, Interest, Outcome, Position
 from app.timeutil import iso
 
@@ -25,10 +25,11 @@ def employer_json(employer: FairEmployer) -> dict:
             "positions": [position_json(p) for p in employer.positions]}
 
 
-def candidate_json(interest: Interest) -> dict:
+def candidate_json(interest: Interest, standings: dict | None = None) -> dict:
+    """`standings`: consent.standing_of() the list the interest is in (portal.mobile_shown)."""
     return {"id": interest.id, "event_id": interest.employer.event_id, "booth": interest.employer.booth,
             "organisation_id": interest.employer.organisation_id, "name": interest.name,
-            "mobile": portal.mobile_shown(interest), "education": interest.education, "school": interest.school,
+            "mobile": portal.mobile_shown(interest, standings), "education": interest.education, "school": interest.school,
             "major": interest.major, "positions": [p.id for p in interest.positions],
             "has_cv": bool(interest.cv_file), "shared_at": iso(interest.created_at),
             "outcome": portal.outcome_of(interest)}
@@ -47,8 +48,9 @@ def employer_interests():
     """The candidates at the token user's employers' booths (consent standing); audited when a full
     mobile number is in the answer."""
     shown = portal.visible_interests(g.api_user)
-    body = {"items": [candidate_json(i) for i in shown]}
-    portal.audit_view(g.api_user, shown, "api")
+    standings = consent.standing_of(shown)
+    body = {"items": [candidate_json(i, standings) for i in shown]}
+    portal.audit_view(g.api_user, shown, "api", standings)
     return committed(body)
 
 

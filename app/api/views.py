@@ -9,6 +9,7 @@ from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from app.accounts import services as accounts
 from app.accounts import throttle
@@ -155,8 +156,8 @@ def events_list():
         f.series_id = bounded_int(series) if series.isdigit() else ev.get_series(series).id
         if f.series_id is None:
             raise InvalidInput(fields={"series": _("No such series.")}, code="invalid_input")
-    query = ev.filtered_events(f).order_by(Event.starts_at, Event.id)
-    return _paged(query, event_json)
+    query = ev.filtered_events(f).options(joinedload(Event.series), joinedload(Event.department))  # event_json
+    return _paged(query.order_by(Event.starts_at, Event.id), event_json)
 
 
 @bp.route("/events/<int:event_id>", methods=["GET"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.cohorts.camps.models import Cohort, Enrolment
 from app.cohorts.models import Application
@@ -16,6 +17,7 @@ from app.organisations.models import Organisation
 def enrolments_of(organisation: Organisation) -> list[Enrolment]:
     ids = identity_ids(organisation)
     return list(db.session.scalars(sa.select(Enrolment).join(Cohort).where(Enrolment.organisation_id.in_(ids))
+                                   .options(contains_eager(Enrolment.cohort), joinedload(Enrolment.user))
                                    .order_by(Cohort.starts_on.desc(), Cohort.id, Enrolment.id)))
 
 
@@ -32,6 +34,7 @@ def founders_of(organisation: Organisation) -> list[LinkedRow]:
     ids = identity_ids(organisation)
     rows, seen = [], set()
     for a in db.session.scalars(sa.select(Application).where(Application.organisation_id.in_(ids))
+                                .options(joinedload(Application.cycle), joinedload(Application.tier))
                                 .order_by(Application.submitted_at.desc(), Application.id.desc())):
         if a.user_id in seen:
             continue

@@ -36,7 +36,7 @@ def cohort_list():
     for cohort in mine:
         cycles.setdefault(cohort.cycle, []).append(cohort)
     programmes = cohorts.programmes_run_by(current_user)
-    counts = {c.id: cohorts.enrolled_count(c) for c in mine}
+    counts = cohorts.enrolled_counts(mine)
     return render_template("cohorts/list.html", cycles=cycles, counts=counts, programmes=programmes)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.accounts.models import User
 from app.competitions.access import require_run
@@ -119,7 +120,9 @@ def register_entry(user: User, category: Category, *, employer: str, occupation:
 
 
 def entries(category: Category, *, status: str | None = None) -> list[Entry]:
+    # every list of entrants shows the person, their registration's status and the team members
     query = (sa.select(Entry).join(Registration, Registration.id == Entry.registration_id)
+             .options(contains_eager(Entry.registration), joinedload(Entry.user), selectinload(Entry.members))
              .where(Entry.category_id == category.id).order_by(Registration.queued_at, Entry.id))
     if status:
         query = query.where(Registration.status == status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -53,7 +54,9 @@ def publish_results(actor: User, competition: Competition) -> list[Result]:
 
 
 def published_results(category: Category) -> list[Result]:
+    # the results pages and certificates name each entrant (a team's, else the captain's name)
     return list(db.session.scalars(sa.select(Result).where(Result.category_id == category.id)
+                                   .options(joinedload(Result.entry).joinedload(Entry.user))
                                    .order_by(Result.rank, Result.entry_id)))
 
 

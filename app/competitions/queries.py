@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.competitions.models import Category, Competition, Entry, JudgeAssignment, Result, TeamMember
 from app.extensions import db
@@ -38,6 +39,8 @@ def _entries(ids: list[int]) -> list[Entry]:
     member_of = sa.select(TeamMember.entry_id).where(TeamMember.organisation_id.in_(ids))
     return list(db.session.scalars(sa.select(Entry).where(sa.or_(Entry.organisation_id.in_(ids),
                                                                  Entry.id.in_(member_of)))
+                                   .options(joinedload(Entry.user), joinedload(Entry.category),
+                                            selectinload(Entry.members))
                                    .order_by(Entry.category_id, Entry.id)))
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.competitions.access import is_judge, require_panel
@@ -115,7 +116,10 @@ def judgement_mark(max_mark: Decimal, values: list[Decimal]) -> Decimal:
     return q2(Decimal(max_mark) * average / JUDGEMENT_SCALE)
 
 
-def sheet(entry: Entry, *, rows: list[Score] | None = None) -> Sheet:
+_UNREAD = object()  # sheet() reads the confirmation itself unless the caller has it (None included)
+
+
+def sheet(entry: Entry, *, rows: list[Score] | None = None, confirmation=_UNREAD) -> Sheet:
     if rows is None:
         rows = list(db.session.scalars(sa.select(Score).where(Score.entry_id == entry.id).order_by(Score.id)))
     latest: dict[tuple, Score] = {}
@@ -136,8 +140,9 @@ def sheet(entry: Entry, *, rows: list[Score] | None = None) -> Sheet:
             state = AspectState(aspect, [score] if score else [])
             state.mark = q2(score.value) if score else None
         states.append(state)
-    confirmation = db.session.scalar(sa.select(Confirmation).where(Confirmation.entry_id == entry.id)
-                                     .order_by(Confirmation.id.desc()).limit(1))
+    if confirmation is _UNREAD:
+        confirmation = db.session.scalar(sa.select(Confirmation).where(Confirmation.entry_id == entry.id)
+                                         .order_by(Confirmation.id.desc()).limit(1))
     return Sheet(entry, states, rows[-1].id if rows else None, confirmation)
 
 
@@ -244,4 +249,13 @@ def category_sheets(category: Category) -> list[Sheet]:
     grouped: dict[int, list[Score]] = {}
     for row in rows:
         grouped.setdefault(row.entry_id, []).append(row)
-    return [sheet(e, rows=grouped.get(e.id, [])) for e in people]
+    latest = _latest_confirmations(category)
+    return [sheet(e, rows=grouped.get(e.id, []), confirmation=latest.get(e.id)) for e in people]
+
+
+def _latest_confirmations(category: Category) -> dict[int, Confirmation]:
+    """Each entry's latest confirmation (with who confirmed it), in one query for the category."""
+    newest = (sa.select(sa.func.max(Confirmation.id)).join(Entry, Entry.id == Confirmation.entry_id)
+              .where(Entry.category_id == category.id).group_by(Confirmation.entry_id))
+    return {c.entry_id: c for c in db.session.scalars(
+        sa.select(Confirmation).where(Confirmation.id.in_(newest)).options(joinedload(Confirmation.confirmed_by)))}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -83,6 +84,7 @@ def of_organisation(organisation: Organisation) -> list[LinkedRow]:
     """The events this organisation took a role in (its merged duplicates' too), by role, newest first."""
     ids = identity_ids(organisation)
     rows = db.session.scalars(sa.select(EventOrganisation).join(Event).where(EventOrganisation.organisation_id.in_(ids))
+                              .options(contains_eager(EventOrganisation.event).joinedload(Event.department))
                               .order_by(Event.starts_at.desc(), EventOrganisation.id))
     return [LinkedRow(group=EventOrganisationRole.label_of(link.role), title=link.event.title,
                       detail=link.event.department.name, when=link.event.starts_at,

@@ -29,13 +29,15 @@ def employer_index():
     if not portal.is_employer_contact(current_user):
         abort(403)
     shown = portal.visible_interests(current_user)
-    mobiles = {i.id: portal.mobile_shown(i) for i in shown}
-    portal.audit_view(current_user, shown, "portal")
-    commit()
-    return render_template("jobfairs/employer_index.html", booths=portal.booths_of(current_user), interests=shown,
+    standings = consent.standing_of(shown)
+    mobiles = {i.id: portal.mobile_shown(i, standings) for i in shown}
+    portal.audit_view(current_user, shown, "portal", standings)
+    page = render_template("jobfairs/employer_index.html", booths=portal.booths_of(current_user), interests=shown,
                            mobiles=mobiles, outcomes={i.id: portal.outcome_of(i) for i in shown},
-                           consents={i.id: consent.current(i) for i in shown}, outcome_form=_outcome_form(),
+                           consents=standings, outcome_form=_outcome_form(),
                            scan_form=TicketScanForm())
+    commit()  # after rendering: a commit expires the candidates, and the page would read each again
+    return page
 
 
 @bp.route("/employer/jobfairs/export")

@@ -7,6 +7,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User, organises
 from app.audit import services as audit
@@ -53,7 +54,9 @@ def fairs_for(user: User) -> list[Event]:
 
 
 def employers_of(event: Event) -> list[FairEmployer]:
+    # the fair's pages and the API show each booth's employer and positions
     return list(db.session.scalars(sa.select(FairEmployer).where(FairEmployer.event_id == event.id)
+                                   .options(joinedload(FairEmployer.organisation), selectinload(FairEmployer.positions))
                                    .order_by(FairEmployer.booth, FairEmployer.id)))
 
 

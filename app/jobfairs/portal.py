@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.accounts.models import User, organises
 from app.audit import services as audit
@@ -47,8 +48,12 @@ def visible_interests(user: User, booth: FairEmployer | None = None) -> list[Int
     ids = organisation_ids_of(user)
     if not ids:
         return []
+    # the portal, its export and the API show each candidate's fair, booth, person, positions and outcome
     query = (sa.select(Interest).join(FairEmployer, Interest.fair_employer_id == FairEmployer.id)
              .where(FairEmployer.organisation_id.in_(ids), Interest.status == InterestStatus.SHARED.value)
+             .options(contains_eager(Interest.employer).joinedload(FairEmployer.event),
+                      contains_eager(Interest.employer).joinedload(FairEmployer.organisation),
+                      joinedload(Interest.user), selectinload(Interest.positions), selectinload(Interest.outcome))
              .order_by(Interest.created_at.desc(), Interest.id.desc()))
     if booth is not None:
         query = query.where(FairEmployer.id == booth.id)
@@ -64,18 +69,22 @@ def get_visible(user: User, interest_id: int) -> Interest:
     return interest
 
 
-def mobile_shown(interest: Interest) -> str:
-    """The number as the employer may see it (consent.py: in full only when the consent includes it)."""
-    return interest.user.mobile or "" if consent.mobile_allowed(interest) else mask_phone(interest.user.mobile)
+def mobile_shown(interest: Interest, standings: dict | None = None) -> str:
+    """The number as the employer may see it (consent.py: in full only when the consent includes it).
+    `standings`: consent.standing_of() the list the interest is in, when the caller read it."""
+    allowed = (consent.mobile_allowed(interest) if standings is None
+               else consent.mobile_allowed(interest, standings[interest.id]))
+    return interest.user.mobile or "" if allowed else mask_phone(interest.user.mobile)
 
 
 def outcome_of(interest: Interest) -> str:
     return interest.outcome.status if interest.outcome is not None else Outcome.NONE.value
 
 
-def audit_view(user: User, interests: list[Interest], where: str) -> None:
-    """Full mobile numbers shown: whose, to whom, where."""
-    full = [i.id for i in interests if consent.mobile_allowed(i)]
+def audit_view(user: User, interests: list[Interest], where: str, standings: dict | None = None) -> None:
+    """Full mobile numbers shown: whose, to whom, where. `standings`: as for mobile_shown()."""
+    standings = consent.standing_of(interests) if standings is None else standings
+    full = [i.id for i in interests if consent.mobile_allowed(i, standings[i.id])]
     if full:
         audit.record(user, "jobfair.interests_view", None, where=where, interests=full)
 
@@ -117,6 +126,7 @@ def cv_file(user: User, interest: Interest) -> str:
 def export_xlsx(user: User) -> bytes:
     """The contact's candidates (consent standing), audited."""
     interests = visible_interests(user)
+    standings = consent.standing_of(interests)
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_title(_("Candidates"), "candidates")
@@ -124,7 +134,7 @@ def export_xlsx(user: User) -> bytes:
                            _("Major"), _("Positions"), _("Shared at"), _("Outcome")]))
     for i in interests:
         sheet.append(safe_row([i.employer.event.title, i.employer.booth, i.employer.organisation.name, i.name,
-                               mobile_shown(i), str(Education.label_of(i.education)) if i.education else "",
+                               mobile_shown(i, standings), str(Education.label_of(i.education)) if i.education else "",
                                i.school, i.major,
                                "; ".join(p.title for p in i.positions), fmt(i.created_at, "%Y-%m-%d %H:%M"),
                                str(Outcome.label_of(outcome_of(i)))]))

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.accounts.models import User
 from app.cohorts.camps.models import Cohort
@@ -25,26 +26,35 @@ class Tally:
         return round(self.rating_total / self.rated, 1) if self.rated else None
 
 
+# every list of pairings shows the cohort, the founder, the mentor and the sessions logged
+_SHOWN = (joinedload(Pairing.cohort), joinedload(Pairing.founder),
+          joinedload(Pairing.mentor).joinedload(RosterMember.user), selectinload(Pairing.sessions))
+
+
 def cohort_pairings(cohort: Cohort) -> list[Pairing]:
-    return list(db.session.scalars(sa.select(Pairing).where(Pairing.cohort_id == cohort.id)
+    return list(db.session.scalars(sa.select(Pairing).where(Pairing.cohort_id == cohort.id).options(*_SHOWN)
                                    .order_by(Pairing.status, Pairing.mentor_id, Pairing.id)))
 
 
 def pairings_of_mentor(user: User) -> list[Pairing]:
     return list(db.session.scalars(sa.select(Pairing).join(RosterMember, RosterMember.id == Pairing.mentor_id)
-                                   .where(RosterMember.user_id == user.id)
+                                   .where(RosterMember.user_id == user.id).options(*_SHOWN)
                                    .order_by(Pairing.status, Pairing.cohort_id, Pairing.id)))
 
 
 def pairings_of_founder(user: User) -> list[Pairing]:
-    return list(db.session.scalars(sa.select(Pairing).where(Pairing.founder_id == user.id)
+    return list(db.session.scalars(sa.select(Pairing).where(Pairing.founder_id == user.id).options(*_SHOWN)
                                    .order_by(Pairing.status, Pairing.id)))
 
 
 def sessions_of_mentor(user: User) -> list[MentoringSession]:
     return list(db.session.scalars(
         sa.select(MentoringSession).join(Pairing).join(RosterMember, RosterMember.id == Pairing.mentor_id)
-        .where(RosterMember.user_id == user.id).order_by(MentoringSession.held_on.desc(), MentoringSession.id)))
+        .where(RosterMember.user_id == user.id)
+        # the mentor's lists show each session's cohort and founder
+        .options(contains_eager(MentoringSession.pairing).joinedload(Pairing.cohort),
+                 contains_eager(MentoringSession.pairing).joinedload(Pairing.founder))
+        .order_by(MentoringSession.held_on.desc(), MentoringSession.id)))
 
 
 def tallies(pairings: list[Pairing]) -> tuple[dict[int, Tally], dict[int, Tally], dict[int, Tally]]:

@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import User
 from app.checkin import links
 from app.checkin import services as checkin
+from app.checkin.models import DOOR, Checkpoint, Scan, ScanResult
 from app.events import services as events
 from app.errors import NotFound
 from app.events.models import Event, EventSession, Places
@@ -69,6 +71,7 @@ def save_meeting(actor: User, event: Event, meeting, *, make, title: str, starts
 def meetings(model, *where) -> list:
     """The rows of `model` (a Meeting: lessons, activities) matching `where`, in the order they are held."""
     return list(db.session.scalars(sa.select(model).join(EventSession, model.session_id == EventSession.id)
+                                   .options(contains_eager(model.session))
                                    .where(*where).order_by(EventSession.starts_at, model.id)))
 
 
@@ -98,6 +101,25 @@ def meeting_arrivals(session: EventSession) -> dict[int, datetime]:
     """Attendance of a meeting: registration id -> its first accepted entry scan there."""
     return {registration_id: scan.scanned_at
             for registration_id, scan in checkin.first_entries(meeting_checkpoint(session)).items()}
+
+
+def meetings_arrivals(sessions: list[EventSession]) -> dict[int, dict[int, datetime]]:
+    """meeting_arrivals() of many meetings at once (session id -> registration id -> the first
+    accepted entry scan's time), in one query: a page listing a studio's activities or a cohort's
+    lessons must not read the scans once per meeting. A meeting whose checkpoint was never made
+    has no arrivals (and none is made here: a page only reads)."""
+    found: dict[int, dict[int, datetime]] = {s.id: {} for s in sessions}
+    if not sessions:
+        return found
+    first = (sa.select(sa.func.min(Scan.id)).join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
+             .where(Checkpoint.session_id.in_(list(found)), Checkpoint.kind == DOOR,
+                    Scan.result == ScanResult.OK.value, Scan.direction == checkin.IN)
+             .group_by(Scan.checkpoint_id, Scan.registration_id))
+    rows = db.session.execute(sa.select(Checkpoint.session_id, Scan.registration_id, Scan.scanned_at)
+                              .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id).where(Scan.id.in_(first)))
+    for session_id, registration_id, at in rows:
+        found[session_id][registration_id] = at
+    return found
 
 
 def arrivals_of(registration_id: int, sessions: list[EventSession]) -> dict[int, datetime | None]:

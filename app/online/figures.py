@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.checkin import services as checkin
@@ -16,6 +17,7 @@ from app.events.services import require_manage
 from app.extensions import db
 from app.online.models import OnlinePresence, PersonInvitation, UniversityInvitation
 from app.online.parts import part_of
+from app.organisations.models import Organisation
 from app.registrations.models import Registration, RegStatus
 
 
@@ -93,10 +95,17 @@ def university_rows(actor: User, event: Event) -> list[UniversityRow]:
     rows = []
     registrations = dict(db.session.execute(sa.select(Registration.user_id, Registration.id).where(
         Registration.event_id == event.id, Registration.status == RegStatus.CONFIRMED.value)).all())
-    for invitation in db.session.scalars(sa.select(UniversityInvitation).where(
-            UniversityInvitation.event_id == event.id).order_by(UniversityInvitation.id)):
-        users = list(db.session.scalars(sa.select(PersonInvitation.user_id).where(
-            PersonInvitation.university_invitation_id == invitation.id)))
+    invited = list(db.session.scalars(sa.select(UniversityInvitation).where(UniversityInvitation.event_id == event.id)
+                                      .options(joinedload(UniversityInvitation.organisation)
+                                               .joinedload(Organisation.merged_into))
+                                      .order_by(UniversityInvitation.id)))
+    people: dict[int, list[int]] = {i.id: [] for i in invited}
+    for invitation_id, user_id in db.session.execute(sa.select(
+            PersonInvitation.university_invitation_id, PersonInvitation.user_id).where(
+            PersonInvitation.university_invitation_id.in_(list(people) or [-1]))):
+        people[invitation_id].append(user_id)
+    for invitation in invited:
+        users = people[invitation.id]
         regs = {registrations[u] for u in users if u in registrations}
         organisation = invitation.organisation
         name = organisation.merged_into.name if organisation.merged and organisation.merged_into else organisation.name

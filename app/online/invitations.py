@@ -7,6 +7,7 @@ import secrets
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.accounts.services import find_by_mobile
@@ -61,7 +62,9 @@ def invite_universities(actor: User, event: Event, organisation_ids: list[int]) 
 
 
 def university_invitations(event: Event) -> list[UniversityInvitation]:
+    # the console lists each invited university by name
     return list(db.session.scalars(sa.select(UniversityInvitation).where(UniversityInvitation.event_id == event.id)
+                                   .options(joinedload(UniversityInvitation.organisation))
                                    .order_by(UniversityInvitation.id)))
 
 

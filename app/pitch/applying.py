@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -136,7 +137,10 @@ def deck_name(entry: PitchEntry) -> str | None:
 
 
 def entries(competition: PitchCompetition, *, status: str | None = None) -> list[PitchEntry]:
+    # the entries page and export show the lead, the registration's status and the team members
     query = (sa.select(PitchEntry).join(Registration, Registration.id == PitchEntry.registration_id)
+             .options(contains_eager(PitchEntry.registration), joinedload(PitchEntry.user),
+                      selectinload(PitchEntry.members))
              .where(PitchEntry.competition_id == competition.id).order_by(PitchEntry.number))
     if status:
         query = query.where(Registration.status == status)

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.accounts.models import User
 from app.cohorts.selection.review import weighted_total
@@ -103,7 +104,11 @@ class Sheet:
         return [score for s in self.states for score in s.scores if score.comment]
 
 
-def sheet(round_: PitchRound, entry: PitchEntry, *, rows: list[PitchScore] | None = None) -> Sheet:
+_UNREAD = object()  # sheet() reads the confirmation itself unless the caller has it (None included)
+
+
+def sheet(round_: PitchRound, entry: PitchEntry, *, rows: list[PitchScore] | None = None,
+          confirmation=_UNREAD) -> Sheet:
     if rows is None:
         rows = list(db.session.scalars(sa.select(PitchScore).where(PitchScore.round_id == round_.id,
                                                                    PitchScore.entry_id == entry.id)
@@ -118,14 +123,18 @@ def sheet(round_: PitchRound, entry: PitchEntry, *, rows: list[PitchScore] | Non
                                                  if (score := s.by_judge(judge_id)) is not None})
         if total is not None:
             totals[judge_id] = round_score(Decimal(str(total)))
-    confirmation = db.session.scalar(sa.select(PitchConfirmation).where(PitchConfirmation.round_id == round_.id,
-                                                                        PitchConfirmation.entry_id == entry.id)
-                                     .order_by(PitchConfirmation.id.desc()).limit(1))
+    if confirmation is _UNREAD:
+        confirmation = db.session.scalar(sa.select(PitchConfirmation).where(
+            PitchConfirmation.round_id == round_.id, PitchConfirmation.entry_id == entry.id)
+            .order_by(PitchConfirmation.id.desc()).limit(1))
     return Sheet(round_, entry, states, scorers, totals, rows[-1].id if rows else None, confirmation)
 
 
 def round_entries(round_: PitchRound) -> list[RoundEntry]:
+    # every page of a round names the entries and checks their members' employers for conflicts
     return list(db.session.scalars(sa.select(RoundEntry).join(PitchEntry).where(RoundEntry.round_id == round_.id)
+                                   .options(contains_eager(RoundEntry.entry).joinedload(PitchEntry.user),
+                                            contains_eager(RoundEntry.entry).selectinload(PitchEntry.members))
                                    .order_by(PitchEntry.number)))
 
 
@@ -135,7 +144,17 @@ def round_sheets(round_: PitchRound) -> list[Sheet]:
     grouped: dict[int, list[PitchScore]] = {}
     for row in rows:
         grouped.setdefault(row.entry_id, []).append(row)
-    return [sheet(round_, r.entry, rows=grouped.get(r.entry_id, [])) for r in round_entries(round_)]
+    confirmed = _latest_confirmations(round_)
+    return [sheet(round_, r.entry, rows=grouped.get(r.entry_id, []), confirmation=confirmed.get(r.entry_id))
+            for r in round_entries(round_)]
+
+
+def _latest_confirmations(round_: PitchRound) -> dict[int, PitchConfirmation]:
+    """Each entry's latest confirmation in the round, in one query."""
+    newest = (sa.select(sa.func.max(PitchConfirmation.id)).where(PitchConfirmation.round_id == round_.id)
+              .group_by(PitchConfirmation.entry_id))
+    return {c.entry_id: c for c in db.session.scalars(sa.select(PitchConfirmation).where(
+        PitchConfirmation.id.in_(newest)))}
 
 
 def scoring_closed(round_: PitchRound) -> Conflict | None:

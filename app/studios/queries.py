@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.organisations.linked import LinkedRow
@@ -16,4 +17,5 @@ def masters_of(organisation: Organisation) -> list[LinkedRow]:
     return [LinkedRow(group=str(_l("Masters")), title=s.master.name, person_id=s.master_id, when=s.founded_on,
                       detail=f"{s.name} · {s.trade}", endpoint="studios.studio", args={"studio_id": s.id})
             for s in db.session.scalars(sa.select(Studio).where(Studio.master_organisation_id.in_(ids))
+                                        .options(joinedload(Studio.master))
                                         .order_by(Studio.founded_on.desc(), Studio.id))]

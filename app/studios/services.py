@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import Department, User, organises
 from app.accounts.services import find_by_mobile
@@ -125,8 +126,18 @@ def set_master_organisation(actor: User, studio: Studio, text: str | None) -> St
     return studio
 
 
-def get_studio(studio_id: int) -> Studio:
-    return get_or_not_found(Studio, studio_id, _l("No such studio."))
+def get_studio(studio_id: int, *, with_apprentices: bool = False) -> Studio:
+    """The studio; `with_apprentices` for its page, which lists every apprentice with their
+    master and achievements (read with the studio, not once per apprentice)."""
+    if not with_apprentices:
+        return get_or_not_found(Studio, studio_id, _l("No such studio."))
+    found = db.session.scalar(sa.select(Studio).where(Studio.id == studio_id).options(
+        selectinload(Studio.apprenticeships).options(
+            joinedload(Apprenticeship.apprentice), joinedload(Apprenticeship.master),
+            selectinload(Apprenticeship.achievements))).execution_options(populate_existing=True))
+    if found is None:
+        raise NotFound(_l("No such studio."))
+    return found
 
 
 def studios_for(user: User) -> list[Studio]:
@@ -134,7 +145,8 @@ def studios_for(user: User) -> list[Studio]:
     if not user.is_admin:
         runs = Studio.department_id.in_(user.department_ids or [-1]) if user.has_role("organiser") else sa.false()
         query = query.where(sa.or_(runs, Studio.master_id == user.id))
-    return list(db.session.scalars(query))
+    # the list shows each studio's master and counts its active apprentices
+    return list(db.session.scalars(query.options(joinedload(Studio.master), selectinload(Studio.apprenticeships))))
 
 
 @dataclass
@@ -261,10 +273,12 @@ def pairs_on(studio: Studio, day: date) -> list[Apprenticeship]:
     return [p for p in studio.apprenticeships if p.started_on <= day and (p.ended_on is None or p.ended_on >= day)]
 
 
-def activity_attendance(activity: Activity) -> dict[int, datetime | None]:
+def activity_attendance(activity: Activity, arrivals: dict[int, datetime] | None = None) -> dict[int, datetime | None]:
     """apprenticeship id -> first entry scan at the activity (None: did not come), for the
-    apprentices of the studio on the activity's day."""
-    arrivals = occasions.meeting_arrivals(activity.session)
+    apprentices of the studio on the activity's day. `arrivals`: the activity's from
+    occasions.meetings_arrivals() when the caller read them for many activities at once."""
+    if arrivals is None:
+        arrivals = occasions.meeting_arrivals(activity.session)
     day = to_local(activity.starts_at).date()
     return {p.id: arrivals.get(p.registration_id) for p in pairs_on(activity.studio, day)}
 
@@ -286,15 +300,24 @@ class Review:
     achievements: list[Achievement]
 
 
-def yearly_review(studio: Studio, year: int) -> Review:
+def activities_attendance(items: list[Activity]) -> dict[int, dict[int, datetime | None]]:
+    """activity_attendance() of each activity (by activity id), the scans read in one query."""
+    arrivals = occasions.meetings_arrivals([a.session for a in items])
+    return {a.id: activity_attendance(a, arrivals[a.session_id]) for a in items}
+
+
+def yearly_review(studio: Studio, year: int, *, attendance: dict[int, dict] | None = None) -> Review:
+    """`attendance`: activities_attendance() of the studio's activities, when the caller has it."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     now = utcnow()
     held = [a for a in activities(studio) if a.starts_at <= now and first <= to_local(a.starts_at).date() <= last]
+    if attendance is None:
+        attendance = activities_attendance(held)
     places = attended = 0
     by_kind: dict[str, int] = {}
     for activity in held:
         by_kind[activity.kind] = by_kind.get(activity.kind, 0) + 1
-        seen = activity_attendance(activity)
+        seen = attendance[activity.id]
         places += len(seen)
         attended += sum(1 for at in seen.values() if at is not None)
     trained = [p for p in studio.apprenticeships

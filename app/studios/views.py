@@ -64,7 +64,7 @@ def studio_form(studio_id: int | None = None):
 @bp.route("/<int:studio_id>", methods=["GET", "POST"])
 @login_required
 def studio(studio_id: int):
-    studio = studios.get_studio(studio_id)
+    studio = studios.get_studio(studio_id, with_apprentices=True)
     studios.require_view(current_user, studio)
     runs = studios.can_run(current_user, studio)
     form = ApprenticeForm()
@@ -75,9 +75,10 @@ def studio(studio_id: int):
         return done
     year = int_arg("year", 2000, 2100) or local_today().year
     items = studios.activities(studio)
-    attendance = {a.id: studios.activity_attendance(a) for a in items}
+    attendance = studios.activities_attendance(items)
     return render_template("studios/studio.html", studio=studio, runs=runs, form=form, activities=items,
-                           attendance=attendance, review=studios.yearly_review(studio, year), year=year,
+                           attendance=attendance, review=studios.yearly_review(studio, year, attendance=attendance),
+                           year=year,
                            screens=venue_screen.screens_for(current_user, [a.session for a in items]),
                            achievement_form=AchievementForm())
 

@@ -143,6 +143,12 @@ def live_placement(batch_id: int, user_id: int) -> Placement | None:
         Placement.batch_id == batch_id, Placement.user_id == user_id, Placement.status.in_(LIVE_PLACEMENT)))
 
 
+def live_placements(batch_id: int, user_ids: list[int]) -> dict[int, Placement]:
+    """live_placement() of each of these people (by user id; those without one left out), in one query."""
+    return {p.user_id: p for p in db.session.scalars(sa.select(Placement).where(
+        Placement.batch_id == batch_id, Placement.user_id.in_(user_ids or [-1]), Placement.status.in_(LIVE_PLACEMENT)))}
+
+
 def get_own_application(user: User, application_id: int) -> TraineeApplication:
     """The applicant's own application; anybody else's is as absent as a missing one."""
     application = db.session.get(TraineeApplication, application_id)

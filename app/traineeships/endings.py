@@ -55,9 +55,10 @@ def complete(actor: User, placement: Placement, *, today=None) -> Placement:
     return placement
 
 
-def completable(placement: Placement, today=None) -> bool:
+def completable(placement: Placement, today=None, evaluations: dict | None = None) -> bool:
+    """`evaluations`: the placement's evaluations_of(), when the caller has read them."""
     return (placement.status == PlacementStatus.CONFIRMED.value and placement.ends_on <= (today or local_today())
-            and EvaluationStage.FINAL.value in evaluations_of(placement))
+            and EvaluationStage.FINAL.value in (evaluations_of(placement) if evaluations is None else evaluations))
 
 
 def complete_batch(actor: User, batch: TraineeshipBatch, placements: list[Placement], *, today=None) -> list[Placement]:

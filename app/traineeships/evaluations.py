@@ -49,6 +49,14 @@ def evaluations_of(placement: Placement) -> dict[str, Evaluation]:
     return {e.stage: e for e in db.session.scalars(sa.select(Evaluation).where(Evaluation.placement_id == placement.id))}
 
 
+def evaluations_of_all(placements: list[Placement]) -> dict[int, dict[str, Evaluation]]:
+    """evaluations_of() each placement (by placement id), in one query."""
+    found: dict[int, dict[str, Evaluation]] = {p.id: {} for p in placements}
+    for e in db.session.scalars(sa.select(Evaluation).where(Evaluation.placement_id.in_(list(found) or [-1]))):
+        found[e.placement_id][e.stage] = e
+    return found
+
+
 def evaluate(actor: User, placement: Placement, stage: str, scores, *, comment: str = "",
              today=None) -> Evaluation:
     """The host's evaluation at `stage` (mid or final), once per stage; the mid-term comes first."""
@@ -113,3 +121,10 @@ def give_feedback(user: User, placement: Placement, *, rating, text: str = "", t
 
 def feedback_of(placement: Placement) -> TraineeFeedback | None:
     return db.session.scalar(sa.select(TraineeFeedback).where(TraineeFeedback.placement_id == placement.id))
+
+
+def feedback_of_all(placements: list[Placement]) -> dict[int, TraineeFeedback | None]:
+    """feedback_of() each placement (by placement id), in one query."""
+    found = {f.placement_id: f for f in db.session.scalars(sa.select(TraineeFeedback).where(
+        TraineeFeedback.placement_id.in_([p.id for p in placements] or [-1])))}
+    return {p.id: found.get(p.id) for p in placements}

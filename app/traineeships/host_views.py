@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.traineeships import review
-from app.traineeships.applying import live_placement
+from app.traineeships.applying import live_placements
 from app.traineeships.bp import bp
 from app.traineeships.forms import ReasonForm
 from app.web import perform
@@ -30,7 +30,8 @@ def host_index():
 def host_place(place_id: int):
     place = review.get_own_place(current_user, place_id)
     choices = review.applicants(current_user, place)
-    held = {c.id: live_placement(place.batch_id, c.application.user_id) for c in choices}
+    live = live_placements(place.batch_id, [c.application.user_id for c in choices])
+    held = {c.id: live.get(c.application.user_id) for c in choices}
     return render_template("traineeships/host_place.html", place=place, choices=choices, held=held,
                            taken=review.taken(place), reason_form=ReasonForm())
 

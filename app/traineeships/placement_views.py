@@ -38,15 +38,15 @@ def batch_progress(batch_id: int):
     placed = [p for p in placements_of(batch) if p.status not in ("proposed", "rejected")]
     days = training_days.training_days(batch)
     missing = months.unconfirmed_months(Placement.batch_id == batch.id, first=batch.starts_on)
+    evaluated = evaluations.evaluations_of_all(placed)
     by_host: dict = {}
     for m in missing:
         by_host.setdefault(m.host, []).append(m)
     return render_template("traineeships/progress.html", batch=batch, placed=placed, days=days,
                            seen=training_days.attendance(days, placed), by_host=by_host,
                            screens=venue_screen.screens_for(current_user, [d.session for d in days]),
-                           evaluations={p.id: evaluations.evaluations_of(p) for p in placed},
-                           feedback={p.id: evaluations.feedback_of(p) for p in placed},
-                           completable={p.id: endings.completable(p) for p in placed},
+                           evaluations=evaluated, feedback=evaluations.feedback_of_all(placed),
+                           completable={p.id: endings.completable(p, evaluations=evaluated[p.id]) for p in placed},
                            withdraw_form=WithdrawForm(), today=local_today(), STAGE_LABELS=STAGE_LABELS)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -31,7 +32,10 @@ def get_placement(placement_id: int) -> Placement:
 
 
 def placements_of(batch: TraineeshipBatch, status: str | None = None) -> list[Placement]:
-    query = sa.select(Placement).where(Placement.batch_id == batch.id)
+    # the batch's pages show each trainee, host, position, choice and school
+    query = sa.select(Placement).where(Placement.batch_id == batch.id).options(
+        joinedload(Placement.user), joinedload(Placement.host), joinedload(Placement.place),
+        joinedload(Placement.application), joinedload(Placement.choice))
     if status:
         query = query.where(Placement.status == status)
     return list(db.session.scalars(query.order_by(Placement.host_id, Placement.id)))

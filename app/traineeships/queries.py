@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.accounts.models import User
 from app.extensions import db
@@ -13,12 +14,14 @@ from app.organisations.linked import LinkedRow
 from app.organisations.linking import identity_ids
 from app.organisations.models import Organisation, OrganisationKind
 from app.traineeships.models import (
+    ApplicationChoice,
     ApplicationStatus,
     MonthlyAttendance,
     Placement,
     PlacementStatus,
     TraineeApplication,
     TraineeshipBatch,
+    TraineeshipPlace,
 )
 
 
@@ -46,7 +49,11 @@ def figures(batch: TraineeshipBatch) -> BatchFigures:
 
 
 def applications_of(batch: TraineeshipBatch) -> list[TraineeApplication]:
+    # the batch page shows each applicant and their choices' host companies and positions
     return list(db.session.scalars(sa.select(TraineeApplication).where(TraineeApplication.batch_id == batch.id)
+                                   .options(joinedload(TraineeApplication.user),
+                                            selectinload(TraineeApplication.choices)
+                                            .joinedload(ApplicationChoice.place).joinedload(TraineeshipPlace.host))
                                    .order_by(TraineeApplication.created_at, TraineeApplication.id)))
 
 
@@ -91,7 +98,9 @@ def of_organisation(organisation: Organisation) -> list[LinkedRow]:
         query = query.where(Placement.host_id.in_(ids))
     else:
         return []
-    placements = db.session.scalars(query.where(Placement.status.in_(TRAINEES)).order_by(
+    placements = db.session.scalars(query.where(Placement.status.in_(TRAINEES)).options(
+        contains_eager(Placement.batch), joinedload(Placement.user), joinedload(Placement.place),
+        joinedload(Placement.application), joinedload(Placement.host)).order_by(
         TraineeshipBatch.starts_on.desc(), TraineeshipBatch.id.desc(), Placement.id))
     by_host = organisation.kind == OrganisationKind.HOST_COMPANY.value
     return [LinkedRow(group=p.batch.title, title=p.user.name, person_id=p.user_id, when=p.starts_on,

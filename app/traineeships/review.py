@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -86,6 +87,7 @@ def applicants(user: User, place: TraineeshipPlace) -> list[ApplicationChoice]:
         sa.select(ApplicationChoice).join(TraineeApplication, ApplicationChoice.application_id == TraineeApplication.id)
         .where(ApplicationChoice.place_id == place.id,
                TraineeApplication.status != ApplicationStatus.WITHDRAWN.value)
+        .options(contains_eager(ApplicationChoice.application).joinedload(TraineeApplication.user))
         .order_by(ApplicationChoice.rank, TraineeApplication.created_at, ApplicationChoice.id)))
 
 

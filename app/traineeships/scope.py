@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.errors import NotFound, PermissionDenied
@@ -40,5 +41,8 @@ def placements_hosted_by(user: User, *where) -> list[Placement]:
     ids = organisation_ids_of(user)
     if not ids:
         return []
+    # the host's pages show each trainee, their batch and position
     return list(db.session.scalars(sa.select(Placement).where(Placement.host_id.in_(ids), *where)
+                                   .options(joinedload(Placement.user), joinedload(Placement.batch),
+                                            joinedload(Placement.place))
                                    .order_by(Placement.batch_id.desc(), Placement.id)))

@@ -1,0 +1,128 @@
+"""The cohort pages and exports that list founders issue as many statements at 200 founders as at
+10 (issue 19): members, lesson attendance, the attendance grid and export, the report, graduates,
+the grading sheet, results and export, and the mentoring page."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from app.cohorts.camps.models import Enrolment
+from app.cohorts.grading.models import Grade
+from app.cohorts.lessons import schedule
+from app.cohorts.lessons.models import AttendanceMark
+from app.cohorts.models import Application, ReviewScore
+from app.cohorts.selection import review
+from app.extensions import db
+from app.timeutil import utcnow
+from tests.conftest import login
+from tests.fixtures.accounts import api_token
+from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
+from tests.fixtures.cohorts import standard_assessments
+
+
+@pytest.fixture
+def camp(db_session, create_cohort):
+    """A cohort of 250 places with two lectures held yesterday and the standard assessments; `add(n)`
+    enrols n more founders in bulk: their registration of the cohort's event, their enrolment, the
+    trainer's mark for the first lesson and a grade for the assignments."""
+    cohort = create_cohort(capacity=250, intake=300)
+    runner, trainer = cohort.runner, cohort.trainers[0]
+    start = utcnow() - timedelta(days=1)
+    lessons = [schedule.save_lesson(runner, cohort, title=f"第{k}讲", starts_at=start + timedelta(hours=k * 4),
+                                   ends_at=start + timedelta(hours=k * 4 + 3), trainer=trainer) for k in range(2)]
+    work = standard_assessments(cohort, runner)[1]
+    db_session.commit()
+
+    def add(n: int):
+        people = bulk_users(n, name="学员", employer="闵行创新科技有限公司")
+        seats = bulk_registrations(cohort.event, people)
+        enrolments = [Enrolment(cohort_id=cohort.id, cycle_id=cohort.cycle_id, user_id=p.id, registration_id=r.id,
+                                company=p.employer) for p, r in zip(people, seats)]
+        db.session.add_all(enrolments)
+        db.session.flush()
+        db.session.add_all(AttendanceMark(lesson_id=lessons[0].id, enrolment_id=e.id, status="present",
+                                          marked_by_id=trainer.id) for e in enrolments)
+        db.session.add_all(Grade(enrolment_id=e.id, assessment_id=work.id, score=40, graded_by_id=trainer.id)
+                           for e in enrolments)
+        db.session.commit()
+
+    return {"cohort": cohort, "runner": runner, "trainer": trainer, "lessons": lessons, "add": add}
+
+
+PAGES = ["/console/cohorts/{c}", "/console/cohorts/{c}/attendance", "/console/lessons/{l}/attendance",
+         "/console/cohorts/{c}/attendance.xlsx", "/console/cohorts/{c}/report", "/console/cohorts/{c}/graduates",
+         "/grading/{c}", "/grading/{c}/results", "/grading/{c}/grades.xlsx", "/grading/{c}/assessments",
+         "/console/lessons/{l}/projector.json", "/console/cohorts/{c}/mentoring"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_cohort_pages_are_flat_in_founders(client, camp, flat_in_rows, page):
+    login(client, camp["runner"])
+    url = page.format(c=camp["cohort"].id, l=camp["lessons"][0].id)
+    print(url, flat_in_rows(client, url, add=camp["add"]))
+
+
+# -- selection: applications, ranking and their export ----------------------------------------
+@pytest.fixture
+def applicants(db_session, create_cohort, create_user):
+    """An open cycle with an incubation cohort, a rubric of two criteria and a reviewer; `add(n)` adds n
+    submitted applications in bulk, each scored by the reviewer on both criteria."""
+    cohort = create_cohort("incubation", capacity=20)
+    cycle = cohort.cycle
+    cycle.applications_open_at = utcnow() - timedelta(days=1)
+    cycle.applications_close_at = utcnow() + timedelta(days=14)
+    criteria = review.set_rubric(cohort.runner, cycle, [{"name": "商业模式", "weight": 2, "max_score": 10},
+                                                        {"name": "团队", "weight": 1, "max_score": 10}])
+    reviewer = create_user("trainer", name="评审")
+    db_session.commit()
+
+    def add(n: int):
+        people = bulk_users(n, name="申请人")
+        rows = [Application(cycle_id=cycle.id, tier_id=cohort.tier_id, user_id=p.id, name=p.name, mobile=p.mobile,
+                            company_name=f"闵行{p.id}科技有限公司", uscc="91310112MA1GBUG2X0",
+                            founded_on=date(2024, 5, 20), industry="ai", team_size=8, funding_stage="angel",
+                            business_plan="质检SaaS，服务闵行区制造企业。") for p in people]
+        db.session.add_all(rows)
+        db.session.flush()
+        db.session.add_all(ReviewScore(application_id=a.id, reviewer_id=reviewer.id, criterion_id=c.id, score=7)
+                           for a in rows for c in criteria)
+        db.session.commit()
+
+    return {"cycle": cycle, "runner": cohort.runner, "add": add}
+
+
+@pytest.mark.parametrize("page", ["/console/cycles/{y}/applications", "/console/cycles/{y}/ranking",
+                                  "/console/cycles/{y}/applications.xlsx",
+                                  "/console/cycles/{y}/applications.xlsx?full=1"])
+def test_selection_pages_are_flat_in_applications(client, applicants, flat_in_rows, page):
+    login(client, applicants["runner"])
+    url = page.format(y=applicants["cycle"].id)
+    print(url, flat_in_rows(client, url, add=applicants["add"]))
+
+
+def test_the_cohort_list_is_flat_in_cohorts(client, db_session, create_cohort, flat_in_rows):
+    first = create_cohort(capacity=2, intake=300)
+
+    def add(n: int):
+        for _ in range(n):
+            create_cohort(capacity=2)
+
+    login(client, first.runner)
+    print(flat_in_rows(client, "/console/cohorts", add=add, small=3, large=15))
+
+
+def test_an_organisations_linked_founders_are_flat(client, camp, admin, create_organisation, flat_in_rows):
+    """The registry's page of a company (console and API) lists its founders in every cohort."""
+    company = create_organisation(name="闵行创新科技有限公司")
+    cohort = camp["cohort"]
+
+    def add(n: int):
+        people = bulk_users(n, name="学员")
+        seats = bulk_registrations(cohort.event, people)
+        db.session.add_all(Enrolment(cohort_id=cohort.id, cycle_id=cohort.cycle_id, user_id=p.id, registration_id=r.id,
+                                     company=company.name, organisation_id=company.id) for p, r in zip(people, seats))
+        db.session.commit()
+
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(client, admin)}"
+    print(flat_in_rows(client, f"/api/v1/organisations/{company.id}", add=add))
