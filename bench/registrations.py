@@ -52,7 +52,7 @@ def build(args) -> None:
     from app.accounts import services as accounts
     from app.accounts.models import User
     from app.events import services as ev
-    from app.events.models import Event, EventSession, Question
+    from app.events.models import Event, EventSession
     from app.extensions import db
     from app.registrations.models import Registration, RegistrationAnswer, SessionBooking
     from app.timeutil import utcnow

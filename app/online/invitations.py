@@ -19,7 +19,6 @@ from app.extensions import db
 from app.locking import lock
 from app.online.models import PersonInvitation, UniversityInvitation
 from app.online.notices import notify_invited
-from app.online.parts import part_of
 from app.organisations.models import Organisation, OrganisationKind
 from app.referred import CODE_ALPHABET, CODE_LENGTH, normalise
 from app.registrations import services as reg

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 
 from app.extensions import db
 from app.studios import services as studios
