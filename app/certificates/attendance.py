@@ -6,28 +6,24 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.accounts.models import User
-from app.checkin.models import DOOR, Checkpoint, Scan, ScanResult
-from app.checkin.services import IN
+from app.checkin.models import DOOR, Checkpoint, Scan
+from app.checkin.services import first_entries_query
 from app.extensions import db
 from app.registrations.models import Registration
 
-def _first_entries(event):
-    """registration id -> id of its first accepted entry at the event's whole-event door: in SQL
-    (one row per person), never the scans loaded into Python."""
-    return (sa.select(Scan.registration_id, sa.func.min(Scan.id).label("scan_id"))
-            .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
-            .where(Checkpoint.event_id == event.id, Checkpoint.session_id.is_(None), Checkpoint.kind == DOOR,
-                   Scan.result == ScanResult.OK.value, Scan.direction == IN)
-            .group_by(Scan.registration_id).subquery())
+def _door(event) -> sa.Select:
+    """The event's whole-event door checkpoint(s), whose first entries say who attended."""
+    return sa.select(Checkpoint.id).where(Checkpoint.event_id == event.id, Checkpoint.session_id.is_(None),
+                                          Checkpoint.kind == DOOR)
 
 
 def attending(event, *columns):
     """A select of `columns` over the event's registrations with a first accepted entry at its
     door, that entry joined as `Scan` (order by its scanned_at for the order of arrival)."""
-    firsts = _first_entries(event)
+    firsts = first_entries_query(_door(event))
     return (sa.select(*columns).select_from(Registration)
             .join(firsts, firsts.c.registration_id == Registration.id)
-            .join(Scan, Scan.id == firsts.c.scan_id)
+            .join(Scan, Scan.id == firsts.c.id)
             .where(Registration.event_id == event.id))
 
 

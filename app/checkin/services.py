@@ -390,10 +390,11 @@ def accepted_entry(*where) -> sa.ColumnElement[bool]:
     return sa.and_(Scan.result == ScanResult.OK.value, Scan.direction == IN, *where)
 
 
-def first_entries_query(checkpoint_ids: list[int]) -> sa.Subquery:
+def first_entries_query(checkpoint_ids: list[int] | sa.Select) -> sa.Subquery:
     """checkpoint_id, registration_id, id, scanned_at of each registration's first accepted entry
-    at each of the checkpoints: the lowest scan id, as the scans were decided in that order. A
-    window over ix_scans_first_entries, read in its order (SQLite and PostgreSQL alike)."""
+    at each of the checkpoints (their ids, or a select of them): the lowest scan id, as the scans
+    were decided in that order. A window over ix_scans_first_entries, read in its order (SQLite and
+    PostgreSQL alike). Attendance, the wall, certificates and meetings all count by it."""
     ranked = sa.select(
         Scan.checkpoint_id, Scan.registration_id, Scan.id, Scan.scanned_at,
         sa.func.row_number().over(partition_by=(Scan.checkpoint_id, Scan.registration_id),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import contains_eager
 from app.accounts.models import User
 from app.checkin import links
 from app.checkin import services as checkin
-from app.checkin.models import DOOR, Checkpoint, Scan, ScanResult
+from app.checkin.models import DOOR, Checkpoint
 from app.events import services as events
 from app.errors import NotFound
 from app.events.models import Event, EventSession, Places
@@ -111,12 +111,10 @@ def meetings_arrivals(sessions: list[EventSession]) -> dict[int, dict[int, datet
     found: dict[int, dict[int, datetime]] = {s.id: {} for s in sessions}
     if not sessions:
         return found
-    first = (sa.select(sa.func.min(Scan.id)).join(Checkpoint, Checkpoint.id == Scan.checkpoint_id)
-             .where(Checkpoint.session_id.in_(list(found)), Checkpoint.kind == DOOR,
-                    Scan.result == ScanResult.OK.value, Scan.direction == checkin.IN)
-             .group_by(Scan.checkpoint_id, Scan.registration_id))
-    rows = db.session.execute(sa.select(Checkpoint.session_id, Scan.registration_id, Scan.scanned_at)
-                              .join(Checkpoint, Checkpoint.id == Scan.checkpoint_id).where(Scan.id.in_(first)))
+    firsts = checkin.first_entries_query(sa.select(Checkpoint.id).where(Checkpoint.session_id.in_(list(found)),
+                                                                         Checkpoint.kind == DOOR))
+    rows = db.session.execute(sa.select(Checkpoint.session_id, firsts.c.registration_id, firsts.c.scanned_at)
+                              .join(Checkpoint, Checkpoint.id == firsts.c.checkpoint_id))
     for session_id, registration_id, at in rows:
         found[session_id][registration_id] = at
     return found
