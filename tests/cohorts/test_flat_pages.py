@@ -17,7 +17,7 @@ from app.extensions import db
 from app.timeutil import utcnow
 from tests.conftest import login
 from tests.fixtures.accounts import api_token
-from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
+from tests.fixtures import list_rows as bulk
 from tests.fixtures.cohorts import standard_assessments
 
 
@@ -35,8 +35,8 @@ def camp(db_session, create_cohort):
     db_session.commit()
 
     def add(n: int):
-        people = bulk_users(n, name="学员", employer="闵行创新科技有限公司")
-        seats = bulk_registrations(cohort.event, people)
+        people = bulk.people(n, name="学员", employer="闵行创新科技有限公司")
+        seats = bulk.registrations(cohort.event, of=people)
         enrolments = [Enrolment(cohort_id=cohort.id, cycle_id=cohort.cycle_id, user_id=p.id, registration_id=r.id,
                                 company=p.employer) for p, r in zip(people, seats)]
         db.session.add_all(enrolments)
@@ -78,7 +78,7 @@ def applicants(db_session, create_cohort, create_user):
     db_session.commit()
 
     def add(n: int):
-        people = bulk_users(n, name="申请人")
+        people = bulk.people(n, name="申请人")
         rows = [Application(cycle_id=cycle.id, tier_id=cohort.tier_id, user_id=p.id, name=p.name, mobile=p.mobile,
                             company_name=f"闵行{p.id}科技有限公司", uscc="91310112MA1GBUG2X0",
                             founded_on=date(2024, 5, 20), industry="ai", team_size=8, funding_stage="angel",
@@ -118,8 +118,8 @@ def test_an_organisations_linked_founders_are_flat(client, camp, admin, create_o
     cohort = camp["cohort"]
 
     def add(n: int):
-        people = bulk_users(n, name="学员")
-        seats = bulk_registrations(cohort.event, people)
+        people = bulk.people(n, name="学员")
+        seats = bulk.registrations(cohort.event, of=people)
         db.session.add_all(Enrolment(cohort_id=cohort.id, cycle_id=cohort.cycle_id, user_id=p.id, registration_id=r.id,
                                      company=company.name, organisation_id=company.id) for p, r in zip(people, seats))
         db.session.commit()

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app.competitions.models import Confirmation, Entry, Result, Score
 from app.extensions import db
 from tests.conftest import login
-from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
+from tests.fixtures import list_rows as bulk
 
 
 @pytest.fixture
@@ -24,8 +24,8 @@ def entrants(db_session, contest):
     db_session.commit()
 
     def add(n: int):
-        people = bulk_users(n, name="选手")
-        seats = bulk_registrations(category.event, people)
+        people = bulk.people(n, name="选手")
+        seats = bulk.registrations(category.event, of=people)
         entries = [Entry(category_id=category.id, user_id=p.id, registration_id=r.id, employer="上海颐家养老服务有限公司",
                          occupation="养老护理员") for p, r in zip(people, seats)]
         db.session.add_all(entries)

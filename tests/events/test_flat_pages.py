@@ -9,7 +9,7 @@ from app.events.models import Series
 from app.extensions import db
 from tests.conftest import login
 from tests.fixtures import next_number
-from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
+from tests.fixtures import list_rows as bulk
 
 PAGES = ["/console/events", "/console/series", "/series/{s}", "/api/v1/events"]
 
@@ -29,7 +29,7 @@ def test_event_lists_are_flat_in_events(client, db_session, create_event, create
             db.session.flush()
             for series in (week, own):
                 event = create_event(series_id=series.id)
-                bulk_registrations(event, bulk_users(2))
+                bulk.registrations(event, of=bulk.people(2))
         db.session.commit()
 
     login(client, organiser)

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.jobfairs.models import CONSENT_VERSION, Consent, Interest, interest_positions
 from tests.conftest import login
 from tests.fixtures.accounts import api_token
-from tests.fixtures.bulk_rows import bulk_users
+from tests.fixtures import list_rows as bulk
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def seekers(db_session, job_fair):
     booth = fair.booths[0]
 
     def add(n: int):
-        people = bulk_users(n, name="求职者")
+        people = bulk.people(n, name="求职者")
         rows = [Interest(fair_employer_id=booth.id, user_id=p.id, status="shared", name=p.name, education="bachelor",
                          school="上海交通大学", major="计算机科学与技术") for p in people]
         db.session.add_all(rows)

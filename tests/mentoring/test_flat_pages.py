@@ -12,7 +12,7 @@ from app.extensions import db
 from app.mentoring.models import MentoringSession, Pairing
 from tests.conftest import login
 from tests.fixtures.accounts import api_token
-from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
+from tests.fixtures import list_rows as bulk
 
 
 @pytest.fixture
@@ -25,8 +25,8 @@ def mentored(db_session, mentored_cohort):
     db_session.commit()
 
     def add(n: int):
-        people = bulk_users(n, name="学员")
-        seats = bulk_registrations(cohort.event, people)
+        people = bulk.people(n, name="学员")
+        seats = bulk.registrations(cohort.event, of=people)
         db.session.add_all(Enrolment(cohort_id=cohort.id, cycle_id=cohort.cycle_id, user_id=p.id, registration_id=r.id)
                            for p, r in zip(people, seats))
         pairs = [Pairing(cohort_id=cohort.id, mentor_id=cohort.mentor.id, founder_id=p.id,

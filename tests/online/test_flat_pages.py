@@ -13,7 +13,7 @@ from app.online.models import OnlinePresence, PersonInvitation
 from app.timeutil import utcnow
 from tests.conftest import login
 from tests.fixtures.accounts import api_token
-from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
+from tests.fixtures import list_rows as bulk
 
 PAGES = ["/console/events/{e}/online", "/api/v1/events/{e}/online/attendance"]
 
@@ -31,8 +31,8 @@ def test_online_pages_are_flat_in_people(client, db_session, live_online_event, 
     event = live_online_event()
 
     def add(n: int):
-        people = bulk_users(n, name="观众")
-        seats = bulk_registrations(event, people)
+        people = bulk.people(n, name="观众")
+        seats = bulk.registrations(event, of=people)
         now = utcnow()
         db.session.add_all(OnlinePresence(registration_id=r.id, event_id=event.id, joined_at=now - timedelta(minutes=40),
                                           last_seen_at=now, seconds=2400) for r in seats)

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.pitch.models import PitchConfirmation, PitchEntry, PitchScore, RoundEntry
 from tests.conftest import login
 from tests.fixtures.accounts import api_token
-from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
+from tests.fixtures import list_rows as bulk
 from tests.fixtures.pitch import start_judging
 
 
@@ -26,8 +26,8 @@ def judged(db_session, pitch):
     first = pitch.rounds[0]
 
     def add(n: int):
-        people = bulk_users(n, name="创始人")
-        seats = bulk_registrations(pitch.competition.event, people)
+        people = bulk.people(n, name="创始人")
+        seats = bulk.registrations(pitch.competition.event, of=people)
         entries = [PitchEntry(competition_id=pitch.competition.id, user_id=p.id, registration_id=r.id, number=p.id,
                               project=f"项目{p.id}", company_name=f"上海创业{p.id}科技有限公司", country="英国",
                               degree="master", return_year=2025, business_plan="智能检测服务。")

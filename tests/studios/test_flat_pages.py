@@ -11,13 +11,13 @@ from app.studios import services as studios
 from app.studios.models import Achievement, Apprenticeship
 from app.timeutil import utcnow
 from tests.conftest import login
-from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
+from tests.fixtures import list_rows as bulk
 
 
 def add_apprentices(studio):
     def add(n: int):
-        people = bulk_users(n, name="学徒")
-        seats = bulk_registrations(studio.event, people)
+        people = bulk.people(n, name="学徒")
+        seats = bulk.registrations(studio.event, of=people)
         pairs = [Apprenticeship(studio_id=studio.id, apprentice_id=p.id, master_id=studio.master_id, registration_id=r.id,
                                 started_on=date(2026, 4, 1), goals="掌握五轴加工") for p, r in zip(people, seats)]
         db.session.add_all(pairs)

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.traineeships.models import ApplicationChoice, Placement, TraineeApplication
 from tests.conftest import login
 from tests.fixtures.accounts import api_token
-from tests.fixtures.bulk_rows import bulk_registrations, bulk_users
+from tests.fixtures import list_rows as bulk
 
 
 @pytest.fixture
@@ -25,8 +25,8 @@ def trainees(db_session, placed_batch):
     db_session.commit()
 
     def add(n: int):
-        people = bulk_users(n, name="见习学员")
-        seats = bulk_registrations(batch.event, people)
+        people = bulk.people(n, name="见习学员")
+        seats = bulk.registrations(batch.event, of=people)
         applications = [TraineeApplication(batch_id=batch.id, user_id=p.id, status="placed", school_name="上海交通大学",
                                            graduation_year=2026, birth_date=date(2003, 5, 1)) for p in people]
         db.session.add_all(applications)
