@@ -298,13 +298,20 @@ def issue(actor: User, subject: Subject, kind, recipients: list[Recipient], *,
 
 
 def _insert(subject: Subject, kind: CertificateKind, rows: list[dict]) -> list[Certificate]:
-    """`rows` in one executemany, read back in one select, in serial order (= the rows' order).
-    Not INSERT … RETURNING: SQLite runs that a row at a time. The serials between the first and
-    the last are all this batch's: the counter row stays locked until the commit."""
+    """`rows` in one executemany, read back by their serials, in the rows' order. Not INSERT …
+    RETURNING: SQLite runs that a row at a time. Not a serial range either: past 999,999 a serial
+    grows a digit and no longer sorts as text."""
     db.session.execute(sa.insert(Certificate), rows)
-    return list(db.session.scalars(sa.select(Certificate).where(
-        Certificate.subject_type == subject.type, Certificate.subject_id == subject.id, Certificate.kind == kind.value,
-        Certificate.serial.between(rows[0]["serial"], rows[-1]["serial"])).order_by(Certificate.serial)))
+    serials = [row["serial"] for row in rows]
+    by_serial = {}
+    for start in range(0, len(serials), _READBACK_CHUNK):
+        by_serial.update((c.serial, c) for c in db.session.scalars(sa.select(Certificate).where(
+            Certificate.subject_type == subject.type, Certificate.subject_id == subject.id,
+            Certificate.kind == kind.value, Certificate.serial.in_(serials[start:start + _READBACK_CHUNK]))))
+    return [by_serial[s] for s in serials]
+
+
+_READBACK_CHUNK = 5000  # bound parameters per statement: SQLite allows 32,766
 
 
 def _certificate_row(actor, subject: Subject, kind: CertificateKind, template: CertificateTemplateVersion,

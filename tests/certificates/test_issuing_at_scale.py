@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from app import transaction
 from app.accounts.models import User
 from app.certificates import notices, services
-from app.certificates.models import Certificate
+from app.certificates.models import Certificate, SerialCounter
 from app.checkin.models import Scan
 from app.checkin.services import event_checkpoint
 from app.notifications.models import InboxMessage, OutboxMessage
@@ -125,3 +125,15 @@ def test_a_small_batch_is_told_in_the_issuing_transaction(app, db_session, admin
     assert db_session.scalar(sa.select(sa.func.count()).select_from(InboxMessage).where(
         InboxMessage.kind == "certificate_issued", InboxMessage.user_id.in_([u.id for u in came]))) == 2
     db_session.rollback()
+
+
+def test_a_batch_across_a_millionth_serial_comes_back_whole_and_in_order(app, db_session, admin, crowd):
+    """Serials are padded to six digits; the millionth of a year has seven and no longer sorts as text
+    after the 999,999th, so issuing reads its certificates back by serial, not by a range."""
+    event, came = crowd(4)
+    services.issue_for_attendance(admin, crowd(1)[0])  # the counter row of this kind and year
+    db_session.execute(sa.update(SerialCounter).values(last_value=999_998))
+    result = services.issue_for_attendance(admin, event)
+    db_session.commit()
+    assert [c.recipient_id for c in result.issued] == [u.id for u in came]
+    assert [c.serial.rsplit("-", 1)[1] for c in result.issued] == ["999999", "1000000", "1000001", "1000002"]
