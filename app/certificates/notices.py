@@ -3,7 +3,7 @@
 A notice costs ~2 ms of CPU and three rows (app/notifications): nothing for a cohort's sixty
 founders, 20 s for a Talent Week event of 10,000. So a small batch (up to INLINE) is told in the
 issuing transaction, as before: a rolled-back issue tells nobody. A bigger one is told after the
-commit by a background job (RQ's notifications queue, or a thread without Redis), CHUNK
+commit — whoever commits: a request, a CLI command, a job — by a background job (RQ's notifications queue, or a thread without Redis), CHUNK
 certificates a transaction; each certificate records when its holder was told (`notified_at`), in
 the same transaction as the notice, so a retried job continues where the last attempt stopped and
 never tells anybody twice.
@@ -11,7 +11,7 @@ never tells anybody twice.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -21,7 +21,7 @@ from app.certificates.models import Certificate
 from app.extensions import db
 from app.notifications.services import notify
 from app.timeutil import utcnow
-from app.transaction import after_commit, commit
+from app.transaction import commit
 from app.urls import public_base_url
 
 INLINE = 100
@@ -40,7 +40,7 @@ def tell(issued: list[tuple[Certificate, User]]) -> None:
         for cert, user in issued:
             _notify(cert, user)
     elif issued:
-        pending = g.setdefault(PENDING, {"ids": [], "locale": str(get_locale() or "zh_CN")})
+        pending = db.session.info.setdefault(PENDING, {"ids": [], "locale": str(get_locale() or "zh_CN")})
         pending["ids"].extend(cert.id for cert, _user in issued)
 
 
@@ -49,11 +49,18 @@ def _notify(cert: Certificate, user: User) -> None:
            "certificate_issued", registration=None, certificate=cert.title, programme=cert.programme)
 
 
-@after_commit
-def _tell_after_commit():
-    """app.transaction.commit(): a big batch's notices, handed to the background once it is stored."""
-    pending = g.pop(PENDING, None)
-    return (lambda: dispatch(pending["ids"], pending["locale"])) if pending else None
+@sa.event.listens_for(db.session, "after_commit")
+def _tell_after_commit(session) -> None:
+    """A big batch's notices, handed to the background once its certificates are stored: on the
+    session, not the request, so that a command or a job that commits hands them over too."""
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        dispatch(pending["ids"], pending["locale"])
+
+
+@sa.event.listens_for(db.session, "after_rollback")
+def _forget_after_rollback(session) -> None:
+    session.info.pop(PENDING, None)
 
 
 def dispatch(cert_ids: list[int], locale: str) -> None:

@@ -117,6 +117,26 @@ def test_a_big_batch_is_told_after_the_commit_each_holder_once(app, db_session, 
                              .where(Certificate.id.in_(ids), Certificate.notified_at.is_(None))) == 0
 
 
+def test_a_big_batch_issued_outside_a_request_is_handed_over_by_any_commit_and_forgotten_on_rollback(
+        app, db_session, admin, crowd, monkeypatch):
+    """A command or a job that commits the session itself hands the notices over too; a rolled-back
+    batch hands nothing, then or at a later commit."""
+    monkeypatch.setattr(notices, "INLINE", 3)
+    handed = []
+    monkeypatch.setattr(notices.jobs, "in_thread", lambda func, *args, **kw: handed.append(args[0]))
+    monkeypatch.setattr(notices.jobs, "redis_url", lambda: None)
+    rolled_back = services.issue_for_attendance(admin, crowd(5)[0])
+    assert rolled_back.issued
+    db_session.rollback()
+    db_session.commit()
+    assert handed == []
+    result = services.issue_for_attendance(admin, crowd(6)[0])
+    db_session.commit()
+    assert handed == [[c.id for c in result.issued]]
+    db_session.commit()
+    assert len(handed) == 1
+
+
 def test_a_small_batch_is_told_in_the_issuing_transaction(app, db_session, admin, crowd):
     event, came = crowd(2)
     result = services.issue_for_attendance(admin, event)
