@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import referred
-from app.registrations import services
+from app.registrations import queries, services
 from app.registrations.bp import bp
 from app.registrations.forms import field_name, form_data, raw_answers, registration_form
 from app.registrations.models import RegStatus
@@ -110,9 +110,9 @@ def _show(registration, *, form=None, form_posted: bool = False):
 @login_required
 def mine():
     registrations = services.user_registrations(current_user)
-    positions = {r.id: services.waitlist_position(r) for r in registrations}
+    positions, session_positions = queries.places_of_a_person(registrations)
     return render_template("registrations/mine.html", registrations=registrations, positions=positions,
-                           session_positions=services.session_positions(registrations),
+                           session_positions=session_positions,
                            bookings={r.id: services.active_bookings(r) for r in registrations})
 
 
