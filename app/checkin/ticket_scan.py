@@ -31,9 +31,9 @@ from app.tickets import personal_codes, tokens
 from app.tickets.models import EventKey
 from app.timeutil import utcnow
 
-_scans = Scan.__table__
-_registrations = Registration.__table__
-
+# Tables, not mapped classes: statements on them skip the ORM's compile and load steps.
+_scans, _registrations, _checkpoints = Scan.__table__, Registration.__table__, Checkpoint.__table__
+_events, _keys, _users, _links = Event.__table__, EventKey.__table__, User.__table__, ScannerLink.__table__
 
 @dataclass(frozen=True)
 class Point:
@@ -71,16 +71,16 @@ class TicketDecision:
     conflict: bool
 
 
-_POINT = (sa.select(Checkpoint.id, Checkpoint.event_id, Event.department_id, Checkpoint.session_id, Checkpoint.name,
-                    Checkpoint.opens_at, Checkpoint.closes_at, Event.starts_at, Event.ends_at,
-                    Checkpoint.allow_reentry, Checkpoint.admit_pending)
-          .join(Event, Event.id == Checkpoint.event_id).where(Checkpoint.id == sa.bindparam("id")))
+_POINT = (sa.select(_checkpoints.c.id, _checkpoints.c.event_id, _events.c.department_id, _checkpoints.c.session_id,
+                    _checkpoints.c.name, _checkpoints.c.opens_at, _checkpoints.c.closes_at, _events.c.starts_at,
+                    _events.c.ends_at, _checkpoints.c.allow_reentry, _checkpoints.c.admit_pending)
+          .join(_events, _events.c.id == _checkpoints.c.event_id).where(_checkpoints.c.id == sa.bindparam("id")))
 
-_HOLDER = (sa.select(EventKey.public_key, _registrations.c.status, _registrations.c.ticket_generation,
-                     User.name, User.mobile)
+_HOLDER = (sa.select(_keys.c.public_key, _registrations.c.status, _registrations.c.ticket_generation,
+                     _users.c.name, _users.c.mobile)
            .select_from(_registrations)
-           .join(EventKey.__table__, EventKey.event_id == _registrations.c.event_id)
-           .join(User.__table__, User.id == _registrations.c.user_id)
+           .join(_keys, _keys.c.event_id == _registrations.c.event_id)
+           .join(_users, _users.c.id == _registrations.c.user_id)
            .where(_registrations.c.id == sa.bindparam("registration"),
                   _registrations.c.event_id == sa.bindparam("event")))
 _HOLDER_LOCKED = _HOLDER.with_for_update(key_share=True, of=_registrations)
@@ -96,12 +96,12 @@ _ACCEPTED = (sa.select(_scans.c.id, _scans.c.direction, _scans.c.device, _scans.
 _INSERT = {dialect: insert(_scans).on_conflict_do_nothing(index_elements=["nonce"]).returning(_scans.c.id)
            for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))}
 
-_LINK_LABEL = sa.select(ScannerLink.label).where(ScannerLink.id == sa.bindparam("id"))
+_LINK_LABEL = sa.select(_links.c.label).where(_links.c.id == sa.bindparam("id"))
 
 
 def checkpoint_point(checkpoint_id: int) -> Point | None:
     """The checkpoint with its window worked out (services.window), or None if there is none."""
-    row = db.session.execute(_POINT, {"id": checkpoint_id}).first()
+    row = db.session.connection().execute(_POINT, {"id": checkpoint_id}).first()
     if row is None:
         return None
     if row.session_id is not None:  # a session's times and bookings: services.scan() knows them
@@ -130,8 +130,9 @@ def scan_ticket(point: Point, token: str | None, *, direction: str, scanned_at: 
         return None
     if claims.event_id != point.event_id:
         return None
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
-    holder = db.session.execute(_HOLDER_LOCKED if postgresql else _HOLDER,
+    connection = db.session.connection()  # the session's, in its transaction
+    postgresql = connection.dialect.name == "postgresql"
+    holder = connection.execute(_HOLDER_LOCKED if postgresql else _HOLDER,
                                 {"registration": claims.registration_id, "event": claims.event_id}).first()
     if holder is None or (holder.ticket_generation & 0xFFFF) != claims.generation:
         return None
@@ -144,7 +145,7 @@ def scan_ticket(point: Point, token: str | None, *, direction: str, scanned_at: 
     if not postgresql:  # SQLite: the write lock, as services.scan() takes it
         lock(Registration, claims.registration_id)
 
-    accepted = [Entry(*row) for row in db.session.execute(
+    accepted = [Entry(*row) for row in connection.execute(
         _ACCEPTED, {"checkpoint": point.id, "registration": claims.registration_id})]
     first_in = next((s for s in accepted if s.direction == IN), None)
     inside = bool(accepted) and accepted[-1].direction == IN
@@ -158,11 +159,11 @@ def scan_ticket(point: Point, token: str | None, *, direction: str, scanned_at: 
     values = {"checkpoint_id": point.id, "registration_id": claims.registration_id, "direction": direction,
               "result": code.value, "scanned_at": scanned_at, "received_at": now, "device": device,
               "scanner_id": scanner_id, "scanner_link_id": link_id, "nonce": nonce or None, "detail": detail}
-    scan_id = db.session.execute(_INSERT["postgresql" if postgresql else "sqlite"], values).scalar()
+    scan_id = connection.execute(_INSERT["postgresql" if postgresql else "sqlite"], values).scalar()
     if scan_id is None:  # a retried nonce: services.scan() answers with the first attempt's decision
         return None
     place = None
     if first is not None:
-        label = db.session.scalar(_LINK_LABEL, {"id": first.scanner_link_id}) if first.scanner_link_id else None
+        label = connection.scalar(_LINK_LABEL, {"id": first.scanner_link_id}) if first.scanner_link_id else None
         place = label or point.name  # services.door_name
     return TicketDecision(code, scan_id, holder.name, mask_phone(holder.mobile), first, place, conflict)
