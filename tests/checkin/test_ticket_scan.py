@@ -114,3 +114,36 @@ def test_core_path_leaves_refusals_to_the_service(client, db_session, create_eve
     answer = client.post("/api/v1/checkins", json={"token": tickets.ticket_token(registration),
                                                    "checkpoint": point.id}, headers=api_headers(client, organiser))
     assert answer.json["result"] == ("outside_window" if change == "closed" else "not_confirmed")
+
+
+@pytest.mark.parametrize("change", ["revoked", "expired", "inactive", None])
+def test_scanner_tokens_are_refused_as_every_api_token_is(client, db_session, create_event, create_user, change):
+    """accounts.scanner_for_api_token (the check-in API's, loading less of the account) accepts
+    exactly the tokens user_for_api_token accepts, and the account it gives may scan as before."""
+    from app.accounts import services as accounts
+    from app.accounts.models import ApiToken
+
+    start = utcnow() + timedelta(hours=1)
+    event = create_event(starts_at=start, ends_at=start + timedelta(hours=2), capacity=10)
+    point = ensure_checkpoints(event)[0]
+    registration = reg.register(create_user(), event)
+    organiser = create_user("organiser")
+    token = accounts.issue_api_token(organiser)
+    row = db_session.scalars(sa.select(ApiToken).where(ApiToken.user_id == organiser.id)).one()
+    if change == "revoked":
+        row.revoked_at = utcnow()
+    elif change == "expired":
+        row.expires_at = utcnow() - timedelta(seconds=1)
+    elif change == "inactive":
+        organiser.active = False
+    db_session.commit()
+    general = accounts.user_for_api_token(token)
+    scanner = accounts.scanner_for_api_token(token)
+    db_session.rollback()
+    assert (general is None) == (scanner is None) == (change is not None)
+    answer = client.post("/api/v1/checkins", json={"token": tickets.ticket_token(registration),
+                                                   "checkpoint": point.id},
+                         headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == (401 if change else 200)
+    if change is None:
+        assert answer.json["result"] == "ok"
