@@ -12,6 +12,7 @@ import datetime as dt
 
 from flask import request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.errors import InvalidInput
 from app.inputs import INT_MAX
@@ -39,7 +40,9 @@ class Payload:
         self.code = code
 
     def error(self, key: str, message) -> None:
-        self.errors.setdefault(self.prefix + key, message)
+        # The rules carry their messages lazily (most fields pass, and a translation is a few
+        # dictionary look-ups each): the one that fails is translated here.
+        self.errors.setdefault(self.prefix + key, str(message))
 
     def _get(self, key: str, required: bool):
         value = self.body.get(key, MISSING)
@@ -67,26 +70,26 @@ class Payload:
         if column is not None:
             max_length = getattr(column.type, "length", None) or max_length
         return self._checked(key, required, default,
-                             (lambda v: isinstance(v, str), _("Must be a string.")),
+                             (lambda v: isinstance(v, str), _l("Must be a string.")),
                              (lambda v: max_length is None or len(v) <= max_length,
-                              _("At most %(n)s characters.", n=max_length)),
-                             (lambda v: bool(v) or (allow_empty and not required), _("This field is required.")))
+                              _l("At most %(n)s characters.", n=max_length)),
+                             (lambda v: bool(v) or (allow_empty and not required), _l("This field is required.")))
 
     def int(self, key: str, *, required: bool = False, minimum: int = 0, maximum: int = INT_MAX, default=None):
-        return self._checked(key, required, default, (_is_int, _("Must be a whole number.")),
+        return self._checked(key, required, default, (_is_int, _l("Must be a whole number.")),
                              (lambda v: minimum <= v <= maximum,
-                              _("Must be between %(low)s and %(high)s.", low=minimum, high=maximum)))
+                              _l("Must be between %(low)s and %(high)s.", low=minimum, high=maximum)))
 
     def id(self, key: str, *, required: bool = False):
         return self.int(key, required=required, minimum=1)
 
     def bool(self, key: str, *, default: bool = False) -> bool:
-        return self._checked(key, False, default, (lambda v: isinstance(v, bool), _("Must be true or false.")))
+        return self._checked(key, False, default, (lambda v: isinstance(v, bool), _l("Must be true or false.")))
 
     def choice(self, key: str, choices, *, required: bool = False, default=None):
         allowed = [str(c) for c in choices]
         return self._checked(key, required, default, (lambda v: isinstance(v, str) and v in allowed,
-                                                      _("Choose one of: %(choices)s.", choices=", ".join(allowed))))
+                                                      _l("Choose one of: %(choices)s.", choices=", ".join(allowed))))
 
     def datetime(self, key: str, *, required: bool = False) -> dt.datetime | None:
         value = self._get(key, required)
@@ -104,13 +107,13 @@ class Payload:
         return None
 
     def object(self, key: str, *, required: bool = False) -> dict | None:
-        return self._checked(key, required, None, (lambda v: isinstance(v, dict), _("Must be a JSON object.")))
+        return self._checked(key, required, None, (lambda v: isinstance(v, dict), _l("Must be a JSON object.")))
 
     def id_list(self, key: str, *, required: bool = False, max_items: int = 500) -> list[int] | None:
         return self._checked(key, required, None, (
             lambda ids: isinstance(ids, list) and len(ids) <= max_items and all(_is_int(i) and 1 <= i <= INT_MAX
                                                                                 for i in ids),
-            _("Must be a list of ids.")))
+            _l("Must be a list of ids.")))
 
     def any_of(self, key: str, kinds: tuple, message) -> object:
         """A field that may be one of several JSON types (e.g. an id or a slug)."""

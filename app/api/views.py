@@ -75,7 +75,7 @@ def scanner_required(view):
             link = links.link_for_secret(secret)
             g.scanner = links.ScannerAccess(link=link) if link else None
         else:
-            user = _bearer_user()
+            user = accounts.scanner_for_api_token(secret) if secret else None
             g.scanner = links.ScannerAccess(user=user) if user else None
         if g.scanner is None:
             message = (_("This scanner link has expired or was revoked.") if secret.startswith(links.PREFIX)

@@ -1,0 +1,169 @@
+"""The door's common case, decided in a few Core statements: a genuine ticket of a confirmed
+registration, scanned in at a whole-event checkpoint whose window is open.
+
+`scan_ticket()` decides exactly as `services.scan()` does — the registration's row locked in the
+look-up (FOR NO KEY UPDATE on PostgreSQL, the write lock on SQLite), the accepted scans read
+under it, the nonce settled by the insert (ON CONFLICT DO NOTHING) — but reads rows, not
+entities: a scan is mostly round trips and ORM loading otherwise (issue 19). Whatever is not
+that common case (a personal code, a manual pick, an exit, a session checkpoint, a forged,
+replaced or foreign ticket, a registration not admitted, a closed window, a retried nonce) it
+leaves alone by returning None, and the caller asks `services.scan()`, which knows every rule.
+tests/checkin/test_ticket_scan.py holds the two to the same answers and rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.accounts.models import User
+from app.checkin.models import Checkpoint, Scan, ScannerLink, ScanResult
+from app.checkin.services import DEFAULT_OPENS_BEFORE, IN, MAX_CLOCK_SKEW, admitted_statuses
+from app.events.models import Event
+from app.extensions import db
+from app.locking import lock
+from app.privacy import mask_phone
+from app.registrations.models import Registration
+from app.tickets import personal_codes, tokens
+from app.tickets.models import EventKey
+from app.timeutil import utcnow
+
+# Tables, not mapped classes: statements on them skip the ORM's compile and load steps.
+_scans, _registrations, _checkpoints = Scan.__table__, Registration.__table__, Checkpoint.__table__
+_events, _keys, _users, _links = Event.__table__, EventKey.__table__, User.__table__, ScannerLink.__table__
+
+@dataclass(frozen=True)
+class Point:
+    """What deciding a scan and checking the scanner's right read of a checkpoint, as a row."""
+    id: int
+    event_id: int
+    department_id: int | None
+    session_id: int | None
+    name: str
+    opens_at: datetime
+    closes_at: datetime
+    allow_reentry: bool
+    admit_pending: bool
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An accepted scan of the person at this checkpoint: the earlier entry an answer names."""
+    id: int
+    direction: str
+    device: str
+    scanned_at: datetime
+    received_at: datetime
+    scanner_link_id: int | None
+
+
+@dataclass(frozen=True)
+class TicketDecision:
+    result: ScanResult
+    scan_id: int
+    name: str
+    mobile_masked: str
+    first: Entry | None
+    first_place: str | None
+    conflict: bool
+
+
+_POINT = (sa.select(_checkpoints.c.id, _checkpoints.c.event_id, _events.c.department_id, _checkpoints.c.session_id,
+                    _checkpoints.c.name, _checkpoints.c.opens_at, _checkpoints.c.closes_at, _events.c.starts_at,
+                    _events.c.ends_at, _checkpoints.c.allow_reentry, _checkpoints.c.admit_pending)
+          .join(_events, _events.c.id == _checkpoints.c.event_id).where(_checkpoints.c.id == sa.bindparam("id")))
+
+_HOLDER = (sa.select(_keys.c.public_key, _registrations.c.status, _registrations.c.ticket_generation,
+                     _users.c.name, _users.c.mobile)
+           .select_from(_registrations)
+           .join(_keys, _keys.c.event_id == _registrations.c.event_id)
+           .join(_users, _users.c.id == _registrations.c.user_id)
+           .where(_registrations.c.id == sa.bindparam("registration"),
+                  _registrations.c.event_id == sa.bindparam("event")))
+_HOLDER_LOCKED = _HOLDER.with_for_update(key_share=True, of=_registrations)
+
+_ACCEPTED = (sa.select(_scans.c.id, _scans.c.direction, _scans.c.device, _scans.c.scanned_at, _scans.c.received_at,
+                       _scans.c.scanner_link_id)
+             .where(_scans.c.checkpoint_id == sa.bindparam("checkpoint"),
+                    _scans.c.registration_id == sa.bindparam("registration"),
+                    _scans.c.result == ScanResult.OK.value)
+             .order_by(_scans.c.id))
+
+# The scan, unless its nonce is stored already (services._store): the statement made once per dialect.
+_INSERT = {dialect: insert(_scans).on_conflict_do_nothing(index_elements=["nonce"]).returning(_scans.c.id)
+           for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))}
+
+_LINK_LABEL = sa.select(_links.c.label).where(_links.c.id == sa.bindparam("id"))
+
+
+def checkpoint_point(checkpoint_id: int) -> Point | None:
+    """The checkpoint with its window worked out (services.window), or None if there is none."""
+    row = db.session.connection().execute(_POINT, {"id": checkpoint_id}).first()
+    if row is None:
+        return None
+    if row.session_id is not None:  # a session's times and bookings: services.scan() knows them
+        opens_at = closes_at = None
+    else:
+        opens_at = row.opens_at or row.starts_at - DEFAULT_OPENS_BEFORE
+        closes_at = row.closes_at or row.ends_at
+    return Point(row.id, row.event_id, row.department_id, row.session_id, row.name, opens_at, closes_at,
+                 row.allow_reentry, row.admit_pending)
+
+
+def scan_ticket(point: Point, token: str | None, *, direction: str, scanned_at: datetime | None, nonce: str | None,
+                device: str, scanner_id: int | None, link_id: int | None) -> TicketDecision | None:
+    """An entry scan of a ticket decided and stored, or None: services.scan() is to decide it."""
+    if (direction != IN or point.session_id is not None or not isinstance(token, str)
+            or personal_codes.looks_like(token)):
+        return None
+    now = utcnow()
+    if scanned_at is None or abs(scanned_at - now) > MAX_CLOCK_SKEW:
+        scanned_at = now
+    if not point.opens_at <= scanned_at <= point.closes_at:
+        return None
+    try:
+        claims = tokens.peek(token)
+    except tokens.BadToken:
+        return None
+    if claims.event_id != point.event_id:
+        return None
+    connection = db.session.connection()  # the session's, in its transaction
+    postgresql = connection.dialect.name == "postgresql"
+    holder = connection.execute(_HOLDER_LOCKED if postgresql else _HOLDER,
+                                {"registration": claims.registration_id, "event": claims.event_id}).first()
+    if holder is None or (holder.ticket_generation & 0xFFFF) != claims.generation:
+        return None
+    try:
+        tokens.verify(holder.public_key, token)
+    except tokens.BadToken:
+        return None
+    if holder.status not in admitted_statuses(point):
+        return None
+    if not postgresql:  # SQLite: the write lock, as services.scan() takes it
+        lock(Registration, claims.registration_id)
+
+    accepted = [Entry(*row) for row in connection.execute(
+        _ACCEPTED, {"checkpoint": point.id, "registration": claims.registration_id})]
+    first_in = next((s for s in accepted if s.direction == IN), None)
+    inside = bool(accepted) and accepted[-1].direction == IN
+    already = inside or (first_in is not None and not point.allow_reentry)
+    code = ScanResult.ALREADY_CHECKED_IN if already else ScanResult.OK
+    first = first_in if already else None
+    device = (device or "")[:80]
+    conflict = first is not None and first.device != device and scanned_at < first.received_at
+    detail = {"conflict_with": first.id, "first_device": first.device} if conflict else {}
+
+    values = {"checkpoint_id": point.id, "registration_id": claims.registration_id, "direction": direction,
+              "result": code.value, "scanned_at": scanned_at, "received_at": now, "device": device,
+              "scanner_id": scanner_id, "scanner_link_id": link_id, "nonce": nonce or None, "detail": detail}
+    scan_id = connection.execute(_INSERT["postgresql" if postgresql else "sqlite"], values).scalar()
+    if scan_id is None:  # a retried nonce: services.scan() answers with the first attempt's decision
+        return None
+    place = None
+    if first is not None:
+        label = connection.scalar(_LINK_LABEL, {"id": first.scanner_link_id}) if first.scanner_link_id else None
+        place = label or point.name  # services.door_name
+    return TicketDecision(code, scan_id, holder.name, mask_phone(holder.mobile), first, place, conflict)

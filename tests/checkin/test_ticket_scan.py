@@ -1,0 +1,149 @@
+"""The API's Core path for plain ticket scans (app.checkin.ticket_scan) answers and stores exactly
+what services.scan() does: the same scans are sent twice, once with it and once without it."""
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app.checkin import links, ticket_scan
+from app.checkin.models import Scan
+from app.checkin.services import ensure_checkpoints
+from app.registrations import services as reg
+from app.tickets import services as tickets
+from app.timeutil import utcnow
+from tests.fixtures.accounts import api_headers
+
+
+def _scans(client, headers, point: int, token: str, other: str, link_headers) -> list[dict]:
+    earlier = (utcnow() - timedelta(minutes=5)).isoformat()
+    forged = token[:-3] + ("AAA" if token[-3:] != "AAA" else "BBB")
+    sent = [
+        (headers, {"token": token, "checkpoint": point, "nonce": "n-1", "device": "east"}),  # ok
+        (headers, {"token": token, "checkpoint": point, "nonce": "n-2", "device": "west"}),  # already
+        (headers, {"token": token, "checkpoint": point, "nonce": "n-1", "device": "east"}),  # retried nonce
+        (headers, {"token": forged, "checkpoint": point, "nonce": "n-3", "device": "east"}),  # forged
+        (headers, {"token": token, "checkpoint": point, "nonce": "n-4", "device": "north",  # offline conflict
+                   "scanned_at": earlier}),
+        (link_headers, {"token": other, "checkpoint": point, "nonce": "n-5", "device": "gate"}),  # by a link
+        (headers, {"token": other, "checkpoint": point, "nonce": "n-6", "device": "east"}),  # first at the link
+        (headers, {"token": token, "checkpoint": point, "direction": "out", "nonce": "n-7", "device": "east"}),
+        (headers, {"token": token, "checkpoint": point, "nonce": "n-8", "device": "east"}),  # re-entry
+    ]
+    answers = []
+    for who, body in sent:
+        response = client.post("/api/v1/checkins", json=body, headers=who)
+        assert response.status_code == 200, response.json
+        answers.append(response.json)
+    return answers
+
+
+def _normalised(answers: list[dict], db_session) -> tuple[list, list]:
+    ids = {}  # scan ids differ between the runs: compared by order of appearance
+    def same(scan_id):
+        return ids.setdefault(scan_id, len(ids))
+    shown = [{k: (same(v) if k == "scan_id" else v) for k, v in a.items()
+              if k not in ("first_checked_in_at", "entered_at", "message")} for a in answers]
+    rows = db_session.execute(sa.select(Scan.result, Scan.direction, Scan.device, Scan.nonce, Scan.detail,
+                                        Scan.scanner_id.is_not(None), Scan.scanner_link_id.is_not(None),
+                                        Scan.registration_id.is_not(None))
+                              .order_by(Scan.id)).all()
+    stored = [tuple(r[:4]) + (sorted((r[4] or {}).keys()),) + tuple(r[5:]) for r in rows]
+    return shown, stored
+
+
+def _run(client, db_session, create_event, create_user, label: str):
+    start = utcnow() + timedelta(hours=1)
+    event = create_event(starts_at=start, ends_at=start + timedelta(hours=2), capacity=10)
+    point = ensure_checkpoints(event)[0]
+    registrations = [reg.register(create_user(name=f"赵赟{label}{n}", mobile=f"139{ord(label) % 10}123456{n}"), event)
+                     for n in range(2)]
+    organiser = create_user("organiser")
+    _link, secret = links.create_link(organiser, event, label="北门", hours=2)
+    db_session.commit()
+    headers = api_headers(client, organiser)
+    answers = _scans(client, headers, point.id, tickets.ticket_token(registrations[0]),
+                     tickets.ticket_token(registrations[1]), {"Authorization": f"Bearer {secret}"})
+    for answer in answers:  # names differ between the runs by the label, checkpoints by the event
+        if "attendee" in answer:
+            answer["attendee"]["name"] = answer["attendee"]["name"].replace(label, "")
+        if answer.get("first_place") == point.name:
+            answer["first_place"] = "<checkpoint>"
+    result = _normalised(answers, db_session)
+    db_session.execute(sa.delete(Scan))
+    db_session.commit()
+    return result
+
+
+def test_core_path_answers_and_stores_as_the_service_does(client, db_session, create_event, create_user,
+                                                          monkeypatch):
+    decided = []
+    real = ticket_scan.scan_ticket
+
+    def counting(*args, **kwargs):
+        answer = real(*args, **kwargs)
+        decided.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(ticket_scan, "scan_ticket", counting)
+    fast = _run(client, db_session, create_event, create_user, "甲")
+    # ok, already, conflict, by the link, already (first at the link), re-entry after the exit
+    assert decided.count(True) == 6
+    monkeypatch.setattr(ticket_scan, "scan_ticket", lambda *args, **kwargs: None)
+    full = _run(client, db_session, create_event, create_user, "乙")
+    assert fast == full
+    results = [a["result"] for a in fast[0]]
+    assert results == ["ok", "already_checked_in", "ok", "invalid", "already_checked_in", "ok",
+                       "already_checked_in", "ok", "ok"]
+    assert fast[0][2]["scan_id"] == fast[0][0]["scan_id"]  # the retried nonce: the first answer again
+    assert fast[0][6]["first_place"] == "北门" and fast[0][6]["first_device"] == "gate"
+    assert fast[1][3][4] == ["conflict_with", "first_device"]  # n-4, stored after n-3
+
+
+@pytest.mark.parametrize("change", ["closed", "pending"])
+def test_core_path_leaves_refusals_to_the_service(client, db_session, create_event, create_user, change):
+    start = utcnow() + timedelta(hours=1)
+    event = create_event(starts_at=start, ends_at=start + timedelta(hours=2), capacity=10)
+    point = ensure_checkpoints(event)[0]
+    registration = reg.register(create_user(), event)
+    if change == "closed":
+        point.opens_at, point.closes_at = start - timedelta(hours=5), start - timedelta(hours=4)
+    else:
+        registration.status = "pending"
+    organiser = create_user("organiser")
+    db_session.commit()
+    answer = client.post("/api/v1/checkins", json={"token": tickets.ticket_token(registration),
+                                                   "checkpoint": point.id}, headers=api_headers(client, organiser))
+    assert answer.json["result"] == ("outside_window" if change == "closed" else "not_confirmed")
+
+
+@pytest.mark.parametrize("change", ["revoked", "expired", "inactive", None])
+def test_scanner_tokens_are_refused_as_every_api_token_is(client, db_session, create_event, create_user, change):
+    """accounts.scanner_for_api_token (the check-in API's, loading less of the account) accepts
+    exactly the tokens user_for_api_token accepts, and the account it gives may scan as before."""
+    from app.accounts import services as accounts
+    from app.accounts.models import ApiToken
+
+    start = utcnow() + timedelta(hours=1)
+    event = create_event(starts_at=start, ends_at=start + timedelta(hours=2), capacity=10)
+    point = ensure_checkpoints(event)[0]
+    registration = reg.register(create_user(), event)
+    organiser = create_user("organiser")
+    token = accounts.issue_api_token(organiser)
+    row = db_session.scalars(sa.select(ApiToken).where(ApiToken.user_id == organiser.id)).one()
+    if change == "revoked":
+        row.revoked_at = utcnow()
+    elif change == "expired":
+        row.expires_at = utcnow() - timedelta(seconds=1)
+    elif change == "inactive":
+        organiser.active = False
+    db_session.commit()
+    general = accounts.user_for_api_token(token)
+    scanner = accounts.scanner_for_api_token(token)
+    db_session.rollback()
+    assert (general is None) == (scanner is None) == (change is not None)
+    answer = client.post("/api/v1/checkins", json={"token": tickets.ticket_token(registration),
+                                                   "checkpoint": point.id},
+                         headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == (401 if change else 200)
+    if change is None:
+        assert answer.json["result"] == "ok"
