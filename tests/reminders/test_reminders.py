@@ -359,7 +359,8 @@ def test_the_scheduler_runs_a_due_reminder_once(db_session, place, notifications
 
 def test_a_new_registration_looks_for_no_reminder_rows_of_its_own(db_session, create_user, create_event):
     """A registration this transaction inserted has no reminders yet: its commit (under the event
-    lock) makes them without asking for any; a comeback's are still read (see the test above)."""
+    lock) makes them without asking for any; a comeback's are still read
+    (test_cancelling_the_place_drops_the_reminders)."""
     from app.registrations import services as reg
 
     event = create_event(starts_at=_at(3, 15))
