@@ -57,8 +57,15 @@ def lock_objects(*objects, refresh: Iterable[str] = (), session: Session | scope
         if state.identity is None:
             raise ValueError(f"{obj!r} is not stored yet: there is no row to lock")
         rows.setdefault(_table(type(obj)), set()).add(state.identity[0])
-    _lock(session, rows)
     names = list(refresh)
+    if names and len(objects) == 1 and _postgresql(session):
+        # One round trip: the lock and the re-read are the same SELECT … FOR NO KEY UPDATE (the
+        # event lock of every registration is held for this round trip less).
+        session.flush()
+        session.refresh(objects[0], names, with_for_update={"key_share": True})
+        _check_driver_transaction(session.connection())
+        return
+    _lock(session, rows)
     if names:
         for obj in objects:
             session.refresh(obj, names)
@@ -82,6 +89,10 @@ def _require_transaction(session: Session) -> None:
                            "its own statement.")
 
 
+def _postgresql(session: Session) -> bool:
+    return session.connection().dialect.name == "postgresql"
+
+
 def _lock(session: Session, rows: dict[sa.Table, set[int]]) -> None:
     session.flush()
     connection = session.connection()
@@ -97,7 +108,12 @@ def _lock(session: Session, rows: dict[sa.Table, set[int]]) -> None:
         else:
             session.execute(sa.update(table).where(key.in_(ids)).values(id=key))
         locked = True
-    if locked and not _driver_in_transaction(connection):
+    if locked:
+        _check_driver_transaction(connection)
+
+
+def _check_driver_transaction(connection: sa.Connection) -> None:
+    if not _driver_in_transaction(connection):
         raise RuntimeError("The database connection is not in a transaction (driver autocommit): "
                            "the row lock ended with its statement.")
 

@@ -116,7 +116,7 @@ def _take_place(user: User, event: Event, answers: dict | None, session_ids) -> 
     if not event.registration_open():
         raise RegistrationClosed()
     check_choice_limits(event, cleaned, registration.id)
-    _settle(registration, notice)
+    _settle(registration, notice, booked=bool(sessions))
     return registration
 
 
@@ -148,8 +148,10 @@ def _expected_status(event: Event) -> str:
     return CONFIRMED if event.confirmed_count < event.capacity else WAITLISTED  # may be stale: a guess
 
 
-def _settle(registration: Registration, notice) -> None:
-    """Under the event lock: make the registration's guessed status true (see _take_place())."""
+def _settle(registration: Registration, notice, *, booked: bool) -> None:
+    """Under the event lock: make the registration's guessed status true (see _take_place()).
+    `booked`: sessions were booked just now; otherwise the registration holds no booking (a
+    comeback's were cleared), so none is looked for under the lock."""
     event = registration.event
     final = registration.status
     if final != PENDING and event.capacity is not None:
@@ -164,4 +166,5 @@ def _settle(registration: Registration, notice) -> None:
         notify_status(registration, rewrite=notice)  # with the join link, signed with the id the flush gave
     if final == CONFIRMED:
         add_confirmed(event, 1)
-        allocate_sessions(registration)
+        if booked:
+            allocate_sessions(registration)

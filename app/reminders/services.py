@@ -108,17 +108,21 @@ def due_time(slot: str, starts_at: datetime) -> datetime | None:
 
 
 # -- keeping the rows in line with the data --------------------------------------------------
-def sync_registrations(registrations, now: datetime | None = None) -> list[Reminder]:
+def sync_registrations(registrations, now: datetime | None = None, *, fresh=()) -> list[Reminder]:
     """Make the reminders the registrations' places call for, drop the scheduled ones they no
-    longer do; returns the rows that are (newly or again) scheduled. The caller flushes/commits."""
+    longer do; returns the rows that are (newly or again) scheduled. The caller flushes/commits.
+    `fresh`: registrations inserted by this transaction since its reminders were last synced,
+    which have no reminder rows yet (none are looked for: a registering person waits for the
+    event lock's holder, who would otherwise ask for them under it)."""
     now = now or utcnow()
     registrations = [r for r in registrations if r.id is not None]
     if not registrations:
         return []
     existing: dict[int, list[Reminder]] = {}
-    for row in db.session.scalars(sa.select(Reminder).where(
-            Reminder.registration_id.in_([r.id for r in registrations]))):
-        existing.setdefault(row.registration_id, []).append(row)
+    stored = [r.id for r in registrations if r not in fresh]
+    if stored:
+        for row in db.session.scalars(sa.select(Reminder).where(Reminder.registration_id.in_(stored))):
+            existing.setdefault(row.registration_id, []).append(row)
     scheduled = []
     for registration in registrations:
         wanted: dict[tuple[str, str, datetime], tuple[Occasion, datetime]] = {}
@@ -172,7 +176,10 @@ def _note_changes(session: Session, flush_context, instances) -> None:
     for obj in list(session.new) + list(session.dirty):
         state = sa.inspect(obj)
         if isinstance(obj, Registration):
-            if obj in session.new or state.attrs.status.history.has_changes():
+            if obj in session.new:
+                regs.add(obj)
+                session.info.setdefault("reminders_fresh", set()).add(obj)
+            elif state.attrs.status.history.has_changes():
                 regs.add(obj)
         elif isinstance(obj, Event):
             if obj not in session.new and (state.attrs.starts_at.history.has_changes()
@@ -193,6 +200,7 @@ def _sync_before_commit(session: Session) -> None:
         session.flush()  # what is still unflushed is noted too (the commit would flush it anyway)
     regs = session.info.pop("reminders_regs", set())
     events = session.info.pop("reminders_events", set())
+    fresh = session.info.pop("reminders_fresh", set())
     if not regs and not events:
         return
     event_ids = set()
@@ -205,12 +213,13 @@ def _sync_before_commit(session: Session) -> None:
     targets = {r.id: r for r in regs if sa.inspect(r).persistent}
     for registration in registrations_of_events(event_ids):
         targets.setdefault(registration.id, registration)
-    scheduled = sync_registrations(list(targets.values()))
+    scheduled = sync_registrations(list(targets.values()), fresh=fresh)
     if scheduled:
         session.flush()
         session.info.setdefault("reminders_schedule", []).extend((r.id, as_utc(r.due_at)) for r in scheduled)
     session.info.pop("reminders_regs", None)  # nothing of our own flush needs another round
     session.info.pop("reminders_events", None)
+    session.info.pop("reminders_fresh", None)
 
 
 def _schedule_after_commit(session: Session) -> None:
@@ -225,6 +234,7 @@ def _schedule_after_commit(session: Session) -> None:
 
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop("reminders_schedule", None)
+    session.info.pop("reminders_fresh", None)  # rolled back: their rows may be inserted again
 
 
 _installed = False

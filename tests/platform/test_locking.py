@@ -103,6 +103,31 @@ def test_held_until_the_transaction_ends(app, db_session, create_event):
         other.dispose()
 
 
+def test_an_object_locked_and_read_again_is_held_until_the_transaction_ends(app, db_session, create_event):
+    """One object with attributes to read again: on PostgreSQL the lock and the re-read are one
+    SELECT … FOR NO KEY UPDATE, which must hold the lock just the same."""
+    event = create_event(capacity=10)
+    other = _other_engine()
+    try:
+        statements = []
+
+        def collect(_conn, _cursor, statement, *_):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", collect)
+        try:
+            lock_objects(event, refresh=["capacity"])
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", collect)
+        if db.engine.dialect.name == "postgresql":
+            assert len(statements) == 1 and "FOR NO KEY UPDATE" in statements[0]
+        assert not _try_lock_elsewhere(other, event.id)
+        db_session.commit()
+        assert _try_lock_elsewhere(other, event.id)
+    finally:
+        other.dispose()
+
+
 def test_objects_are_read_again_under_the_lock_keeping_this_transactions_changes(app, db_session, create_event):
     event = create_event(capacity=10, description="旧")
     assert event.capacity == 10  # read before another transaction changes the row

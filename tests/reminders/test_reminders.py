@@ -355,3 +355,26 @@ def test_the_scheduler_runs_a_due_reminder_once(db_session, place, notifications
     rq_work(notifications_queue)
     assert reminders.send_due()["sent"] == 0
     assert [len(x) for x in _notices(person)] == [1, 1]
+
+
+def test_a_new_registration_looks_for_no_reminder_rows_of_its_own(db_session, create_user, create_event):
+    """A registration this transaction inserted has no reminders yet: its commit (under the event
+    lock) makes them without asking for any; a comeback's are still read
+    (test_cancelling_the_place_drops_the_reminders)."""
+    from app.registrations import services as reg
+
+    event = create_event(starts_at=_at(3, 15))
+    person = create_user(name="李雷")
+    statements = []
+
+    def collect(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", collect)
+    try:
+        reg.register(person, event)
+        commit()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", collect)
+    assert not [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM reminders" in s]
+    assert sorted((r.slot, r.status) for r in _rows(person)) == [("1d", "scheduled"), ("2h", "scheduled")]
