@@ -31,7 +31,9 @@ _SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 WIDTH_SAMPLE = 200
 # A workbook up to this size stays in memory; a larger one goes to a temporary file.
 SPOOL_BYTES = 4 * 1024 * 1024
-ZIP_LEVEL = 1
+# zlib level of the workbook's zip: 3 packs a 13,000-row sheet (11 MB of XML) in 0.03 s CPU to
+# 827 KB, the default 6 in 0.08 s to 745 KB, 1 in 0.025 s to 936 KB (measured 2026-12-07)
+ZIP_LEVEL = 3
 
 
 def safe_cell(value):
@@ -122,9 +124,9 @@ def xlsx_file(title: str, header: list[str], rows: Iterable[list], *, sheet_titl
 
 
 def _save(book: Workbook, out: IO[bytes]) -> None:
-    """Workbook.save (openpyxl's save_workbook) with a faster zip level: the sheet's XML is
-    several megabytes of repetitive markup, which level 1 packs nearly as well as the default 6
-    in a fraction of the time."""
+    """Workbook.save (openpyxl's save_workbook) with the zip level ZIP_LEVEL instead of zlib's
+    default: the sheet's XML is megabytes of repetitive markup, which level 3 packs in under half
+    the time for a file a tenth larger."""
     archive = ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=ZIP_LEVEL)
     book.properties.modified = datetime.now(tz=timezone.utc).replace(tzinfo=None)
     ExcelWriter(book, archive).save()
