@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import private_files
+from app.extensions import db
 from app.jobfairs import consent, fairs, portal, volunteer
 from app.jobfairs.bp import bp
 from app.jobfairs.forms import OutcomeForm, TicketScanForm
 from app.jobfairs.models import Outcome
-from app.extensions import db
 from app.tickets.services import InvalidTicket
 from app.transaction import commit
 from app.web import download, page_arg, perform
@@ -71,7 +71,12 @@ def employer_outcome(interest_id: int):
     form = _outcome_form()
     form.validate_on_submit()
     return perform(lambda: portal.mark(current_user, interest, form.outcome.data or "", form.note.data or ""),
-                   success=_("Outcome recorded."), to=url_for("jobfairs.employer_index"))
+                   success=_("Outcome recorded."), to=_back_to_page())
+
+
+def _back_to_page() -> str:
+    """The portal's page the outcome was marked on (its form carries it), not always the first."""
+    return url_for("jobfairs.employer_index", page=page_arg() if page_arg() > 1 else None)
 
 
 @bp.route("/employer/booths/<int:fair_employer_id>/scan", methods=["POST"])

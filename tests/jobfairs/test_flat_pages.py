@@ -83,7 +83,17 @@ def test_the_employer_portal_pages_its_candidates(client, seekers):
     first, body = _candidates(client, "/employer/jobfairs")
     assert first == newest_first[:50]
     assert 'data-candidates-total="60"' in body and "page=2" in body
-    second, body = _candidates(client, "/employer/jobfairs?page=2")
+    _second, body = _candidates(client, "/employer/jobfairs?page=2")
     assert second == newest_first[50:]
     assert 'data-candidates-total="60"' in body and "page=1" in body
     assert _candidates(client, "/employer/jobfairs?page=3")[0] == []
+
+
+def test_marking_an_outcome_on_page_2_returns_to_page_2(client, seekers):
+    seekers["add"](55)
+    login(client, seekers["fair"].contacts[0])
+    _second, body = _candidates(client, "/employer/jobfairs?page=2")
+    action = re.search(r'action="([^"]*/outcome[^"]*)"', body).group(1).replace("&amp;", "&")
+    assert action.endswith("?page=2")
+    answer = client.post(action, data={"outcome": "interviewed"})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/employer/jobfairs?page=2")
