@@ -83,7 +83,7 @@ def test_the_employer_portal_pages_its_candidates(client, seekers):
     first, body = _candidates(client, "/employer/jobfairs")
     assert first == newest_first[:50]
     assert 'data-candidates-total="60"' in body and "page=2" in body
-    _second, body = _candidates(client, "/employer/jobfairs?page=2")
+    second, body = _candidates(client, "/employer/jobfairs?page=2")
     assert second == newest_first[50:]
     assert 'data-candidates-total="60"' in body and "page=1" in body
     assert _candidates(client, "/employer/jobfairs?page=3")[0] == []
