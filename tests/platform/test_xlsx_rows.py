@@ -33,8 +33,8 @@ def _book(fast: bool) -> bytes:
     sheet.append(["header"])
     if fast:
         plain_rows(sheet)
-    for row in ROWS:
-        sheet.append(row)
+    for n, row in enumerate(ROWS):
+        sheet.append(row if n % 2 else (value for value in row))  # openpyxl takes generators too
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
