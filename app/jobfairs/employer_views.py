@@ -8,13 +8,16 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from app import private_files
+from app.extensions import db
 from app.jobfairs import consent, fairs, portal, volunteer
 from app.jobfairs.bp import bp
 from app.jobfairs.forms import OutcomeForm, TicketScanForm
 from app.jobfairs.models import Outcome
 from app.tickets.services import InvalidTicket
 from app.transaction import commit
-from app.web import download, perform
+from app.web import download, page_arg, perform
+
+PAGE = 50  # candidates per page
 
 
 def _outcome_form() -> OutcomeForm:
@@ -28,12 +31,15 @@ def _outcome_form() -> OutcomeForm:
 def employer_index():
     if not portal.is_employer_contact(current_user):
         abort(403)
-    shown = portal.visible_interests(current_user)
+    # a page of the candidates: a booth at a Talent Week fair gathers them by the thousand
+    found = db.paginate(portal.visible_interests_query(current_user), page=page_arg(), per_page=PAGE,
+                        error_out=False)
+    shown = found.items
     standings = consent.standing_of(shown)
     mobiles = {i.id: portal.mobile_shown(i, standings) for i in shown}
     portal.audit_view(current_user, shown, "portal", standings)
     page = render_template("jobfairs/employer_index.html", booths=portal.booths_of(current_user), interests=shown,
-                           mobiles=mobiles, outcomes={i.id: portal.outcome_of(i) for i in shown},
+                           page=found, mobiles=mobiles, outcomes={i.id: portal.outcome_of(i) for i in shown},
                            consents=standings, outcome_form=_outcome_form(),
                            scan_form=TicketScanForm())
     commit()  # after rendering: a commit expires the candidates, and the page would read each again
@@ -65,7 +71,12 @@ def employer_outcome(interest_id: int):
     form = _outcome_form()
     form.validate_on_submit()
     return perform(lambda: portal.mark(current_user, interest, form.outcome.data or "", form.note.data or ""),
-                   success=_("Outcome recorded."), to=url_for("jobfairs.employer_index"))
+                   success=_("Outcome recorded."), to=_back_to_page())
+
+
+def _back_to_page() -> str:
+    """The portal's page the outcome was marked on (its form carries it), not always the first."""
+    return url_for("jobfairs.employer_index", page=page_arg() if page_arg() > 1 else None)
 
 
 @bp.route("/employer/booths/<int:fair_employer_id>/scan", methods=["POST"])

@@ -45,19 +45,22 @@ def require_booth(user: User | None, booth: FairEmployer) -> None:
 
 def visible_interests(user: User, booth: FairEmployer | None = None) -> list[Interest]:
     """The shared interests at the contact's booths (or one of them), newest first."""
+    return list(db.session.scalars(visible_interests_query(user, booth)))
+
+
+def visible_interests_query(user: User, booth: FairEmployer | None = None) -> sa.Select:
+    """visible_interests() as a query, for the portal to read a page of it."""
     ids = organisation_ids_of(user)
-    if not ids:
-        return []
     # the portal, its export and the API show each candidate's fair, booth, person, positions and outcome
     query = (sa.select(Interest).join(FairEmployer, Interest.fair_employer_id == FairEmployer.id)
-             .where(FairEmployer.organisation_id.in_(ids), Interest.status == InterestStatus.SHARED.value)
+             .where(FairEmployer.organisation_id.in_(ids or [-1]), Interest.status == InterestStatus.SHARED.value)
              .options(contains_eager(Interest.employer).joinedload(FairEmployer.event),
                       contains_eager(Interest.employer).joinedload(FairEmployer.organisation),
                       joinedload(Interest.user), selectinload(Interest.positions), selectinload(Interest.outcome))
              .order_by(Interest.created_at.desc(), Interest.id.desc()))
     if booth is not None:
         query = query.where(FairEmployer.id == booth.id)
-    return list(db.session.scalars(query))
+    return query
 
 
 def get_visible(user: User, interest_id: int) -> Interest:

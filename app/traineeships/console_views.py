@@ -10,12 +10,15 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.events.services import managed_departments
+from app.extensions import db
 from app.timeutil import local_to_utc, local_today, to_local
 from app.traineeships import batches, placements, queries, sheets
 from app.traineeships.bp import bp, staff
 from app.traineeships.forms import BatchForm, PlacesSheetForm, PlaceForm, ReasonForm
 from app.traineeships.models import BATCH_TRANSITIONS, PlacementStatus
-from app.web import FieldMessages, allowed, perform
+from app.web import FieldMessages, allowed, page_arg, perform
+
+PAGE = 50  # applications per page
 
 
 def _batch(batch_id: int):
@@ -74,8 +77,10 @@ def batch_form(batch_id: int | None = None):
 @staff
 def batch(batch_id: int):
     batch = _batch(batch_id)
+    # a page of the applications: a summer batch takes them by the thousand
+    applications = db.paginate(queries.applications_query(batch), page=page_arg(), per_page=PAGE, error_out=False)
     return render_template("traineeships/batch.html", batch=batch, figures=queries.figures(batch),
-                           applications=queries.applications_of(batch),
+                           applications=applications,
                            proposed=placements.placements_of(batch, PlacementStatus.PROPOSED.value),
                            placed=[p for p in placements.placements_of(batch)
                                    if p.status != PlacementStatus.PROPOSED.value],

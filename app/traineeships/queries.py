@@ -48,13 +48,14 @@ def figures(batch: TraineeshipBatch) -> BatchFigures:
     return BatchFigures(len(batch.places), sum(p.openings for p in batch.places), applications, placements)
 
 
-def applications_of(batch: TraineeshipBatch) -> list[TraineeApplication]:
+def applications_query(batch: TraineeshipBatch) -> sa.Select:
+    """The batch's applications, oldest first, as a query: the batch page reads a page of it."""
     # the batch page shows each applicant and their choices' host companies and positions
-    return list(db.session.scalars(sa.select(TraineeApplication).where(TraineeApplication.batch_id == batch.id)
-                                   .options(joinedload(TraineeApplication.user),
-                                            selectinload(TraineeApplication.choices)
-                                            .joinedload(ApplicationChoice.place).joinedload(TraineeshipPlace.host))
-                                   .order_by(TraineeApplication.created_at, TraineeApplication.id)))
+    return (sa.select(TraineeApplication).where(TraineeApplication.batch_id == batch.id)
+            .options(joinedload(TraineeApplication.user),
+                     selectinload(TraineeApplication.choices)
+                     .joinedload(ApplicationChoice.place).joinedload(TraineeshipPlace.host))
+            .order_by(TraineeApplication.created_at, TraineeApplication.id))
 
 
 def applications_of_person(user: User) -> list[TraineeApplication]:

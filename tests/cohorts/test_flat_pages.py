@@ -3,9 +3,11 @@
 the grading sheet, results and export, and the mentoring page."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.cohorts.camps.models import Enrolment
 from app.cohorts.grading.models import Grade
@@ -126,3 +128,28 @@ def test_an_organisations_linked_founders_are_flat(client, camp, admin, create_o
 
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(client, admin)}"
     print(flat_in_rows(client, f"/api/v1/organisations/{company.id}", add=add))
+
+
+def test_a_cycles_applications_come_50_to_a_page_with_the_filters_kept(client, applicants):
+    applicants["add"](66)
+    cycle = applicants["cycle"]
+    every = list(db.session.scalars(sa.select(Application).where(Application.cycle_id == cycle.id)
+                                    .order_by(Application.submitted_at, Application.id)))
+    for a in every[:6]:
+        a.status = "withdrawn"  # left out by the status filter
+    db.session.commit()
+    submitted = [a.id for a in every[6:]]
+    login(client, applicants["runner"])
+
+    def shown(query: str) -> tuple[list[int], str]:
+        body = client.get(f"/console/cycles/{cycle.id}/applications?{query}").get_data(as_text=True)
+        return [int(x) for x in re.findall(r'data-application="(\d+)"', body)], body
+
+    first, body = shown("status=submitted&q=申请人")
+    assert first == submitted[:50] and 'data-applications-total="60"' in body
+    next_link = re.search(r'<a href="([^"]*page=2[^"]*)"', body).group(1).replace("&amp;", "&")
+    assert "status=submitted" in next_link and "q=" in next_link
+    second, body = shown(next_link.split("?", 1)[1])
+    assert second == submitted[50:] and 'data-applications-total="60"' in body
+    everything, body = shown("page=2")
+    assert everything == [a.id for a in every[50:]] and 'data-applications-total="66"' in body

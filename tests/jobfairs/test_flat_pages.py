@@ -3,10 +3,13 @@ as at 10 (issue 19): the fair's console page, the employer's interests and their
 booth's screen, and the API's employer interests and positions."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.jobfairs import portal
 from app.jobfairs.models import CONSENT_VERSION, Consent, Interest, interest_positions
 from tests.conftest import login
 from tests.fixtures.accounts import api_token
@@ -63,3 +66,34 @@ def test_api_lists_are_flat(client, seekers, flat_in_rows, who, page):
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(client, user)}"
     url = page.format(e=fair.event.id)
     print(url, flat_in_rows(client, url, add=seekers["add"]))
+
+
+# -- the portal's candidates come 50 to a page --------------------------------------------------
+def _candidates(client, url: str) -> tuple[list[int], str]:
+    body = client.get(url).get_data(as_text=True)
+    return [int(x) for x in re.findall(r'data-candidate="(\d+)"', body)], body
+
+
+def test_the_employer_portal_pages_its_candidates(client, seekers):
+    seekers["add"](60)
+    contact = seekers["fair"].contacts[0]
+    newest_first = [i.id for i in portal.visible_interests(contact)]
+    assert len(newest_first) == 60
+    login(client, contact)
+    first, body = _candidates(client, "/employer/jobfairs")
+    assert first == newest_first[:50]
+    assert 'data-candidates-total="60"' in body and "page=2" in body
+    second, body = _candidates(client, "/employer/jobfairs?page=2")
+    assert second == newest_first[50:]
+    assert 'data-candidates-total="60"' in body and "page=1" in body
+    assert _candidates(client, "/employer/jobfairs?page=3")[0] == []
+
+
+def test_marking_an_outcome_on_page_2_returns_to_page_2(client, seekers):
+    seekers["add"](55)
+    login(client, seekers["fair"].contacts[0])
+    _second, body = _candidates(client, "/employer/jobfairs?page=2")
+    action = re.search(r'action="([^"]*/outcome[^"]*)"', body).group(1).replace("&amp;", "&")
+    assert action.endswith("?page=2")
+    answer = client.post(action, data={"outcome": "interviewed"})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/employer/jobfairs?page=2")

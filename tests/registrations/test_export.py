@@ -7,6 +7,8 @@ from openpyxl import load_workbook
 from app.audit.models import AuditEntry
 from app.events import services as ev
 from app.registrations import services as reg
+from app.registrations.models import Registration
+from app.timeutil import fmt
 from tests.conftest import login
 
 ID = "11010519491231002X"
@@ -39,6 +41,9 @@ def test_xlsx_export_masks_by_default(client, db_session, create_event, create_u
     assert first[1] == "张玥" and first[2] == "138****5678" and first[5] == "110***********002X"
     assert "落户；住房" in first and "'=HYPERLINK(\"http://evil\")" in first
     assert second[1] == "〇一" and second[8] == 1  # waiting-list position
+    registered = db_session.scalars(sa.select(Registration.created_at).where(Registration.event_id == event.id)
+                                    .order_by(Registration.created_at, Registration.id)).all()
+    assert [first[7], second[7]] == [fmt(t) for t in registered]  # "Registered at", Shanghai time
     entry = db_session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "registrations.export"))
     assert entry.actor_id == organiser.id and entry.detail == {"full_values": False, "rows": 2}
 

@@ -3,11 +3,13 @@
 and the API's placements, applicants, unconfirmed months and retention."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
 from app.extensions import db
+from app.traineeships import queries
 from app.traineeships.models import ApplicationChoice, Placement, TraineeApplication
 from tests.conftest import login
 from tests.fixtures.accounts import api_token
@@ -74,3 +76,19 @@ def test_api_lists_are_flat_in_trainees(client, trainees, flat_in_rows, page):
 def test_the_hosts_applicants_api_is_flat(client, trainees, flat_in_rows):
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(client, trainees['made'].contacts[0])}"
     print(flat_in_rows(client, "/api/v1/host/applicants", add=trainees["add"]))
+
+
+def test_the_batch_page_pages_its_applications(client, trainees):
+    """50 applications to a page, oldest first, the total counted in SQL."""
+    trainees["add"](60)
+    batch = trainees["batch"]
+    oldest_first = list(db.session.scalars(queries.applications_query(batch)))
+    total = len(oldest_first)
+    assert total == 61  # the placed trainee's and the 60 added
+    login(client, trainees["made"].organiser)
+    pages = []
+    for page in (1, 2):
+        body = client.get(f"/console/traineeships/{batch.id}?page={page}").get_data(as_text=True)
+        assert f'data-applications-total="{total}"' in body
+        pages.append([int(x) for x in re.findall(r'data-application="(\d+)"', body)])
+    assert pages == [[a.id for a in oldest_first[:50]], [a.id for a in oldest_first[50:]]]

@@ -131,6 +131,13 @@ def places_left(cohort: Cohort) -> int:
 
 def applications(cycle: Cycle, *, tier_id: int | None = None, status: str | None = None,
                  q: str | None = None) -> list[Application]:
+    return list(db.session.scalars(applications_query(cycle, tier_id=tier_id, status=status, q=q)))
+
+
+def applications_query(cycle: Cycle, *, tier_id: int | None = None, status: str | None = None,
+                       q: str | None = None) -> sa.Select:
+    """The cycle's applications (of a tier, in a status, matching `q`) in order of submission, as
+    a query: the console list reads a page of it."""
     query = sa.select(Application).where(Application.cycle_id == cycle.id)
     if tier_id:
         query = query.where(Application.tier_id == tier_id)
@@ -140,8 +147,7 @@ def applications(cycle: Cycle, *, tier_id: int | None = None, status: str | None
         like = f"%{q.strip()}%"
         query = query.where(sa.or_(Application.name.ilike(like), Application.company_name.ilike(like),
                                    Application.mobile.like(like), Application.uscc.ilike(like)))
-    return list(db.session.scalars(query.options(selectinload(Application.tier))
-                                   .order_by(Application.submitted_at, Application.id)))
+    return query.options(selectinload(Application.tier)).order_by(Application.submitted_at, Application.id)
 
 
 def applications_by_id(cycle: Cycle, ids: list[int]) -> list[Application]:

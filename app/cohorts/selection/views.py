@@ -14,14 +14,16 @@ from app.cohorts.models import Application, ApplicationStatus
 from app.cohorts.selection import applications as apps
 from app.cohorts.selection import decisions
 from app.cohorts.selection.forms import ApplicationForm, WithdrawForm
+from app.extensions import db
 from app.inputs import int_list
 from app.transaction import commit
 from app.urls import local_path
-from app.web import FieldMessages, allowed, download, int_arg, perform
+from app.web import FieldMessages, allowed, download, int_arg, page_arg, perform
 
 # The camp's application form, and the pitch competitions' entry form (app/pitch), which takes the
 # same kind of deck.
 UPLOADING_ENDPOINTS = {"cohorts.apply", "cohorts.application_edit", "pitch.apply"}
+PAGE = 50  # applications per page of the console list
 
 
 def allow_pitch_decks() -> None:
@@ -173,10 +175,14 @@ def console_applications(cycle_id: int):
     tier, tiers = _chosen_tier(cycle)
     status = request.args.get("status") if request.args.get("status") in {s.value for s in ApplicationStatus} \
         else None
-    found = apps.applications(cycle, tier_id=tier.id if tier else None, status=status, q=request.args.get("q"))
+    # a page of them, the filters kept in the page links: a cycle open to the district gathers hundreds
+    found = db.paginate(apps.applications_query(cycle, tier_id=tier.id if tier else None, status=status,
+                                                q=request.args.get("q")),
+                        page=page_arg(), per_page=PAGE, error_out=False)
     return render_template("cohorts/console_applications.html", cycle=cycle, tiers=tiers, tier=tier,
-                           status=status, applications=found, counts=apps.status_counts(cycle, tier and tier.id),
-                           scores=apps.combined_scores(cycle, [a.id for a in found]),
+                           status=status, page=found, applications=found.items,
+                           counts=apps.status_counts(cycle, tier and tier.id),
+                           scores=apps.combined_scores(cycle, [a.id for a in found.items]),
                            can_run=apps.can_run(current_user, cycle))
 
 
