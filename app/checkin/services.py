@@ -11,7 +11,6 @@ ticket's path decides.
 """
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -24,8 +23,6 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app import base64url
-from app.accounts.models import User
 from app.audit import services as audit
 from app.checkin import personal
 from app.checkin.models import DOOR, ONLINE, PRINTED, SCREEN, Checkpoint, Scan, ScannerLink, ScanResult
@@ -36,9 +33,9 @@ from app.extensions import db
 from app.locking import lock
 from app.lookups import get_or_not_found
 from app.registrations.models import Registration, RegStatus, SessionBooking
-from app.tickets import personal_codes, phone_keys
+from app.tickets import personal_codes
 from app.tickets import services as tickets
-from app.timeutil import fmt, iso, utcnow
+from app.timeutil import fmt, utcnow
 
 IN, OUT = "in", "out"
 # A checkpoint without its own window opens two hours before the start and closes at the end.
@@ -453,34 +450,3 @@ def conflicts(event: Event) -> list[Scan]:
 def scan_log(event: Event, limit: int = 200) -> list[Scan]:
     return list(db.session.scalars(_with_names(sa.select(Scan)).where(Checkpoint.event_id == event.id)
                                    .order_by(Scan.id.desc()).limit(limit)))
-
-
-# -- offline roster -----------------------------------------------------------
-def roster(checkpoint: Checkpoint) -> dict:
-    """What a paired scanner caches to decide scans offline: the event's public key and, per
-    admissible registration, [id, ticket generation, name, last four digits of the mobile, user id].
-    A token whose generation differs was reset (revoked); ids not listed are not admitted.
-    For personal codes (我的码): the code authority's public keys by id, the phone keys revoked
-    within a credential's lifetime, and the code's freshness rules; the user id finds the entry."""
-    rows = db.session.execute(
-        sa.select(Registration.id, Registration.ticket_generation, User.name, User.mobile, User.id)
-        .join(User, User.id == Registration.user_id)
-        .where(Registration.event_id == checkpoint.event_id,
-               Registration.status.in_(admitted_statuses(checkpoint)), _seat_holders(checkpoint))
-        .order_by(Registration.id)).all()
-    opens, closes = window(checkpoint)
-    phone_keys.authority_key()  # made now if need be: a scanner paired before anyone's first code knows it
-    return {
-        "checkpoint": checkpoint.id, "event": checkpoint.event_id, "session": checkpoint.session_id,
-        "generated_at": iso(utcnow()), "opens_at": iso(opens), "closes_at": iso(closes),
-        "allow_reentry": checkpoint.allow_reentry,
-        "public_key": base64.urlsafe_b64encode(tickets.public_key(checkpoint.event)).rstrip(b"=").decode(),
-        "fields": ["id", "generation", "name", "mobile_last4", "user"],
-        "entries": [[r[0], r[1] & 0xFFFF, r[2], (r[3] or "")[-4:], r[4]] for r in rows],
-        "authority_keys": [{"id": k.id, "public_key": base64url.encode(k.public_key)}
-                           for k in phone_keys.keys_in_force()],
-        "revoked_phone_keys": phone_keys.revoked_since_lifetime(),
-        "code_max_age": int(phone_keys.CODE_MAX_AGE.total_seconds()),
-        "code_future_skew": int(phone_keys.CODE_FUTURE_SKEW.total_seconds()),
-        "checked_in": entered_ids(checkpoint),
-    }
