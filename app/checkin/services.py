@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import contains_eager, joinedload
@@ -398,7 +399,7 @@ def first_entries_query(checkpoint_ids: list[int] | sa.Select) -> sa.Subquery:
         # a quarter of the window's time at 10,000 entries, and an estimate of the rows it keeps
         # that plans built on it can trust (the window's n = 1 is guessed at a few dozen).
         return (sa.select(Scan.checkpoint_id, Scan.registration_id, Scan.id, Scan.scanned_at)
-                .distinct(Scan.checkpoint_id, Scan.registration_id)
+                .ext(distinct_on(Scan.checkpoint_id, Scan.registration_id))
                 .where(Scan.checkpoint_id.in_(checkpoint_ids), accepted_entry(Scan.registration_id.is_not(None)))
                 .order_by(Scan.checkpoint_id, Scan.registration_id, Scan.id).subquery("first_entries"))
     ranked = sa.select(
