@@ -1,14 +1,13 @@
 """Check-in endpoints of API v1: single scans from online scanners, batches from offline ones."""
 from __future__ import annotations
 
-import json
-
-from flask import current_app, g, jsonify
+from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 
 from app.api.bp import bp
 from app.api.payload import Payload, json_object
 from app.api.views import committed, scanner_required
+from app.checkin import roster as rosters
 from app.checkin import services as checkin
 from app.checkin import ticket_scan
 from app.checkin.models import Scan
@@ -143,10 +142,15 @@ def checkin_batch():
 @bp.route("/checkpoints/<int:checkpoint_id>/roster", methods=["GET"])
 @scanner_required
 def checkpoint_roster(checkpoint_id: int):
-    data = checkin.roster(_checkpoint_for(checkpoint_id))
+    """The roster with a strong ETag: a scanner polling with If-None-Match gets 304 and no body
+    while nothing in it changed."""
+    body = rosters.roster_body(_checkpoint_for(checkpoint_id))
     commit()  # the event's key pair may have just been created
-    response = current_app.response_class(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+    if body.etag in request.if_none_match:
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(body.text, mimetype="application/json")
+    response.set_etag(body.etag)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -59,13 +59,13 @@
     try {
       var response = await fetch(cfg.api + path, {
         method: options.method || "GET", cache: "no-store", signal: controller.signal,
-        headers: { "Authorization": "Bearer " + state.secret, "Content-Type": "application/json",
-                   "Accept-Language": document.documentElement.lang },
+        headers: Object.assign({ "Authorization": "Bearer " + state.secret, "Content-Type": "application/json",
+                                 "Accept-Language": document.documentElement.lang }, options.headers || {}),
         body: options.body ? JSON.stringify(options.body) : undefined
       });
       var data = null;
-      try { data = await response.json(); } catch (e) { /* not JSON: a proxy's error page */ }
-      return { status: response.status, data: data };
+      try { data = await response.json(); } catch (e) { /* not JSON: a proxy's error page, or a 304 */ }
+      return { status: response.status, data: data, etag: response.headers.get("ETag") };
     } finally {
       clearTimeout(timer);
     }
@@ -100,16 +100,20 @@
     var roster = null;
     if (state.online) {
       try {
-        var r = await api("/checkpoints/" + checkpointId + "/roster", { timeout: 20000 });
+        // The cached copy's ETag: while nothing changed the server answers 304 and no 400 KB body.
+        var cached = await ScannerStore.roster(checkpointId);
+        var conditional = cached && cached.etag ? { "If-None-Match": cached.etag } : {};
+        var r = await api("/checkpoints/" + checkpointId + "/roster", { timeout: 20000, headers: conditional });
         if (r.status === 401) { block(T.linkExpired, T.linkExpiredText); return; }
         if (r.status === 200) {
           roster = r.data;
+          roster.etag = r.etag;
           roster.fetched_at = Date.now();
           await ScannerStore.saveRoster(roster);
         }
       } catch (e) { setOnline(false); }
     }
-    if (!roster) roster = await ScannerStore.roster(checkpointId);
+    if (!roster) roster = await ScannerStore.roster(checkpointId);  // a 304, or offline
     if (!roster) return;
     state.roster = roster;
     state.byId = new Map(roster.entries.map(function (e) { return [e[0], e]; }));

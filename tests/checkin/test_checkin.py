@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.checkin import roster as rosters
 from app.checkin import services as checkin
 from app.checkin.models import Scan, ScanResult
 from app.extensions import db
@@ -83,8 +84,8 @@ def test_other_event_and_other_session(db_session, soon, create_event, create_us
     # the same seat rule decides who is expected and who is on the offline roster
     expected = {row.checkpoint.session_id: row.expected for row in checkin.attendance(soon)}
     assert expected == {s1.id: 1, s2.id: 0}
-    assert [e[0] for e in checkin.roster(checkin.session_checkpoint(s1))["entries"]] == [registration.id]
-    assert checkin.roster(checkin.session_checkpoint(s2))["entries"] == []
+    assert [e[0] for e in rosters.roster(checkin.session_checkpoint(s1))["entries"]] == [registration.id]
+    assert rosters.roster(checkin.session_checkpoint(s2))["entries"] == []
 
 
 def test_not_confirmed_and_pending_setting(db_session, create_event, create_user):
@@ -191,7 +192,7 @@ def test_manual_scan_accepts_only_registrations_of_the_checkpoints_event(db_sess
         decision = checkin.scan(point, None, registration_id=stranger.id)
         assert decision.result == ScanResult.NOT_REGISTERED and decision.registration is None
         assert decision.scan.registration_id is None
-        assert [e[0] for e in checkin.roster(point)["entries"]] == [mine.id]
+        assert [e[0] for e in rosters.roster(point)["entries"]] == [mine.id]
         assert checkin.scan(point, None, registration_id=mine.id).result == ScanResult.OK
     db_session.commit()
     assert stranger.id not in set(db_session.scalars(sa.select(Scan.registration_id)))

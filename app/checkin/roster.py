@@ -1,0 +1,103 @@
+"""The offline roster a paired scanner caches to decide scans without the network (app.api.checkins
+serves it; static/js/scanner.js reads it), built as JSON text with a strong ETag.
+
+A scanner downloads it when paired and again every few minutes: the answer carries an ETag over
+everything in it but `generated_at`, so a scanner that sends it back in If-None-Match while nothing
+changed gets a 304 and keeps its copy. What changes the roster — who is admitted, their ticket
+generations, names and mobiles, the accepted entries, the checkpoint's rules, the code authority's
+keys and revoked phone keys — changes its text, so the ETag is a hash of that text, never a guess
+from timestamps a bulk update may not touch.
+
+At 10,000 registrants the rows are the cost: on PostgreSQL the database writes the entries' JSON
+text itself (one string, no Python per row); elsewhere (SQLite in development) Python does.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from app import base64url
+from app.accounts.models import User
+from app.checkin.models import Checkpoint
+from app.checkin.services import _seat_holders, admitted_statuses, entered_ids, window
+from app.extensions import db
+from app.registrations.models import Registration
+from app.tickets import phone_keys
+from app.tickets import services as tickets
+from app.timeutil import iso, utcnow
+
+FIELDS = ["id", "generation", "name", "mobile_last4", "user"]
+
+
+@dataclass(frozen=True)
+class RosterBody:
+    text: str  # the JSON answer
+    etag: str  # a strong validator: the same for the same roster, whenever it is generated
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _admitted(checkpoint: Checkpoint, *columns) -> sa.Select:
+    """`columns` over the registrations admitted at the checkpoint, their users joined."""
+    return (sa.select(*columns).select_from(Registration).join(User, User.id == Registration.user_id)
+            .where(Registration.event_id == checkpoint.event_id,
+                   Registration.status.in_(admitted_statuses(checkpoint)), _seat_holders(checkpoint)))
+
+
+def _entries_text(checkpoint: Checkpoint) -> str:
+    """The JSON array of [id, ticket generation, name, last four digits of the mobile, user id]
+    per admitted registration, in order of id."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # to_json quotes and escapes the strings as JSON; the rest are integers
+        entry = sa.func.format("[%s,%s,%s,%s,%s]", Registration.id, Registration.ticket_generation.op("&")(0xFFFF),
+                               sa.func.to_json(User.name),
+                               sa.func.to_json(sa.func.right(sa.func.coalesce(User.mobile, ""), 4)), User.id)
+        joined = db.session.scalar(_admitted(checkpoint, sa.func.string_agg(
+            entry, aggregate_order_by(sa.literal_column("','"), Registration.id))))
+        return "[" + (joined or "") + "]"
+    rows = db.session.execute(_admitted(checkpoint, Registration.id, Registration.ticket_generation, User.name,
+                                        User.mobile, User.id).order_by(Registration.id))
+    return _dumps([[r[0], r[1] & 0xFFFF, r[2], (r[3] or "")[-4:], r[4]] for r in rows])
+
+
+def roster_body(checkpoint: Checkpoint) -> RosterBody:
+    """What a paired scanner caches to decide scans offline: the event's public key and, per
+    admissible registration, [id, ticket generation, name, last four digits of the mobile, user id].
+    A token whose generation differs was reset (revoked); ids not listed are not admitted.
+    For personal codes (我的码): the code authority's public keys by id, the phone keys revoked
+    within a credential's lifetime, and the code's freshness rules; the user id finds the entry.
+    `checked_in`: the registrations with an accepted entry here."""
+    opens, closes = window(checkpoint)
+    phone_keys.authority_key()  # made now if need be: a scanner paired before anyone's first code knows it
+    head = {
+        "checkpoint": checkpoint.id, "event": checkpoint.event_id, "session": checkpoint.session_id,
+        "opens_at": iso(opens), "closes_at": iso(closes), "allow_reentry": checkpoint.allow_reentry,
+        "public_key": base64.urlsafe_b64encode(tickets.public_key(checkpoint.event)).rstrip(b"=").decode(),
+        "fields": FIELDS,
+        "authority_keys": [{"id": k.id, "public_key": base64url.encode(k.public_key)}
+                           for k in phone_keys.keys_in_force()],
+        "revoked_phone_keys": phone_keys.revoked_since_lifetime(),
+        "code_max_age": int(phone_keys.CODE_MAX_AGE.total_seconds()),
+        "code_future_skew": int(phone_keys.CODE_FUTURE_SKEW.total_seconds()),
+    }
+    head_text, entries, checked_in = _dumps(head), _entries_text(checkpoint), _dumps(entered_ids(checkpoint))
+    digest = hashlib.sha256()
+    for part in (head_text, entries, checked_in):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    # generated_at is the one part that changes while the roster does not: outside the hash
+    text = (head_text[:-1] + ',"generated_at":' + _dumps(iso(utcnow())) + ',"entries":' + entries
+            + ',"checked_in":' + checked_in + "}")
+    return RosterBody(text, digest.hexdigest()[:32])
+
+
+def roster(checkpoint: Checkpoint) -> dict:
+    """The roster as the scanner reads it (roster_body, parsed)."""
+    return json.loads(roster_body(checkpoint).text)
