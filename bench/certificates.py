@@ -284,6 +284,7 @@ class _RssSampler:
         import threading
 
         self.peaks: dict[str, int] = {}
+        self.cpu: dict[str, float] = {}  # as last seen (a process's last 0.1 s may be missed)
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -291,7 +292,7 @@ class _RssSampler:
     def _run(self) -> None:
         me = os.getpid()
         while not self.done.wait(0.1):
-            parents, rss, names = {}, {}, {}
+            parents, rss, names, cpu = {}, {}, {}, {}
             for pid in filter(str.isdigit, os.listdir("/proc")):
                 try:
                     with open(f"/proc/{pid}/status") as file:
@@ -300,6 +301,12 @@ class _RssSampler:
                         cmd = file.read().replace(b"\0", b" ").decode(errors="replace")
                 except OSError:
                     continue
+                try:
+                    with open(f"/proc/{pid}/stat") as file:
+                        ticks = file.read().rsplit(")", 1)[1].split()[11:13]
+                except OSError:
+                    continue
+                cpu[int(pid)] = sum(int(t) for t in ticks) / os.sysconf("SC_CLK_TCK")
                 parents[int(pid)] = int(fields["PPid"])
                 rss[int(pid)] = int(fields.get("VmRSS", "0 kB").split()[0]) // 1024
                 names[int(pid)] = _role(cmd)
@@ -310,6 +317,7 @@ class _RssSampler:
                 if ancestor == me:
                     key = f"{names[pid]}[{pid}]"
                     self.peaks[key] = max(self.peaks.get(key, 0), mb)
+                    self.cpu[key] = cpu[pid]
 
     def stop(self) -> None:
         self.done.set()
@@ -317,7 +325,7 @@ class _RssSampler:
 
     def report(self) -> str:
         top = sorted(self.peaks.items(), key=lambda kv: -kv[1])[:6]
-        return "peak RSS " + ", ".join(f"{name} {mb} MB" for name, mb in top)
+        return "peak RSS (and CPU s) " + ", ".join(f"{name} {mb} MB ({self.cpu[name]:.1f}s)" for name, mb in top)
 
 
 def _role(cmd: str) -> str:

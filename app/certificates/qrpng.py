@@ -1,4 +1,4 @@
-"""QR codes as tiny 1-bit PNGs, ~10x cheaper than drawing each with the qrcode package.
+"""QR codes as tiny PNGs, ~10x cheaper than drawing each with the qrcode package.
 
 The qrcode package builds each code in pure Python with polynomial objects (Reed-Solomon ~3 ms
 a code) and a PIL image: ~15% of a batch's CPU. Certificates of a batch all use one version,
@@ -202,18 +202,19 @@ def matrix(text: str, version: int | None = None) -> list[list[bool]]:
     return [[bool(row >> (size - 1 - c) & 1) for c in range(size)] for row in rows]
 
 
+_PIXELS = bytes.maketrans(b"01", b"\xff\x00")  # a dark module (bit 1) is black
+
+
 def png(text: str) -> bytes:
-    """The code as a 1-bit greyscale PNG (1 = light), one pixel per module, BORDER light
-    modules around."""
+    """The code as an 8-bit greyscale PNG, one pixel per module, BORDER light modules around.
+    Greyscale, not 1-bit: WeasyPrint converts a 1-bit image to RGB and encodes it twice for the
+    PDF, a greyscale one once, and embeds it as DeviceGray (a third of the bytes)."""
     rows = dark_rows(text)
     width = len(rows) + 2 * BORDER
-    pad = (-width) % 8
-    light = (1 << width) - 1
-    size = (width + pad) // 8
-    blank = b"\0" + (light << pad).to_bytes(size, "big")
-    raw = b"".join([blank * BORDER, *(b"\0" + ((light ^ (row << BORDER)) << pad).to_bytes(size, "big")
+    blank = b"\0" + b"\xff" * width
+    raw = b"".join([blank * BORDER, *(b"\0" + f"{row << BORDER:0{width}b}".encode().translate(_PIXELS)
                                        for row in rows), blank * BORDER])
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0))
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, width, 8, 0, 0, 0, 0))
             + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b""))
 
 

@@ -1,7 +1,7 @@
 """Certificate HTML and PDF: admin templates in a Jinja sandbox, WeasyPrint with embedded CJK fonts.
 
 One document here; batches of many (parallel chunks, stamping) are in `batches`. The QR code is
-a tiny 1-bit PNG scaled with `image-rendering: pixelated` (inline SVG paths cost ~45 ms a page
+a tiny PNG (one pixel a module, qrpng) scaled with `image-rendering: pixelated` (inline SVG paths cost ~45 ms a page
 to write); seal and signature images are fetched once per document.
 """
 from __future__ import annotations
@@ -119,7 +119,7 @@ PNG_DATA_URI = qrpng.PNG_DATA_URI
 
 
 def qr_data_uri(data: str) -> str:
-    """A QR code as the smallest possible PNG (one pixel per module, 1-bit); CSS scales it.
+    """A QR code as a tiny PNG (one pixel per module, black and white); CSS scales it.
     The mask pattern is fixed: scoring all eight costs ~6 ms a code, and any mask is valid.
     Drawn by `qrpng` (the qrcode package's modules at a quarter of its cost)."""
     return qrpng.data_uri(data)
