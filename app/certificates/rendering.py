@@ -18,7 +18,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateError
 
-from app.certificates import qrpng, shared_styles
+from app.certificates import qrpng, speedups
 from app.certificates.models import Certificate, CertificateTemplate
 from app.certificates.sandbox import CertificateSandbox, TemplateRefused
 from app.certificates.sandbox import render as bounded_render
@@ -292,7 +292,7 @@ def layout(html: str, on_page: Callable[[int], None] | None = None, *, images: d
     """The laid-out WeasyPrint document (pages and boxes), and its parsed HTML."""
     from weasyprint import HTML  # lazy: WeasyPrint takes 0.4 s to import
 
-    shared_styles.install()
+    speedups.install()
     logger = logging.getLogger("weasyprint.progress")
     handler = _PageCounter(on_page) if on_page else None
     if handler:

@@ -1,16 +1,16 @@
-"""Pseudo-element styles shared between equal elements (app/certificates/shared_styles.py):
+"""Pseudo-element styles shared between equal elements (app/certificates/speedups.py):
 one style object for the ::marker of many equal elements, and the same page as without."""
 from __future__ import annotations
 
 import inspect
 
-from app.certificates import rendering, shared_styles
+from app.certificates import rendering, speedups
 
 
 def test_wraps_the_signature_it_was_written_for():
     from weasyprint.css import StyleFor
 
-    shared_styles.install()
+    speedups.install()
     assert list(inspect.signature(StyleFor.set_computed_styles).parameters) == [
         "self", "element", "parent", "root", "pseudo_type", "base_url", "target_collector"]
 
@@ -18,7 +18,7 @@ def test_wraps_the_signature_it_was_written_for():
 def test_equal_elements_share_their_pseudo_element_styles_and_lists_keep_their_markers():
     from weasyprint.css import StyleFor
 
-    shared_styles.install()
+    speedups.install()
     html = ("<!doctype html><html><body>" + "<p class='x'>一</p>" * 20
             + "<ul><li>甲</li><li>乙</li></ul><ol><li>丙</li><li>丁</li></ol></body></html>")
     markers = {}
@@ -45,3 +45,25 @@ def _texts(box):
         yield box
     for child in getattr(box, "children", ()):
         yield from _texts(child)
+
+
+def test_html_parser_builds_each_pattern_once_and_parses_the_same():
+    import tinyhtml5
+    from tinyhtml5 import inputstream
+
+    html = ("<!doctype html><html><body><p class=\"a\" title='b'>一 &amp; 二<img src=x alt=''></p>"
+            "<!-- note --><style>p { color: red }</style><script>var a = 1 < 2;</script></body></html>")
+    before = _tree(tinyhtml5.parse(html))
+    speedups.install()
+    cache = inputstream.characters_until_regex
+    assert isinstance(cache, speedups.RegexCache)
+    assert _tree(tinyhtml5.parse(html)) == before
+    size = len(cache)
+    for _ in range(3):
+        assert _tree(tinyhtml5.parse(html)) == before
+    assert len(cache) == size  # hits: nothing added on the next parses
+    assert all(isinstance(key[0], (str, tuple, frozenset)) for key in cache)
+
+
+def _tree(element):
+    return [(e.tag, sorted(e.attrib.items()), e.text, e.tail) for e in element.iter()]

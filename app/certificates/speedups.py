@@ -1,4 +1,6 @@
-"""Pseudo-element styles shared between equal elements, as WeasyPrint already shares elements' own.
+"""Two costs WeasyPrint pays per element that certificates do not need to pay; `install()`.
+
+1. Pseudo-element styles shared between equal elements, as WeasyPrint already shares elements' own.
 
 WeasyPrint's user-agent stylesheet gives every element six pseudo-elements (::marker,
 ::footnote-call, ::footnote-marker and the note ones), and it computes a style object for each
@@ -10,19 +12,39 @@ its cascaded declarations, its type, the root's style, the base URL and the font
 (ComputedStyle is not given the element), so two with the same parent style object and the
 same cascaded declarations get one style object here too.
 
-`install()` wraps StyleFor.set_computed_styles once per process; WeasyPrint is pinned
-(requirements.txt), and tests/certificates/test_shared_styles.py checks the wrapped signature.
+2. tinyhtml5 (WeasyPrint's HTML parser) caches the regular expression of each `chars_until`
+call under the wrong key (`characters = cache[key] = regex` assigns `characters` first), so
+it builds the pattern again on every call, ~10 a certificate. A cache that fills itself under
+the right key makes its except-branch unreachable.
+
+`install()` does both once per process; WeasyPrint and tinyhtml5 are pinned (requirements.txt),
+and tests/certificates/test_speedups.py checks what is wrapped is still what it expects.
 """
 from __future__ import annotations
 
+import re
+
 _installed = False
+
+
+class RegexCache(dict):
+    """tinyhtml5's chars_until cache: (characters, opposite) -> its compiled pattern."""
+
+    def __missing__(self, key):
+        characters, opposite = key
+        pattern = "".join(f"\\x{ord(character):02x}" for character in characters)
+        self[key] = compiled = re.compile(f"[{'' if opposite else '^'}{pattern}]+")
+        return compiled
 
 
 def install() -> None:
     global _installed
     if _installed:
         return
+    from tinyhtml5 import inputstream
     from weasyprint.css import StyleFor  # lazy: WeasyPrint takes 0.4 s to import
+
+    inputstream.characters_until_regex = RegexCache()
 
     original = StyleFor.set_computed_styles
 
