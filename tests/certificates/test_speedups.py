@@ -2,7 +2,9 @@
 one style object for the ::marker of many equal elements, and the same page as without."""
 from __future__ import annotations
 
+import gc
 import inspect
+import multiprocessing
 
 from app.certificates import rendering, speedups
 
@@ -67,3 +69,23 @@ def test_html_parser_builds_each_pattern_once_and_parses_the_same():
 
 def _tree(element):
     return [(e.tag, sorted(e.attrib.items()), e.text, e.tail) for e in element.iter()]
+
+
+def _thresholds_in_a_worker(queue):
+    from app.certificates import batches
+
+    batches._collect_less()
+    queue.put((gc.get_threshold(), gc.get_freeze_count() > 0))
+
+
+def test_rendering_processes_collect_less_and_the_calling_process_is_untouched():
+    from app.certificates import batches
+
+    before = gc.get_threshold()
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_thresholds_in_a_worker, args=(queue,))
+    process.start()
+    assert queue.get(timeout=60) == (batches.GC_THRESHOLD, True)
+    process.join(timeout=60)
+    assert gc.get_threshold() == before
