@@ -246,7 +246,21 @@ def stream_bench(certs, url: str | None = None) -> None:
         ids = ",".join(str(c.id) for c in certs)
         with tempfile_.NamedTemporaryFile("w", suffix=".ids", delete=False) as file:
             file.write(ids)
+        import resource
+
+        # The rendering workers are forked by a forkserver that outlives the printing process:
+        # adopted here (a subreaper) and reaped, their CPU counts in RUSAGE_CHILDREN too.
+        _subreaper()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        sampler = _RssSampler()
         subprocess.run([sys.executable, __file__, "--print-db", url, "--ids-file", file.name], check=True)
+        sampler.stop()
+        _reap_all()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        print(f"all processes of the print: cpu {cpu:.1f}s = {1000 * cpu / len(certs):.2f} ms/cert "
+              f"({cpu * 1000 / len(certs):.1f} s per 1,000); {sampler.report()}; "
+              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
         return
     t0, c0 = time.perf_counter(), _cpu()
     with rendering.url_context("https://rencai.minhang.gov.cn"), tempfile_.TemporaryFile() as out:
@@ -260,6 +274,85 @@ def stream_bench(certs, url: str | None = None) -> None:
     assert pages == len(certs), (pages, len(certs))
     print(f"{len(certs):>12} {'streamed PDF':<14} {seconds:>8.2f} {1000 * seconds / len(certs):>8.1f} "
           f"{size // 1024:>7}KB  cpu {_cpu() - c0:.1f}s", flush=True)
+
+
+class _RssSampler:
+    """The largest resident size seen of each process below this one, sampled every 0.1 s
+    (ru_maxrss cannot tell: a child started by fork and exec inherits its parent's peak)."""
+
+    def __init__(self):
+        import threading
+
+        self.peaks: dict[str, int] = {}
+        self.cpu: dict[str, float] = {}  # as last seen (a process's last 0.1 s may be missed)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self.done.wait(0.1):
+            parents, rss, names, cpu = {}, {}, {}, {}
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    with open(f"/proc/{pid}/status") as file:
+                        fields = dict(line.split(":", 1) for line in file if ":" in line)
+                    with open(f"/proc/{pid}/cmdline", "rb") as file:
+                        cmd = file.read().replace(b"\0", b" ").decode(errors="replace")
+                except OSError:
+                    continue
+                try:
+                    with open(f"/proc/{pid}/stat") as file:
+                        ticks = file.read().rsplit(")", 1)[1].split()[11:13]
+                except OSError:
+                    continue
+                cpu[int(pid)] = sum(int(t) for t in ticks) / os.sysconf("SC_CLK_TCK")
+                parents[int(pid)] = int(fields["PPid"])
+                rss[int(pid)] = int(fields.get("VmRSS", "0 kB").split()[0]) // 1024
+                names[int(pid)] = _role(cmd)
+            for pid, mb in rss.items():
+                ancestor = parents.get(pid)
+                while ancestor not in (None, 0, 1, me):
+                    ancestor = parents.get(ancestor)
+                if ancestor == me:
+                    key = f"{names[pid]}[{pid}]"
+                    self.peaks[key] = max(self.peaks.get(key, 0), mb)
+                    self.cpu[key] = cpu[pid]
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def report(self) -> str:
+        top = sorted(self.peaks.items(), key=lambda kv: -kv[1])[:6]
+        return "peak RSS (and CPU s) " + ", ".join(f"{name} {mb} MB ({self.cpu[name]:.1f}s)" for name, mb in top)
+
+
+def _role(cmd: str) -> str:
+    if "--print-db" in cmd:
+        return "printing"
+    if "forkserver" in cmd:
+        return "forkserver"
+    if "pdfjoin" in cmd:
+        return "joiner"
+    return "worker" if "multiprocessing" in cmd else cmd[:30]
+
+
+def _subreaper() -> None:
+    """Orphaned descendants (the forkserver and its workers) become this process's children."""
+    import ctypes
+
+    PR_SET_CHILD_SUBREAPER = 36
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _reap_all() -> None:
+    """Wait for every child left (the forkserver exits when the printing process has)."""
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
 
 
 def print_only(args) -> int:

@@ -1,0 +1,91 @@
+"""Pseudo-element styles shared between equal elements (app/certificates/speedups.py):
+one style object for the ::marker of many equal elements, and the same page as without."""
+from __future__ import annotations
+
+import gc
+import inspect
+import multiprocessing
+
+from app.certificates import rendering, speedups
+
+
+def test_wraps_the_signature_it_was_written_for():
+    from weasyprint.css import StyleFor
+
+    speedups.install()
+    assert list(inspect.signature(StyleFor.set_computed_styles).parameters) == [
+        "self", "element", "parent", "root", "pseudo_type", "base_url", "target_collector"]
+
+
+def test_equal_elements_share_their_pseudo_element_styles_and_lists_keep_their_markers():
+    from weasyprint.css import StyleFor
+
+    speedups.install()
+    html = ("<!doctype html><html><body>" + "<p class='x'>一</p>" * 20
+            + "<ul><li>甲</li><li>乙</li></ul><ol><li>丙</li><li>丁</li></ol></body></html>")
+    markers = {}
+    installed = StyleFor.set_computed_styles
+
+    def spy(self, element, parent, root=None, pseudo_type=None, base_url=None, target_collector=None):
+        installed(self, element, parent, root=root, pseudo_type=pseudo_type, base_url=base_url,
+                  target_collector=target_collector)
+        if getattr(element, "tag", None) == "p" and pseudo_type == "marker":
+            markers[element] = id(self._computed_styles[element, pseudo_type])
+
+    StyleFor.set_computed_styles = spy
+    try:
+        document, _ = rendering.layout(html, images={})
+    finally:
+        StyleFor.set_computed_styles = installed
+    assert len(markers) == 20 and len(set(markers.values())) == 1
+    text = "".join(box.text for page in document.pages for box in _texts(page._page_box))
+    assert "•" in text and "1." in text and "2." in text  # list markers still drawn
+
+
+def _texts(box):
+    if hasattr(box, "text"):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _texts(child)
+
+
+def test_html_parser_builds_each_pattern_once_and_parses_the_same():
+    import tinyhtml5
+    from tinyhtml5 import inputstream
+
+    html = ("<!doctype html><html><body><p class=\"a\" title='b'>一 &amp; 二<img src=x alt=''></p>"
+            "<!-- note --><style>p { color: red }</style><script>var a = 1 < 2;</script></body></html>")
+    before = _tree(tinyhtml5.parse(html))
+    speedups.install()
+    cache = inputstream.characters_until_regex
+    assert isinstance(cache, speedups.RegexCache)
+    assert _tree(tinyhtml5.parse(html)) == before
+    size = len(cache)
+    for _ in range(3):
+        assert _tree(tinyhtml5.parse(html)) == before
+    assert len(cache) == size  # hits: nothing added on the next parses
+    assert all(isinstance(key[0], (str, tuple, frozenset)) for key in cache)
+
+
+def _tree(element):
+    return [(e.tag, sorted(e.attrib.items()), e.text, e.tail) for e in element.iter()]
+
+
+def _thresholds_in_a_worker(queue):
+    from app.certificates import batches
+
+    batches._collect_less()
+    queue.put((gc.get_threshold(), gc.get_freeze_count() > 0))
+
+
+def test_rendering_processes_collect_less_and_the_calling_process_is_untouched():
+    from app.certificates import batches
+
+    before = gc.get_threshold()
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_thresholds_in_a_worker, args=(queue,))
+    process.start()
+    assert queue.get(timeout=60) == (batches.GC_THRESHOLD, True)
+    process.join(timeout=60)
+    assert gc.get_threshold() == before
