@@ -242,6 +242,7 @@ class IssueReset:
 
     def __call__(self) -> None:
         sa = self.sa
+        _wait_for_notice_threads()  # the last run's notices: told (and so deletable), not competing
         with self.engine.begin() as conn:
             conn.execute(sa.text("DELETE FROM certificates WHERE subject_type = 'event' AND subject_id = :e"),
                          {"e": self.event_id})
