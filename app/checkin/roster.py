@@ -24,7 +24,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from app import base64url
 from app.accounts.models import User
 from app.checkin.models import Checkpoint
-from app.checkin.services import _seat_holders, admitted_statuses, entered_ids, window
+from app.checkin.services import seat_holders, admitted_statuses, entered_ids, window
 from app.extensions import db
 from app.registrations.models import Registration
 from app.tickets import phone_keys
@@ -48,7 +48,7 @@ def _admitted(checkpoint: Checkpoint, *columns) -> sa.Select:
     """`columns` over the registrations admitted at the checkpoint, their users joined."""
     return (sa.select(*columns).select_from(Registration).join(User, User.id == Registration.user_id)
             .where(Registration.event_id == checkpoint.event_id,
-                   Registration.status.in_(admitted_statuses(checkpoint)), _seat_holders(checkpoint)))
+                   Registration.status.in_(admitted_statuses(checkpoint)), seat_holders(checkpoint)))
 
 
 def _entries_text(checkpoint: Checkpoint) -> str:

@@ -221,7 +221,7 @@ def _holds_seat(checkpoint: Checkpoint):
     return sa.or_(~booked_any, seat)
 
 
-def _seat_holders(checkpoint: Checkpoint):
+def seat_holders(checkpoint: Checkpoint):
     """_holds_seat for a whole list (who is expected, the roster): the same rule as IN and NOT IN
     of the event's bookings, which PostgreSQL reads once into a hash rather than once a row."""
     if checkpoint.session_id is None:
@@ -373,7 +373,7 @@ def expected_ids(checkpoint: Checkpoint) -> set[int]:
     """Confirmed registrants who may attend: the no-show count is measured against them."""
     return set(db.session.scalars(sa.select(Registration.id).where(
         Registration.event_id == checkpoint.event_id, Registration.status == RegStatus.CONFIRMED.value,
-        _seat_holders(checkpoint))))
+        seat_holders(checkpoint))))
 
 
 class FirstEntry(NamedTuple):
@@ -435,7 +435,7 @@ def checkpoint_attendance(checkpoint: Checkpoint) -> CheckpointAttendance:
     expected, arrived = db.session.execute(
         sa.select(sa.func.count(Registration.id), sa.func.count(Registration.id).filter(came)).where(
             Registration.event_id == checkpoint.event_id, Registration.status == RegStatus.CONFIRMED.value,
-            _seat_holders(checkpoint))).one()
+            seat_holders(checkpoint))).one()
     return CheckpointAttendance(checkpoint, expected, arrived)
 
 
