@@ -288,7 +288,7 @@ def issue(actor: User, subject: Subject, kind, recipients: list[Recipient], *,
         if notices.told_now(len(rows)):
             for row in rows:
                 row["notified_at"] = row["created_at"]
-        result.issued = _insert(subject, kind, rows)
+        result.issued = _insert(rows)
     db.session.flush()
     notices.tell(list(zip(result.issued, users)))
     if result.issued:
@@ -297,21 +297,15 @@ def issue(actor: User, subject: Subject, kind, recipients: list[Recipient], *,
     return result
 
 
-def _insert(subject: Subject, kind: CertificateKind, rows: list[dict]) -> list[Certificate]:
-    """`rows` in one executemany, read back by their serials, in the rows' order. Not INSERT …
-    RETURNING: SQLite runs that a row at a time. Not a serial range either: past 999,999 a serial
-    grows a digit and no longer sorts as text."""
+def _insert(rows: list[dict], chunk: int = 5000) -> list[Certificate]:
+    """`rows` in one executemany, read back by their (unique) serials, `chunk` a statement (SQLite
+    binds at most 32,766), in the rows' order. Not INSERT … RETURNING: SQLite runs that a row at a
+    time. Not a serial range: past 999,999 a serial grows a digit and no longer sorts as text."""
     db.session.execute(sa.insert(Certificate), rows)
     serials = [row["serial"] for row in rows]
-    by_serial = {}
-    for start in range(0, len(serials), _READBACK_CHUNK):
-        by_serial.update((c.serial, c) for c in db.session.scalars(sa.select(Certificate).where(
-            Certificate.subject_type == subject.type, Certificate.subject_id == subject.id,
-            Certificate.kind == kind.value, Certificate.serial.in_(serials[start:start + _READBACK_CHUNK]))))
-    return [by_serial[s] for s in serials]
-
-
-_READBACK_CHUNK = 5000  # bound parameters per statement: SQLite allows 32,766
+    found = {c.serial: c for start in range(0, len(serials), chunk) for c in db.session.scalars(
+        sa.select(Certificate).where(Certificate.serial.in_(serials[start:start + chunk])))}
+    return [found[s] for s in serials]
 
 
 def _certificate_row(actor, subject: Subject, kind: CertificateKind, template: CertificateTemplateVersion,

@@ -41,7 +41,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from tinyhtml5 import inputstream
+    from tinyhtml5 import inputstream  # lazy: only rendering processes parse certificate HTML
     from weasyprint.css import StyleFor  # lazy: WeasyPrint takes 0.4 s to import
 
     inputstream.characters_until_regex = RegexCache()
