@@ -112,9 +112,12 @@ def get_checkpoint(checkpoint_id: int) -> Checkpoint:
 
 def window(checkpoint: Checkpoint) -> tuple[datetime, datetime]:
     timed = checkpoint.session or checkpoint.event
-    opens = checkpoint.opens_at or timed.starts_at - DEFAULT_OPENS_BEFORE
-    closes = checkpoint.closes_at or timed.ends_at
-    return opens, closes
+    return opening_hours(checkpoint.opens_at, checkpoint.closes_at, timed.starts_at, timed.ends_at)
+
+
+def opening_hours(opens_at, closes_at, starts_at: datetime, ends_at: datetime) -> tuple[datetime, datetime]:
+    """A checkpoint's own window, else from two hours before the start of what it times to its end."""
+    return opens_at or starts_at - DEFAULT_OPENS_BEFORE, closes_at or ends_at
 
 
 # -- deciding a scan ----------------------------------------------------------
@@ -393,7 +396,8 @@ def first_entries_query(checkpoint_ids: list[int] | sa.Select) -> sa.Subquery:
     """checkpoint_id, registration_id, id, scanned_at of each registration's first accepted entry
     at each of the checkpoints (their ids, or a select of them): the lowest scan id, as the scans
     were decided in that order. Read from ix_scans_first_entries in its order: DISTINCT ON on
-    PostgreSQL, a window elsewhere (SQLite has no DISTINCT ON). Attendance, the wall, certificates and meetings all count by it."""
+    PostgreSQL, a window elsewhere (SQLite has no DISTINCT ON). Attendance, the wall, certificates
+    and meetings all count by it."""
     if db.session.get_bind().dialect.name == "postgresql":
         # DISTINCT ON keeps the first row of each (checkpoint, registration) in the index's order:
         # a quarter of the window's time at 10,000 entries, and an estimate of the rows it keeps

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.accounts.models import User
 from app.checkin.models import Checkpoint, Scan, ScannerLink, ScanResult
-from app.checkin.services import DEFAULT_OPENS_BEFORE, IN, MAX_CLOCK_SKEW, admitted_statuses
+from app.checkin.services import IN, MAX_CLOCK_SKEW, admitted_statuses, opening_hours
 from app.events.models import Event
 from app.extensions import db
 from app.locking import lock
@@ -107,8 +107,7 @@ def checkpoint_point(checkpoint_id: int) -> Point | None:
     if row.session_id is not None:  # a session's times and bookings: services.scan() knows them
         opens_at = closes_at = None
     else:
-        opens_at = row.opens_at or row.starts_at - DEFAULT_OPENS_BEFORE
-        closes_at = row.closes_at or row.ends_at
+        opens_at, closes_at = opening_hours(row.opens_at, row.closes_at, row.starts_at, row.ends_at)
     return Point(row.id, row.event_id, row.department_id, row.session_id, row.name, opens_at, closes_at,
                  row.allow_reentry, row.admit_pending)
 
