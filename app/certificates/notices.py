@@ -3,10 +3,10 @@
 A notice costs ~2 ms of CPU and three rows (app/notifications): nothing for a cohort's sixty
 founders, 20 s for a Talent Week event of 10,000. So a small batch (up to INLINE) is told in the
 issuing transaction, as before: a rolled-back issue tells nobody. A bigger one is told after the
-commit — whoever commits: a request, a CLI command, a job — by a background job (RQ's notifications queue, or a thread without Redis), CHUNK
-certificates a transaction; each certificate records when its holder was told (`notified_at`), in
-the same transaction as the notice, so a retried job continues where the last attempt stopped and
-never tells anybody twice.
+commit — whoever commits: a request, a command, a job — by a background job (RQ's notifications
+queue, or a thread without Redis), CHUNK certificates a transaction; each certificate records
+when its holder was told (`notified_at`), in the same transaction as the notice, so a retried job
+continues where the last attempt stopped and never tells anybody twice.
 """
 from __future__ import annotations
 
