@@ -97,10 +97,10 @@ def sheet_rows(data: bytes, width: int, max_rows: int, *, keep_dates: bool = Fal
     return rows, len(raw_rows) > max_rows
 
 
-def xlsx_file(title: str, header: list[str], rows: Iterable[list], *, sheet_title: str,
-              freeze: str = "C3", max_width: int = 60) -> IO[bytes]:
-    """A title row, a bold header and the rows, as an XLSX workbook in a (spooled) temporary
-    file, rewound. openpyxl's write-only mode keeps only the row being written in memory, so
+def xlsx_file(title: str | None, header: list[str], rows: Iterable[list], *, sheet_title: str,
+              freeze: str | None = "C3", max_width: int = 60) -> IO[bytes]:
+    """A title row (none when `title` is None), a bold header and the rows, as an XLSX workbook in
+    a (spooled) temporary file, rewound. openpyxl's write-only mode keeps only the row being written in memory, so
     `rows` may be a generator over a server-side cursor; the zip is assembled into the file at
     save, never as one bytes object."""
     rows = iter(rows)
@@ -111,7 +111,8 @@ def xlsx_file(title: str, header: list[str], rows: Iterable[list], *, sheet_titl
         width = max([len(str(name))] + [len(str(r[i - 1])) for r in sample]) + 2
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width * 1.6, 8), max_width)
     sheet.freeze_panes = freeze
-    sheet.append([_styled(sheet, safe_cell(title), Font(bold=True, size=13))])
+    if title is not None:
+        sheet.append([_styled(sheet, safe_cell(title), Font(bold=True, size=13))])
     bold = Font(bold=True)
     sheet.append([_styled(sheet, v, bold) for v in safe_row(header)])
     plain_rows(sheet)
@@ -136,6 +137,22 @@ def _styled(sheet, value, font: Font) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.font = font
     return cell
+
+
+class Grouped:
+    """{key: value} of each parent row in turn, from a stream of (parent id, key, value) in the
+    order of the parent rows: a streamed export merges a child table with its rows as they come,
+    one statement for the whole export and none per row."""
+
+    def __init__(self, stream: Iterator):
+        self.stream, self.ahead = stream, next(stream, None)
+
+    def take(self, parent_id: int) -> dict:
+        found = {}
+        while self.ahead is not None and self.ahead[0] == parent_id:
+            found[self.ahead[1]] = self.ahead[2]
+            self.ahead = next(self.stream, None)
+        return found
 
 
 def csv_chunks(header: list[str], rows: Iterable[list], *, rows_per_chunk: int = 500) -> Iterator[bytes]:

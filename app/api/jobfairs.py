@@ -7,7 +7,7 @@ from flask import g
 
 from app.api.bp import bp
 from app.api.payload import Payload, json_object
-from app.api.views import committed, token_required
+from app.api.views import committed, envelope, page_of, token_required
 from app.jobfairs import consent, fairs, portal
 from app.jobfairs.models import FairEmployer, Interest, Outcome, Position
 from app.timeutil import iso
@@ -29,8 +29,8 @@ def candidate_json(interest: Interest, standings: dict | None = None) -> dict:
     """`standings`: consent.standing_of() the list the interest is in (portal.mobile_shown)."""
     return {"id": interest.id, "event_id": interest.employer.event_id, "booth": interest.employer.booth,
             "organisation_id": interest.employer.organisation_id, "name": interest.name,
-            "mobile": portal.mobile_shown(interest, standings), "education": interest.education, "school": interest.school,
-            "major": interest.major, "positions": [p.id for p in interest.positions],
+            "mobile": portal.mobile_shown(interest, standings), "education": interest.education,
+            "school": interest.school, "major": interest.major, "positions": [p.id for p in interest.positions],
             "has_cv": bool(interest.cv_file), "shared_at": iso(interest.created_at),
             "outcome": portal.outcome_of(interest)}
 
@@ -45,11 +45,12 @@ def jobfair_positions(event_id: int):
 @bp.route("/employer/interests")
 @token_required
 def employer_interests():
-    """The candidates at the token user's employers' booths (consent standing); audited when a full
-    mobile number is in the answer."""
-    shown = portal.visible_interests(g.api_user)
+    """A page of the candidates at the token user's employers' booths (consent standing), newest
+    first; audited when a full mobile number is in the answer."""
+    found = page_of(portal.visible_interests_query(g.api_user))
+    shown = found.items
     standings = consent.standing_of(shown)
-    body = {"items": [candidate_json(i, standings) for i in shown]}
+    body = envelope(found, [candidate_json(i, standings) for i in shown])
     portal.audit_view(g.api_user, shown, "api", standings)
     return committed(body)
 

@@ -334,7 +334,7 @@ def build() -> dict:
                     "404": _json({"type": "object", "properties": {"state": {"type": "string"}}}),
                     "429": _err("Too many lookups"), "503": _err("The register cannot be read: never valid")}}},
             **openapi_traineeships.paths(_json, _err, BEARER),
-            **openapi_jobfairs.paths(_json, _err, BEARER),
+            **openapi_jobfairs.paths(_json, _err, BEARER, _paged, PAGE_PARAMS),
             **PROGRESS_PATHS,
             **openapi_online.PATHS,
             **openapi_pitch.PATHS,

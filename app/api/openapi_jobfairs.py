@@ -31,10 +31,9 @@ SCHEMAS = {
 }
 
 
-def paths(json, err, bearer) -> dict:
-    """`json(schema, description)`, `err(description)` and `bearer` come from openapi.py."""
-    items = {"type": "object", "required": ["items"], "properties": {"items": {
-        "type": "array", "items": _ref("FairCandidate")}}}
+def paths(json, err, bearer, paged, page_params) -> dict:
+    """`json(schema, description)`, `err(description)`, `bearer`, `paged(item_ref)` and
+    `page_params` come from openapi.py."""
     return {
         "/jobfairs/{id}/positions": {"get": {
             "summary": "A published job fair's employers (booths) and their positions; no token",
@@ -47,7 +46,8 @@ def paths(json, err, bearer) -> dict:
         "/employer/interests": {"get": {
             "summary": "Candidates at the booths of the employers the token's user is a contact of, only while "
                        "their consent stands (empty for anybody else); audited when a full mobile is shown",
-            "security": bearer, "responses": {"200": json(items)}}},
+            "security": bearer, "parameters": page_params,
+            "responses": {"200": json(paged("#/components/schemas/FairCandidate"))}}},
         "/employer/interests/{interest_id}/outcome": {"post": {
             "summary": "Mark a candidate: interviewed, offer, hired or not_suitable (the moves the transition "
                        "table allows; each recorded)", "security": bearer,

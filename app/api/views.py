@@ -140,11 +140,21 @@ def _page_args() -> tuple[int, int]:
     return page, per_page
 
 
-def _paged(query, serialise):
+def page_of(query):
+    """The page of `query` the request's `page` and `per_page` ask for (their count included)."""
     page, per_page = _page_args()
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
-    return jsonify(items=[serialise(x) for x in result.items], page=page, per_page=per_page,
-                   total=result.total, pages=result.pages)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def envelope(result, items: list) -> dict:
+    """The API's paged answer: the page's `items` with where they stand in the whole list."""
+    return {"items": items, "page": result.page, "per_page": result.per_page, "total": result.total,
+            "pages": result.pages}
+
+
+def _paged(query, serialise):
+    result = page_of(query)
+    return jsonify(envelope(result, [serialise(x) for x in result.items]))
 
 
 @bp.route("/events", methods=["GET"])

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import private_files
 from app.extensions import db
-from app.jobfairs import consent, fairs, portal, volunteer
+from app.jobfairs import candidates_export, consent, fairs, portal, volunteer
 from app.jobfairs.bp import bp
 from app.jobfairs.forms import OutcomeForm, TicketScanForm
 from app.jobfairs.models import Outcome
@@ -51,7 +51,7 @@ def employer_index():
 def employer_export():
     if not portal.is_employer_contact(current_user):
         abort(403)
-    body = portal.export_xlsx(current_user)
+    body = candidates_export.export_xlsx(current_user)
     commit()
     return download(body, "candidates.xlsx")
 

@@ -4,12 +4,8 @@ stands, and nothing else of anyone: not a pending one (the seeker has not agreed
 withdrawn one. Exports and CV downloads are audited; outcomes move through the table in models."""
 from __future__ import annotations
 
-import io
-
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.accounts.models import User, organises
@@ -17,14 +13,13 @@ from app.audit import services as audit
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.extensions import db
 from app.jobfairs import consent
-from app.jobfairs.models import Education, FairEmployer, Interest, InterestOutcome, InterestStatus, Outcome
+from app.jobfairs.models import FairEmployer, Interest, InterestOutcome, InterestStatus, Outcome
 from app.locking import lock_objects
 from app.lookups import get_or_not_found
 from app.organisations.contacts import organisation_ids_of
 from app.privacy import mask_phone
 from app import private_files
-from app.spreadsheets import safe_row, sheet_title
-from app.timeutil import fmt, utcnow
+from app.timeutil import utcnow
 
 
 def booths_of(user: User) -> list[FairEmployer]:
@@ -124,25 +119,3 @@ def cv_file(user: User, interest: Interest) -> str:
         raise NotFound(_l("No CV was shared."))
     audit.record(user, "jobfair.cv_view", interest)
     return interest.cv_file
-
-
-def export_xlsx(user: User) -> bytes:
-    """The contact's candidates (consent standing), audited."""
-    interests = visible_interests(user)
-    standings = consent.standing_of(interests)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_title(_("Candidates"), "candidates")
-    sheet.append(safe_row([_("Fair"), _("Booth"), _("Employer"), _("Name"), _("Mobile"), _("Education"), _("School"),
-                           _("Major"), _("Positions"), _("Shared at"), _("Outcome")]))
-    for i in interests:
-        sheet.append(safe_row([i.employer.event.title, i.employer.booth, i.employer.organisation.name, i.name,
-                               mobile_shown(i, standings), str(Education.label_of(i.education)) if i.education else "",
-                               i.school, i.major,
-                               "; ".join(p.title for p in i.positions), fmt(i.created_at, "%Y-%m-%d %H:%M"),
-                               str(Outcome.label_of(outcome_of(i)))]))
-    audit.record(user, "jobfair.interests_export", None, interests=[i.id for i in interests])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-

@@ -20,7 +20,7 @@ from app.events.services import require_manage
 from app.extensions import db
 from app.privacy import mask_email, mask_id_number, mask_phone
 from app.registrations.models import Registration, RegistrationAnswer, RegStatus, SessionBooking
-from app.spreadsheets import csv_chunks, xlsx_file
+from app.spreadsheets import Grouped, csv_chunks, xlsx_file
 from app.spreadsheets import sheet_title as safe_sheet_title
 from app.timeutil import fmt
 
@@ -54,12 +54,12 @@ def export_rows(actor: User, event: Event, *, full: bool = False) -> tuple[list[
 def _rows(event_id: int, session_ids: list[int], question_ids: list[int], full: bool) -> Iterator[list]:
     statuses = {s.value: s.label for s in RegStatus}
     booking_labels = _booking_labels()
-    answers = _grouped(_per_registration(event_id, RegistrationAnswer.registration_id,
-                                         RegistrationAnswer.question_id, RegistrationAnswer.value)
-                       if question_ids else iter(()))
-    booked = _grouped(_per_registration(event_id, SessionBooking.registration_id,
-                                        SessionBooking.session_id, SessionBooking.status)
-                      if session_ids else iter(()))
+    answers = Grouped(_per_registration(event_id, RegistrationAnswer.registration_id,
+                                        RegistrationAnswer.question_id, RegistrationAnswer.value)
+                      if question_ids else iter(()))
+    booked = Grouped(_per_registration(event_id, SessionBooking.registration_id,
+                                       SessionBooking.session_id, SessionBooking.status)
+                     if session_ids else iter(()))
     for number, row in enumerate(_registrations(event_id), 1):
         mine, seats = answers.take(row.id), booked.take(row.id)
         yield [
@@ -101,21 +101,6 @@ def _per_registration(event_id: int, registration_id, key, value) -> Iterator:
              .where(Registration.event_id == event_id)
              .order_by(*ORDER).execution_options(yield_per=CHUNK))
     return iter(db.session.execute(query))
-
-
-class _grouped:
-    """{key: value} of each registration in turn from a stream of (registration id, key, value)
-    in the export's order."""
-
-    def __init__(self, stream: Iterator):
-        self.stream, self.ahead = stream, next(stream, None)
-
-    def take(self, registration_id: int) -> dict:
-        found = {}
-        while self.ahead is not None and self.ahead[0] == registration_id:
-            found[self.ahead[1]] = self.ahead[2]
-            self.ahead = next(self.stream, None)
-        return found
 
 
 def _booking_labels() -> dict[str, str]:
