@@ -127,9 +127,12 @@ def in_app(app: Flask, func: Callable, *args):
             db.session.remove()
 
 
-def in_thread(func: Callable, *args, name: str | None = None, delay: float = 0) -> None:
+def in_thread(func: Callable, *args, name: str | None = None, delay: float = 0,
+              finish_before_exit: bool = False) -> threading.Thread:
     """Without Redis: `func(*args)` in a daemon thread of this process (after `delay` seconds), in
-    an app context of its own of the current app."""
+    an app context of its own of the current app. With `finish_before_exit` the thread is not a
+    daemon: the interpreter joins it before the process exits, so work that would otherwise be
+    lost (a command that issues certificates and returns) is finished first."""
     app = current_app._get_current_object()
     if delay > 0:
         thread = threading.Timer(delay, in_app, args=(app, func, *args))
@@ -137,8 +140,9 @@ def in_thread(func: Callable, *args, name: str | None = None, delay: float = 0) 
         thread = threading.Thread(target=in_app, args=(app, func, *args))
     if name:
         thread.name = name
-    thread.daemon = True
+    thread.daemon = not finish_before_exit
     thread.start()
+    return thread
 
 
 def every(app: Flask, seconds: int, func: Callable, name: str) -> None:

@@ -6,7 +6,9 @@ issuing transaction, as before: a rolled-back issue tells nobody. A bigger one i
 commit — whoever commits: a request, a command, a job — by a background job (RQ's notifications
 queue, or a thread without Redis), CHUNK certificates a transaction; each certificate records
 when its holder was told (`notified_at`), in the same transaction as the notice, so a retried job
-continues where the last attempt stopped and never tells anybody twice.
+continues where the last attempt stopped and never tells anybody twice. Without Redis the
+thread is one the process waits for at exit: a command that issues a big batch and returns
+would otherwise end with its holders untold (nothing sweeps up `notified_at` left null).
 """
 from __future__ import annotations
 
@@ -67,7 +69,7 @@ def dispatch(cert_ids: list[int], locale: str) -> None:
     if jobs.redis_url():
         jobs.enqueue(jobs.notifications_queue_name(), run_notices, cert_ids, locale, kind=jobs.NOTICE)
     else:
-        jobs.in_thread(run_notices, cert_ids, locale, name="certificate-notices")
+        jobs.in_thread(run_notices, cert_ids, locale, name="certificate-notices", finish_before_exit=True)
 
 
 def run_notices(cert_ids: list[int], locale: str = "zh_CN") -> int:
