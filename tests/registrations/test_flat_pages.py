@@ -140,3 +140,8 @@ def test_my_registrations_read_every_waiting_place_at_once(client, db_session, c
     page = client.get("/me/registrations").get_data(as_text=True)
     assert page.count("候补第2位") == 2 * 200  # "number 2 on the waiting list"
     assert "候补第1位" not in page
+    # the API's "my registrations" reads the same places at once
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(client, person)}"
+    flat_in_rows(client, "/api/v1/me/registrations", add=add)
+    items = client.get("/api/v1/me/registrations").json["items"]
+    assert len(items) == 400 and {i["waitlist_position"] for i in items} == {2}
