@@ -29,7 +29,7 @@ def _back(event) -> str:
 def fair_list():
     events = fairs.fairs_for(current_user)
     return render_template("jobfairs/console_list.html", events=events,
-                           counts={e.id: counts.fair_counts(e) for e in events})
+                           counts=counts.list_counts(events))
 
 
 def _fair_page(event, employer_form=None, position_form=None, status: int = 200):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.jobfairs import candidates_export, interests, portal
+from app.jobfairs import candidates_export, counts, interests, portal
 from app.jobfairs.models import CONSENT_VERSION, Consent, Education, Interest, Outcome, interest_positions
 from app.timeutil import fmt
 from tests.conftest import login
@@ -42,6 +42,30 @@ def seekers(db_session, job_fair):
         db.session.commit()
 
     return {"fair": fair, "booth": booth, "add": add}
+
+
+def test_the_list_of_fairs_is_flat_in_fairs_and_counts_as_each_fairs_page(client, seekers, admin, departments,
+                                                                          flat_in_rows):
+    """It counted each fair on its own (a handful of statements a fair)."""
+    fair = seekers["fair"]
+    seekers["add"](5)
+    portal.mark(fair.contacts[0], portal.visible_interests(fair.contacts[0])[0], "interviewed")
+    for step in ("interviewed", "offer", "hired"):
+        portal.mark(fair.contacts[0], portal.visible_interests(fair.contacts[0])[1], step)
+    db.session.commit()
+    login(client, admin)
+
+    def add(n: int) -> None:
+        for event in bulk.events(n, departments["talent_center"]):
+            event.kind = "job_fair"
+        db.session.commit()
+
+    print(flat_in_rows(client, "/console/jobfairs/", add=add))
+    whole = counts.fair_counts(fair.event)
+    listed = counts.list_counts([fair.event])[fair.event.id]
+    assert (listed.employers, listed.positions, listed.interests, listed.hires) == (
+        whole.employers, whole.positions, whole.interests, whole.hires) == (2, whole.positions, 5, 1)
+    assert whole.positions > 0
 
 
 def test_the_fairs_console_page_is_flat(client, seekers, flat_in_rows):
