@@ -77,11 +77,9 @@ def fair_counts(event: Event) -> FairCounts:
 
 
 @dataclass
-class ListedCounts:
+class ListedCounts(Row):
     employers: int = 0
     positions: int = 0
-    interests: int = 0
-    hires: int = 0
 
 
 def list_counts(events: list[Event]) -> dict[int, ListedCounts]:
@@ -97,12 +95,13 @@ def list_counts(events: list[Event]) -> dict[int, ListedCounts]:
             .join(FairEmployer, Position.fair_employer_id == FairEmployer.id)
             .where(FairEmployer.event_id.in_(ids)).group_by(FairEmployer.event_id)):
         found[event_id].positions = n
+    offered = sa.func.sum(sa.case((InterestOutcome.status.in_(OFFERED), 1), else_=0))
     hired = sa.func.sum(sa.case((InterestOutcome.status == Outcome.HIRED.value, 1), else_=0))
-    for event_id, n, hires in db.session.execute(
-            sa.select(FairEmployer.event_id, sa.func.count(Interest.id), hired)
+    for event_id, n, offers, hires in db.session.execute(
+            sa.select(FairEmployer.event_id, sa.func.count(Interest.id), offered, hired)
             .join(FairEmployer, Interest.fair_employer_id == FairEmployer.id)
             .outerjoin(InterestOutcome, InterestOutcome.interest_id == Interest.id)
             .where(FairEmployer.event_id.in_(ids), Interest.status == InterestStatus.SHARED.value)
             .group_by(FairEmployer.event_id)):
-        found[event_id].interests, found[event_id].hires = n, int(hires or 0)
+        found[event_id].interests, found[event_id].offers, found[event_id].hires = n, int(offers or 0), int(hires or 0)
     return found

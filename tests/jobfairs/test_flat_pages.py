@@ -63,8 +63,8 @@ def test_the_list_of_fairs_is_flat_in_fairs_and_counts_as_each_fairs_page(client
     print(flat_in_rows(client, "/console/jobfairs/", add=add))
     whole = counts.fair_counts(fair.event)
     listed = counts.list_counts([fair.event])[fair.event.id]
-    assert (listed.employers, listed.positions, listed.interests, listed.hires) == (
-        whole.employers, whole.positions, whole.interests, whole.hires) == (2, whole.positions, 5, 1)
+    assert (listed.employers, listed.positions, listed.interests, listed.offers, listed.hires) == (
+        whole.employers, whole.positions, whole.interests, whole.offers, whole.hires) == (2, whole.positions, 5, 1, 1)
     assert whole.positions > 0
 
 
