@@ -29,8 +29,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from app import base64url
 from app.accounts.models import User
 from app.checkin import roster_versions
-from app.checkin.models import Checkpoint
-from app.checkin.services import seat_holders, admitted_statuses, entered_ids, window
+from app.checkin.models import Checkpoint, Scan
+from app.checkin.services import accepted_entry, admitted_statuses, entered_ids, seat_holders, window
 from app.extensions import db
 from app.registrations.models import Registration
 from app.tickets import phone_keys
@@ -90,28 +90,38 @@ class _KeptEntries:
 _kept = _KeptEntries()
 
 
-def _entries_text(checkpoint: Checkpoint) -> str:
-    """The JSON array of [id, ticket generation, name, last four digits of the mobile, user id]
-    per admitted registration, in order of id."""
+def _checked_in_json(checkpoint: Checkpoint) -> sa.ScalarSelect:
+    """PostgreSQL: entered_ids as a JSON array ("[1,2]", as _dumps writes it), or NULL for none."""
+    entered = (sa.select(Scan.registration_id).distinct()
+               .where(Scan.checkpoint_id == checkpoint.id, accepted_entry(Scan.registration_id.is_not(None)))
+               .subquery())
+    ids = sa.func.array_agg(aggregate_order_by(entered.c.registration_id, entered.c.registration_id))
+    return sa.select(sa.cast(sa.func.array_to_json(ids), sa.Text)).scalar_subquery()  # text: not parsed by the driver
+
+
+def _entries_and_checked_in(checkpoint: Checkpoint) -> tuple[str, str]:
+    """The JSON arrays of the entries ([id, ticket generation, name, last four digits of the
+    mobile, user id] per admitted registration, in order of id) and of entered_ids."""
     if db.session.get_bind().dialect.name != "postgresql":
         rows = db.session.execute(_admitted(checkpoint, Registration.id, Registration.ticket_generation, User.name,
                                             User.mobile, User.id).order_by(Registration.id))
-        return _dumps([[r[0], r[1] & 0xFFFF, r[2], (r[3] or "")[-4:], r[4]] for r in rows])
+        return (_dumps([[r[0], r[1] & 0xFFFF, r[2], (r[3] or "")[-4:], r[4]] for r in rows]),
+                _dumps(entered_ids(checkpoint)))
     key = (checkpoint.event_id, checkpoint.session_id, tuple(admitted_statuses(checkpoint)))
     kept_stamp, kept_text = _kept.get(key)
     # One statement, hit or miss (one snapshot for the stamp and the entries): PostgreSQL runs the
-    # entries' subquery only when the stamp is not the kept one, or there is none.
+    # entries' subquery only when the stamp is not the kept one, or there is none. The accepted
+    # entries change with every scan: always read, as one JSON text rather than a row per person.
     current = sa.select(roster_versions.RosterVersion.stamp).where(
         roster_versions.RosterVersion.event_id == checkpoint.event_id).scalar_subquery()
-    stamp, joined = db.session.execute(sa.select(current, sa.case(
+    stamp, joined, checked_in = db.session.execute(sa.select(current, sa.case(
         (current == sa.bindparam("kept", kept_stamp, type_=sa.BigInteger), sa.null()),
-        else_=_entries_json(checkpoint)))).one()
-    if stamp is not None and stamp == kept_stamp:
-        return kept_text
-    text = "[" + (joined or "") + "]"
-    if stamp is not None:
-        _kept.put(key, stamp, text)
-    return text
+        else_=_entries_json(checkpoint)), _checked_in_json(checkpoint))).one()
+    if stamp is None or stamp != kept_stamp:
+        kept_text = "[" + (joined or "") + "]"
+        if stamp is not None:
+            _kept.put(key, stamp, kept_text)
+    return kept_text, checked_in or "[]"
 
 
 def roster_body(checkpoint: Checkpoint) -> RosterBody:
@@ -134,7 +144,7 @@ def roster_body(checkpoint: Checkpoint) -> RosterBody:
         "code_max_age": int(phone_keys.CODE_MAX_AGE.total_seconds()),
         "code_future_skew": int(phone_keys.CODE_FUTURE_SKEW.total_seconds()),
     }
-    head_text, entries, checked_in = _dumps(head), _entries_text(checkpoint), _dumps(entered_ids(checkpoint))
+    head_text, (entries, checked_in) = _dumps(head), _entries_and_checked_in(checkpoint)
     digest = hashlib.sha256()
     for part in (head_text, entries, checked_in):
         digest.update(part.encode())

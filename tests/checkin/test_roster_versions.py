@@ -75,21 +75,21 @@ def test_session_bookings_change_the_stamp(db_session, venue):
 
 def test_the_entries_are_built_once_while_the_stamp_stands(db_session, venue):
     event, point, registration = venue
-    first = rosters._entries_text(point)
-    assert rosters._entries_text(point) is first  # the kept text, not one built again
+    first = rosters._entries_and_checked_in(point)[0]
+    assert rosters._entries_and_checked_in(point)[0] is first  # the kept text, not one built again
     body = rosters.roster_body(point)
     assert rosters.roster_body(point).etag == body.etag
 
     # a check-in is not in the entries: they are still kept, and the download carries it
     assert checkin.scan(point, tickets.ticket_token(registration)).result.value == "ok"
     db_session.commit()
-    assert rosters._entries_text(point) is first
+    assert rosters._entries_and_checked_in(point)[0] is first
     assert rosters.roster(point)["checked_in"] == [registration.id]
 
     db_session.execute(sa.update(User).where(User.id == registration.user_id).values(name="赵小赟"))
     db_session.commit()
-    renamed = rosters._entries_text(point)
+    renamed = rosters._entries_and_checked_in(point)[0]
     assert renamed is not first and '"赵小赟"' in renamed
-    assert rosters._entries_text(point) is renamed
+    assert rosters._entries_and_checked_in(point)[0] is renamed
     assert rosters.roster(point)["entries"] == [[registration.id, registration.ticket_generation, "赵小赟", "5678",
                                                  registration.user_id]]
