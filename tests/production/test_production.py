@@ -303,6 +303,20 @@ def test_nothing_acknowledged_is_lost_while_parts_fail(installation):
     check("the uploaded file is served by both app servers",
           upload_acked and served == [200, 200], f"acknowledged {upload_acked}, answers {served}")
 
+    # -- the roster, compressed by nginx for a scanner on a weak signal ----------------------------------
+    roster_url = f"{base}/api/v1/checkpoints/{data['checkpoint']}/roster"
+    auth = {"Authorization": f"Bearer {data['scanner_token']}"}
+    try:
+        packed = requests.get(roster_url, headers={**auth, "Accept-Encoding": "gzip"}, timeout=10)
+        plain = requests.get(roster_url, headers={**auth, "Accept-Encoding": "identity"}, timeout=10)
+        roster_answers = (packed.status_code, packed.headers.get("Content-Encoding"), plain.status_code,
+                          plain.headers.get("Content-Encoding"))
+        same = packed.json()["entries"] == plain.json()["entries"]
+    except (requests.RequestException, ValueError, KeyError) as exc:
+        roster_answers, same = type(exc).__name__, False
+    check("the roster is gzipped by nginx when asked, the same entries",
+          roster_answers == (200, "gzip", 200, None) and same, f"{roster_answers}, same entries {same}")
+
     _summary(records, faults, stored, checks, {
         "setup": parts["setup_seconds"], "load": load_seconds, "batch_wait": batch_wait,
         "batch": batch_status, "print_job": load.print_job})
