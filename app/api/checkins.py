@@ -83,14 +83,14 @@ def _decide_ticket(item: dict) -> dict | None:
     statements, or None for services.scan() to decide (app.checkin.ticket_scan)."""
     if item["registration"] is not None:
         return None
-    point = ticket_scan.checkpoint_point(item["checkpoint"])
-    if point is None:
-        return None  # services.get_checkpoint says it is not found
+    ticket = ticket_scan.ticket_at(item["checkpoint"], item["token"], item["direction"])
+    if ticket is None:
+        return None
+    point = ticket.point
     if not g.scanner.allows_at(point.id, point.event_id, point.department_id):
         raise PermissionDenied()
-    decision = ticket_scan.scan_ticket(point, item["token"], direction=item["direction"],
-                                       scanned_at=item["scanned_at"], nonce=item["nonce"], device=item["device"],
-                                       scanner_id=getattr(g.scanner.user, "id", None),
+    decision = ticket_scan.scan_ticket(ticket, scanned_at=item["scanned_at"], nonce=item["nonce"],
+                                       device=item["device"], scanner_id=getattr(g.scanner.user, "id", None),
                                        link_id=getattr(g.scanner.link, "id", None))
     return None if decision is None else _ticket_json(decision)
 
