@@ -147,3 +147,61 @@ def test_scanner_tokens_are_refused_as_every_api_token_is(client, db_session, cr
     assert answer.status_code == (401 if change else 200)
     if change is None:
         assert answer.json["result"] == "ok"
+
+
+def _run_batch(client, db_session, create_event, create_user, label: str):
+    """An offline phone's queue uploaded in one batch (POST /checkins/batch), normalised as _run's."""
+    start = utcnow() + timedelta(hours=1)
+    event = create_event(starts_at=start, ends_at=start + timedelta(hours=2), capacity=10)
+    point = ensure_checkpoints(event)[0]
+    registration = reg.register(create_user(name=f"孙{label}", mobile=f"137{ord(label) % 10}1234567"), event)
+    organiser = create_user("organiser")
+    db_session.commit()
+    token = tickets.ticket_token(registration)
+    forged = token[:-3] + ("AAA" if token[-3:] != "AAA" else "BBB")
+    other_phone = client.post("/api/v1/checkins", headers=api_headers(client, organiser),
+                              json={"token": token, "checkpoint": point.id, "nonce": "b-0", "device": "east"})
+    assert other_phone.json["result"] == "ok"
+    earlier = (utcnow() - timedelta(minutes=5)).isoformat()
+    queued = [{"token": token, "nonce": "b-1", "scanned_at": earlier},  # offline: a conflict with east
+              {"token": token, "nonce": "b-1", "scanned_at": earlier},  # the same scan queued twice
+              {"token": forged, "nonce": "b-2"},
+              {"token": token, "direction": "out", "nonce": "b-3"},
+              {"token": token, "nonce": "b-4"}]  # re-entry after the exit
+    body = {"device": "north", "scans": [dict(scan, checkpoint=point.id) for scan in queued]}
+    response = client.post("/api/v1/checkins/batch", json=body, headers=api_headers(client, organiser))
+    assert response.status_code == 200, response.json
+    answer = response.json
+    for result in answer["results"]:
+        if "attendee" in result:
+            result["attendee"]["name"] = "<holder>"
+        if result.get("first_place") == point.name:
+            result["first_place"] = "<checkpoint>"
+    conflicts = [{k: v for k, v in c.items() if k not in ("attendee", "first_checked_in_at")}
+                 for c in answer["conflicts"]]
+    shown, stored = _normalised(answer["results"], db_session)
+    db_session.execute(sa.delete(Scan))
+    db_session.commit()
+    return shown, stored, conflicts
+
+
+def test_batches_take_the_core_path_with_the_same_answers(client, db_session, create_event, create_user,
+                                                           monkeypatch):
+    decided = []
+    real = ticket_scan.scan_ticket
+
+    def counting(*args, **kwargs):
+        answer = real(*args, **kwargs)
+        decided.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(ticket_scan, "scan_ticket", counting)
+    fast = _run_batch(client, db_session, create_event, create_user, "甲")
+    # b-0, b-1; b-1 again and the forged b-2 left to the service; b-3 is an exit (never asked); b-4
+    assert decided == [True, True, False, False, True]
+    monkeypatch.setattr(ticket_scan, "scan_ticket", lambda *args, **kwargs: None)
+    full = _run_batch(client, db_session, create_event, create_user, "乙")
+    assert fast == full
+    assert [r["result"] for r in fast[0]] == ["already_checked_in", "already_checked_in", "invalid", "ok", "ok"]
+    assert fast[0][0]["conflict"] is True and fast[0][1] == fast[0][0]  # the queued copy: the first answer
+    assert fast[2] == [{"nonce": "b-1", "first_device": "east"}] * 2
