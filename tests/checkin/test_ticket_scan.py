@@ -74,8 +74,8 @@ def _run(client, db_session, create_event, create_user, label: str):
     return result
 
 
-def test_core_path_answers_and_stores_as_the_service_does(client, db_session, create_event, create_user,
-                                                          monkeypatch):
+def _count_core_decisions(monkeypatch) -> list[bool]:
+    """Each scan the Core path was asked about, in order: True when it decided it."""
     decided = []
     real = ticket_scan.scan_ticket
 
@@ -85,6 +85,12 @@ def test_core_path_answers_and_stores_as_the_service_does(client, db_session, cr
         return answer
 
     monkeypatch.setattr(ticket_scan, "scan_ticket", counting)
+    return decided
+
+
+def test_core_path_answers_and_stores_as_the_service_does(client, db_session, create_event, create_user,
+                                                          monkeypatch):
+    decided = _count_core_decisions(monkeypatch)
     fast = _run(client, db_session, create_event, create_user, "甲")
     # ok, already, conflict, by the link, already (first at the link), re-entry after the exit
     assert decided.count(True) == 6
@@ -187,15 +193,7 @@ def _run_batch(client, db_session, create_event, create_user, label: str):
 
 def test_batches_take_the_core_path_with_the_same_answers(client, db_session, create_event, create_user,
                                                            monkeypatch):
-    decided = []
-    real = ticket_scan.scan_ticket
-
-    def counting(*args, **kwargs):
-        answer = real(*args, **kwargs)
-        decided.append(answer is not None)
-        return answer
-
-    monkeypatch.setattr(ticket_scan, "scan_ticket", counting)
+    decided = _count_core_decisions(monkeypatch)
     fast = _run_batch(client, db_session, create_event, create_user, "甲")
     # b-0, b-1; b-1 again and the forged b-2 left to the service; b-3 is an exit (never asked); b-4
     assert decided == [True, True, False, False, True]
