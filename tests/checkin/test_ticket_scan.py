@@ -203,3 +203,25 @@ def test_batches_take_the_core_path_with_the_same_answers(client, db_session, cr
     assert [r["result"] for r in fast[0]] == ["already_checked_in", "already_checked_in", "invalid", "ok", "ok"]
     assert fast[0][0]["conflict"] is True and fast[0][1] == fast[0][0]  # the queued copy: the first answer
     assert fast[2] == [{"nonce": "b-1", "first_device": "east"}] * 2
+
+
+def test_a_plain_ticket_scan_is_four_statements(client, db_session, create_event, create_user):
+    """The scanner's token, the checkpoint with the holder (locked), the accepted scans, the insert:
+    the round trips of bench/bare_checkin.py (issue 19), plus SQLite's write lock."""
+    from tests.fixtures.queries import counting
+
+    start = utcnow() + timedelta(hours=1)
+    event = create_event(starts_at=start, ends_at=start + timedelta(hours=2), capacity=10)
+    point = ensure_checkpoints(event)[0]
+    registrations = [reg.register(create_user(), event) for _ in range(2)]
+    headers = api_headers(client, create_user("organiser"))
+    codes, point_id = [tickets.ticket_token(registration) for registration in registrations], point.id
+    db_session.commit()
+    for code in codes:  # the first warms what a process reads once
+        db_session.expire_all()
+        with counting() as seen:
+            answer = client.post("/api/v1/checkins", headers=headers, json={"token": code, "checkpoint": point_id})
+        assert answer.json["result"] == "ok"
+    sql = [s.split()[0].upper() for s in seen if not s.lstrip().upper().startswith(("SELECT 1", "BEGIN"))]
+    extra = ["UPDATE"] if db_session.get_bind().dialect.name == "sqlite" else []
+    assert sql == ["SELECT", "SELECT", *extra, "SELECT", "INSERT"], str(seen)
