@@ -1,8 +1,9 @@
 """The door's common case, decided in a few Core statements: a genuine ticket of a confirmed
 registration, scanned in at a whole-event checkpoint whose window is open.
 
-`scan_ticket()` decides exactly as `services.scan()` does — the registration's row locked in the
-look-up (FOR NO KEY UPDATE on PostgreSQL, the write lock on SQLite), the accepted scans read
+`ticket_at()` reads the checkpoint and the ticket's holder in one statement; `scan_ticket()` then
+decides exactly as `services.scan()` does — the registration's row locked in that look-up (FOR NO
+KEY UPDATE on PostgreSQL; the write lock on SQLite), the accepted scans read
 under it, the nonce settled by the insert (ON CONFLICT DO NOTHING) — but reads rows, not
 entities: a scan is mostly round trips and ORM loading otherwise (issue 19). Whatever is not
 that common case (a personal code, a manual pick, an exit, a session checkpoint, a forged,
