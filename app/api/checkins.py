@@ -78,21 +78,21 @@ def _ticket_json(decision: ticket_scan.TicketDecision) -> dict:
     return body
 
 
-def _decide_ticket(item: dict) -> dict | None:
-    """The answer to a plain ticket scanned in (most of a door's scans) decided in Core
-    statements, or None for services.scan() to decide (app.checkin.ticket_scan)."""
+def _decide_ticket(item: dict) -> ticket_scan.TicketDecision | None:
+    """A plain ticket scanned in (most of a door's scans) decided in Core statements, or None
+    for services.scan() to decide (app.checkin.ticket_scan)."""
     if item["registration"] is not None:
         return None
-    point = ticket_scan.checkpoint_point(item["checkpoint"])
-    if point is None:
-        return None  # services.get_checkpoint says it is not found
+    ticket = ticket_scan.ticket_at(item["checkpoint"], item["token"], item["direction"])
+    if ticket is None:
+        return None
+    point = ticket.point
     if not g.scanner.allows_at(point.id, point.event_id, point.department_id):
         raise PermissionDenied()
-    decision = ticket_scan.scan_ticket(point, item["token"], direction=item["direction"],
-                                       scanned_at=item["scanned_at"], nonce=item["nonce"], device=item["device"],
-                                       scanner_id=getattr(g.scanner.user, "id", None),
+    decision = ticket_scan.scan_ticket(ticket, scanned_at=item["scanned_at"], nonce=item["nonce"],
+                                       device=item["device"], scanner_id=getattr(g.scanner.user, "id", None),
                                        link_id=getattr(g.scanner.link, "id", None))
-    return None if decision is None else _ticket_json(decision)
+    return decision
 
 
 @bp.route("/checkins", methods=["POST"])
@@ -102,8 +102,8 @@ def checkin_one():
     item = _parse_scan(json_object(), errors)
     if errors:
         raise InvalidInput(fields=errors, code="malformed")
-    answer = _decide_ticket(item)
-    return committed(answer if answer is not None else _decision_json(_decide(item)))
+    ticket = _decide_ticket(item)
+    return committed(_ticket_json(ticket) if ticket is not None else _decision_json(_decide(item)))
 
 
 @bp.route("/checkins/batch", methods=["POST"])
@@ -128,13 +128,17 @@ def checkin_batch():
         raise InvalidInput(fields=errors, code="malformed")
     results, conflicts = [], []
     for item in items:
-        decision = _decide(item)
-        result = _decision_json(decision) | {"nonce": item["nonce"]}
-        if checkin.is_conflict(decision):
+        ticket = _decide_ticket(item)
+        if ticket is not None:
+            result, first, conflict = _ticket_json(ticket), ticket.first, ticket.conflict
+        else:
+            decision = _decide(item)
+            result, first, conflict = _decision_json(decision), decision.first, checkin.is_conflict(decision)
+        result["nonce"] = item["nonce"]
+        if conflict:
             result["conflict"] = True
             conflicts.append({"nonce": item["nonce"], "attendee": result.get("attendee"),
-                              "first_device": decision.first.device,
-                              "first_checked_in_at": iso(decision.first.scanned_at)})
+                              "first_device": first.device, "first_checked_in_at": iso(first.scanned_at)})
         results.append(result)
     return committed({"results": results, "conflicts": conflicts})
 

@@ -74,8 +74,8 @@ def _run(client, db_session, create_event, create_user, label: str):
     return result
 
 
-def test_core_path_answers_and_stores_as_the_service_does(client, db_session, create_event, create_user,
-                                                          monkeypatch):
+def _count_core_decisions(monkeypatch) -> list[bool]:
+    """Each scan the Core path was asked about, in order: True when it decided it."""
     decided = []
     real = ticket_scan.scan_ticket
 
@@ -85,6 +85,12 @@ def test_core_path_answers_and_stores_as_the_service_does(client, db_session, cr
         return answer
 
     monkeypatch.setattr(ticket_scan, "scan_ticket", counting)
+    return decided
+
+
+def test_core_path_answers_and_stores_as_the_service_does(client, db_session, create_event, create_user,
+                                                          monkeypatch):
+    decided = _count_core_decisions(monkeypatch)
     fast = _run(client, db_session, create_event, create_user, "甲")
     # ok, already, conflict, by the link, already (first at the link), re-entry after the exit
     assert decided.count(True) == 6
@@ -147,3 +153,75 @@ def test_scanner_tokens_are_refused_as_every_api_token_is(client, db_session, cr
     assert answer.status_code == (401 if change else 200)
     if change is None:
         assert answer.json["result"] == "ok"
+
+
+def _run_batch(client, db_session, create_event, create_user, label: str):
+    """An offline phone's queue uploaded in one batch (POST /checkins/batch), normalised as _run's."""
+    start = utcnow() + timedelta(hours=1)
+    event = create_event(starts_at=start, ends_at=start + timedelta(hours=2), capacity=10)
+    point = ensure_checkpoints(event)[0]
+    registration = reg.register(create_user(name=f"孙{label}", mobile=f"137{ord(label) % 10}1234567"), event)
+    organiser = create_user("organiser")
+    db_session.commit()
+    token = tickets.ticket_token(registration)
+    forged = token[:-3] + ("AAA" if token[-3:] != "AAA" else "BBB")
+    other_phone = client.post("/api/v1/checkins", headers=api_headers(client, organiser),
+                              json={"token": token, "checkpoint": point.id, "nonce": "b-0", "device": "east"})
+    assert other_phone.json["result"] == "ok"
+    earlier = (utcnow() - timedelta(minutes=5)).isoformat()
+    queued = [{"token": token, "nonce": "b-1", "scanned_at": earlier},  # offline: a conflict with east
+              {"token": token, "nonce": "b-1", "scanned_at": earlier},  # the same scan queued twice
+              {"token": forged, "nonce": "b-2"},
+              {"token": token, "direction": "out", "nonce": "b-3"},
+              {"token": token, "nonce": "b-4"}]  # re-entry after the exit
+    body = {"device": "north", "scans": [dict(scan, checkpoint=point.id) for scan in queued]}
+    response = client.post("/api/v1/checkins/batch", json=body, headers=api_headers(client, organiser))
+    assert response.status_code == 200, response.json
+    answer = response.json
+    for result in answer["results"]:
+        if "attendee" in result:
+            result["attendee"]["name"] = "<holder>"
+        if result.get("first_place") == point.name:
+            result["first_place"] = "<checkpoint>"
+    conflicts = [{k: v for k, v in c.items() if k not in ("attendee", "first_checked_in_at")}
+                 for c in answer["conflicts"]]
+    shown, stored = _normalised(answer["results"], db_session)
+    db_session.execute(sa.delete(Scan))
+    db_session.commit()
+    return shown, stored, conflicts
+
+
+def test_batches_take_the_core_path_with_the_same_answers(client, db_session, create_event, create_user,
+                                                           monkeypatch):
+    decided = _count_core_decisions(monkeypatch)
+    fast = _run_batch(client, db_session, create_event, create_user, "甲")
+    # b-0, b-1; b-1 again and the forged b-2 left to the service; b-3 is an exit (never asked); b-4
+    assert decided == [True, True, False, False, True]
+    monkeypatch.setattr(ticket_scan, "scan_ticket", lambda *args, **kwargs: None)
+    full = _run_batch(client, db_session, create_event, create_user, "乙")
+    assert fast == full
+    assert [r["result"] for r in fast[0]] == ["already_checked_in", "already_checked_in", "invalid", "ok", "ok"]
+    assert fast[0][0]["conflict"] is True and fast[0][1] == fast[0][0]  # the queued copy: the first answer
+    assert fast[2] == [{"nonce": "b-1", "first_device": "east"}] * 2
+
+
+def test_a_plain_ticket_scan_is_four_statements(client, db_session, create_event, create_user):
+    """The scanner's token, the checkpoint with the holder (locked), the accepted scans, the insert:
+    the round trips of bench/bare_checkin.py (issue 19), plus SQLite's write lock."""
+    from tests.fixtures.queries import counting
+
+    start = utcnow() + timedelta(hours=1)
+    event = create_event(starts_at=start, ends_at=start + timedelta(hours=2), capacity=10)
+    point = ensure_checkpoints(event)[0]
+    registrations = [reg.register(create_user(), event) for _ in range(2)]
+    headers = api_headers(client, create_user("organiser"))
+    codes, point_id = [tickets.ticket_token(registration) for registration in registrations], point.id
+    db_session.commit()
+    for code in codes:  # the first warms what a process reads once
+        db_session.expire_all()
+        with counting() as seen:
+            answer = client.post("/api/v1/checkins", headers=headers, json={"token": code, "checkpoint": point_id})
+        assert answer.json["result"] == "ok"
+    sql = [s.split()[0].upper() for s in seen if not s.lstrip().upper().startswith(("SELECT 1", "BEGIN"))]
+    extra = ["UPDATE"] if db_session.get_bind().dialect.name == "sqlite" else []
+    assert sql == ["SELECT", "SELECT", *extra, "SELECT", "INSERT"], str(seen)
