@@ -30,6 +30,7 @@ import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
+from multiprocessing import forkserver
 from typing import BinaryIO, Callable
 
 from flask import current_app
@@ -279,6 +280,15 @@ def _context(clean: bool = False):
     return ctx
 
 
+def _start_early(pages: int, processes: int) -> None:
+    """Start the forkserver (and its import of WeasyPrint, ~2 s of CPU) now, on the other core,
+    while this process builds the contexts and plans, when the batch will need one: otherwise its
+    workers' first `start()` would wait for that import with everything else done."""
+    chunks = math.ceil(pages / _chunk_size(pages, processes)) if pages else 0
+    if processes > 1 and chunks > 1 and _context(clean=chunks > processes).get_start_method() == "forkserver":
+        forkserver.ensure_running()
+
+
 def _in_processes(chunks: list[list[Item]], plans: dict, processes: int, images: dict[str, bytes],
                   backgrounds: dict, folder: str, on_chunk: Callable[[object], None],
                   on_page: Callable[[int], None] | None, *, singles: bool = False,
@@ -347,8 +357,12 @@ def _items(certs: list[Certificate]) -> tuple[list[Item], dict[str, bytes]]:
     return items, images
 
 
+def _chunk_size(pages: int, processes: int) -> int:
+    return max(1, min(CHUNK_PAGES, math.ceil(pages / processes)))
+
+
 def _chunks(items: list[Item], processes: int) -> list[list[Item]]:
-    size = max(1, min(CHUNK_PAGES, math.ceil(len(items) / processes)))
+    size = _chunk_size(len(items), processes)
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
@@ -358,8 +372,9 @@ def write_pdf(out: BinaryIO, certs: list[Certificate], on_page: Callable[[int], 
     in processes (print_processes), merged in order as they come. `on_page(n)` reports pages done
     so far; `timings`, if given, gets seconds per phase and how many pages were stamped."""
     t0 = time.perf_counter()
+    processes = print_processes(len(certs))
+    _start_early(len(certs), processes)
     items, images = _items(certs)
-    processes = print_processes(len(items))
     t1 = time.perf_counter()
     plans, backgrounds = plan_groups(items, images)
     t2 = time.perf_counter()

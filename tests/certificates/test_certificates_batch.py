@@ -143,3 +143,20 @@ def test_print_job_runs_in_an_rq_worker(app, db_session, certs, admin, rq_queue,
     assert status["status"] == "done" and status["percent"] == 100
     path = pdf_file(tmp_path, client.get(status["download_url"]).data)  # streamed from the file store
     _check_document(path, certs)  # in serial order, whatever order the boxes were ticked in
+
+
+def test_a_big_batch_starts_its_forkserver_before_building_the_contexts(app, certs, in_chunks, tmp_path,
+                                                                         monkeypatch):
+    """More chunks than processes fork from a forkserver, whose import of WeasyPrint (~2 s) then
+    runs on the other core while this process builds the contexts and plans, not after them."""
+    monkeypatch.setattr(batches, "CHUNK_PAGES", 3)
+    monkeypatch.setitem(app.config, "CERTIFICATE_PRINT_PROCESSES", 2)
+    order = []
+    ensure_running, items = batches.forkserver.ensure_running, batches._items
+    monkeypatch.setattr(batches.forkserver, "ensure_running", lambda: (order.append("forkserver"), ensure_running()))
+    monkeypatch.setattr(batches, "_items", lambda *args: (order.append("contexts"), items(*args))[1])
+    path = tmp_path / "batch.pdf"
+    with path.open("wb") as out:
+        batches.write_pdf(out, certs)
+    assert order[:2] == ["forkserver", "contexts"]
+    _check_document(path, certs)
