@@ -28,6 +28,7 @@ from app.inputs import PAGE_MAX, bounded_int
 from app.lifecycle import services as lifecycle
 from app.registrations import services as reg
 from app.registrations.models import Registration
+from app.registrations.plain_registration import register_plain
 from app.registrations.queries import places_of_a_person
 from app.tickets.services import ticket_url
 from app.timeutil import iso
@@ -254,7 +255,8 @@ def register(event_id: int):
     answers, sessions = p.object("answers"), p.id_list("sessions")
     p.done()
     event = reg.get_public_event(event_id, g.api_user)
-    registration = reg.register(g.api_user, event, answers or {}, sessions)
+    registration = register_plain(g.api_user, event, answers, sessions) \
+        or reg.register(g.api_user, event, answers or {}, sessions)
     # Serialised before the commit, which expires the loaded attributes.
     data = registration_json(registration, position=reg.waitlist_position(registration))
     data["ticket_url"] = ticket_url(registration)

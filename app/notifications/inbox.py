@@ -82,6 +82,19 @@ def post(user: User, kind: str, title, *, registration=None, link_endpoint: str 
          rewrite: InboxMessage | None = None, **params) -> InboxMessage:
     """Add the notice to `user`'s inbox (inside the caller's transaction); with `rewrite`, replace
     a message this transaction posted earlier (the registration's guessed status was corrected)."""
+    message = rewrite or InboxMessage(user_id=user.id)
+    for name, value in content(user, kind, title, registration=registration, link_endpoint=link_endpoint,
+                               **params).items():
+        setattr(message, name, value)
+    if rewrite is None:
+        db.session.add(message)
+    return message
+
+
+def content(user: User, kind: str, title, *, registration=None, link_endpoint: str | None = None,
+            **params) -> dict[str, str]:
+    """The message's kind, title, body and link, rendered in the recipient's language (`post` stores
+    them; the Core registration path inserts them as a row)."""
     event = registration.event if registration is not None else None
     values = {k: v for k, v in params.items() if isinstance(v, (str, int)) and not isinstance(v, bool)}
     if event is not None:
@@ -95,13 +108,9 @@ def post(user: User, kind: str, title, *, registration=None, link_endpoint: str 
             if params.get(key):
                 body.append(str(EXPLANATIONS[key] % {"text": params[key]}))
         title = str(title)
-    message = rewrite or InboxMessage(user_id=user.id)
-    message.kind, message.title = kind, title[:200]
-    message.body = " ".join(part for part in body if part)[:1000]
-    message.link = _path(link_endpoint or LINKS.get(kind) or LINKS.get(kind.split("_")[0], "registrations.mine"))
-    if rewrite is None:
-        db.session.add(message)
-    return message
+    link = _path(link_endpoint or LINKS.get(kind) or LINKS.get(kind.split("_")[0], "registrations.mine"))
+    return {"kind": kind, "title": title[:200], "body": " ".join(part for part in body if part)[:1000],
+            "link": link}
 
 
 def _render(template, values: dict) -> str:

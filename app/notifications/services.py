@@ -19,8 +19,9 @@ from app.accounts.models import User
 from app.events.models import EventSession
 from app.extensions import db
 from app.notifications import inbox
-from app.notifications.models import OutboxMessage
+from app.notifications.models import InboxMessage, OutboxMessage
 from app.notifications.sms import services as sms
+from app.notifications.sms.models import SmsMessage
 from app.notifications.sms.services import queue_sms, sms_templates
 from app.notifications.sms.templates import sms_params
 from app.timeutil import utcnow
@@ -38,10 +39,7 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
     the registration and event. `sms_kind`: the SMS template to send it with, when not the notice's
     own kind (a seat at an online event goes by the join link's, which has a link). `sms_link`: the
     link the SMS carries when it is not a page of the person's own (a follow-up survey's signed link)."""
-    message = rewrite or OutboxMessage(user_id=user.id, to_address=user.email,
-                                       status=mail_status(user),
-                                       locale=str(get_locale() or "zh_CN"),
-                                       base_url=public_base_url())
+    message = rewrite or OutboxMessage(**_addressed(user))
     message.kind, message.subject, message.template = kind, str(subject)[:200], template
     message.registration, message.params, message.body = registration, params, None
     if rewrite is None:
@@ -52,6 +50,33 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
                                     rewrite=getattr(rewrite, "inbox_copy", None), **params)
     _queue_sms_for(message, user, sms_kind or kind, registration, params, sms_link)
     return message
+
+
+def insert_notice(user: User, kind: str, subject, template: str, *, registration, **params) -> None:
+    """`notify()` for a registration inserted as a row (app.registrations.plain_registration): the same
+    mail, inbox and SMS rows, inserted as Core statements, handed over after the commit alike.
+    `registration`: anything with the `id` and `event` the notice texts read."""
+    connection = db.session.connection()
+    mail = dict(_addressed(user), kind=kind, subject=str(subject)[:200], template=template,
+                registration_id=registration.id, params=params, body=None)
+    mail_id = connection.execute(sa.insert(_OUTBOX).returning(_OUTBOX.c.id), mail).scalar_one()
+    if mail["status"] == "queued":
+        g.setdefault("outbox_pending_ids", []).append(mail_id)
+    connection.execute(sa.insert(_INBOX), dict(inbox.content(user, kind, subject, registration=registration,
+                                                             **params), user_id=user.id))
+    values = _sms_values(user, kind, registration, params, None)
+    row = sms.sms_row(user, kind, values) if values is not None else None
+    if row is not None:
+        sms.note_inserted(connection.execute(sa.insert(_SMS).returning(_SMS.c.id), row).scalar_one(), row)
+
+
+_OUTBOX, _INBOX, _SMS = OutboxMessage.__table__, InboxMessage.__table__, SmsMessage.__table__
+
+
+def _addressed(user: User) -> dict:
+    """A new outbox row's recipient, its language and site, and its first status."""
+    return dict(user_id=user.id, to_address=user.email, status=mail_status(user),
+                locale=str(get_locale() or "zh_CN"), base_url=public_base_url())
 
 
 def mail_status(user: User) -> str:
@@ -66,10 +91,7 @@ def _queue_sms_for(message: OutboxMessage, user: User, kind: str, registration, 
                    link: str | None = None) -> None:
     """The same notice as an SMS for a person with a mobile number who wants SMS; a rewritten
     notice rewrites the SMS queued with it in this transaction instead of adding a second one."""
-    values = None if user.notify_sms is False else sms_params(
-        kind, user=user, registration=registration, params=params,
-        # a notice carrying a personal link (an online event's join link) sends that one
-        link=link or params.get("personal_link") or public_url("registrations.mine"))
+    values = _sms_values(user, kind, registration, params, link)
     earlier = getattr(message, "_sms", None)
     if earlier is not None:
         if values is None:
@@ -81,6 +103,15 @@ def _queue_sms_for(message: OutboxMessage, user: User, kind: str, registration, 
         return
     if values is not None:
         message._sms = queue_sms(user, kind, values)
+
+
+def _sms_values(user: User, kind: str, registration, params: dict, link: str | None) -> dict | None:
+    """The SMS template's variables for a notice, or None: the person wants no SMS, or the kind has none."""
+    if user.notify_sms is False:
+        return None
+    return sms_params(kind, user=user, registration=registration, params=params,
+                      # a notice carrying a personal link (an online event's join link) sends that one
+                      link=link or params.get("personal_link") or public_url("registrations.mine"))
 
 
 def message_body(message: OutboxMessage) -> str:
@@ -99,10 +130,10 @@ def message_body(message: OutboxMessage) -> str:
 
 def queued_in_this_request() -> list[int]:
     """Ids of the messages this request queued for mail (call after a flush)."""
-    messages = g.pop("outbox_pending", [])
+    messages, inserted = g.pop("outbox_pending", []), g.pop("outbox_pending_ids", [])
     if not current_app.config.get("MAIL_SERVER"):
         return []
-    return [m.id for m in messages if m.id is not None and m.status == "queued"]
+    return [m.id for m in messages if m.id is not None and m.status == "queued"] + inserted
 
 
 @after_commit

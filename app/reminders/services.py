@@ -42,6 +42,7 @@ from app.extensions import db
 from app.notifications.services import notify
 from app.notifications.sms.services import QUIET_END, QUIET_START
 from app.registrations.models import RegStatus, Registration
+from app.registrations.plain_registration import INSERTED
 from app.reminders.models import DAY, DROPPED, SCHEDULED, SENT, TWO_HOURS, Reminder
 from app.timeutil import LOCAL_TZ, as_utc, fmt, local_to_utc, utcnow
 from app.transaction import commit
@@ -125,12 +126,7 @@ def sync_registrations(registrations, now: datetime | None = None, *, fresh=()) 
             existing.setdefault(row.registration_id, []).append(row)
     scheduled = []
     for registration in registrations:
-        wanted: dict[tuple[str, str, datetime], tuple[Occasion, datetime]] = {}
-        for occasion in occasions(registration):
-            for slot in SLOTS:
-                due = due_time(slot, occasion.starts_at)
-                if due is not None:
-                    wanted[(occasion.key, slot, occasion.starts_at)] = (occasion, due)
+        wanted = _wanted(registration)
         for row in existing.get(registration.id, []):
             key = (row.occasion, row.slot, as_utc(row.starts_at))
             if key not in wanted:
@@ -144,16 +140,47 @@ def sync_registrations(registrations, now: datetime | None = None, *, fresh=()) 
             elif row.status == SCHEDULED and as_utc(row.due_at) != due:
                 row.due_at = due
                 scheduled.append(row)
-        for (key, slot, starts_at), (occasion, due) in wanted.items():
-            if due <= now:
-                continue  # never a reminder that is already late
-            row = Reminder(user_id=registration.user_id, registration_id=registration.id,
-                           event_id=occasion.event.id, session_id=occasion.session.id if occasion.session else None,
-                           occasion=key, slot=slot, starts_at=starts_at, due_at=due, status=SCHEDULED,
-                           created_at=now)
+        for values in _new_rows(registration, wanted, now):
+            row = Reminder(**values)
             db.session.add(row)
             scheduled.append(row)
     return scheduled
+
+
+def insert_fresh(registration, session: Session, now: datetime | None = None) -> None:
+    """The reminders of a registration just inserted as a row (app.registrations.plain_registration),
+    inserted as Core statements and scheduled after the commit, as `sync_registrations` and the
+    commit's hooks do for one the session inserted. `registration`: what `occasions` reads."""
+    now = now or utcnow()
+    rows = _new_rows(registration, _wanted(registration), now)
+    if not rows:
+        return
+    connection = session.connection()
+    table = Reminder.__table__
+    pending = session.info.setdefault("reminders_schedule", [])
+    for values in rows:
+        reminder_id = connection.execute(sa.insert(table).returning(table.c.id), values).scalar_one()
+        pending.append((reminder_id, as_utc(values["due_at"])))
+
+
+def _wanted(registration) -> dict[tuple[str, str, datetime], tuple[Occasion, datetime]]:
+    """(occasion, slot, start) -> (occasion, due time): the reminders the registration's place calls for."""
+    wanted = {}
+    for occasion in occasions(registration):
+        for slot in SLOTS:
+            due = due_time(slot, occasion.starts_at)
+            if due is not None:
+                wanted[(occasion.key, slot, occasion.starts_at)] = (occasion, due)
+    return wanted
+
+
+def _new_rows(registration, wanted: dict, now: datetime) -> list[dict]:
+    """The column values of the wanted reminders that have no row yet."""
+    return [dict(user_id=registration.user_id, registration_id=registration.id, event_id=occasion.event.id,
+                 session_id=occasion.session.id if occasion.session else None, occasion=key, slot=slot,
+                 starts_at=starts_at, due_at=due, status=SCHEDULED, created_at=now)
+            for (key, slot, starts_at), (occasion, due) in wanted.items()
+            if due > now]  # never a reminder that is already late
 
 
 def registrations_of_events(event_ids) -> list[Registration]:
@@ -201,6 +228,8 @@ def _sync_before_commit(session: Session) -> None:
     regs = session.info.pop("reminders_regs", set())
     events = session.info.pop("reminders_events", set())
     fresh = session.info.pop("reminders_fresh", set())
+    for placed in session.info.pop(INSERTED, []):
+        insert_fresh(placed, session)
     if not regs and not events:
         return
     event_ids = set()
@@ -235,6 +264,7 @@ def _schedule_after_commit(session: Session) -> None:
 def _forget_after_rollback(session: Session) -> None:
     session.info.pop("reminders_schedule", None)
     session.info.pop("reminders_fresh", None)  # rolled back: their rows may be inserted again
+    session.info.pop(INSERTED, None)
 
 
 _installed = False

@@ -5,9 +5,9 @@
 on the notifications queue when REDIS_URL is set, to a daemon thread in development, or sent
 inline when configured so (tests). A job whose message must wait (back-off, quiet hours) is
 scheduled again for `next_attempt_at` with RQ's `enqueue_at`. `deliver_due()`, run by
-`flask sms send`, is the sweep for anything left (a lost Redis, a worker that died). A temporary failure or the provider's rate limit
-reschedules with exponential back-off; a permanent one (bad number, template, sign, balance,
-credentials) is recorded and never retried.
+`flask sms send`, is the sweep for anything left (a lost Redis, a worker that died). A temporary
+failure or the provider's rate limit reschedules with exponential back-off; a permanent one (bad
+number, template, sign, balance, credentials) is recorded and never retried.
 """
 from __future__ import annotations
 
@@ -65,6 +65,19 @@ def _local_day_start(moment: datetime) -> datetime:
 
 def queue_sms(user, kind: str, params: dict[str, str], urgent: bool = False) -> SmsMessage | None:
     """Record an SMS for `user` (None when they have no mobile number or the kind has no SMS)."""
+    values = sms_row(user, kind, params, urgent)
+    if values is None:
+        return None
+    sms = SmsMessage(**values)
+    if sms.status in (QUEUED, DEFERRED):
+        g.setdefault("sms_pending", []).append(sms)
+    db.session.add(sms)
+    return sms
+
+
+def sms_row(user, kind: str, params: dict[str, str], urgent: bool = False) -> dict | None:
+    """The column values of the SMS `queue_sms` records (None: no SMS), the daily cap counted; the
+    Core registration path (app.registrations.plain_registration) inserts them as they are."""
     if user is None or not user.mobile or kind not in SMS_VARIABLES:
         return None
     now = utcnow()
@@ -92,12 +105,14 @@ def queue_sms(user, kind: str, params: dict[str, str], urgent: bool = False) -> 
         else:
             later = None if urgent else quiet_until(now)
             first = dict(status=DEFERRED, next_attempt_at=later) if later else dict(status=QUEUED)
-    sms = SmsMessage(user_id=user.id, mobile=user.mobile, kind=kind, params=dict(params),
-                     urgent=urgent, template_code=template_code, created_at=now, **first)
-    if sms.status in (QUEUED, DEFERRED):
-        g.setdefault("sms_pending", []).append(sms)
-    db.session.add(sms)
-    return sms
+    return dict(user_id=user.id, mobile=user.mobile, kind=kind, params=dict(params), urgent=urgent,
+                template_code=template_code, created_at=now, **first)
+
+
+def note_inserted(sms_id: int, values: dict) -> None:
+    """An SMS inserted as a row (`sms_row`), handed over after the commit as `queue_sms`'s are."""
+    if values["status"] in (QUEUED, DEFERRED):
+        g.setdefault("sms_pending_rows", []).append((sms_id, values.get("next_attempt_at")))
 
 
 def _client():
@@ -196,11 +211,11 @@ def _not_yet(sms: SmsMessage) -> bool:
 def queued_in_this_request() -> list[tuple[int, datetime | None]]:
     """(id, next_attempt_at) of the messages this request queued for sending (after a flush,
     before the commit expires them); rows a rewritten notice removed again are left out."""
-    rows = g.pop("sms_pending", [])
+    rows, inserted = g.pop("sms_pending", []), g.pop("sms_pending_rows", [])
     if not current_app.config.get("SMS_SEND_AFTER_COMMIT", True):
         return []
     return [(s.id, s.next_attempt_at) for s in rows
-            if sa.inspect(s).persistent and s.status in (QUEUED, DEFERRED)]
+            if sa.inspect(s).persistent and s.status in (QUEUED, DEFERRED)] + inserted
 
 
 def send_after_commit(pending: list[tuple[int, datetime | None]]) -> None:
