@@ -16,8 +16,9 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.events.models import Event
 from app.extensions import db
-from app.jobfairs.models import (Consent, Education, FairEmployer, Interest, InterestOutcome, InterestStatus, Outcome,
+from app.jobfairs.models import (Consent, Education, FairEmployer, Interest, InterestOutcome, Outcome,
                                  Position, interest_positions)
+from app.jobfairs.portal import NEWEST_FIRST, shared_at_booths
 from app.organisations.contacts import organisation_ids_of
 from app.organisations.models import Organisation
 from app.privacy import mask_phone
@@ -25,14 +26,12 @@ from app.spreadsheets import Grouped, sheet_title, xlsx_file
 from app.timeutil import fmt
 
 CHUNK = 500
-# newest first, as the portal lists them; the positions stream follows the same order
-ORDER = (Interest.created_at.desc(), Interest.id.desc())
 
 
 def export_xlsx(user: User) -> IO[bytes]:
     """The contact's candidates (consent standing) as a rewound temporary file for
     `app.web.download`; the export is audited with the candidates it holds."""
-    organisations = organisation_ids_of(user) or [-1]
+    organisations = organisation_ids_of(user)
     written: list[int] = []
     header = [_("Fair"), _("Booth"), _("Employer"), _("Name"), _("Mobile"), _("Education"), _("School"), _("Major"),
               _("Positions"), _("Shared at"), _("Outcome")]
@@ -40,12 +39,6 @@ def export_xlsx(user: User) -> IO[bytes]:
                     freeze=None)
     audit.record(user, "jobfair.interests_export", None, interests=written)
     return out
-
-
-def _shown(query: sa.Select, organisations: list[int]) -> sa.Select:
-    """`query` narrowed to the shared interests at the organisations' booths."""
-    return (query.join(FairEmployer, Interest.fair_employer_id == FairEmployer.id)
-            .where(FairEmployer.organisation_id.in_(organisations), Interest.status == InterestStatus.SHARED.value))
 
 
 def _rows(organisations: list[int], written: list[int]) -> Iterator[list]:
@@ -67,7 +60,7 @@ def _candidates(organisations: list[int]) -> Iterator:
     mobile_in_full = (sa.select(Consent.includes_mobile)
                       .where(Consent.interest_id == Interest.id, Consent.withdrawn_at.is_(None))
                       .order_by(Consent.id.desc()).limit(1).correlate(Interest).scalar_subquery())
-    query = _shown(sa.select(Interest.id, Event.title.label("fair"), FairEmployer.booth,
+    query = shared_at_booths(sa.select(Interest.id, Event.title.label("fair"), FairEmployer.booth,
                              Organisation.name.label("employer"), Interest.name, User.mobile,
                              mobile_in_full.label("mobile_in_full"), Interest.education, Interest.school,
                              Interest.major, Interest.created_at, InterestOutcome.status.label("outcome"))
@@ -76,14 +69,14 @@ def _candidates(organisations: list[int]) -> Iterator:
              .join(Organisation, Organisation.id == FairEmployer.organisation_id)
              .join(User, User.id == Interest.user_id)
              .outerjoin(InterestOutcome, InterestOutcome.interest_id == Interest.id)
-             .order_by(*ORDER).execution_options(yield_per=CHUNK))
+             .order_by(*NEWEST_FIRST).execution_options(yield_per=CHUNK))
     return iter(db.session.execute(query))
 
 
 def _positions(organisations: list[int]) -> Iterator:
-    """(interest id, position id, title) of each chosen position, in the export's order."""
-    query = _shown(sa.select(Interest.id, Position.id, Position.title)
+    """(interest id, position id, title) of each chosen position, in the candidates' order."""
+    query = shared_at_booths(sa.select(Interest.id, Position.id, Position.title)
                    .select_from(Interest)
                    .join(interest_positions, interest_positions.c.interest_id == Interest.id)
                    .join(Position, Position.id == interest_positions.c.position_id), organisations)
-    return iter(db.session.execute(query.order_by(*ORDER, Position.id).execution_options(yield_per=CHUNK)))
+    return iter(db.session.execute(query.order_by(*NEWEST_FIRST, Position.id).execution_options(yield_per=CHUNK)))

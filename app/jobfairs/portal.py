@@ -38,6 +38,18 @@ def require_booth(user: User | None, booth: FairEmployer) -> None:
         raise PermissionDenied(_l("Only the employer's contacts or the fair's organisers can do this."))
 
 
+# The order the portal, the API and the export (candidates_export) list candidates in.
+NEWEST_FIRST = (Interest.created_at.desc(), Interest.id.desc())
+
+
+def shared_at_booths(query: sa.Select, organisation_ids) -> sa.Select:
+    """`query` (over interests) narrowed to those shared at the organisations' booths: what their
+    contacts may see, in the portal and the API as in the export."""
+    return (query.join(FairEmployer, Interest.fair_employer_id == FairEmployer.id)
+            .where(FairEmployer.organisation_id.in_(organisation_ids or [-1]),
+                   Interest.status == InterestStatus.SHARED.value))
+
+
 def visible_interests(user: User, booth: FairEmployer | None = None) -> list[Interest]:
     """The shared interests at the contact's booths (or one of them), newest first."""
     return list(db.session.scalars(visible_interests_query(user, booth)))
@@ -45,14 +57,12 @@ def visible_interests(user: User, booth: FairEmployer | None = None) -> list[Int
 
 def visible_interests_query(user: User, booth: FairEmployer | None = None) -> sa.Select:
     """visible_interests() as a query, for the portal to read a page of it."""
-    ids = organisation_ids_of(user)
-    # the portal, its export and the API show each candidate's fair, booth, person, positions and outcome
-    query = (sa.select(Interest).join(FairEmployer, Interest.fair_employer_id == FairEmployer.id)
-             .where(FairEmployer.organisation_id.in_(ids or [-1]), Interest.status == InterestStatus.SHARED.value)
+    # the portal and the API show each candidate's fair, booth, person, positions and outcome
+    query = (shared_at_booths(sa.select(Interest), organisation_ids_of(user))
              .options(contains_eager(Interest.employer).joinedload(FairEmployer.event),
                       contains_eager(Interest.employer).joinedload(FairEmployer.organisation),
                       joinedload(Interest.user), selectinload(Interest.positions), selectinload(Interest.outcome))
-             .order_by(Interest.created_at.desc(), Interest.id.desc()))
+             .order_by(*NEWEST_FIRST))
     if booth is not None:
         query = query.where(FairEmployer.id == booth.id)
     return query
