@@ -28,7 +28,7 @@ from app.inputs import PAGE_MAX, bounded_int
 from app.lifecycle import services as lifecycle
 from app.registrations import services as reg
 from app.registrations.models import Registration
-from app.registrations.plain_registration import register_plain
+from app.registrations.plain_registration import Placed, register_plain
 from app.registrations.queries import places_of_a_person
 from app.tickets.services import ticket_url
 from app.timeutil import iso
@@ -52,20 +52,26 @@ def _bearer_secret() -> str:
     return header[7:].strip() if header.startswith("Bearer ") else ""
 
 
-def _bearer_user():
+def _bearer_user(rights: bool = True):
     secret = _bearer_secret()
-    return accounts.user_for_api_token(secret) if secret else None
+    return accounts.user_for_api_token(secret, rights=rights) if secret else None
 
 
-def token_required(view):
+def token_required(view, *, rights: bool = True):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        user = _bearer_user()
+        user = _bearer_user(rights)
         if user is None:
             return _error(401, "unauthenticated", _("A valid Bearer token is required."))
         g.api_user = user
         return view(*args, **kwargs)
     return wrapped
+
+
+def person_token_required(view):
+    """`token_required` for what a person does for themselves: their roles and departments are loaded
+    only if the call reads them (a manager registering for a draft event)."""
+    return token_required(view, rights=False)
 
 
 def scanner_required(view):
@@ -244,7 +250,7 @@ def registration_json(registration: Registration, *, position: int | None = None
 
 
 @bp.route("/events/<int:event_id>/registrations", methods=["POST"])
-@token_required
+@person_token_required
 def register(event_id: int):
     body = request.get_json(silent=True)
     if body is None and not request.data:
@@ -258,7 +264,8 @@ def register(event_id: int):
     registration = register_plain(g.api_user, event, answers, sessions) \
         or reg.register(g.api_user, event, answers or {}, sessions)
     # Serialised before the commit, which expires the loaded attributes.
-    data = registration_json(registration, position=reg.waitlist_position(registration))
+    known = registration.position if isinstance(registration, Placed) else None  # read with the write
+    data = registration_json(registration, position=known or reg.waitlist_position(registration))
     data["ticket_url"] = ticket_url(registration)
     return committed(data, 201)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -52,22 +53,47 @@ def notify(user: User, kind: str, subject: str, template: str, *, registration,
     return message
 
 
-def insert_notice(user: User, kind: str, subject, template: str, *, registration, **params) -> None:
-    """`notify()` for a registration inserted as a row (app.registrations.plain_registration): the same
-    mail, inbox and SMS rows, inserted as Core statements, handed over after the commit alike.
-    `registration`: anything with the `id` and `event` the notice texts read."""
-    connection = db.session.connection()
-    mail = dict(_addressed(user), kind=kind, subject=str(subject)[:200], template=template,
-                registration_id=registration.id, params=params, body=None)
-    mail_id = connection.execute(sa.insert(_OUTBOX).returning(_OUTBOX.c.id), mail).scalar_one()
-    if mail["status"] == "queued":
-        g.setdefault("outbox_pending_ids", []).append(mail_id)
-    connection.execute(sa.insert(_INBOX), dict(inbox.content(user, kind, subject, registration=registration,
-                                                             **params), user_id=user.id))
+@dataclass(frozen=True)
+class NoticeRows:
+    """The column values of one notice's rows: the mail outbox's, the inbox's, and the SMS's (None:
+    no SMS). The mail row's registration_id is the inserter's to give."""
+    mail: dict
+    inbox: dict
+    sms: dict | None
+
+
+def notice_rows(user: User, kind: str, subject, template: str, *, registration, sent_today: int | None = None,
+                **params) -> NoticeRows:
+    """What `notify()` would store for a registration inserted as a row (app.registrations.plain_registration):
+    `registration` is anything with the `event` the notice texts read; `sent_today`, the SMS already counted
+    against the person's daily cap, when the caller read it (`sms.sent_today_count`)."""
+    mail = dict(_addressed(user), kind=kind, subject=str(subject)[:200], template=template, params=params,
+                body=None)
     values = _sms_values(user, kind, registration, params, None)
-    row = sms.sms_row(user, kind, values) if values is not None else None
-    if row is not None:
-        sms.note_inserted(connection.execute(sa.insert(_SMS).returning(_SMS.c.id), row).scalar_one(), row)
+    return NoticeRows(mail, dict(inbox.content(user, kind, subject, registration=registration, **params),
+                                 user_id=user.id),
+                      sms.sms_row(user, kind, values, sent_today=sent_today) if values is not None else None)
+
+
+def notice_inserted(rows: NoticeRows, mail_id: int, sms_id: int | None) -> None:
+    """Hand the inserted rows over to the after-commit mail and SMS delivery, as `notify()`'s are."""
+    if rows.mail["status"] == "queued":
+        g.setdefault("outbox_pending_ids", []).append(mail_id)
+    if rows.sms is not None:
+        sms.note_inserted(sms_id, rows.sms)
+
+
+def insert_notice(user: User, kind: str, subject, template: str, *, registration, **params) -> None:
+    """`notify()` for a registration inserted as a row: the same mail, inbox and SMS rows, inserted as
+    Core statements, handed over after the commit alike. `registration`: its `id` and `event`."""
+    rows = notice_rows(user, kind, subject, template, registration=registration, **params)
+    connection = db.session.connection()
+    mail_id = connection.execute(sa.insert(_OUTBOX).returning(_OUTBOX.c.id),
+                                 dict(rows.mail, registration_id=registration.id)).scalar_one()
+    connection.execute(sa.insert(_INBOX), rows.inbox)
+    sms_id = None if rows.sms is None else \
+        connection.execute(sa.insert(_SMS).returning(_SMS.c.id), rows.sms).scalar_one()
+    notice_inserted(rows, mail_id, sms_id)
 
 
 _OUTBOX, _INBOX, _SMS = OutboxMessage.__table__, InboxMessage.__table__, SmsMessage.__table__

@@ -34,6 +34,26 @@ def lock_event(event: Event) -> Event:
     return event
 
 
+def event_lock_statement(*extra: sa.ColumnElement) -> sa.Select:
+    """`lock_event` on PostgreSQL as one Core statement (bound to `event_id`) that also reads `extra`
+    in the same round trip. The deciding columns come from the locked row's newest version, but
+    `extra` is read as of the statement's start (READ COMMITTED): only what another seat decision
+    cannot change while this one waits for the lock may be read so. Build it once; run it with
+    `locked_event_row`."""
+    table = Event.__table__
+    return sa.select(*(table.c[name] for name in _DECIDING_COLUMNS), *extra) \
+        .where(table.c.id == sa.bindparam("event_id")).with_for_update(key_share=True, of=table)
+
+
+def locked_event_row(event: Event, statement: sa.Select, params: dict) -> sa.Row:
+    """Run an `event_lock_statement` for `event`: its deciding attributes are the locked row's."""
+    db.session.flush()  # as lock_objects: the re-read must not discard pending changes
+    row = db.session.connection().execute(statement, dict(params, event_id=event.id)).one()
+    for name in _DECIDING_COLUMNS:
+        set_committed_value(event, name, row._mapping[name])
+    return row
+
+
 def count_rows(model, *where) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
 
@@ -92,7 +112,12 @@ def waitlist_position(registration: Registration) -> int | None:
 
 def queue_position(event_id: int, registration_id: int, queued_at) -> int:
     """1 + the number of people waiting ahead (first come, first served)."""
+    return db.session.scalar(sa.select(count_waiting_ahead(event_id, queued_at, registration_id))) + 1
+
+
+def count_waiting_ahead(event_id: int, queued_at, registration_id) -> sa.ScalarSelect:
+    """How many wait ahead of a place queued at `queued_at` (`registration_id`: a value or an expression)."""
     # A row-value comparison, so the (event, status, queued_at) index bounds the scan.
-    ahead = count_rows(Registration, Registration.event_id == event_id, Registration.status == WAITLISTED,
-                   sa.tuple_(Registration.queued_at, Registration.id) < sa.tuple_(queued_at, registration_id))
-    return ahead + 1
+    return sa.select(sa.func.count()).select_from(Registration).where(
+        Registration.event_id == event_id, Registration.status == WAITLISTED,
+        sa.tuple_(Registration.queued_at, Registration.id) < sa.tuple_(queued_at, registration_id)).scalar_subquery()

@@ -155,12 +155,12 @@ def insert_fresh(registration, session: Session, now: datetime | None = None) ->
     rows = _new_rows(registration, _wanted(registration), now)
     if not rows:
         return
-    connection = session.connection()
     table = Reminder.__table__
-    pending = session.info.setdefault("reminders_schedule", [])
-    for values in rows:
-        reminder_id = connection.execute(sa.insert(table).returning(table.c.id), values).scalar_one()
-        pending.append((reminder_id, as_utc(values["due_at"])))
+    # One INSERT … VALUES (…), (…) RETURNING for them all, the ids in the rows' order.
+    ids = session.connection().execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                                       rows).scalars().all()
+    session.info.setdefault("reminders_schedule", []).extend(
+        (reminder_id, as_utc(values["due_at"])) for reminder_id, values in zip(ids, rows, strict=True))
 
 
 def _wanted(registration) -> dict[tuple[str, str, datetime], tuple[Occasion, datetime]]:

@@ -141,3 +141,28 @@ def test_core_path_leaves_the_unusual_to_the_service(client, db_session, create_
     db_session.commit()
     assert plain_registration.register_plain(person, event) is None
     assert db_session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
+
+
+def test_a_plain_registration_writes_in_one_statement_on_postgresql(client, db_session, create_event, create_user):
+    """PostgreSQL: the token, the event, the lock (with the person's place and the SMS of the day), one
+    WITH … INSERT for the registration, its history, mail, inbox, SMS, seat count and waiting position,
+    and, for a seat, its reminders: the bare endpoint's round trips under the event lock (issue 19)."""
+    from tests.fixtures.queries import counting
+
+    if db_session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no INSERT in a WITH clause: it takes the statement-per-row path")
+    event = create_event(starts_at=START, ends_at=START + timedelta(hours=3), capacity=2)
+    people = [create_user(name=f"钱{n}") for n in range(4)]
+    db_session.commit()
+    headers = [api_headers(client, person) for person in people]
+    url = f"/api/v1/events/{event.id}/registrations"
+    shapes = []
+    for h in headers:
+        db_session.expire_all()
+        with counting() as seen:
+            answer = client.post(url, json={"answers": {}}, headers=h)
+        assert answer.status_code == 201, answer.json
+        shapes.append((answer.json["status"], answer.json["waitlist_position"],
+                       [s.split()[0].upper() for s in seen if not s.lstrip().upper().startswith(("SELECT 1", "BEGIN"))]))
+    seat, wait = ["SELECT", "SELECT", "SELECT", "WITH", "INSERT"], ["SELECT", "SELECT", "SELECT", "WITH"]
+    assert shapes[1:] == [("confirmed", None, seat), ("waitlisted", 1, wait), ("waitlisted", 2, wait)], shapes

@@ -58,7 +58,8 @@ def quiet_until(moment: datetime) -> datetime | None:
     return local_to_utc(datetime.combine(day, QUIET_END))
 
 
-def _local_day_start(moment: datetime) -> datetime:
+def local_day_start(moment: datetime) -> datetime:
+    """When `moment`'s day began in Shanghai, in UTC: the SMS cap counts a local day."""
     local = moment.astimezone(LOCAL_TZ)
     return local_to_utc(datetime.combine(local.date(), time(0)))
 
@@ -75,25 +76,26 @@ def queue_sms(user, kind: str, params: dict[str, str], urgent: bool = False) -> 
     return sms
 
 
-def sms_row(user, kind: str, params: dict[str, str], urgent: bool = False) -> dict | None:
+def sms_row(user, kind: str, params: dict[str, str], urgent: bool = False, sent_today: int | None = None
+            ) -> dict | None:
     """The column values of the SMS `queue_sms` records (None: no SMS), the daily cap counted; the
-    Core registration path (app.registrations.plain_registration) inserts them as they are."""
+    Core registration path (app.registrations.plain_registration) inserts them as they are, and may
+    give `sent_today` (`sent_today_count`), read in a statement of its own."""
     if user is None or not user.mobile or kind not in SMS_VARIABLES:
         return None
     now = utcnow()
     urgent = urgent or kind in URGENT_KINDS
     template_code = sms_templates().get(kind)
     first = dict(status=QUEUED)  # the row's first status, given to its constructor
-    cap = int(current_app.config.get("SMS_DAILY_CAP_PER_NUMBER") or 0)
+    cap = daily_cap()
     if cap:
-        # No flush here: the caller's own rows must reach the database at the caller's flush, where
-        # it turns their constraint errors into its typed errors. Unflushed SMS are counted by hand.
-        with db.session.no_autoflush:
-            today = db.session.scalar(sa.select(sa.func.count(SmsMessage.id)).where(
-                SmsMessage.mobile == user.mobile, SmsMessage.created_at >= _local_day_start(now),
-                SmsMessage.status != CAPPED))
-        today += sum(1 for o in db.session.new
-                     if isinstance(o, SmsMessage) and o.mobile == user.mobile and o.status != CAPPED)
+        if sent_today is None:
+            # No flush here: the caller's own rows must reach the database at the caller's flush, where
+            # it turns their constraint errors into its typed errors. Unflushed SMS are counted by hand.
+            with db.session.no_autoflush:
+                sent_today = db.session.scalar(sent_today_count(user.mobile, local_day_start(now)))
+        today = sent_today + sum(1 for o in db.session.new
+                                 if isinstance(o, SmsMessage) and o.mobile == user.mobile and o.status != CAPPED)
         if today >= cap:
             first = dict(status=CAPPED, error_code="DAILY_CAP",
                          error=f"daily limit of {cap} messages for this number reached")
@@ -107,6 +109,18 @@ def sms_row(user, kind: str, params: dict[str, str], urgent: bool = False) -> di
             first = dict(status=DEFERRED, next_attempt_at=later) if later else dict(status=QUEUED)
     return dict(user_id=user.id, mobile=user.mobile, kind=kind, params=dict(params), urgent=urgent,
                 template_code=template_code, created_at=now, **first)
+
+
+def daily_cap() -> int:
+    """SMS a number may get in one Shanghai day (0: no cap)."""
+    return int(current_app.config.get("SMS_DAILY_CAP_PER_NUMBER") or 0)
+
+
+def sent_today_count(mobile, day_start) -> sa.Select:
+    """The SMS counted against `mobile`'s daily cap since `day_start` (`local_day_start`; each a value
+    or an expression)."""
+    return sa.select(sa.func.count(SmsMessage.id)).where(
+        SmsMessage.mobile == mobile, SmsMessage.created_at >= day_start, SmsMessage.status != CAPPED)
 
 
 def note_inserted(sms_id: int, values: dict) -> None:
