@@ -166,3 +166,14 @@ def test_a_plain_registration_writes_in_one_statement_on_postgresql(client, db_s
                        [s.split()[0].upper() for s in seen if not s.lstrip().upper().startswith(("SELECT 1", "BEGIN"))]))
     seat, wait = ["SELECT", "SELECT", "SELECT", "WITH", "INSERT"], ["SELECT", "SELECT", "SELECT", "WITH"]
     assert shapes[1:] == [("confirmed", None, seat), ("waitlisted", 1, wait), ("waitlisted", 2, wait)], shapes
+
+
+def test_the_registrants_token_reads_roles_when_the_rules_ask(client, db_session, create_event, create_user):
+    """The registration API loads the token's account without its roles (issue 19); a draft is still
+    seen by its organiser only: the roles are loaded when the visibility rule reads them."""
+    draft = create_event(status="draft")
+    url = f"/api/v1/events/{draft.id}/registrations"
+    outsider = client.post(url, json={}, headers=api_headers(client, create_user()))
+    organiser = client.post(url, json={}, headers=api_headers(client, create_user("organiser")))
+    assert outsider.status_code == 404
+    assert organiser.status_code != 404 and organiser.json["code"] != "not_found", organiser.json
