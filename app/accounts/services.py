@@ -392,8 +392,8 @@ _users, _api_tokens, _roles = User.__table__, ApiToken.__table__, UserRole.__tab
 _TOKEN_MATCHES = (_api_tokens.c.token_hash == sa.bindparam("token_hash"), _api_tokens.c.revoked_at.is_(None),
                   sa.or_(_api_tokens.c.expires_at.is_(None), _api_tokens.c.expires_at > sa.bindparam("now")),
                   _users.c.active.is_(True))
-_TOKEN_PERSON = sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_TOKEN_MATCHES)
-_TOKEN_USER = _TOKEN_PERSON.options(joinedload(User.role_rows), joinedload(User.departments))
+_TOKEN_USER = (sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_TOKEN_MATCHES)
+               .options(joinedload(User.role_rows), joinedload(User.departments)))
 
 # A scanner's account is asked one thing, once per scan: may it scan at this event (User.organises).
 # Read as rows on the session's connection: an ORM entity with its roles and departments joined
@@ -422,14 +422,9 @@ class ScannerAccount:
                                                   and department_id in self.department_ids)
 
 
-def user_for_api_token(token: str, *, rights: bool = True) -> User | None:
-    """The token's account; `rights=False` leaves its roles and departments to be loaded when read: for
-    the calls a person makes for themselves (a registration), which rarely read them, the joined load
-    was a fifth of the request's CPU (issue 19)."""
+def user_for_api_token(token: str) -> User | None:
     found = _token_parameters(token)
-    if not found:
-        return None
-    return db.session.scalars(_TOKEN_USER if rights else _TOKEN_PERSON, found).unique().first()
+    return db.session.scalars(_TOKEN_USER, found).unique().first() if found else None
 
 
 def scanner_for_api_token(token: str) -> ScannerAccount | None:

@@ -52,26 +52,20 @@ def _bearer_secret() -> str:
     return header[7:].strip() if header.startswith("Bearer ") else ""
 
 
-def _bearer_user(rights: bool = True):
+def _bearer_user():
     secret = _bearer_secret()
-    return accounts.user_for_api_token(secret, rights=rights) if secret else None
+    return accounts.user_for_api_token(secret) if secret else None
 
 
-def token_required(view, *, rights: bool = True):
+def token_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
-        user = _bearer_user(rights)
+        user = _bearer_user()
         if user is None:
             return _error(401, "unauthenticated", _("A valid Bearer token is required."))
         g.api_user = user
         return view(*args, **kwargs)
     return wrapped
-
-
-def person_token_required(view):
-    """`token_required` for what a person does for themselves: their roles and departments are loaded
-    only if the call reads them (a manager registering for a draft event)."""
-    return token_required(view, rights=False)
 
 
 def scanner_required(view):
@@ -250,7 +244,7 @@ def registration_json(registration: Registration, *, position: int | None = None
 
 
 @bp.route("/events/<int:event_id>/registrations", methods=["POST"])
-@person_token_required
+@token_required
 def register(event_id: int):
     body = request.get_json(silent=True)
     if body is None and not request.data:

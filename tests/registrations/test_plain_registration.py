@@ -168,9 +168,9 @@ def test_a_plain_registration_writes_in_one_statement_on_postgresql(client, db_s
     assert shapes[1:] == [("confirmed", None, seat), ("waitlisted", 1, wait), ("waitlisted", 2, wait)], shapes
 
 
-def test_the_registrants_token_reads_roles_when_the_rules_ask(client, db_session, create_event, create_user):
-    """The registration API loads the token's account without its roles (issue 19); a draft is still
-    seen by its organiser only: the roles are loaded when the visibility rule reads them."""
+def test_a_draft_is_registered_for_through_the_api_by_its_organisers_only(client, db_session, create_event,
+                                                                          create_user):
+    """The Core path leaves a draft to the service, whose visibility rule reads the token's roles."""
     draft = create_event(status="draft")
     url = f"/api/v1/events/{draft.id}/registrations"
     outsider = client.post(url, json={}, headers=api_headers(client, create_user()))
