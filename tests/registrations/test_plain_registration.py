@@ -162,8 +162,8 @@ def test_a_plain_registration_writes_in_one_statement_on_postgresql(client, db_s
         with counting() as seen:
             answer = client.post(url, json={"answers": {}}, headers=h)
         assert answer.status_code == 201, answer.json
-        shapes.append((answer.json["status"], answer.json["waitlist_position"],
-                       [s.split()[0].upper() for s in seen if not s.lstrip().upper().startswith(("SELECT 1", "BEGIN"))]))
+        sent = [s.split()[0].upper() for s in seen if not s.lstrip().upper().startswith(("SELECT 1", "BEGIN"))]
+        shapes.append((answer.json["status"], answer.json["waitlist_position"], sent))
     seat, wait = ["SELECT", "SELECT", "SELECT", "WITH", "INSERT"], ["SELECT", "SELECT", "SELECT", "WITH"]
     assert shapes[1:] == [("confirmed", None, seat), ("waitlisted", 1, wait), ("waitlisted", 2, wait)], shapes
 
