@@ -1,6 +1,6 @@
 """The cohort pages and exports that list founders issue as many statements at 200 founders as at
 10 (issue 19): members, lesson attendance, the attendance grid and export, the report, graduates,
-the grading sheet, results and export, and the mentoring page."""
+the grading sheet, results and export, the mentoring page, and the cycle's report."""
 from __future__ import annotations
 
 import re
@@ -55,13 +55,13 @@ def camp(db_session, create_cohort):
 PAGES = ["/console/cohorts/{c}", "/console/cohorts/{c}/attendance", "/console/lessons/{l}/attendance",
          "/console/cohorts/{c}/attendance.xlsx", "/console/cohorts/{c}/report", "/console/cohorts/{c}/graduates",
          "/grading/{c}", "/grading/{c}/results", "/grading/{c}/grades.xlsx", "/grading/{c}/assessments",
-         "/console/lessons/{l}/projector.json", "/console/cohorts/{c}/mentoring"]
+         "/console/lessons/{l}/projector.json", "/console/cohorts/{c}/mentoring", "/console/cycles/{y}/report"]
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_cohort_pages_are_flat_in_founders(client, camp, flat_in_rows, page):
     login(client, camp["runner"])
-    url = page.format(c=camp["cohort"].id, l=camp["lessons"][0].id)
+    url = page.format(c=camp["cohort"].id, l=camp["lessons"][0].id, y=camp["cohort"].cycle_id)
     print(url, flat_in_rows(client, url, add=camp["add"]))
 
 

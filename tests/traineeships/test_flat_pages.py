@@ -66,7 +66,8 @@ def test_host_pages_are_flat_in_trainees(client, trainees, flat_in_rows, page):
 
 @pytest.mark.parametrize("page", ["/api/v1/traineeships/batches/{b}/placements",
                                   "/api/v1/traineeships/batches/{b}/unconfirmed-months",
-                                  "/api/v1/traineeships/retention", "/api/v1/traineeships/batches"])
+                                  "/api/v1/traineeships/retention", "/api/v1/traineeships/batches",
+                                  "/api/v1/traineeships/batches/{b}"])
 def test_api_lists_are_flat_in_trainees(client, trainees, flat_in_rows, page):
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(client, trainees['made'].organiser)}"
     url = page.format(b=trainees["batch"].id)
