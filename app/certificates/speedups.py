@@ -27,14 +27,23 @@ come first) gets the dicts of the first element that matched the same ones. Noth
 cascaded dict once merged (ComputedStyle reads it; page rules go under their own keys), so they
 are shared, not copied. `_init` is StyleFor.__init__ of WeasyPrint 70.0 with that cache added.
 
-`install()` does all three once per process; WeasyPrint and tinyhtml5 are pinned (requirements.txt),
+4. WeasyPrint puts a PNG in the PDF by decoding it with Pillow and encoding it again (to take
+the IDAT chunks of a PNG it wrote itself), ~0.4 ms a QR code. An 8-bit greyscale,
+non-interlaced PNG's IDAT chunks are already what that PDF stream holds (zlib-compressed PNG
+rows, /Predictor 15), so they are taken as they are (`idat_as_is`); any other image goes the
+usual way.
+
+`install()` does all four once per process; WeasyPrint and tinyhtml5 are pinned (requirements.txt),
 and tests/certificates/test_speedups.py checks what is wrapped is still what it expects.
 """
 from __future__ import annotations
 
+import io
 import re
+import struct
 
 _installed = False
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class RegexCache(dict):
@@ -53,6 +62,7 @@ def install() -> None:
         return
     from tinyhtml5 import inputstream  # lazy: only rendering processes parse certificate HTML
     from weasyprint.css import StyleFor  # lazy: WeasyPrint takes 0.4 s to import
+    from weasyprint.images import RasterImage  # lazy: as above
 
     inputstream.characters_until_regex = RegexCache()
 
@@ -83,7 +93,37 @@ def install() -> None:
     StyleFor.set_computed_styles = set_computed_styles
     _init.original = StyleFor.__init__  # for tests/certificates/test_speedups.py
     StyleFor.__init__ = _init
+
+    reencode = RasterImage._get_png_data
+
+    def get_png_data(pillow_image):
+        data = idat_as_is(pillow_image)
+        return reencode(pillow_image) if data is None else data
+
+    get_png_data.original = reencode
+    RasterImage._get_png_data = staticmethod(get_png_data)
     _installed = True
+
+
+def idat_as_is(pillow_image) -> bytes | None:
+    """The IDAT data of a not yet decoded 8-bit greyscale, non-interlaced PNG opened from memory,
+    or None for any other image."""
+    source = getattr(pillow_image, "fp", None)
+    if pillow_image.format != "PNG" or pillow_image.mode != "L" or not isinstance(source, io.BytesIO):
+        return None
+    data = source.getvalue()
+    if data[:8] != PNG_SIGNATURE or data[12:16] != b"IHDR" or len(data) < 29:
+        return None
+    bit_depth, colour_type, _compression, _filter, interlace = data[24:29]
+    if (bit_depth, colour_type, interlace) != (8, 0, 0):  # 8-bit greyscale, not interlaced
+        return None
+    chunks, offset = [], 8
+    while offset + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        if kind == b"IDAT":
+            chunks.append(data[offset + 8:offset + 8 + length])
+        offset += 12 + length
+    return b"".join(chunks) or None
 
 
 def _init(self, html, sheets, presentational_hints, font_config, target_collector):

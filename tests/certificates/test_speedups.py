@@ -151,3 +151,45 @@ def test_elements_matched_by_the_same_rules_share_one_cascade_and_style_as_befor
     assert len({id(cascade) for cascade in plain}) == 2  # .y .x matches one rule more
     styled = next(cascade for element, cascade in paragraphs if element.get("style"))
     assert all(styled is not cascade for cascade in plain)
+
+
+# WeasyPrint 70.0's RasterImage._get_png_data, which idat_as_is stands in for (PNG IDAT data).
+GET_PNG_DATA_SHA256 = "da00cfefb979545130b958c5437c8ac62be7dfe939261f9a8196a8a6c5e899c2"
+
+
+def _png(data: bytes, idat: bytes) -> bytes:
+    """`data` (a PNG) with its IDAT data replaced by `idat`."""
+    import struct
+    import zlib
+
+    head = data[:33]  # signature and IHDR
+    chunk = struct.pack(">I", len(idat)) + b"IDAT" + idat + struct.pack(">I", zlib.crc32(b"IDAT" + idat))
+    return head + chunk + struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
+
+
+def test_a_greyscale_png_goes_into_the_pdf_as_it_is_with_the_same_pixels():
+    import hashlib
+    import io
+    import zlib
+
+    from PIL import Image
+    from weasyprint.images import RasterImage
+
+    from app.certificates import qrpng
+
+    speedups.install()
+    ours = RasterImage._get_png_data
+    assert hashlib.sha256(inspect.getsource(ours.original).encode()).hexdigest() == GET_PNG_DATA_SHA256
+    qr = qrpng.png("https://rencai.minhang.gov.cn/verify/EXAMPLE-CODE")
+    taken, encoded = ours(Image.open(io.BytesIO(qr))), ours.original(Image.open(io.BytesIO(qr)))
+    assert taken in qr  # not decoded and encoded again
+    assert (Image.open(io.BytesIO(_png(qr, taken))).tobytes()
+            == Image.open(io.BytesIO(_png(qr, encoded))).tobytes() == Image.open(io.BytesIO(qr)).tobytes())
+    for mode in ("1", "RGB", "LA"):  # anything else goes WeasyPrint's way
+        other = io.BytesIO()
+        Image.new(mode, (4, 4)).save(other, format="PNG")
+        image = Image.open(io.BytesIO(other.getvalue()))
+        assert speedups.idat_as_is(image) is None and ours(image) == ours.original(image)
+    ihdr = qr[12:28] + b"\x01"  # the same code, Adam7-interlaced (Pillow writes none)
+    interlaced = qr[:12] + ihdr + zlib.crc32(ihdr).to_bytes(4, "big") + qr[33:]
+    assert speedups.idat_as_is(Image.open(io.BytesIO(interlaced))) is None
