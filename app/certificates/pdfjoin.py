@@ -40,12 +40,20 @@ class Merger:
         pdf = self.pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
         self.sources.append(pdf)
         self.backgrounds |= {int(group): pdf.pages[n] for group, n in backgrounds.items()}
-        first = len(self.out.pages)
-        self.out.pages.extend(pdf.pages[len(backgrounds):])
-        for page, group in zip(self.out.pages[first:], groups):
+        # Not `out.pages.extend`: qpdf lists the whole page tree again for each page inserted and
+        # pikepdf for each page read back, so a 10,000-page batch took ~10 s of CPU, quadratic.
+        # Pages copied one by one share the chunk's fonts and resources (one copy per source).
+        tree = self.out.Root.Pages
+        pages = list(pdf.pages)[len(backgrounds):]
+        for source_page, group in zip(pages, [*groups, *[None] * (len(pages) - len(groups))]):
+            # pikepdf's page list has put on each page what it inherited; qpdf leaves /Parent out
+            page = self.out.copy_foreign(source_page.obj)
+            page.Parent = tree
+            tree.Kids.append(page)
             if group is not None:
-                self._draw(page, group)
+                self._draw(self.pikepdf.Page(page), group)
                 self.stamped += 1
+        tree.Count = len(tree.Kids)
 
     def _draw(self, page, group: int) -> None:
         if group not in self.drawn:

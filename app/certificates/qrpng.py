@@ -42,18 +42,23 @@ for _i in range(255, 512):
 
 
 def _ec_codewords(data: list[int], count: int) -> list[int]:
-    """The Reed-Solomon remainder of `data` by the generator of `count` EC codewords."""
-    generator = [_LOG[c] for c in _generator(count)[1:]]
-    remainder = [0] * count
+    """The Reed-Solomon remainder of `data` by the generator of `count` EC codewords: the
+    remainder held as one integer, shifted a byte a step and XORed with the generator times the
+    factor (a table per count), not updated codeword by codeword (~10x the time)."""
+    products, top = _generator_products(count), 8 * (count - 1)
+    remainder, mask = 0, (1 << 8 * count) - 1
     for byte in data:
-        factor = byte ^ remainder[0]
-        remainder = remainder[1:]
-        remainder.append(0)
-        if factor:
-            log = _LOG[factor]
-            for i, g in enumerate(generator):
-                remainder[i] ^= _EXP[log + g]
-    return remainder
+        remainder = ((remainder << 8) & mask) ^ products[(remainder >> top) ^ byte]
+    return list(remainder.to_bytes(count, "big"))
+
+
+@lru_cache(maxsize=None)
+def _generator_products(count: int) -> tuple[int, ...]:
+    """Per factor (0-255), the generator's coefficients after the first times it, as one integer
+    (a codeword a byte, the first the most significant)."""
+    generator = [_LOG[c] for c in _generator(count)[1:]]
+    return (0,) + tuple(int.from_bytes(bytes(_EXP[_LOG[factor] + g] for g in generator), "big")
+                        for factor in range(1, 256))
 
 
 @lru_cache(maxsize=None)
@@ -186,13 +191,29 @@ def dark_rows(text: str, version: int | None = None) -> list[int]:
     data = text.encode("utf-8")
     template = _template(version or version_for(len(data)))
     words = codewords(data, template.version)
-    rows = list(template.rows)  # fixed parts, and every data module as a 0 bit masked
-    where = template.bits
-    for n, bit in enumerate(f"{int.from_bytes(bytes(words), 'big'):0{len(words) * 8}b}"):
-        if bit == "1":
-            r, m = where[n]
-            rows[r] ^= m
-    return rows
+    modules, masks = _word_masks(template)
+    for masks_of_word, word in zip(masks, words):
+        modules ^= masks_of_word[word]
+    size, row = template.size, (1 << template.size) - 1
+    return [modules >> (r * size) & row for r in range(size)]
+
+
+@lru_cache(maxsize=16)
+def _word_masks(template: _Template) -> tuple[int, tuple[tuple[int, ...], ...]]:
+    """The template's rows as one integer (row r at bit r * size), and per codeword, per value
+    (0-255), the modules its bits flip in it: a codeword is then placed by one XOR, not bit by bit."""
+    size = template.size
+    modules = sum(row << (r * size) for r, row in enumerate(template.rows))
+    placed = [m << (r * size) for r, m in template.bits]
+    masks = []
+    for word in range(len(placed) // 8):
+        bit = [placed[8 * word + 7 - j] for j in range(8)]  # bit j of the value (the first module is its top bit)
+        table = [0] * 256
+        for value in range(1, 256):
+            low = value & -value
+            table[value] = table[value ^ low] ^ bit[low.bit_length() - 1]
+        masks.append(tuple(table))
+    return modules, tuple(masks)
 
 
 def matrix(text: str, version: int | None = None) -> list[list[bool]]:
@@ -215,7 +236,7 @@ def png(text: str) -> bytes:
     raw = b"".join([blank * BORDER, *(b"\0" + f"{row << BORDER:0{width}b}".encode().translate(_PIXELS)
                                        for row in rows), blank * BORDER])
     return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, width, 8, 0, 0, 0, 0))
-            + _chunk(b"IDAT", zlib.compress(raw, 9)) + _chunk(b"IEND", b""))
+            + _chunk(b"IDAT", zlib.compress(raw, 6)) + _chunk(b"IEND", b""))  # 9: as small, twice the time
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
