@@ -21,7 +21,6 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import User
 from app.events.models import Event, Places
@@ -32,8 +31,8 @@ from app.registrations import plain_write
 from app.registrations.models import Registration, RegistrationHistory
 from app.registrations.notices import status_notice
 from app.registrations.registering import AlreadyRegistered
-from app.registrations.seats import (CONFIRMED, WAITLISTED, add_confirmed, event_lock_statement, lock_event,
-                                    locked_event_row)
+from app.registrations.seats import (CONFIRMED, WAITLISTED, add_confirmed, confirmed_written, event_lock_statement,
+                                    lock_event, locked_event_row)
 from app.timeutil import utcnow
 
 # session.info key: registrations this transaction inserted as rows; whoever keeps rows in line
@@ -115,7 +114,7 @@ def _placed_in_one_write(user: User, event: Event) -> Placed | None:
         db.session.rollback()
         raise AlreadyRegistered() from None
     if placed.status == CONFIRMED:
-        set_committed_value(event, "confirmed_count", event.confirmed_count + 1)
+        confirmed_written(event, 1)  # the write's seat CTE ran `confirmed_update`
     notice_inserted(notice, written.mail_id, written.sms_id)
     return _inserted(replace(placed, id=written.id, position=written.position))
 

@@ -16,16 +16,16 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
-from app.events.models import Event
 from app.notifications.models import InboxMessage, OutboxMessage
 from app.notifications.sms.models import SmsMessage
 from app.registrations.models import Registration, RegistrationHistory
-from app.registrations.seats import count_waiting_ahead
+from app.registrations.seats import confirmed_update, count_waiting_ahead
 
 # CTE name -> table, in the statement's order; "history" and "mail" are given the registration's id.
 TABLES = {"placed": Registration.__table__, "history": RegistrationHistory.__table__,
           "inbox": InboxMessage.__table__, "mail": OutboxMessage.__table__, "sms": SmsMessage.__table__}
 _LINKED = ("history", "mail")
+_RETURNING = ("mail", "sms")  # their ids are the statement's answer; the others are added as CTEs
 
 
 def write(connection: sa.Connection, rows: dict[str, dict | None], *, seat: bool) -> sa.Row:
@@ -58,17 +58,16 @@ def _statement(shape: tuple[tuple[str, tuple[str, ...]], ...], seat: bool) -> sa
     for name, _keys in shape[1:]:
         values = dict(binds[name], registration_id=placed_id) if name in _LINKED else binds[name]
         insert = sa.insert(TABLES[name]).values(values)
-        ctes[name] = insert.returning(TABLES[name].c.id).cte(name) if name in ("mail", "sms") else insert.cte(name)
-        if name in ("mail", "sms"):
-            ids[name] = sa.select(ctes[name].c.id).scalar_subquery()
+        if name in _RETURNING:
+            ids[name] = sa.select(insert.returning(TABLES[name].c.id).cte(name).c.id).scalar_subquery()
+        else:
+            ctes[name] = insert.cte(name)
     event_id = binds["placed"]["event_id"]
     if seat:
-        events = Event.__table__
-        ctes["seat"] = sa.update(events).where(events.c.id == event_id).values(
-            confirmed_count=events.c.confirmed_count + 1, updated_at=events.c.updated_at).cte("seat")
+        ctes["seat"] = confirmed_update(event_id, 1).cte("seat")
         position = sa.null()
     else:  # read in the statement's snapshot: the place just written is not counted
         position = count_waiting_ahead(event_id, binds["placed"]["queued_at"], placed_id) + 1
     return sa.select(placed.c.id, ids.get("mail", sa.null()).label("mail_id"),
                      ids.get("sms", sa.null()).label("sms_id"), position.label("position")) \
-        .add_cte(*(cte for name, cte in ctes.items() if name not in ("mail", "sms")))
+        .add_cte(*ctes.values())

@@ -77,13 +77,24 @@ def move_registration(registration: Registration, new: str, **history) -> None:
 
 
 def add_confirmed(event: Event, delta: int) -> None:
-    """Adjust the counter in place: a seat changing hands is not an edit of the event, so
-    updated_at (the calendar's LAST-MODIFIED) stays as it is."""
+    """Adjust the counter in place (`confirmed_update`)."""
     if not delta:
         return
+    db.session.execute(confirmed_update(event.id, delta))
+    confirmed_written(event, delta)
+
+
+def confirmed_update(event_id, delta: int) -> sa.Update:
+    """The UPDATE of an event's confirmed counter by `delta` (`event_id`: a value or an expression):
+    a seat changing hands is not an edit of the event, so updated_at (the calendar's LAST-MODIFIED)
+    stays as it is."""
     table = Event.__table__
-    db.session.execute(sa.update(table).where(table.c.id == event.id).values(
-        confirmed_count=table.c.confirmed_count + delta, updated_at=table.c.updated_at))
+    return sa.update(table).where(table.c.id == event_id).values(
+        confirmed_count=table.c.confirmed_count + delta, updated_at=table.c.updated_at)
+
+
+def confirmed_written(event: Event, delta: int) -> None:
+    """The loaded event's counter follows a `confirmed_update` already run, without reading it again."""
     set_committed_value(event, "confirmed_count", event.confirmed_count + delta)
 
 
