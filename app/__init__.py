@@ -11,8 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import (background, cli, column_limits, inputs, jinja, jobs, json_logs, language, metrics, operations,
-                 request_id, security_headers, urls)
+from app import (background, cli, column_limits, database_liveness, inputs, jinja, jobs, json_logs, language,
+                 metrics, operations, request_id, security_headers, urls)
 from app.accounts.blueprint import bp as accounts_bp
 from app.admin.blueprint import bp as admin_bp
 from app.api.blueprint import bp as api_bp
@@ -104,6 +104,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
     _configure_database(app)
 
     db.init_app(app)
+    _test_connections_before_use(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -234,4 +235,12 @@ def _configure_database(app: Flask) -> None:
     else:
         options.setdefault("pool_size", int(os.environ.get("DB_POOL_SIZE", "10")))
         options.setdefault("max_overflow", int(os.environ.get("DB_MAX_OVERFLOW", "20")))
+        # Tested after an idle spell instead of before every use (_test_connections_before_use).
+        app.config["DATABASE_PING"] = bool(options.pop("pool_pre_ping", False))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _test_connections_before_use(app: Flask) -> None:
+    if app.config.get("DATABASE_PING"):
+        with app.app_context():
+            database_liveness.install(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])

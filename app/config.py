@@ -41,9 +41,11 @@ def database_url() -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url()
-    # Pre-ping costs a round trip per request; it saves the first request after a database
-    # restart or a dropped idle connection. DB_POOL_PRE_PING=0 trades that for speed.
+    # Testing a pooled connection before use saves the first request after a database restart or
+    # a dropped idle connection. On PostgreSQL only a connection idle for DB_POOL_PING_AFTER_IDLE
+    # seconds is tested (app/database_liveness.py: under load, none is); DB_POOL_PRE_PING=0 tests none.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": _bool("DB_POOL_PRE_PING", True), "pool_recycle": 1800}
+    DATABASE_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DB_POOL_PING_AFTER_IDLE", "0.5"))
     REDIS_URL = os.environ.get("REDIS_URL") or None
     TIMEZONE = "Asia/Shanghai"
     BABEL_DEFAULT_LOCALE = "zh_CN"

@@ -1,7 +1,9 @@
 """While the database cannot be reached the app answers 503 with Retry-After (never a 500), in the
 form the client reads; once PostgreSQL is back, the pool's dead connections are replaced before use
-(pool_pre_ping), so the first request after a restart already succeeds."""
+(app/database_liveness.py), so the first request after a restart already succeeds."""
 from __future__ import annotations
+
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -72,21 +74,30 @@ def test_no_page_without_arguments_answers_500(app_without_database):
 def test_production_engine_checks_connections_before_use():
     app = create_app("production", SQLALCHEMY_DATABASE_URI=CLOSED_PORT_URL, **PRODUCTION)
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options["pool_pre_ping"] is True
+    assert "pool_pre_ping" not in options  # replaced by the idle-window test of app/database_liveness.py
+    assert app.config["DATABASE_PING"] is True
+    assert 0 < app.config["DATABASE_PING_AFTER_IDLE_SECONDS"] <= 1
     assert 0 < options["pool_recycle"] <= 3600
 
 
 @pytest.mark.skipif(BACKEND != "postgresql", reason="the server ends the connections: PostgreSQL only")
-@pytest.mark.parametrize("pre_ping, after_restart", [(True, 200), (False, 503)])
-def test_the_first_request_after_the_connections_died(app, database_url, tmp_path, pre_ping, after_restart):
-    """The server ends every connection of this app (as a restart does). With pre-ping the next
-    request reconnects and succeeds; without it the dead pooled connection fails the request
-    (a 503, still not a 500)."""
-    name = f"minhang-down-{'ping' if pre_ping else 'noping'}"
-    options = {"pool_pre_ping": pre_ping, "pool_size": 2, "max_overflow": 0,
+@pytest.mark.parametrize("ping, idle_window, pause, after_restart", [
+    (True, 0.0, 0.0, 200),  # every checkout tested
+    (True, 0.2, 0.3, 200),  # idle past the window: tested, so the dead connection is replaced
+    (True, 60.0, 0.0, 503),  # back in the pool moments ago: trusted, and it was dead
+    (False, 0.0, 0.0, 503),
+])
+def test_the_first_request_after_the_connections_died(app, database_url, tmp_path, ping, idle_window, pause,
+                                                      after_restart):
+    """The server ends every connection of this app (as a restart does). A connection idle for
+    longer than the window is tested and replaced, so the next request succeeds; a connection not
+    tested (no ping, or used within the window) fails the request (a 503, still not a 500) and the
+    pool replaces it for the one after."""
+    name = f"minhang-down-{'ping' if ping else 'noping'}-{idle_window}"
+    options = {"pool_pre_ping": ping, "pool_size": 2, "max_overflow": 0,
                "connect_args": {"application_name": name}}
     restarted = create_app("production", SQLALCHEMY_DATABASE_URI=database_url, SQLALCHEMY_ENGINE_OPTIONS=options,
-                           UPLOAD_DIR=str(tmp_path), **PRODUCTION)
+                           DATABASE_PING_AFTER_IDLE_SECONDS=idle_window, UPLOAD_DIR=str(tmp_path), **PRODUCTION)
     client = restarted.test_client()
     assert client.get("/api/v1/events").status_code == 200
     admin = _pg_admin_engine()
@@ -97,6 +108,7 @@ def test_the_first_request_after_the_connections_died(app, database_url, tmp_pat
     finally:
         admin.dispose()
     assert ended >= 1
+    time.sleep(pause)
     response = client.get("/api/v1/events")
     assert response.status_code == after_restart
     if after_restart == 503:
