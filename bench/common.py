@@ -31,7 +31,8 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 NCPU = os.cpu_count() or 1
 
 
-def server_arguments(p, *, bare_script: str, timeout: float, out_dir_help: str) -> None:
+def server_arguments(p, *, bare_script: str, timeout: float, out_dir_help: str,
+                     more_targets: dict[str, str] | None = None) -> None:
     """The options every HTTP benchmark shares: which server, how many workers and threads,
     the database pool, profiling and the machine.
 
@@ -39,8 +40,10 @@ def server_arguments(p, *, bare_script: str, timeout: float, out_dir_help: str) 
     and the bare endpoints alike they match or beat 3, 4 and 6 sync workers and gthread (2x1,
     2x2, 2x4, 3x1); the work is CPU-bound and requests of one event queue for the same row lock,
     so extra workers add contention, not parallelism (README, Benchmarks)."""
-    p.add_argument("--target", choices=("app", "bare"), default="app",
-                   help=f"the app (wsgi:app) or the bare comparison endpoint ({bare_script})")
+    more = more_targets or {}
+    p.add_argument("--target", choices=("app", "bare", *more), default="app",
+                   help=f"the app (wsgi:app) or the bare comparison endpoint ({bare_script})"
+                        + "".join(f", or {name} ({script})" for name, script in more.items()))
     p.add_argument("--workers", "-w", type=int, default=2, help="gunicorn workers [%(default)s]")
     p.add_argument("--worker-class", "-k", choices=("sync", "gthread"), default="sync",
                    help="gunicorn worker class [%(default)s]")

@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/registration.py                  # the app, default settings
     .venv/bin/python bench/registration.py --target bare    # bench/bare_registration.py: the ceiling
+    .venv/bin/python bench/registration.py --target bare-rows   # the same, writing the app's rows
     .venv/bin/python bench/registration.py --workers 4 --worker-class gthread --threads 4
     .venv/bin/python bench/registration.py --workers 1 --profile   # cProfile inside the worker
     .venv/bin/python bench/registration.py --phases --pg-activity  # lock wait/hold times, backends
@@ -85,6 +86,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     server_arguments(p, bare_script="bench/bare_registration.py", timeout=120.0,
+                     more_targets={"bare-rows": "bench/bare_registration_rows.py: the app's rows, bare"},
                      out_dir_help="where --profile/--phases results go (default: a temporary directory)")
     p.add_argument("--users", type=int, default=4000, help="participants, each registers once [%(default)s]")
     p.add_argument("--capacity", type=int, default=1000, help="seats of the event [%(default)s]")
@@ -178,8 +180,19 @@ def database_counts(db_url: str, event_id: int) -> dict:
             "SELECT count(*), count(DISTINCT user_id) FROM registrations WHERE event_id = :e"),
             {"e": event_id}).one()
         capacity = conn.scalar(sa.text("SELECT capacity FROM events WHERE id = :e"), {"e": event_id})
+        written = {table: conn.scalar(sa.text(
+            f"SELECT count(*) FROM {table} WHERE {key} IN (SELECT {of} FROM registrations WHERE event_id = :e)"),
+            {"e": event_id}) for table, key, of in _WRITTEN_WITH}
     engine.dispose()
-    return {"by_status": by_status, "rows": rows, "distinct_users": distinct_users, "capacity": capacity}
+    return {"by_status": by_status, "rows": rows, "distinct_users": distinct_users, "capacity": capacity,
+            "written": written}
+
+
+# What a registration writes besides its own row (table, its column, the registration's column it holds):
+# the app and bare-rows must show the same counts; the bare endpoint writes none of them.
+_WRITTEN_WITH = [("registration_history", "registration_id", "id"), ("inbox_messages", "user_id", "user_id"),
+                 ("outbox", "registration_id", "id"), ("sms_messages", "user_id", "user_id"),
+                 ("reminders", "registration_id", "id")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,7 +423,8 @@ def main(argv=None) -> int:
         wait_for_quiet(args.wait_quiet)
 
         port = free_port()
-        target = "wsgi:app" if args.target == "app" else "bare_registration:app"
+        target = {"app": "wsgi:app", "bare": "bare_registration:app", "bare-rows": "bare_registration_rows:app"}[
+            args.target]
         gunicorn = Gunicorn(args, db_url, port, tmp / "gunicorn.log", target, path,
                             out_dir if instrumented else None)
         t0 = time.perf_counter()
@@ -462,6 +476,7 @@ def main(argv=None) -> int:
         log(f"  database           confirmed {confirmed}, waitlisted {waitlisted}, other "
             f"{counts['rows'] - confirmed - waitlisted}; {counts['rows']} rows for {counts['distinct_users']} users; "
             f"capacity {counts['capacity']}")
+        log("  rows written with  " + ", ".join(f"{table} {n}" for table, n in counts["written"].items()))
         checks = [
             (f"confirmed == min(capacity, users) == {expected_confirmed}", confirmed == expected_confirmed),
             ("confirmed <= capacity (zero overbooking)", confirmed <= args.capacity),
