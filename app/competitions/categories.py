@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, User, UserRole
 from app.audit import services as audit
@@ -135,4 +136,6 @@ def judged_by(user: User) -> list[Category]:
     judges = sa.exists().where(category_judges.c.category_id == Category.id, category_judges.c.user_id == user.id)
     return list(db.session.scalars(sa.select(Category).join(Competition)
                                    .where(sa.or_(judges, Category.chief_judge_id == user.id))
-                                   .order_by(Competition.year.desc(), Category.id)))
+                                   .order_by(Competition.year.desc(), Category.id)
+                                   # the judge's list shows each one's competition and dates
+                                   .options(joinedload(Category.competition), joinedload(Category.event))))

@@ -71,8 +71,10 @@ def enter(category_id: int):
 @login_required
 def mine():
     rows = []
-    for e in cs.entries_of(current_user):
+    entries = cs.entries_of(current_user)
+    results = cs.results_of(entries)
+    for e in entries:
         published = e.category.competition.is_published
-        rows.append({"entry": e, "result": cs.result_of(e) if published else None,
+        rows.append({"entry": e, "result": results.get(e.id) if published else None,
                      "ticket": ticket_url(e.registration) if has_ticket(e.registration) else None})
     return render_template("competitions/my.html", rows=rows)

@@ -146,4 +146,8 @@ def reject_entries(actor: User, category: Category, chosen: list[Entry], reason:
 def entries_of(user: User) -> list[Entry]:
     return list(db.session.scalars(sa.select(Entry).join(Category).join(Competition)
                                    .where(Entry.user_id == user.id)
-                                   .order_by(Competition.year.desc(), Entry.id.desc())))
+                                   .order_by(Competition.year.desc(), Entry.id.desc())
+                                   # the entrant's page shows each one's competition, event and ticket
+                                   .options(joinedload(Entry.category).joinedload(Category.competition),
+                                            joinedload(Entry.category).joinedload(Category.event),
+                                            joinedload(Entry.registration))))

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -25,7 +26,9 @@ BY_ORGANISERS = {OPEN, CompetitionStatus.CLOSED.value}  # the moves of `set_stat
 
 # -- lists -------------------------------------------------------------------------------------
 def competitions_for(user: User) -> list[Competition]:
-    query = sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc())
+    # the console's list names each one's department and categories
+    query = (sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc())
+             .options(joinedload(Competition.department), selectinload(Competition.categories)))
     if not user.is_admin:
         query = query.where(Competition.department_id.in_(user.department_ids or [-1]))
     return list(db.session.scalars(query))

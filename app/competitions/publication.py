@@ -64,6 +64,12 @@ def result_of(entry: Entry) -> Result | None:
     return db.session.scalar(sa.select(Result).where(Result.entry_id == entry.id))
 
 
+def results_of(entries: list[Entry]) -> dict[int, Result]:
+    """entry id -> its published result, for the entries that have one, in one query."""
+    return {r.entry_id: r for r in db.session.scalars(
+        sa.select(Result).where(Result.entry_id.in_([e.id for e in entries] or [-1])))}
+
+
 def awards(category: Category) -> list[tuple[Entry, Award, int]]:
     """Published awards of a category, best first: (entry, award, rank). For the certificates
     module (获奖证书): the entry carries the person (`entry.user`), team and employer."""

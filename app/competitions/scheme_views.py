@@ -39,6 +39,7 @@ def scheme(category_id: int):
                        success=_("Marking scheme imported."), to=to, form=import_errors)
     if done:
         return done
+    schemes.load_scheme(category)
     return render_template("competitions/scheme.html", category=category, competition=category.competition,
                            criterion_form=criterion_form, aspect_form=aspect_form, import_form=import_form,
                            import_errors=import_errors, columns=schemes.header())
@@ -66,4 +67,4 @@ def criterion_delete(criterion_id: int):
 @staff
 def scheme_export(category_id: int):
     category = run_category(category_id)
-    return download(schemes.export_xlsx(category), f"scheme-{category.id}.xlsx")
+    return download(schemes.export_xlsx(schemes.load_scheme(category)), f"scheme-{category.id}.xlsx")

@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -201,6 +202,14 @@ def aspects(category: Category) -> list[Aspect]:
 def header() -> list[str]:
     return [_("Criterion"), _("Aspect"), _("Type (measurement / judgement)"), _("Max mark"),
             _("Outcomes (measurement: label=marks; …)")]
+
+
+def load_scheme(category: Category) -> Category:
+    """The category with its criteria and their aspects loaded (three statements, however many
+    criteria), for the pages and the export that show the whole scheme."""
+    db.session.execute(sa.select(Category).where(Category.id == category.id)
+                       .options(selectinload(Category.criteria).selectinload(Criterion.aspects))).all()
+    return category
 
 
 def export_xlsx(category: Category) -> bytes:

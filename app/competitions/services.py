@@ -136,7 +136,8 @@ from app.competitions.scoring import (
 
 # 6. Ranking and awards, live; publication freezes them.
 from app.competitions.ranking import Standing, allocate_awards, award_cutoffs, first_check_ins, rank, results
-from app.competitions.publication import awards, publish_results, published_results, result_of, set_recommended
+from app.competitions.publication import (awards, publish_results, published_results, result_of, results_of,
+                                         set_recommended)
 
 # The models the actions take and return, for callers that reach them through this index.
 from app.accounts.models import User

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -140,8 +141,12 @@ def share(user: User, booth: FairEmployer, *, position_ids, profile: Profile, ag
 
 
 def my_interests(user: User) -> list[Interest]:
+    # the seeker's page shows each one's company, fair and positions
+    booth = joinedload(Interest.employer)
     return list(db.session.scalars(sa.select(Interest).where(Interest.user_id == user.id)
-                                   .order_by(Interest.id.desc())))
+                                   .order_by(Interest.id.desc())
+                                   .options(booth.joinedload(FairEmployer.organisation),
+                                            booth.joinedload(FairEmployer.event), selectinload(Interest.positions))))
 
 
 def get_own(user: User, interest_id: int) -> Interest:

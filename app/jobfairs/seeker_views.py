@@ -65,7 +65,7 @@ def booth(code: str):
 @login_required
 def mine():
     mine = interests.my_interests(current_user)
-    return render_template("jobfairs/mine.html", interests=mine, consents={i.id: consent.current(i) for i in mine})
+    return render_template("jobfairs/mine.html", interests=mine, consents=consent.standing_of(mine))
 
 
 @bp.route("/me/jobfairs/<int:interest_id>/withdraw", methods=["POST"])

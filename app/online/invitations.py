@@ -142,7 +142,8 @@ def person_invitation(user: User, event: Event) -> PersonInvitation | None:
 
 def my_invitations(user: User) -> list[PersonInvitation]:
     return list(db.session.scalars(sa.select(PersonInvitation).where(PersonInvitation.user_id == user.id)
-                                   .order_by(PersonInvitation.id.desc())))
+                                   .order_by(PersonInvitation.id.desc())
+                                   .options(joinedload(PersonInvitation.event))))  # the page lists the events
 
 
 def register_invited(user: User, event: Event, *, code: str | None = None, answers: dict | None = None,

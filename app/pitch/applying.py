@@ -169,4 +169,4 @@ def decline_entries(actor: User, competition: PitchCompetition, chosen: list[Pit
 
 def entries_of(user: User) -> list[PitchEntry]:
     return list(db.session.scalars(sa.select(PitchEntry).where(PitchEntry.user_id == user.id)
-                                   .order_by(PitchEntry.id.desc())))
+                                   .order_by(PitchEntry.id.desc()).options(joinedload(PitchEntry.competition))))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.audit import services as audit
@@ -186,4 +187,5 @@ def invite_finalists(actor: User, competition: PitchCompetition, cycle: Cycle | 
 
 def invitations_of(user: User) -> list[CampInvitation]:
     return list(db.session.scalars(sa.select(CampInvitation).join(PitchEntry).where(PitchEntry.user_id == user.id)
-                                   .order_by(CampInvitation.id.desc())))
+                                   .order_by(CampInvitation.id.desc())
+                                   .options(joinedload(CampInvitation.entry).joinedload(PitchEntry.competition))))

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Role, User
 from app.audit import services as audit
@@ -208,11 +209,15 @@ def competitions_for(user: User) -> list[PitchCompetition]:
 
 def judged_by(user: User) -> list[PitchRound]:
     return list(db.session.scalars(sa.select(PitchRound).join(RoundJudge)
-                                   .where(RoundJudge.user_id == user.id).order_by(PitchRound.id.desc())))
+                                   .where(RoundJudge.user_id == user.id).order_by(PitchRound.id.desc())
+                                   .options(joinedload(PitchRound.competition))))  # named on the judge's list
 
 
 def published_competitions() -> list[PitchCompetition]:
     """The public list: every competition past its draft, newest first."""
     return list(db.session.scalars(sa.select(PitchCompetition)
                                    .where(PitchCompetition.status != PitchStatus.DRAFT.value)
-                                   .order_by(PitchCompetition.year.desc(), PitchCompetition.id.desc())))
+                                   .order_by(PitchCompetition.year.desc(), PitchCompetition.id.desc())
+                                   # the list shows each one's department and venue
+                                   .options(joinedload(PitchCompetition.department),
+                                            joinedload(PitchCompetition.event))))

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Department, User, organises
 from app.audit import services as audit
@@ -76,7 +77,8 @@ def open_batches() -> list[TraineeshipBatch]:
     now = utcnow()
     return list(db.session.scalars(sa.select(TraineeshipBatch).where(
         TraineeshipBatch.status == BatchStatus.OPEN.value, TraineeshipBatch.applications_open_at <= now,
-        TraineeshipBatch.applications_close_at > now).order_by(TraineeshipBatch.applications_close_at)))
+        TraineeshipBatch.applications_close_at > now).order_by(TraineeshipBatch.applications_close_at)
+        .options(selectinload(TraineeshipBatch.places))))  # the list counts each one's openings and hosts
 
 
 def taking_applications(batch: TraineeshipBatch, at: datetime | None = None) -> bool:

@@ -60,13 +60,19 @@ def applications_query(batch: TraineeshipBatch) -> sa.Select:
 
 def applications_of_person(user: User) -> list[TraineeApplication]:
     """A person's applications, newest first."""
+    # the person's page shows each one's batch and the host of each choice
     return list(db.session.scalars(sa.select(TraineeApplication).where(TraineeApplication.user_id == user.id)
-                                   .order_by(TraineeApplication.created_at.desc(), TraineeApplication.id.desc())))
+                                   .order_by(TraineeApplication.created_at.desc(), TraineeApplication.id.desc())
+                                   .options(joinedload(TraineeApplication.batch),
+                                            selectinload(TraineeApplication.choices)
+                                            .joinedload(ApplicationChoice.place).joinedload(TraineeshipPlace.host))))
 
 
 def placements_of_person(user: User) -> dict[int, Placement]:
     """application id -> the placement that holds the person in that batch (the newest)."""
-    rows = db.session.scalars(sa.select(Placement).where(Placement.user_id == user.id).order_by(Placement.id))
+    rows = db.session.scalars(sa.select(Placement).where(Placement.user_id == user.id).order_by(Placement.id)
+                              .options(joinedload(Placement.host), joinedload(Placement.place),
+                                       joinedload(Placement.registration)))  # shown with each placement
     return {p.application_id: p for p in rows}
 
 

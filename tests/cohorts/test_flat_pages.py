@@ -1,6 +1,8 @@
 """The cohort pages and exports that list founders issue as many statements at 200 founders as at
 10 (issue 19): members, lesson attendance, the attendance grid and export, the report, graduates,
-the grading sheet, results and export, the mentoring page, and the cycle's report."""
+the grading sheet, results and export, the mentoring page, and the cycle's report; the cycles' lists
+(console and public) at 10 and 200 cycles, the grading index at 10 and 200 cohorts, and a founder's
+applications at 10 and 200."""
 from __future__ import annotations
 
 import re
@@ -9,8 +11,8 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.cohorts.camps.models import Enrolment
-from app.cohorts.grading.models import Grade
+from app.cohorts.camps.models import Cohort, Cycle, Enrolment, cohort_trainers
+from app.cohorts.grading.models import CohortGrading, CohortResult, Grade, ResultRun
 from app.cohorts.lessons import schedule
 from app.cohorts.lessons.models import AttendanceMark
 from app.cohorts.models import Application, ReviewScore
@@ -18,6 +20,7 @@ from app.cohorts.selection import review
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.conftest import login
+from tests.fixtures import next_number
 from tests.fixtures.accounts import api_token
 from tests.fixtures import list_rows as bulk
 from tests.fixtures.cohorts import standard_assessments
@@ -153,3 +156,118 @@ def test_a_cycles_applications_come_50_to_a_page_with_the_filters_kept(client, a
     assert second == submitted[50:] and 'data-applications-total="60"' in body
     everything, body = shown("page=2")
     assert everything == [a.id for a in every[50:]] and 'data-applications-total="66"' in body
+
+
+# -- lists of cycles and of cohorts ---------------------------------------------------------------
+def _cycles(programme_id: int, n: int) -> list[int]:
+    return db.session.scalars(sa.insert(Cycle).returning(Cycle.id), [
+        dict(programme_id=programme_id, name=f"第{next_number()}期", starts_on=date(2026, 3, 1),
+             ends_on=date(2027, 12, 31), applications_open_at=utcnow() - timedelta(days=1),
+             applications_close_at=utcnow() + timedelta(days=14)) for _ in range(n)]).all()
+
+
+@pytest.mark.parametrize("who", ["runner", "trainer"])
+def test_the_cycles_list_is_flat_in_cycles(client, create_cohort, flat_in_rows, who):
+    """The runner sees every cycle with its applications counted by status; a trainer, only the
+    cycles of their cohorts, picked out of all of them."""
+    cohort = create_cohort(capacity=2)
+    programme_id, tier_id = cohort.cycle.programme_id, cohort.tier_id
+
+    def add(n: int) -> None:
+        for cycle_id, person in zip(_cycles(programme_id, n), bulk.people(n, name="申请人")):
+            db.session.add(Application(cycle_id=cycle_id, tier_id=tier_id, user_id=person.id, name=person.name,
+                                       mobile=person.mobile, company_name="闵行创新科技有限公司",
+                                       uscc="91310112MA1GBUG2X0", founded_on=date(2024, 5, 20), industry="ai",
+                                       team_size=3, funding_stage="angel", business_plan="质检SaaS"))
+        db.session.commit()
+
+    login(client, cohort.runner if who == "runner" else cohort.trainers[0])
+    flat_in_rows(client, "/console/camps", add=add)
+
+
+@pytest.mark.parametrize("who", ["runner", "trainer"])
+def test_the_grading_index_is_flat_in_cohorts(client, create_cohort, flat_in_rows, who):
+    """Cohorts of one trainer across cycles, each with an enrolled founder; every other one's grades
+    published."""
+    first = create_cohort(capacity=2)
+    trainer, programme_id, tier_id = first.trainers[0], first.cycle.programme_id, first.tier_id
+    department = first.event.department
+
+    def add(n: int) -> None:
+        cycles, seats = _cycles(programme_id, n), bulk.events(n, department)
+        ids = db.session.scalars(sa.insert(Cohort).returning(Cohort.id), [
+            dict(cycle_id=cycle_id, tier_id=tier_id, event_id=event.id, name=f"第{cycle_id}期孵化班", capacity=20,
+                 starts_on=date(2026, 3, 1), ends_on=date(2026, 12, 31))
+            for cycle_id, event in zip(cycles, seats)]).all()
+        db.session.execute(sa.insert(cohort_trainers), [dict(cohort_id=c, user_id=trainer.id) for c in ids])
+        db.session.execute(sa.insert(CohortGrading), [dict(cohort_id=c, locked=True) for c in ids[::2]])
+        founders = bulk.people(n, name="学员")
+        for cohort_id, cycle_id, event, founder in zip(ids, cycles, seats, founders):
+            seat = bulk.registrations(event, of=[founder])[0]
+            db.session.add(Enrolment(cohort_id=cohort_id, cycle_id=cycle_id, user_id=founder.id,
+                                     registration_id=seat.id, company=founder.employer))
+        db.session.commit()
+
+    login(client, first.runner if who == "runner" else trainer)
+    flat_in_rows(client, "/grading/", add=add)
+
+
+def test_a_founders_applications_are_flat(client, create_cohort, create_user, flat_in_rows):
+    """One founder's applications, one a cycle; every other one admitted to a cohort of its cycle."""
+    first = create_cohort(capacity=2)
+    programme_id, tier_id, department = first.cycle.programme_id, first.tier_id, first.event.department
+    founder = create_user(name="创始人")
+    login(client, founder)
+
+    def add(n: int) -> None:
+        cycles = _cycles(programme_id, n)
+        applications = [Application(cycle_id=c, tier_id=tier_id, user_id=founder.id, name=founder.name,
+                                    mobile=founder.mobile, company_name="闵行创新科技有限公司", uscc="91310112MA1GBUG2X0",
+                                    founded_on=date(2024, 5, 20), industry="ai", team_size=3, funding_stage="angel",
+                                    business_plan="质检SaaS", status="admitted" if k % 2 else "submitted")
+                        for k, c in enumerate(cycles)]
+        db.session.add_all(applications)
+        admitted, seats = applications[1::2], bulk.events(n // 2, department)
+        cohorts = db.session.scalars(sa.insert(Cohort).returning(Cohort.id), [
+            dict(cycle_id=a.cycle_id, tier_id=tier_id, event_id=e.id, name=f"第{a.cycle_id}期孵化班", capacity=20,
+                 starts_on=date(2026, 3, 1), ends_on=date(2026, 12, 31)) for a, e in zip(admitted, seats)]).all()
+        for a, cohort_id, event in zip(admitted, cohorts, seats):
+            seat = bulk.registrations(event, of=[founder])[0]
+            db.session.add(Enrolment(cohort_id=cohort_id, cycle_id=a.cycle_id, user_id=founder.id,
+                                     registration_id=seat.id, company=a.company_name, application_id=a.id))
+        db.session.commit()
+
+    flat_in_rows(client, "/camps/applications", add=add)
+
+
+def test_the_public_camps_list_is_flat_in_cycles(client, create_cohort, flat_in_rows):
+    programme_id = create_cohort(capacity=2).cycle.programme_id
+    flat_in_rows(client, "/camps", add=lambda n: (_cycles(programme_id, n), db.session.commit()))
+
+
+def test_a_founders_results_are_flat_in_enrolments(client, create_cohort, create_user, flat_in_rows):
+    """One founder enrolled cohort after cohort (one a cycle); every other cohort's results published."""
+    first = create_cohort(capacity=2)
+    programme_id, tier_id, department = first.cycle.programme_id, first.tier_id, first.event.department
+    founder = create_user(name="创始人")
+    login(client, founder)
+
+    def add(n: int) -> None:
+        cycles, seats = _cycles(programme_id, n), bulk.events(n, department)
+        ids = db.session.scalars(sa.insert(Cohort).returning(Cohort.id), [
+            dict(cycle_id=c, tier_id=tier_id, event_id=e.id, name=f"第{c}期孵化班", capacity=20,
+                 starts_on=date(2026, 3, 1), ends_on=date(2026, 12, 31)) for c, e in zip(cycles, seats)]).all()
+        enrolments = [Enrolment(cohort_id=k, cycle_id=c, user_id=founder.id, company="闵行创新科技有限公司",
+                                registration_id=bulk.registrations(e, of=[founder])[0].id)
+                      for k, c, e in zip(ids, cycles, seats)]
+        db.session.add_all(enrolments)
+        db.session.flush()
+        for cohort_id, enrolment in list(zip(ids, enrolments))[1::2]:
+            run = ResultRun(cohort_id=cohort_id, rules={}, enrolled=1, published_at=utcnow())
+            db.session.add(run)
+            db.session.flush()
+            db.session.add(CohortResult(run_id=run.id, enrolment_id=enrolment.id, attendance_rate=0.9, score=88.5,
+                                        rank=1, outcome="distinction", published_at=run.published_at))
+        db.session.commit()
+
+    flat_in_rows(client, "/camps/my/results", add=add)

@@ -1,10 +1,12 @@
 """The job fair pages, exports and API lists issue as many statements at 200 job seekers' interests
 as at 10 (issue 19): the fair's console page, the employer's interests and their export, the
-booth's screen, and the API's employer interests and positions."""
+booth's screen, and the API's employer interests and positions; and a job seeker's own list at 10
+and 200 interests."""
 from __future__ import annotations
 
 import io
 import re
+import secrets
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +15,8 @@ from openpyxl import load_workbook
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.jobfairs import candidates_export, counts, interests, portal
-from app.jobfairs.models import CONSENT_VERSION, Consent, Education, Interest, Outcome, interest_positions
+from app.jobfairs.models import (CONSENT_VERSION, Consent, Education, FairEmployer, Interest, Outcome, Position,
+                                 interest_positions)
 from app.timeutil import fmt
 from tests.conftest import login
 from tests.fixtures.accounts import api_token
@@ -193,3 +196,30 @@ def test_the_export_is_flat_past_a_chunk_of_candidates(client, seekers, flat_in_
     statement more for every 500; the streamed export reads each through one cursor."""
     login(client, seekers["fair"].contacts[0])
     print(flat_in_rows(client, "/employer/jobfairs/export", add=seekers["add"], large=candidates_export.CHUNK + 20))
+
+
+def test_a_job_seekers_own_list_is_flat_in_their_interests(client, job_fair, create_user, departments, flat_in_rows):
+    """One company met at fair after fair: each a booth of its own fair, a position, the seeker's
+    interest in it and their consent."""
+    organisation_id = job_fair().booths[0].organisation_id
+    seeker = create_user(name="求职者")
+    login(client, seeker)
+
+    def add(n: int) -> None:
+        fairs = bulk.events(n, departments["talent_center"])
+        booths = db.session.scalars(sa.insert(FairEmployer).returning(FairEmployer.id), [
+            dict(event_id=e.id, organisation_id=organisation_id, booth="A01", booth_code=secrets.token_urlsafe(24))
+            for e in fairs]).all()
+        positions = db.session.scalars(sa.insert(Position).returning(Position.id), [
+            dict(fair_employer_id=b, title="软件工程师", openings=3) for b in booths]).all()
+        ids = db.session.scalars(sa.insert(Interest).returning(Interest.id), [
+            dict(fair_employer_id=b, user_id=seeker.id, status="shared", name=seeker.name, education="bachelor")
+            for b in booths]).all()
+        db.session.execute(sa.insert(interest_positions), [dict(interest_id=i, position_id=p)
+                                                           for i, p in zip(ids, positions)])
+        db.session.execute(sa.insert(Consent), [
+            dict(interest_id=i, user_id=seeker.id, organisation_id=organisation_id, event_id=e.id,
+                 wording_version=CONSENT_VERSION) for i, e in zip(ids, fairs)])
+        db.session.commit()
+
+    flat_in_rows(client, "/me/jobfairs", add=add)

@@ -1,6 +1,6 @@
 """The online part's console page and the API's attendance figures issue as many statements at
 200 people (registered, watching, invited) as at 10, and with 15 invited universities as with 3
-(issue 19)."""
+(issue 19); a person's own invitations at 10 and 200."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -58,3 +58,16 @@ def test_online_pages_are_flat_in_universities(client, db_session, live_online_e
 
     url = _as_organiser(client, event, page)
     print(url, flat_in_rows(client, url, add=add, small=3, large=15))
+
+
+def test_a_persons_invitations_are_flat(client, create_user, departments, flat_in_rows):
+    """One person invited to event after event."""
+    person = create_user(name="受邀校友")
+    login(client, person)
+
+    def add(n: int) -> None:
+        db.session.add_all(PersonInvitation(event_id=e.id, user_id=person.id)
+                           for e in bulk.events(n, departments["talent_center"]))
+        db.session.commit()
+
+    flat_in_rows(client, "/me/invitations", add=add)

@@ -1,17 +1,21 @@
 """The people search and a person's record issue as many statements at 200 rows as at 10 (issue
 19): 200 people found (a page of them shown), 200 events in a person's record (staff's page, the
-person's own page and its JSON), 200 likely duplicates, 200 merges."""
+person's own page and its JSON, the person's data download, the API's record), 200 likely
+duplicates, 200 merges, 200 people due for anonymising (the retention dry run)."""
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 import pytest
 
 from app.extensions import db
 from app.person.merge.models import AccountMerge
 from app.registrations.models import Registration
+from app.timeutil import utcnow
 from tests.conftest import login
-from tests.fixtures.list_rows import events, people
+from tests.fixtures.accounts import api_token
+from tests.fixtures.list_rows import events, people, registrations
 
 
 def test_people_search(client, admin, flat_in_rows):
@@ -31,6 +35,17 @@ def _registrations(person, department):
 def test_record(client, admin, create_user, departments, flat_in_rows, url):
     person = create_user()
     login(client, admin if url.startswith("/console") else person)
+    flat_in_rows(client, url.format(id=person.id), add=_registrations(person, departments["talent_center"]))
+
+
+@pytest.mark.parametrize("url", ["/me/data.json", "/me/data.pdf", "/api/v1/people/{id}/record"])
+def test_a_persons_data_and_the_apis_record_are_flat(client, admin, create_user, departments, flat_in_rows, url):
+    """The person's download of their data reads every table once, whatever its number of rows."""
+    person = create_user()
+    if url.startswith("/api/"):
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(client, admin)}"
+    else:
+        login(client, person)
     flat_in_rows(client, url.format(id=person.id), add=_registrations(person, departments["talent_center"]))
 
 
@@ -55,3 +70,18 @@ def test_merges(client, admin, flat_in_rows):
         db.session.commit()
 
     flat_in_rows(client, "/console/people/merges", add=add)
+
+
+def test_retention_dry_run(client, admin, departments, flat_in_rows):
+    """Half of those due last took part in an event four years ago, half signed up five years ago and
+    never took part."""
+    login(client, admin)
+    long_ago = utcnow() - timedelta(days=5 * 365)
+    old_events = events(2, departments["talent_center"], starts_at=long_ago + timedelta(days=365))
+
+    def add(n: int) -> None:
+        made = people(n, created_at=long_ago)
+        for i, event in enumerate(old_events):
+            registrations(event, of=made[i:n // 2:2])
+
+    flat_in_rows(client, "/admin/retention", add=add)

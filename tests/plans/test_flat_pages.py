@@ -1,17 +1,22 @@
 """The plan's pages issue as many statements with 200 people counted as with 10 (issue 19): the
-dashboard, a target's page and its drill-down, the console's plan and target pages; and the report
-runs' list at 10 and 200 runs."""
+dashboard, a target's page and its drill-down, the console's plan and target pages; the report
+runs' list at 10 and 200 runs; and each occasion's plan items page at 10 and 200 items of the plan
+(a third of them tagged for it)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
 import pytest
+import sqlalchemy as sa
 
 from app.checkin import services as checkin
 from app.checkin.models import Scan
+from app.events.models import Series
 from app.extensions import db
+from app.plans.models import PlanItem, PlanTag
 from app.plans.reports.models import ReportRun
 from tests.conftest import login
+from tests.fixtures import next_number
 from tests.fixtures.list_rows import registrations
 
 AT = datetime(2023, 5, 20, 2, 0, tzinfo=timezone.utc)
@@ -54,3 +59,44 @@ def test_report_runs(client, admin, create_plan, flat_in_rows):
         db.session.commit()
 
     flat_in_rows(client, "/dashboard/reports", add=add)
+
+
+# Each kind of occasion the plan items page serves, built by the fixtures that make one.
+SUBJECTS = {
+    "series": lambda get: _series(get("departments")),
+    "event": lambda get: get("create_event")(),
+    "cycle": lambda get: get("create_cohort")().cycle,
+    "batch": lambda get: get("traineeship")().batch,
+    "competition": lambda get: get("contest").competition,
+    "studio": lambda get: get("create_studio")(),
+}
+
+
+def _series(departments) -> Series:
+    series = Series(slug=f"s{next_number()}", name="人才闵行周", department_id=departments["talent_center"].id)
+    db.session.add(series)
+    db.session.commit()
+    return series
+
+
+@pytest.mark.parametrize("kind", list(SUBJECTS))
+def test_plan_items_of_an_occasion(client, admin, create_plan, request, flat_in_rows, kind):
+    subject = SUBJECTS[kind](request.getfixturevalue)
+    plan, subject_id = create_plan(), subject.id
+    defaults = ["series", "event:forum", "camp", "traineeship", "competition", "studio", "online"]
+    login(client, admin)
+
+    def add(n: int) -> None:
+        # Items that name the occasion's programme (its defaults) and items it was tagged with or out of.
+        start = db.session.scalar(sa.select(sa.func.count()).select_from(PlanItem)
+                                  .where(PlanItem.plan_id == plan.id))
+        ids = db.session.scalars(sa.insert(PlanItem).returning(PlanItem.id), [
+            dict(plan_id=plan.id, code=f"{i // 10}.{i % 10}", section="（二）实施六项人才培育培养工程",
+                 title=f"人才培育计划{i}", position=i, serves=defaults[i % 7:i % 7 + 2])
+            for i in range(start, start + n)]).all()
+        db.session.execute(sa.insert(PlanTag), [
+            dict(item_id=item_id, subject_kind=kind, subject_id=subject_id, serves=bool(i % 2),
+                 tagged_by_id=admin.id) for i, item_id in enumerate(ids) if i % 3 == 0])
+        db.session.commit()
+
+    flat_in_rows(client, f"/console/plans/tags/{kind}/{subject_id}", add=add)

@@ -1,6 +1,7 @@
 """Issue 19: every page, export and API list of an event's registrations issues as many
 statements at 200 registrations as at 10 (tests/fixtures/queries.py), so a person, an answer, a
-booking or a waiting-list place read per row fails here."""
+booking or a waiting-list place read per row fails here; and the pages of the event itself, which
+count them."""
 import itertools
 from datetime import timedelta
 
@@ -84,6 +85,15 @@ def test_registration_exports_are_flat(client, flat_in_rows, busy_event, export)
     event, organiser, add = busy_event
     login(client, organiser)
     _flat(client, flat_in_rows, f"/console/events/{event.id}/{export}", add)
+
+
+@pytest.mark.parametrize("page", ["/console/events/{e}", "/events/{e}", "/api/v1/events/{e}"])
+def test_the_event_pages_are_flat_in_registrations(client, flat_in_rows, busy_event, page):
+    """The console's and the public page of the event, and its API detail, count registrations and
+    bookings; they never read them."""
+    event, organiser, add = busy_event
+    login(client, organiser)
+    _flat(client, flat_in_rows, page.format(e=event.id), add)
 
 
 @pytest.mark.parametrize("query", ["?per_page=100", "?status=waitlisted&per_page=100"])

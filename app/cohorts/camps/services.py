@@ -316,4 +316,7 @@ def history(user: User) -> list[Enrolment]:
     """A person's path through the programmes, earliest first (孵化 → 成长 → 加速)."""
     return list(db.session.scalars(sa.select(Enrolment).join(Cohort).join(Cycle)
                                    .where(Enrolment.user_id == user.id)
-                                   .order_by(Cycle.starts_on, Enrolment.id)))
+                                   .order_by(Cycle.starts_on, Enrolment.id)
+                                   # the founder's pages name each cohort, its tier and cycle
+                                   .options(joinedload(Enrolment.cohort).joinedload(Cohort.cycle),
+                                            joinedload(Enrolment.cohort).joinedload(Cohort.tier))))

@@ -81,6 +81,13 @@ def is_locked(cohort: Cohort) -> bool:
     return bool(row and row.locked)
 
 
+def locked_of(chosen: list[Cohort]) -> dict[int, bool]:
+    """is_locked of each cohort (by cohort id), in one query."""
+    locked = set(db.session.scalars(sa.select(CohortGrading.cohort_id).where(
+        CohortGrading.cohort_id.in_([c.id for c in chosen] or [-1]), CohortGrading.locked.is_(True))))
+    return {c.id: c.id in locked for c in chosen}
+
+
 def _refuse_if_locked(row: CohortGrading) -> None:
     if row.locked:
         raise GradesLocked(_l("The grades of this cohort are published and locked; an admin can unlock them."))

@@ -145,9 +145,22 @@ def published_result(enrolment: Enrolment) -> CohortResult | None:
                              .order_by(ResultRun.id.desc()).limit(1))
 
 
+def published_results(enrolments: list[Enrolment]) -> dict[int, CohortResult]:
+    """published_result of each enrolment that has one (by enrolment id), in one query."""
+    found: dict[int, CohortResult] = {}
+    for result in db.session.scalars(sa.select(CohortResult).join(ResultRun)
+                                     .where(CohortResult.enrolment_id.in_([e.id for e in enrolments] or [-1]),
+                                            ResultRun.published_at.is_not(None))
+                                     .order_by(ResultRun.id)):
+        found[result.enrolment_id] = result  # the latest published run's, as published_result picks
+    return found
+
+
 def my_results(user) -> list[tuple[Enrolment, CohortResult | None]]:
     """Each of the user's enrolments (earliest first) with its published result, if any."""
-    return [(e, published_result(e)) for e in cohorts.history(user)]
+    mine = cohorts.history(user)
+    published = published_results(mine)
+    return [(e, published.get(e.id)) for e in mine]
 
 
 def counts(run: ResultRun | None) -> dict[str, int]:

@@ -37,8 +37,7 @@ def grading_index():
     if not mine and not (current_user.has_role("trainer") or current_user.is_staff):
         abort(403)
     return render_template("cohorts/grading_index.html", cohorts=mine,
-                           counts={c.id: cohorts.enrolled_count(c) for c in mine},
-                           locked={c.id: grades.is_locked(c) for c in mine})
+                           counts=cohorts.enrolled_counts(mine), locked=grades.locked_of(mine))
 
 
 @bp.route("/grading/<int:cohort_id>")

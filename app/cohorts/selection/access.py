@@ -6,7 +6,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.cohorts.camps import services as cohorts
@@ -76,7 +76,9 @@ def require_see(user, application: Application) -> None:
 
 def cycles_for(user: User) -> list[Cycle]:
     """Cycles of camp-like programmes whose applications this user may review, newest first."""
-    found = db.session.scalars(sa.select(Cycle).order_by(Cycle.starts_on.desc(), Cycle.id.desc())).all()
+    # can_review reads each cycle's programme, and a trainer's its cohorts' trainers: loaded with the cycles
+    found = db.session.scalars(sa.select(Cycle).order_by(Cycle.starts_on.desc(), Cycle.id.desc()).options(
+        selectinload(Cycle.programme), selectinload(Cycle.cohorts).selectinload(Cohort.trainers))).all()
     return [c for c in found if can_review(user, c)]
 
 
@@ -98,6 +100,15 @@ def my_applications(user: User) -> list[Application]:
 
 def enrolment_for(application: Application) -> Enrolment | None:
     return db.session.scalar(sa.select(Enrolment).where(Enrolment.application_id == application.id))
+
+
+def enrolments_for(chosen: list[Application]) -> dict[int, Enrolment | None]:
+    """enrolment_for of each application (by application id), with its cohort, in one query."""
+    found: dict[int, Enrolment | None] = {a.id: None for a in chosen}
+    for enrolment in db.session.scalars(sa.select(Enrolment).where(Enrolment.application_id.in_(list(found) or [-1]))
+                                        .options(joinedload(Enrolment.cohort))):
+        found[enrolment.application_id] = enrolment
+    return found
 
 
 def open_cycles() -> list[Cycle]:
@@ -163,6 +174,17 @@ def status_counts(cycle: Cycle, tier_id: int | None = None) -> dict[str, int]:
         query = query.where(Application.tier_id == tier_id)
     counts = {s.value: 0 for s in ApplicationStatus}
     counts.update(dict(db.session.execute(query.group_by(Application.status)).all()))
+    return counts
+
+
+def status_counts_of(cycles: list[Cycle]) -> dict[int, dict[str, int]]:
+    """status_counts of each cycle (by cycle id), in one grouped count."""
+    counts = {c.id: {s.value: 0 for s in ApplicationStatus} for c in cycles}
+    rows = db.session.execute(sa.select(Application.cycle_id, Application.status, sa.func.count())
+                              .where(Application.cycle_id.in_(list(counts) or [-1]))
+                              .group_by(Application.cycle_id, Application.status))
+    for cycle_id, status, n in rows:
+        counts[cycle_id][status] = n
     return counts
 
 

@@ -61,6 +61,7 @@ from app.cohorts.selection.access import (  # noqa: F401
     application_of,
     my_applications,
     enrolment_for,
+    enrolments_for,
     open_cycles,
     tiers_for,
     tier_of,
@@ -70,6 +71,7 @@ from app.cohorts.selection.access import (  # noqa: F401
     applications_query,
     applications_by_id,
     status_counts,
+    status_counts_of,
     history,
 )
 from app.cohorts.selection.pitch_decks import (  # noqa: F401
@@ -127,6 +129,7 @@ __all__ = [
     "application_of",
     "my_applications",
     "enrolment_for",
+    "enrolments_for",
     "open_cycles",
     "tiers_for",
     "tier_of",
@@ -136,6 +139,7 @@ __all__ = [
     "applications_query",
     "applications_by_id",
     "status_counts",
+    "status_counts_of",
     "history",
     "pitch_deck_name",
     "apply",

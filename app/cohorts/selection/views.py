@@ -90,7 +90,7 @@ def apply(cycle_id: int):
 def my_applications():
     mine = apps.my_applications(current_user)
     return render_template("cohorts/my_applications.html", applications=mine,
-                           enrolments={a.id: apps.enrolment_for(a) for a in mine}, withdraw_form=WithdrawForm())
+                           enrolments=apps.enrolments_for(mine), withdraw_form=WithdrawForm())
 
 
 def _own(application_id: int) -> Application:
@@ -165,7 +165,7 @@ def console_cycles():
     if not cycles and not current_user.is_staff:
         abort(403)
     return render_template("cohorts/console_cycles.html", cycles=cycles,
-                           counts={c.id: apps.status_counts(c) for c in cycles})
+                           counts=apps.status_counts_of(cycles))
 
 
 @bp.route("/console/cycles/<int:cycle_id>/applications")
