@@ -66,29 +66,34 @@ class _Refuse(Exception):
         self.status, self.code = status, code
 
 
-app = Flask(__name__)
-
-
-@app.get("/healthz")
 def healthz():
     with engine.connect() as conn:
         conn.execute(sa.text("SELECT 1"))
     return jsonify(status="ok")
 
 
-@app.post("/api/v1/events/<int:event_id>/registrations")
-def register(event_id: int):
+def token_hash_of_request() -> str:
+    """The Bearer token's sha256 (as the app stores it), once the body is a JSON object or empty."""
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
-        return jsonify(code="unauthenticated"), 401
+        raise _Refuse(401, "unauthenticated")
     body = request.get_json(silent=True)
     if body is None and not request.data:
         body = {}
     if not isinstance(body, dict):
-        return jsonify(code="malformed"), 400
-    token_hash = hashlib.sha256(header[7:].strip().encode()).hexdigest()
+        raise _Refuse(400, "malformed")
+    return hashlib.sha256(header[7:].strip().encode()).hexdigest()
+
+
+app = Flask(__name__)
+app.get("/healthz")(healthz)
+
+
+@app.post("/api/v1/events/<int:event_id>/registrations")
+def register(event_id: int):
     now = datetime.now(timezone.utc).replace(tzinfo=None)  # the app stores naive UTC
     try:
+        token_hash = token_hash_of_request()
         with engine.begin() as conn:
             user_id = conn.scalar(
                 sa.select(api_tokens.c.user_id).join(users, users.c.id == api_tokens.c.user_id)
