@@ -166,6 +166,13 @@ def _cycles(programme_id: int, n: int) -> list[int]:
              applications_close_at=utcnow() + timedelta(days=14)) for _ in range(n)]).all()
 
 
+def _cohorts(tier_id: int, cycle_ids, events) -> list[int]:
+    """One 孵化 cohort a cycle, each held on its own event."""
+    return db.session.scalars(sa.insert(Cohort).returning(Cohort.id), [
+        dict(cycle_id=c, tier_id=tier_id, event_id=e.id, name=f"第{c}期孵化班", capacity=20,
+             starts_on=date(2026, 3, 1), ends_on=date(2026, 12, 31)) for c, e in zip(cycle_ids, events)]).all()
+
+
 @pytest.mark.parametrize("who", ["runner", "trainer"])
 def test_the_cycles_list_is_flat_in_cycles(client, create_cohort, flat_in_rows, who):
     """The runner sees every cycle with its applications counted by status; a trainer, only the
@@ -195,10 +202,7 @@ def test_the_grading_index_is_flat_in_cohorts(client, create_cohort, flat_in_row
 
     def add(n: int) -> None:
         cycles, seats = _cycles(programme_id, n), bulk.events(n, department)
-        ids = db.session.scalars(sa.insert(Cohort).returning(Cohort.id), [
-            dict(cycle_id=cycle_id, tier_id=tier_id, event_id=event.id, name=f"第{cycle_id}期孵化班", capacity=20,
-                 starts_on=date(2026, 3, 1), ends_on=date(2026, 12, 31))
-            for cycle_id, event in zip(cycles, seats)]).all()
+        ids = _cohorts(tier_id, cycles, seats)
         db.session.execute(sa.insert(cohort_trainers), [dict(cohort_id=c, user_id=trainer.id) for c in ids])
         db.session.execute(sa.insert(CohortGrading), [dict(cohort_id=c, locked=True) for c in ids[::2]])
         founders = bulk.people(n, name="学员")
@@ -228,9 +232,7 @@ def test_a_founders_applications_are_flat(client, create_cohort, create_user, fl
                         for k, c in enumerate(cycles)]
         db.session.add_all(applications)
         admitted, seats = applications[1::2], bulk.events(n // 2, department)
-        cohorts = db.session.scalars(sa.insert(Cohort).returning(Cohort.id), [
-            dict(cycle_id=a.cycle_id, tier_id=tier_id, event_id=e.id, name=f"第{a.cycle_id}期孵化班", capacity=20,
-                 starts_on=date(2026, 3, 1), ends_on=date(2026, 12, 31)) for a, e in zip(admitted, seats)]).all()
+        cohorts = _cohorts(tier_id, [a.cycle_id for a in admitted], seats)
         for a, cohort_id, event in zip(admitted, cohorts, seats):
             seat = bulk.registrations(event, of=[founder])[0]
             db.session.add(Enrolment(cohort_id=cohort_id, cycle_id=a.cycle_id, user_id=founder.id,
@@ -254,9 +256,7 @@ def test_a_founders_results_are_flat_in_enrolments(client, create_cohort, create
 
     def add(n: int) -> None:
         cycles, seats = _cycles(programme_id, n), bulk.events(n, department)
-        ids = db.session.scalars(sa.insert(Cohort).returning(Cohort.id), [
-            dict(cycle_id=c, tier_id=tier_id, event_id=e.id, name=f"第{c}期孵化班", capacity=20,
-                 starts_on=date(2026, 3, 1), ends_on=date(2026, 12, 31)) for c, e in zip(cycles, seats)]).all()
+        ids = _cohorts(tier_id, cycles, seats)
         enrolments = [Enrolment(cohort_id=k, cycle_id=c, user_id=founder.id, company="闵行创新科技有限公司",
                                 registration_id=bulk.registrations(e, of=[founder])[0].id)
                       for k, c, e in zip(ids, cycles, seats)]
