@@ -11,8 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import (background, cli, column_limits, database_liveness, inputs, jinja, jobs, json_logs, language,
-                 metrics, operations, request_id, security_headers, urls)
+from app import (background, cli, column_limits, cookie_sessions, database_liveness, inputs, jinja, jobs, json_logs,
+                 language, metrics, operations, request_id, security_headers, urls)
 from app.accounts.blueprint import bp as accounts_bp
 from app.admin.blueprint import bp as admin_bp
 from app.api.blueprint import bp as api_bp
@@ -121,6 +121,7 @@ def create_app(config: str | None = None, **overrides) -> Flask:
                satisfaction_bp, rights_bp, person_code_bp, record_bp, plans_bp):
         app.register_blueprint(bp)
     csrf.exempt(api_bp)
+    cookie_sessions.init_app(app, api_bp.url_prefix)  # the API, token-authenticated, has no cookie session
     csrf.exempt(online_beat_bp)  # the join token in the path is the credential, not a cookie
     csrf.exempt(sms_bp)  # the provider posts receipts; the secret in the URL stands in for a session
     # Before CSRF protection reads the body: the camp application form takes larger uploads.

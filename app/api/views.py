@@ -5,7 +5,7 @@ never act on a browser's session cookie.
 """
 from __future__ import annotations
 
-from functools import wraps
+from functools import partial, wraps
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
@@ -28,7 +28,7 @@ from app.inputs import PAGE_MAX, bounded_int
 from app.lifecycle import services as lifecycle
 from app.registrations import services as reg
 from app.registrations.models import Registration
-from app.registrations.plain_registration import Placed, register_plain
+from app.registrations.plain_registration import Placed, register_for_event
 from app.registrations.queries import places_of_a_person
 from app.tickets.services import ticket_url
 from app.timeutil import iso
@@ -52,15 +52,20 @@ def _bearer_secret() -> str:
     return header[7:].strip() if header.startswith("Bearer ") else ""
 
 
-def _bearer_user():
+def _bearer_user(with_rights: bool = True):
     secret = _bearer_secret()
-    return accounts.user_for_api_token(secret) if secret else None
+    return accounts.user_for_api_token(secret, with_rights=with_rights) if secret else None
 
 
-def token_required(view):
+def token_required(view=None, *, with_rights: bool = True):
+    """The view runs for a valid Bearer token's account (`g.api_user`), else 401. `with_rights=False`
+    (`accounts.user_for_api_token`): for a view that seldom asks the account's roles."""
+    if view is None:
+        return partial(token_required, with_rights=with_rights)
+
     @wraps(view)
     def wrapped(*args, **kwargs):
-        user = _bearer_user()
+        user = _bearer_user(with_rights)
         if user is None:
             return _error(401, "unauthenticated", _("A valid Bearer token is required."))
         g.api_user = user
@@ -244,7 +249,7 @@ def registration_json(registration: Registration, *, position: int | None = None
 
 
 @bp.route("/events/<int:event_id>/registrations", methods=["POST"])
-@token_required
+@token_required(with_rights=False)
 def register(event_id: int):
     body = request.get_json(silent=True)
     if body is None and not request.data:
@@ -254,9 +259,7 @@ def register(event_id: int):
     p = Payload(body)
     answers, sessions = p.object("answers"), p.id_list("sessions")
     p.done()
-    event = reg.get_public_event(event_id, g.api_user)
-    registration = register_plain(g.api_user, event, answers, sessions) \
-        or reg.register(g.api_user, event, answers or {}, sessions)
+    registration = register_for_event(g.api_user, event_id, answers, sessions)
     # Serialised before the commit, which expires the loaded attributes.
     known = registration.position if isinstance(registration, Placed) else None  # read with the write
     data = registration_json(registration, position=known or reg.waitlist_position(registration))

@@ -19,7 +19,11 @@ from app.timeutil import utcnow
 def get_public_event(event_id: int, viewer: User | None = None) -> Event:
     """An event as `viewer` may see it: a draft only by its managers, an invitation-only
     occasion only by its managers and the people it seated."""
-    event = get_event(event_id)
+    return require_visible(get_event(event_id), viewer)
+
+
+def require_visible(event: Event, viewer: User | None) -> Event:
+    """`get_public_event`'s rule for an event already loaded: NotFound if `viewer` may not see it."""
     if event.status == EventStatus.DRAFT.value and not can_manage(viewer, event):
         raise NotFound(_l("No such event."))
     if event.invitation_only and not (can_manage(viewer, event) or _invited(viewer, event)):

@@ -20,17 +20,20 @@ from datetime import datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.errors import NotFound
 from app.events.models import Event, Places
 from app.extensions import db
 from app.notifications.services import insert_notice, notice_inserted, notice_rows
 from app.notifications.sms.services import daily_cap, local_day_start, sent_today_count
 from app.registrations import plain_write
+from app.registrations.lookups import get_public_event, require_visible
 from app.registrations.models import Registration, RegistrationHistory
 from app.registrations.notices import status_notice
-from app.registrations.registering import AlreadyRegistered
+from app.registrations.registering import AlreadyRegistered, register
 from app.registrations.seats import (CONFIRMED, WAITLISTED, add_confirmed, confirmed_written, event_lock_statement,
                                     lock_event, locked_event_row)
 from app.timeutil import utcnow
@@ -62,12 +65,27 @@ class Placed:
         return self.event.id
 
 
-def register_plain(user: User, event: Event, answers: dict | None = None, session_ids=None) -> Placed | None:
-    """`user` registered for `event` as `register()` would, or None: `register()` is to decide it."""
+def register_for_event(user: User, event_id: int, answers: dict | None = None,
+                       session_ids=None) -> Placed | Registration:
+    """The API's registration of `user` for the event `event_id`, as far as they may see it
+    (`get_public_event`): the common case decided here, anything else by `register()`. On PostgreSQL
+    the common case reads the event in its lock statement, one round trip instead of two."""
+    if answers or session_ids or not _postgresql():
+        event, locked = get_public_event(event_id, user), None
+    else:
+        event, locked = _visible_locked_event(user, event_id)
+    return (register_plain(user, event, answers, session_ids, locked=locked)
+            or register(user, event, answers or {}, session_ids))
+
+
+def register_plain(user: User, event: Event, answers: dict | None = None, session_ids=None, *,
+                   locked: sa.Row | None = None) -> Placed | None:
+    """`user` registered for `event` as `register()` would, or None: `register()` is to decide it.
+    `locked`: the row of `_lock_statement` (PostgreSQL) when the caller has taken the lock already."""
     if answers or session_ids or not (_plain(event) and event.registration_open()):
         return None
-    if db.session.get_bind().dialect.name == "postgresql":
-        return _placed_in_one_write(user, event)
+    if _postgresql():
+        return _placed_in_one_write(user, event, locked)
     lock_event(event)  # re-reads the deciding columns: an edit may have committed meanwhile
     if not (_plain(event) and event.registration_open()):
         return None
@@ -90,16 +108,24 @@ def register_plain(user: User, event: Event, answers: dict | None = None, sessio
     return _inserted(placed)
 
 
-def _placed_in_one_write(user: User, event: Event) -> Placed | None:
+def _visible_locked_event(user: User, event_id: int) -> tuple[Event, sa.Row]:
+    """PostgreSQL: the event, loaded by its lock statement (`_lock_statement`, the whole entity read
+    from the locked row), if `user` may see it."""
+    counts_sms = _counts_sms(user)
+    row = db.session.execute(_locked_event_statement(counts_sms), _lock_params(user, event_id, counts_sms)).first()
+    if row is None:
+        raise NotFound(_l("No such event."))
+    return require_visible(row.Event, user), row
+
+
+def _placed_in_one_write(user: User, event: Event, row: sa.Row | None) -> Placed | None:
     """PostgreSQL: the lock statement also asks whether the person holds a place and how many SMS their
     number had today (neither waits on another seat decision of this event), and one statement writes
     every row and reads the waiting-list position (`plain_write`): three round trips under the event
     lock, COMMIT included, as the bare endpoint takes."""
-    counts_sms = bool(user.mobile and daily_cap())
-    params = {"event": event.id, "user": user.id}
-    if counts_sms:
-        params.update(mobile=user.mobile, day_start=local_day_start(utcnow()))
-    row = locked_event_row(event, _lock_statement(counts_sms), params)
+    counts_sms = _counts_sms(user)
+    if row is None:
+        row = locked_event_row(event, _lock_statement(counts_sms), _lock_params(user, event.id, counts_sms))
     if row.held or not (_plain(event) and event.registration_open()):
         return None
     placed = _placing(user, event)
@@ -119,13 +145,41 @@ def _placed_in_one_write(user: User, event: Event) -> Placed | None:
     return _inserted(replace(placed, id=written.id, position=written.position))
 
 
-@lru_cache(maxsize=2)
-def _lock_statement(counts_sms: bool) -> sa.Select:
+def _counts_sms(user: User) -> bool:
+    return bool(user.mobile and daily_cap())
+
+
+def _lock_params(user: User, event_id: int, counts_sms: bool) -> dict:
+    params = {"event": event_id, "event_id": event_id, "user": user.id}
+    if counts_sms:
+        params.update(mobile=user.mobile, day_start=local_day_start(utcnow()))
+    return params
+
+
+def _lock_extras(counts_sms: bool) -> list[sa.ColumnElement]:
+    """What the lock statement reads beside the event: whether the person holds a place, and their
+    number's SMS of the day."""
     extra = [sa.exists(_HELD).label("held")]
     if counts_sms:
         extra.append(sent_today_count(sa.bindparam("mobile"), sa.bindparam("day_start", type_=sa.DateTime))
                      .scalar_subquery().label("sms_today"))
-    return event_lock_statement(*extra)
+    return extra
+
+
+@lru_cache(maxsize=2)
+def _lock_statement(counts_sms: bool) -> sa.Select:
+    return event_lock_statement(*_lock_extras(counts_sms))
+
+
+@lru_cache(maxsize=2)
+def _locked_event_statement(counts_sms: bool) -> sa.Select:
+    """`_lock_statement` that loads the whole event: each column from the locked row's newest version."""
+    return (sa.select(Event, *_lock_extras(counts_sms)).where(Event.id == sa.bindparam("event_id"))
+            .with_for_update(key_share=True, of=Event).execution_options(populate_existing=True))
+
+
+def _postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
 
 
 def _placing(user: User, event: Event) -> Placed:

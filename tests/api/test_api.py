@@ -129,6 +129,23 @@ def test_session_cookie_never_authenticates_the_api(client, create_event, create
     assert response.status_code == 401
 
 
+def test_the_api_neither_reads_nor_writes_a_browsers_session(client, create_event, create_user):
+    """app/cookie_sessions.py: with a signed-in browser's cookies, an API answer sets no cookie and does not
+    vary by them (the session it sees is empty and never saved); the pages still read the session."""
+    from tests.conftest import login
+
+    user = create_user()
+    login(client, user, remember=True)
+    event = create_event()
+    answers = [client.get("/api/v1/events"),
+               client.post(f"/api/v1/events/{event.id}/registrations", json={}, headers=api_headers(client, user))]
+    assert [a.status_code for a in answers] == [200, 201]
+    for answer in answers:
+        assert "Set-Cookie" not in answer.headers and "cookie" not in answer.vary, answer.headers
+    page = client.get("/me/registrations")
+    assert page.status_code == 200 and "cookie" in page.vary
+
+
 def test_openapi_documents_every_api_route(app, client):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.")

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from app.api import views as api_views
 from app.events.models import Event
 from app.notifications import services as notices
 from app.notifications.models import InboxMessage, OutboxMessage
@@ -107,12 +106,12 @@ def _noted(decided: list, answer):
 
 def test_core_path_answers_stores_and_hands_over_as_the_service_does(client, db_session, create_event,
                                                                       create_user, monkeypatch, handed_over):
-    decided = []  # whether the Core path decided each request
-    monkeypatch.setattr(api_views, "register_plain", lambda *args, **kwargs: _noted(
-        decided, plain_registration.register_plain(*args, **kwargs)))
+    decided, core_path = [], plain_registration.register_plain  # whether the Core path decided each request
+    monkeypatch.setattr(plain_registration, "register_plain", lambda *args, **kwargs: _noted(
+        decided, core_path(*args, **kwargs)))
     fast = _run(client, db_session, create_event, create_user, "甲", handed_over)
     assert decided == [True] * 5 + [False, False]
-    monkeypatch.setattr(api_views, "register_plain", lambda *args, **kwargs: None)
+    monkeypatch.setattr(plain_registration, "register_plain", lambda *args, **kwargs: None)
     full = _run(client, db_session, create_event, create_user, "乙", handed_over)
     for part, (one, other) in enumerate(zip(fast, full)):
         assert one == other, part
@@ -144,7 +143,7 @@ def test_core_path_leaves_the_unusual_to_the_service(client, db_session, create_
 
 
 def test_a_plain_registration_writes_in_one_statement_on_postgresql(client, db_session, create_event, create_user):
-    """PostgreSQL: the token, the event, the lock (with the person's place and the SMS of the day), one
+    """PostgreSQL: the token, the event read with its lock (and the person's place and the SMS of the day), one
     WITH … INSERT for the registration, its history, mail, inbox, SMS, seat count and waiting position,
     and, for a seat, its reminders: the bare endpoint's round trips under the event lock (issue 19)."""
     from tests.fixtures.queries import counting
@@ -164,7 +163,7 @@ def test_a_plain_registration_writes_in_one_statement_on_postgresql(client, db_s
         assert answer.status_code == 201, answer.json
         sent = [s.split()[0].upper() for s in seen if not s.lstrip().upper().startswith(("SELECT 1", "BEGIN"))]
         shapes.append((answer.json["status"], answer.json["waitlist_position"], sent))
-    seat, wait = ["SELECT", "SELECT", "SELECT", "WITH", "INSERT"], ["SELECT", "SELECT", "SELECT", "WITH"]
+    seat, wait = ["SELECT", "SELECT", "WITH", "INSERT"], ["SELECT", "SELECT", "WITH"]
     assert shapes[1:] == [("confirmed", None, seat), ("waitlisted", 1, wait), ("waitlisted", 2, wait)], shapes
 
 
