@@ -171,19 +171,9 @@ def graduates(cohort_id: int):
 @login_required
 def my_camps():
     mine = cohorts.history(current_user)
-    pages = []
-    for enrolment in reversed(mine):
-        cohort = enrolment.cohort
-        page = {"enrolment": enrolment, "cohort": cohort, "seen": {}, "rate": None, "ticket": None}
-        if enrolment.active:  # one attendance grid of the cohort gives the schedule's marks and the rate
-            grid = attendance.grid(cohort)
-            lessons, _people, cells = grid
-            page.update(lessons=lessons, seen={lesson.id: cells[(lesson.id, enrolment.id)] for lesson in lessons},
-                        rate=attendance.rates(cohort, seen=grid)[enrolment.id],
-                        ticket=ticket_url(enrolment.registration))
-        else:
-            page["lessons"] = schedule.lessons(cohort)
-        pages.append(page)
+    seen = attendance.founders_attendance([e for e in mine if e.active])
+    pages = [{"enrolment": e, "cohort": e.cohort, "attendance": seen.get(e.id),
+              "ticket": ticket_url(e.registration) if e.active else None} for e in reversed(mine)]
     return render_template("cohorts/my.html", pages=pages, history=mine)
 
 

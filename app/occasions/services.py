@@ -68,10 +68,11 @@ def save_meeting(actor: User, event: Event, meeting, *, make, title: str, starts
     return meeting
 
 
-def meetings(model, *where) -> list:
-    """The rows of `model` (a Meeting: lessons, activities) matching `where`, in the order they are held."""
+def meetings(model, *where, options=()) -> list:
+    """The rows of `model` (a Meeting: lessons, activities) matching `where`, in the order they are held;
+    `options`: more loader options (their trainer, say)."""
     return list(db.session.scalars(sa.select(model).join(EventSession, model.session_id == EventSession.id)
-                                   .options(contains_eager(model.session))
+                                   .options(contains_eager(model.session), *options)
                                    .where(*where).order_by(EventSession.starts_at, model.id)))
 
 

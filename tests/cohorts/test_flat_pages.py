@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from app.cohorts.camps.models import Cohort, Cycle, Enrolment, cohort_trainers
 from app.cohorts.grading.models import CohortGrading, CohortResult, Grade, ResultRun
 from app.cohorts.lessons import schedule
-from app.cohorts.lessons.models import AttendanceMark
+from app.cohorts.lessons.models import AttendanceMark, Lesson
 from app.cohorts.models import Application, ReviewScore
 from app.cohorts.selection import review
+from app.events.models import EventSession
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.conftest import login
@@ -271,3 +272,37 @@ def test_a_founders_results_are_flat_in_enrolments(client, create_cohort, create
         db.session.commit()
 
     flat_in_rows(client, "/camps/my/results", add=add)
+
+
+def test_a_founders_camps_are_flat_in_enrolments(client, create_cohort, create_user, flat_in_rows):
+    """"My camps": one founder enrolled cohort after cohort, each with two lectures (each its own trainer) and
+    the trainer's mark at the first; the page shows every cohort's schedule, marks and rate."""
+    first = create_cohort(capacity=2)
+    programme_id, tier_id, department = first.cycle.programme_id, first.tier_id, first.event.department
+    founder = create_user(name="创始人")
+    login(client, founder)
+    start = utcnow() - timedelta(days=1)
+
+    def add(n: int) -> None:
+        cycles, seats = _cycles(programme_id, n), bulk.events(n, department)
+        ids = _cohorts(tier_id, cycles, seats)
+        trainers = bulk.people(2 * n, name="讲师")
+        enrolments = [Enrolment(cohort_id=k, cycle_id=c, user_id=founder.id, company="闵行创新科技有限公司",
+                                registration_id=bulk.registrations(e, of=[founder])[0].id)
+                      for k, c, e in zip(ids, cycles, seats)]
+        db.session.add_all(enrolments)
+        sessions = db.session.scalars(sa.insert(EventSession).returning(EventSession.id,
+                                                                        sort_by_parameter_order=True), [
+            dict(event_id=e.id, title=f"第{k}讲", starts_at=start + timedelta(hours=4 * k),
+                 ends_at=start + timedelta(hours=4 * k + 3), room="A101") for e in seats for k in range(2)]).all()
+        lessons = db.session.scalars(sa.insert(Lesson).returning(Lesson.id, sort_by_parameter_order=True), [
+            dict(cohort_id=cohort_id, session_id=session_id, kind="lecture", trainer_id=trainer.id)
+            for cohort_id, session_id, trainer in zip([k for k in ids for _ in range(2)], sessions, trainers)]).all()
+        db.session.flush()
+        db.session.add_all(AttendanceMark(lesson_id=lesson_id, enrolment_id=e.id, status="present",
+                                          marked_by_id=founder.id) for lesson_id, e in zip(lessons[::2], enrolments))
+        db.session.commit()
+
+    flat_in_rows(client, "/camps/my", add=add)
+    page = client.get("/camps/my?lang=en").get_data(as_text=True)
+    assert page.count("Attendance rate") == 200 and page.count("Present") == 200 and page.count("讲师") == 400

@@ -95,6 +95,20 @@ def test_admin_page_shows_the_dry_run_and_runs_it(client, db_session, people, ad
     assert report.actor_id == admin.id
 
 
+def test_the_dry_run_pages(client, db_session, people, admin):
+    """A backlog is counted and shown a page at a time, longest gone first (never, then old)."""
+    first, second = retention.due_page(1, per_page=1), retention.due_page(2, per_page=1)
+    assert (first.total, first.pages, second.has_next) == (2, 2, False)
+    assert [d.user_id for d in first.items + second.items] == [people["never"].id, people["old"].id]
+    assert retention.due_page(3, per_page=1).items == []
+    login(client, admin)
+    shown = client.get("/admin/retention?lang=en").get_data(as_text=True)
+    beyond = client.get("/admin/retention?page=2&lang=en").get_data(as_text=True)
+    assert "2 people" in shown and "137****0101" in shown
+    assert "2 people" in beyond and "137****0101" not in beyond  # a page past the last is empty, not an error
+    assert client.get("/admin/retention?page=99999999999").status_code == 200
+
+
 def test_cli_dry_run_then_run(app, db_session, people):
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["privacy", "retention", "--dry-run"])

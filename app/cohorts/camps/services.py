@@ -318,5 +318,7 @@ def history(user: User) -> list[Enrolment]:
                                    .where(Enrolment.user_id == user.id)
                                    .order_by(Cycle.starts_on, Enrolment.id)
                                    # the founder's pages name each cohort, its tier and cycle
-                                   .options(joinedload(Enrolment.cohort).joinedload(Cohort.cycle),
-                                            joinedload(Enrolment.cohort).joinedload(Cohort.tier))))
+                                   .options(joinedload(Enrolment.cohort).joinedload(Cohort.cycle)
+                                            .joinedload(Cycle.programme),
+                                            joinedload(Enrolment.cohort).joinedload(Cohort.tier),
+                                            selectinload(Enrolment.registration))))  # its ticket

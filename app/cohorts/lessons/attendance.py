@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from app.checkin import services as checkin
 from app.checkin import venue_screen
@@ -43,10 +44,14 @@ class Seen:
     reason: str = ""
 
 
-def _latest_marks(lesson_ids: list[int]) -> dict[tuple[int, int], AttendanceMark]:
+def _latest_marks(lesson_ids: list[int],
+                  enrolment_ids: list[int] | None = None) -> dict[tuple[int, int], AttendanceMark]:
+    """(lesson id, enrolment id) -> the latest mark; of `enrolment_ids` only, when given."""
+    query = sa.select(AttendanceMark).where(AttendanceMark.lesson_id.in_(lesson_ids or [-1]))
+    if enrolment_ids is not None:
+        query = query.where(AttendanceMark.enrolment_id.in_(enrolment_ids or [-1]))
     marks = {}
-    for mark in db.session.scalars(sa.select(AttendanceMark).where(AttendanceMark.lesson_id.in_(lesson_ids or [-1]))
-                                   .order_by(AttendanceMark.id)):
+    for mark in db.session.scalars(query.order_by(AttendanceMark.id)):
         marks[(mark.lesson_id, mark.enrolment_id)] = mark
     return marks
 
@@ -57,20 +62,22 @@ def lesson_statuses(lesson: Lesson, enrolments: list[Enrolment], *, now: datetim
     marks = _latest_marks([lesson.id]) if marks is None else marks
     arrivals = occasions.meeting_arrivals(lesson.session)
     late_after = lesson.starts_at + timedelta(minutes=lesson.cohort.late_after_minutes)
-    seen = {}
-    for enrolment in enrolments:
-        mark = marks.get((lesson.id, enrolment.id))
-        arrived = arrivals.get(enrolment.registration_id)
-        if mark is not None:
-            seen[enrolment.id] = Seen(mark.status, "mark", arrived, mark.reason)
-        elif arrived is not None:
-            status = AttendanceStatus.PRESENT if arrived <= late_after else AttendanceStatus.LATE
-            seen[enrolment.id] = Seen(status.value, "scan", arrived)
-        elif lesson.starts_at <= now:
-            seen[enrolment.id] = Seen(AttendanceStatus.ABSENT.value)
-        else:
-            seen[enrolment.id] = Seen(None)
-    return seen
+    return {enrolment.id: _seen(lesson, late_after, marks.get((lesson.id, enrolment.id)),
+                                arrivals.get(enrolment.registration_id), now)
+            for enrolment in enrolments}
+
+
+def _seen(lesson: Lesson, late_after: datetime, mark: AttendanceMark | None, arrived: datetime | None,
+          now: datetime) -> Seen:
+    """The rule: the trainer's latest mark, else the first entry scan, else absent once started."""
+    if mark is not None:
+        return Seen(mark.status, "mark", arrived, mark.reason)
+    if arrived is not None:
+        status = AttendanceStatus.PRESENT if arrived <= late_after else AttendanceStatus.LATE
+        return Seen(status.value, "scan", arrived)
+    if lesson.starts_at <= now:
+        return Seen(AttendanceStatus.ABSENT.value)
+    return Seen(None)
 
 
 @dataclass
@@ -125,6 +132,44 @@ def rates(cohort: Cohort, now: datetime | None = None, *, seen: tuple | None = N
         if lesson_id in counted and seen.status is not None:
             result[enrolment_id].counts[seen.status] += 1
     return result
+
+
+@dataclass
+class FounderAttendance:
+    """One founder's view of a cohort: its lessons in order, their status at each, their rate."""
+    lessons: list[Lesson]
+    seen: dict[int, Seen]  # lesson id -> Seen
+    rate: Rate
+
+
+def founders_attendance(enrolments: list[Enrolment], now: datetime | None = None) -> dict[int, FounderAttendance]:
+    """enrolment id -> FounderAttendance, for a founder's enrolments in several cohorts (their "my
+    camps" page) in a fixed number of statements: the cohorts' lessons, these enrolments' marks and
+    the lessons' arrivals each in one, never a whole cohort's grid per enrolment (issue 19)."""
+    now = now or utcnow()
+    by_cohort: dict[int, list[Lesson]] = {e.cohort_id: [] for e in enrolments}
+    if not enrolments:
+        return {}
+    for lesson in occasions.meetings(Lesson, Lesson.cohort_id.in_(list(by_cohort)),
+                                     options=[selectinload(Lesson.trainer)]):
+        by_cohort[lesson.cohort_id].append(lesson)
+    lesson_ids = [lesson.id for lessons in by_cohort.values() for lesson in lessons]
+    marks = _latest_marks(lesson_ids, enrolment_ids=[e.id for e in enrolments])
+    arrivals = occasions.meetings_arrivals([lesson.session for lessons in by_cohort.values() for lesson in lessons])
+    found = {}
+    for enrolment in enrolments:
+        cohort, lessons = enrolment.cohort, by_cohort[enrolment.cohort_id]
+        seen = {lesson.id: _seen(lesson, lesson.starts_at + timedelta(minutes=cohort.late_after_minutes),
+                                 marks.get((lesson.id, enrolment.id)),
+                                 arrivals[lesson.session_id].get(enrolment.registration_id), now)
+                for lesson in lessons}
+        counted = counted_lessons(cohort, now, lessons)
+        rate = Rate(lessons=len(counted))
+        for lesson in counted:
+            if seen[lesson.id].status is not None:
+                rate.counts[seen[lesson.id].status] += 1
+        found[enrolment.id] = FounderAttendance(lessons, seen, rate)
+    return found
 
 
 # -- the trainer's marks ---------------------------------------------------------------

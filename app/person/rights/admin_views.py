@@ -9,7 +9,7 @@ from app.accounts.models import Role
 from app.person.rights import erasure, retention
 from app.person.rights.bp import bp
 from app.person.rights.forms import EraseByAdminForm, RetentionRunForm
-from app.web import perform, roles_required
+from app.web import page_arg, perform, roles_required
 
 admin_only = roles_required(Role.ADMIN)
 
@@ -17,7 +17,7 @@ admin_only = roles_required(Role.ADMIN)
 @bp.route("/admin/retention")
 @admin_only
 def retention_report():
-    return render_template("person/rights/retention.html", due=retention.due(), years=retention.years(),
+    return render_template("person/rights/retention.html", due=retention.due_page(page_arg()), years=retention.years(),
                            cutoff=retention.cutoff(retention.local_today()), form=RetentionRunForm(),
                            batch=retention.BATCH)
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timezone
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 
 from app import jobs
 from app.accounts.models import User, UserRole
@@ -52,8 +53,42 @@ def cutoff(today: date) -> datetime:
 
 
 def due(today: date | None = None, limit: int | None = None) -> list[Due]:
-    if years() <= 0:
+    """Who is due on `today`, longest gone first; at most `limit` of them."""
+    query = _due_query(today)
+    if query is None:
         return []
+    if limit:
+        query = query.limit(limit)
+    return [_due(row) for row in db.session.execute(query)]
+
+
+def _due(row) -> Due:
+    return Due(user_id=row.id, login_masked=mask_phone(row.mobile) or mask_email(row.email) or "—",
+               last_occasion=row.last or row.created_at, by_sign_up=row.last is None)
+
+
+class _RowsPagination(SelectPagination):
+    """Flask-SQLAlchemy's paging of a select of columns: its rows, not their first column."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(select))
+
+
+def due_page(page: int, per_page: int = 100, today: date | None = None) -> Pagination | None:
+    """The dry run a page at a time (a backlog of thousands is counted, not drawn); None when
+    retention is off."""
+    query = _due_query(today)
+    if query is None:
+        return None
+    found = _RowsPagination(select=query, session=db.session(), page=page, per_page=per_page, error_out=False)
+    found.items = [_due(row) for row in found.items]
+    return found
+
+
+def _due_query(today: date | None) -> sa.Select | None:
+    if years() <= 0:
+        return None
     last_event = (sa.select(Registration.user_id, sa.func.max(Event.ends_at).label("last"))
                   .join(Event, Event.id == Registration.event_id).group_by(Registration.user_id).subquery())
     last = sa.func.coalesce(last_event.c.last, User.created_at)
@@ -63,11 +98,7 @@ def due(today: date | None = None, limit: int | None = None) -> list[Due]:
                     ~sa.exists().where(Erasure.user_id == User.id, Erasure.done_at.is_not(None)),
                     last < cutoff(today or local_today()))
              .order_by(last, User.id))
-    if limit:
-        query = query.limit(limit)
-    return [Due(user_id=row.id, login_masked=mask_phone(row.mobile) or mask_email(row.email) or "—",
-                last_occasion=row.last or row.created_at, by_sign_up=row.last is None)
-            for row in db.session.execute(query)]
+    return query
 
 
 def run(actor, today: date | None = None) -> list[int]:
