@@ -5,7 +5,7 @@ import hashlib
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -392,8 +392,8 @@ _users, _api_tokens, _roles = User.__table__, ApiToken.__table__, UserRole.__tab
 _TOKEN_MATCHES = (_api_tokens.c.token_hash == sa.bindparam("token_hash"), _api_tokens.c.revoked_at.is_(None),
                   sa.or_(_api_tokens.c.expires_at.is_(None), _api_tokens.c.expires_at > sa.bindparam("now")),
                   _users.c.active.is_(True))
-_TOKEN_HOLDER = sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_TOKEN_MATCHES)
-_TOKEN_USER = _TOKEN_HOLDER.options(joinedload(User.role_rows), joinedload(User.departments))
+_TOKEN_USER = (sa.select(User).join(ApiToken, ApiToken.user_id == User.id).where(*_TOKEN_MATCHES)
+               .options(joinedload(User.role_rows), joinedload(User.departments)))
 
 # A scanner's account is asked one thing, once per scan: may it scan at this event (User.organises).
 # Read as rows on the session's connection: an ORM entity with its roles and departments joined
@@ -422,16 +422,42 @@ class ScannerAccount:
                                                   and department_id in self.department_ids)
 
 
-def user_for_api_token(token: str, *, with_rights: bool = True) -> User | None:
-    """The token's account. `with_rights=False`: its roles and departments are not read with it but
-    when first asked, for an endpoint that seldom asks (registering asks only for a draft's or an
-    invitation's visibility); the joined rows were a tenth of a registration's CPU (issue 19)."""
+@dataclass(frozen=True)
+class TokenHolder:
+    """The account behind an API token as registering reads it: who it is and how notices reach
+    them, read as a row. Loaded as an entity (with its roles), it was the largest share of a
+    registration's CPU after the SQL (issue 19); `user()` loads that entity for whatever asks more."""
+    id: int
+    name: str
+    mobile: str | None
+    email: str | None
+    locale: str | None
+    notify_mail: bool | None
+    notify_sms: bool | None
+    is_authenticated = True  # accounts.models.organises asks it, as of a signed-in User
+
+    def user(self) -> User:
+        return db.session.get(User, self.id)
+
+    def organises(self, department_id: int | None) -> bool:
+        """User.organises, of the entity: asked only to see a draft or an invitation-only event."""
+        return self.user().organises(department_id)
+
+
+_TOKEN_HOLDER = (sa.select(*(_users.c[f.name] for f in fields(TokenHolder)))
+                 .select_from(_api_tokens).join(_users, _users.c.id == _api_tokens.c.user_id).where(*_TOKEN_MATCHES))
+
+
+def user_for_api_token(token: str) -> User | None:
     found = _token_parameters(token)
-    if not found:
-        return None
-    if not with_rights:
-        return db.session.scalars(_TOKEN_HOLDER, found).first()
-    return db.session.scalars(_TOKEN_USER, found).unique().first()
+    return db.session.scalars(_TOKEN_USER, found).unique().first() if found else None
+
+
+def holder_of_api_token(token: str) -> TokenHolder | None:
+    """user_for_api_token's account (the same tokens refused) as a `TokenHolder`."""
+    found = _token_parameters(token)
+    row = db.session.connection().execute(_TOKEN_HOLDER, found).first() if found else None
+    return TokenHolder(*row) if row is not None else None
 
 
 def scanner_for_api_token(token: str) -> ScannerAccount | None:

@@ -5,7 +5,7 @@ never act on a browser's session cookie.
 """
 from __future__ import annotations
 
-from functools import partial, wraps
+from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
@@ -52,25 +52,29 @@ def _bearer_secret() -> str:
     return header[7:].strip() if header.startswith("Bearer ") else ""
 
 
-def _bearer_user(with_rights: bool = True):
+def _bearer_user():
     secret = _bearer_secret()
-    return accounts.user_for_api_token(secret, with_rights=with_rights) if secret else None
+    return accounts.user_for_api_token(secret) if secret else None
 
 
-def token_required(view=None, *, with_rights: bool = True):
-    """The view runs for a valid Bearer token's account (`g.api_user`), else 401. `with_rights=False`
-    (`accounts.user_for_api_token`): for a view that seldom asks the account's roles."""
-    if view is None:
-        return partial(token_required, with_rights=with_rights)
+def _account_required(find):
+    """A decorator: the view runs for the account `find` gives a valid Bearer token (`g.api_user`), else 401."""
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            secret = _bearer_secret()
+            account = find(secret) if secret else None
+            if account is None:
+                return _error(401, "unauthenticated", _("A valid Bearer token is required."))
+            g.api_user = account
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        user = _bearer_user(with_rights)
-        if user is None:
-            return _error(401, "unauthenticated", _("A valid Bearer token is required."))
-        g.api_user = user
-        return view(*args, **kwargs)
-    return wrapped
+
+token_required = _account_required(accounts.user_for_api_token)
+# For a view that reads only who the account is and how notices reach them (`accounts.TokenHolder`).
+holder_required = _account_required(accounts.holder_of_api_token)
 
 
 def scanner_required(view):
@@ -249,7 +253,7 @@ def registration_json(registration: Registration, *, position: int | None = None
 
 
 @bp.route("/events/<int:event_id>/registrations", methods=["POST"])
-@token_required(with_rights=False)
+@holder_required
 def register(event_id: int):
     body = request.get_json(silent=True)
     if body is None and not request.data:

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
+from app.accounts.services import TokenHolder
 from app.errors import NotFound
 from app.events.models import Event, Places
 from app.extensions import db
@@ -37,6 +38,9 @@ from app.registrations.registering import AlreadyRegistered, register
 from app.registrations.seats import (CONFIRMED, WAITLISTED, add_confirmed, confirmed_written, event_lock_statement,
                                     lock_event, locked_event_row)
 from app.timeutil import utcnow
+
+# Who registers: the account, or its API token's row (`accounts.TokenHolder`, what the common case reads).
+Registrant = User | TokenHolder
 
 # session.info key: registrations this transaction inserted as rows; whoever keeps rows in line
 # with registrations at the commit (app.reminders) reads it, as it reads the session's new entities.
@@ -65,20 +69,22 @@ class Placed:
         return self.event.id
 
 
-def register_for_event(user: User, event_id: int, answers: dict | None = None,
+def register_for_event(person: Registrant, event_id: int, answers: dict | None = None,
                        session_ids=None) -> Placed | Registration:
-    """The API's registration of `user` for the event `event_id`, as far as they may see it
-    (`get_public_event`): the common case decided here, anything else by `register()`. On PostgreSQL
-    the common case reads the event in its lock statement, one round trip instead of two."""
+    """The API's registration of `person` (the account, or its token's `TokenHolder` row) for the event
+    `event_id`, as far as they may see it (`get_public_event`): the common case decided here, anything
+    else by `register()`, given the account's entity. On PostgreSQL the common case reads the event in
+    its lock statement, one round trip instead of two."""
     if answers or session_ids or not _postgresql():
-        event, locked = get_public_event(event_id, user), None
+        event, locked = get_public_event(event_id, person), None
     else:
-        event, locked = _visible_locked_event(user, event_id)
-    return (register_plain(user, event, answers, session_ids, locked=locked)
-            or register(user, event, answers or {}, session_ids))
+        event, locked = _visible_locked_event(person, event_id)
+    return (register_plain(person, event, answers, session_ids, locked=locked)
+            or register(person.user() if isinstance(person, TokenHolder) else person, event, answers or {},
+                        session_ids))
 
 
-def register_plain(user: User, event: Event, answers: dict | None = None, session_ids=None, *,
+def register_plain(user: Registrant, event: Event, answers: dict | None = None, session_ids=None, *,
                    locked: sa.Row | None = None) -> Placed | None:
     """`user` registered for `event` as `register()` would, or None: `register()` is to decide it.
     `locked`: the row of `_lock_statement` (PostgreSQL) when the caller has taken the lock already."""
@@ -108,7 +114,7 @@ def register_plain(user: User, event: Event, answers: dict | None = None, sessio
     return _inserted(placed)
 
 
-def _visible_locked_event(user: User, event_id: int) -> tuple[Event, sa.Row]:
+def _visible_locked_event(user: Registrant, event_id: int) -> tuple[Event, sa.Row]:
     """PostgreSQL: the event, loaded by its lock statement (`_lock_statement`, the whole entity read
     from the locked row), if `user` may see it."""
     counts_sms = _counts_sms(user)
@@ -118,7 +124,7 @@ def _visible_locked_event(user: User, event_id: int) -> tuple[Event, sa.Row]:
     return require_visible(row.Event, user), row
 
 
-def _placed_in_one_write(user: User, event: Event, row: sa.Row | None) -> Placed | None:
+def _placed_in_one_write(user: Registrant, event: Event, row: sa.Row | None) -> Placed | None:
     """PostgreSQL: the lock statement also asks whether the person holds a place and how many SMS their
     number had today (neither waits on another seat decision of this event), and one statement writes
     every row and reads the waiting-list position (`plain_write`): three round trips under the event
@@ -145,11 +151,11 @@ def _placed_in_one_write(user: User, event: Event, row: sa.Row | None) -> Placed
     return _inserted(replace(placed, id=written.id, position=written.position))
 
 
-def _counts_sms(user: User) -> bool:
+def _counts_sms(user: Registrant) -> bool:
     return bool(user.mobile and daily_cap())
 
 
-def _lock_params(user: User, event_id: int, counts_sms: bool) -> dict:
+def _lock_params(user: Registrant, event_id: int, counts_sms: bool) -> dict:
     params = {"event": event_id, "event_id": event_id, "user": user.id}
     if counts_sms:
         params.update(mobile=user.mobile, day_start=local_day_start(utcnow()))
@@ -182,7 +188,7 @@ def _postgresql() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _placing(user: User, event: Event) -> Placed:
+def _placing(user: Registrant, event: Event) -> Placed:
     """The place the person gets, decided under the event lock; its id is the insert's."""
     status = CONFIRMED if event.capacity is None or event.confirmed_count < event.capacity else WAITLISTED
     now = utcnow()
