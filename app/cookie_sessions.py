@@ -9,7 +9,7 @@ per secret key and its fallbacks rather than on every request, as Flask does.
 """
 from __future__ import annotations
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from itsdangerous import URLSafeTimedSerializer
 
@@ -25,8 +25,6 @@ class CookieSessions(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        from flask import request  # the request being answered: save_session is not given it
-
         if not request.path.startswith(self.api_prefix):
             super().save_session(app, session, response)
 

@@ -58,7 +58,7 @@ def _bearer_user():
 
 
 def _account_required(find):
-    """A decorator: the view runs for the account `find` gives a valid Bearer token (`g.api_user`), else 401."""
+    """A decorator: the view runs for the account `find` gives the Bearer token (`g.api_user`), else 401."""
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):

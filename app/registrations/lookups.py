@@ -22,8 +22,9 @@ def get_public_event(event_id: int, viewer: User | None = None) -> Event:
     return require_visible(get_event(event_id), viewer)
 
 
-def require_visible(event: Event, viewer: User | None) -> Event:
-    """`get_public_event`'s rule for an event already loaded: NotFound if `viewer` may not see it."""
+def require_visible(event: Event, viewer) -> Event:
+    """`get_public_event`'s rule for an event already loaded: NotFound if `viewer` (a User, an API token's
+    `accounts.TokenHolder`, or None) may not see it."""
     if event.status == EventStatus.DRAFT.value and not can_manage(viewer, event):
         raise NotFound(_l("No such event."))
     if event.invitation_only and not (can_manage(viewer, event) or _invited(viewer, event)):

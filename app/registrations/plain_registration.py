@@ -115,8 +115,8 @@ def register_plain(user: Registrant, event: Event, answers: dict | None = None, 
 
 
 def _visible_locked_event(user: Registrant, event_id: int) -> tuple[Event, sa.Row]:
-    """PostgreSQL: the event, loaded by its lock statement (`_lock_statement`, the whole entity read
-    from the locked row), if `user` may see it."""
+    """PostgreSQL: the event, loaded by its lock statement (`_locked_event_statement`: the whole entity
+    read from the locked row), if `user` may see it."""
     counts_sms = _counts_sms(user)
     row = db.session.execute(_locked_event_statement(counts_sms), _lock_params(user, event_id, counts_sms)).first()
     if row is None:
