@@ -109,16 +109,16 @@ def main(argv=None) -> int:
     db_url = f"{args.pg_url.rstrip('/')}/{dbname}"
     os.environ["DATABASE_URL"] = db_url
     create_database(args.pg_url, dbname)
-    failed = []
+    failed, apps = [], {}
     try:
         per_round = args.users * len(targets)
         data = build_data(db_url, users=per_round * args.rounds + 200, warm_users=0,
                           capacity=args.capacity, warm_capacity=1)
-        tokens = data["tokens"]
-        apps = _apps()
+        tokens, warm = data["tokens"][:-200], data["tokens"][-200:]
+        apps.update(_apps())
         profiler = cProfile.Profile() if args.profile else None
-        for name in targets:  # warm every target up: imports, statement caches, prepared statements
-            _register_all(apps[name], _new_event(db_url, args.capacity), tokens[-200 + 60 * targets.index(name):][:60])
+        for n, name in enumerate(targets):  # warm every target up: imports, statement caches, prepared statements
+            _register_all(apps[name], _new_event(db_url, args.capacity), warm[60 * n:60 * (n + 1)])
         figures: dict[str, list[float]] = {name: [] for name in targets}
         used = 0
         for r in range(args.rounds):
@@ -151,11 +151,10 @@ def main(argv=None) -> int:
             pstats.Stats(args.profile, stream=out).sort_stats("cumulative").print_stats(40)
             log(out.getvalue())
     finally:
-        from app.extensions import db  # noqa: F401 - the app's engine holds connections to the database
-        try:
-            apps["app"].extensions["sqlalchemy"].engines[None].dispose()
-        except Exception:  # noqa: BLE001 - best effort before dropping
-            pass
+        if "app" in apps:  # its engine holds connections to the database
+            from app.extensions import db
+            with apps["app"].app_context():
+                db.engine.dispose()
         drop_database(args.pg_url, dbname)
     for line in failed:
         log(f"  FAILED {line}")
