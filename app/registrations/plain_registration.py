@@ -87,7 +87,8 @@ def register_for_event(person: Registrant, event_id: int, answers: dict | None =
 def register_plain(user: Registrant, event: Event, answers: dict | None = None, session_ids=None, *,
                    locked: sa.Row | None = None) -> Placed | None:
     """`user` registered for `event` as `register()` would, or None: `register()` is to decide it.
-    `locked`: the row of `_lock_statement` (PostgreSQL) when the caller has taken the lock already."""
+    `locked`: the row of the lock statement (PostgreSQL: `_locked_event_statement`) when the caller has
+    taken the lock already."""
     if answers or session_ids or not (_plain(event) and event.registration_open()):
         return None
     if _postgresql():

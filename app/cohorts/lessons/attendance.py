@@ -61,18 +61,19 @@ def lesson_statuses(lesson: Lesson, enrolments: list[Enrolment], *, now: datetim
     now = now or utcnow()
     marks = _latest_marks([lesson.id]) if marks is None else marks
     arrivals = occasions.meeting_arrivals(lesson.session)
-    late_after = lesson.starts_at + timedelta(minutes=lesson.cohort.late_after_minutes)
-    return {enrolment.id: _seen(lesson, late_after, marks.get((lesson.id, enrolment.id)),
+    return {enrolment.id: _seen(lesson, lesson.cohort, marks.get((lesson.id, enrolment.id)),
                                 arrivals.get(enrolment.registration_id), now)
             for enrolment in enrolments}
 
 
-def _seen(lesson: Lesson, late_after: datetime, mark: AttendanceMark | None, arrived: datetime | None,
+def _seen(lesson: Lesson, cohort: Cohort, mark: AttendanceMark | None, arrived: datetime | None,
           now: datetime) -> Seen:
-    """The rule: the trainer's latest mark, else the first entry scan, else absent once started."""
+    """The rule: the trainer's latest mark, else the first entry scan (late after the cohort's grace
+    period), else absent once started."""
     if mark is not None:
         return Seen(mark.status, "mark", arrived, mark.reason)
     if arrived is not None:
+        late_after = lesson.starts_at + timedelta(minutes=cohort.late_after_minutes)
         status = AttendanceStatus.PRESENT if arrived <= late_after else AttendanceStatus.LATE
         return Seen(status.value, "scan", arrived)
     if lesson.starts_at <= now:
@@ -126,12 +127,17 @@ def rates(cohort: Cohort, now: datetime | None = None, *, seen: tuple | None = N
     was attended so far. `seen`: the cohort's grid() when the caller has it already."""
     now = now or utcnow()
     lessons, people, cells = seen or grid(cohort, now)
-    counted = {lesson.id for lesson in counted_lessons(cohort, now, lessons)}
-    result = {e.id: Rate(lessons=len(counted)) for e in people}
-    for (lesson_id, enrolment_id), seen in cells.items():
-        if lesson_id in counted and seen.status is not None:
-            result[enrolment_id].counts[seen.status] += 1
-    return result
+    counted = counted_lessons(cohort, now, lessons)
+    return {e.id: _rate(counted, {lesson.id: cells[(lesson.id, e.id)] for lesson in counted}) for e in people}
+
+
+def _rate(counted: list[Lesson], seen: dict[int, Seen]) -> Rate:
+    """The Rate over the `counted` lessons of one founder's statuses at them (lesson id -> Seen)."""
+    rate = Rate(lessons=len(counted))
+    for lesson in counted:
+        if seen[lesson.id].status is not None:
+            rate.counts[seen[lesson.id].status] += 1
+    return rate
 
 
 @dataclass
@@ -146,29 +152,23 @@ def founders_attendance(enrolments: list[Enrolment], now: datetime | None = None
     """enrolment id -> FounderAttendance, for a founder's enrolments in several cohorts (their "my
     camps" page) in a fixed number of statements: the cohorts' lessons, these enrolments' marks and
     the lessons' arrivals each in one, never a whole cohort's grid per enrolment (issue 19)."""
-    now = now or utcnow()
-    by_cohort: dict[int, list[Lesson]] = {e.cohort_id: [] for e in enrolments}
     if not enrolments:
         return {}
-    for lesson in occasions.meetings(Lesson, Lesson.cohort_id.in_(list(by_cohort)),
-                                     options=[selectinload(Lesson.trainer)]):
+    now = now or utcnow()
+    all_lessons = occasions.meetings(Lesson, Lesson.cohort_id.in_({e.cohort_id for e in enrolments}),
+                                     options=[selectinload(Lesson.trainer)])
+    by_cohort: dict[int, list[Lesson]] = {e.cohort_id: [] for e in enrolments}
+    for lesson in all_lessons:
         by_cohort[lesson.cohort_id].append(lesson)
-    lesson_ids = [lesson.id for lessons in by_cohort.values() for lesson in lessons]
-    marks = _latest_marks(lesson_ids, enrolment_ids=[e.id for e in enrolments])
-    arrivals = occasions.meetings_arrivals([lesson.session for lessons in by_cohort.values() for lesson in lessons])
+    marks = _latest_marks([lesson.id for lesson in all_lessons], enrolment_ids=[e.id for e in enrolments])
+    arrivals = occasions.meetings_arrivals([lesson.session for lesson in all_lessons])
     found = {}
     for enrolment in enrolments:
         cohort, lessons = enrolment.cohort, by_cohort[enrolment.cohort_id]
-        seen = {lesson.id: _seen(lesson, lesson.starts_at + timedelta(minutes=cohort.late_after_minutes),
-                                 marks.get((lesson.id, enrolment.id)),
+        seen = {lesson.id: _seen(lesson, cohort, marks.get((lesson.id, enrolment.id)),
                                  arrivals[lesson.session_id].get(enrolment.registration_id), now)
                 for lesson in lessons}
-        counted = counted_lessons(cohort, now, lessons)
-        rate = Rate(lessons=len(counted))
-        for lesson in counted:
-            if seen[lesson.id].status is not None:
-                rate.counts[seen[lesson.id].status] += 1
-        found[enrolment.id] = FounderAttendance(lessons, seen, rate)
+        found[enrolment.id] = FounderAttendance(lessons, seen, _rate(counted_lessons(cohort, now, lessons), seen))
     return found
 
 
